@@ -1,0 +1,1 @@
+"""Runnerly's service kit: the plumbing every service shares, and nothing domain-specific."""

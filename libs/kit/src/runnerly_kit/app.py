@@ -1,0 +1,101 @@
+"""The app factory every service uses: same middleware, errors, health, metrics, lifespan."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Annotated
+
+from celery import Celery
+from fastapi import APIRouter, Depends, FastAPI, Request
+from sqlalchemy.orm import Session
+from starlette.middleware.gzip import GZipMiddleware
+
+from runnerly_kit import health, metrics
+from runnerly_kit.auth import JwksCache, TokenVerifier
+from runnerly_kit.db import Database, migrate
+from runnerly_kit.errors import install_error_handlers
+from runnerly_kit.logging import configure_logging
+from runnerly_kit.middleware import BodySizeLimitMiddleware, RequestContextMiddleware
+from runnerly_kit.outbox import Outbox
+from runnerly_kit.settings import KitSettings
+
+
+def create_app(
+    settings: KitSettings,
+    *,
+    title: str,
+    routers: list[APIRouter],
+    database: Database | None = None,
+    migrations_dir: Path | None = None,
+    celery: Celery | None = None,
+    outbox: Outbox | None = None,
+    on_startup: Callable[[FastAPI], None] | None = None,
+    verify_tokens: bool = True,
+    openapi_url: str = "/openapi.json",
+) -> FastAPI:
+    configure_logging(settings.service_name, settings.log_level)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if database is not None and migrations_dir is not None:
+            migrate(database.url, migrations_dir)
+        if on_startup is not None:
+            on_startup(app)
+        if outbox is not None:
+            outbox.start(settings.outbox_poll_seconds)
+        try:
+            yield
+        finally:
+            if outbox is not None:
+                outbox.stop()
+            if database is not None:
+                database.dispose()
+
+    app = FastAPI(title=title, version="1.0.0", lifespan=lifespan, openapi_url=openapi_url)
+    app.state.settings = settings
+    app.state.database = database
+    app.state.celery = celery
+    app.state.outbox = outbox
+    checks: dict[str, health.Check] = {}
+    if database is not None:
+        checks["database"] = database.ping
+    if celery is not None:
+        checks["broker"] = lambda: _ping_broker(celery)
+    app.state.readiness_checks = checks
+    if verify_tokens:
+        app.state.verifier = TokenVerifier(
+            JwksCache.from_url(settings.jwks_url), settings.jwt_audience, settings.jwt_issuer
+        )
+
+    install_error_handlers(app)
+    app.add_middleware(GZipMiddleware, minimum_size=1024)
+    app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
+    app.add_middleware(RequestContextMiddleware, service=settings.service_name)
+    app.include_router(health.router)
+    app.include_router(metrics.router)
+    for router in routers:
+        app.include_router(router)
+    return app
+
+
+def _ping_broker(celery: Celery) -> None:
+    with celery.connection_for_read() as connection:
+        connection.ensure_connection(max_retries=1, timeout=2)
+
+
+def _session(request: Request) -> Iterator[Session]:
+    """The request owns the transaction: commit when the endpoint returns, before the
+    response is sent; roll back if it raises."""
+    database: Database = request.app.state.database
+    with database.sessions() as session:
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+
+
+SessionDep = Annotated[Session, Depends(_session, scope="function")]

@@ -1,0 +1,160 @@
+"""JWT verification for every service: keys from tokendealer's JWKS, scopes per endpoint."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Annotated, Any
+
+import httpx
+import jwt
+from fastapi import Depends, Request
+
+from runnerly_kit.errors import Forbidden, ServiceUnavailable, Unauthorized
+
+# Asymmetric algorithms only: "none" and HMAC (which an attacker could sign with the
+# public key) are never accepted.
+ALLOWED_ALGORITHMS = ("EdDSA", "RS256")
+REQUIRED_CLAIMS = ("iss", "aud", "exp", "sub", "iat")
+# An unknown kid triggers a refetch, but at most this often (seconds): a flood of forged
+# kids must not become a flood of JWKS requests.
+MIN_REFETCH_SECONDS = 10.0
+
+
+@dataclass(frozen=True)
+class Principal:
+    """Who is calling: a runner (``sub`` is their user id) or a service (``client``)."""
+
+    sub: str
+    scopes: frozenset[str]
+    kind: str  # "user" or "service"
+    claims: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def is_service(self) -> bool:
+        return self.kind == "service"
+
+
+class JwksCache:
+    """Public keys by ``kid``, fetched from the JWKS URL and refetched on an unknown kid."""
+
+    def __init__(self, fetch: Callable[[], dict[str, Any]]) -> None:
+        self._fetch = fetch
+        self._keys: dict[str, jwt.PyJWK] = {}
+        self._fetched_at = 0.0
+        self._lock = threading.Lock()
+
+    @classmethod
+    def from_url(cls, url: str, timeout: float = 3.0) -> JwksCache:
+        def fetch() -> dict[str, Any]:
+            response = httpx.get(url, timeout=timeout)
+            response.raise_for_status()
+            data: dict[str, Any] = response.json()
+            return data
+
+        return cls(fetch)
+
+    def key(self, kid: str) -> jwt.PyJWK | None:
+        found = self._keys.get(kid)
+        if found is not None:
+            return found
+        with self._lock:
+            if kid not in self._keys and time.monotonic() - self._fetched_at > MIN_REFETCH_SECONDS:
+                self._refresh()
+        return self._keys.get(kid)
+
+    def _refresh(self) -> None:
+        try:
+            data = self._fetch()
+        except (httpx.HTTPError, ValueError) as exc:
+            raise ServiceUnavailable("The token service's keys cannot be fetched.") from exc
+        finally:
+            self._fetched_at = time.monotonic()
+        keys: dict[str, jwt.PyJWK] = {}
+        for entry in data.get("keys", []):
+            try:
+                key = jwt.PyJWK(entry)
+            except jwt.PyJWTError:
+                continue
+            if key.key_id and key.algorithm_name in ALLOWED_ALGORITHMS:
+                keys[key.key_id] = key
+        self._keys = keys
+
+
+class TokenVerifier:
+    def __init__(self, jwks: JwksCache, audience: str, issuer: str) -> None:
+        self.jwks = jwks
+        self.audience = audience
+        self.issuer = issuer
+
+    def verify(self, token: str) -> Principal:
+        try:
+            header = jwt.get_unverified_header(token)
+        except jwt.PyJWTError as exc:
+            raise Unauthorized("The access token is malformed.") from exc
+        algorithm, kid = header.get("alg"), header.get("kid")
+        if algorithm not in ALLOWED_ALGORITHMS:
+            raise Unauthorized("The access token's algorithm is not accepted.")
+        if not isinstance(kid, str):
+            raise Unauthorized("The access token has no key id.")
+        key = self.jwks.key(kid)
+        if key is None or key.algorithm_name != algorithm:
+            raise Unauthorized("The access token was not signed by a known key.")
+        try:
+            claims: dict[str, Any] = jwt.decode(
+                token,
+                key=key.key,
+                algorithms=[algorithm],
+                audience=self.audience,
+                issuer=self.issuer,
+                options={"require": list(REQUIRED_CLAIMS)},
+            )
+        except jwt.ExpiredSignatureError as exc:
+            raise Unauthorized("The access token has expired.") from exc
+        except jwt.PyJWTError as exc:
+            raise Unauthorized(f"The access token is invalid: {exc}.") from exc
+        scopes = frozenset(str(claims.get("scope", "")).split())
+        kind = "service" if claims.get("client_id") and claims.get("sub") == claims.get(
+            "client_id") else "user"
+        return Principal(sub=str(claims["sub"]), scopes=scopes, kind=kind, claims=claims)
+
+
+def bearer_token(request: Request) -> str:
+    header = request.headers.get("authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token:
+        raise Unauthorized("Send an access token as 'Authorization: Bearer <token>'.")
+    return token.strip()
+
+
+def authenticated(request: Request) -> Principal:
+    verifier: TokenVerifier = request.app.state.verifier
+    principal = verifier.verify(bearer_token(request))
+    request.state.principal = principal
+    return principal
+
+
+def require_scopes(*scopes: str) -> Callable[..., Principal]:
+    """A dependency that admits a token holding every one of ``scopes``."""
+
+    def dependency(principal: Annotated[Principal, Depends(authenticated)]) -> Principal:
+        missing = set(scopes) - principal.scopes
+        if missing:
+            raise Forbidden(f"The token lacks the scope(s): {', '.join(sorted(missing))}.")
+        return principal
+
+    return dependency
+
+
+def require_user(*scopes: str) -> Callable[..., Principal]:
+    """A dependency that admits only a runner's own token holding ``scopes``."""
+    check = require_scopes(*scopes)
+
+    def dependency(principal: Annotated[Principal, Depends(check)]) -> Principal:
+        if principal.is_service:
+            raise Forbidden("This endpoint takes a runner's token, not a service's.")
+        return principal
+
+    return dependency

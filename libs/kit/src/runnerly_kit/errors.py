@@ -1,0 +1,117 @@
+"""Errors as values with a status, rendered once as ``application/problem+json`` (RFC 9457)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import structlog
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+PROBLEM_JSON = "application/problem+json"
+log = structlog.get_logger()
+
+
+class RunnerlyError(Exception):
+    """Base of every domain error: a status, a short title, and a detail a person can act on."""
+
+    status = 500
+    title = "Internal error"
+
+    def __init__(self, detail: str | None = None, **extra: Any) -> None:
+        super().__init__(detail or self.title)
+        self.detail = detail or self.title
+        self.extra = extra
+        self.headers: dict[str, str] = {}
+
+
+class BadRequest(RunnerlyError):
+    status, title = 400, "Bad request"
+
+
+class Unauthorized(RunnerlyError):
+    status, title = 401, "Not authenticated"
+
+    def __init__(self, detail: str | None = None, **extra: Any) -> None:
+        super().__init__(detail, **extra)
+        self.headers = {"WWW-Authenticate": "Bearer"}
+
+
+class Forbidden(RunnerlyError):
+    status, title = 403, "Forbidden"
+
+
+class NotFound(RunnerlyError):
+    status, title = 404, "Not found"
+
+
+class Conflict(RunnerlyError):
+    status, title = 409, "Conflict"
+
+
+class Gone(RunnerlyError):
+    status, title = 410, "Gone"
+
+
+class PayloadTooLarge(RunnerlyError):
+    status, title = 413, "Payload too large"
+
+
+class InvalidInput(RunnerlyError):
+    status, title = 422, "Invalid input"
+
+
+class TooManyRequests(RunnerlyError):
+    status, title = 429, "Too many requests"
+
+    def __init__(self, detail: str | None = None, retry_after: int = 60, **extra: Any) -> None:
+        super().__init__(detail, **extra)
+        self.headers = {"Retry-After": str(retry_after)}
+
+
+class ServiceUnavailable(RunnerlyError):
+    status, title = 503, "Service unavailable"
+
+
+def problem(
+    status: int,
+    title: str,
+    detail: str,
+    headers: dict[str, str] | None = None,
+    **extra: Any,
+) -> JSONResponse:
+    body = {"type": "about:blank", "title": title, "status": status, "detail": detail, **extra}
+    return JSONResponse(body, status_code=status, headers=headers, media_type=PROBLEM_JSON)
+
+
+def _location(loc: tuple[Any, ...]) -> str:
+    parts = [str(p) for p in loc if p not in ("body", "query", "path", "header", "cookie")]
+    return ".".join(parts) or str(loc[0]) if loc else ""
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(RunnerlyError)
+    async def _domain(_: Request, exc: RunnerlyError) -> JSONResponse:
+        return problem(exc.status, exc.title, exc.detail, exc.headers, **exc.extra)
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:
+        errors = [
+            {"field": _location(tuple(e.get("loc", ()))), "message": e.get("msg", "")}
+            for e in exc.errors()
+        ]
+        detail = "; ".join(f"{e['field']}: {e['message']}" if e["field"] else e["message"]
+                           for e in errors)
+        return problem(422, "Invalid input", detail, errors=errors)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+        title = {404: "Not found", 405: "Method not allowed"}.get(exc.status_code, "Error")
+        return problem(exc.status_code, title, str(exc.detail), getattr(exc, "headers", None))
+
+    @app.exception_handler(Exception)
+    async def _unexpected(_: Request, exc: Exception) -> JSONResponse:
+        log.exception("request.failed", error=type(exc).__name__)
+        return problem(500, "Internal error", "An unexpected error occurred; it has been logged.")

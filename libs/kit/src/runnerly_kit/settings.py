@@ -1,0 +1,95 @@
+"""Settings: one pydantic-settings class per service, on this base.
+
+Shared settings are read from unprefixed variables (``RUNNERLY_DATA_DIR``,
+``RUNNERLY_ENV``, ...); a service's own settings from ``RUNNERLY_<SERVICE>_*``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import ClassVar, Literal, Self
+
+from pydantic import AliasChoices, Field, SecretStr, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEV_SECRET = "change-me"  # noqa: S105 - the marker a real deployment must replace
+
+
+def shared(name: str, **kwargs: object) -> object:
+    """A field read from ``RUNNERLY_<NAME>`` whatever the service's prefix."""
+    return Field(validation_alias=AliasChoices(f"RUNNERLY_{name}"), **kwargs)  # type: ignore[call-overload]
+
+
+SERVICE_PORTS = {
+    "dashboard": 8000,
+    "tokendealer": 8001,
+    "dataservice": 8002,
+    "mailer": 8003,
+}
+
+
+class KitSettings(BaseSettings):
+    model_config = SettingsConfigDict(extra="ignore", populate_by_name=True)
+
+    service_name: ClassVar[str]
+    # Names of fields that hold secrets: outside development they must not be defaults.
+    secret_fields: ClassVar[tuple[str, ...]] = ()
+
+    env: Literal["development", "test", "production"] = shared("ENV", default="development")  # type: ignore[assignment]
+    data_dir: Path = shared("DATA_DIR", default=Path("var"))  # type: ignore[assignment]
+    log_level: str = shared("LOG_LEVEL", default="INFO")  # type: ignore[assignment]
+    # Empty means the embedded default: kombu's SQL transport on a file in the data dir.
+    broker_url: str = shared("BROKER_URL", default="")  # type: ignore[assignment]
+    tokendealer_url: str = shared("TOKENDEALER_URL", default="http://127.0.0.1:8001")  # type: ignore[assignment]
+    # Largest request body accepted, in bytes.
+    max_body_bytes: int = shared("MAX_BODY_BYTES", default=1_048_576)  # type: ignore[assignment]
+    # Outbox relay poll interval, in seconds (commits wake it at once; this catches the rest).
+    outbox_poll_seconds: float = shared("OUTBOX_POLL_SECONDS", default=2.0)  # type: ignore[assignment]
+
+    host: str = "127.0.0.1"
+    port: int = 0
+    # Empty means the embedded default: a SQLite file per service in the data dir.
+    database_url: str = ""
+    # This service's own OAuth2 client, for calls to other services.
+    client_id: str = ""
+    client_secret: SecretStr = SecretStr("")
+    jwt_audience: str = "runnerly"
+    jwt_issuer: str = "runnerly-tokendealer"
+
+    @model_validator(mode="after")
+    def _fill_defaults(self) -> Self:
+        if not self.port:
+            self.port = SERVICE_PORTS.get(self.service_name, 0)
+        if not self.database_url:
+            path = (self.data_dir / f"{self.service_name}.sqlite").resolve()
+            self.database_url = f"sqlite:///{path}"
+        if not self.broker_url:
+            self.broker_url = f"sqla+sqlite:///{(self.data_dir / 'broker.sqlite').resolve()}"
+        if not self.client_id:
+            self.client_id = self.service_name
+        return self
+
+    @model_validator(mode="after")
+    def _refuse_default_secrets(self) -> Self:
+        if self.env == "development":
+            return self
+        for name in self.secret_fields:
+            value = getattr(self, name)
+            raw = value.get_secret_value() if isinstance(value, SecretStr) else str(value)
+            if not raw or raw == DEV_SECRET:
+                prefix = self.model_config.get("env_prefix", "")
+                raise ValueError(
+                    f"{prefix}{name.upper()} must be set to a real secret when RUNNERLY_ENV={self.env}"
+                )
+        return self
+
+    @property
+    def jwks_url(self) -> str:
+        return f"{self.tokendealer_url.rstrip('/')}/.well-known/jwks.json"
+
+    @property
+    def service_dir(self) -> Path:
+        """This service's own folder in the data dir (keys, mail, ...)."""
+        path = self.data_dir / self.service_name
+        path.mkdir(parents=True, exist_ok=True)
+        return path

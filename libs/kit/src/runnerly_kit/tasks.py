@@ -1,0 +1,132 @@
+"""Celery plumbing: the app factory, the system's queue topology, and the base task.
+
+Commands are tasks named ``<service>.<domain>.<action>``, routed to the queue ``<service>``.
+Facts are events ``entity.verb``, published on one topic exchange; each service that cares
+has a queue ``<service>.events`` bound to the events it consumes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import structlog
+from celery import Celery, Task, signals
+from kombu import Exchange, Queue, binding
+
+from runnerly_kit.logging import request_id_var
+from runnerly_kit.metrics import TASKS
+
+log = structlog.get_logger()
+
+EVENT_EXCHANGE = "runnerly.events"
+EVENT_TASK = "runnerly.event"
+
+# The whole system's event routing in one table. It lives here, not in each service,
+# because the embedded broker (kombu's SQL transport) keeps exchange bindings in the
+# memory of the publishing process: every publisher must declare every binding.
+EVENT_SUBSCRIPTIONS: dict[str, tuple[str, ...]] = {
+    "dataservice": ("user.deleted",),
+    "mailer": ("user.deleted",),
+}
+
+
+class RetryableError(Exception):
+    """Raised by a task for a failure worth retrying (a peer down, a lock, a 5xx)."""
+
+
+def event_queue(service: str) -> Queue:
+    exchange = Exchange(EVENT_EXCHANGE, type="topic", durable=True)
+    return Queue(
+        f"{service}.events",
+        bindings=[binding(exchange, routing_key=key) for key in EVENT_SUBSCRIPTIONS[service]],
+        durable=True,
+    )
+
+
+def declare_topology(app: Celery) -> None:
+    """Declare the event exchange, every event queue and its bindings on the broker."""
+    with app.connection_for_write() as connection:
+        channel = connection.default_channel
+        Exchange(EVENT_EXCHANGE, type="topic", durable=True)(channel).declare()
+        for service in EVENT_SUBSCRIPTIONS:
+            event_queue(service)(channel).declare()
+
+
+def _route(name: str, *_: Any, **__: Any) -> dict[str, str] | None:
+    if name == EVENT_TASK:
+        return None  # the publisher names the exchange and routing key
+    return {"queue": name.split(".", 1)[0]}
+
+
+class RunnerlyTask(Task):  # type: ignore[misc]
+    """Acknowledged after it ran, retried with jittered backoff, counted, logged with the
+    request id of whatever asked for it."""
+
+    acks_late = True
+    reject_on_worker_lost = True
+    autoretry_for = (RetryableError, ConnectionError, TimeoutError)
+    retry_backoff = 2
+    retry_backoff_max = 300
+    retry_jitter = True
+    max_retries = 12
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        request_id = getattr(self.request, "request_id", None) or (
+            (self.request.headers or {}).get("request_id")
+        )
+        token = request_id_var.set(request_id)
+        service = self.app.main
+        try:
+            result = super().__call__(*args, **kwargs)
+        except Exception:
+            TASKS.labels(service, self.name, "error").inc()
+            raise
+        else:
+            TASKS.labels(service, self.name, "ok").inc()
+            return result
+        finally:
+            request_id_var.reset(token)
+
+
+def create_celery(service: str, broker_url: str) -> Celery:
+    app = Celery(service, broker=broker_url, task_cls=RunnerlyTask)
+    app.conf.update(
+        task_default_queue=service,
+        task_routes=(_route,),
+        task_acks_late=True,
+        task_reject_on_worker_lost=True,
+        task_ignore_result=True,
+        worker_prefetch_multiplier=1,
+        worker_hijack_root_logger=False,
+        task_serializer="json",
+        accept_content=["json"],
+        broker_connection_retry_on_startup=True,
+        broker_transport_options={"polling_interval": 0.5},
+    )
+    if service in EVENT_SUBSCRIPTIONS:
+        app.conf.task_queues = [Queue(service, durable=True), event_queue(service)]
+    return app
+
+
+def register_event_handlers(
+    app: Celery, handlers: dict[str, Callable[[dict[str, Any]], None]]
+) -> None:
+    """The service's one event task: dispatches each event it is subscribed to."""
+
+    @app.task(name=EVENT_TASK, bind=True)  # type: ignore[untyped-decorator]
+    def handle_event(
+        self: Task, event: str, payload: dict[str, Any], message_id: str
+    ) -> None:
+        handler = handlers.get(event)
+        if handler is None:
+            log.info("event.ignored", name=event, message_id=message_id)
+            return
+        handler(payload)
+        log.info("event.handled", name=event, message_id=message_id)
+
+
+@signals.before_task_publish.connect
+def _propagate_request_id(headers: dict[str, Any] | None = None, **_: Any) -> None:
+    if headers is not None and not headers.get("request_id"):
+        headers["request_id"] = request_id_var.get()

@@ -1,0 +1,117 @@
+#!/usr/bin/env bash
+# Real PostgreSQL and RabbitMQ servers for tests, on Debian 12 as root without
+# systemd (containers, CI): services are started and stopped by hand.
+#
+# Usage: scripts/infra.sh install|start|stop|urls
+#   eval "$(scripts/infra.sh urls | sed 's/^/export /')"
+set -euo pipefail
+
+PG_PORT=5432
+AMQP_PORT=5672
+WAIT_SECS=${INFRA_WAIT_SECS:-60}
+
+die() { echo "infra: error: $*" >&2; exit 1; }
+
+cmd_install() {
+  local missing=() pkg
+  for pkg in postgresql rabbitmq-server; do
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'ok installed' || missing+=("$pkg")
+  done
+  if ! command -v uv >/dev/null && ! command -v pip >/dev/null; then
+    missing+=(python3-pip)
+  fi
+  if ((${#missing[@]})); then
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  fi
+  # PIP_BREAK_SYSTEM_PACKAGES: Debian's own pip refuses system-wide installs (PEP 668).
+  command -v uv >/dev/null || PIP_BREAK_SYSTEM_PACKAGES=1 pip install -q uv
+}
+
+# --- PostgreSQL -------------------------------------------------------------
+
+# Prints "<version> <name> <status>" of the cluster on $PG_PORT, if any.
+pg_cluster() {
+  pg_lsclusters -h 2>/dev/null | awk -v port="$PG_PORT" '$3 == port {print $1, $2, $4; exit}'
+}
+
+pg_start() {
+  local ver name status
+  read -r ver name status <<<"$(pg_cluster)" || true
+  if [[ -z ${ver:-} ]]; then
+    ver=$(ls /usr/lib/postgresql | sort -n | tail -n1)
+    [[ -n $ver ]] || die "postgresql is not installed (run: $0 install)"
+    name=main status=down
+    pg_createcluster -p "$PG_PORT" "$ver" "$name" >/dev/null
+  fi
+  [[ $status == online* ]] || pg_ctlcluster "$ver" "$name" start
+
+  local deadline=$((SECONDS + WAIT_SECS))
+  until pg_isready -q -h 127.0.0.1 -p "$PG_PORT"; do
+    ((SECONDS < deadline)) ||
+      die "postgresql not accepting connections on 127.0.0.1:$PG_PORT after ${WAIT_SECS}s (see /var/log/postgresql/postgresql-$ver-$name.log)"
+    sleep 0.5
+  done
+
+  # Runs from / so that psql, as postgres, can access its working directory.
+  (cd / && runuser -u postgres -- psql -p "$PG_PORT" -qX -v ON_ERROR_STOP=1 >/dev/null) <<'SQL'
+DO $$ BEGIN
+  IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'runnerly') THEN
+    CREATE ROLE runnerly;
+  END IF;
+END $$;
+ALTER ROLE runnerly WITH LOGIN CREATEDB PASSWORD 'runnerly';
+SQL
+  echo "postgresql: ready on 127.0.0.1:$PG_PORT"
+}
+
+pg_stop() {
+  local ver name status
+  read -r ver name status <<<"$(pg_cluster)" || true
+  if [[ ${status:-} == online* ]]; then
+    pg_ctlcluster "$ver" "$name" stop
+  fi
+  echo "postgresql: stopped"
+}
+
+# --- RabbitMQ ---------------------------------------------------------------
+
+# Asking epmd is instant, whereas any rabbitmqctl call boots an Erlang VM.
+rabbit_running() { epmd -names 2>/dev/null | grep -q '^name rabbit '; }
+
+rabbit_start() {
+  command -v rabbitmq-server >/dev/null || die "rabbitmq-server is not installed (run: $0 install)"
+  # The Debian wrapper switches to the rabbitmq user when run as root.
+  rabbit_running || rabbitmq-server -detached
+  timeout "$WAIT_SECS" rabbitmqctl -q await_startup >/dev/null 2>&1 ||
+    die "rabbitmq not started after ${WAIT_SECS}s (see /var/log/rabbitmq/)"
+  echo "rabbitmq: ready on 127.0.0.1:$AMQP_PORT"
+}
+
+rabbit_stop() {
+  if rabbit_running; then
+    rabbitmqctl -q stop >/dev/null
+    local deadline=$((SECONDS + WAIT_SECS))
+    while rabbit_running; do
+      ((SECONDS < deadline)) || die "rabbitmq still running after ${WAIT_SECS}s"
+      sleep 0.5
+    done
+  fi
+  echo "rabbitmq: stopped"
+}
+
+# --- Commands ---------------------------------------------------------------
+
+cmd_urls() {
+  echo "RUNNERLY_TEST_POSTGRES_URL=postgresql+psycopg://runnerly:runnerly@127.0.0.1:$PG_PORT/postgres"
+  echo "RUNNERLY_TEST_AMQP_URL=amqp://guest:guest@127.0.0.1:$AMQP_PORT//"
+}
+
+case "${1:-}" in
+  install) cmd_install ;;
+  start) pg_start; rabbit_start ;;
+  stop) pg_stop; rabbit_stop ;;
+  urls) cmd_urls ;;
+  *) echo "usage: $0 install|start|stop|urls" >&2; exit 2 ;;
+esac
