@@ -12,6 +12,16 @@ WAIT_SECS=${INFRA_WAIT_SECS:-60}
 
 die() { echo "infra: error: $*" >&2; exit 1; }
 
+# wait_for DEADLINE ERROR CMD...: retries CMD until it succeeds, dies at DEADLINE.
+wait_for() {
+  local deadline=$1 error=$2
+  shift 2
+  until "$@"; do
+    ((SECONDS < deadline)) || die "$error"
+    sleep 0.5
+  done
+}
+
 cmd_install() {
   local missing=() pkg
   for pkg in postgresql rabbitmq-server; do
@@ -47,12 +57,9 @@ pg_start() {
   fi
   [[ $status == online* ]] || pg_ctlcluster "$ver" "$name" start
 
-  local deadline=$((SECONDS + WAIT_SECS))
-  until pg_isready -q -h 127.0.0.1 -p "$PG_PORT"; do
-    ((SECONDS < deadline)) ||
-      die "postgresql not accepting connections on 127.0.0.1:$PG_PORT after ${WAIT_SECS}s (see /var/log/postgresql/postgresql-$ver-$name.log)"
-    sleep 0.5
-  done
+  wait_for $((SECONDS + WAIT_SECS)) \
+    "postgresql not accepting connections on 127.0.0.1:$PG_PORT after ${WAIT_SECS}s (see /var/log/postgresql/postgresql-$ver-$name.log)" \
+    pg_isready -q -h 127.0.0.1 -p "$PG_PORT"
 
   # Runs from / so that psql, as postgres, can access its working directory.
   (cd / && runuser -u postgres -- psql -p "$PG_PORT" -qX -v ON_ERROR_STOP=1 >/dev/null) <<'SQL'
@@ -79,24 +86,23 @@ pg_stop() {
 
 # Asking epmd is instant, whereas any rabbitmqctl call boots an Erlang VM.
 rabbit_running() { epmd -names 2>/dev/null | grep -q '^name rabbit '; }
+rabbit_stopped() { ! rabbit_running; }
 
 rabbit_start() {
   command -v rabbitmq-server >/dev/null || die "rabbitmq-server is not installed (run: $0 install)"
   # The Debian wrapper switches to the rabbitmq user when run as root.
   rabbit_running || rabbitmq-server -detached
-  timeout "$WAIT_SECS" rabbitmqctl -q await_startup >/dev/null 2>&1 ||
-    die "rabbitmq not started after ${WAIT_SECS}s (see /var/log/rabbitmq/)"
+  # await_startup fails at once until the node has registered with epmd.
+  local deadline=$((SECONDS + WAIT_SECS)) error="rabbitmq not started after ${WAIT_SECS}s (see /var/log/rabbitmq/)"
+  wait_for "$deadline" "$error" rabbit_running
+  timeout $((deadline - SECONDS + 1)) rabbitmqctl -q await_startup >/dev/null 2>&1 || die "$error"
   echo "rabbitmq: ready on 127.0.0.1:$AMQP_PORT"
 }
 
 rabbit_stop() {
   if rabbit_running; then
     rabbitmqctl -q stop >/dev/null
-    local deadline=$((SECONDS + WAIT_SECS))
-    while rabbit_running; do
-      ((SECONDS < deadline)) || die "rabbitmq still running after ${WAIT_SECS}s"
-      sleep 0.5
-    done
+    wait_for $((SECONDS + WAIT_SECS)) "rabbitmq still running after ${WAIT_SECS}s" rabbit_stopped
   fi
   echo "rabbitmq: stopped"
 }

@@ -88,8 +88,36 @@ class Database:
 def migrate(url: str, migrations_dir: Path, revision: str = "head") -> None:
     """Bring the database to ``revision`` with the service's Alembic scripts."""
     create_engine(url).dispose()  # makes the SQLite file's folder
+    command.upgrade(alembic_config(url, migrations_dir), revision)
+
+
+def alembic_config(url: str, migrations_dir: Path) -> Config:
     config = Config()
     config.set_main_option("script_location", str(migrations_dir))
     config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
-    config.attributes["configure_logger"] = False
-    command.upgrade(config, revision)
+    return config
+
+
+def run_alembic_env(target_metadata: sa.MetaData) -> None:
+    """The body of every service's ``migrations/env.py``."""
+    from alembic import context
+
+    url = context.config.get_main_option("sqlalchemy.url")
+    assert url is not None
+    engine = create_engine(url, poolclass=sa.pool.NullPool)
+    with engine.connect() as connection:
+        context.configure(
+            connection=connection,
+            target_metadata=target_metadata,
+            render_as_batch=is_sqlite(url),  # SQLite alters tables by copying them
+            compare_type=True,
+        )
+        with context.begin_transaction():
+            context.run_migrations()
+    engine.dispose()
+
+
+def new_revision(url: str, migrations_dir: Path, message: str) -> None:
+    """Autogenerate a migration from the difference between the models and ``url``."""
+    migrate(url, migrations_dir)
+    command.revision(alembic_config(url, migrations_dir), message=message, autogenerate=True)
