@@ -5,7 +5,9 @@ from __future__ import annotations
 import logging
 import sys
 import uuid
+from collections.abc import MutableMapping
 from contextvars import ContextVar
+from typing import Any
 
 import structlog
 
@@ -21,7 +23,9 @@ def current_request_id() -> str | None:
     return request_id_var.get()
 
 
-def _add_request_id(_: object, __: str, event: dict[str, object]) -> dict[str, object]:
+def _add_request_id(
+    _: object, __: str, event: MutableMapping[str, Any]
+) -> MutableMapping[str, Any]:
     request_id = request_id_var.get()
     if request_id and "request_id" not in event:
         event["request_id"] = request_id
@@ -63,3 +67,6 @@ def configure_logging(service: str, level: str = "INFO") -> None:
     root.setLevel(level)
     # Access logs are written by our own middleware, with the request id.
     logging.getLogger("uvicorn.access").disabled = True
+    # One line per peer call is the peer's own access log's job.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    logging.getLogger("httpx2").setLevel(logging.WARNING)

@@ -65,8 +65,9 @@ class Outbox:
         self._add(session, "task", task, kwargs)
 
     def _add(self, session: Session, kind: str, name: str, payload: dict[str, Any]) -> None:
+        model: Any = self.model  # a concrete mapped subclass of OutboxMixin
         session.add(
-            self.model(
+            model(
                 message_id=uuid.uuid4().hex,
                 kind=kind,
                 name=name,
@@ -119,7 +120,11 @@ class Outbox:
                 headers=headers,
             )
         else:
-            self.celery.send_task(row.name, kwargs=row.payload, headers=headers)
+            # The task id is the outbox row's id, so a message relayed twice (a crash between
+            # publishing and marking it sent) is recognisable by its consumer.
+            self.celery.send_task(
+                row.name, kwargs=row.payload, task_id=row.message_id, headers=headers
+            )
         log.info("outbox.relayed", kind=row.kind, name=row.name, message_id=row.message_id)
 
     def start(self, poll_seconds: float) -> None:

@@ -79,7 +79,8 @@ class KitSettings(BaseSettings):
             if not raw or raw == DEV_SECRET:
                 prefix = self.model_config.get("env_prefix", "")
                 raise ValueError(
-                    f"{prefix}{name.upper()} must be set to a real secret when RUNNERLY_ENV={self.env}"
+                    f"{prefix}{name.upper()} must be set to a real secret "
+                    f"when RUNNERLY_ENV={self.env}"
                 )
         return self
 

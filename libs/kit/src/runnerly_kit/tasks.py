@@ -12,7 +12,7 @@ from typing import Any
 
 import structlog
 from celery import Celery, Task, signals
-from kombu import Exchange, Queue, binding
+from kombu.entity import Exchange, Queue, binding
 
 from runnerly_kit.logging import request_id_var
 from runnerly_kit.metrics import TASKS
@@ -126,7 +126,7 @@ def register_event_handlers(
         log.info("event.handled", name=event, message_id=message_id)
 
 
-@signals.before_task_publish.connect
+@signals.before_task_publish.connect  # type: ignore[untyped-decorator]
 def _propagate_request_id(headers: dict[str, Any] | None = None, **_: Any) -> None:
     if headers is not None and not headers.get("request_id"):
         headers["request_id"] = request_id_var.get()

@@ -1,0 +1,102 @@
+"""Mail delivery: each asked-for mail is delivered once, whoever asks twice."""
+
+from __future__ import annotations
+
+import mailbox
+from datetime import UTC, datetime
+from email.message import EmailMessage
+from email.utils import make_msgid, parsedate_to_datetime
+from pathlib import Path
+
+import structlog
+from runnerly_kit.errors import NotFound
+from sqlalchemy.orm import Session
+
+from runnerly_mailer.mail import repository
+from runnerly_mailer.mail.schemas import MailboxList, MailboxMessage, MailRequest
+from runnerly_mailer.mail.transports import MailTransport
+from runnerly_mailer.models import OutgoingMail
+
+log = structlog.get_logger()
+
+
+def build_message(request: MailRequest, sender: str, key: str) -> EmailMessage:
+    message = EmailMessage()
+    message["From"] = sender
+    message["To"] = str(request.to)
+    message["Subject"] = request.subject
+    message["Date"] = datetime.now(UTC)
+    message["Message-ID"] = make_msgid(idstring=key, domain="runnerly.localhost")
+    message.set_content(request.text)
+    if request.html:
+        message.add_alternative(request.html, subtype="html")
+    return message
+
+
+def send(
+    session: Session, transport: MailTransport, sender: str, key: str, request: MailRequest
+) -> bool:
+    """Deliver ``request`` unless the mail with this ``key`` was already sent.
+
+    Returns whether it was delivered now. The row is locked while delivering, so two
+    workers handed the same message cannot both send it.
+    """
+    mail = repository.get_by_key(session, key)
+    if mail is None:
+        mail = OutgoingMail(
+            key=key,
+            user_id=request.user_id,
+            to=str(request.to),
+            subject=request.subject,
+            created_at=datetime.now(UTC),
+        )
+        repository.add(session, mail)
+    if mail.sent_at is not None:
+        log.info("mail.duplicate_ignored", key=key)
+        return False
+    transport.deliver(build_message(request, sender, key))
+    mail.sent_at = datetime.now(UTC)
+    log.info("mail.sent", key=key, subject=request.subject)
+    return True
+
+
+def forget_user(session: Session, maildir: Path | None, user_id: str, email: str) -> None:
+    """Delete every trace of the user's mail, including the local mailbox's copies."""
+    addresses = set(repository.delete_for_user(session, user_id, email)) | {email}
+    if maildir is not None and maildir.exists():
+        box = mailbox.Maildir(maildir, create=False)
+        for key, message in list(box.items()):
+            if str(message["To"]) in addresses:
+                box.discard(key)
+    log.info("mail.user_forgotten", user_id=user_id)
+
+
+def list_mailbox(maildir: Path | None, limit: int) -> MailboxList:
+    """The local mailbox, newest first (the embedded default only)."""
+    if maildir is None:
+        raise NotFound("Mail is delivered by SMTP here: there is no local mailbox to show.")
+    if not maildir.exists():
+        return MailboxList(items=[])
+    box = mailbox.Maildir(maildir, create=False)
+    items = [_read(key, message) for key, message in box.items()]
+    items.sort(key=lambda m: m.date or datetime.min.replace(tzinfo=UTC), reverse=True)
+    return MailboxList(items=items[:limit])
+
+
+def _read(key: str, message: mailbox.MaildirMessage) -> MailboxMessage:
+    text, html = "", None
+    for part in message.walk():
+        if part.get_content_maintype() == "multipart":
+            continue
+        payload = part.get_payload(decode=True)
+        content = payload.decode(part.get_content_charset() or "utf-8", "replace") if isinstance(
+            payload, bytes) else ""
+        if part.get_content_type() == "text/plain" and not text:
+            text = content
+        elif part.get_content_type() == "text/html" and html is None:
+            html = content
+    date = parsedate_to_datetime(message["Date"]) if message["Date"] else None
+    return MailboxMessage(
+        id=key, to=str(message["To"]), subject=str(message["Subject"]), date=date,
+        text=text, html=html,
+    )

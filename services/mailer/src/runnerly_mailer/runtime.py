@@ -1,0 +1,45 @@
+"""What the API process and the worker process both need, built in one place."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from celery import Celery
+from runnerly_kit.db import Database
+from runnerly_kit.outbox import Outbox
+from runnerly_kit.tasks import create_celery
+
+from runnerly_mailer.config import Settings
+from runnerly_mailer.mail.transports import MailTransport, transport_for
+from runnerly_mailer.models import OutboxMessage
+
+MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+
+
+@dataclass
+class Runtime:
+    settings: Settings
+    database: Database
+    celery: Celery
+    outbox: Outbox
+    transport: MailTransport
+
+    @property
+    def maildir(self) -> Path | None:
+        """The local mailbox, or None when mail goes to an SMTP server."""
+        return None if self.settings.smtp_url else self.settings.maildir_path
+
+
+def build_runtime(settings: Settings) -> Runtime:
+    database = Database(settings.database_url)
+    celery = create_celery(settings.service_name, settings.broker_url)
+    return Runtime(
+        settings=settings,
+        database=database,
+        celery=celery,
+        outbox=Outbox(OutboxMessage, database, celery, settings.service_name),
+        transport=transport_for(
+            settings.smtp_url, settings.maildir_path, settings.smtp_timeout
+        ),
+    )
