@@ -12,6 +12,12 @@ WAIT_SECS=${INFRA_WAIT_SECS:-60}
 
 die() { echo "infra: error: $*" >&2; exit 1; }
 
+# Runs a command silently, showing its output only if it fails.
+quiet() {
+  local out
+  out=$("$@" 2>&1) || { echo "$out" >&2; die "failed: $*"; }
+}
+
 # wait_for DEADLINE ERROR CMD...: retries CMD until it succeeds, dies at DEADLINE.
 wait_for() {
   local deadline=$1 error=$2
@@ -32,11 +38,11 @@ cmd_install() {
   fi
   if ((${#missing[@]})); then
     export DEBIAN_FRONTEND=noninteractive
-    apt-get update -qq
-    apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+    quiet apt-get update
+    quiet apt-get install -y --no-install-recommends "${missing[@]}"
   fi
   # PIP_BREAK_SYSTEM_PACKAGES: Debian's own pip refuses system-wide installs (PEP 668).
-  command -v uv >/dev/null || PIP_BREAK_SYSTEM_PACKAGES=1 pip install -q uv
+  command -v uv >/dev/null || PIP_BREAK_SYSTEM_PACKAGES=1 quiet pip install uv
 }
 
 # --- PostgreSQL -------------------------------------------------------------

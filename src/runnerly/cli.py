@@ -1,2 +1,133 @@
+"""The ``runnerly`` command: start the whole system, one service, or one worker."""
+
+from __future__ import annotations
+
+import importlib
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
 import typer
-app = typer.Typer()
+
+from runnerly.supervisor import write_config
+from runnerly.topology import DEFAULT_BASE_PORT, SERVICES, WORKERS, Topology
+
+app = typer.Typer(help="Runnerly: a self-hostable companion for runners.", no_args_is_help=True)
+keys_app = typer.Typer(help="Manage tokendealer's signing keys.", no_args_is_help=True)
+app.add_typer(keys_app, name="keys")
+
+ServiceName = Annotated[str, typer.Argument(help=f"One of: {', '.join(SERVICES)}.")]
+
+
+def _topology(base_port: int | None) -> Topology:
+    data_dir = Path(os.environ.get("RUNNERLY_DATA_DIR", "var")).resolve()
+    port = base_port or int(os.environ.get("RUNNERLY_PORT", DEFAULT_BASE_PORT))
+    return Topology(base_port=port, data_dir=data_dir)
+
+
+def _settings(service: str) -> Any:
+    if service not in SERVICES:
+        raise typer.BadParameter(f"unknown service {service!r}; one of: {', '.join(SERVICES)}")
+    return importlib.import_module(f"runnerly_{service}.config").get_settings()
+
+
+@app.command()
+def up(
+    base_port: Annotated[
+        int | None, typer.Option(help="Port of the dashboard; the services take the next ones.")
+    ] = None,
+) -> None:
+    """Start every service and worker (embedded default: no servers to install)."""
+    topology = _topology(base_port)
+    os.environ.update(topology.environment())
+    # In a child process, so that this one, which only waits, stays small.
+    subprocess.run([sys.executable, "-m", "runnerly", "migrate"], check=True)
+    config = write_config(topology)
+    typer.echo(f"Runnerly is starting: open {topology.url('dashboard')}")
+    typer.echo(f"Data in {topology.data_dir}; logs in {topology.data_dir / 'logs'}. Ctrl-C stops.")
+    process = subprocess.Popen(  # noqa: S603 - our own supervisord, our own config
+        [sys.executable, "-m", "supervisor.supervisord", "-c", str(config)]
+    )
+
+    def forward(signum: int, _: Any) -> None:
+        process.send_signal(signum)
+
+    signal.signal(signal.SIGTERM, forward)
+    try:
+        code = process.wait()
+    except KeyboardInterrupt:
+        # The terminal sent SIGINT to supervisord too; wait for it to stop its children.
+        code = process.wait()
+    raise typer.Exit(code)
+
+
+@app.command()
+def serve(service: ServiceName) -> None:
+    """Run one service's HTTP server."""
+    import uvicorn
+
+    settings = _settings(service)
+    uvicorn.run(
+        f"runnerly_{service}.main:create_app",
+        factory=True,
+        host=settings.host,
+        port=settings.port,
+        log_config=None,
+        proxy_headers=True,
+        forwarded_allow_ips="127.0.0.1",
+    )
+
+
+@app.command()
+def worker(
+    service: ServiceName,
+    concurrency: Annotated[int, typer.Option(help="Tasks run at once.")] = 1,
+) -> None:
+    """Run one service's Celery worker on its queues."""
+    if service not in WORKERS:
+        raise typer.BadParameter(f"{service} has no worker; those that do: {', '.join(WORKERS)}")
+    celery = importlib.import_module(f"runnerly_{service}.worker").celery
+    queues = [queue.name for queue in celery.conf.task_queues or []] or [service]
+    pool = ["--pool", "solo"] if concurrency == 1 else ["--pool", "threads"]
+    celery.worker_main(
+        [
+            "worker",
+            "--queues",
+            ",".join(queues),
+            *pool,
+            "--concurrency",
+            str(concurrency),
+            "--hostname",
+            f"{service}@%h",
+            "--loglevel",
+            "INFO",
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+        ]
+    )
+
+
+@app.command()
+def migrate(
+    service: Annotated[str | None, typer.Argument(help="Only this service.")] = None,
+) -> None:
+    """Bring every service's database up to date."""
+    from runnerly_kit.db import migrate as upgrade
+
+    for name in [service] if service else list(SERVICES):
+        settings = _settings(name)
+        migrations = Path(importlib.import_module(f"runnerly_{name}").__file__ or "").parent
+        upgrade(settings.database_url, migrations / "migrations")
+        typer.echo(f"{name}: database up to date")
+
+
+@keys_app.command("rotate")
+def rotate_keys() -> None:
+    """Add a new signing key; the old one stays published until its tokens expire."""
+    keys = importlib.import_module("runnerly_tokendealer.keys.service")
+    kid = keys.rotate_keys(_settings("tokendealer"))
+    typer.echo(f"new signing key: {kid}")

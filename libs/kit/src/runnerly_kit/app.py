@@ -15,7 +15,7 @@ from starlette.middleware.gzip import GZipMiddleware
 from runnerly_kit import health, metrics
 from runnerly_kit.auth import JwksCache, TokenVerifier
 from runnerly_kit.db import Database, migrate
-from runnerly_kit.errors import install_error_handlers
+from runnerly_kit.errors import RunnerlyError, install_error_handlers
 from runnerly_kit.logging import configure_logging
 from runnerly_kit.middleware import BodySizeLimitMiddleware, RequestContextMiddleware
 from runnerly_kit.outbox import Outbox
@@ -32,8 +32,11 @@ def create_app(
     celery: Celery | None = None,
     outbox: Outbox | None = None,
     on_startup: Callable[[FastAPI], None] | None = None,
+    on_shutdown: Callable[[FastAPI], None] | None = None,
     verify_tokens: bool = True,
     openapi_url: str = "/openapi.json",
+    docs_url: str | None = "/docs",
+    redoc_url: str | None = "/redoc",
 ) -> FastAPI:
     configure_logging(settings.service_name, settings.log_level)
 
@@ -50,10 +53,19 @@ def create_app(
         finally:
             if outbox is not None:
                 outbox.stop()
+            if on_shutdown is not None:
+                on_shutdown(app)
             if database is not None:
                 database.dispose()
 
-    app = FastAPI(title=title, version="1.0.0", lifespan=lifespan, openapi_url=openapi_url)
+    app = FastAPI(
+        title=title,
+        version="1.0.0",
+        lifespan=lifespan,
+        openapi_url=openapi_url,
+        docs_url=docs_url,
+        redoc_url=redoc_url,
+    )
     app.state.settings = settings
     app.state.database = database
     app.state.celery = celery
@@ -93,6 +105,12 @@ def _session(request: Request) -> Iterator[Session]:
         try:
             yield session
             session.commit()
+        except RunnerlyError as error:
+            if error.keeps_changes:
+                session.commit()
+            else:
+                session.rollback()
+            raise
         except BaseException:
             session.rollback()
             raise

@@ -6,7 +6,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Annotated, Any
+from typing import Any
 
 import httpx
 import jwt
@@ -114,10 +114,13 @@ class TokenVerifier:
         except jwt.ExpiredSignatureError as exc:
             raise Unauthorized("The access token has expired.") from exc
         except jwt.PyJWTError as exc:
-            raise Unauthorized(f"The access token is invalid: {exc}.") from exc
+            raise Unauthorized(f"The access token is invalid: {str(exc).rstrip('.')}.") from exc
         scopes = frozenset(str(claims.get("scope", "")).split())
-        kind = "service" if claims.get("client_id") and claims.get("sub") == claims.get(
-            "client_id") else "user"
+        kind = (
+            "service"
+            if claims.get("client_id") and claims.get("sub") == claims.get("client_id")
+            else "user"
+        )
         return Principal(sub=str(claims["sub"]), scopes=scopes, kind=kind, claims=claims)
 
 
@@ -139,7 +142,9 @@ def authenticated(request: Request) -> Principal:
 def require_scopes(*scopes: str) -> Callable[..., Principal]:
     """A dependency that admits a token holding every one of ``scopes``."""
 
-    def dependency(principal: Annotated[Principal, Depends(authenticated)]) -> Principal:
+    # Plain defaults, not Annotated: these annotations are strings (PEP 563) that FastAPI
+    # resolves in the module's globals, where the closure's locals are not.
+    def dependency(principal: Principal = Depends(authenticated)) -> Principal:
         missing = set(scopes) - principal.scopes
         if missing:
             raise Forbidden(f"The token lacks the scope(s): {', '.join(sorted(missing))}.")
@@ -152,7 +157,7 @@ def require_user(*scopes: str) -> Callable[..., Principal]:
     """A dependency that admits only a runner's own token holding ``scopes``."""
     check = require_scopes(*scopes)
 
-    def dependency(principal: Annotated[Principal, Depends(check)]) -> Principal:
+    def dependency(principal: Principal = Depends(check)) -> Principal:
         if principal.is_service:
             raise Forbidden("This endpoint takes a runner's token, not a service's.")
         return principal

@@ -19,6 +19,9 @@ class RunnerlyError(Exception):
 
     status = 500
     title = "Internal error"
+    # A refusal that must still keep what the request wrote (a failed login counted, a
+    # reused token's family revoked): the request's transaction commits, then it answers.
+    keeps_changes = False
 
     def __init__(self, detail: str | None = None, **extra: Any) -> None:
         super().__init__(detail or self.title)
@@ -102,8 +105,9 @@ def install_error_handlers(app: FastAPI) -> None:
             {"field": _location(tuple(e.get("loc", ()))), "message": e.get("msg", "")}
             for e in exc.errors()
         ]
-        detail = "; ".join(f"{e['field']}: {e['message']}" if e["field"] else e["message"]
-                           for e in errors)
+        detail = "; ".join(
+            f"{e['field']}: {e['message']}" if e["field"] else e["message"] for e in errors
+        )
         return problem(422, "Invalid input", detail, errors=errors)
 
     @app.exception_handler(StarletteHTTPException)

@@ -26,8 +26,14 @@ TOKEN_RENEW_MARGIN = 60.0
 class ClientCredentials:
     """Gets this service's access token from tokendealer and renews it before it expires."""
 
-    def __init__(self, token_url: str, client_id: str, client_secret: str, scopes: str,
-                 transport: httpx.BaseTransport | None = None) -> None:
+    def __init__(
+        self,
+        token_url: str,
+        client_id: str,
+        client_secret: str,
+        scopes: str,
+        transport: httpx.BaseTransport | None = None,
+    ) -> None:
         self.token_url = token_url
         self.client_id = client_id
         self.client_secret = client_secret
@@ -58,8 +64,11 @@ class ClientCredentials:
         except httpx.TransportError as exc:
             raise ServiceUnavailable("The token service cannot be reached.") from exc
         if response.status_code != 200:
-            log.error("http.client_credentials_refused", status=response.status_code,
-                      body=response.text[:200])
+            log.error(
+                "http.client_credentials_refused",
+                status=response.status_code,
+                body=response.text[:200],
+            )
             raise ServiceUnavailable("This service could not get its access token.")
         body = response.json()
         self._token = body["access_token"]
@@ -88,8 +97,9 @@ class ServiceClient:
             transport=transport,
         )
 
-    def request(self, method: str, path: str, *, token: str | None = None,
-                **kwargs: Any) -> httpx.Response:
+    def request(
+        self, method: str, path: str, *, token: str | None = None, **kwargs: Any
+    ) -> httpx.Response:
         """Send a request; ``token`` forwards a runner's token instead of the service's own."""
         method = method.upper()
         attempts = 1 + (self.retries if method in IDEMPOTENT_METHODS else 0)

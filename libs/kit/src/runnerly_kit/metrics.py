@@ -16,9 +16,7 @@ LATENCY = Histogram(
     ["service", "method", "route"],
     buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10),
 )
-TASKS = Counter(
-    "runnerly_tasks_total", "Background tasks run.", ["service", "task", "outcome"]
-)
+TASKS = Counter("runnerly_tasks_total", "Background tasks run.", ["service", "task", "outcome"])
 OUTBOX_RELAYED = Counter(
     "runnerly_outbox_relayed_total", "Outbox messages handed to the broker.", ["service"]
 )

@@ -81,20 +81,26 @@ class BodySizeLimitMiddleware:
             await self._refuse(send)
             return
         received = 0
+        refused = False
 
         async def counting_receive() -> Message:
-            nonlocal received
+            # Past the limit: answer 413 ourselves and tell the app the client left, so it
+            # stops reading (an exception here would be turned into a 400 by the framework).
+            nonlocal received, refused
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
-                if received > self.max_bytes:
-                    raise _TooLarge
+                if received > self.max_bytes and not refused:
+                    refused = True
+                    await self._refuse(send)
+                    return {"type": "http.disconnect"}
             return message
 
-        try:
-            await self.app(scope, counting_receive, send)
-        except _TooLarge:
-            await self._refuse(send)
+        async def guarded_send(message: Message) -> None:
+            if not refused:
+                await send(message)
+
+        await self.app(scope, counting_receive, guarded_send)
 
     async def _refuse(self, send: Send) -> None:
         body = json.dumps(
@@ -116,10 +122,6 @@ class BodySizeLimitMiddleware:
             }
         )
         await send({"type": "http.response.body", "body": body})
-
-
-class _TooLarge(Exception):
-    pass
 
 
 def _header(scope: Scope, name: bytes) -> str | None:

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 from runnerly_kit.db import Database, is_sqlite
 from runnerly_kit.logging import current_request_id
 from runnerly_kit.metrics import OUTBOX_RELAYED
-from runnerly_kit.tasks import EVENT_EXCHANGE, EVENT_TASK, declare_topology
+from runnerly_kit.tasks import EVENT_EXCHANGE, EVENT_TASK, event_queues
 
 log = structlog.get_logger()
 
@@ -44,8 +44,9 @@ class OutboxMixin:
 class Outbox:
     """Writes messages in the caller's transaction and relays them after it commits."""
 
-    def __init__(self, model: type[OutboxMixin], database: Database, celery: Celery,
-                 service: str) -> None:
+    def __init__(
+        self, model: type[OutboxMixin], database: Database, celery: Celery, service: str
+    ) -> None:
         self.model = model
         self.database = database
         self.celery = celery
@@ -54,7 +55,6 @@ class Outbox:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._relay_lock = threading.Lock()
-        self._topology_declared = False
 
     def emit(self, session: Session, event: str, payload: dict[str, Any]) -> None:
         """Record the fact ``event`` (``entity.verb``) as part of the session's transaction."""
@@ -63,6 +63,28 @@ class Outbox:
     def send_task(self, session: Session, task: str, kwargs: dict[str, Any]) -> None:
         """Ask for ``task`` to run once the session's transaction has committed."""
         self._add(session, "task", task, kwargs)
+
+    def emit_many(self, session: Session, event: str, payloads: list[dict[str, Any]]) -> None:
+        """Record one ``event`` per payload in one bulk statement, for large batches."""
+        if not payloads:
+            return
+        request_id = current_request_id()
+        now = datetime.now(UTC)
+        session.execute(
+            sa.insert(self.model),
+            [
+                {
+                    "message_id": uuid.uuid4().hex,
+                    "kind": "event",
+                    "name": event,
+                    "payload": payload,
+                    "request_id": request_id,
+                    "created_at": now,
+                }
+                for payload in payloads
+            ],
+        )
+        sa.event.listen(session, "after_commit", self._after_commit, once=True)
 
     def _add(self, session: Session, kind: str, name: str, payload: dict[str, Any]) -> None:
         model: Any = self.model  # a concrete mapped subclass of OutboxMixin
@@ -84,9 +106,6 @@ class Outbox:
     def relay(self, batch: int = 100) -> int:
         """Publish pending messages in order; returns how many were sent."""
         with self._relay_lock:
-            if not self._topology_declared:
-                declare_topology(self.celery)
-                self._topology_declared = True
             sent = 0
             while True:
                 with self.database.transaction() as session:
@@ -118,6 +137,9 @@ class Outbox:
                 exchange=EVENT_EXCHANGE,
                 routing_key=row.name,
                 headers=headers,
+                # Declared on the publishing connection itself: the embedded broker keeps
+                # bindings per connection (declarations are cached, so this costs once).
+                declare=event_queues(),
             )
         else:
             # The task id is the outbox row's id, so a message relayed twice (a crash between

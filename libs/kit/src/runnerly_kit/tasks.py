@@ -44,13 +44,9 @@ def event_queue(service: str) -> Queue:
     )
 
 
-def declare_topology(app: Celery) -> None:
-    """Declare the event exchange, every event queue and its bindings on the broker."""
-    with app.connection_for_write() as connection:
-        channel = connection.default_channel
-        Exchange(EVENT_EXCHANGE, type="topic", durable=True)(channel).declare()
-        for service in EVENT_SUBSCRIPTIONS:
-            event_queue(service)(channel).declare()
+def event_queues() -> list[Queue]:
+    """Every service's event queue, bound to the events it consumes."""
+    return [event_queue(service) for service in EVENT_SUBSCRIPTIONS]
 
 
 def _route(name: str, *_: Any, **__: Any) -> dict[str, str] | None:
@@ -102,7 +98,6 @@ def create_celery(service: str, broker_url: str) -> Celery:
         task_serializer="json",
         accept_content=["json"],
         broker_connection_retry_on_startup=True,
-        broker_transport_options={"polling_interval": 0.5},
     )
     if service in EVENT_SUBSCRIPTIONS:
         app.conf.task_queues = [Queue(service, durable=True), event_queue(service)]
@@ -115,9 +110,7 @@ def register_event_handlers(
     """The service's one event task: dispatches each event it is subscribed to."""
 
     @app.task(name=EVENT_TASK, bind=True)  # type: ignore[untyped-decorator]
-    def handle_event(
-        self: Task, event: str, payload: dict[str, Any], message_id: str
-    ) -> None:
+    def handle_event(self: Task, event: str, payload: dict[str, Any], message_id: str) -> None:
         handler = handlers.get(event)
         if handler is None:
             log.info("event.ignored", name=event, message_id=message_id)

@@ -34,6 +34,7 @@ class TestKeys:
         self,
         sub: str,
         scopes: str = "",
+        /,
         *,
         client_id: str | None = None,
         ttl: int = 300,

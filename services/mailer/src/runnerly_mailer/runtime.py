@@ -39,7 +39,5 @@ def build_runtime(settings: Settings) -> Runtime:
         database=database,
         celery=celery,
         outbox=Outbox(OutboxMessage, database, celery, settings.service_name),
-        transport=transport_for(
-            settings.smtp_url, settings.maildir_path, settings.smtp_timeout
-        ),
+        transport=transport_for(settings.smtp_url, settings.maildir_path, settings.smtp_timeout),
     )

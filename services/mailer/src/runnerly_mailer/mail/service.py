@@ -89,14 +89,21 @@ def _read(key: str, message: mailbox.MaildirMessage) -> MailboxMessage:
         if part.get_content_maintype() == "multipart":
             continue
         payload = part.get_payload(decode=True)
-        content = payload.decode(part.get_content_charset() or "utf-8", "replace") if isinstance(
-            payload, bytes) else ""
+        content = (
+            payload.decode(part.get_content_charset() or "utf-8", "replace")
+            if isinstance(payload, bytes)
+            else ""
+        )
         if part.get_content_type() == "text/plain" and not text:
             text = content
         elif part.get_content_type() == "text/html" and html is None:
             html = content
     date = parsedate_to_datetime(message["Date"]) if message["Date"] else None
     return MailboxMessage(
-        id=key, to=str(message["To"]), subject=str(message["Subject"]), date=date,
-        text=text, html=html,
+        id=key,
+        to=str(message["To"]),
+        subject=str(message["Subject"]),
+        date=date,
+        text=text,
+        html=html,
     )

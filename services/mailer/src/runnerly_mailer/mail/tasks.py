@@ -23,9 +23,7 @@ def register(runtime: Runtime) -> None:
         key = str(self.request.id)
         try:
             with runtime.database.transaction() as session:
-                service.send(
-                    session, runtime.transport, runtime.settings.mail_from, key, request
-                )
+                service.send(session, runtime.transport, runtime.settings.mail_from, key, request)
         except (smtplib.SMTPException, OSError) as exc:
             raise RetryableError(f"mail delivery failed: {exc}") from exc
 

@@ -1,0 +1,121 @@
+from __future__ import annotations
+
+from fastapi.testclient import TestClient
+
+PROBLEM = "application/problem+json"
+
+
+def test_domain_errors_are_problem_json(client: TestClient) -> None:
+    response = client.post("/things", json={"name": "taken", "size": 1})
+
+    assert response.status_code == 409
+    assert response.headers["content-type"] == PROBLEM
+    assert response.json() == {
+        "type": "about:blank",
+        "title": "Conflict",
+        "status": 409,
+        "detail": "A thing with this name exists already.",
+    }
+
+
+def test_validation_errors_name_the_field(client: TestClient) -> None:
+    response = client.post("/things", json={"name": "", "size": -1, "extra": True})
+
+    assert response.status_code == 422
+    assert response.headers["content-type"] == PROBLEM
+    fields = {error["field"] for error in response.json()["errors"]}
+    assert fields == {"name", "size", "extra"}
+    assert "name:" in response.json()["detail"]
+
+
+def test_malformed_json_is_a_422_problem(client: TestClient) -> None:
+    response = client.post(
+        "/things", content=b'{"name": ', headers={"content-type": "application/json"}
+    )
+
+    assert response.status_code == 422
+    assert response.headers["content-type"] == PROBLEM
+
+
+def test_oversized_bodies_are_refused_before_reading(client: TestClient) -> None:
+    response = client.post(
+        "/things", content=b"x" * 5000, headers={"content-type": "application/json"}
+    )
+
+    assert response.status_code == 413
+    assert response.headers["content-type"] == PROBLEM
+    assert "2048 bytes" in response.json()["detail"]
+
+
+def test_oversized_chunked_bodies_are_refused(client: TestClient) -> None:
+    def chunks():  # type: ignore[no-untyped-def]
+        for _ in range(10):
+            yield b"x" * 1000
+
+    response = client.post(
+        "/things", content=chunks(), headers={"content-type": "application/json"}
+    )
+
+    assert response.status_code == 413
+
+
+def test_unknown_paths_and_methods_are_problems(client: TestClient) -> None:
+    assert client.get("/nope").headers["content-type"] == PROBLEM
+    response = client.delete("/things")
+    assert response.status_code == 405
+    assert response.headers["content-type"] == PROBLEM
+
+
+def test_unexpected_errors_are_a_500_problem_without_internals(client: TestClient) -> None:
+    response = client.get("/boom")
+
+    assert response.status_code == 500
+    assert response.headers["content-type"] == PROBLEM
+    assert "a bug" not in response.text
+
+
+def test_request_id_is_taken_from_the_caller_or_made(client: TestClient) -> None:
+    given = client.get("/health/live", headers={"X-Request-ID": "abc123"})
+    made = client.get("/health/live")
+
+    assert given.headers["x-request-id"] == "abc123"
+    assert len(made.headers["x-request-id"]) == 32
+
+
+def test_readiness_checks_the_database_and_broker(client: TestClient) -> None:
+    response = client.get("/health/ready")
+
+    assert response.status_code == 200
+    assert response.json()["checks"] == {"database": "ok"}
+
+
+def test_readiness_is_503_when_the_database_is_down(client: TestClient) -> None:
+    client.app.state.readiness_checks["database"] = _fail  # type: ignore[attr-defined]
+
+    response = client.get("/health/ready")
+
+    assert response.status_code == 503
+    assert response.json()["checks"]["database"].startswith("down")
+
+
+def _fail() -> None:
+    raise ConnectionError("down")
+
+
+def test_metrics_count_requests_per_route_template(client: TestClient) -> None:
+    client.post("/things", json={"name": "a", "size": 1})
+
+    body = client.get("/metrics").text
+
+    assert (
+        'runnerly_http_requests_total{method="POST",route="/things",service="demo",status="201"}'
+        in body
+    )
+    assert "runnerly_http_request_duration_seconds_bucket" in body
+    assert "process_resident_memory_bytes" in body
+
+
+def test_large_responses_are_gzipped(client: TestClient) -> None:
+    response = client.get("/openapi.json", headers={"Accept-Encoding": "gzip"})
+
+    assert response.headers["content-encoding"] == "gzip"

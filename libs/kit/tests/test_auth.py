@@ -1,0 +1,178 @@
+"""Every way a token can be wrong is refused."""
+
+from __future__ import annotations
+
+import base64
+import json
+import time
+
+import jwt
+import pytest
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+from fastapi.testclient import TestClient
+from runnerly_kit.auth import JwksCache
+from runnerly_kit.errors import Unauthorized
+from runnerly_kit.testing import TestKeys, bearer
+
+
+def _refused(client: TestClient, token: str, path: str = "/mine") -> str:
+    response = client.get(path, headers=bearer(token))
+    assert response.status_code == 401, response.text
+    assert response.headers["content-type"] == "application/problem+json"
+    assert response.headers["www-authenticate"] == "Bearer"
+    detail: str = response.json()["detail"]
+    return detail.lower()
+
+
+def test_a_good_user_token_is_accepted(client: TestClient, keys: TestKeys) -> None:
+    response = client.get("/mine", headers=bearer(keys.token("u1", "runs:read")))
+
+    assert response.status_code == 200
+    assert response.json() == {"sub": "u1"}
+
+
+def test_no_token(client: TestClient) -> None:
+    assert client.get("/mine").status_code == 401
+
+
+def test_alg_none(client: TestClient, keys: TestKeys) -> None:
+    claims = jwt.decode(keys.token("u1", "runs:read"), options={"verify_signature": False})
+    header = base64.urlsafe_b64encode(json.dumps({"alg": "none", "kid": keys.kid}).encode())
+    payload = base64.urlsafe_b64encode(json.dumps(claims).encode())
+    token = f"{header.decode().rstrip('=')}.{payload.decode().rstrip('=')}."
+
+    assert "algorithm" in _refused(client, token)
+
+
+def test_hs256_signed_with_the_public_key(client: TestClient, keys: TestKeys) -> None:
+    claims = jwt.decode(keys.token("u1", "runs:read"), options={"verify_signature": False})
+    public = keys.private_key.public_key().public_bytes(
+        serialization.Encoding.Raw, serialization.PublicFormat.Raw
+    )
+    header = base64.urlsafe_b64encode(
+        json.dumps({"alg": "HS256", "typ": "JWT", "kid": keys.kid}).encode()
+    ).rstrip(b"=")
+    payload = base64.urlsafe_b64encode(json.dumps(claims).encode()).rstrip(b"=")
+    import hashlib
+    import hmac
+
+    signature = base64.urlsafe_b64encode(
+        hmac.new(public, header + b"." + payload, hashlib.sha256).digest()
+    ).rstrip(b"=")
+    token = (header + b"." + payload + b"." + signature).decode()
+
+    assert "algorithm" in _refused(client, token)
+
+
+def test_expired(client: TestClient, keys: TestKeys) -> None:
+    past = int(time.time()) - 3600
+    token = keys.token("u1", "runs:read", iat=past, exp=past + 60)
+
+    assert "expired" in _refused(client, token)
+
+
+def test_wrong_audience(client: TestClient, keys: TestKeys) -> None:
+    assert "audience" in _refused(client, keys.token("u1", "runs:read", aud="someone-else"))
+
+
+def test_wrong_issuer(client: TestClient, keys: TestKeys) -> None:
+    assert "issuer" in _refused(client, keys.token("u1", "runs:read", iss="evil"))
+
+
+@pytest.mark.parametrize("claim", ["sub", "exp", "iss", "aud", "iat"])
+def test_missing_required_claim(client: TestClient, keys: TestKeys, claim: str) -> None:
+    _refused(client, keys.token("u1", "runs:read", **{claim: None}))
+
+
+def test_unknown_kid(client: TestClient) -> None:
+    stranger = TestKeys(kid="stranger")
+
+    assert "known key" in _refused(client, stranger.token("u1", "runs:read"))
+
+
+def test_a_key_of_another_issuer_under_a_known_kid(client: TestClient, keys: TestKeys) -> None:
+    impostor = TestKeys(kid=keys.kid)
+
+    _refused(client, impostor.token("u1", "runs:read"))
+
+
+def test_tampered_payload(client: TestClient, keys: TestKeys) -> None:
+    header, payload, signature = keys.token("u1", "runs:read").split(".")
+    claims = json.loads(base64.urlsafe_b64decode(payload + "=="))
+    claims["sub"] = "u2"
+    forged = base64.urlsafe_b64encode(json.dumps(claims).encode()).decode().rstrip("=")
+
+    _refused(client, f"{header}.{forged}.{signature}")
+
+
+def test_rs256_from_an_unknown_key(client: TestClient) -> None:
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    now = int(time.time())
+    token = jwt.encode(
+        {
+            "sub": "u1",
+            "iss": "runnerly-tokendealer",
+            "aud": "runnerly",
+            "iat": now,
+            "exp": now + 60,
+            "scope": "runs:read",
+        },
+        key,
+        algorithm="RS256",
+        headers={"kid": "test-key"},
+    )
+
+    _refused(client, token)
+
+
+def test_missing_scope_is_403(client: TestClient, keys: TestKeys) -> None:
+    response = client.get("/mine", headers=bearer(keys.token("u1", "races:read")))
+
+    assert response.status_code == 403
+    assert "runs:read" in response.json()["detail"]
+
+
+def test_a_service_token_cannot_act_as_a_runner(client: TestClient, keys: TestKeys) -> None:
+    response = client.get("/mine", headers=bearer(keys.service_token("ingest", "runs:read")))
+
+    assert response.status_code == 403
+
+
+def test_a_service_token_with_its_scope(client: TestClient, keys: TestKeys) -> None:
+    ok = client.get("/service-only", headers=bearer(keys.service_token("ingest", "runs:write")))
+    without = client.get("/service-only", headers=bearer(keys.service_token("ingest", "runs:read")))
+
+    assert ok.json() == {"service": True}
+    assert without.status_code == 403
+
+
+def test_jwks_is_refetched_on_an_unknown_kid_but_not_in_a_flood() -> None:
+    first, second = TestKeys(kid="one"), TestKeys(kid="two")
+    published = {"keys": first.jwks()["keys"]}
+    fetches = []
+
+    def fetch() -> dict[str, object]:
+        fetches.append(1)
+        return published
+
+    cache = JwksCache(fetch)
+    assert cache.key("one") is not None
+    published = {"keys": first.jwks()["keys"] + second.jwks()["keys"]}
+    # Within the refetch interval an unknown kid does not trigger another fetch.
+    assert cache.key("two") is None
+    assert cache.key("forged") is None
+    assert len(fetches) == 1
+    cache._fetched_at -= 60  # the interval has passed
+    assert cache.key("two") is not None
+    assert len(fetches) == 2
+
+
+def test_jwks_down_is_a_503() -> None:
+    def fetch() -> dict[str, object]:
+        raise ValueError("not json")
+
+    with pytest.raises(Exception) as caught:
+        JwksCache(fetch).key("any")
+    assert getattr(caught.value, "status", None) == 503
+    assert not isinstance(caught.value, Unauthorized)

@@ -1,0 +1,116 @@
+from __future__ import annotations
+
+import time
+
+import httpx
+import pytest
+from runnerly_kit.errors import ServiceUnavailable
+from runnerly_kit.http import ClientCredentials, ServiceClient
+from runnerly_kit.logging import request_id_var
+
+
+def test_idempotent_requests_are_retried_on_a_502() -> None:
+    calls: list[str] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        calls.append(request.method)
+        return httpx.Response(502 if len(calls) < 3 else 200, json={"ok": True})
+
+    client = ServiceClient("http://peer", "peer", transport=httpx.MockTransport(handler))
+
+    assert client.request("GET", "/x").status_code == 200
+    assert calls == ["GET", "GET", "GET"]
+
+
+def test_non_idempotent_requests_are_not_retried() -> None:
+    calls: list[str] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        calls.append(request.method)
+        return httpx.Response(503)
+
+    client = ServiceClient("http://peer", "peer", transport=httpx.MockTransport(handler))
+
+    assert client.request("POST", "/x", json={}).status_code == 503
+    assert calls == ["POST"]
+
+
+def test_a_peer_down_is_a_fast_503() -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        raise httpx.ConnectError("refused", request=request)
+
+    client = ServiceClient("http://peer", "dataservice", transport=httpx.MockTransport(handler))
+    started = time.monotonic()
+
+    with pytest.raises(ServiceUnavailable, match="dataservice"):
+        client.request("GET", "/x")
+    assert time.monotonic() - started < 5
+
+
+def test_the_request_id_travels_with_the_call() -> None:
+    seen: list[str | None] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request.headers.get("x-request-id"))
+        return httpx.Response(200)
+
+    client = ServiceClient("http://peer", "peer", transport=httpx.MockTransport(handler))
+    token = request_id_var.set("rid-42")
+    try:
+        client.request("GET", "/x")
+    finally:
+        request_id_var.reset(token)
+
+    assert seen == ["rid-42"]
+
+
+def test_client_credentials_are_cached_and_renewed_before_expiry() -> None:
+    issued: list[str] = []
+
+    def tokendealer(request: httpx.Request) -> httpx.Response:
+        assert request.headers["authorization"].startswith("Basic ")
+        assert b"grant_type=client_credentials" in request.content
+        issued.append(f"t{len(issued)}")
+        return httpx.Response(
+            200, json={"access_token": issued[-1], "expires_in": 900, "token_type": "Bearer"}
+        )
+
+    credentials = ClientCredentials(
+        "http://td/oauth/token",
+        "ingest",
+        "s3cret-s3cret-s3cret",
+        "runs:write",
+        transport=httpx.MockTransport(tokendealer),
+    )
+    seen: list[str] = []
+
+    def peer(request: httpx.Request) -> httpx.Response:
+        seen.append(request.headers["authorization"])
+        return httpx.Response(200)
+
+    client = ServiceClient(
+        "http://peer", "peer", credentials=credentials, transport=httpx.MockTransport(peer)
+    )
+    client.request("GET", "/a")
+    client.request("GET", "/b")
+    assert seen == ["Bearer t0", "Bearer t0"]
+
+    credentials._expires_at = time.monotonic() + 30  # inside the renewal margin
+    client.request("GET", "/c")
+    assert seen[-1] == "Bearer t1"
+
+
+def test_a_refused_service_token_is_a_503() -> None:
+    def tokendealer(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(401, json={"error": "invalid_client"})
+
+    credentials = ClientCredentials(
+        "http://td/oauth/token",
+        "ingest",
+        "wrong",
+        "runs:write",
+        transport=httpx.MockTransport(tokendealer),
+    )
+
+    with pytest.raises(ServiceUnavailable):
+        credentials.token()

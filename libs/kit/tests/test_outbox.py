@@ -1,0 +1,97 @@
+"""The outbox, on a real database and the embedded broker (kombu's SQL transport)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+from kombu import Connection
+from runnerly_kit.db import Base, Database, metadata
+from runnerly_kit.outbox import Outbox, OutboxMixin
+from runnerly_kit.tasks import EVENT_TASK, create_celery
+from sqlalchemy.orm import Mapped, mapped_column
+
+
+class Model(Base):
+    __abstract__ = True
+    metadata = metadata()
+
+
+class Note(Model):
+    __tablename__ = "notes"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    text: Mapped[str] = mapped_column(sa.String(50))
+
+
+class OutboxMessage(OutboxMixin, Model):
+    pass
+
+
+@pytest.fixture
+def outbox(tmp_path: Path) -> Outbox:
+    database = Database(f"sqlite:///{tmp_path / 'demo.sqlite'}")
+    Model.metadata.create_all(database.engine)
+    celery = create_celery("mailer", f"sqla+sqlite:///{tmp_path / 'broker.sqlite'}")
+    return Outbox(OutboxMessage, database, celery, "demo")
+
+
+def _drain(outbox: Outbox, queue: str) -> list[dict[str, Any]]:
+    received = []
+    with Connection(outbox.celery.conf.broker_url) as connection:
+        simple = connection.SimpleQueue(queue)
+        while True:
+            try:
+                message = simple.get(timeout=0.5)
+            except simple.Empty:
+                break
+            received.append({"headers": message.headers, "body": message.payload})
+            message.ack()
+        simple.close()
+    return received
+
+
+def test_messages_are_written_with_the_change_and_relayed_after(outbox: Outbox) -> None:
+    with outbox.database.transaction() as session:
+        session.add(Note(text="hello"))
+        outbox.emit(session, "user.deleted", {"user_id": "u1", "email": "a@b.c"})
+        outbox.send_task(session, "mailer.mail.send", {"to": "a@b.c"})
+
+    assert outbox.relay() == 2
+    assert outbox.relay() == 0  # nothing is sent twice
+
+    [event] = _drain(outbox, "mailer.events")
+    assert event["headers"]["task"] == EVENT_TASK
+    _args, kwargs, _ = event["body"]
+    assert kwargs["event"] == "user.deleted" and kwargs["payload"]["user_id"] == "u1"
+    [task] = _drain(outbox, "mailer")
+    assert task["headers"]["task"] == "mailer.mail.send"
+    assert task["body"][1] == {"to": "a@b.c"}
+
+
+def test_a_rolled_back_change_sends_nothing(outbox: Outbox) -> None:
+    with pytest.raises(RuntimeError), outbox.database.transaction() as session:
+        session.add(Note(text="hello"))
+        outbox.emit(session, "user.deleted", {"user_id": "u1", "email": "a@b.c"})
+        raise RuntimeError("the change failed")
+
+    assert outbox.relay() == 0
+    with outbox.database.transaction() as session:
+        assert session.scalar(sa.select(sa.func.count()).select_from(Note)) == 0
+
+
+def test_messages_wait_in_the_outbox_while_the_broker_is_down(outbox: Outbox) -> None:
+    with outbox.database.transaction() as session:
+        outbox.emit(session, "user.deleted", {"user_id": "u1", "email": "a@b.c"})
+    broken = create_celery("demo", "amqp://guest:guest@127.0.0.1:1//")
+    broken.conf.broker_connection_max_retries = 0
+    broken.conf.broker_transport_options = {"max_retries": 0}
+    healthy = outbox.celery
+    outbox.celery = broken
+
+    with pytest.raises(Exception):  # noqa: B017 - whatever the client library raises
+        outbox.relay()
+
+    outbox.celery = healthy
+    assert outbox.relay() == 1

@@ -1,0 +1,3 @@
+from runnerly.cli import app
+
+app()
