@@ -1,0 +1,30 @@
+"""The public /api: the product's contract for the browser app and for scripts."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from runnerly_dashboard.auth.endpoints import router as auth_router
+from runnerly_dashboard.devmail.endpoints import router as devmail_router
+from runnerly_dashboard.health.endpoints import router as health_router
+from runnerly_dashboard.me.endpoints import router as me_router
+from runnerly_dashboard.races.endpoints import router as races_router
+from runnerly_dashboard.runs.endpoints import router as runs_router
+from runnerly_dashboard.stats.endpoints import router as stats_router
+
+API_PREFIX = "/api"
+
+
+def api_router() -> APIRouter:
+    router = APIRouter(prefix=API_PREFIX)
+    for domain in (
+        auth_router,
+        me_router,
+        runs_router,
+        stats_router,
+        races_router,
+        health_router,
+        devmail_router,
+    ):
+        router.include_router(domain)
+    return router

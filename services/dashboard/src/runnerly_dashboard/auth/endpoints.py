@@ -1,0 +1,116 @@
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from fastapi import APIRouter, Request, Response, status
+
+from runnerly_dashboard.auth import service
+from runnerly_dashboard.auth.schemas import (
+    Account,
+    ConfirmRequest,
+    Credentials,
+    LogoutRequest,
+    PasswordResetAccepted,
+    PasswordResetConfirm,
+    PasswordResetRequest,
+    RefreshRequest,
+    SignupAccepted,
+    SignupRequest,
+    TokenPair,
+)
+from runnerly_dashboard.cookies import clear_session_cookies, set_session_cookies
+from runnerly_dashboard.deps import (
+    CsrfTokenDep,
+    PeersDep,
+    SessionCookieDep,
+    SessionDep,
+    SettingsDep,
+)
+from runnerly_dashboard.problems import problem_responses
+
+router = APIRouter(prefix="/auth", tags=["auth"])
+
+
+@router.post(
+    "/signup",
+    status_code=status.HTTP_202_ACCEPTED,
+    response_model=SignupAccepted,
+    responses=problem_responses(409, 429, 503),
+)
+def signup(body: SignupRequest, peers: PeersDep) -> SignupAccepted:
+    """Create an account; a confirmation link is mailed to the address."""
+    return service.signup(peers, body)
+
+
+@router.post("/confirm", response_model=Account, responses=problem_responses(404, 503))
+def confirm(body: ConfirmRequest, peers: PeersDep) -> Account:
+    """Confirm an account with the token from its confirmation mail."""
+    return service.confirm(peers, body)
+
+
+@router.post("/login", response_model=TokenPair, responses=problem_responses(401, 403, 429, 503))
+def login(
+    body: Credentials,
+    request: Request,
+    response: Response,
+    db: SessionDep,
+    peers: PeersDep,
+    settings: SettingsDep,
+) -> TokenPair:
+    """Log in: returns a token pair for scripts and sets the browser's session cookies."""
+    client_address = request.client.host if request.client else None
+    pair, new_session = service.login(
+        db, peers, settings, body, client_address, now=datetime.now(UTC)
+    )
+    set_session_cookies(response, settings, new_session.session_token, new_session.csrf_token)
+    return pair
+
+
+@router.post("/refresh", response_model=TokenPair, responses=problem_responses(401, 503))
+def refresh(body: RefreshRequest, peers: PeersDep) -> TokenPair:
+    """Trade a refresh token for a new token pair (the old refresh token is spent)."""
+    return service.refresh(peers, body)
+
+
+@router.post(
+    "/logout",
+    status_code=status.HTTP_204_NO_CONTENT,
+    response_class=Response,
+    responses=problem_responses(401, 403, 503),
+)
+def logout(
+    db: SessionDep,
+    peers: PeersDep,
+    settings: SettingsDep,
+    session_token: SessionCookieDep,
+    csrf_token: CsrfTokenDep = None,
+    body: LogoutRequest | None = None,
+) -> Response:
+    """Revoke the given refresh token, or end the browser session and revoke its token."""
+    response = Response(status_code=status.HTTP_204_NO_CONTENT)
+    if service.logout(db, peers, body, session_token, csrf_token):
+        clear_session_cookies(response, settings)
+    return response
+
+
+@router.post(
+    "/password-reset",
+    status_code=status.HTTP_202_ACCEPTED,
+    response_model=PasswordResetAccepted,
+    responses=problem_responses(429, 503),
+)
+def request_password_reset(body: PasswordResetRequest, peers: PeersDep) -> PasswordResetAccepted:
+    """Mail a password-reset link to the address, if it has an account."""
+    return service.request_password_reset(peers, body)
+
+
+@router.post(
+    "/password-reset/confirm",
+    status_code=status.HTTP_204_NO_CONTENT,
+    response_class=Response,
+    responses=problem_responses(404, 503),
+)
+def confirm_password_reset(body: PasswordResetConfirm, peers: PeersDep) -> Response:
+    """Set a new password with the token from the reset mail."""
+    service.confirm_password_reset(peers, body)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -1,0 +1,241 @@
+"""Accounts and tokens are tokendealer's; the dashboard adds browser sessions on top:
+an opaque cookie standing for a token pair it keeps fresh, and a CSRF token."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+import threading
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+import jwt
+import structlog
+from runnerly_kit.errors import Forbidden, ServiceUnavailable, Unauthorized
+from sqlalchemy.orm import Session
+
+from runnerly_dashboard.auth import repository
+from runnerly_dashboard.auth.schemas import (
+    Account,
+    ConfirmRequest,
+    Credentials,
+    LogoutRequest,
+    PasswordResetAccepted,
+    PasswordResetConfirm,
+    PasswordResetRequest,
+    RefreshRequest,
+    SignupAccepted,
+    SignupRequest,
+    TokenPair,
+)
+from runnerly_dashboard.config import Settings
+from runnerly_dashboard.models import BrowserSession
+from runnerly_dashboard.peers import PeerProblem, Peers, call, parse
+
+log = structlog.get_logger()
+
+# Renew the access token when it has less than this left, so that it cannot expire
+# between the dashboard's check and the peer's.
+RENEW_MARGIN = timedelta(seconds=60)
+# Renewals of one session must not race: tokendealer rotates refresh tokens, so the
+# loser of a race would present a spent token and end the session. Renewals are rare
+# (one per access-token lifetime per session), so one lock per process costs nothing;
+# across processes the row lock does the same.
+_renew_lock = threading.Lock()
+
+
+@dataclass(frozen=True)
+class Caller:
+    """Whose request this is and the access token that speaks for them to the peers."""
+
+    access_token: str
+    session_id: int | None = None  # None: a script with its own Bearer token
+
+    @property
+    def user_id(self) -> str:
+        return user_id_of(self.access_token)
+
+
+@dataclass(frozen=True)
+class NewSession:
+    """What the browser must be given to hold a new session (the cookies' values)."""
+
+    session_token: str
+    csrf_token: str
+
+
+def user_id_of(access_token: str) -> str:
+    """The token's subject, read without verifying: the token came from tokendealer itself,
+    or the peer it is sent to verifies it."""
+    try:
+        claims = jwt.decode(access_token, options={"verify_signature": False})
+    except jwt.PyJWTError as exc:
+        raise Unauthorized("The access token is malformed.") from exc
+    subject = claims.get("sub")
+    if not isinstance(subject, str) or not subject:
+        raise Unauthorized("The access token names no user.")
+    return subject
+
+
+def _hash(session_token: str) -> str:
+    return hashlib.sha256(session_token.encode()).hexdigest()
+
+
+def _aware(moment: datetime) -> datetime:
+    # SQLite hands back naive datetimes; every stored moment is UTC.
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
+def signup(peers: Peers, request: SignupRequest) -> SignupAccepted:
+    response = call(peers.tokendealer, "POST", "/accounts", json=request.model_dump())
+    return parse(response, SignupAccepted, "tokendealer")
+
+
+def confirm(peers: Peers, request: ConfirmRequest) -> Account:
+    response = call(peers.tokendealer, "POST", "/accounts/confirm", json=request.model_dump())
+    return parse(response, Account, "tokendealer")
+
+
+def login(
+    db: Session,
+    peers: Peers,
+    settings: Settings,
+    credentials: Credentials,
+    client_address: str | None,
+    now: datetime,
+) -> tuple[TokenPair, NewSession]:
+    """Log in at tokendealer and open a browser session holding the token pair."""
+    headers = {"X-Forwarded-For": client_address} if client_address else {}
+    response = call(
+        peers.tokendealer, "POST", "/login", json=credentials.model_dump(), headers=headers
+    )
+    pair = parse(response, TokenPair, "tokendealer")
+    new_session = NewSession(secrets.token_urlsafe(32), secrets.token_urlsafe(32))
+    browser_session = repository.add(
+        db,
+        BrowserSession(
+            cookie_hash=_hash(new_session.session_token),
+            user_id=user_id_of(pair.access_token),
+            csrf_token=new_session.csrf_token,
+            access_token=pair.access_token,
+            access_expires_at=now + timedelta(seconds=pair.expires_in),
+            refresh_token=pair.refresh_token,
+            created_at=now,
+            expires_at=now + timedelta(seconds=settings.session_ttl_seconds),
+        ),
+    )
+    log.info("session.started", session_id=browser_session.id, user_id=browser_session.user_id)
+    return pair, new_session
+
+
+def refresh(peers: Peers, request: RefreshRequest) -> TokenPair:
+    response = call(peers.tokendealer, "POST", "/refresh", json=request.model_dump())
+    return parse(response, TokenPair, "tokendealer")
+
+
+def logout(
+    db: Session,
+    peers: Peers,
+    request: LogoutRequest | None,
+    session_token: str | None,
+    csrf_token: str | None,
+) -> bool:
+    """Revoke the given refresh token, or end the cookie's session; True when cookies must go."""
+    if request is not None:
+        call(peers.tokendealer, "POST", "/logout", json=request.model_dump())
+        return False
+    if session_token is None:
+        raise Unauthorized("Log in, or give the refresh token to revoke.")
+    browser_session = repository.by_cookie_hash(db, _hash(session_token))
+    if browser_session is None:
+        return True  # already ended: logging out again is not an error
+    _check_csrf(browser_session, csrf_token)
+    try:
+        call(peers.tokendealer, "POST", "/logout",
+             json={"refresh_token": browser_session.refresh_token})
+    except PeerProblem as exc:
+        # Already revoked or expired at tokendealer: the session ends all the same.
+        log.info("session.revoke_refused", session_id=browser_session.id, status=exc.status)
+    repository.delete(db, browser_session)
+    log.info("session.ended", session_id=browser_session.id, reason="logout")
+    return True
+
+
+def request_password_reset(peers: Peers, request: PasswordResetRequest) -> PasswordResetAccepted:
+    response = call(peers.tokendealer, "POST", "/password-reset", json=request.model_dump())
+    return parse(response, PasswordResetAccepted, "tokendealer")
+
+
+def confirm_password_reset(peers: Peers, request: PasswordResetConfirm) -> None:
+    call(peers.tokendealer, "POST", "/password-reset/confirm", json=request.model_dump())
+
+
+def resume(
+    db: Session,
+    peers: Peers,
+    session_token: str,
+    csrf_token: str | None,
+    unsafe: bool,
+    now: datetime,
+) -> Caller | None:
+    """The caller behind a session cookie, its access token renewed if about to expire;
+    None when there is no such session any more (unknown, expired, or renewal refused)."""
+    browser_session = repository.by_cookie_hash(db, _hash(session_token))
+    if browser_session is None:
+        return None
+    if unsafe:
+        _check_csrf(browser_session, csrf_token)
+    if _aware(browser_session.expires_at) <= now:
+        repository.delete(db, browser_session)
+        log.info("session.ended", session_id=browser_session.id, reason="expired")
+        return None
+    if _aware(browser_session.access_expires_at) - now <= RENEW_MARGIN and not _renew(
+        db, peers, browser_session, now
+    ):
+        return None
+    return Caller(access_token=browser_session.access_token, session_id=browser_session.id)
+
+
+def _check_csrf(browser_session: BrowserSession, csrf_token: str | None) -> None:
+    if csrf_token is None or not hmac.compare_digest(
+        csrf_token.encode(), browser_session.csrf_token.encode()
+    ):
+        raise Forbidden("Missing or wrong CSRF token.")
+
+
+def _renew(db: Session, peers: Peers, browser_session: BrowserSession, now: datetime) -> bool:
+    """Swap the session's token pair for a fresh one; False if tokendealer ended it."""
+    with _renew_lock:
+        repository.lock(db, browser_session)
+        if _aware(browser_session.access_expires_at) - now > RENEW_MARGIN:
+            return True  # renewed by a concurrent request while this one waited
+        still_valid = _aware(browser_session.access_expires_at) > now
+        try:
+            response = call(peers.tokendealer, "POST", "/refresh",
+                            json={"refresh_token": browser_session.refresh_token})
+        except PeerProblem as exc:
+            repository.delete(db, browser_session)
+            log.info("session.ended", session_id=browser_session.id, reason="refresh_refused",
+                     status=exc.status)
+            return False
+        except ServiceUnavailable:
+            if still_valid:
+                # The current token still has a few seconds: use them rather than fail.
+                log.warning("session.renew_postponed", session_id=browser_session.id)
+                return True
+            raise
+        pair = parse(response, TokenPair, "tokendealer")
+        browser_session.access_token = pair.access_token
+        browser_session.refresh_token = pair.refresh_token
+        browser_session.access_expires_at = now + timedelta(seconds=pair.expires_in)
+        db.flush()
+        log.info("session.renewed", session_id=browser_session.id)
+        return True
+
+
+def end_sessions_of(db: Session, user_id: str) -> int:
+    """Forget every browser session of a user (their account is gone)."""
+    ended = repository.delete_for_user(db, user_id)
+    log.info("session.ended_for_user", user_id=user_id, sessions=ended)
+    return ended

@@ -1,0 +1,53 @@
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Self
+
+from pydantic import AliasChoices, Field, model_validator
+from pydantic_settings import SettingsConfigDict
+from runnerly_kit.settings import KitSettings, shared
+
+
+class Settings(KitSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="RUNNERLY_DASHBOARD_", extra="ignore", populate_by_name=True
+    )
+    service_name = "dashboard"
+
+    # The dashboard is the front door, so the system-wide port variable names it too.
+    port: int = Field(
+        default=0,
+        validation_alias=AliasChoices("RUNNERLY_DASHBOARD_PORT", "RUNNERLY_PORT", "port"),
+    )
+    dataservice_url: str = shared("DATASERVICE_URL", default="http://127.0.0.1:8002")  # type: ignore[assignment]
+    mailer_url: str = shared("MAILER_URL", default="http://127.0.0.1:8003")  # type: ignore[assignment]
+    # Where browsers reach the dashboard; an https URL makes the cookies Secure.
+    public_url: str = shared("PUBLIC_URL", default="http://127.0.0.1:8000")  # type: ignore[assignment]
+    # Serve the mailer's local mailbox at /api/dev/mail. Unset: on in development only.
+    dev_mail: bool | None = None
+    # How long a browser session lasts without a new login, in seconds.
+    session_ttl_seconds: int = Field(default=14 * 24 * 3600, ge=60, le=365 * 24 * 3600)
+    # How long /api/health waits for each peer's readiness, in seconds.
+    health_timeout_seconds: float = Field(default=1.0, gt=0, le=10)
+    # A built single-page app (its index.html and assets) to serve at "/"; unset: none yet.
+    web_dir: Path | None = None
+
+    @model_validator(mode="after")
+    def _dev_mail_default(self) -> Self:
+        if self.dev_mail is None:
+            self.dev_mail = self.env == "development"
+        return self
+
+    @property
+    def secure_cookies(self) -> bool:
+        return self.public_url.lower().startswith("https://")
+
+    @property
+    def dev_mail_enabled(self) -> bool:
+        return bool(self.dev_mail)
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,47 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import httpx
+from fastapi import FastAPI
+from runnerly_kit.app import create_app as create_service_app
+from runnerly_kit.db import Database
+
+from runnerly_dashboard.api import API_PREFIX, api_router
+from runnerly_dashboard.config import Settings, get_settings
+from runnerly_dashboard.peers import Peers, build_peers
+from runnerly_dashboard.security import SecurityHeadersMiddleware
+from runnerly_dashboard.web import mount_web
+
+MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+DOCS_URL = f"{API_PREFIX}/docs"
+
+
+def create_app(
+    settings: Settings | None = None, *, transport: httpx.BaseTransport | None = None
+) -> FastAPI:
+    """The dashboard app; ``transport`` stands in for the network to every peer (tests)."""
+    settings = settings or get_settings()
+    peers = build_peers(settings, transport)
+
+    def close_peers(app: FastAPI) -> None:
+        app_peers: Peers = app.state.peers
+        app_peers.close()
+
+    app = create_service_app(
+        settings,
+        title="Runnerly API",
+        routers=[api_router()],
+        database=Database(settings.database_url),
+        migrations_dir=MIGRATIONS_DIR,
+        on_shutdown=close_peers,
+        # The peers verify the tokens the dashboard passes on; it holds no keys itself.
+        verify_tokens=False,
+        openapi_url=f"{API_PREFIX}/openapi.json",
+        docs_url=DOCS_URL,
+        redoc_url=None,
+    )
+    app.state.peers = peers
+    app.add_middleware(SecurityHeadersMiddleware, docs_path=DOCS_URL)
+    mount_web(app, settings)
+    return app

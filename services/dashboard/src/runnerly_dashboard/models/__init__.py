@@ -1,0 +1,27 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column
+
+from runnerly_dashboard.db import Model
+
+__all__ = ["BrowserSession", "Model"]
+
+
+class BrowserSession(Model):
+    """A browser's login. The cookie value itself is never stored, only its SHA-256, so a
+    leaked database does not hand out live sessions by cookie."""
+
+    __tablename__ = "browser_sessions"
+
+    id: Mapped[int] = mapped_column(sa.Integer, primary_key=True, autoincrement=True)
+    cookie_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    user_id: Mapped[str] = mapped_column(sa.String(64), index=True)
+    csrf_token: Mapped[str] = mapped_column(sa.String(64))
+    access_token: Mapped[str] = mapped_column(sa.Text)
+    access_expires_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True))
+    refresh_token: Mapped[str] = mapped_column(sa.Text)
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True))
+    expires_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), index=True)

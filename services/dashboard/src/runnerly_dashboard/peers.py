@@ -1,0 +1,148 @@
+"""The services behind the dashboard, and the one way their answers reach the caller:
+successes parsed into the public schemas, 4xx problems relayed unchanged, failures as 503."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+import httpx
+import structlog
+from pydantic import BaseModel, ValidationError
+from runnerly_kit.errors import RunnerlyError, ServiceUnavailable
+from runnerly_kit.http import ClientCredentials, ServiceClient
+from starlette.responses import Response
+
+from runnerly_dashboard.config import Settings
+
+log = structlog.get_logger()
+
+ModelT = TypeVar("ModelT", bound=BaseModel)
+
+# Headers of a peer's read that a browser needs to revalidate its copy.
+CACHE_HEADERS = ("ETag", "Cache-Control")
+# Headers of a peer's problem that tell the caller what to do next.
+PROBLEM_HEADERS = ("Retry-After", "WWW-Authenticate")
+_PROBLEM_CORE = frozenset({"title", "status", "detail"})
+
+
+@dataclass(frozen=True)
+class Peers:
+    tokendealer: ServiceClient
+    dataservice: ServiceClient
+    mailer: ServiceClient
+    # One-shot clients with a short timeout, so /api/health answers fast when a peer hangs.
+    probes: dict[str, ServiceClient]
+
+    def close(self) -> None:
+        for client in (self.tokendealer, self.dataservice, self.mailer, *self.probes.values()):
+            client.close()
+
+
+def build_peers(settings: Settings, transport: httpx.BaseTransport | None = None) -> Peers:
+    """One pooled client per peer; ``transport`` replaces the network (tests)."""
+    mail_reader = ClientCredentials(
+        token_url=f"{settings.tokendealer_url.rstrip('/')}/oauth/token",
+        client_id=settings.client_id,
+        client_secret=settings.client_secret.get_secret_value(),
+        scopes="mail:read",
+        transport=transport,
+    )
+    urls = {
+        "tokendealer": settings.tokendealer_url,
+        "dataservice": settings.dataservice_url,
+        "mailer": settings.mailer_url,
+    }
+    probe_timeout = httpx.Timeout(settings.health_timeout_seconds)
+    return Peers(
+        tokendealer=ServiceClient(urls["tokendealer"], "tokendealer", transport=transport),
+        dataservice=ServiceClient(urls["dataservice"], "dataservice", transport=transport),
+        mailer=ServiceClient(
+            urls["mailer"], "mailer", credentials=mail_reader, transport=transport
+        ),
+        probes={
+            name: ServiceClient(url, name, timeout=probe_timeout, retries=0, transport=transport)
+            for name, url in urls.items()
+        },
+    )
+
+
+class PeerProblem(RunnerlyError):
+    """A peer refused the request (4xx): the caller gets the peer's problem as it was."""
+
+    def __init__(self, response: httpx.Response) -> None:
+        body = _problem_body(response)
+        self.status = response.status_code
+        self.title = str(body.get("title") or response.reason_phrase or "Error")
+        extra = {key: value for key, value in body.items() if key not in _PROBLEM_CORE}
+        super().__init__(str(body.get("detail") or self.title), **extra)
+        self.headers = {
+            name: response.headers[name] for name in PROBLEM_HEADERS if name in response.headers
+        }
+
+
+def _problem_body(response: httpx.Response) -> dict[str, Any]:
+    try:
+        body = response.json()
+    except ValueError:
+        return {}
+    return body if isinstance(body, dict) else {}
+
+
+def call(
+    client: ServiceClient, method: str, path: str, *, token: str | None = None, **kwargs: Any
+) -> httpx.Response:
+    """Send one request to a peer; the response if it succeeded (2xx or 304)."""
+    response = client.request(method, path, token=token, **kwargs)
+    status = response.status_code
+    if status < 300 or status == 304:
+        return response
+    if 400 <= status < 500:
+        raise PeerProblem(response)
+    log.warning("peer.failed", peer=client.name, method=method, path=path, status=status)
+    raise ServiceUnavailable(f"The {client.name} service failed to answer.")
+
+
+def parse(response: httpx.Response, model: type[ModelT], peer: str) -> ModelT:
+    """The peer's JSON as ``model``; a peer that breaks its contract is a failing peer."""
+    try:
+        return model.model_validate_json(response.content or b"{}")
+    except (ValidationError, json.JSONDecodeError) as exc:
+        log.error("peer.unexpected_answer", peer=peer, status=response.status_code,
+                  error=str(exc)[:500])
+        raise ServiceUnavailable(f"The {peer} service answered in an unexpected shape.") from exc
+
+
+@dataclass(frozen=True)
+class Fetched(Generic[ModelT]):
+    """A peer's read: its value, or None when the caller's copy is still current (304)."""
+
+    value: ModelT | None
+    headers: dict[str, str]
+
+
+def fetch(
+    client: ServiceClient,
+    path: str,
+    model: type[ModelT],
+    *,
+    token: str,
+    if_none_match: str | None,
+    params: dict[str, str | int] | None = None,
+) -> Fetched[ModelT]:
+    """A conditional GET: the browser's ``If-None-Match`` goes to the peer, its ETag comes back."""
+    headers = {"If-None-Match": if_none_match} if if_none_match else {}
+    response = call(client, "GET", path, token=token, params=params, headers=headers)
+    cache = {name: response.headers[name] for name in CACHE_HEADERS if name in response.headers}
+    if response.status_code == 304:
+        return Fetched(None, cache)
+    return Fetched(parse(response, model, client.name), cache)
+
+
+def cached(fetched: Fetched[ModelT], response: Response) -> ModelT | Response:
+    """The endpoint's answer to a conditional read: 304 with the validators, or the value."""
+    if fetched.value is None:
+        return Response(status_code=304, headers=fetched.headers)
+    response.headers.update(fetched.headers)
+    return fetched.value

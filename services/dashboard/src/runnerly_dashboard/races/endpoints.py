@@ -1,0 +1,57 @@
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Response, status
+
+from runnerly_dashboard.deps import CallerDep, IfNoneMatchDep, PeersDep
+from runnerly_dashboard.peers import cached
+from runnerly_dashboard.problems import conditional_read_responses, problem_responses
+from runnerly_dashboard.races import service
+from runnerly_dashboard.races.schemas import RaceCreate, RaceList, RaceRead
+
+router = APIRouter(prefix="/races", tags=["races"])
+
+RaceId = Annotated[int, Path(ge=1, le=2**63 - 1)]
+
+
+@router.get("", response_model=RaceList, responses=conditional_read_responses(401, 403, 503))
+def list_races(
+    caller: CallerDep, peers: PeersDep, response: Response, if_none_match: IfNoneMatchDep = None
+) -> RaceList | Response:
+    """Every runner's races, soonest first."""
+    return cached(service.list_races(peers, caller, if_none_match), response)
+
+
+@router.post("", status_code=status.HTTP_201_CREATED, response_model=RaceRead,
+             responses=problem_responses(401, 403, 409, 503))
+def create_race(body: RaceCreate, caller: CallerDep, peers: PeersDep) -> RaceRead:
+    """Add a race; every runner sees it."""
+    return service.create_race(peers, caller, body)
+
+
+@router.get("/{race_id}", response_model=RaceRead,
+            responses=conditional_read_responses(401, 403, 404, 503))
+def get_race(
+    race_id: RaceId,
+    caller: CallerDep,
+    peers: PeersDep,
+    response: Response,
+    if_none_match: IfNoneMatchDep = None,
+) -> RaceRead | Response:
+    """One race."""
+    return cached(service.get_race(peers, caller, race_id, if_none_match), response)
+
+
+@router.put("/{race_id}/entry", response_model=RaceRead,
+            responses=problem_responses(401, 403, 404, 503))
+def enter_race(race_id: RaceId, caller: CallerDep, peers: PeersDep) -> RaceRead:
+    """Enter the race."""
+    return service.enter_race(peers, caller, race_id)
+
+
+@router.delete("/{race_id}/entry", response_model=RaceRead,
+               responses=problem_responses(401, 403, 404, 503))
+def withdraw_from_race(race_id: RaceId, caller: CallerDep, peers: PeersDep) -> RaceRead:
+    """Withdraw from the race."""
+    return service.withdraw_from_race(peers, caller, race_id)

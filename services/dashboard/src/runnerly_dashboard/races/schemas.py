@@ -1,0 +1,35 @@
+from __future__ import annotations
+
+import datetime as dt
+
+from pydantic import AnyHttpUrl, BaseModel, ConfigDict, Field
+
+
+class RaceCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(min_length=1, max_length=200)
+    date: dt.date
+    distance_m: float = Field(gt=0, le=1_000_000, description="Race distance in metres.")
+    location: str = Field(min_length=1, max_length=200)
+    url: AnyHttpUrl | None = Field(default=None, max_length=2000)
+
+
+class RaceRead(BaseModel):
+    """A race every runner sees (dataservice's shape; fields it adds pass through)."""
+
+    model_config = ConfigDict(extra="allow")
+
+    id: int
+    name: str
+    date: dt.date
+    distance_m: float
+    location: str | None = None
+    url: str | None = None
+    created_at: dt.datetime | None = None
+
+
+class RaceList(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+    items: list[RaceRead]

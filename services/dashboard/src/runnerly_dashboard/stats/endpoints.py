@@ -1,0 +1,25 @@
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Response
+
+from runnerly_dashboard.deps import CallerDep, IfNoneMatchDep, PeersDep
+from runnerly_dashboard.peers import cached
+from runnerly_dashboard.problems import conditional_read_responses
+from runnerly_dashboard.stats import service
+from runnerly_dashboard.stats.schemas import Period, Stats
+
+router = APIRouter(prefix="/stats", tags=["stats"])
+
+
+@router.get("", response_model=Stats, responses=conditional_read_responses(401, 403, 503))
+def get_stats(
+    caller: CallerDep,
+    peers: PeersDep,
+    response: Response,
+    period: Annotated[Period, Query(description="The length of each bucket.")] = "week",
+    if_none_match: IfNoneMatchDep = None,
+) -> Stats | Response:
+    """The runner's totals per week, month or year, in their time zone."""
+    return cached(service.get_stats(peers, caller, period, if_none_match), response)

@@ -1,0 +1,48 @@
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi.testclient import TestClient
+
+RACE = {"name": "Paris Marathon", "date": "2027-04-11", "distance_m": 42195,
+        "location": "Paris", "url": "https://www.schneiderelectricparismarathon.com/"}
+
+
+def test_create_then_read_a_race(client: TestClient, fake: Any, login: Any) -> None:
+    me = login()
+    created = client.post("/api/races", json=RACE, headers=me.csrf)
+    assert created.status_code == 201
+    race = created.json()
+    assert race["name"] == "Paris Marathon"
+    assert race["date"] == "2027-04-11"
+    assert client.get(f"/api/races/{race['id']}").json()["name"] == "Paris Marathon"
+    assert [r["id"] for r in client.get("/api/races").json()["items"]] == [race["id"]]
+
+
+def test_create_race_refuses_bad_bodies_and_changes_nothing(
+    client: TestClient, fake: Any, login: Any, assert_problem: Any
+) -> None:
+    me = login()
+    for body in ({**RACE, "distance_m": -1}, {**RACE, "date": "someday"},
+                 {**RACE, "name": ""}, {**RACE, "url": "javascript:alert(1)"},
+                 {**RACE, "sponsor": "x"}, {k: v for k, v in RACE.items() if k != "name"}):
+        assert_problem(client.post("/api/races", json=body, headers=me.csrf), 422)
+    assert fake.races == {}
+
+
+def test_enter_and_withdraw(client: TestClient, fake: Any, login: Any) -> None:
+    me = login()
+    race_id = client.post("/api/races", json=RACE, headers=me.csrf).json()["id"]
+    entered = client.put(f"/api/races/{race_id}/entry", headers=me.csrf)
+    assert entered.status_code == 200
+    assert entered.json()["entered"] is True
+    assert (race_id, me.account.id) in fake.entries
+    withdrawn = client.delete(f"/api/races/{race_id}/entry", headers=me.csrf)
+    assert withdrawn.json()["entered"] is False
+    assert fake.entries == set()
+
+
+def test_unknown_race_is_404(client: TestClient, login: Any, assert_problem: Any) -> None:
+    me = login()
+    assert_problem(client.get("/api/races/99"), 404)
+    assert_problem(client.put("/api/races/99/entry", headers=me.csrf), 404)

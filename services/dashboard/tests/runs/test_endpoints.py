@@ -1,0 +1,86 @@
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi.testclient import TestClient
+
+
+def test_list_runs_forwards_the_query(client: TestClient, fake: Any, login: Any) -> None:
+    me = login()
+    fake.add_run(me.account, 1, started_at="2026-03-01T07:00:00Z")
+    fake.add_run(me.account, 2, started_at="2026-03-02T07:00:00Z")
+    response = client.get("/api/runs", params={"limit": 1, "cursor": "abc",
+                                               "after": "2026-01-01T00:00:00Z"})
+    assert response.status_code == 200
+    assert [run["id"] for run in response.json()["items"]] == [2]
+    [sent] = fake.sent("dataservice", "GET", "/runs")
+    assert sent.url.params["limit"] == "1"
+    assert sent.url.params["cursor"] == "abc"
+    assert sent.url.params["after"].startswith("2026-01-01T00:00:00")
+    assert "before" not in sent.url.params
+
+
+def test_list_runs_refuses_bad_queries_without_calling_dataservice(
+    client: TestClient, fake: Any, login: Any, assert_problem: Any
+) -> None:
+    login()
+    for params in ({"limit": 0}, {"limit": 1000}, {"after": "yesterday"},
+                   {"cursor": "c" * 500}, {"colour": "red"}):
+        assert_problem(client.get("/api/runs", params=params), 422)
+    assert fake.sent("dataservice", "GET", "/runs") == []
+
+
+def test_if_none_match_is_passed_through_and_304_relayed(
+    client: TestClient, fake: Any, login: Any
+) -> None:
+    me = login()
+    fake.add_run(me.account, 1)
+    first = client.get("/api/runs")
+    etag = first.headers["etag"]
+    assert first.headers["cache-control"] == "private, no-cache"
+    again = client.get("/api/runs", headers={"If-None-Match": etag})
+    assert again.status_code == 304
+    assert again.headers["etag"] == etag
+    assert again.content == b""
+    assert fake.sent("dataservice", "GET", "/runs")[-1].headers["if-none-match"] == etag
+    fake.add_run(me.account, 2)
+    changed = client.get("/api/runs", headers={"If-None-Match": etag})
+    assert changed.status_code == 200
+    assert changed.headers["etag"] != etag
+
+
+def test_run_detail_and_its_etag(client: TestClient, fake: Any, login: Any) -> None:
+    me = login()
+    fake.add_run(me.account, 7, splits=[{"km": 1, "seconds": 300}])
+    response = client.get("/api/runs/7")
+    assert response.status_code == 200
+    assert response.json()["splits"] == [{"km": 1, "seconds": 300}]
+    assert client.get("/api/runs/7",
+                      headers={"If-None-Match": response.headers["etag"]}).status_code == 304
+
+
+def test_another_runners_run_is_the_peers_404(
+    client: TestClient, fake: Any, login: Any, assert_problem: Any
+) -> None:
+    login()
+    fake.add_run(fake.add_account("bob@example.com"), 9)
+    problem = assert_problem(client.get("/api/runs/9"), 404)
+    assert problem["detail"] == "No such run."
+
+
+def test_delete_run(client: TestClient, fake: Any, login: Any, assert_problem: Any) -> None:
+    me = login()
+    fake.add_run(me.account, 3)
+    assert_problem(client.delete("/api/runs/3"), 403)  # no CSRF token
+    assert 3 in fake.runs
+    assert client.delete("/api/runs/3", headers=me.csrf).status_code == 204
+    assert 3 not in fake.runs
+    assert_problem(client.delete("/api/runs/3", headers=me.csrf), 404)
+
+
+def test_run_id_must_be_a_positive_number(
+    client: TestClient, login: Any, assert_problem: Any
+) -> None:
+    login()
+    assert_problem(client.get("/api/runs/abc"), 422)
+    assert_problem(client.get("/api/runs/0"), 422)
