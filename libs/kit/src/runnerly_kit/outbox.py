@@ -70,8 +70,10 @@ class Outbox:
             return
         request_id = current_request_id()
         now = datetime.now(UTC)
+        # The table, not the ORM class: a plain executemany, without per-row ORM bookkeeping.
+        table = self.model.__table__  # type: ignore[attr-defined]
         session.execute(
-            sa.insert(self.model),
+            sa.insert(table),
             [
                 {
                     "message_id": uuid.uuid4().hex,

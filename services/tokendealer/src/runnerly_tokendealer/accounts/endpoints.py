@@ -1,0 +1,94 @@
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Response, status
+
+from runnerly_tokendealer.accounts import service
+from runnerly_tokendealer.accounts.schemas import (
+    AccountConfirm,
+    AccountCreate,
+    AccountRead,
+    PasswordResetAccepted,
+    PasswordResetConfirm,
+    PasswordResetCreate,
+    SignupAccepted,
+)
+from runnerly_tokendealer.deps import ProfileReader, ProfileWriter, RuntimeDep, SessionDep
+
+router = APIRouter(tags=["accounts"])
+
+PROBLEM: dict[str, Any] = {"content": {"application/problem+json": {}}}
+RUNNER_ONLY: dict[int | str, dict[str, Any]] = {
+    401: {**PROBLEM, "description": "No valid access token"},
+    403: {**PROBLEM, "description": "A service's token, or a missing scope"},
+    404: {**PROBLEM, "description": "The account was deleted"},
+}
+
+
+@router.post(
+    "/accounts",
+    status_code=status.HTTP_202_ACCEPTED,
+    response_model=SignupAccepted,
+    responses={422: {**PROBLEM, "description": "Invalid email, or a password too weak"}},
+)
+def sign_up(data: AccountCreate, session: SessionDep, runtime: RuntimeDep) -> SignupAccepted:
+    """Sign up: a confirmation link is mailed (the answer is the same for a known email)."""
+    return service.sign_up(session, runtime, data)
+
+
+@router.post(
+    "/accounts/confirm",
+    response_model=AccountRead,
+    responses={400: {**PROBLEM, "description": "The link expired or was already used"}},
+)
+def confirm(data: AccountConfirm, session: SessionDep) -> AccountRead:
+    """Confirm an email address with the token of the mailed link."""
+    return AccountRead.model_validate(service.confirm(session, data.token))
+
+
+@router.get(
+    "/accounts/me",
+    response_model=AccountRead,
+    responses=RUNNER_ONLY,
+)
+def read_me(principal: ProfileReader, session: SessionDep) -> AccountRead:
+    """The calling runner's account."""
+    return AccountRead.model_validate(service.get(session, principal.sub))
+
+
+@router.delete(
+    "/accounts/me",
+    status_code=status.HTTP_204_NO_CONTENT,
+    response_class=Response,
+    responses=RUNNER_ONLY,
+)
+def delete_me(principal: ProfileWriter, session: SessionDep, runtime: RuntimeDep) -> None:
+    """Delete the calling runner's account; every service then forgets them."""
+    service.delete(session, runtime, principal.sub)
+
+
+@router.post(
+    "/password-reset",
+    status_code=status.HTTP_202_ACCEPTED,
+    response_model=PasswordResetAccepted,
+)
+def request_password_reset(
+    data: PasswordResetCreate, session: SessionDep, runtime: RuntimeDep
+) -> PasswordResetAccepted:
+    """Ask for a password reset link by mail (the answer is the same for an unknown email)."""
+    return service.request_password_reset(session, runtime, data.email)
+
+
+@router.post(
+    "/password-reset/confirm",
+    status_code=status.HTTP_204_NO_CONTENT,
+    response_class=Response,
+    responses={
+        400: {**PROBLEM, "description": "The link expired or was already used"},
+        422: {**PROBLEM, "description": "The new password is too weak"},
+    },
+)
+def reset_password(data: PasswordResetConfirm, session: SessionDep, runtime: RuntimeDep) -> None:
+    """Choose a new password with the token of the mailed link; every login ends."""
+    service.reset_password(session, runtime, data)

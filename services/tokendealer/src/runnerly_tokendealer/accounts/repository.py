@@ -1,0 +1,51 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from runnerly_tokendealer.models import Account, AccountToken
+
+
+def get(session: Session, account_id: str) -> Account | None:
+    return session.get(Account, account_id)
+
+
+def get_by_email(session: Session, email: str) -> Account | None:
+    return session.scalar(sa.select(Account).where(Account.email == email))
+
+
+def add_if_new(session: Session, account: Account) -> bool:
+    """Insert ``account``; False when its email was taken meanwhile by a concurrent signup."""
+    try:
+        with session.begin_nested():
+            session.add(account)
+    except IntegrityError:
+        return False
+    return True
+
+
+def add_token(session: Session, token: AccountToken) -> None:
+    session.add(token)
+
+
+def find_usable_token(
+    session: Session, purpose: str, token_hash: str, now: datetime
+) -> AccountToken | None:
+    return session.scalar(
+        sa.select(AccountToken)
+        .where(
+            AccountToken.purpose == purpose,
+            AccountToken.token_hash == token_hash,
+            AccountToken.used_at.is_(None),
+            AccountToken.expires_at > now,
+        )
+        .with_for_update()
+    )
+
+
+def delete(session: Session, account: Account) -> None:
+    session.execute(sa.delete(AccountToken).where(AccountToken.account_id == account.id))
+    session.delete(account)

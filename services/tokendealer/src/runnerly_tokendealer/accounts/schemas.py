@@ -1,0 +1,69 @@
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Literal
+
+from email_validator import EmailNotValidError, validate_email
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+
+
+def normalize_email(value: str) -> str:
+    try:
+        checked = validate_email(value.strip(), check_deliverability=False)
+    except EmailNotValidError as exc:
+        raise ValueError(f"Enter a valid email address ({exc}).") from exc
+    return checked.normalized.lower()
+
+
+Email = Annotated[str, Field(min_length=3, max_length=320), AfterValidator(normalize_email)]
+# Bounded here only against abuse; the password rules, with their messages, are the service's.
+Password = Annotated[str, Field(min_length=1, max_length=1024)]
+LinkToken = Annotated[str, Field(min_length=1, max_length=128)]
+
+
+class AccountCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    email: Email
+    password: Password
+
+
+class SignupAccepted(BaseModel):
+    """The same answer whether the email was new or not, so that it reveals nothing."""
+
+    status: Literal["confirmation_sent"] = "confirmation_sent"
+    email: str
+
+
+class AccountRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: str
+    email: str
+    confirmed: bool
+    created_at: datetime
+
+
+class AccountConfirm(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    token: LinkToken
+
+
+class PasswordResetCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    email: Email
+
+
+class PasswordResetAccepted(BaseModel):
+    """The same answer whether an account has this email or not."""
+
+    status: Literal["reset_link_sent"] = "reset_link_sent"
+
+
+class PasswordResetConfirm(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    token: LinkToken
+    password: Password

@@ -1,0 +1,210 @@
+"""Accounts: sign-up with email confirmation, password rules and reset, deletion."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import timedelta
+from urllib.parse import urlencode
+
+import structlog
+from runnerly_kit.errors import BadRequest, InvalidInput, NotFound
+from sqlalchemy.orm import Session
+
+from runnerly_tokendealer import opaque_tokens
+from runnerly_tokendealer.accounts import mails, repository
+from runnerly_tokendealer.accounts.schemas import (
+    AccountCreate,
+    PasswordResetAccepted,
+    PasswordResetConfirm,
+    SignupAccepted,
+)
+from runnerly_tokendealer.db import utcnow
+from runnerly_tokendealer.models import Account, AccountToken
+from runnerly_tokendealer.runtime import Runtime
+from runnerly_tokendealer.sessions import repository as sessions_repository
+
+log = structlog.get_logger()
+
+MIN_PASSWORD_LENGTH = 10
+MAX_PASSWORD_LENGTH = 128
+CONFIRM = "confirm"
+RESET = "reset"
+MAIL_TASK = "mailer.mail.send"
+# The passwords tried first by anyone guessing (those of 10 characters or more).
+COMMON_PASSWORDS = frozenset(
+    {
+        "1234567890", "0123456789", "0987654321", "1234512345", "1111111111", "0000000000",
+        "123456789a", "a123456789", "1q2w3e4r5t", "1qaz2wsx3edc", "qwertyuiop", "qwerty1234",
+        "qwerty12345", "qwerty123456", "asdfghjkl1", "zxcvbnm123", "password12", "password123",
+        "password1234", "passw0rd123", "iloveyou12", "iloveyou123", "letmein123", "welcome123",
+        "monkey1234", "dragon1234", "football12", "baseball12", "sunshine12", "princess12",
+        "trustno1234", "starwars12", "whatever12", "superman12", "abcdefghij", "abcd123456",
+        "abc1234567", "changeme123", "administrator", "runnerly123", "runnerly2026",
+        "running123", "marathon12", "marathon123", "iloverunning",
+    }
+)
+
+
+class AccountGone(NotFound):
+    title = "Account not found"
+
+
+def check_password(password: str, email: str) -> None:
+    """Refuse a password that is easy to guess, with a message that says what to do."""
+    problem: str | None = None
+    local_part = email.split("@", 1)[0].lower()
+    if len(password) < MIN_PASSWORD_LENGTH:
+        problem = f"Choose a password of at least {MIN_PASSWORD_LENGTH} characters."
+    elif len(password) > MAX_PASSWORD_LENGTH:
+        problem = f"Choose a password of at most {MAX_PASSWORD_LENGTH} characters."
+    elif password.lower() in COMMON_PASSWORDS:
+        problem = "This password is one of the most common ones: choose a less obvious one."
+    elif len(local_part) >= 3 and local_part in password.lower():
+        problem = "Choose a password that does not contain your email address."
+    if problem is not None:
+        raise InvalidInput(problem, errors=[{"field": "password", "message": problem}])
+
+
+def sign_up(session: Session, runtime: Runtime, data: AccountCreate) -> SignupAccepted:
+    """Create the account and mail a confirmation link; for an email that has an account,
+    mail its owner instead. The answer is the same either way."""
+    check_password(data.password, data.email)
+    # Hashed even when unused, so that both paths take as long.
+    password_hash = runtime.hasher.hash(data.password)
+    account = repository.get_by_email(session, data.email)
+    if account is None:
+        account = Account(
+            id=uuid.uuid4().hex,
+            email=data.email,
+            password_hash=password_hash,
+            confirmed_at=None,
+            created_at=utcnow(),
+        )
+        if repository.add_if_new(session, account):
+            runtime.outbox.emit(
+                session, "user.created", {"user_id": account.id, "email": account.email}
+            )
+            _send_confirmation(session, runtime, account)
+            log.info("account.created", user_id=account.id)
+            return SignupAccepted(email=data.email)
+        account = repository.get_by_email(session, data.email)
+        assert account is not None  # taken by a concurrent signup a moment ago
+    if account.confirmed:
+        _send_already_registered(session, runtime, account)
+    else:
+        # They may have lost the first link: a new one is the helpful answer.
+        _send_confirmation(session, runtime, account)
+    log.info("account.signup_repeated", user_id=account.id)
+    return SignupAccepted(email=data.email)
+
+
+def confirm(session: Session, token: str) -> Account:
+    """Confirm the email address a link token was sent to."""
+    now = utcnow()
+    found = repository.find_usable_token(session, CONFIRM, opaque_tokens.digest(token), now)
+    account = repository.get(session, found.account_id) if found else None
+    if found is None or account is None:
+        raise BadRequest("This confirmation link has expired or was already used.")
+    found.used_at = now
+    if account.confirmed_at is None:
+        account.confirmed_at = now
+        log.info("account.confirmed", user_id=account.id)
+    return account
+
+
+def get(session: Session, account_id: str) -> Account:
+    account = repository.get(session, account_id)
+    if account is None:
+        raise AccountGone("This account no longer exists.")
+    return account
+
+
+def delete(session: Session, runtime: Runtime, account_id: str) -> None:
+    """Delete the account and everything kept about it; every service hears of it."""
+    account = get(session, account_id)
+    sessions_repository.delete_all_of_account(session, account.id)
+    sessions_repository.forget_failures(session, f"account:{account.email}")
+    repository.delete(session, account)
+    runtime.outbox.emit(session, "user.deleted", {"user_id": account.id, "email": account.email})
+    log.info("account.deleted", user_id=account.id)
+
+
+def request_password_reset(
+    session: Session, runtime: Runtime, email: str
+) -> PasswordResetAccepted:
+    """Mail a reset link if an account has this email; answer the same either way."""
+    account = repository.get_by_email(session, email)
+    if account is not None:
+        settings = runtime.settings
+        token = _new_link_token(session, account, RESET, settings.reset_token_ttl)
+        mail = mails.password_reset(
+            _link(runtime, "/reset-password", token), settings.reset_token_ttl // 60
+        )
+        _send(session, runtime, account, mail)
+        log.info("account.reset_requested", user_id=account.id)
+    return PasswordResetAccepted()
+
+
+def reset_password(session: Session, runtime: Runtime, data: PasswordResetConfirm) -> None:
+    """Set a new password from a reset link; every login of the account ends."""
+    now = utcnow()
+    found = repository.find_usable_token(session, RESET, opaque_tokens.digest(data.token), now)
+    account = repository.get(session, found.account_id) if found else None
+    if found is None or account is None:
+        raise BadRequest("This password reset link has expired or was already used.")
+    check_password(data.password, account.email)
+    found.used_at = now
+    account.password_hash = runtime.hasher.hash(data.password)
+    # Following the mailed link proves they own the address.
+    if account.confirmed_at is None:
+        account.confirmed_at = now
+    sessions_repository.revoke_all_of_account(session, account.id, now)
+    sessions_repository.forget_failures(session, f"account:{account.email}")
+    log.info("account.password_reset", user_id=account.id)
+
+
+def _send_confirmation(session: Session, runtime: Runtime, account: Account) -> None:
+    ttl = runtime.settings.confirm_token_ttl
+    token = _new_link_token(session, account, CONFIRM, ttl)
+    _send(session, runtime, account, mails.confirmation(_link(runtime, "/confirm", token),
+                                                        ttl // 3600))
+
+
+def _send_already_registered(session: Session, runtime: Runtime, account: Account) -> None:
+    base = runtime.settings.public_url.rstrip("/")
+    _send(session, runtime, account,
+          mails.already_registered(f"{base}/login", f"{base}/reset-password"))
+
+
+def _new_link_token(session: Session, account: Account, purpose: str, ttl: int) -> str:
+    token = opaque_tokens.new_token()
+    now = utcnow()
+    repository.add_token(
+        session,
+        AccountToken(
+            account_id=account.id,
+            purpose=purpose,
+            token_hash=opaque_tokens.digest(token),
+            created_at=now,
+            expires_at=now + timedelta(seconds=ttl),
+        ),
+    )
+    return token
+
+
+def _link(runtime: Runtime, path: str, token: str) -> str:
+    return f"{runtime.settings.public_url.rstrip('/')}{path}?{urlencode({'token': token})}"
+
+
+def _send(session: Session, runtime: Runtime, account: Account, mail: mails.Mail) -> None:
+    runtime.outbox.send_task(
+        session,
+        MAIL_TASK,
+        {
+            "to": account.email,
+            "subject": mail.subject,
+            "text": mail.text,
+            "html": mail.html,
+            "user_id": account.id,
+        },
+    )

@@ -1,0 +1,101 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from runnerly_kit.outbox import OutboxMixin
+from sqlalchemy.orm import Mapped, mapped_column
+
+from runnerly_tokendealer.db import Model, UtcDateTime
+
+__all__ = [
+    "Account",
+    "AccountToken",
+    "LoginFailure",
+    "Model",
+    "OutboxMessage",
+    "RefreshToken",
+    "ServiceClient",
+]
+
+
+class Account(Model):
+    """A runner's account. ``id`` is the ``sub`` of their tokens everywhere."""
+
+    __tablename__ = "accounts"
+
+    id: Mapped[str] = mapped_column(sa.String(32), primary_key=True)
+    email: Mapped[str] = mapped_column(sa.String(320), unique=True)
+    password_hash: Mapped[str] = mapped_column(sa.String(200))
+    confirmed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+    @property
+    def confirmed(self) -> bool:
+        return self.confirmed_at is not None
+
+
+class AccountToken(Model):
+    """A single-use link token (email confirmation or password reset); only its hash is kept."""
+
+    __tablename__ = "account_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account_id: Mapped[str] = mapped_column(
+        sa.ForeignKey("accounts.id", ondelete="CASCADE"), index=True
+    )
+    purpose: Mapped[str] = mapped_column(sa.String(16))  # "confirm" or "reset"
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    used_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
+class RefreshToken(Model):
+    """One refresh token of a login's family; only its hash is kept.
+
+    Each refresh uses one and makes the next; seeing a used one again means it leaked,
+    so the whole family is revoked.
+    """
+
+    __tablename__ = "refresh_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account_id: Mapped[str] = mapped_column(
+        sa.ForeignKey("accounts.id", ondelete="CASCADE"), index=True
+    )
+    family_id: Mapped[str] = mapped_column(sa.String(32), index=True)
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    used_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
+class LoginFailure(Model):
+    """A failed login, counted per account and per client address.
+
+    Kept in the database, not in memory, so that the limit holds across replicas.
+    """
+
+    __tablename__ = "login_failures"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # "account:<email>" or "address:<ip>"
+    subject: Mapped[str] = mapped_column(sa.String(400), index=True)
+    failed_at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
+
+
+class ServiceClient(Model):
+    """A service allowed to get tokens with ``client_credentials``, from the settings."""
+
+    __tablename__ = "service_clients"
+
+    client_id: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    secret_hash: Mapped[str] = mapped_column(sa.String(200))
+    scopes: Mapped[str] = mapped_column(sa.String(1000))
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class OutboxMessage(OutboxMixin, Model):
+    pass

@@ -1,0 +1,128 @@
+"""Logins: password check with limits on failures, then refresh-token families."""
+
+from __future__ import annotations
+
+import math
+import uuid
+from datetime import datetime, timedelta
+
+import structlog
+from argon2.exceptions import InvalidHashError, VerificationError
+from runnerly_kit.errors import Forbidden, TooManyRequests, Unauthorized
+from sqlalchemy.orm import Session
+
+from runnerly_tokendealer import opaque_tokens
+from runnerly_tokendealer.accounts import repository as accounts_repository
+from runnerly_tokendealer.db import utcnow
+from runnerly_tokendealer.keys.service import issue_access_token
+from runnerly_tokendealer.models import Account, RefreshToken
+from runnerly_tokendealer.runtime import Runtime
+from runnerly_tokendealer.sessions import repository
+from runnerly_tokendealer.sessions.schemas import LoginRequest, TokenPair
+
+log = structlog.get_logger()
+
+USER_SCOPES = "profile:read profile:write runs:read runs:delete races:read races:write stats:read"
+
+
+class WrongCredentials(Unauthorized):
+    title = "Wrong credentials"
+    keeps_changes = True  # the failure just counted must outlive the refusal
+
+
+class RefreshTokenRefused(Unauthorized):
+    title = "Refresh token refused"
+    keeps_changes = True  # a reused token's family stays revoked
+
+
+def login(session: Session, runtime: Runtime, data: LoginRequest, address: str) -> TokenPair:
+    """Check email and password; on success open a new refresh-token family."""
+    settings = runtime.settings
+    now = utcnow()
+    email = data.email.strip().lower()
+    subjects = {
+        f"account:{email}": settings.login_max_failures_per_account,
+        f"address:{address}": settings.login_max_failures_per_address,
+    }
+    window = timedelta(seconds=settings.login_failure_window)
+    for subject, limit in subjects.items():
+        count, oldest = repository.count_failures(session, subject, now - window)
+        if count >= limit and oldest is not None:
+            wait = math.ceil((oldest + window - now).total_seconds())
+            log.warning("login.throttled", subject=subject.split(":", 1)[0])
+            raise TooManyRequests(
+                "Too many failed logins: wait a few minutes before trying again.",
+                retry_after=max(wait, 1),
+            )
+    account = accounts_repository.get_by_email(session, email)
+    matches = _password_matches(runtime, account, data.password)
+    if account is None or not matches:
+        repository.prune_failures(session, now - window)
+        repository.add_failures(session, list(subjects), now)
+        log.info("login.failed")
+        raise WrongCredentials("Wrong email or password.")
+    if not account.confirmed:
+        raise Forbidden("Confirm your email address first: we sent you a link.")
+    repository.forget_failures(session, f"account:{email}")
+    if runtime.hasher.check_needs_rehash(account.password_hash):
+        account.password_hash = runtime.hasher.hash(data.password)
+    log.info("login.succeeded", user_id=account.id)
+    return _issue(session, runtime, account.id, uuid.uuid4().hex, now)
+
+
+def refresh(session: Session, runtime: Runtime, refresh_token: str) -> TokenPair:
+    """Use a refresh token once: it gives a new one of the same family and an access token."""
+    now = utcnow()
+    found = repository.find_refresh_token(session, opaque_tokens.digest(refresh_token))
+    if found is None or found.revoked_at is not None:
+        raise RefreshTokenRefused("This refresh token is not valid: log in again.")
+    if found.used_at is not None:
+        # Used twice means it was copied: whoever holds the family loses it.
+        revoked = repository.revoke_family(session, found.family_id, now)
+        log.warning("refresh.reused", user_id=found.account_id, revoked=revoked)
+        raise RefreshTokenRefused("This refresh token was already used: log in again.")
+    if found.expires_at <= now:
+        raise RefreshTokenRefused("This refresh token has expired: log in again.")
+    found.used_at = now
+    return _issue(session, runtime, found.account_id, found.family_id, now)
+
+
+def logout(session: Session, refresh_token: str) -> None:
+    """End the login the refresh token belongs to; an unknown token is already logged out."""
+    found = repository.find_refresh_token(session, opaque_tokens.digest(refresh_token))
+    if found is not None:
+        repository.revoke_family(session, found.family_id, utcnow())
+        log.info("logout", user_id=found.account_id)
+
+
+def _password_matches(runtime: Runtime, account: Account | None, password: str) -> bool:
+    # Verified against a dummy hash when there is no account, so that an unknown email
+    # costs the same time as a wrong password.
+    stored = account.password_hash if account is not None else runtime.dummy_hash
+    try:
+        runtime.hasher.verify(stored, password)
+    except (VerificationError, InvalidHashError):
+        return False
+    return account is not None
+
+
+def _issue(
+    session: Session, runtime: Runtime, account_id: str, family_id: str, now: datetime
+) -> TokenPair:
+    settings = runtime.settings
+    token = opaque_tokens.new_token()
+    repository.add_refresh_token(
+        session,
+        RefreshToken(
+            account_id=account_id,
+            family_id=family_id,
+            token_hash=opaque_tokens.digest(token),
+            created_at=now,
+            expires_at=now + timedelta(seconds=settings.refresh_token_ttl),
+        ),
+    )
+    return TokenPair(
+        access_token=issue_access_token(runtime.keys, settings, account_id, USER_SCOPES),
+        refresh_token=token,
+        expires_in=settings.access_token_ttl,
+    )

@@ -1,0 +1,183 @@
+from __future__ import annotations
+
+import os
+import re
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+from fastapi.testclient import TestClient
+from runnerly_kit.auth import JwksCache, TokenVerifier
+from runnerly_kit.testing import TestKeys
+from runnerly_tokendealer.config import Settings
+from runnerly_tokendealer.main import create_app
+from runnerly_tokendealer.models import OutboxMessage
+from runnerly_tokendealer.runtime import Runtime
+
+POSTGRES_URL = os.environ.get("RUNNERLY_TEST_POSTGRES_URL")
+BACKENDS = ["sqlite", *(["postgres"] if POSTGRES_URL else [])]
+PUBLIC_URL = "https://runnerly.example"
+PASSWORD = "correct horse battery"
+DASHBOARD_SECRET = "dashboard-secret-0123456789"
+
+
+@pytest.fixture(params=BACKENDS)
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'tokendealer.sqlite'}"
+        return
+    assert POSTGRES_URL is not None
+    name = f"runnerly_test_tokendealer_{uuid.uuid4().hex[:12]}"
+    admin = sa.create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield sa.engine.make_url(POSTGRES_URL).set(database=name).render_as_string(
+            hide_password=False
+        )
+    finally:
+        with admin.connect() as connection:
+            connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def make_settings(tmp_path: Path, **overrides: Any) -> Settings:
+    values: dict[str, Any] = {
+        "env": "test",
+        "data_dir": tmp_path,
+        "public_url": PUBLIC_URL,
+        # Cheap hashing keeps the suite fast; production uses RFC 9106's profile.
+        "argon2_time_cost": 1,
+        "argon2_memory_kib": 8,
+        "argon2_parallelism": 1,
+        "clients": {
+            "dashboard": {"secret": DASHBOARD_SECRET, "scopes": "mail:read runs:read"},
+            "reports": {"secret": "reports-secret-0123456789", "scopes": "runs:read"},
+        },
+        **overrides,
+    }
+    return Settings(**values)
+
+
+@pytest.fixture
+def settings(tmp_path: Path, database_url: str) -> Settings:
+    return make_settings(tmp_path, database_url=database_url)
+
+
+@pytest.fixture
+def client(settings: Settings) -> Iterator[TestClient]:
+    with TestClient(create_app(settings)) as client:
+        yield client
+
+
+@pytest.fixture
+def runtime(client: TestClient) -> Runtime:
+    runtime: Runtime = client.app.state.runtime  # type: ignore[attr-defined]
+    return runtime
+
+
+@pytest.fixture
+def foreign_keys() -> TestKeys:
+    """Keys this tokendealer never published."""
+    return TestKeys(kid="someone-elses-key")
+
+
+@dataclass
+class OutboxRow:
+    kind: str
+    name: str
+    payload: dict[str, Any]
+
+
+@pytest.fixture
+def outbox(runtime: Runtime) -> Callable[[], list[OutboxRow]]:
+    def rows() -> list[OutboxRow]:
+        with runtime.database.transaction() as session:
+            found = session.scalars(sa.select(OutboxMessage).order_by(OutboxMessage.id)).all()
+            return [OutboxRow(row.kind, row.name, dict(row.payload)) for row in found]
+
+    return rows
+
+
+@pytest.fixture
+def mails(outbox: Callable[[], list[OutboxRow]]) -> Callable[[str], list[dict[str, Any]]]:
+    """The mails asked of the mailer for one address, oldest first."""
+
+    def to(address: str) -> list[dict[str, Any]]:
+        return [
+            row.payload
+            for row in outbox()
+            if row.kind == "task" and row.name == "mailer.mail.send"
+            and row.payload["to"] == address
+        ]
+
+    return to
+
+
+def link_token(mail: dict[str, Any], path: str) -> str:
+    match = re.search(rf"{re.escape(PUBLIC_URL + path)}\?token=([A-Za-z0-9_-]+)", mail["text"])
+    assert match, mail["text"]
+    return match.group(1)
+
+
+@pytest.fixture
+def link_in() -> Callable[[dict[str, Any], str], str]:
+    return link_token
+
+
+@pytest.fixture
+def signed_up(
+    client: TestClient, mails: Callable[[str], list[dict[str, Any]]]
+) -> Callable[..., str]:
+    """Sign up ``email``; returns the confirmation token mailed."""
+
+    def sign_up(email: str, password: str = PASSWORD) -> str:
+        response = client.post("/accounts", json={"email": email, "password": password})
+        assert response.status_code == 202, response.text
+        return link_token(mails(email)[-1], "/confirm")
+
+    return sign_up
+
+
+@pytest.fixture
+def registered(client: TestClient, signed_up: Callable[..., str]) -> Callable[..., dict[str, Any]]:
+    """A confirmed account, logged in: returns the login's token pair."""
+
+    def register(email: str = "ada@example.com", password: str = PASSWORD) -> dict[str, Any]:
+        token = signed_up(email, password)
+        assert client.post("/accounts/confirm", json={"token": token}).status_code == 200
+        response = client.post("/login", json={"email": email, "password": password})
+        assert response.status_code == 200, response.text
+        tokens: dict[str, Any] = response.json()
+        return tokens
+
+    return register
+
+
+@pytest.fixture
+def verifier(client: TestClient) -> TokenVerifier:
+    """The kit's verifier, as every other service builds it, fed by this service's JWKS."""
+    return TokenVerifier(
+        JwksCache(lambda: client.get("/.well-known/jwks.json").json()),
+        "runnerly",
+        "runnerly-tokendealer",
+    )
+
+
+@pytest.fixture
+def password() -> str:
+    return PASSWORD
+
+
+@pytest.fixture
+def dashboard_secret() -> str:
+    return DASHBOARD_SECRET
+
+
+@pytest.fixture
+def settings_factory(tmp_path: Path) -> Callable[..., Settings]:
+    return lambda **overrides: make_settings(tmp_path, **overrides)
