@@ -1,0 +1,53 @@
+"""Typed dependency aliases: the database session, the outbox, and who may call what."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Request
+from runnerly_kit.app import SessionDep
+from runnerly_kit.auth import Principal, require_scopes, require_user
+from runnerly_kit.errors import Forbidden
+from runnerly_kit.outbox import Outbox
+
+from runnerly_dataservice.runtime import Runtime
+
+__all__ = [
+    "OutboxDep",
+    "ProfileReader",
+    "ProfileWriter",
+    "RaceReader",
+    "RaceWriter",
+    "RunDeleter",
+    "RunReader",
+    "RunWriterService",
+    "SessionDep",
+    "StatsReader",
+]
+
+
+def _outbox(request: Request) -> Outbox:
+    runtime: Runtime = request.app.state.runtime
+    return runtime.outbox
+
+
+OutboxDep = Annotated[Outbox, Depends(_outbox)]
+
+ProfileReader = Annotated[Principal, Depends(require_user("profile:read"))]
+ProfileWriter = Annotated[Principal, Depends(require_user("profile:write"))]
+RunReader = Annotated[Principal, Depends(require_user("runs:read"))]
+RunDeleter = Annotated[Principal, Depends(require_user("runs:delete"))]
+RaceReader = Annotated[Principal, Depends(require_user("races:read"))]
+RaceWriter = Annotated[Principal, Depends(require_user("races:write"))]
+StatsReader = Annotated[Principal, Depends(require_user("stats:read"))]
+
+
+def _run_writer_service(
+    principal: Annotated[Principal, Depends(require_scopes("runs:write"))],
+) -> Principal:
+    if not principal.is_service:
+        raise Forbidden("This endpoint takes a service's token, not a runner's.")
+    return principal
+
+
+RunWriterService = Annotated[Principal, Depends(_run_writer_service)]

@@ -1,0 +1,29 @@
+"""The dataservice API: ``uvicorn --factory runnerly_dataservice.main:create_app``."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+from runnerly_kit.app import create_app as create_service_app
+
+from runnerly_dataservice.config import Settings, get_settings
+from runnerly_dataservice.profiles.endpoints import router as profile_router
+from runnerly_dataservice.races.endpoints import router as races_router
+from runnerly_dataservice.runs.endpoints import router as runs_router
+from runnerly_dataservice.runtime import MIGRATIONS_DIR, build_runtime
+from runnerly_dataservice.stats.endpoints import router as stats_router
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    runtime = build_runtime(settings)
+    app = create_service_app(
+        settings,
+        title="Runnerly dataservice",
+        routers=[profile_router, runs_router, races_router, stats_router],
+        database=runtime.database,
+        migrations_dir=MIGRATIONS_DIR,
+        celery=runtime.celery,
+        outbox=runtime.outbox,
+    )
+    app.state.runtime = runtime
+    return app

@@ -1,0 +1,132 @@
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Literal, Self
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
+
+from runnerly_dataservice.fields import RunnerId, TimeZoneName
+
+MAX_STREAM_POINTS = 1000
+MAX_BATCH_RUNS = 1000
+
+Source = Literal["strava", "file", "manual"]
+ExternalId = Annotated[str, Field(min_length=1, max_length=64)]
+Meters = Annotated[float, Field(ge=0, le=10_000_000)]
+Seconds = Annotated[int, Field(ge=0, le=100_000_000)]
+Elevation = Annotated[float, Field(ge=0, le=100_000)]
+HeartRate = Annotated[float, Field(ge=0, le=300)]
+Cadence = Annotated[float, Field(ge=0, le=500)]
+Latitude = Annotated[float, Field(ge=-90, le=90)]
+Longitude = Annotated[float, Field(ge=-180, le=180)]
+Series = Annotated[list[float], Field(max_length=MAX_STREAM_POINTS)]
+
+
+class Streams(BaseModel):
+    """Downsampled per-point series of a run; every series sent has the same length."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    time: Series | None = None
+    distance: Series | None = None
+    altitude: Series | None = None
+    heartrate: Series | None = None
+    cadence: Series | None = None
+    velocity_smooth: Series | None = None
+    grade_smooth: Series | None = None
+    watts: Series | None = None
+    temp: Series | None = None
+    moving: Annotated[list[bool], Field(max_length=MAX_STREAM_POINTS)] | None = None
+    latlng: Annotated[
+        list[tuple[Latitude, Longitude]], Field(max_length=MAX_STREAM_POINTS)
+    ] | None = None
+
+    @model_validator(mode="after")
+    def _same_lengths(self) -> Self:
+        lengths = {
+            name: len(series)
+            for name, series in self
+            if series is not None
+        }
+        if len(set(lengths.values())) > 1:
+            described = ", ".join(f"{name}={length}" for name, length in lengths.items())
+            raise ValueError(f"every stream must have the same number of points ({described})")
+        return self
+
+
+class Split(BaseModel):
+    """One kilometre (or the last, shorter part) of a run."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    distance_m: Meters
+    elapsed_time_s: Seconds
+    moving_time_s: Seconds | None = None
+    elevation_difference_m: Annotated[float, Field(ge=-10_000, le=10_000)] | None = None
+    average_hr: HeartRate | None = None
+
+
+class RunFields(BaseModel):
+    name: str = Field(min_length=1, max_length=200)
+    sport_type: str = Field(default="Run", min_length=1, max_length=32)
+    started_at: AwareDatetime
+    time_zone: TimeZoneName | None = None
+    distance_m: Meters
+    moving_time_s: Seconds
+    elapsed_time_s: Seconds
+    elevation_gain_m: Elevation | None = None
+    average_hr: HeartRate | None = None
+    max_hr: HeartRate | None = None
+    average_cadence: Cadence | None = None
+
+
+class RunUpsert(RunFields):
+    """A run as a source knows it; ``(source, external_id)`` identifies it."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    runner_id: RunnerId
+    source: Source
+    external_id: ExternalId
+    summary_polyline: str | None = Field(default=None, max_length=100_000)
+    streams: Streams | None = None
+    splits: Annotated[list[Split], Field(max_length=500)] | None = None
+
+
+class RunBatch(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    runs: list[RunUpsert] = Field(min_length=1, max_length=MAX_BATCH_RUNS)
+
+
+class RunBatchResult(BaseModel):
+    created: int
+    updated: int
+
+
+class RunSummary(RunFields):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    source: Source
+    external_id: str
+    started_at: datetime
+
+
+class RunDetail(RunSummary):
+    summary_polyline: str | None = None
+    streams: Streams | None = None
+    splits: list[Split] | None = None
+    created_at: datetime
+    updated_at: datetime
+
+
+class RunList(BaseModel):
+    items: list[RunSummary]
+    next_cursor: str | None = Field(
+        description="Pass as `cursor` to get the next page; null on the last page."
+    )
+
+
+class RunsDeleted(BaseModel):
+    deleted: int

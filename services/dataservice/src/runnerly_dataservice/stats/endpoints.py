@@ -1,0 +1,31 @@
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+from runnerly_kit.caching import ConditionalRoute
+
+from runnerly_dataservice.deps import SessionDep, StatsReader
+from runnerly_dataservice.stats import service
+from runnerly_dataservice.stats.schemas import Period, StatsRead
+
+router = APIRouter(prefix="/stats", tags=["stats"], route_class=ConditionalRoute)
+
+
+@router.get("")
+def get_stats(
+    session: SessionDep,
+    runner: StatsReader,
+    period: Period = "month",
+    first_day: Annotated[
+        date | None,
+        Query(alias="from", description="A day in the first bucket (default: 12 weeks, "
+              "12 months or 5 years back)."),
+    ] = None,
+    last_day: Annotated[
+        date | None, Query(alias="to", description="A day in the last bucket (default: today).")
+    ] = None,
+) -> StatsRead:
+    """Distance, time, runs and climb per week, month or year, in the runner's time zone."""
+    return service.totals(session, runner.sub, period, first_day, last_day)
