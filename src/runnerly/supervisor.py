@@ -1,4 +1,8 @@
-"""``runnerly up``: every service and worker under supervisord, which restarts what crashes."""
+"""``runnerly up``: every service and worker under supervisord, which restarts what crashes.
+
+The programs inherit the environment of ``runnerly up`` (which holds the topology's
+variables), so nothing secret is written into the configuration file.
+"""
 
 from __future__ import annotations
 
@@ -9,15 +13,10 @@ from pathlib import Path
 from runnerly.topology import SERVICES, WORKERS, Topology
 
 
-def program(name: str, command: list[str], logs: Path, environment: dict[str, str]) -> str:
-    env = ",".join(
-        f'{key}="{value.replace("%", "%%").replace(chr(34), chr(92) + chr(34))}"'
-        for key, value in sorted(environment.items())
-    )
+def program(name: str, command: list[str], logs: Path) -> str:
     return f"""
 [program:{name}]
 command={shlex.join(command)}
-environment={env}
 autorestart=true
 startsecs=2
 startretries=10
@@ -36,7 +35,6 @@ def write_config(topology: Topology) -> Path:
     data_dir = topology.data_dir
     logs = data_dir / "logs"
     logs.mkdir(parents=True, exist_ok=True)
-    environment = topology.environment()
     runnerly = [sys.executable, "-m", "runnerly"]
     sections = [
         f"""[supervisord]
@@ -47,11 +45,9 @@ childlogdir={logs}
 """
     ]
     for service in SERVICES:
-        sections.append(program(service, [*runnerly, "serve", service], logs, environment))
+        sections.append(program(service, [*runnerly, "serve", service], logs))
     for service in WORKERS:
-        sections.append(
-            program(f"{service}-worker", [*runnerly, "worker", service], logs, environment)
-        )
+        sections.append(program(f"{service}-worker", [*runnerly, "worker", service], logs))
     path = data_dir / "supervisord.conf"
     path.write_text("".join(sections))
     return path

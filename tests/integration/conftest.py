@@ -24,6 +24,7 @@ from email import message_from_bytes
 from email.message import Message
 from pathlib import Path
 from typing import TypeVar
+from urllib.parse import urlsplit, urlunsplit
 
 import httpx
 import pytest
@@ -155,7 +156,8 @@ def _rabbitmq_vhost(amqp_url: str, run_id: str) -> str:
         check=True,
         capture_output=True,
     )
-    return amqp_url.rstrip("/").rsplit("/", 1)[0] + "/" + vhost
+    parts = urlsplit(amqp_url)
+    return urlunsplit((parts.scheme, parts.netloc, f"/{vhost}", "", ""))
 
 
 @pytest.fixture(scope="session", params=["embedded", "scale"])
@@ -193,14 +195,14 @@ def system(
         controller.start()
         env["RUNNERLY_MAILER_SMTP_URL"] = f"smtp://127.0.0.1:{smtp_port}"
 
-    log = (data_dir / "up.log").open("wb")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "runnerly", "up"],
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
+    with (data_dir / "up.log").open("wb") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "runnerly", "up"],
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
     system = System(
         mode, f"http://127.0.0.1:{base_port}", data_dir, env, process, database_urls, smtp
     )
@@ -211,6 +213,7 @@ def system(
         _dump_logs(data_dir)
         raise
     finally:
+        system.http.close()
         process.send_signal(signal.SIGTERM)
         try:
             process.wait(timeout=30)
