@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections import defaultdict
 from datetime import UTC, datetime
 from typing import Any
 
@@ -33,13 +34,19 @@ def upsert_batch(session: Session, outbox: Outbox, runs: list[RunUpsert]) -> Run
     repository.upsert(session, [_row(run, now) for run in latest.values()])
     # Rows with an id above the previous highest are the ones this batch inserted; the key
     # check leaves out any that a concurrent transaction committed meanwhile.
-    created = [
-        {"run_id": run_id, "runner_id": runner_id}
-        for run_id, runner_id, source, external_id in repository.inserted_after(session, last)
-        if (source, external_id) in latest
-    ]
-    outbox.emit_many(session, "run.created", created)
-    result = RunBatchResult(created=len(created), updated=len(latest) - len(created))
+    created: dict[str, list[int]] = defaultdict(list)
+    for run_id, runner_id, source, external_id in repository.inserted_after(session, last):
+        if (source, external_id) in latest:
+            created[runner_id].append(run_id)
+    # One event per runner per batch, not per run: a backfill of thousands of runs is a
+    # handful of messages for the broker and for every consumer.
+    outbox.emit_many(
+        session,
+        "run.created",
+        [{"runner_id": runner_id, "run_ids": run_ids} for runner_id, run_ids in created.items()],
+    )
+    count = sum(len(run_ids) for run_ids in created.values())
+    result = RunBatchResult(created=count, updated=len(latest) - count)
     log.info("runs.upserted", created=result.created, updated=result.updated)
     return result
 
@@ -122,10 +129,8 @@ def delete_run(session: Session, outbox: Outbox, runner_id: str, run_id: int) ->
         session,
         "run.deleted",
         {
-            "run_id": run_id,
             "runner_id": runner_id,
-            "source": run.source,
-            "external_id": run.external_id,
+            "runs": [{"run_id": run_id, "source": run.source, "external_id": run.external_id}],
         },
     )
     log.info("run.deleted", run_id=run_id, runner_id=runner_id)
@@ -133,14 +138,17 @@ def delete_run(session: Session, outbox: Outbox, runner_id: str, run_id: int) ->
 
 def delete_by_source(session: Session, outbox: Outbox, runner_id: str, source: str) -> int:
     deleted = repository.delete_by_source(session, runner_id, source)
-    outbox.emit_many(
-        session,
-        "run.deleted",
-        [
-            {"run_id": run_id, "runner_id": runner_id, "source": source,
-             "external_id": external_id}
-            for run_id, external_id in deleted
-        ],
-    )
+    if deleted:
+        outbox.emit(
+            session,
+            "run.deleted",
+            {
+                "runner_id": runner_id,
+                "runs": [
+                    {"run_id": run_id, "source": source, "external_id": external_id}
+                    for run_id, external_id in deleted
+                ],
+            },
+        )
     log.info("runs.deleted_by_source", runner_id=runner_id, source=source, runs=len(deleted))
     return len(deleted)
