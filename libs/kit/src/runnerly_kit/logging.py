@@ -34,8 +34,16 @@ def _add_request_id(
 
 def configure_logging(service: str, level: str = "INFO") -> None:
     """Every log line, ours and the libraries', is one JSON object on stderr."""
+    def add_service(
+        _: object, __: str, event: MutableMapping[str, Any]
+    ) -> MutableMapping[str, Any]:
+        # Not a context variable: those do not reach threads (the outbox relay, the pool).
+        event.setdefault("service", service)
+        return event
+
     shared_processors: list[structlog.types.Processor] = [
         structlog.contextvars.merge_contextvars,
+        add_service,
         _add_request_id,
         structlog.processors.add_log_level,
         structlog.processors.TimeStamper(fmt="iso", utc=True),
@@ -51,7 +59,6 @@ def configure_logging(service: str, level: str = "INFO") -> None:
         logger_factory=structlog.PrintLoggerFactory(sys.stderr),
         cache_logger_on_first_use=False,
     )
-    structlog.contextvars.bind_contextvars(service=service)
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(
         structlog.stdlib.ProcessorFormatter(
