@@ -15,8 +15,9 @@ import schemathesis
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
-from runnerly_kit.testing import TestKeys, bearer
 from schemathesis.checks import not_a_server_error
+
+from runnerly_kit.testing import TestKeys, bearer
 
 USER_SCOPES = "profile:read profile:write runs:read runs:delete races:read races:write stats:read"
 # The dashboard is left out: it verifies no token itself and answers from its peers,

@@ -8,6 +8,7 @@ import pytest
 from fastapi import APIRouter, Depends
 from fastapi.testclient import TestClient
 from pydantic import BaseModel, ConfigDict, Field
+
 from runnerly_kit.app import create_app
 from runnerly_kit.auth import Principal, require_scopes, require_user
 from runnerly_kit.db import Database

@@ -11,6 +11,7 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from fastapi.testclient import TestClient
+
 from runnerly_kit.auth import JwksCache
 from runnerly_kit.errors import Unauthorized
 from runnerly_kit.testing import TestKeys, bearer

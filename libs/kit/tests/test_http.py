@@ -4,6 +4,7 @@ import time
 
 import httpx
 import pytest
+
 from runnerly_kit.errors import ServiceUnavailable
 from runnerly_kit.http import ClientCredentials, ServiceClient
 from runnerly_kit.logging import request_id_var

@@ -8,10 +8,11 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 from kombu import Connection
+from sqlalchemy.orm import Mapped, mapped_column
+
 from runnerly_kit.db import Base, Database, metadata
 from runnerly_kit.outbox import Outbox, OutboxMixin
 from runnerly_kit.tasks import EVENT_TASK, create_celery
-from sqlalchemy.orm import Mapped, mapped_column
 
 
 class Model(Base):

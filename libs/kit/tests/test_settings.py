@@ -6,6 +6,7 @@ from typing import ClassVar
 import pytest
 from pydantic import SecretStr, ValidationError
 from pydantic_settings import SettingsConfigDict
+
 from runnerly_kit.settings import KitSettings
 
 

@@ -19,13 +19,14 @@ import pytest
 import sqlalchemy as sa
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session
+
 from runnerly_dashboard.config import Settings
 from runnerly_dashboard.main import create_app
 from runnerly_dashboard.models import BrowserSession
 from runnerly_kit.auth import JwksCache, TokenVerifier
 from runnerly_kit.errors import RunnerlyError
 from runnerly_kit.testing import AUDIENCE, ISSUER, TestKeys
-from sqlalchemy.orm import Session
 
 POSTGRES_URL = os.environ.get("RUNNERLY_TEST_POSTGRES_URL")
 PASSWORD = "correct horse battery"

@@ -8,6 +8,7 @@ from typing import Any
 import httpx
 import pytest
 from fastapi.testclient import TestClient
+
 from runnerly_dashboard.config import Settings
 
 SECURITY_HEADERS = {

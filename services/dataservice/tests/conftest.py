@@ -13,6 +13,7 @@ import pytest
 import sqlalchemy as sa
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+
 from runnerly_dataservice.config import Settings
 from runnerly_dataservice.main import create_app
 from runnerly_dataservice.models import OutboxMessage

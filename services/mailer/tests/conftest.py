@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+
 from runnerly_kit.db import migrate
 from runnerly_kit.testing import TestKeys
 from runnerly_mailer.config import Settings

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 from fastapi.testclient import TestClient
+
 from runnerly_kit.auth import JwksCache, TokenVerifier
 from runnerly_kit.testing import TestKeys
 from runnerly_tokendealer.config import Settings

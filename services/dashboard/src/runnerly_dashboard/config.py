@@ -6,6 +6,7 @@ from typing import Self
 
 from pydantic import AliasChoices, Field, model_validator
 from pydantic_settings import SettingsConfigDict
+
 from runnerly_kit.settings import KitSettings, shared
 
 

@@ -7,15 +7,15 @@ from typing import Annotated
 
 from fastapi import Depends, Header, Request
 from fastapi.security import APIKeyCookie, HTTPAuthorizationCredentials, HTTPBearer
-from runnerly_kit.app import SessionDep
-from runnerly_kit.db import Database
-from runnerly_kit.errors import Unauthorized
 
 from runnerly_dashboard.auth import service as auth_service
 from runnerly_dashboard.auth.service import Caller
 from runnerly_dashboard.config import Settings
 from runnerly_dashboard.cookies import CSRF_HEADER, SESSION_COOKIE
 from runnerly_dashboard.peers import Peers
+from runnerly_kit.app import SessionDep
+from runnerly_kit.db import Database
+from runnerly_kit.errors import Unauthorized
 
 __all__ = [
     "CallerDep",

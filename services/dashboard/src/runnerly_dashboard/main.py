@@ -4,14 +4,14 @@ from pathlib import Path
 
 import httpx
 from fastapi import FastAPI
-from runnerly_kit.app import create_app as create_service_app
-from runnerly_kit.db import Database
 
 from runnerly_dashboard.api import API_PREFIX, api_router
 from runnerly_dashboard.config import Settings, get_settings
 from runnerly_dashboard.peers import Peers, build_peers
 from runnerly_dashboard.security import SecurityHeadersMiddleware
 from runnerly_dashboard.web import mount_web
+from runnerly_kit.app import create_app as create_service_app
+from runnerly_kit.db import Database
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 DOCS_URL = f"{API_PREFIX}/docs"

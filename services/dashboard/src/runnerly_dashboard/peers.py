@@ -10,11 +10,11 @@ from typing import Any, Generic, TypeVar
 import httpx
 import structlog
 from pydantic import BaseModel, ValidationError
-from runnerly_kit.errors import RunnerlyError, ServiceUnavailable
-from runnerly_kit.http import ClientCredentials, ServiceClient
 from starlette.responses import Response
 
 from runnerly_dashboard.config import Settings
+from runnerly_kit.errors import RunnerlyError, ServiceUnavailable
+from runnerly_kit.http import ClientCredentials, ServiceClient
 
 log = structlog.get_logger()
 

@@ -4,6 +4,7 @@ from typing import Any
 
 import httpx
 from fastapi.testclient import TestClient
+
 from runnerly_dashboard.config import Settings
 from runnerly_dashboard.main import create_app
 

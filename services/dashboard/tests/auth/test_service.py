@@ -5,6 +5,7 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+
 from runnerly_dashboard.auth import service
 from runnerly_dashboard.auth.schemas import Credentials
 from runnerly_dashboard.config import Settings

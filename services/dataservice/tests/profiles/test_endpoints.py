@@ -3,6 +3,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from fastapi.testclient import TestClient
+
 from runnerly_kit.testing import TestKeys, bearer
 
 Headers = dict[str, str]

@@ -8,6 +8,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from fastapi.testclient import TestClient
+
 from runnerly_dataservice.models import Race
 from runnerly_dataservice.profiles.tasks import forget_user
 from runnerly_dataservice.runtime import Runtime

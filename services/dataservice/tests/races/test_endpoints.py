@@ -5,6 +5,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from fastapi.testclient import TestClient
+
 from runnerly_dataservice.models import Race
 from runnerly_kit.db import Database
 

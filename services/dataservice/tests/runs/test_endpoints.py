@@ -4,6 +4,7 @@ from collections.abc import Callable
 from typing import Any
 
 from fastapi.testclient import TestClient
+
 from runnerly_kit.testing import TestKeys, bearer
 
 Headers = dict[str, str]

@@ -3,6 +3,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+
 from runnerly_dataservice.stats.service import bucket_start, next_bucket, previous_buckets
 
 

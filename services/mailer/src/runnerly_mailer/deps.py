@@ -3,8 +3,8 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import Depends, Request
-from runnerly_kit.app import SessionDep
 
+from runnerly_kit.app import SessionDep
 from runnerly_mailer.runtime import Runtime
 
 __all__ = ["RuntimeDep", "SessionDep"]

@@ -1,8 +1,8 @@
 from __future__ import annotations
 
 from fastapi import FastAPI
-from runnerly_kit.app import create_app as create_service_app
 
+from runnerly_kit.app import create_app as create_service_app
 from runnerly_mailer.config import Settings, get_settings
 from runnerly_mailer.mail.endpoints import router as mail_router
 from runnerly_mailer.runtime import MIGRATIONS_DIR, build_runtime

@@ -6,10 +6,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from celery import Celery
+
 from runnerly_kit.db import Database
 from runnerly_kit.outbox import Outbox
 from runnerly_kit.tasks import create_celery
-
 from runnerly_mailer.config import Settings
 from runnerly_mailer.mail.transports import MailTransport, transport_for
 from runnerly_mailer.models import OutboxMessage

@@ -5,7 +5,6 @@ from __future__ import annotations
 from runnerly_kit.db import migrate
 from runnerly_kit.logging import configure_logging
 from runnerly_kit.tasks import register_event_handlers
-
 from runnerly_mailer.config import get_settings
 from runnerly_mailer.mail import tasks
 from runnerly_mailer.runtime import MIGRATIONS_DIR, Runtime, build_runtime

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from fastapi.testclient import TestClient
+
 from runnerly_kit.testing import TestKeys, bearer
 
 

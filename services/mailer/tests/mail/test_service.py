@@ -9,6 +9,7 @@ from email.message import EmailMessage
 import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, Envelope, Session
+
 from runnerly_mailer.mail import service
 from runnerly_mailer.mail.schemas import MailRequest
 from runnerly_mailer.mail.transports import SmtpTransport

@@ -8,6 +8,7 @@ from typing import Self
 from argon2 import profiles
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, model_validator
 from pydantic_settings import SettingsConfigDict
+
 from runnerly_kit.settings import DEV_SECRET, KitSettings, shared
 
 CLIENT_ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,63}$")

@@ -4,6 +4,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import sqlalchemy as sa
+
 from runnerly_kit.db import Base, metadata
 
 

@@ -3,9 +3,9 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import Depends, Request
+
 from runnerly_kit.app import SessionDep
 from runnerly_kit.auth import Principal, require_user
-
 from runnerly_tokendealer.runtime import Runtime
 
 __all__ = ["ClientAddress", "ProfileReader", "ProfileWriter", "RuntimeDep", "SessionDep"]

@@ -1,9 +1,9 @@
 from __future__ import annotations
 
 from fastapi import FastAPI
+
 from runnerly_kit.app import create_app as create_service_app
 from runnerly_kit.auth import TokenVerifier
-
 from runnerly_tokendealer.accounts.endpoints import router as accounts_router
 from runnerly_tokendealer.clients import service as clients_service
 from runnerly_tokendealer.clients.endpoints import install_oauth_error_handler

@@ -7,10 +7,10 @@ from pathlib import Path
 
 from argon2 import PasswordHasher, Type
 from celery import Celery
+
 from runnerly_kit.db import Database
 from runnerly_kit.outbox import Outbox
 from runnerly_kit.tasks import create_celery
-
 from runnerly_tokendealer.config import Settings
 from runnerly_tokendealer.keys.service import KeyStore
 from runnerly_tokendealer.models import OutboxMessage

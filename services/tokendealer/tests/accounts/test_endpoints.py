@@ -6,6 +6,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from fastapi.testclient import TestClient
+
 from runnerly_kit.testing import TestKeys, bearer
 from runnerly_tokendealer.models import Account, AccountToken, RefreshToken
 from runnerly_tokendealer.runtime import Runtime

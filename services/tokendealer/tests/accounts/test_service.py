@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 from fastapi.testclient import TestClient
+
 from runnerly_kit.errors import InvalidInput
 from runnerly_tokendealer.accounts.service import check_password
 from runnerly_tokendealer.models import Account, AccountToken

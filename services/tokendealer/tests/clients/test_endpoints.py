@@ -5,6 +5,7 @@ import base64
 import jwt
 import pytest
 from fastapi.testclient import TestClient
+
 from runnerly_kit.auth import TokenVerifier
 
 FORM = "application/x-www-form-urlencoded"

@@ -7,6 +7,7 @@ import pytest
 import sqlalchemy as sa
 from fastapi.testclient import TestClient
 from pydantic import ValidationError
+
 from runnerly_tokendealer.config import Settings
 from runnerly_tokendealer.main import create_app
 from runnerly_tokendealer.models import ServiceClient

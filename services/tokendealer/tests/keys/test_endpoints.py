@@ -8,6 +8,7 @@ import jwt
 import pytest
 from cryptography.hazmat.primitives import serialization
 from fastapi.testclient import TestClient
+
 from runnerly_kit.auth import JwksCache, TokenVerifier
 from runnerly_kit.errors import Unauthorized
 from runnerly_tokendealer.config import Settings

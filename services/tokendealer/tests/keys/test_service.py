@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 import jwt
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
 from runnerly_tokendealer.config import Settings
 from runnerly_tokendealer.keys.service import KeyStore, issue_access_token, rotate_keys
 

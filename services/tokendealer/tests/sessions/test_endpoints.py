@@ -7,6 +7,7 @@ from typing import Any
 import jwt
 import sqlalchemy as sa
 from fastapi.testclient import TestClient
+
 from runnerly_tokendealer.models import LoginFailure, RefreshToken
 from runnerly_tokendealer.runtime import Runtime
 

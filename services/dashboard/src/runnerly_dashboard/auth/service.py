@@ -12,7 +12,6 @@ from datetime import UTC, datetime, timedelta
 
 import jwt
 import structlog
-from runnerly_kit.errors import Forbidden, ServiceUnavailable, Unauthorized
 from sqlalchemy.orm import Session
 
 from runnerly_dashboard.auth import repository
@@ -32,6 +31,7 @@ from runnerly_dashboard.auth.schemas import (
 from runnerly_dashboard.config import Settings
 from runnerly_dashboard.models import BrowserSession
 from runnerly_dashboard.peers import PeerProblem, Peers, call, parse
+from runnerly_kit.errors import Forbidden, ServiceUnavailable, Unauthorized
 
 log = structlog.get_logger()
 

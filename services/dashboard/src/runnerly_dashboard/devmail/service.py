@@ -3,11 +3,10 @@ and reset links without a mail server."""
 
 from __future__ import annotations
 
-from runnerly_kit.errors import NotFound
-
 from runnerly_dashboard.config import Settings
 from runnerly_dashboard.devmail.schemas import Mailbox
 from runnerly_dashboard.peers import Peers, call, parse
+from runnerly_kit.errors import NotFound
 
 
 def read_mailbox(peers: Peers, settings: Settings, limit: int) -> Mailbox:

@@ -6,12 +6,12 @@ import contextvars
 from concurrent.futures import ThreadPoolExecutor
 
 import structlog
-from runnerly_kit.db import Database
-from runnerly_kit.errors import RunnerlyError
-from runnerly_kit.http import ServiceClient
 
 from runnerly_dashboard.health.schemas import ServiceState, SystemHealth
 from runnerly_dashboard.peers import Peers
+from runnerly_kit.db import Database
+from runnerly_kit.errors import RunnerlyError
+from runnerly_kit.http import ServiceClient
 
 log = structlog.get_logger()
 

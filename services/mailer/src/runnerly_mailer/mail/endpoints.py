@@ -3,8 +3,8 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
-from runnerly_kit.auth import Principal, require_scopes
 
+from runnerly_kit.auth import Principal, require_scopes
 from runnerly_mailer.deps import RuntimeDep
 from runnerly_mailer.mail import service
 from runnerly_mailer.mail.schemas import MailboxList

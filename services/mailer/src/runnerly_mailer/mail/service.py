@@ -9,9 +9,9 @@ from email.utils import make_msgid, parsedate_to_datetime
 from pathlib import Path
 
 import structlog
-from runnerly_kit.errors import NotFound
 from sqlalchemy.orm import Session
 
+from runnerly_kit.errors import NotFound
 from runnerly_mailer.mail import repository
 from runnerly_mailer.mail.schemas import MailboxList, MailboxMessage, MailRequest
 from runnerly_mailer.mail.transports import MailTransport

@@ -6,8 +6,8 @@ import smtplib
 from typing import Any
 
 from celery import Task
-from runnerly_kit.tasks import RetryableError
 
+from runnerly_kit.tasks import RetryableError
 from runnerly_mailer.mail import service
 from runnerly_mailer.mail.schemas import MailRequest
 from runnerly_mailer.runtime import Runtime

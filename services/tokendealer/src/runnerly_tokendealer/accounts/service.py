@@ -7,9 +7,9 @@ from datetime import timedelta
 from urllib.parse import urlencode
 
 import structlog
-from runnerly_kit.errors import BadRequest, InvalidInput, NotFound
 from sqlalchemy.orm import Session
 
+from runnerly_kit.errors import BadRequest, InvalidInput, NotFound
 from runnerly_tokendealer import opaque_tokens
 from runnerly_tokendealer.accounts import mails, repository
 from runnerly_tokendealer.accounts.schemas import (

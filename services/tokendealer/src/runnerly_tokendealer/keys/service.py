@@ -12,8 +12,8 @@ from typing import Any
 import jwt
 import structlog
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from runnerly_kit.auth import JwksCache
 
+from runnerly_kit.auth import JwksCache
 from runnerly_tokendealer.config import Settings
 from runnerly_tokendealer.db import utcnow
 from runnerly_tokendealer.keys import repository

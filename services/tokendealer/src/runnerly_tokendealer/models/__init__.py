@@ -3,9 +3,9 @@ from __future__ import annotations
 from datetime import datetime
 
 import sqlalchemy as sa
-from runnerly_kit.outbox import OutboxMixin
 from sqlalchemy.orm import Mapped, mapped_column
 
+from runnerly_kit.outbox import OutboxMixin
 from runnerly_tokendealer.db import Model, UtcDateTime
 
 __all__ = [

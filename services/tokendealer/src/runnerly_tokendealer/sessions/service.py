@@ -8,9 +8,9 @@ from datetime import datetime, timedelta
 
 import structlog
 from argon2.exceptions import InvalidHashError, VerificationError
-from runnerly_kit.errors import Forbidden, TooManyRequests, Unauthorized
 from sqlalchemy.orm import Session
 
+from runnerly_kit.errors import Forbidden, TooManyRequests, Unauthorized
 from runnerly_tokendealer import opaque_tokens
 from runnerly_tokendealer.accounts import repository as accounts_repository
 from runnerly_tokendealer.db import utcnow
