@@ -224,12 +224,13 @@ class FakePeers:
         if parts[0] == "races":
             if len(parts) == 1 and method == "POST":
                 race_id = len(self.races) + 1
-                race = {"id": race_id, "created_by": user.id, "entered": False,
-                        **self._body(request)}
+                race = {"id": race_id, "entrants": 0, "entered": False, **self._body(request)}
                 self.races[race_id] = race
                 return httpx.Response(201, json=race)
             if len(parts) == 1:
-                return self._cached(request, {"items": list(self.races.values())})
+                return self._cached(
+                    request, {"items": list(self.races.values()), "next_cursor": None}
+                )
             race = self.races.get(int(parts[1]))
             if race is None:
                 return problem(404, "Not found", "No such race.")
@@ -239,7 +240,8 @@ class FakePeers:
                 else:
                     self.entries.discard((race["id"], user.id))
             entered = (race["id"], user.id) in self.entries
-            return self._cached(request, {**race, "entered": entered})
+            entrants = sum(1 for race_id, _ in self.entries if race_id == race["id"])
+            return self._cached(request, {**race, "entered": entered, "entrants": entrants})
         return problem(404, "Not found", "No such route.")
 
     def _mailer(self, request: httpx.Request) -> httpx.Response:

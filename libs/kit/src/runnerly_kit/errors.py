@@ -94,6 +94,11 @@ def _location(loc: tuple[Any, ...]) -> str:
     return ".".join(parts) or str(loc[0]) if loc else ""
 
 
+def _message(text: str) -> str:
+    # pydantic prefixes a validator's own message; the person reading it needs only ours.
+    return text.removeprefix("Value error, ").removeprefix("Assertion failed, ")
+
+
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(RunnerlyError)
     async def _domain(_: Request, exc: RunnerlyError) -> JSONResponse:
@@ -102,7 +107,7 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:
         errors = [
-            {"field": _location(tuple(e.get("loc", ()))), "message": e.get("msg", "")}
+            {"field": _location(tuple(e.get("loc", ()))), "message": _message(e.get("msg", ""))}
             for e in exc.errors()
         ]
         detail = "; ".join(

@@ -19,7 +19,8 @@ class SignupRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     email: EmailStr = Field(max_length=320)
-    password: str = Field(min_length=8, max_length=1024)
+    # Tokendealer owns the password rules and explains them; here only a size cap.
+    password: str = Field(min_length=1, max_length=1024)
 
 
 class SignupAccepted(BaseModel):
@@ -81,4 +82,5 @@ class PasswordResetConfirm(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     token: str = Field(min_length=1, max_length=TOKEN_MAX_LENGTH)
-    password: str = Field(min_length=8, max_length=1024)
+    # Tokendealer owns the password rules and explains them; here only a size cap.
+    password: str = Field(min_length=1, max_length=1024)

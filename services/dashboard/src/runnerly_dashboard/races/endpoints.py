@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Response, status
+from fastapi import APIRouter, Path, Query, Response, status
 
 from runnerly_dashboard.deps import CallerDep, IfNoneMatchDep, PeersDep
 from runnerly_dashboard.peers import cached
@@ -17,10 +17,17 @@ RaceId = Annotated[int, Path(ge=1, le=2**63 - 1)]
 
 @router.get("", response_model=RaceList, responses=conditional_read_responses(401, 403, 503))
 def list_races(
-    caller: CallerDep, peers: PeersDep, response: Response, if_none_match: IfNoneMatchDep = None
+    caller: CallerDep,
+    peers: PeersDep,
+    response: Response,
+    limit: Annotated[int, Query(ge=1, le=100, description="Races per page.")] = 20,
+    cursor: Annotated[
+        str | None, Query(max_length=200, description="The next_cursor of the previous page.")
+    ] = None,
+    if_none_match: IfNoneMatchDep = None,
 ) -> RaceList | Response:
-    """Every runner's races, soonest first."""
-    return cached(service.list_races(peers, caller, if_none_match), response)
+    """Upcoming races from every runner, soonest first, a page at a time."""
+    return cached(service.list_races(peers, caller, limit, cursor, if_none_match), response)
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, response_model=RaceRead,

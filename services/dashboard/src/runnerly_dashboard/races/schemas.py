@@ -26,10 +26,14 @@ class RaceRead(BaseModel):
     distance_m: float
     location: str | None = None
     url: str | None = None
-    created_at: dt.datetime | None = None
+    entrants: int = Field(description="How many runners entered.")
+    entered: bool = Field(description="Whether the caller entered.")
 
 
 class RaceList(BaseModel):
     model_config = ConfigDict(extra="allow")
 
     items: list[RaceRead]
+    next_cursor: str | None = Field(
+        default=None, description="Pass as `cursor` to get the next page; null on the last page."
+    )

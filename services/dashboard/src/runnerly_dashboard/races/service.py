@@ -5,9 +5,14 @@ from runnerly_dashboard.peers import Fetched, Peers, call, fetch, parse
 from runnerly_dashboard.races.schemas import RaceCreate, RaceList, RaceRead
 
 
-def list_races(peers: Peers, caller: Caller, if_none_match: str | None) -> Fetched[RaceList]:
+def list_races(
+    peers: Peers, caller: Caller, limit: int, cursor: str | None, if_none_match: str | None
+) -> Fetched[RaceList]:
+    params: dict[str, str | int] = {"limit": limit}
+    if cursor is not None:
+        params["cursor"] = cursor
     return fetch(peers.dataservice, "/races", RaceList, token=caller.access_token,
-                 if_none_match=if_none_match)
+                 if_none_match=if_none_match, params=params)
 
 
 def create_race(peers: Peers, caller: Caller, race: RaceCreate) -> RaceRead:
