@@ -19,6 +19,14 @@ app = typer.Typer(help="Runnerly: a self-hostable companion for runners.", no_ar
 keys_app = typer.Typer(help="Manage tokendealer's signing keys.", no_args_is_help=True)
 app.add_typer(keys_app, name="keys")
 
+@app.callback()
+def _logging() -> None:
+    # Log lines go to stderr as JSON, like the services'; stdout keeps the command's answer.
+    from runnerly_kit.logging import configure_logging
+
+    configure_logging("runnerly", os.environ.get("RUNNERLY_LOG_LEVEL", "INFO"))
+
+
 ServiceName = Annotated[str, typer.Argument(help=f"One of: {', '.join(SERVICES)}.")]
 
 

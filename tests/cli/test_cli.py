@@ -1,0 +1,73 @@
+"""The ``runnerly`` command, run as an operator runs it."""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from runnerly.topology import Topology
+
+
+def runnerly(data_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("RUNNERLY_")}
+    env["RUNNERLY_DATA_DIR"] = str(data_dir)
+    return subprocess.run(
+        [sys.executable, "-m", "runnerly", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_migrate_builds_every_database(tmp_path: Path) -> None:
+    result = runnerly(tmp_path, "migrate")
+
+    assert result.returncode == 0, result.stderr
+    for service in ("tokendealer", "dataservice", "mailer", "dashboard"):
+        assert f"{service}: database up to date" in result.stdout
+        assert (tmp_path / f"{service}.sqlite").exists()
+
+
+def test_keys_rotate_adds_a_signing_key_each_time(tmp_path: Path) -> None:
+    first = runnerly(tmp_path, "keys", "rotate")
+    second = runnerly(tmp_path, "keys", "rotate")
+
+    assert first.returncode == 0, first.stderr
+    kids = [line.split(": ", 1)[1] for line in (first.stdout + second.stdout).splitlines()]
+    assert len(set(kids)) == 2
+    assert sorted(kids) == kids  # the newer key sorts last: it signs
+    stored = sorted(path.name for path in (tmp_path / "tokendealer" / "keys").iterdir())
+    assert all(any(kid in name for name in stored) for kid in kids)
+
+
+def test_a_service_without_a_worker_is_refused_clearly(tmp_path: Path) -> None:
+    result = runnerly(tmp_path, "worker", "tokendealer")
+
+    assert result.returncode != 0
+    assert "has no worker" in result.stderr
+
+
+def test_secrets_are_generated_once_private_and_operator_values_win(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    topology = Topology(base_port=18000, data_dir=tmp_path)
+    first = topology.environment()
+    again = topology.environment()
+
+    assert first == again
+    path = tmp_path / "secrets.json"
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    clients = json.loads(first["RUNNERLY_TOKENDEALER_CLIENTS"])
+    assert clients["dashboard"]["secret"] == first["RUNNERLY_DASHBOARD_CLIENT_SECRET"]
+    assert first["RUNNERLY_DATASERVICE_URL"] == "http://127.0.0.1:18002"
+
+    monkeypatch.setenv("RUNNERLY_DATASERVICE_URL", "http://dataservice.internal:8080")
+    assert topology.environment()["RUNNERLY_DATASERVICE_URL"] == "http://dataservice.internal:8080"
