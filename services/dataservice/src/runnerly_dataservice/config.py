@@ -4,6 +4,7 @@ from functools import lru_cache
 
 from pydantic import AliasChoices, Field
 from pydantic_settings import SettingsConfigDict
+
 from runnerly_kit.settings import KitSettings
 
 

@@ -4,8 +4,9 @@ from datetime import UTC, datetime
 from typing import Any
 
 import sqlalchemy as sa
-from runnerly_kit.db import Base, metadata
 from sqlalchemy.engine import Dialect
+
+from runnerly_kit.db import Base, metadata
 
 
 class Model(Base):

@@ -5,12 +5,12 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import Depends, Request
+
+from runnerly_dataservice.runtime import Runtime
 from runnerly_kit.app import SessionDep
 from runnerly_kit.auth import Principal, require_scopes, require_user
 from runnerly_kit.errors import Forbidden
 from runnerly_kit.outbox import Outbox
-
-from runnerly_dataservice.runtime import Runtime
 
 __all__ = [
     "OutboxDep",

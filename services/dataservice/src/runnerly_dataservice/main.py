@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from fastapi import FastAPI
-from runnerly_kit.app import create_app as create_service_app
 
 from runnerly_dataservice.config import Settings, get_settings
 from runnerly_dataservice.profiles.endpoints import router as profile_router
@@ -11,6 +10,7 @@ from runnerly_dataservice.races.endpoints import router as races_router
 from runnerly_dataservice.runs.endpoints import router as runs_router
 from runnerly_dataservice.runtime import MIGRATIONS_DIR, build_runtime
 from runnerly_dataservice.stats.endpoints import router as stats_router
+from runnerly_kit.app import create_app as create_service_app
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:

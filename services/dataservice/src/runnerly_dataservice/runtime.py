@@ -6,12 +6,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from celery import Celery
-from runnerly_kit.db import Database
-from runnerly_kit.outbox import Outbox
-from runnerly_kit.tasks import create_celery
 
 from runnerly_dataservice.config import Settings
 from runnerly_dataservice.models import OutboxMessage
+from runnerly_kit.db import Database
+from runnerly_kit.outbox import Outbox
+from runnerly_kit.tasks import create_celery
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 

@@ -3,13 +3,12 @@
 
 from __future__ import annotations
 
-from runnerly_kit.db import migrate
-from runnerly_kit.logging import configure_logging
-from runnerly_kit.tasks import register_event_handlers
-
 from runnerly_dataservice.config import get_settings
 from runnerly_dataservice.profiles import tasks as profile_tasks
 from runnerly_dataservice.runtime import MIGRATIONS_DIR, Runtime, build_runtime
+from runnerly_kit.db import migrate
+from runnerly_kit.logging import configure_logging
+from runnerly_kit.tasks import register_event_handlers
 
 
 def create_worker_runtime() -> Runtime:

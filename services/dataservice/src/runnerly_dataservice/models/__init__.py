@@ -4,10 +4,10 @@ from datetime import date, datetime
 from typing import Any
 
 import sqlalchemy as sa
-from runnerly_kit.outbox import OutboxMixin
 from sqlalchemy.orm import Mapped, mapped_column
 
 from runnerly_dataservice.db import Model, UTCDateTime
+from runnerly_kit.outbox import OutboxMixin
 
 __all__ = ["Model", "OutboxMessage", "Profile", "Race", "RaceEntry", "Run"]
 

@@ -1,11 +1,11 @@
 from __future__ import annotations
 
 from fastapi import APIRouter
-from runnerly_kit.caching import ConditionalRoute
 
 from runnerly_dataservice.deps import ProfileReader, ProfileWriter, SessionDep
 from runnerly_dataservice.profiles import service
 from runnerly_dataservice.profiles.schemas import ProfileRead, ProfileUpdate
+from runnerly_kit.caching import ConditionalRoute
 
 router = APIRouter(prefix="/profile", tags=["profile"], route_class=ConditionalRoute)
 

@@ -3,7 +3,6 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import structlog
-from runnerly_kit.errors import InvalidInput
 from sqlalchemy.orm import Session
 
 from runnerly_dataservice.models import Profile
@@ -11,6 +10,7 @@ from runnerly_dataservice.profiles import repository
 from runnerly_dataservice.profiles.schemas import ProfileRead, ProfileUpdate, check_heart_rates
 from runnerly_dataservice.races import repository as races
 from runnerly_dataservice.runs import repository as runs
+from runnerly_kit.errors import InvalidInput
 
 log = structlog.get_logger()
 DEFAULT_TIME_ZONE = "UTC"

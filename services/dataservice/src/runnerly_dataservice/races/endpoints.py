@@ -3,12 +3,12 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
-from runnerly_kit.caching import ConditionalRoute
 
 from runnerly_dataservice.deps import OutboxDep, RaceReader, RaceWriter, SessionDep
 from runnerly_dataservice.fields import RowId
 from runnerly_dataservice.races import service
 from runnerly_dataservice.races.schemas import RaceCreate, RaceList, RaceRead
+from runnerly_kit.caching import ConditionalRoute
 
 router = APIRouter(prefix="/races", tags=["races"], route_class=ConditionalRoute)
 NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"description": "No such race."}}

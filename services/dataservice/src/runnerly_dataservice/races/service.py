@@ -3,14 +3,14 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 
 import structlog
-from runnerly_kit.errors import Conflict, InvalidInput, NotFound
-from runnerly_kit.outbox import Outbox
 from sqlalchemy.orm import Session
 
 from runnerly_dataservice.cursors import decode_date_cursor, encode_cursor
 from runnerly_dataservice.models import Race
 from runnerly_dataservice.races import repository
 from runnerly_dataservice.races.schemas import RaceCreate, RaceList, RaceRead
+from runnerly_kit.errors import Conflict, InvalidInput, NotFound
+from runnerly_kit.outbox import Outbox
 
 log = structlog.get_logger()
 # The westernmost time zone is UTC-12: a date is "past" only once it is past everywhere,

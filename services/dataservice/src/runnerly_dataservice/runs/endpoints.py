@@ -4,7 +4,6 @@ from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Response
-from runnerly_kit.caching import ConditionalRoute
 
 from runnerly_dataservice.deps import (
     OutboxDep,
@@ -23,6 +22,7 @@ from runnerly_dataservice.runs.schemas import (
     RunsDeleted,
     Source,
 )
+from runnerly_kit.caching import ConditionalRoute
 
 router = APIRouter(prefix="/runs", tags=["runs"], route_class=ConditionalRoute)
 NOT_FOUND: dict[int | str, dict[str, Any]] = {

@@ -5,8 +5,6 @@ from datetime import UTC, datetime
 from typing import Any
 
 import structlog
-from runnerly_kit.errors import InvalidInput, NotFound
-from runnerly_kit.outbox import Outbox
 from sqlalchemy.orm import Session
 
 from runnerly_dataservice.cursors import decode_datetime_cursor, encode_cursor
@@ -18,6 +16,8 @@ from runnerly_dataservice.runs.schemas import (
     RunSummary,
     RunUpsert,
 )
+from runnerly_kit.errors import InvalidInput, NotFound
+from runnerly_kit.outbox import Outbox
 
 log = structlog.get_logger()
 

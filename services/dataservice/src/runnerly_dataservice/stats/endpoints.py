@@ -4,11 +4,11 @@ from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Query
-from runnerly_kit.caching import ConditionalRoute
 
 from runnerly_dataservice.deps import SessionDep, StatsReader
 from runnerly_dataservice.stats import service
 from runnerly_dataservice.stats.schemas import Period, StatsRead
+from runnerly_kit.caching import ConditionalRoute
 
 router = APIRouter(prefix="/stats", tags=["stats"], route_class=ConditionalRoute)
 

@@ -6,12 +6,12 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from runnerly_kit.errors import InvalidInput
 from sqlalchemy.orm import Session
 
 from runnerly_dataservice.profiles import service as profiles
 from runnerly_dataservice.stats import repository
 from runnerly_dataservice.stats.schemas import Period, StatsBucket, StatsRead
+from runnerly_kit.errors import InvalidInput
 
 # How many buckets a default range shows (12 weeks, 12 months, 5 years).
 DEFAULT_BUCKETS: dict[str, int] = {"week": 12, "month": 12, "year": 5}
