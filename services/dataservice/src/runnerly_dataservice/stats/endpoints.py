@@ -11,6 +11,10 @@ from runnerly_dataservice.stats.schemas import Period, StatsRead
 from runnerly_kit.caching import ConditionalRoute
 
 router = APIRouter(prefix="/stats", tags=["stats"], route_class=ConditionalRoute)
+# Days outside these bounds name no runner's history, and would overflow the calendar
+# when a default range is counted back from them.
+EARLIEST_DAY = date(1900, 1, 1)
+LATEST_DAY = date(2200, 12, 31)
 
 
 @router.get("")
@@ -20,11 +24,14 @@ def get_stats(
     period: Period = "month",
     first_day: Annotated[
         date | None,
-        Query(alias="from", description="A day in the first bucket (default: 12 weeks, "
+        Query(alias="from", ge=EARLIEST_DAY, le=LATEST_DAY,
+              description="A day in the first bucket (default: 12 weeks, "
               "12 months or 5 years back)."),
     ] = None,
     last_day: Annotated[
-        date | None, Query(alias="to", description="A day in the last bucket (default: today).")
+        date | None,
+        Query(alias="to", ge=EARLIEST_DAY, le=LATEST_DAY,
+              description="A day in the last bucket (default: today)."),
     ] = None,
 ) -> StatsRead:
     """Distance, time, runs and climb per week, month or year, in the runner's time zone."""
