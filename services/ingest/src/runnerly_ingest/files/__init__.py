@@ -1,0 +1,21 @@
+"""Activity files (GPX, FIT, TCX, gzipped or not) into runs: pure parsing and figures.
+
+``parse_activity(data, filename)`` is the entry point; every refusal is an
+``ActivityFileError`` whose ``message`` is a sentence for the runner.
+"""
+
+from .errors import ActivityFileError, CorruptFile, FileTooLarge, NotARun, NoTimestamps
+from .model import MAX_FILE_BYTES, ParsedActivity, Split
+from .parse import parse_activity
+
+__all__ = [
+    "MAX_FILE_BYTES",
+    "ActivityFileError",
+    "CorruptFile",
+    "FileTooLarge",
+    "NoTimestamps",
+    "NotARun",
+    "ParsedActivity",
+    "Split",
+    "parse_activity",
+]

@@ -1,0 +1,86 @@
+"""``parse_activity``: bytes of a GPX, FIT or TCX file (gzipped or not) in, a run out."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import UTC, datetime, timedelta
+
+from . import compute
+from .container import detect
+from .errors import NoTimestamps
+from .fit import read_fit
+from .gpx import read_gpx
+from .model import ParsedActivity, Recording
+from .sports import infer_from_speed
+from .tcx import read_tcx
+
+
+def parse_activity(data: bytes, filename: str) -> ParsedActivity:
+    """Read an uploaded activity file; the format is told by content, not by name.
+
+    Raises an ``ActivityFileError`` (``NotARun``, ``CorruptFile``, ``NoTimestamps``,
+    ``FileTooLarge``) whose ``message`` can be shown to the runner as it is.
+    """
+    found = detect(data, filename)
+    sha256 = hashlib.sha256(found.data).hexdigest()
+    if found.kind == "fit":
+        recording = read_fit(found.data)
+    elif found.kind == "gpx":
+        recording = read_gpx(found.data)
+    else:
+        assert found.root is not None
+        recording = read_tcx(found.root)
+    return build(recording, sha256)
+
+
+def _round(value: float | None, digits: int = 1) -> float | None:
+    return float(round(value, digits)) if value is not None else None
+
+
+def build(rec: Recording, sha256: str) -> ParsedActivity:
+    """Fill what the file did not say from its samples, then streams, splits, polyline."""
+    samples = rec.samples
+    if len(samples) < 2:
+        raise NoTimestamps("This file holds no recorded points: not a recorded activity.")
+    compute.fill_distances(samples)
+    sport_type = rec.sport_type or infer_from_speed(samples)
+
+    distance = rec.distance_m if rec.distance_m is not None else (samples[-1].dist or 0.0)
+    compute.scale_distances(samples, distance)
+    speed = compute.speeds(samples)
+
+    started = rec.started_at or datetime.fromtimestamp(samples[0].t, UTC)
+    started = started.astimezone(UTC)
+    span = samples[-1].t - samples[0].t
+    elapsed = rec.elapsed_time_s if rec.elapsed_time_s is not None else span
+    moving = rec.moving_time_s if rec.moving_time_s is not None else compute.moving_time(samples)
+    gain = rec.elevation_gain_m
+    if gain is None:
+        gain = compute.elevation_gain(samples)
+
+    heart_rates = [s.hr for s in samples if s.hr]
+    average_hr = rec.average_hr if rec.average_hr is not None else compute.mean(heart_rates)
+    max_hr = rec.max_hr if rec.max_hr is not None else (max(heart_rates) if heart_rates else None)
+    cadence = rec.average_cadence
+    if cadence is None:
+        cadence = compute.mean([s.cad for s in samples if s.cad])  # zeros: standing still
+
+    local = started + (rec.local_offset or timedelta(0))
+    elapsed_s = max(0, round(elapsed))
+    return ParsedActivity(
+        sport_type=sport_type,
+        name=rec.name or f"Run on {local.date().isoformat()}",
+        started_at=started,
+        distance_m=round(distance, 2),
+        elapsed_time_s=elapsed_s,
+        moving_time_s=min(elapsed_s, max(0, round(moving))),
+        elevation_gain_m=_round(gain),
+        average_hr=_round(average_hr),
+        max_hr=_round(max_hr, 0),
+        average_cadence=_round(cadence),
+        summary_polyline=compute.summary_polyline(samples),
+        streams=compute.streams(samples, speed),
+        splits=compute.splits(samples, distance),
+        source_sha256=sha256,
+        device=rec.device,
+    )
