@@ -13,7 +13,7 @@ from typing import Annotated, Any
 import typer
 
 from runnerly.supervisor import write_config
-from runnerly.topology import DEFAULT_BASE_PORT, SERVICES, WORKERS, Topology
+from runnerly.topology import DEFAULT_BASE_PORT, SERVICES, TOOLS, WORKERS, Topology
 
 app = typer.Typer(help="Runnerly: a self-hostable companion for runners.", no_args_is_help=True)
 keys_app = typer.Typer(help="Manage tokendealer's signing keys.", no_args_is_help=True)
@@ -28,6 +28,12 @@ def _logging() -> None:
 
 
 ServiceName = Annotated[str, typer.Argument(help=f"One of: {', '.join(SERVICES)}.")]
+ServedName = Annotated[
+    str, typer.Argument(help=f"One of: {', '.join([*SERVICES, *TOOLS])} (a dev tool).")
+]
+# Services whose Celery beat can run on its own (at scale; the embedded default runs it in
+# the service's worker).
+BEATS = ("ingest",)
 
 
 def _topology(base_port: int | None) -> Topology:
@@ -56,6 +62,11 @@ def up(
     config = write_config(topology)
     typer.echo(f"Runnerly is starting: open {topology.url('dashboard')}")
     typer.echo(f"Data in {topology.data_dir}; logs in {topology.data_dir / 'logs'}. Ctrl-C stops.")
+    if topology.demo_mode:
+        typer.echo(
+            f"Strava demo mode: the simulator at {topology.url('stravasim')} plays Strava "
+            "(set RUNNERLY_STRAVA_CLIENT_ID and _SECRET to use strava.com)."
+        )
     process = subprocess.Popen(  # noqa: S603 - our own supervisord, our own config
         [sys.executable, "-m", "supervisor.supervisord", "-c", str(config)]
     )
@@ -73,11 +84,14 @@ def up(
 
 
 @app.command()
-def serve(service: ServiceName) -> None:
-    """Run one service's HTTP server."""
+def serve(service: ServedName) -> None:
+    """Run one service's HTTP server (or the Strava simulator, ``stravasim``)."""
     import uvicorn
 
-    settings = _settings(service)
+    if service in TOOLS:
+        settings = importlib.import_module(f"runnerly_{service}.config").get_settings()
+    else:
+        settings = _settings(service)
     uvicorn.run(
         f"runnerly_{service}.main:create_app",
         factory=True,
@@ -115,6 +129,24 @@ def worker(
             "--without-gossip",
             "--without-mingle",
             "--without-heartbeat",
+        ]
+    )
+
+
+@app.command()
+def beat(service: ServiceName) -> None:
+    """Run one service's Celery beat (at scale; the embedded default runs it in the worker)."""
+    if service not in BEATS:
+        raise typer.BadParameter(f"{service} has no schedule; those that do: {', '.join(BEATS)}")
+    os.environ[f"RUNNERLY_{service.upper()}_EMBED_BEAT"] = "false"
+    celery = importlib.import_module(f"runnerly_{service}.worker").celery
+    celery.start(
+        [
+            "beat",
+            "--loglevel",
+            "INFO",
+            "--schedule",
+            str(celery.conf.beat_schedule_filename),
         ]
     )
 

@@ -48,6 +48,8 @@ childlogdir={logs}
         sections.append(program(service, [*runnerly, "serve", service], logs))
     for service in WORKERS:
         sections.append(program(f"{service}-worker", [*runnerly, "worker", service], logs))
+    for tool in topology.tools():
+        sections.append(program(tool, [*runnerly, "serve", tool], logs))
     path = data_dir / "supervisord.conf"
     path.write_text("".join(sections))
     return path

@@ -5,8 +5,11 @@ from __future__ import annotations
 import json
 import os
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+
+from cryptography.fernet import Fernet
 
 # name -> port offset from the base port (the dashboard, the front door, is the base).
 SERVICES: dict[str, int] = {
@@ -14,9 +17,21 @@ SERVICES: dict[str, int] = {
     "tokendealer": 1,
     "dataservice": 2,
     "mailer": 3,
+    "ingest": 4,
 }
 # Services that run a Celery worker (they consume commands or events).
-WORKERS: tuple[str, ...] = ("dataservice", "mailer")
+WORKERS: tuple[str, ...] = ("dataservice", "mailer", "ingest")
+# Development tools started next to the services: the Strava simulator, in demo mode only
+# (when no RUNNERLY_STRAVA_CLIENT_ID is set).
+TOOLS: dict[str, int] = {"stravasim": 9}
+# The simulator's one registered application (public demo credentials, not secrets).
+DEMO_STRAVA_CLIENT_ID = "12345"
+DEMO_STRAVA_CLIENT_SECRET = "stravasim-demo-secret"  # noqa: S105
+# Secrets generated into secrets.json on first start, by variable name.
+GENERATED_SECRETS: dict[str, Callable[[], str]] = {
+    "RUNNERLY_INGEST_TOKEN_KEY": lambda: Fernet.generate_key().decode(),
+    "RUNNERLY_INGEST_WEBHOOK_VERIFY_TOKEN": lambda: secrets.token_urlsafe(24),
+}
 # Service clients and the scopes each may ask tokendealer for.
 CLIENT_SCOPES: dict[str, str] = {
     "dashboard": "mail:read",
@@ -32,7 +47,16 @@ class Topology:
     data_dir: Path
 
     def port(self, service: str) -> int:
-        return self.base_port + SERVICES[service]
+        return self.base_port + {**SERVICES, **TOOLS}[service]
+
+    @property
+    def demo_mode(self) -> bool:
+        """No Strava credentials (or the simulator's own): the built-in simulator plays
+        Strava."""
+        return os.environ.get("RUNNERLY_STRAVA_CLIENT_ID", "") in ("", DEMO_STRAVA_CLIENT_ID)
+
+    def tools(self) -> list[str]:
+        return list(TOOLS) if self.demo_mode else []
 
     def url(self, service: str) -> str:
         return f"http://127.0.0.1:{self.port(service)}"
@@ -60,15 +84,29 @@ class Topology:
         )
         for client in CLIENT_SCOPES:
             env[f"RUNNERLY_{client.upper()}_CLIENT_SECRET"] = client_secrets[client]
+        for name in GENERATED_SECRETS:
+            env[name] = client_secrets[name]
+        if self.demo_mode:
+            simulator = self.url("stravasim")
+            env.update(
+                RUNNERLY_STRAVASIM_PORT=str(self.port("stravasim")),
+                RUNNERLY_STRAVA_OAUTH_URL=f"{simulator}/oauth",
+                RUNNERLY_STRAVA_API_URL=f"{simulator}/api/v3",
+                RUNNERLY_STRAVA_CLIENT_ID=DEMO_STRAVA_CLIENT_ID,
+                RUNNERLY_STRAVA_CLIENT_SECRET=DEMO_STRAVA_CLIENT_SECRET,
+            )
         return {**env, **{k: v for k, v in os.environ.items() if k in env}}
 
     def client_secrets(self) -> dict[str, str]:
-        """Service client secrets, generated into the data dir on first start."""
+        """Service client secrets (by client id) and the other generated secrets (by
+        variable name), generated into the data dir on first start."""
         path = self.data_dir / "secrets.json"
         stored: dict[str, str] = json.loads(path.read_text()) if path.exists() else {}
         missing = [client for client in CLIENT_SCOPES if client not in stored]
-        if missing:
+        missing_named = [name for name in GENERATED_SECRETS if name not in stored]
+        if missing or missing_named:
             stored.update({client: secrets.token_urlsafe(32) for client in missing})
+            stored.update({name: GENERATED_SECRETS[name]() for name in missing_named})
             self.data_dir.mkdir(parents=True, exist_ok=True)
             path.touch(mode=0o600)
             path.write_text(json.dumps(stored, indent=2))

@@ -20,10 +20,13 @@ from schemathesis.checks import not_a_server_error
 
 from runnerly_kit.testing import TestKeys, bearer
 
-USER_SCOPES = "profile:read profile:write runs:read runs:delete races:read races:write stats:read"
+USER_SCOPES = (
+    "profile:read profile:write runs:read runs:delete runs:import races:read races:write "
+    "stats:read"
+)
 # The dashboard is left out: it verifies no token itself and answers from its peers,
 # which these tests fuzz directly; its own validation is fuzzed by its functional tests.
-FUZZED = ("tokendealer", "dataservice", "mailer")
+FUZZED = ("tokendealer", "dataservice", "mailer", "ingest")
 
 
 # Cheap password hashing: the fuzzer signs up many times.

@@ -32,7 +32,7 @@ import sqlalchemy as sa
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, Envelope, Session
 
-SERVICES = ("dashboard", "tokendealer", "dataservice", "mailer")
+SERVICES = ("dashboard", "tokendealer", "dataservice", "mailer", "ingest")
 START_TIMEOUT = 90.0
 
 
@@ -89,6 +89,12 @@ class System:
             timeout,
             f"a mail to {address}",
         )
+
+    @property
+    def simulator_url(self) -> str:
+        """The Strava simulator (demo mode): base port + 9."""
+        host, port = self.url.rsplit(":", 1)
+        return f"{host}:{int(port) + 9}"
 
     def database(self, service: str) -> sa.Engine:
         return sa.create_engine(self.database_urls[service], poolclass=sa.pool.NullPool)
@@ -173,6 +179,11 @@ def system(
         RUNNERLY_DATA_DIR=str(data_dir),
         RUNNERLY_PORT=str(base_port),
         RUNNERLY_OUTBOX_POLL_SECONDS="1",
+        # Smaller backfill pages and a shorter lease, so the crash test has pages to
+        # interrupt and a killed worker's step is taken up again within seconds.
+        RUNNERLY_INGEST_PAGE_SIZE="25",
+        RUNNERLY_INGEST_LEASE_SECONDS="8",
+        RUNNERLY_INGEST_RESUME_SECONDS="2",
     )
     database_urls = {s: f"sqlite:///{data_dir / f'{s}.sqlite'}" for s in SERVICES}
     smtp: _SmtpInbox | None = None

@@ -26,7 +26,10 @@ from fastapi.testclient import TestClient
 
 from runnerly_kit.testing import TestKeys
 
-USER_SCOPES = "profile:read profile:write runs:read runs:delete races:read races:write stats:read"
+USER_SCOPES = (
+    "profile:read profile:write runs:read runs:delete runs:import races:read races:write "
+    "stats:read"
+)
 
 
 @dataclass

@@ -25,6 +25,7 @@ SERVICE_PORTS = {
     "tokendealer": 8001,
     "dataservice": 8002,
     "mailer": 8003,
+    "ingest": 8004,
 }
 
 

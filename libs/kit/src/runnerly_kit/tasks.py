@@ -28,6 +28,7 @@ EVENT_TASK = "runnerly.event"
 EVENT_SUBSCRIPTIONS: dict[str, tuple[str, ...]] = {
     "dataservice": ("user.deleted",),
     "mailer": ("user.deleted",),
+    "ingest": ("user.deleted",),
 }
 
 

@@ -27,14 +27,14 @@ def test_a_batch_creates_then_updates_without_duplicates(
     post_runs: PostRuns,
     outbox_events: Callable[[str], list[dict[str, Any]]],
 ) -> None:
-    batch = [make_run("1"), make_run("2")]
+    batch = [make_run("1"), make_run("2", distance_m=5_000.0)]
 
     first = post_runs(batch)
     batch[1]["name"] = "Renamed"
     second = post_runs(batch)
 
-    assert first == {"created": 2, "updated": 0}
-    assert second == {"created": 0, "updated": 2}
+    assert (first["created"], first["updated"], first["duplicates"]) == (2, 0, 0)
+    assert (second["created"], second["updated"]) == (0, 2)
     items = client.get("/runs", headers=alice).json()["items"]
     assert sorted(item["name"] for item in items) == ["Renamed", "Run 1"]
     # One event per runner per batch, naming its new runs.
@@ -48,7 +48,7 @@ def test_a_key_sent_twice_in_one_batch_keeps_its_last_version(
 ) -> None:
     result = post_runs([make_run("1", name="Old"), make_run("1", name="New")])
 
-    assert result == {"created": 1, "updated": 0}
+    assert (result["created"], result["updated"]) == (1, 0)
     assert [item["name"] for item in client.get("/runs", headers=alice).json()["items"]] == ["New"]
 
 
@@ -145,8 +145,9 @@ def test_pagination_walks_every_run_once_newest_first(
     client: TestClient, alice: Headers, bob: Headers, make_run: RunBuilder, post_runs: PostRuns
 ) -> None:
     runs = _daily_runs(make_run, 23)
-    # Two runs at the same moment: the id breaks the tie, and neither is lost.
-    runs.append(make_run("alice-twin", started_at="2026-01-10T06:30:00Z"))
+    # Two runs at the same moment (of different lengths, so not one activity twice): the id
+    # breaks the tie, and neither is lost.
+    runs.append(make_run("alice-twin", started_at="2026-01-10T06:30:00Z", distance_m=5_000.0))
     post_runs([*runs, *_daily_runs(make_run, 5, "bob")])
 
     seen: list[dict[str, Any]] = []
@@ -257,7 +258,8 @@ def test_a_service_deletes_a_runners_runs_from_one_source(
     post_runs: PostRuns,
     outbox_events: Callable[[str], list[dict[str, Any]]],
 ) -> None:
-    post_runs([make_run("1"), make_run("2"), make_run("f1", source="file"),
+    post_runs([make_run("1"), make_run("2", distance_m=5_000.0),
+               make_run("f1", source="file", distance_m=21_097.0),
                make_run("3", runner_id="bob")])
 
     response = client.delete(

@@ -13,8 +13,8 @@ from runnerly_tokendealer.runtime import Runtime
 
 PROBLEM = "application/problem+json"
 USER_SCOPES = {
-    "profile:read", "profile:write", "runs:read", "runs:delete", "races:read", "races:write",
-    "stats:read",
+    "profile:read", "profile:write", "runs:read", "runs:delete", "runs:import", "races:read",
+    "races:write", "stats:read",
 }
 
 

@@ -116,23 +116,96 @@ def list_summaries(
     after: datetime | None,
     before: datetime | None,
     below: tuple[datetime, int] | None,
-) -> Sequence[sa.RowMapping]:
-    """A runner's runs newest first, starting just below the keyset ``below``."""
-    query = sa.select(*SUMMARY_COLUMNS).where(runs.c.runner_id == runner_id)
+) -> list[dict[str, Any]]:
+    """A runner's runs newest first, starting just below the keyset ``below``.
+
+    The hottest read: one walk of the index ``(runner_id, started_at DESC, id DESC)``, in a
+    statement compiled once per dialect and filter combination and run on the driver's own
+    cursor. Going through SQLAlchemy's execution and result machinery cost several times
+    the database's own work here; the one conversion it made (``started_at`` to an aware
+    UTC datetime) is done below.
+    """
+    connection = session.connection()
+    dialect = connection.dialect
+    sql, order, fixed = _list_statement(
+        dialect, after is not None, before is not None, below is not None
+    )
+    parameters: dict[str, Any] = {**fixed, "runner_id": runner_id, "limit": limit}
     if after is not None:
-        query = query.where(runs.c.started_at >= after)
+        parameters["after"] = _driver_datetime(after, dialect.name)
     if before is not None:
-        query = query.where(runs.c.started_at < before)
+        parameters["before"] = _driver_datetime(before, dialect.name)
     if below is not None:
-        started_at, run_id = below
+        parameters["below_started_at"] = _driver_datetime(below[0], dialect.name)
+        parameters["below_id"] = below[1]
+    cursor = connection.connection.cursor()
+    try:
+        cursor.execute(sql, tuple(parameters[name] for name in order) if order else parameters)
+        rows = cursor.fetchall()
+    finally:
+        cursor.close()
+    started_at = _SUMMARY_NAMES.index("started_at")
+    from_driver = _sqlite_datetime if dialect.name == "sqlite" else _aware_datetime
+    summaries = []
+    for row in rows:
+        summary = dict(zip(_SUMMARY_NAMES, row, strict=True))
+        summary["started_at"] = from_driver(row[started_at])
+        summaries.append(summary)
+    return summaries
+
+
+_SUMMARY_NAMES = tuple(column.name for column in SUMMARY_COLUMNS)
+
+
+@lru_cache(maxsize=32)
+def _list_statement(
+    dialect: Dialect, after: bool, before: bool, below: bool
+) -> tuple[str, tuple[str, ...] | None, dict[str, Any]]:
+    """The list query for one filter combination, compiled for ``dialect``: its SQL, for
+    positional drivers the order of its parameters, and the values of those the dialect
+    adds itself (SQLite's ``OFFSET 0``)."""
+    started_at = runs.c.started_at
+    query = sa.select(*SUMMARY_COLUMNS).where(runs.c.runner_id == sa.bindparam("runner_id"))
+    # Bound as plain values: they reach the driver already in the database's form.
+    if after:
+        query = query.where(started_at >= sa.bindparam("after"))
+    if before:
+        query = query.where(started_at < sa.bindparam("before"))
+    if below:
+        below_started_at: sa.BindParameter[Any] = sa.bindparam("below_started_at")
         query = query.where(
             sa.or_(
-                runs.c.started_at < started_at,
-                sa.and_(runs.c.started_at == started_at, runs.c.id < run_id),
+                started_at < below_started_at,
+                sa.and_(started_at == below_started_at, runs.c.id < sa.bindparam("below_id")),
             )
         )
-    query = query.order_by(runs.c.started_at.desc(), runs.c.id.desc()).limit(limit)
-    return session.execute(query).mappings().all()
+    query = query.order_by(runs.c.started_at.desc(), runs.c.id.desc()).limit(
+        sa.bindparam("limit", type_=sa.Integer)
+    )
+    compiled = query.compile(dialect=dialect)
+    order = tuple(compiled.positiontup) if compiled.positional and compiled.positiontup else None
+    ours = {"runner_id", "limit", "after", "before", "below_started_at", "below_id"}
+    fixed = {
+        name: bind.effective_value
+        for bind, name in compiled.bind_names.items()
+        if name not in ours
+    }
+    return str(compiled), order, fixed
+
+
+def _driver_datetime(moment: datetime, dialect: str) -> datetime | str:
+    """``moment`` as the database stores it: on SQLite, naive UTC text in SQLAlchemy's
+    format (whose text order is time order); elsewhere, the aware datetime in UTC."""
+    utc = moment.astimezone(UTC)
+    return utc.replace(tzinfo=None).isoformat(" ", "microseconds") if dialect == "sqlite" else utc
+
+
+def _sqlite_datetime(value: str) -> datetime:
+    return datetime.fromisoformat(value).replace(tzinfo=UTC)
+
+
+def _aware_datetime(value: datetime) -> datetime:
+    return value.astimezone(UTC)
 
 
 def get_of_runner(session: Session, runner_id: str, run_id: int) -> Run | None:
@@ -160,3 +233,66 @@ def delete_all_of_runner(session: Session, runner_id: str) -> int:
     result = session.execute(sa.delete(runs).where(runs.c.runner_id == runner_id))
     return int(result.rowcount)  # type: ignore[attr-defined]
 
+
+
+def ids_by_key(session: Session, keys: Sequence[tuple[str, str]]) -> dict[tuple[str, str], int]:
+    """The ids of the stored runs among ``keys`` (``(source, external_id)``), by key: one
+    lookup on the unique index."""
+    found: dict[tuple[str, str], int] = {}
+    # Chunks keep the statement's parameter count under every driver's limit.
+    for start in range(0, len(keys), 400):
+        chunk = list(keys[start : start + 400])
+        result = session.execute(
+            sa.select(runs.c.id, runs.c.source, runs.c.external_id).where(
+                sa.tuple_(runs.c.source, runs.c.external_id).in_(chunk)
+            )
+        )
+        for run_id, source, external_id in result.tuples():
+            found[(source, external_id)] = run_id
+    return found
+
+
+def started_between(
+    session: Session, windows: dict[str, tuple[datetime, datetime]]
+) -> list[tuple[int, str, str, str, datetime, float]]:
+    """``(id, runner_id, source, external_id, started_at, distance_m)`` of each runner's runs
+    started within that runner's window: one range scan of ``ix_runs_runner_started`` per
+    runner, in one statement."""
+    if not windows:
+        return []
+    conditions = [
+        sa.and_(
+            runs.c.runner_id == runner_id,
+            runs.c.started_at >= low,
+            runs.c.started_at <= high,
+        )
+        for runner_id, (low, high) in windows.items()
+    ]
+    result = session.execute(
+        sa.select(
+            runs.c.id,
+            runs.c.runner_id,
+            runs.c.source,
+            runs.c.external_id,
+            runs.c.started_at,
+            runs.c.distance_m,
+        ).where(sa.or_(*conditions))
+    )
+    return list(result.tuples())
+
+
+def delete_by_external_ids(
+    session: Session, runner_id: str, source: str, external_ids: Sequence[str]
+) -> list[tuple[int, str]]:
+    """Delete the runner's runs from ``source`` with these external ids; returns the
+    ``(id, external_id)`` deleted."""
+    result = session.execute(
+        sa.delete(runs)
+        .where(
+            runs.c.runner_id == runner_id,
+            runs.c.source == source,
+            runs.c.external_id.in_(list(external_ids)),
+        )
+        .returning(runs.c.id, runs.c.external_id)
+    )
+    return [(row[0], row[1]) for row in result]

@@ -99,9 +99,25 @@ class RunBatch(BaseModel):
     runs: list[RunUpsert] = Field(min_length=1, max_length=MAX_BATCH_RUNS)
 
 
+RunOutcomeStatus = Literal["created", "updated", "duplicate"]
+
+
+class RunOutcome(BaseModel):
+    """What became of one run of a batch. A ``duplicate`` was not stored: it is the same
+    activity as the runner's run ``run_id`` from another source or file (started within
+    60 s of it, distance within 2 %)."""
+
+    source: Source
+    external_id: str
+    status: RunOutcomeStatus
+    run_id: int | None
+
+
 class RunBatchResult(BaseModel):
     created: int
     updated: int
+    duplicates: int = 0
+    results: list[RunOutcome] = Field(default_factory=list)
 
 
 class RunSummary(RunFields):

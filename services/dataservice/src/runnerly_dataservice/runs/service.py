@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import structlog
@@ -13,6 +13,8 @@ from runnerly_dataservice.runs.schemas import (
     RunBatchResult,
     RunDetail,
     RunList,
+    RunOutcome,
+    RunOutcomeStatus,
     RunSummary,
     RunUpsert,
 )
@@ -22,22 +24,44 @@ from runnerly_kit.outbox import Outbox
 log = structlog.get_logger()
 
 
+# Two runs of a runner are the same activity (a re-upload, or one file and one Strava
+# activity) when they started this close and their distances differ by at most this share.
+DUPLICATE_START_TOLERANCE = timedelta(seconds=60)
+DUPLICATE_DISTANCE_TOLERANCE = 0.02
+
+
 def upsert_batch(session: Session, outbox: Outbox, runs: list[RunUpsert]) -> RunBatchResult:
-    """Insert new runs and overwrite known ones, all or nothing, and announce the new ones."""
+    """Insert new runs and overwrite known ones, all or nothing, and announce the new ones.
+
+    A run whose key is new but which is the same activity as one the runner already has
+    (from any source: started within 60 s, distance within 2 %) is not stored: its outcome
+    is ``duplicate``, naming the run that stands for it.
+    """
     now = datetime.now(UTC)
     # A key sent twice in one batch keeps its last version: one statement cannot write a
     # row twice, and the last version is the newest the caller knows.
     latest: dict[tuple[str, str], RunUpsert] = {}
     for run in runs:
         latest[(run.source, run.external_id)] = run
+    known = repository.ids_by_key(session, list(latest))
+    duplicates = _duplicates_of_new_runs(
+        session, {key: run for key, run in latest.items() if key not in known}
+    )
+    to_write = {key: run for key, run in latest.items() if key not in duplicates}
     last = repository.last_id(session)
-    repository.upsert(session, [_row(run, now) for run in latest.values()])
+    if to_write:
+        repository.upsert(session, [_row(run, now) for run in to_write.values()])
     # Rows with an id above the previous highest are the ones this batch inserted; the key
     # check leaves out any that a concurrent transaction committed meanwhile.
     created: dict[str, list[int]] = defaultdict(list)
+    created_ids: dict[tuple[str, str], int] = {}
     for run_id, runner_id, source, external_id in repository.inserted_after(session, last):
-        if (source, external_id) in latest:
+        if (source, external_id) in to_write:
             created[runner_id].append(run_id)
+            created_ids[(source, external_id)] = run_id
+    missing = [key for key in to_write if key not in created_ids and key not in known]
+    if missing:  # inserted by a concurrent batch between our lookup and our upsert
+        known.update(repository.ids_by_key(session, missing))
     # One event per runner per batch, not per run: a backfill of thousands of runs is a
     # handful of messages for the broker and for every consumer.
     outbox.emit_many(
@@ -45,10 +69,105 @@ def upsert_batch(session: Session, outbox: Outbox, runs: list[RunUpsert]) -> Run
         "run.created",
         [{"runner_id": runner_id, "run_ids": run_ids} for runner_id, run_ids in created.items()],
     )
-    count = sum(len(run_ids) for run_ids in created.values())
-    result = RunBatchResult(created=count, updated=len(latest) - count)
-    log.info("runs.upserted", created=result.created, updated=result.updated)
+    results = []
+    status: RunOutcomeStatus
+    outcome_id: int | None
+    for key in latest:
+        if key in duplicates:
+            original = duplicates[key]
+            status = "duplicate"
+            outcome_id = (
+                original
+                if isinstance(original, int)
+                else created_ids.get(original) or known.get(original)
+            )
+        elif key in created_ids:
+            status, outcome_id = "created", created_ids[key]
+        else:
+            status, outcome_id = "updated", known.get(key)
+        results.append(
+            RunOutcome(
+                source=key[0],
+                external_id=key[1],
+                status=status,
+                run_id=outcome_id,
+            )
+        )
+    count = len(created_ids)
+    result = RunBatchResult(
+        created=count,
+        updated=len(to_write) - count,
+        duplicates=len(duplicates),
+        results=results,
+    )
+    log.info(
+        "runs.upserted",
+        created=result.created,
+        updated=result.updated,
+        duplicates=result.duplicates,
+    )
     return result
+
+
+# What a duplicate stands for: a stored run's id, or the key of an earlier run of the batch.
+Original = int | tuple[str, str]
+
+
+def _duplicates_of_new_runs(
+    session: Session, new: dict[tuple[str, str], RunUpsert]
+) -> dict[tuple[str, str], Original]:
+    """The new runs that are the same activity as a stored run of their runner (or as an
+    earlier new run of the same batch), each with what it duplicates.
+
+    One indexed range query for the whole batch: each runner's runs started between the
+    earliest and the latest start of their new runs, widened by the tolerance.
+    """
+    if not new:
+        return {}
+    windows: dict[str, tuple[datetime, datetime]] = {}
+    for run in new.values():
+        start = run.started_at.astimezone(UTC)
+        low, high = windows.get(run.runner_id, (start, start))
+        windows[run.runner_id] = (min(low, start), max(high, start))
+    stored = repository.started_between(
+        session,
+        {
+            runner_id: (low - DUPLICATE_START_TOLERANCE, high + DUPLICATE_START_TOLERANCE)
+            for runner_id, (low, high) in windows.items()
+        },
+    )
+    candidates: dict[str, list[tuple[Original, datetime, float]]] = defaultdict(list)
+    for run_id, runner_id, _, _, started_at, distance_m in stored:
+        candidates[runner_id].append((run_id, started_at, distance_m))
+    found: dict[tuple[str, str], Original] = {}
+    for key, run in new.items():
+        start = run.started_at.astimezone(UTC)
+        match = next(
+            (
+                original
+                for original, started_at, distance_m in candidates[run.runner_id]
+                if _same_activity(start, run.distance_m, started_at, distance_m)
+            ),
+            None,
+        )
+        if match is not None:
+            found[key] = match
+        else:
+            # Later runs of this batch are compared with this one too (the same file sent
+            # twice, or gzipped and not, in one upload).
+            candidates[run.runner_id].append((key, start, run.distance_m))
+    return found
+
+
+def _same_activity(
+    start: datetime, distance_m: float, other_start: datetime, other_distance_m: float
+) -> bool:
+    if abs(start - other_start.astimezone(UTC)) > DUPLICATE_START_TOLERANCE:
+        return False
+    longest = max(distance_m, other_distance_m)
+    if longest == 0:
+        return True
+    return abs(distance_m - other_distance_m) <= DUPLICATE_DISTANCE_TOLERANCE * longest
 
 
 def _row(run: RunUpsert, now: datetime) -> dict[str, Any]:
@@ -151,4 +270,26 @@ def delete_by_source(session: Session, outbox: Outbox, runner_id: str, source: s
             },
         )
     log.info("runs.deleted_by_source", runner_id=runner_id, source=source, runs=len(deleted))
+    return len(deleted)
+
+
+def delete_by_external_ids(
+    session: Session, outbox: Outbox, runner_id: str, source: str, external_ids: list[str]
+) -> int:
+    """Delete some of a runner's runs from one source (deleted there, or no longer runs)."""
+    deleted = repository.delete_by_external_ids(session, runner_id, source, external_ids)
+    if deleted:
+        outbox.emit(
+            session,
+            "run.deleted",
+            {
+                "runner_id": runner_id,
+                "runs": [
+                    {"run_id": run_id, "source": source, "external_id": external_id}
+                    for run_id, external_id in deleted
+                ],
+            },
+        )
+    log.info("runs.deleted_by_external_id", runner_id=runner_id, source=source,
+             runs=len(deleted))
     return len(deleted)

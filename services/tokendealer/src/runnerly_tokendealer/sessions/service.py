@@ -22,7 +22,10 @@ from runnerly_tokendealer.sessions.schemas import LoginRequest, TokenPair
 
 log = structlog.get_logger()
 
-USER_SCOPES = "profile:read profile:write runs:read runs:delete races:read races:write stats:read"
+USER_SCOPES = (
+    "profile:read profile:write runs:read runs:delete runs:import races:read races:write "
+    "stats:read"
+)
 
 
 class WrongCredentials(Unauthorized):

@@ -1,0 +1,1 @@
+"""Runnerly ingest: Strava and activity files in, runs out."""

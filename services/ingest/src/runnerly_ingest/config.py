@@ -1,0 +1,104 @@
+from __future__ import annotations
+
+import base64
+import hashlib
+from functools import lru_cache
+from typing import Self
+
+from pydantic import AliasChoices, Field, SecretStr, model_validator
+from pydantic_settings import SettingsConfigDict
+
+from runnerly_kit.settings import DEV_SECRET, KitSettings, shared
+
+REAL_STRAVA_OAUTH_URL = "https://www.strava.com/oauth"
+REAL_STRAVA_API_URL = "https://www.strava.com/api/v3"
+
+
+class Settings(KitSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="RUNNERLY_INGEST_", extra="ignore", populate_by_name=True
+    )
+    service_name = "ingest"
+
+    # Shared with the rest of the system (unprefixed variables).
+    dataservice_url: str = shared("DATASERVICE_URL", default="http://127.0.0.1:8002")  # type: ignore[assignment]
+    public_url: str = shared("PUBLIC_URL", default="http://127.0.0.1:8000")  # type: ignore[assignment]
+    strava_client_id: str = shared("STRAVA_CLIENT_ID", default="")  # type: ignore[assignment]
+    strava_client_secret: SecretStr = shared("STRAVA_CLIENT_SECRET", default=SecretStr(""))  # type: ignore[assignment]
+    strava_oauth_url: str = shared("STRAVA_OAUTH_URL", default=REAL_STRAVA_OAUTH_URL)  # type: ignore[assignment]
+    strava_api_url: str = shared("STRAVA_API_URL", default=REAL_STRAVA_API_URL)  # type: ignore[assignment]
+
+    # Largest request body, in bytes: an import carries up to 20 files.
+    max_body_bytes: int = Field(
+        default=64 * 1024 * 1024,
+        validation_alias=AliasChoices("RUNNERLY_INGEST_MAX_BODY_BYTES", "max_body_bytes"),
+    )
+    # Fernet key(s) encrypting Strava tokens at rest, comma-separated: the first encrypts,
+    # all decrypt (rotation). Generated into secrets.json by `runnerly up`.
+    token_key: SecretStr = SecretStr(DEV_SECRET)
+    # The token Strava echoes when it validates the webhook subscription.
+    webhook_verify_token: SecretStr = SecretStr(DEV_SECRET)
+    # None: demo mode exactly when the Strava URLs are not strava.com's (the simulator).
+    demo_mode: bool | None = None
+    # Activities per list page (Strava's maximum is 200) and runs per dataservice batch.
+    page_size: int = Field(default=200, ge=1, le=200)
+    # Streams are fetched for the most recent N runs of a backfill (one request each) and
+    # for every run arriving by webhook; 0 turns them off.
+    streams_for_recent: int = Field(default=0, ge=0, le=1000)
+    # Share of the daily read budget one athlete may use while others wait (0-1].
+    athlete_daily_share: float = Field(default=0.5, gt=0, le=1)
+    # Requests left unused in each window, for webhooks and interactive calls.
+    rate_headroom: int = Field(default=0, ge=0, le=1000)
+    # Reconciliation (Celery beat): list activities after the last sync, every N seconds.
+    reconcile_seconds: float = Field(default=1800, ge=10)
+    # How often beat wakes stalled or paused backfills, in seconds.
+    resume_seconds: float = Field(default=15, ge=1)
+    # A backfill step is leased for this long (s): a worker killed mid-step frees it then.
+    lease_seconds: float = Field(default=45, ge=5)
+    # Embed Celery beat (as a thread) in this service's worker: the embedded default.
+    # At scale run one `runnerly beat ingest` instead and set this to false.
+    embed_beat: bool = True
+    # Strava's limits until its headers tell (requests per 15 min and per day).
+    default_short_limit: int = 200
+    default_daily_limit: int = 2000
+    default_read_short_limit: int = 100
+    default_read_daily_limit: int = 1000
+
+    @model_validator(mode="after")
+    def _demo_and_secrets(self) -> Self:
+        if self.demo_mode is None:
+            self.demo_mode = not self.strava_api_url.startswith(REAL_STRAVA_API_URL)
+        if self.env == "production":
+            for name in ("token_key", "webhook_verify_token"):
+                value: SecretStr = getattr(self, name)
+                if value.get_secret_value() in ("", DEV_SECRET):
+                    raise ValueError(
+                        f"RUNNERLY_INGEST_{name.upper()} must be set to a real secret "
+                        f"when RUNNERLY_ENV={self.env}"
+                    )
+        return self
+
+    @property
+    def fernet_keys(self) -> list[bytes]:
+        raw = self.token_key.get_secret_value()
+        if raw == DEV_SECRET:
+            # Development and tests only (production refuses it above): a fixed key.
+            return [base64.urlsafe_b64encode(hashlib.sha256(raw.encode()).digest())]
+        return [key.strip().encode() for key in raw.split(",") if key.strip()]
+
+    @property
+    def callback_url(self) -> str:
+        return f"{self.public_url.rstrip('/')}/api/strava/callback"
+
+    @property
+    def webhook_url(self) -> str:
+        return f"{self.public_url.rstrip('/')}/api/strava/webhook"
+
+    @property
+    def has_strava_credentials(self) -> bool:
+        return bool(self.strava_client_id and self.strava_client_secret.get_secret_value())
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,24 @@
+"""Typed dependency aliases: the session, the runtime, and who may call what."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from runnerly_ingest.runtime import Runtime
+from runnerly_kit.app import SessionDep
+from runnerly_kit.auth import Principal, require_user
+
+__all__ = ["RunReader", "Runner", "RuntimeDep", "SessionDep"]
+
+
+def _runtime(request: Request) -> Runtime:
+    runtime: Runtime = request.app.state.runtime
+    return runtime
+
+
+RuntimeDep = Annotated[Runtime, Depends(_runtime)]
+# Linking Strava and uploading files both bring runs in: ``runs:import``.
+Runner = Annotated[Principal, Depends(require_user("runs:import"))]
+RunReader = Annotated[Principal, Depends(require_user("runs:read"))]

@@ -1,0 +1,63 @@
+"""The ingest API: ``uvicorn --factory runnerly_ingest.main:create_app``."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+import httpx
+import structlog
+from fastapi import FastAPI
+
+from runnerly_ingest.config import Settings, get_settings
+from runnerly_ingest.imports.endpoints import router as imports_router
+from runnerly_ingest.runtime import MIGRATIONS_DIR, Runtime, build_runtime
+from runnerly_ingest.strava.endpoints import router as strava_router
+from runnerly_kit.app import create_app as create_service_app
+
+log = structlog.get_logger()
+
+
+def create_app(
+    settings: Settings | None = None,
+    *,
+    strava_transport: httpx.BaseTransport | None = None,
+    peer_transport: httpx.BaseTransport | None = None,
+    clock: Callable[[], datetime] | None = None,
+) -> FastAPI:
+    """The ingest app; the transports and the clock stand in for Strava, the peers and the
+    time (tests)."""
+    settings = settings or get_settings()
+    runtime = build_runtime(
+        settings, strava_transport=strava_transport, peer_transport=peer_transport, clock=clock
+    )
+
+    def started(_: FastAPI) -> None:
+        announce_mode(runtime)
+
+    def stopped(app: FastAPI) -> None:
+        app_runtime: Runtime = app.state.runtime
+        app_runtime.close()
+
+    app = create_service_app(
+        settings,
+        title="Runnerly ingest",
+        routers=[strava_router, imports_router],
+        database=runtime.database,
+        migrations_dir=MIGRATIONS_DIR,
+        celery=runtime.celery,
+        outbox=runtime.outbox,
+        on_startup=started,
+        on_shutdown=stopped,
+    )
+    app.state.runtime = runtime
+    return app
+
+
+def announce_mode(runtime: Runtime) -> None:
+    settings = runtime.settings
+    if settings.demo_mode:
+        log.info("strava.demo_mode", simulator=settings.strava_api_url,
+                 message="Demo mode: Strava is the built-in simulator, not strava.com.")
+    else:
+        log.info("strava.live", api=settings.strava_api_url)

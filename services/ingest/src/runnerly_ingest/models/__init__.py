@@ -1,0 +1,82 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column
+
+from runnerly_ingest.db import Model, UTCDateTime
+from runnerly_kit.outbox import OutboxMixin
+
+__all__ = ["ConnectState", "Model", "OutboxMessage", "RateBudget", "StravaLink"]
+
+
+class StravaLink(Model):
+    """A runner's link to their Strava athlete: tokens (encrypted), and sync progress."""
+
+    __tablename__ = "strava_links"
+
+    id: Mapped[int] = mapped_column(sa.Integer, primary_key=True, autoincrement=True)
+    runner_id: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    athlete_id: Mapped[int] = mapped_column(sa.BigInteger, unique=True)
+    athlete_name: Mapped[str | None] = mapped_column(sa.String(200))
+    # Fernet tokens (MultiFernet with the configured keys): never the tokens in clear.
+    access_token: Mapped[str] = mapped_column(sa.Text)
+    refresh_token: Mapped[str] = mapped_column(sa.Text)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    scopes: Mapped[str] = mapped_column(sa.String(200))
+    linked_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # Backfill: newest history first, a page at a time; ``backfill_before`` is the cursor
+    # (epoch seconds: the oldest start seen), persisted with each page's bookkeeping.
+    backfill_state: Mapped[str] = mapped_column(sa.String(16), default="pending")
+    backfill_before: Mapped[int | None] = mapped_column(sa.BigInteger)
+    activities_seen: Mapped[int] = mapped_column(sa.Integer, default=0)
+    runs_imported: Mapped[int] = mapped_column(sa.Integer, default=0)
+    backfill_started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    backfill_finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # When the next step may run (a rate-limit pause), and who is running one now.
+    next_step_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Newest activity start seen (epoch seconds): reconciliation lists what came after.
+    sync_after: Mapped[int | None] = mapped_column(sa.BigInteger)
+    last_sync_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Fairness: Strava read requests spent for this athlete on ``requests_day``.
+    requests_day: Mapped[str | None] = mapped_column(sa.String(10))
+    requests_today: Mapped[int] = mapped_column(sa.Integer, default=0)
+
+
+class ConnectState(Model):
+    """An OAuth ``state`` handed to a runner: single use, short-lived, bound to them."""
+
+    __tablename__ = "strava_connect_states"
+
+    state_hash: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    runner_id: Mapped[str] = mapped_column(sa.String(64), index=True)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class RateBudget(Model):
+    """Strava's app-wide rate limits as last reported (one row: every worker shares it)."""
+
+    __tablename__ = "strava_rate_budget"
+
+    id: Mapped[int] = mapped_column(sa.Integer, primary_key=True)
+    # The 15-minute window (its start, epoch seconds) and the UTC day the usage is for.
+    window_start: Mapped[int] = mapped_column(sa.BigInteger, default=0)
+    day: Mapped[str] = mapped_column(sa.String(10), default="")
+    short_limit: Mapped[int] = mapped_column(sa.Integer)
+    daily_limit: Mapped[int] = mapped_column(sa.Integer)
+    short_usage: Mapped[int] = mapped_column(sa.Integer, default=0)
+    daily_usage: Mapped[int] = mapped_column(sa.Integer, default=0)
+    read_short_limit: Mapped[int] = mapped_column(sa.Integer)
+    read_daily_limit: Mapped[int] = mapped_column(sa.Integer)
+    read_short_usage: Mapped[int] = mapped_column(sa.Integer, default=0)
+    read_daily_usage: Mapped[int] = mapped_column(sa.Integer, default=0)
+    # Set after a 429: no request before this moment.
+    limited_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The push subscription this app holds at Strava (events naming another are ignored).
+    subscription_id: Mapped[int | None] = mapped_column(sa.BigInteger)
+
+
+class OutboxMessage(OutboxMixin, Model):
+    pass

@@ -1,0 +1,67 @@
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Response
+
+from runnerly_ingest.deps import Runner, RunReader, RuntimeDep, SessionDep
+from runnerly_ingest.strava import service
+from runnerly_ingest.strava.schemas import (
+    CallbackRequest,
+    ConnectRead,
+    StravaStatus,
+    WebhookAccepted,
+    WebhookChallenge,
+    WebhookEvent,
+)
+from runnerly_kit.errors import Forbidden
+
+router = APIRouter(prefix="/strava", tags=["strava"])
+NOT_LINKED: dict[int | str, dict[str, Any]] = {404: {"description": "Not linked to Strava."}}
+
+
+@router.get("/connect")
+def connect(session: SessionDep, runtime: RuntimeDep, runner: Runner) -> ConnectRead:
+    """The Strava authorization URL to send the runner to (its state is bound to them)."""
+    return service.connect(session, runtime, runner.sub, runtime.now())
+
+
+@router.post("/callback")
+def callback(
+    body: CallbackRequest, session: SessionDep, runtime: RuntimeDep, runner: Runner
+) -> StravaStatus:
+    """Finish linking: check the state, exchange the code, start the backfill."""
+    return service.callback(session, runtime, runner.sub, body, runtime.now())
+
+
+@router.get("")
+def get_status(session: SessionDep, runtime: RuntimeDep, runner: RunReader) -> StravaStatus:
+    """The runner's Strava link and sync progress."""
+    return service.status(session, runtime.settings, runner.sub, runtime.now())
+
+
+@router.delete("", status_code=204, responses=NOT_LINKED)
+def unlink(session: SessionDep, runtime: RuntimeDep, runner: Runner) -> Response:
+    """Unlink Strava: deauthorize, delete every Strava run, forget the tokens."""
+    service.unlink(session, runtime, runner.sub)
+    return Response(status_code=204)
+
+
+@router.get("/webhook", response_model=WebhookChallenge, response_model_by_alias=True)
+def validate_subscription(
+    runtime: RuntimeDep,
+    mode: Annotated[str, Query(alias="hub.mode", max_length=20)],
+    challenge: Annotated[str, Query(alias="hub.challenge", max_length=200)],
+    verify_token: Annotated[str, Query(alias="hub.verify_token", max_length=200)],
+) -> WebhookChallenge:
+    """Strava's validation of the push subscription: echo the challenge."""
+    if not service.verify_subscription(runtime.settings, mode, verify_token):
+        raise Forbidden("Wrong verify token.")
+    return WebhookChallenge(hub_challenge=challenge)
+
+
+@router.post("/webhook")
+def receive_event(event: WebhookEvent, session: SessionDep, runtime: RuntimeDep) -> WebhookAccepted:
+    """A Strava push event: queued for the worker, acknowledged at once."""
+    accepted = service.accept_event(session, runtime, event)
+    return WebhookAccepted(status="accepted" if accepted else "ignored")

@@ -1,0 +1,148 @@
+"""Strava's rate limits as one budget shared by every worker (a database row).
+
+Strava counts requests per app in 15-minute windows that start on the quarter hour and per
+UTC day, overall and for reads, and answers 429 past a limit. Before each request a worker
+reserves it in the budget, under the row's lock; when the request would pass a limit it is
+not sent and the caller waits for the window's reset. After each answer the usage Strava
+reports (``X-RateLimit-Usage``/``X-ReadRateLimit-Usage``) is written back, so requests made
+by other processes, or before a restart, are counted too.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy.orm import Session
+
+from runnerly_ingest.config import Settings
+from runnerly_ingest.models import RateBudget, StravaLink
+from runnerly_ingest.strava import repository
+from runnerly_ingest.strava.client import RateUsage
+
+WINDOW_SECONDS = 15 * 60
+
+
+def window_start(now: datetime) -> int:
+    epoch = int(now.timestamp())
+    return epoch - epoch % WINDOW_SECONDS
+
+
+def next_window(now: datetime) -> datetime:
+    return datetime.fromtimestamp(window_start(now) + WINDOW_SECONDS, UTC)
+
+
+def next_day(now: datetime) -> datetime:
+    midnight = now.astimezone(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+    return midnight + timedelta(days=1)
+
+
+def _day(now: datetime) -> str:
+    return now.astimezone(UTC).date().isoformat()
+
+
+def _roll(budget: RateBudget, now: datetime) -> None:
+    """Start afresh when a window or the day has turned since the usage was counted."""
+    if budget.window_start != window_start(now):
+        budget.window_start = window_start(now)
+        budget.short_usage = 0
+        budget.read_short_usage = 0
+    if budget.day != _day(now):
+        budget.day = _day(now)
+        budget.daily_usage = 0
+        budget.read_daily_usage = 0
+
+
+def reserve(
+    session: Session,
+    settings: Settings,
+    now: datetime,
+    *,
+    read: bool = True,
+    link: StravaLink | None = None,
+) -> datetime | None:
+    """Count one request in the budget, or give the moment its window resets (nothing
+    counted) if it would pass a limit. ``link`` is the athlete it is made for (fairness)."""
+    budget = repository.locked_budget(session)
+    _roll(budget, now)
+    if budget.limited_until is not None and budget.limited_until > now:
+        return budget.limited_until
+    headroom = settings.rate_headroom
+
+    def full(usage: int, limit: int) -> bool:
+        # A limit last reported as 0 still lets one request through per window: it is the
+        # only way to learn that it was raised again.
+        return usage + 1 > max(1, limit - headroom)
+
+    short_full = full(budget.short_usage, budget.short_limit) or (
+        read and full(budget.read_short_usage, budget.read_short_limit)
+    )
+    daily_full = full(budget.daily_usage, budget.daily_limit) or (
+        read and full(budget.read_daily_usage, budget.read_daily_limit)
+    )
+    if daily_full:
+        return next_day(now)
+    if short_full:
+        return next_window(now)
+    budget.short_usage += 1
+    budget.daily_usage += 1
+    if read:
+        budget.read_short_usage += 1
+        budget.read_daily_usage += 1
+    if link is not None:
+        if link.requests_day != _day(now):
+            link.requests_day = _day(now)
+            link.requests_today = 0
+        link.requests_today += 1
+    return None
+
+
+def over_fair_share(session: Session, settings: Settings, link: StravaLink, now: datetime) -> bool:
+    """Whether this athlete has used its share of the day's read budget while another
+    athlete's backfill waits: then it waits for tomorrow and the others go first."""
+    if link.requests_day != _day(now):
+        return False
+    budget = repository.budget(session)
+    if link.requests_today < settings.athlete_daily_share * budget.read_daily_limit:
+        return False
+    return repository.others_waiting(session, link.id)
+
+
+def record(session: Session, usage: RateUsage | None, now: datetime) -> None:
+    """Keep what Strava reported: its limits, and usage never below what was counted."""
+    if usage is None:
+        return
+    budget = repository.locked_budget(session)
+    _roll(budget, now)
+    budget.short_limit, budget.daily_limit = usage.short_limit, usage.daily_limit
+    budget.short_usage = max(budget.short_usage, usage.short_usage)
+    budget.daily_usage = max(budget.daily_usage, usage.daily_usage)
+    if usage.read_short_limit is not None and usage.read_daily_limit is not None:
+        budget.read_short_limit = usage.read_short_limit
+        budget.read_daily_limit = usage.read_daily_limit
+    if usage.read_short_usage is not None:
+        budget.read_short_usage = max(budget.read_short_usage, usage.read_short_usage)
+    if usage.read_daily_usage is not None:
+        budget.read_daily_usage = max(budget.read_daily_usage, usage.read_daily_usage)
+
+
+def limited(session: Session, usage: RateUsage | None, now: datetime) -> datetime:
+    """A 429 came back: nothing more until the window (or the day) resets."""
+    record(session, usage, now)
+    budget = repository.locked_budget(session)
+    daily = usage is not None and (
+        usage.daily_usage >= usage.daily_limit
+        or (
+            usage.read_daily_usage is not None
+            and usage.read_daily_limit is not None
+            and usage.read_daily_usage >= usage.read_daily_limit
+        )
+    )
+    budget.limited_until = next_day(now) if daily else next_window(now)
+    return budget.limited_until
+
+
+def limited_until(session: Session, now: datetime) -> datetime | None:
+    budget = repository.budget(session)
+    if budget.limited_until is not None and budget.limited_until > now:
+        return budget.limited_until
+    return None

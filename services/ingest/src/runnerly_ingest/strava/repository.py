@@ -1,0 +1,147 @@
+"""Every query of the Strava domain."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from runnerly_ingest.models import ConnectState, RateBudget, StravaLink
+
+BUDGET_ID = 1
+ACTIVE_BACKFILL = ("pending", "running", "paused")
+
+
+def _lock_row(session: Session, model: type[StravaLink] | type[RateBudget], row_id: int) -> None:
+    """Take the row's write lock before reading it: FOR UPDATE on PostgreSQL; on SQLite a
+    no-op UPDATE, which takes the database's write lock at once (a read first, upgraded to
+    a write later, could deadlock with another writer)."""
+    session.execute(sa.update(model).where(model.id == row_id).values(id=model.id))
+
+
+# -- links -------------------------------------------------------------------------------
+
+
+def link_of_runner(session: Session, runner_id: str) -> StravaLink | None:
+    return session.scalar(sa.select(StravaLink).where(StravaLink.runner_id == runner_id))
+
+
+def link_of_athlete(session: Session, athlete_id: int) -> StravaLink | None:
+    return session.scalar(sa.select(StravaLink).where(StravaLink.athlete_id == athlete_id))
+
+
+def link(session: Session, link_id: int) -> StravaLink | None:
+    return session.get(StravaLink, link_id)
+
+
+def locked_link(session: Session, link_id: int) -> StravaLink | None:
+    _lock_row(session, StravaLink, link_id)
+    return session.scalar(
+        sa.select(StravaLink)
+        .where(StravaLink.id == link_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+
+
+def add_link(session: Session, link: StravaLink) -> StravaLink:
+    session.add(link)
+    session.flush()
+    return link
+
+
+def delete_link(session: Session, link: StravaLink) -> None:
+    session.delete(link)
+    session.flush()
+
+
+def take_lease(session: Session, link_id: int, now: datetime, until: datetime) -> bool:
+    """Claim the link's backfill step unless another worker holds it."""
+    result = session.execute(
+        sa.update(StravaLink)
+        .where(
+            StravaLink.id == link_id,
+            sa.or_(StravaLink.lease_until.is_(None), StravaLink.lease_until < now),
+        )
+        .values(lease_until=until)
+    )
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+def due_backfills(session: Session, now: datetime, limit: int = 100) -> Sequence[int]:
+    """Links whose backfill may take its next step now, least recently served first."""
+    return session.scalars(
+        sa.select(StravaLink.id)
+        .where(
+            StravaLink.backfill_state.in_(ACTIVE_BACKFILL),
+            sa.or_(StravaLink.next_step_at.is_(None), StravaLink.next_step_at <= now),
+            sa.or_(StravaLink.lease_until.is_(None), StravaLink.lease_until < now),
+        )
+        .order_by(StravaLink.next_step_at, StravaLink.id)
+        .limit(limit)
+    ).all()
+
+
+def others_waiting(session: Session, link_id: int) -> bool:
+    """Whether another athlete's backfill is still to be served."""
+    return (
+        session.scalar(
+            sa.select(sa.func.count())
+            .select_from(StravaLink)
+            .where(StravaLink.id != link_id, StravaLink.backfill_state.in_(ACTIVE_BACKFILL))
+        )
+        or 0
+    ) > 0
+
+
+def synced_links(session: Session) -> Sequence[int]:
+    """Links whose backfill is done: reconciliation lists what came after."""
+    return session.scalars(
+        sa.select(StravaLink.id).where(StravaLink.backfill_state == "done").order_by(
+            StravaLink.id
+        )
+    ).all()
+
+
+# -- connect states ----------------------------------------------------------------------
+
+
+def add_state(session: Session, state: ConnectState) -> None:
+    session.add(state)
+    session.flush()
+
+
+def state(session: Session, state_hash: str) -> ConnectState | None:
+    return session.get(ConnectState, state_hash)
+
+
+def delete_state(session: Session, state: ConnectState) -> None:
+    session.delete(state)
+    session.flush()
+
+
+def delete_expired_states(session: Session, now: datetime) -> None:
+    session.execute(sa.delete(ConnectState).where(ConnectState.expires_at < now))
+
+
+# -- the shared rate budget ----------------------------------------------------------------
+
+
+def locked_budget(session: Session) -> RateBudget:
+    _lock_row(session, RateBudget, BUDGET_ID)
+    budget = session.scalar(
+        sa.select(RateBudget)
+        .where(RateBudget.id == BUDGET_ID)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    assert budget is not None, "the migration creates the budget row"
+    return budget
+
+
+def budget(session: Session) -> RateBudget:
+    found = session.get(RateBudget, BUDGET_ID)
+    assert found is not None, "the migration creates the budget row"
+    return found

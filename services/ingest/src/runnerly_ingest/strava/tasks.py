@@ -1,0 +1,88 @@
+"""Edges: link ids or events in, one service call; Strava's and the dataservice's
+failures become retries."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+import structlog
+from celery import Task
+
+from runnerly_ingest.runtime import Runtime
+from runnerly_ingest.strava import service
+from runnerly_ingest.strava.client import StravaError, StravaUnavailable
+from runnerly_ingest.strava.schemas import WebhookEvent
+from runnerly_kit.errors import ServiceUnavailable
+from runnerly_kit.tasks import RetryableError
+
+log = structlog.get_logger()
+
+RESUME_TASK = "ingest.strava.resume"
+RECONCILE_TASK = "ingest.strava.reconcile"
+SUBSCRIBE_TASK = "ingest.strava.subscribe"
+
+
+def register(runtime: Runtime) -> None:
+    celery = runtime.celery
+
+    def relay() -> None:
+        # Messages a task wrote go out now, not at the API's next poll.
+        try:
+            runtime.outbox.relay()
+        except Exception:  # the API's relay thread sends them later
+            log.warning("outbox.relay_failed", exc_info=True)
+
+    @celery.task(name=service.BACKFILL_TASK, bind=True)  # type: ignore[untyped-decorator]
+    def backfill(self: Task, link_id: int) -> None:
+        try:
+            resume_at = service.backfill_step(runtime, link_id)
+        except (StravaUnavailable, ServiceUnavailable) as exc:
+            raise RetryableError(str(exc)) from exc
+        finally:
+            relay()
+        if resume_at is not None:
+            # Continues when the window resets; beat's resume task is the safety net.
+            self.app.send_task(service.BACKFILL_TASK, kwargs={"link_id": link_id},
+                               eta=resume_at)
+
+    @celery.task(name=service.EVENT_TASK, bind=True)  # type: ignore[untyped-decorator]
+    def event(self: Task, event: dict[str, Any]) -> None:
+        parsed = WebhookEvent.model_validate(event)
+        try:
+            service.handle_event(runtime, parsed)
+        except service.Paused as paused:
+            countdown = max(1.0, (paused.until - datetime.now(UTC)).total_seconds())
+            raise self.retry(countdown=countdown, max_retries=None) from paused
+        except (StravaUnavailable, ServiceUnavailable) as exc:
+            raise RetryableError(str(exc)) from exc
+
+    @celery.task(name=RESUME_TASK)  # type: ignore[untyped-decorator]
+    def resume() -> None:
+        for link_id in service.due_backfills(runtime):
+            celery.send_task(service.BACKFILL_TASK, kwargs={"link_id": link_id})
+        # Until the push subscription exists (Strava or the dashboard may have been down
+        # at start), try again at every tick; once it does, this is one database read.
+        ensure_subscription()
+
+    def ensure_subscription() -> None:
+        try:
+            service.ensure_subscription(runtime)
+        except (StravaUnavailable, StravaError, KeyError, TypeError, ValueError) as exc:
+            log.warning("strava.subscription.failed", error=str(exc))
+
+    @celery.task(name=RECONCILE_TASK)  # type: ignore[untyped-decorator]
+    def reconcile() -> None:
+        for link_id in service.reconcile_targets(runtime):
+            try:
+                service.reconcile(runtime, link_id)
+            except (StravaUnavailable, ServiceUnavailable, StravaError) as exc:
+                log.warning("strava.reconcile.failed", link_id=link_id, error=str(exc))
+
+    @celery.task(name=SUBSCRIBE_TASK)  # type: ignore[untyped-decorator]
+    def subscribe() -> None:
+        ensure_subscription()
+
+
+def forget_user(runtime: Runtime, payload: dict[str, Any]) -> None:
+    service.forget_runner(runtime, str(payload["user_id"]))

@@ -1,0 +1,87 @@
+"""The ingest Celery worker (``runnerly worker ingest``).
+
+Beat (the reconciliation and the waking of paused backfills) runs in a thread inside this
+worker when ``RUNNERLY_INGEST_EMBED_BEAT`` is true, the embedded default; at scale set it to
+false and run one ``runnerly beat ingest``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from celery import bootsteps, signals
+from celery.beat import EmbeddedService
+
+from runnerly_ingest.config import get_settings
+from runnerly_ingest.main import announce_mode
+from runnerly_ingest.runtime import MIGRATIONS_DIR, Runtime, build_runtime
+from runnerly_ingest.strava import tasks as strava_tasks
+from runnerly_kit.db import migrate
+from runnerly_kit.logging import configure_logging
+from runnerly_kit.tasks import register_event_handlers
+
+
+def configure_beat(runtime: Runtime) -> None:
+    settings = runtime.settings
+    runtime.celery.conf.beat_schedule = {
+        "resume-backfills": {
+            "task": strava_tasks.RESUME_TASK,
+            "schedule": settings.resume_seconds,
+        },
+        "reconcile": {"task": strava_tasks.RECONCILE_TASK, "schedule": settings.reconcile_seconds},
+    }
+    runtime.celery.conf.beat_schedule_filename = str(settings.service_dir / "celerybeat-schedule")
+
+
+class ThreadedBeat(bootsteps.StartStopStep):  # type: ignore[misc]
+    """Celery beat in a thread of the worker: it dies with it (a beat process would be
+    orphaned by a SIGKILL), so a restarted worker never leaves two schedulers behind."""
+
+    requires = {"celery.worker.components:Pool"}
+
+    def __init__(self, worker: Any, **kwargs: Any) -> None:
+        super().__init__(worker, **kwargs)
+        self.service: Any = None
+
+    def create(self, worker: Any) -> Any:
+        self.service = EmbeddedService(
+            worker.app,
+            thread=True,
+            schedule_filename=worker.app.conf.beat_schedule_filename,
+        )
+        return self.service
+
+    def start(self, worker: Any) -> None:
+        if self.service is not None:
+            self.service.start()
+
+    def stop(self, worker: Any) -> None:
+        if self.service is not None:
+            self.service.stop()
+
+
+def create_worker_runtime() -> Runtime:
+    runtime = build_runtime(get_settings())
+    configure_logging(runtime.settings.service_name, runtime.settings.log_level)
+    migrate(runtime.database.url, MIGRATIONS_DIR)
+    strava_tasks.register(runtime)
+    register_event_handlers(
+        runtime.celery,
+        {"user.deleted": lambda payload: strava_tasks.forget_user(runtime, payload)},
+    )
+    configure_beat(runtime)
+    if runtime.settings.embed_beat:
+        runtime.celery.steps["worker"].add(ThreadedBeat)
+    return runtime
+
+
+runtime = create_worker_runtime()
+celery = runtime.celery
+
+
+@signals.worker_ready.connect  # type: ignore[untyped-decorator]
+def _on_ready(**_: Any) -> None:
+    announce_mode(runtime)
+    # Backfills a crash interrupted (their queued step lost with the worker) go on now.
+    celery.send_task(strava_tasks.RESUME_TASK)
+    celery.send_task(strava_tasks.SUBSCRIBE_TASK)

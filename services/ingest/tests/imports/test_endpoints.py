@@ -1,0 +1,136 @@
+"""POST /imports end to end: the parser, then the real dataservice in process."""
+
+from __future__ import annotations
+
+import gzip
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from runnerly_ingest.files import MAX_FILE_BYTES
+
+# The shared real-device recordings, read in place; else the parser's verbatim copies.
+_SHARED = Path(__file__).resolve().parents[5] / "shared" / "data" / "activities"
+ACTIVITIES = _SHARED if _SHARED.is_dir() else Path(__file__).parents[1] / "files" / "data"
+Headers = dict[str, str]
+StoredRuns = Callable[..., list[Any]]
+
+EXPECTED = {
+    "activity-small-fenix2-run.fit": ("imported", None),
+    "activity-unexpected-eof.fit": ("refused", "truncated or corrupt"),
+    "cerknicko-jezero.gpx": ("imported", None),
+    "cerknicko-without-times.gpx": ("refused", "No times: not a recorded activity"),
+    "garmin-fenix-5-bike.fit": ("refused", "This is a cycling activity"),
+    "garmin-fenix-5-run.fit": ("imported", None),
+    "korita-zbevnica.gpx": ("imported", None),
+    "route.gpx": ("refused", "planned route"),
+    "sup_activity_1.tcx": ("refused", "not a run"),
+    "track-with-empty-segment.gpx": ("imported", None),
+    "unicode_with_bom.gpx": ("refused", "not a recorded activity"),
+}
+
+
+def _files(*names: str) -> list[tuple[str, tuple[str, bytes, str]]]:
+    return [("files", (name, (ACTIVITIES / name).read_bytes(), "application/octet-stream"))
+            for name in names]
+
+
+needs_data = pytest.mark.skipif(
+    not ACTIVITIES.is_dir(), reason="the shared activity files are absent"
+)
+
+
+@needs_data
+def test_every_shared_file_is_imported_or_refused_with_its_reason(
+    client: TestClient, alice: Headers, stored_runs: StoredRuns
+) -> None:
+    names = sorted(name for name in EXPECTED if (ACTIVITIES / name).exists())
+    response = client.post("/imports", files=_files(*names), headers=alice)
+
+    assert response.status_code == 200, response.text
+    results = {item["filename"]: item for item in response.json()["results"]}
+    assert list(results) == names
+    for name in names:
+        status, message = EXPECTED[name]
+        assert results[name]["status"] == status, (name, results[name])
+        if message:
+            assert message in results[name]["message"], (name, results[name])
+    runs = stored_runs()
+    imported = {item["run_id"] for item in results.values() if item["status"] == "imported"}
+    assert {run["id"] for run in runs} == imported
+    fenix_id = results["activity-small-fenix2-run.fit"]["run_id"]
+    fenix = next(run for run in runs if run["id"] == fenix_id)
+    assert fenix["source"] == "file"
+    assert fenix["started_at"].startswith("2015-08-15T14:45:08")
+    assert fenix["distance_m"] == pytest.approx(9008, rel=0.01)
+    assert fenix["average_hr"] is not None
+
+
+@needs_data
+def test_the_detail_has_streams_splits_and_a_route(
+    client: TestClient, alice: Headers, peers: Any
+) -> None:
+    result = client.post("/imports", files=_files("activity-small-fenix2-run.fit"),
+                         headers=alice).json()["results"][0]
+
+    detail = peers.dataservice.get(f"/runs/{result['run_id']}", headers=alice).json()
+
+    assert len(detail["splits"]) == 10
+    assert detail["summary_polyline"]
+    streams = {name: series for name, series in detail["streams"].items() if series}
+    assert {"time", "distance", "heartrate", "latlng", "velocity_smooth"} <= set(streams)
+    assert len({len(series) for series in streams.values()}) == 1
+    assert len(streams["time"]) <= 1000
+
+
+@needs_data
+def test_a_reupload_and_a_gzipped_copy_are_duplicates(
+    client: TestClient, alice: Headers, stored_runs: StoredRuns
+) -> None:
+    first = client.post("/imports", files=_files("garmin-fenix-5-run.fit"), headers=alice)
+    data = (ACTIVITIES / "garmin-fenix-5-run.fit").read_bytes()
+    again = client.post(
+        "/imports",
+        files=[("files", ("again.fit", data, "application/octet-stream")),
+               ("files", ("copy.fit.gz", gzip.compress(data), "application/gzip"))],
+        headers=alice,
+    )
+
+    [imported] = first.json()["results"]
+    assert imported["status"] == "imported"
+    statuses = [(item["filename"], item["status"], item["run_id"])
+                for item in again.json()["results"]]
+    assert statuses == [("again.fit", "duplicate", imported["run_id"]),
+                        ("copy.fit.gz", "duplicate", imported["run_id"])]
+    assert len(stored_runs()) == 1
+
+
+def test_an_upload_needs_the_import_scope_and_some_files(
+    client: TestClient, runner_headers: Callable[..., Headers], alice: Headers
+) -> None:
+    files = [("files", ("a.gpx", b"<gpx/>", "application/gpx+xml"))]
+    without_scope = client.post("/imports", files=files,
+                                headers=runner_headers("alice", "runs:read"))
+    no_files = client.post("/imports", data={"x": "y"}, headers=alice)
+    too_many = client.post("/imports", files=files * 21, headers=alice)
+
+    assert without_scope.status_code == 403
+    assert no_files.status_code == 422
+    assert too_many.status_code == 422
+
+
+def test_garbage_and_oversized_files_are_refused_alone(
+    client: TestClient, alice: Headers, stored_runs: StoredRuns
+) -> None:
+    files = [("files", ("notes.txt", b"hello", "text/plain")),
+             ("files", ("huge.gpx", b"<" * (MAX_FILE_BYTES + 1), "application/gpx+xml"))]
+
+    response = client.post("/imports", files=files, headers=alice)
+
+    assert response.status_code == 200, response.text
+    assert [item["status"] for item in response.json()["results"]] == ["refused", "refused"]
+    assert "larger than" in response.json()["results"][1]["message"]
+    assert stored_runs() == []

@@ -1,0 +1,73 @@
+"""The webhook endpoints: subscription validation and events acknowledged at once."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+import sqlalchemy as sa
+from fastapi.testclient import TestClient
+
+from runnerly_ingest.runtime import Runtime
+from runnerly_ingest.strava import repository, service
+
+EVENT = {"object_type": "activity", "object_id": 1360128428, "aspect_type": "create",
+         "owner_id": 134815, "subscription_id": 120475, "event_time": 1516126040,
+         "updates": {}}
+
+
+def test_subscription_validation_echoes_the_challenge(client: TestClient) -> None:
+    params = {"hub.mode": "subscribe", "hub.challenge": "15f7d1a91c1f40f8a748fd134752feb3",
+              "hub.verify_token": "verify-me"}
+
+    response = client.get("/strava/webhook", params=params)
+    wrong = client.get("/strava/webhook", params={**params, "hub.verify_token": "nope"})
+
+    assert response.status_code == 200
+    assert response.json() == {"hub.challenge": "15f7d1a91c1f40f8a748fd134752feb3"}
+    assert wrong.status_code == 403
+
+
+def test_an_event_is_queued_and_acknowledged(client: TestClient, runtime: Runtime) -> None:
+    response = client.post("/strava/webhook", json=EVENT)
+
+    assert response.status_code == 200
+    assert response.json() == {"status": "accepted"}
+    with runtime.database.engine.connect() as connection:
+        [(name, payload)] = connection.execute(
+            sa.text("SELECT name, payload FROM outbox")).all()
+    assert name == "ingest.strava.event"
+    assert "1360128428" in str(payload)
+
+
+def test_events_of_another_subscription_are_ignored(client: TestClient, runtime: Runtime) -> None:
+    with runtime.database.transaction() as session:
+        repository.locked_budget(session).subscription_id = 1
+
+    response = client.post("/strava/webhook", json=EVENT)
+
+    assert response.json() == {"status": "ignored"}
+
+
+def test_malformed_events_are_refused(client: TestClient) -> None:
+    assert client.post("/strava/webhook", json={"object_type": "club"}).status_code == 422
+    assert client.post("/strava/webhook", content=b"{").status_code == 422
+
+
+def test_the_push_subscription_is_created_once(runtime: Runtime, peers: Any) -> None:
+    calls: list[httpx.Request] = []
+
+    def strava(request: httpx.Request) -> httpx.Response:
+        calls.append(request)
+        if request.method == "GET":
+            return httpx.Response(200, json=[])
+        return httpx.Response(201, json={"id": 120475})
+
+    peers.router.routes["strava.test"] = httpx.MockTransport(strava)
+
+    assert service.ensure_subscription(runtime) == 120475
+    assert service.ensure_subscription(runtime) == 120475
+
+    assert [call.method for call in calls] == ["GET", "POST"]
+    callback = b"callback_url=http%3A%2F%2F127.0.0.1%3A8000%2Fapi%2Fstrava%2Fwebhook"
+    assert callback in calls[1].content
