@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 UV ?= uv
-SERVICES := tokendealer dataservice mailer dashboard
+SERVICES := tokendealer dataservice mailer dashboard ingest
 
 .PHONY: help
 help: ## List the targets
@@ -13,12 +13,34 @@ install: ## Install the Python environment (uv, then every package from uv.lock)
 	@command -v $(UV) >/dev/null || pip install --quiet uv
 	$(UV) sync --frozen
 
+# The web app (services/dashboard/web) builds into the dashboard's package, so its wheel
+# ships it; it is rebuilt only when a source, the page or the lock is newer than the build.
+WEB := services/dashboard/web
+WEB_DIST := services/dashboard/src/runnerly_dashboard/web_dist
+WEB_SOURCES := $(shell find $(WEB)/src $(WEB)/public -type f 2>/dev/null) \
+	$(WEB)/index.html $(WEB)/package.json $(WEB)/package-lock.json $(WEB)/vite.config.ts $(WEB)/tsconfig.json
+
+$(WEB)/node_modules/.installed: $(WEB)/package-lock.json
+	cd $(WEB) && npm ci --no-audit --no-fund
+	touch $@
+
+$(WEB_DIST)/.built: $(WEB)/node_modules/.installed $(WEB_SOURCES)
+	cd $(WEB) && npm run build
+	touch $@
+
+.PHONY: web
+web: $(WEB_DIST)/.built ## Build the web app (npm ci when the lock changed, then vite build)
+
+.PHONY: web-test
+web-test: $(WEB)/node_modules/.installed ## Run the web app's component tests (vitest)
+	cd $(WEB) && npm test
+
 .PHONY: run
-run: install ## Set everything up and start the whole system on the embedded default
+run: install web ## Set everything up and start the whole system on the embedded default
 	$(UV) run runnerly up
 
 .PHONY: test
-test: install ## Run the whole test suite: unit, functional, integration (embedded and at scale)
+test: install web web-test ## Run the whole test suite: unit, functional, integration, browser (embedded and at scale)
 	@# As root (CI, a fresh server) the at-scale column gets real PostgreSQL and RabbitMQ;
 	@# elsewhere it runs when RUNNERLY_TEST_POSTGRES_URL and RUNNERLY_TEST_AMQP_URL are set.
 	@if [ "$$(id -u)" = 0 ]; then scripts/infra.sh install && scripts/infra.sh start; fi
@@ -32,7 +54,7 @@ test-fast: install ## Run the unit and functional tests only
 .PHONY: lint
 lint: install ## ruff, and mypy --strict on the kit and every service
 	$(UV) run ruff check .
-	$(UV) run mypy libs/kit/src $(foreach s,$(SERVICES),services/$(s)/src) src
+	$(UV) run mypy libs/kit/src $(foreach s,$(SERVICES),services/$(s)/src) tools/stravasim/src src
 
 .PHONY: contracts
 contracts: install ## Export each service's OpenAPI to contracts/<service>.json

@@ -30,7 +30,8 @@ wait_for() {
 
 cmd_install() {
   local missing=() pkg
-  for pkg in postgresql rabbitmq-server; do
+  # chromium: the browser the end-to-end tests drive (tests/e2e).
+  for pkg in postgresql rabbitmq-server chromium; do
     dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'ok installed' || missing+=("$pkg")
   done
   if ! command -v uv >/dev/null && ! command -v pip >/dev/null; then

@@ -30,7 +30,7 @@ from runnerly_kit.testing import AUDIENCE, ISSUER, TestKeys
 
 POSTGRES_URL = os.environ.get("RUNNERLY_TEST_POSTGRES_URL")
 PASSWORD = "correct horse battery"
-PORTS = {8001: "tokendealer", 8002: "dataservice", 8003: "mailer"}
+PORTS = {8001: "tokendealer", 8002: "dataservice", 8003: "mailer", 8004: "ingest"}
 
 
 def problem(status: int, title: str, detail: str, **extra: Any) -> httpx.Response:
@@ -68,6 +68,10 @@ class FakePeers:
     entries: set[tuple[int, str]] = field(default_factory=set)
     mail: list[dict[str, Any]] = field(default_factory=list)
     requests: list[httpx.Request] = field(default_factory=list)
+    # Ingest: the Strava links (user id -> athlete id) and its canned answers.
+    strava_links: dict[str, int] = field(default_factory=dict)
+    strava_states: dict[str, str] = field(default_factory=dict)  # state -> user id
+    import_answer: dict[str, Any] = field(default_factory=lambda: {"results": []})
 
     @property
     def verifier(self) -> TokenVerifier:
@@ -242,6 +246,43 @@ class FakePeers:
             entered = (race["id"], user.id) in self.entries
             entrants = sum(1 for race_id, _ in self.entries if race_id == race["id"])
             return self._cached(request, {**race, "entered": entered, "entrants": entrants})
+        return problem(404, "Not found", "No such route.")
+
+    def _ingest(self, request: httpx.Request) -> httpx.Response:
+        method, path = request.method, request.url.path
+        if path == "/strava/webhook":
+            if method == "GET":
+                if request.url.params.get("hub.verify_token") != "verify-me":
+                    return problem(403, "Forbidden", "Wrong verify token.")
+                return httpx.Response(
+                    200, json={"hub.challenge": request.url.params["hub.challenge"]})
+            return httpx.Response(200, json={"status": "accepted"})
+        user = self._user(request)
+        if (method, path) == ("GET", "/strava/connect"):
+            state = secrets.token_urlsafe(8)
+            self.strava_states[state] = user.id
+            return httpx.Response(200, json={
+                "authorize_url": f"http://strava.test/oauth/authorize?state={state}",
+                "demo_mode": True})
+        if (method, path) == ("POST", "/strava/callback"):
+            body = self._body(request)
+            if self.strava_states.pop(body["state"], None) != user.id:
+                return problem(403, "Forbidden", "This Strava link was started by another account.")
+            self.strava_links[user.id] = 1234567
+            return httpx.Response(200, json={"linked": True, "demo_mode": True,
+                                             "athlete_id": 1234567})
+        if path == "/strava":
+            if method == "DELETE":
+                if self.strava_links.pop(user.id, None) is None:
+                    return problem(404, "Not found", "Your account is not linked to Strava.")
+                return httpx.Response(204)
+            if user.id not in self.strava_links:
+                return httpx.Response(200, json={"linked": False, "demo_mode": True})
+            return httpx.Response(200, json={
+                "linked": True, "demo_mode": True, "athlete_id": self.strava_links[user.id],
+                "backfill": {"state": "running", "activities_seen": 200, "runs_imported": 150}})
+        if (method, path) == ("POST", "/imports"):
+            return httpx.Response(200, json=self.import_answer)
         return problem(404, "Not found", "No such route.")
 
     def _mailer(self, request: httpx.Request) -> httpx.Response:

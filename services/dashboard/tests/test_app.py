@@ -110,8 +110,17 @@ def test_peer_breaking_its_contract_is_a_503_problem(
     assert_problem(client.get("/api/runs"), 503)
 
 
-def test_root_points_to_the_api(client: TestClient) -> None:
-    assert client.get("/").json()["docs"] == "/api/docs"
+def test_root_points_to_the_api_without_a_built_web_app(
+    settings: Settings, fake: Any, tmp_path: Any
+) -> None:
+    from runnerly_dashboard.main import create_app
+
+    app = create_app(
+        settings.model_copy(update={"web_dir": tmp_path / "not-built"}),
+        transport=httpx.MockTransport(fake.handle),
+    )
+    with TestClient(app) as client:
+        assert client.get("/").json()["docs"] == "/api/docs"
 
 
 def test_request_id_travels_to_the_peers(client: TestClient, fake: Any, login: Any) -> None:

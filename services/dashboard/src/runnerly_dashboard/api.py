@@ -7,10 +7,12 @@ from fastapi import APIRouter
 from runnerly_dashboard.auth.endpoints import router as auth_router
 from runnerly_dashboard.devmail.endpoints import router as devmail_router
 from runnerly_dashboard.health.endpoints import router as health_router
+from runnerly_dashboard.imports.endpoints import router as imports_router
 from runnerly_dashboard.me.endpoints import router as me_router
 from runnerly_dashboard.races.endpoints import router as races_router
 from runnerly_dashboard.runs.endpoints import router as runs_router
 from runnerly_dashboard.stats.endpoints import router as stats_router
+from runnerly_dashboard.strava.endpoints import router as strava_router
 
 API_PREFIX = "/api"
 
@@ -20,7 +22,9 @@ def api_router() -> APIRouter:
     for domain in (
         auth_router,
         me_router,
+        imports_router,
         runs_router,
+        strava_router,
         stats_router,
         races_router,
         health_router,

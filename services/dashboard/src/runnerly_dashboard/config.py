@@ -23,6 +23,10 @@ class Settings(KitSettings):
     )
     dataservice_url: str = shared("DATASERVICE_URL", default="http://127.0.0.1:8002")  # type: ignore[assignment]
     mailer_url: str = shared("MAILER_URL", default="http://127.0.0.1:8003")  # type: ignore[assignment]
+    ingest_url: str = shared("INGEST_URL", default="http://127.0.0.1:8004")  # type: ignore[assignment]
+    # Largest body of a file import (POST /api/runs/import), in bytes: up to 20 files. Every
+    # other request keeps RUNNERLY_MAX_BODY_BYTES.
+    import_max_body_bytes: int = Field(default=64 * 1024 * 1024, ge=1024, le=1024**3)
     # Where browsers reach the dashboard; an https URL makes the cookies Secure.
     public_url: str = shared("PUBLIC_URL", default="http://127.0.0.1:8000")  # type: ignore[assignment]
     # Serve the mailer's local mailbox at /api/dev/mail. Unset: on in development only.
@@ -31,7 +35,8 @@ class Settings(KitSettings):
     session_ttl_seconds: int = Field(default=14 * 24 * 3600, ge=60, le=365 * 24 * 3600)
     # How long /api/health waits for each peer's readiness, in seconds.
     health_timeout_seconds: float = Field(default=1.0, gt=0, le=10)
-    # A built single-page app (its index.html and assets) to serve at "/"; unset: none yet.
+    # A built single-page app (its index.html and assets) to serve at "/"; unset: the build
+    # packaged in runnerly_dashboard/web_dist (`make web`), or a placeholder when not built.
     web_dir: Path | None = None
 
     @model_validator(mode="after")

@@ -7,6 +7,8 @@ from fastapi import FastAPI
 
 from runnerly_dashboard.api import API_PREFIX, api_router
 from runnerly_dashboard.config import Settings, get_settings
+from runnerly_dashboard.imports.endpoints import IMPORT_PATH
+from runnerly_dashboard.imports.limits import BodyLimitExcept
 from runnerly_dashboard.peers import Peers, build_peers
 from runnerly_dashboard.security import SecurityHeadersMiddleware
 from runnerly_dashboard.web import mount_web
@@ -28,8 +30,10 @@ def create_app(
         app_peers: Peers = app.state.peers
         app_peers.close()
 
+    # The kit's limit admits imports; every other path keeps the system's own (below).
+    large = max(settings.max_body_bytes, settings.import_max_body_bytes)
     app = create_service_app(
-        settings,
+        settings.model_copy(update={"max_body_bytes": large}),
         title="Runnerly API",
         routers=[api_router()],
         database=Database(settings.database_url),
@@ -41,7 +45,10 @@ def create_app(
         docs_url=DOCS_URL,
         redoc_url=None,
     )
+    app.state.settings = settings
     app.state.peers = peers
+    app.add_middleware(BodyLimitExcept, max_bytes=settings.max_body_bytes,
+                       large_paths=frozenset({IMPORT_PATH}))
     app.add_middleware(SecurityHeadersMiddleware, docs_path=DOCS_URL)
     mount_web(app, settings)
     return app

@@ -32,11 +32,14 @@ class Peers:
     tokendealer: ServiceClient
     dataservice: ServiceClient
     mailer: ServiceClient
+    ingest: ServiceClient
     # One-shot clients with a short timeout, so /api/health answers fast when a peer hangs.
     probes: dict[str, ServiceClient]
 
     def close(self) -> None:
-        for client in (self.tokendealer, self.dataservice, self.mailer, *self.probes.values()):
+        for client in (
+            self.tokendealer, self.dataservice, self.mailer, self.ingest, *self.probes.values()
+        ):
             client.close()
 
 
@@ -53,6 +56,7 @@ def build_peers(settings: Settings, transport: httpx.BaseTransport | None = None
         "tokendealer": settings.tokendealer_url,
         "dataservice": settings.dataservice_url,
         "mailer": settings.mailer_url,
+        "ingest": settings.ingest_url,
     }
     probe_timeout = httpx.Timeout(settings.health_timeout_seconds)
     return Peers(
@@ -60,6 +64,11 @@ def build_peers(settings: Settings, transport: httpx.BaseTransport | None = None
         dataservice=ServiceClient(urls["dataservice"], "dataservice", transport=transport),
         mailer=ServiceClient(
             urls["mailer"], "mailer", credentials=mail_reader, transport=transport
+        ),
+        # Imports carry files and wait for their parsing: a longer read timeout.
+        ingest=ServiceClient(
+            urls["ingest"], "ingest", timeout=httpx.Timeout(60.0, connect=2.0),
+            transport=transport,
         ),
         probes={
             name: ServiceClient(url, name, timeout=probe_timeout, retries=0, transport=transport)

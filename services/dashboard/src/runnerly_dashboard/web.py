@@ -1,25 +1,82 @@
 """The web app's place: "/" and everything not under /api.
 
-The single-page app is built separately; point ``RUNNERLY_DASHBOARD_WEB_DIR`` at its build
-and it is served here. It must be mounted last, after every API route.
+The single-page app (``services/dashboard/web``) is built into ``web_dist/`` inside this
+package, so the wheel ships it; ``RUNNERLY_DASHBOARD_WEB_DIR`` points elsewhere. Hashed
+files under ``/assets`` are cached for good; every other path the app routes itself
+(``/runs/12``, ``/confirm?token=...``) gets ``index.html``, never cached. Paths under
+``/api`` keep answering as the API does: a problem, 404 or 405. It must be mounted last,
+after every API route.
 """
 
 from __future__ import annotations
 
-from fastapi import FastAPI
-from fastapi.responses import JSONResponse
-from fastapi.staticfiles import StaticFiles
+from pathlib import Path
 
+from fastapi import FastAPI, Request
+from fastapi.responses import FileResponse, JSONResponse, Response
+from starlette.routing import Match
+
+from runnerly_dashboard.api import API_PREFIX
 from runnerly_dashboard.config import Settings
+from runnerly_kit.errors import NotFound, RunnerlyError
+
+PACKAGED_WEB_DIR = Path(__file__).parent / "web_dist"
+ASSETS = "assets"
+# Vite names every file under assets/ after its content: a new build is a new name.
+IMMUTABLE = "public, max-age=31536000, immutable"
+# The page that names the current assets must be revalidated on every load.
+NO_CACHE = "no-cache"
+ALL_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
+
+
+class MethodNotAllowed(RunnerlyError):
+    status, title = 405, "Method not allowed"
+
+
+def web_dir(settings: Settings) -> Path | None:
+    """The built app to serve: the setting, else the packaged build; None when not built."""
+    directory = settings.web_dir or PACKAGED_WEB_DIR
+    return directory if (directory / "index.html").is_file() else None
 
 
 def mount_web(app: FastAPI, settings: Settings) -> None:
-    if settings.web_dir is not None and (settings.web_dir / "index.html").is_file():
-        app.mount("/", StaticFiles(directory=settings.web_dir, html=True), name="web")
+    directory = web_dir(settings)
+    if directory is None:
+
+        @app.get("/", include_in_schema=False)
+        def placeholder() -> JSONResponse:
+            return JSONResponse(
+                {"service": "Runnerly dashboard", "api": "/api", "docs": "/api/docs"}
+            )
+
         return
 
-    @app.get("/", include_in_schema=False)
-    def placeholder() -> JSONResponse:
-        return JSONResponse(
-            {"service": "Runnerly dashboard", "api": "/api", "docs": "/api/docs"}
-        )
+    root = directory.resolve()
+
+    @app.api_route("/{path:path}", methods=ALL_METHODS, include_in_schema=False)
+    def web_app(path: str, request: Request) -> Response:
+        if f"/{path}" == API_PREFIX or path.startswith(API_PREFIX.lstrip("/") + "/"):
+            _refuse_api_path(request)
+        if request.method not in ("GET", "HEAD"):
+            raise MethodNotAllowed("The web app's pages are only read.")
+        file = (root / path).resolve()
+        # Dot files (the build's stamp) are the build's business, not the browser's.
+        if path and file.is_file() and file.is_relative_to(root) and not file.name.startswith("."):
+            in_assets = file.is_relative_to(root / ASSETS)
+            cache = IMMUTABLE if in_assets else NO_CACHE
+            return FileResponse(file, headers={"Cache-Control": cache})
+        if path.startswith(f"{ASSETS}/"):
+            # A missing asset is an old page asking for a past build's file: no page here.
+            raise NotFound("No such file.")
+        return FileResponse(root / "index.html", headers={"Cache-Control": NO_CACHE})
+
+
+def _refuse_api_path(request: Request) -> None:
+    """The problem an /api path no route took gets: 405 when the path exists, else 404."""
+    for route in request.app.router.routes:
+        if getattr(route, "endpoint", None) is request.scope.get("endpoint"):
+            continue
+        match, _ = route.matches(request.scope)
+        if match is Match.PARTIAL:
+            raise MethodNotAllowed(f"{request.method} is not allowed on {request.url.path}.")
+    raise NotFound(f"No such path: {request.url.path}.")

@@ -9,7 +9,8 @@ def test_all_ok(client: TestClient) -> None:
     response = client.get("/api/health")
     assert response.status_code == 200
     assert response.json() == {"status": "ok", "services": {
-        "dashboard": "ok", "tokendealer": "ok", "dataservice": "ok", "mailer": "ok"}}
+        "dashboard": "ok", "tokendealer": "ok", "dataservice": "ok", "mailer": "ok",
+        "ingest": "ok"}}
 
 
 def test_degraded_when_a_peer_is_down(client: TestClient, fake: Any) -> None:

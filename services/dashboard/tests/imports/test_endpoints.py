@@ -1,0 +1,47 @@
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi.testclient import TestClient
+
+
+def test_files_are_forwarded_to_ingest_and_outcomes_returned(
+    client: TestClient, fake: Any, login: Any
+) -> None:
+    me = login()
+    fake.import_answer = {"results": [
+        {"filename": "a.fit", "status": "imported", "run_id": 7},
+        {"filename": "b.gpx", "status": "refused", "message": "No times."}]}
+
+    response = client.post("/api/runs/import", headers=me.csrf, files=[
+        ("files", ("a.fit", b"\x0e\x10FIT", "application/octet-stream")),
+        ("files", ("b.gpx", b"<gpx/>", "application/gpx+xml"))])
+
+    assert response.status_code == 200, response.text
+    assert [r["status"] for r in response.json()["results"]] == ["imported", "refused"]
+    [sent] = fake.sent("ingest", "POST", "/imports")
+    assert sent.headers["content-type"].startswith("multipart/form-data; boundary=")
+    assert b'filename="b.gpx"' in sent.content
+
+
+def test_an_import_needs_csrf_and_multipart(
+    client: TestClient, login: Any, assert_problem: Any
+) -> None:
+    me = login()
+    files = [("files", ("a.fit", b"x", "application/octet-stream"))]
+    assert_problem(client.post("/api/runs/import", files=files), 403)
+    assert_problem(client.post("/api/runs/import", headers=me.csrf, json={"files": []}), 422)
+
+
+def test_imports_may_be_large_other_bodies_may_not(
+    client: TestClient, login: Any, assert_problem: Any
+) -> None:
+    me = login()
+    big = b"x" * (2 * 1024 * 1024)
+    imported = client.post("/api/runs/import", headers=me.csrf,
+                           files=[("files", ("big.gpx", big, "application/gpx+xml"))])
+    other = client.post(
+        "/api/races", headers={**me.csrf, "Content-Type": "application/json"}, content=big)
+
+    assert imported.status_code == 200
+    assert_problem(other, 413)

@@ -1,0 +1,71 @@
+/** An RFC 9457 problem as the dashboard sends it; `errors` lists a 422's fields. */
+export interface Problem {
+  type?: string;
+  title: string;
+  status: number;
+  detail: string;
+  errors?: { field: string; message: string }[];
+}
+
+export class ApiError extends Error {
+  readonly status: number;
+  readonly problem: Problem;
+
+  constructor(problem: Problem) {
+    super(problem.detail || problem.title);
+    this.name = "ApiError";
+    this.status = problem.status;
+    this.problem = problem;
+  }
+
+  /** The messages the API gave for one form field. */
+  fieldErrors(field: string): string[] {
+    return (this.problem.errors ?? []).filter((e) => e.field === field).map((e) => e.message);
+  }
+}
+
+function isProblem(body: unknown): body is Problem {
+  return typeof body === "object" && body !== null && "status" in body && "title" in body;
+}
+
+export function toApiError(body: unknown, response: Response): ApiError {
+  if (isProblem(body)) return new ApiError(body);
+  return new ApiError({
+    title: response.statusText || "Error",
+    status: response.status,
+    detail: `The server answered ${response.status}.`,
+  });
+}
+
+/** The data of an openapi-fetch result, or its problem thrown as an ApiError. */
+export async function unwrap<T>(
+  call: Promise<{ data?: T; error?: unknown; response: Response }>,
+): Promise<T> {
+  let result;
+  try {
+    result = await call;
+  } catch {
+    throw new ApiError({
+      title: "Offline",
+      status: 0,
+      detail: "Runnerly could not be reached. Check your connection and try again.",
+    });
+  }
+  const { data, error, response } = result;
+  if (!response.ok) throw toApiError(error, response);
+  return data as T;
+}
+
+export function isStatus(error: unknown, status: number): boolean {
+  return error instanceof ApiError && error.status === status;
+}
+
+/** What to tell a runner about a failed request. */
+export function describeError(error: unknown): string {
+  if (error instanceof ApiError) {
+    if (error.status === 503)
+      return "This part of Runnerly is unavailable right now. Please try again in a moment.";
+    return error.problem.detail || error.problem.title;
+  }
+  return "Something went wrong. Please try again.";
+}

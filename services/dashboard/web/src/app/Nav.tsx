@@ -1,0 +1,92 @@
+import { useState } from "react";
+import { Link, NavLink, useNavigate } from "react-router";
+import { useLogout } from "../auth/queries";
+import { useDevMail } from "../devmail/queries";
+import { useMe } from "../me/queries";
+
+const RUNNER_LINKS = [
+  { to: "/", label: "Home", end: true },
+  { to: "/runs", label: "Runs" },
+  { to: "/stats", label: "Statistics" },
+  { to: "/races", label: "Races" },
+  { to: "/import", label: "Import" },
+  { to: "/settings", label: "Settings" },
+];
+const COMING = ["Plans", "Reports"];
+
+export function Nav() {
+  const me = useMe();
+  const devMail = useDevMail();
+  const logout = useLogout();
+  const navigate = useNavigate();
+  const [open, setOpen] = useState(false);
+  const signedIn = Boolean(me.data);
+  const close = () => setOpen(false);
+
+  return (
+    <nav aria-label="Main" className="nav">
+      <Link to="/" className="brand" onClick={close}>
+        Runnerly
+      </Link>
+      <button
+        type="button"
+        className="nav-toggle"
+        aria-expanded={open}
+        aria-controls="nav-menu"
+        onClick={() => setOpen((v) => !v)}
+      >
+        Menu
+      </button>
+      <ul id="nav-menu" className={`nav-menu ${open ? "open" : ""}`}>
+        {signedIn &&
+          RUNNER_LINKS.map((link) => (
+            <li key={link.to}>
+              <NavLink to={link.to} end={link.end} onClick={close}>
+                {link.label}
+              </NavLink>
+            </li>
+          ))}
+        {signedIn &&
+          COMING.map((label) => (
+            <li key={label}>
+              <span className="nav-coming" aria-disabled="true" title="Coming soon">
+                {label} <small>soon</small>
+              </span>
+            </li>
+          ))}
+        {devMail.data && (
+          <li>
+            <NavLink to="/dev/mail" onClick={close}>
+              Mail
+            </NavLink>
+          </li>
+        )}
+        {!signedIn && !me.isPending && (
+          <>
+            <li>
+              <NavLink to="/login" onClick={close}>
+                Log in
+              </NavLink>
+            </li>
+            <li>
+              <NavLink to="/signup" onClick={close}>
+                Sign up
+              </NavLink>
+            </li>
+          </>
+        )}
+        {signedIn && (
+          <li>
+            <button
+              type="button"
+              className="link-button"
+              onClick={() => logout.mutate(undefined, { onSettled: () => { close(); navigate("/"); } })}
+            >
+              Log out
+            </button>
+          </li>
+        )}
+      </ul>
+    </nav>
+  );
+}

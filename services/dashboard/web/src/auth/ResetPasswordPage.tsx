@@ -1,0 +1,43 @@
+import { useState, type FormEvent } from "react";
+import { Link, useSearchParams } from "react-router";
+import { Field } from "../ui/Field";
+import { FormError, fieldErrors } from "../ui/FormError";
+import { Status } from "../ui/States";
+import { useConfirmReset } from "./queries";
+
+export default function ResetPasswordPage() {
+  const [params] = useSearchParams();
+  const token = params.get("token") ?? "";
+  const reset = useConfirmReset();
+  const [password, setPassword] = useState("");
+
+  function submit(event: FormEvent) {
+    event.preventDefault();
+    reset.mutate({ token, password });
+  }
+
+  return (
+    <div className="narrow">
+      <h1>Choose a new password</h1>
+      {!token && <Status tone="error">This link has no token. Open the link from your mail again.</Status>}
+      {reset.isSuccess ? (
+        <>
+          <Status tone="ok">Your password is changed.</Status>
+          <p>
+            <Link className="button" to="/login">Log in</Link>
+          </p>
+        </>
+      ) : (
+        <form onSubmit={submit} className="form">
+          <Field label="New password" type="password" name="password" autoComplete="new-password" required
+            value={password} onChange={(e) => setPassword(e.target.value)}
+            errors={fieldErrors(reset.error, "password")} />
+          <FormError error={reset.error} fields={["password"]} />
+          <button className="button" type="submit" disabled={reset.isPending || !token}>
+            Change password
+          </button>
+        </form>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,51 @@
+import { useState, type FormEvent } from "react";
+import { Link } from "react-router";
+import { Field } from "../ui/Field";
+import { FormError, fieldErrors } from "../ui/FormError";
+import { Status } from "../ui/States";
+import { useSignup } from "./queries";
+
+export default function SignupPage() {
+  const signup = useSignup();
+  const [email, setEmail] = useState("");
+  const [password, setPassword] = useState("");
+
+  function submit(event: FormEvent) {
+    event.preventDefault();
+    signup.mutate({ email, password });
+  }
+
+  if (signup.isSuccess) {
+    return (
+      <div className="narrow">
+        <h1>Check your mail</h1>
+        <Status tone="ok">
+          We sent a confirmation link to <strong>{signup.data.email}</strong>. Open it to activate your
+          account, then log in.
+        </Status>
+        <p>
+          <Link to="/login">Go to log in</Link>
+        </p>
+      </div>
+    );
+  }
+  return (
+    <div className="narrow">
+      <h1>Create your account</h1>
+      <form onSubmit={submit} className="form" noValidate>
+        <Field label="Email" type="email" name="email" autoComplete="email" required value={email}
+          onChange={(e) => setEmail(e.target.value)} errors={fieldErrors(signup.error, "email")} />
+        <Field label="Password" type="password" name="password" autoComplete="new-password" required
+          value={password} onChange={(e) => setPassword(e.target.value)}
+          errors={fieldErrors(signup.error, "password")} hint="At least 8 characters; a passphrase is best." />
+        <FormError error={signup.error} fields={["email", "password"]} />
+        <button className="button" type="submit" disabled={signup.isPending}>
+          {signup.isPending ? "Signing up…" : "Sign up"}
+        </button>
+      </form>
+      <p>
+        Already have an account? <Link to="/login">Log in</Link>
+      </p>
+    </div>
+  );
+}

@@ -1,0 +1,79 @@
+import { describe, expect, it } from "vitest";
+import {
+  formatDateTime,
+  formatDay,
+  formatDistance,
+  formatDuration,
+  formatElevation,
+  formatPace,
+  paceSeconds,
+  startOfDayIn,
+  timeZones,
+} from "./units";
+
+describe("distances and elevations", () => {
+  it("shows kilometres or miles", () => {
+    expect(formatDistance(5000, "km")).toBe("5.00 km");
+    expect(formatDistance(5000, "mi")).toBe("3.11 mi");
+    expect(formatDistance(42195, "mi", 1)).toBe("26.2 mi");
+    expect(formatDistance(null, "km")).toBe("–");
+  });
+
+  it("shows metres for km runners and feet for mi runners", () => {
+    expect(formatElevation(42, "km")).toBe("42 m");
+    expect(formatElevation(42, "mi")).toBe("138 ft");
+    expect(formatElevation(undefined, "mi")).toBe("–");
+  });
+});
+
+describe("durations and paces", () => {
+  it("formats durations with hours only when needed", () => {
+    expect(formatDuration(1500)).toBe("25:00");
+    expect(formatDuration(3723)).toBe("1:02:03");
+    expect(formatDuration(59.6)).toBe("1:00");
+  });
+
+  it("gives the pace per km or per mile", () => {
+    expect(formatPace(5000, 1500, "km")).toBe("5:00 /km");
+    expect(formatPace(5000, 1500, "mi")).toBe("8:03 /mi");
+    expect(paceSeconds(10000, 3000, "km")).toBe(300);
+  });
+
+  it("has no pace without distance or time", () => {
+    expect(formatPace(0, 1500, "km")).toBe("–");
+    expect(formatPace(5000, null, "km")).toBe("–");
+  });
+});
+
+describe("time zones", () => {
+  const instant = "2026-10-01T22:30:00Z";
+
+  it("shows a moment in the runner's zone", () => {
+    expect(formatDateTime(instant, "Europe/Paris", "en-GB")).toContain("2 Oct 2026");
+    expect(formatDateTime(instant, "Europe/Paris", "en-GB")).toContain("00:30");
+    expect(formatDateTime(instant, "America/New_York", "en-GB")).toContain("1 Oct 2026");
+    expect(formatDateTime(instant, "America/New_York", "en-GB")).toContain("18:30");
+  });
+
+  it("falls back to the browser's zone for a zone it does not know", () => {
+    expect(formatDateTime(instant, "Not/AZone", "en-GB")).toMatch(/2026/);
+  });
+
+  it("shows a race day as the calendar day, whatever the zone", () => {
+    expect(formatDay("2026-10-04", "en-GB")).toBe("Sun, 4 Oct 2026");
+  });
+
+  it("finds when a day starts in a zone, across summer time", () => {
+    expect(startOfDayIn("2026-07-01", "Europe/Paris")).toBe("2026-06-30T22:00:00.000Z");
+    expect(startOfDayIn("2026-01-15", "Europe/Paris")).toBe("2026-01-14T23:00:00.000Z");
+    expect(startOfDayIn("2026-03-29", "Europe/Paris")).toBe("2026-03-28T23:00:00.000Z");
+    expect(startOfDayIn("2026-07-01", "America/Los_Angeles")).toBe("2026-07-01T07:00:00.000Z");
+    expect(startOfDayIn("2026-07-01", "UTC")).toBe("2026-07-01T00:00:00.000Z");
+  });
+
+  it("lists IANA zones for the profile", () => {
+    const zones = timeZones();
+    expect(zones).toContain("UTC");
+    expect(zones).toContain("Europe/Paris");
+  });
+});

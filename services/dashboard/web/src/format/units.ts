@@ -1,0 +1,136 @@
+/** Distances, paces, durations, elevations and dates in the runner's units and time zone. */
+
+export type Units = "km" | "mi";
+
+export const METERS_PER_MILE = 1609.344;
+const FEET_PER_METER = 3.28084;
+
+export function unitLength(units: Units): number {
+  return units === "mi" ? METERS_PER_MILE : 1000;
+}
+
+/** Distance in the runner's units as a number (for charts). */
+export function toDistanceUnits(meters: number, units: Units): number {
+  return meters / unitLength(units);
+}
+
+export function formatDistance(meters: number | null | undefined, units: Units, digits = 2): string {
+  if (meters == null) return "–";
+  return `${toDistanceUnits(meters, units).toFixed(digits)} ${units}`;
+}
+
+/** "1:02:03" or "25:07". */
+export function formatDuration(seconds: number | null | undefined): string {
+  if (seconds == null) return "–";
+  const total = Math.round(seconds);
+  const h = Math.floor(total / 3600);
+  const m = Math.floor((total % 3600) / 60);
+  const s = total % 60;
+  const ss = String(s).padStart(2, "0");
+  return h > 0 ? `${h}:${String(m).padStart(2, "0")}:${ss}` : `${m}:${ss}`;
+}
+
+/** Seconds per km or per mile; null when it cannot be known. */
+export function paceSeconds(
+  meters: number | null | undefined,
+  seconds: number | null | undefined,
+  units: Units,
+): number | null {
+  if (!meters || !seconds || meters <= 0) return null;
+  return (seconds / meters) * unitLength(units);
+}
+
+/** "5:00 /km", "8:03 /mi". */
+export function formatPace(
+  meters: number | null | undefined,
+  seconds: number | null | undefined,
+  units: Units,
+): string {
+  const pace = paceSeconds(meters, seconds, units);
+  return pace == null ? "–" : `${formatDuration(pace)} /${units}`;
+}
+
+/** Elevation in metres (km runners) or feet (mi runners). */
+export function formatElevation(meters: number | null | undefined, units: Units): string {
+  if (meters == null) return "–";
+  return units === "mi" ? `${Math.round(meters * FEET_PER_METER)} ft` : `${Math.round(meters)} m`;
+}
+
+export function toElevationUnits(meters: number, units: Units): number {
+  return units === "mi" ? meters * FEET_PER_METER : meters;
+}
+
+export function formatHeartRate(bpm: number | null | undefined): string {
+  return bpm == null ? "–" : `${Math.round(bpm)} bpm`;
+}
+
+function safeZone(timeZone: string | undefined): string | undefined {
+  if (!timeZone) return undefined;
+  try {
+    new Intl.DateTimeFormat("en", { timeZone });
+    return timeZone;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A date and time in the runner's time zone, e.g. "Thu, 1 Oct 2026, 09:00". */
+export function formatDateTime(iso: string | null | undefined, timeZone?: string, locale?: string): string {
+  if (!iso) return "–";
+  return new Intl.DateTimeFormat(locale, {
+    weekday: "short",
+    day: "numeric",
+    month: "short",
+    year: "numeric",
+    hour: "2-digit",
+    minute: "2-digit",
+    timeZone: safeZone(timeZone),
+  }).format(new Date(iso));
+}
+
+/** A calendar date ("2026-10-01", no time zone: a race day) as "Thu, 1 Oct 2026". */
+export function formatDay(day: string, locale?: string): string {
+  const [y, m, d] = day.split("-").map(Number);
+  return new Intl.DateTimeFormat(locale, {
+    weekday: "short",
+    day: "numeric",
+    month: "short",
+    year: "numeric",
+    timeZone: "UTC",
+  }).format(new Date(Date.UTC(y, m - 1, d)));
+}
+
+/** How far a zone is ahead of UTC at an instant, in minutes. */
+function zoneOffsetMinutes(instant: Date, timeZone: string): number {
+  const parts = new Intl.DateTimeFormat("en-US", {
+    timeZone,
+    hourCycle: "h23",
+    year: "numeric",
+    month: "2-digit",
+    day: "2-digit",
+    hour: "2-digit",
+    minute: "2-digit",
+    second: "2-digit",
+  }).formatToParts(instant);
+  const get = (type: string) => Number(parts.find((p) => p.type === type)?.value);
+  const asUtc = Date.UTC(get("year"), get("month") - 1, get("day"), get("hour"), get("minute"), get("second"));
+  return Math.round((asUtc - instant.getTime()) / 60000);
+}
+
+/** The instant a calendar day ("2026-10-01") starts in a time zone, as an ISO string. */
+export function startOfDayIn(day: string, timeZone: string): string {
+  const [y, m, d] = day.split("-").map(Number);
+  const naive = Date.UTC(y, m - 1, d);
+  const zone = safeZone(timeZone) ?? "UTC";
+  let instant = naive - zoneOffsetMinutes(new Date(naive), zone) * 60000;
+  // Once more, in case the offset changes between the guess and the answer (DST).
+  instant = naive - zoneOffsetMinutes(new Date(instant), zone) * 60000;
+  return new Date(instant).toISOString();
+}
+
+/** The IANA zones the browser knows, for the profile's select. */
+export function timeZones(): string[] {
+  const intl = Intl as unknown as { supportedValuesOf?: (key: string) => string[] };
+  const zones = intl.supportedValuesOf?.("timeZone") ?? [];
+  return zones.includes("UTC") ? zones : ["UTC", ...zones];
+}

@@ -1,0 +1,23 @@
+import { formatDistance, formatDuration, type Units } from "../format/units";
+import { useStats, type Period } from "../stats/queries";
+import { Card } from "../ui/Card";
+import { ErrorState, Loading } from "../ui/States";
+
+/** This week's or this month's totals: the last bucket of the stats. */
+export function AtAGlance({ period, title, units }: { period: Period; title: string; units: Units }) {
+  const stats = useStats(period);
+  const current = stats.data?.buckets.at(-1);
+  return (
+    <Card title={title} className="glance">
+      {stats.isPending && <Loading />}
+      {stats.isError && <ErrorState error={stats.error} retry={() => stats.refetch()} />}
+      {stats.isSuccess && (
+        <dl className="figures" data-testid={`glance-${period}`}>
+          <div><dt>Distance</dt><dd>{formatDistance(current?.distance_m ?? 0, units, 1)}</dd></div>
+          <div><dt>Time</dt><dd>{formatDuration(current?.moving_time_s ?? 0)}</dd></div>
+          <div><dt>Runs</dt><dd>{current?.runs ?? 0}</dd></div>
+        </dl>
+      )}
+    </Card>
+  );
+}

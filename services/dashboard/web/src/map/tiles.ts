@@ -1,0 +1,14 @@
+export const DEFAULT_TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png";
+export const DEFAULT_ATTRIBUTION = "© OpenStreetMap contributors";
+
+function meta(name: string): string | null {
+  return document.querySelector<HTMLMetaElement>(`meta[name="${name}"]`)?.content.trim() || null;
+}
+
+/** The tile server, from the page's <meta name="runnerly-map-tiles"> (empty: no tiles). */
+export function tileConfig(): { url: string; attribution: string } {
+  return {
+    url: meta("runnerly-map-tiles") ?? DEFAULT_TILES,
+    attribution: meta("runnerly-map-attribution") ?? DEFAULT_ATTRIBUTION,
+  };
+}

@@ -1,0 +1,65 @@
+import { useState, type FormEvent } from "react";
+import type { Profile, Schemas } from "../api/client";
+import { timeZones } from "../format/units";
+import { Field, SelectField } from "../ui/Field";
+import { FormError, fieldErrors } from "../ui/FormError";
+import { Status } from "../ui/States";
+import { useUpdateProfile } from "./queries";
+
+const NUMBER_FIELDS = ["birth_year", "weight_kg", "max_hr", "resting_hr", "vo2max"] as const;
+type NumberField = (typeof NUMBER_FIELDS)[number];
+
+function text(value: number | string | null | undefined): string {
+  return value == null ? "" : String(value);
+}
+
+export function ProfileForm({ profile }: { profile: Profile }) {
+  const update = useUpdateProfile();
+  const [form, setForm] = useState({
+    display_name: text(profile.display_name),
+    sex: text(profile.sex),
+    time_zone: profile.time_zone ?? "UTC",
+    birth_year: text(profile.birth_year),
+    weight_kg: text(profile.weight_kg),
+    max_hr: text(profile.max_hr),
+    resting_hr: text(profile.resting_hr),
+    vo2max: text(profile.vo2max),
+  });
+  const zones = timeZones();
+  const set = (key: keyof typeof form) => (e: { target: { value: string } }) => setForm({ ...form, [key]: e.target.value });
+  const errors = (field: string) => fieldErrors(update.error, field);
+
+  function submit(event: FormEvent) {
+    event.preventDefault();
+    const body: Schemas["ProfileUpdate"] = {
+      display_name: form.display_name.trim() || null,
+      sex: form.sex || null,
+      time_zone: form.time_zone,
+    };
+    for (const key of NUMBER_FIELDS) {
+      const raw = form[key as NumberField].trim().replace(",", ".");
+      (body as Record<string, unknown>)[key] = raw === "" ? null : Number(raw);
+    }
+    update.mutate(body);
+  }
+
+  return (
+    <form className="form profile-form" onSubmit={submit} noValidate aria-label="Profile">
+      <Field label="Name" name="display_name" value={form.display_name} onChange={set("display_name")} errors={errors("display_name")} />
+      <SelectField label="Sex" name="sex" value={form.sex} onChange={(v) => setForm({ ...form, sex: v })}
+        options={[{ value: "", label: "Not said" }, { value: "female", label: "Female" }, { value: "male", label: "Male" }, { value: "other", label: "Other" }]} />
+      <Field label="Birth year" name="birth_year" inputMode="numeric" value={form.birth_year} onChange={set("birth_year")} errors={errors("birth_year")} />
+      <Field label="Weight (kg)" name="weight_kg" inputMode="decimal" value={form.weight_kg} onChange={set("weight_kg")} errors={errors("weight_kg")} />
+      <Field label="Max heart rate (bpm)" name="max_hr" inputMode="numeric" value={form.max_hr} onChange={set("max_hr")} errors={errors("max_hr")} />
+      <Field label="Resting heart rate (bpm)" name="resting_hr" inputMode="numeric" value={form.resting_hr} onChange={set("resting_hr")} errors={errors("resting_hr")} />
+      <Field label="VO2max (ml/kg/min)" name="vo2max" inputMode="decimal" value={form.vo2max} onChange={set("vo2max")} errors={errors("vo2max")} />
+      <SelectField label="Time zone" name="time_zone" value={form.time_zone} onChange={(v) => setForm({ ...form, time_zone: v })}
+        options={zones.map((z) => ({ value: z, label: z.replaceAll("_", " ") }))} />
+      <FormError error={update.error} fields={["display_name", "sex", "time_zone", ...NUMBER_FIELDS]} />
+      <button className="button" type="submit" disabled={update.isPending}>
+        {update.isPending ? "Saving…" : "Save profile"}
+      </button>
+      {update.isSuccess && <Status tone="ok">Profile saved.</Status>}
+    </form>
+  );
+}

@@ -1,0 +1,54 @@
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { api, type Me, type Schemas } from "../api/client";
+import { isStatus, unwrap } from "../api/problem";
+import type { Units } from "../format/units";
+
+export const meKey = ["me"] as const;
+
+/** The signed-in runner, or null when nobody is (the API answers 401). */
+export function useMe() {
+  return useQuery({
+    queryKey: meKey,
+    queryFn: async (): Promise<Me | null> => {
+      try {
+        return await unwrap(api.GET("/api/me"));
+      } catch (error) {
+        if (isStatus(error, 401)) return null;
+        throw error;
+      }
+    },
+    staleTime: 60_000,
+  });
+}
+
+/** The runner's units and time zone, with defaults while the profile loads. */
+export function usePreferences(): { units: Units; timeZone: string } {
+  const { data } = useMe();
+  return {
+    units: (data?.profile.units as Units | undefined) ?? "km",
+    timeZone: data?.profile.time_zone ?? "UTC",
+  };
+}
+
+export function useUpdateProfile() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (body: Schemas["ProfileUpdate"]) => unwrap(api.PATCH("/api/me", { body })),
+    onSuccess: (me) => {
+      client.setQueryData(meKey, me);
+      // Stats are cut in the runner's time zone; runs are shown in their units.
+      void client.invalidateQueries({ queryKey: ["stats"] });
+    },
+  });
+}
+
+export function useDeleteAccount() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: () => unwrap(api.DELETE("/api/me")),
+    onSuccess: () => {
+      client.clear();
+      client.setQueryData(meKey, null);
+    },
+  });
+}

@@ -1,0 +1,27 @@
+import type { RaceRead } from "../api/client";
+import { formatDay, formatDistance, type Units } from "../format/units";
+import { useEntry } from "./queries";
+
+export function RaceItem({ race, units }: { race: RaceRead; units: Units }) {
+  const entry = useEntry();
+  return (
+    <li className="race" data-testid="race">
+      <div className="race-main">
+        <h3>{race.url ? <a href={race.url} rel="noopener noreferrer" target="_blank">{race.name}</a> : race.name}</h3>
+        <p className="muted">
+          {formatDay(race.date)} · {formatDistance(race.distance_m, units, 1)}
+          {race.location ? ` · ${race.location}` : ""}
+        </p>
+        <p className="entrants" aria-live="polite">
+          {race.entrants} {race.entrants === 1 ? "runner" : "runners"} entered{race.entered ? ", you too" : ""}
+        </p>
+      </div>
+      <button type="button" className={`button ${race.entered ? "secondary" : ""}`} disabled={entry.isPending}
+        onClick={() => entry.mutate({ id: race.id, enter: !race.entered })}
+        aria-label={`${race.entered ? "Leave" : "Enter"} ${race.name}`}>
+        {race.entered ? "Leave" : "Enter"}
+      </button>
+      {entry.isError && <p className="field-error" role="alert">{entry.error.message}</p>}
+    </li>
+  );
+}

@@ -1,0 +1,26 @@
+import L from "leaflet";
+import "leaflet/dist/leaflet.css";
+import { useEffect, useRef } from "react";
+import { tileConfig } from "../map/tiles";
+import type { Route } from "./polyline";
+
+/** The route on a map. The line is drawn as SVG, so it shows even when no tile loads. */
+export default function RunMap({ route }: { route: Route }) {
+  const container = useRef<HTMLDivElement>(null);
+
+  useEffect(() => {
+    if (!container.current) return;
+    const map = L.map(container.current, { scrollWheelZoom: false, preferCanvas: false });
+    const tiles = tileConfig();
+    L.tileLayer(tiles.url, { attribution: tiles.attribution, maxZoom: 19 }).addTo(map);
+    const line = L.polyline(route.points, { className: "route-line", weight: 4 }).addTo(map);
+    L.circleMarker(route.start, { radius: 6, className: "route-start" }).addTo(map).bindTooltip("Start");
+    L.circleMarker(route.end, { radius: 6, className: "route-end" }).addTo(map).bindTooltip("Finish");
+    map.fitBounds(line.getBounds(), { padding: [16, 16] });
+    return () => {
+      map.remove();
+    };
+  }, [route]);
+
+  return <div ref={container} className="run-map" data-testid="run-map" role="img" aria-label="Map of the route" />;
+}

@@ -1,0 +1,80 @@
+import { lazy, Suspense, useMemo } from "react";
+import { Link, useParams } from "react-router";
+import {
+  formatDateTime,
+  formatDistance,
+  formatDuration,
+  formatElevation,
+  formatHeartRate,
+  formatPace,
+} from "../format/units";
+import { usePreferences } from "../me/queries";
+import { Card } from "../ui/Card";
+import { Empty, ErrorState, Loading } from "../ui/States";
+import { DeleteRun } from "./DeleteRun";
+import { routeOf } from "./polyline";
+import { useRun } from "./queries";
+import { SplitsTable } from "./SplitsTable";
+import { streamSeries } from "./streams";
+
+const RunMap = lazy(() => import("./RunMap"));
+const RunCharts = lazy(() => import("./RunCharts"));
+
+export default function RunPage() {
+  const id = Number(useParams().runId);
+  const run = useRun(id);
+  const { units, timeZone } = usePreferences();
+  const route = useMemo(
+    () => (run.data ? routeOf(run.data.summary_polyline, run.data.streams?.latlng) : null),
+    [run.data],
+  );
+  const series = useMemo(() => (run.data ? streamSeries(run.data.streams, units) : null), [run.data, units]);
+
+  if (!Number.isInteger(id)) return <Empty>This is not a run.</Empty>;
+  if (run.isPending) return <Loading label="Loading the run…" />;
+  if (run.isError) return <ErrorState error={run.error} retry={() => run.refetch()} />;
+  const data = run.data;
+  const time = data.moving_time_s ?? data.elapsed_time_s;
+
+  return (
+    <div className="run-page">
+      <p>
+        <Link to="/runs">← All runs</Link>
+      </p>
+      <h1>{data.name || "Run"}</h1>
+      <p className="muted">{formatDateTime(data.started_at, data.time_zone ?? timeZone)}</p>
+      <dl className="figures">
+        <div><dt>Distance</dt><dd>{formatDistance(data.distance_m, units)}</dd></div>
+        <div><dt>Moving time</dt><dd>{formatDuration(time)}</dd></div>
+        <div><dt>Pace</dt><dd>{formatPace(data.distance_m, time, units)}</dd></div>
+        <div><dt>Elevation gain</dt><dd>{formatElevation(data.elevation_gain_m, units)}</dd></div>
+        <div><dt>Heart rate</dt><dd>{formatHeartRate(data.average_hr)}</dd></div>
+        <div><dt>Max heart rate</dt><dd>{formatHeartRate(data.max_hr)}</dd></div>
+      </dl>
+      <div className="run-grid">
+        <Card title="Route">
+          {route ? (
+            <Suspense fallback={<Loading label="Loading the map…" />}>
+              <RunMap route={route} />
+            </Suspense>
+          ) : (
+            <Empty>This run has no route (a treadmill run, or its source sent none).</Empty>
+          )}
+        </Card>
+        <Card title="Splits">
+          {data.splits?.length ? <SplitsTable splits={data.splits} units={units} /> : <Empty>No splits for this run.</Empty>}
+        </Card>
+      </div>
+      <Card title="Charts">
+        {series ? (
+          <Suspense fallback={<Loading label="Loading the charts…" />}>
+            <RunCharts series={series} units={units} />
+          </Suspense>
+        ) : (
+          <Empty>This run has no recorded streams to chart.</Empty>
+        )}
+      </Card>
+      <DeleteRun id={data.id} name={data.name || "this run"} />
+    </div>
+  );
+}

@@ -1,0 +1,44 @@
+import type { InfiniteData, UseInfiniteQueryResult } from "@tanstack/react-query";
+import type { Schemas } from "../api/client";
+import type { Units } from "../format/units";
+import { ErrorState, Loading } from "../ui/States";
+import { NoRuns } from "./NoRuns";
+import { RunsTable } from "./RunsTable";
+
+type RunsQuery = UseInfiniteQueryResult<InfiniteData<Schemas["RunList"]>>;
+
+/** The runs list in each of its states: loading, failed, empty, a page or more. */
+export function RunsList({ query, units, timeZone, filtered, paged = true }: {
+  query: RunsQuery;
+  units: Units;
+  timeZone: string;
+  filtered: boolean;
+  /** Offer "load more" and the count (the home page shows only the first few). */
+  paged?: boolean;
+}) {
+  if (query.isPending) return <Loading label="Loading runs…" />;
+  if (query.isError) return <ErrorState error={query.error} retry={() => query.refetch()} />;
+  const runs = query.data.pages.flatMap((page) => page.items);
+  if (runs.length === 0) return <NoRuns filtered={filtered} />;
+  return (
+    <>
+      <RunsTable runs={runs} units={units} timeZone={timeZone} />
+      {paged && (
+        <p className="muted" aria-live="polite">
+          {runs.length} {runs.length === 1 ? "run" : "runs"} shown
+        </p>
+      )}
+      {paged && query.hasNextPage && (
+        <button
+          type="button"
+          className="button secondary"
+          onClick={() => query.fetchNextPage()}
+          disabled={query.isFetchingNextPage}
+        >
+          {query.isFetchingNextPage ? "Loading…" : "Load more"}
+        </button>
+      )}
+      {query.isFetchNextPageError && <ErrorState error={(query as RunsQuery).error} />}
+    </>
+  );
+}

@@ -1,0 +1,97 @@
+import { screen, within } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { json, mockApi, renderWithApp } from "../test/render";
+import RunsPage from "./RunsPage";
+
+afterEach(() => vi.unstubAllGlobals());
+
+const ME = {
+  account: { id: "u1", email: "ada@example.com", confirmed: true, created_at: "2026-01-01T00:00:00Z" },
+  profile: { units: "km", time_zone: "Europe/Paris" },
+};
+
+function run(id: number) {
+  return {
+    id,
+    name: `Run ${id}`,
+    started_at: "2026-10-01T05:00:00Z",
+    distance_m: 10000,
+    moving_time_s: 3000,
+    elevation_gain_m: 50,
+    average_hr: 150,
+  };
+}
+
+function api(runs: (url: URL) => Response) {
+  return mockApi((request) => {
+    const url = new URL(request.url);
+    if (url.pathname === "/api/me") return json(ME);
+    return runs(url);
+  });
+}
+
+describe("the runs list", () => {
+  it("shows loading, then the runs in the runner's units and zone", async () => {
+    api(() => json({ items: [run(1)], next_cursor: null }));
+    renderWithApp(<RunsPage />);
+    expect(screen.getByRole("status")).toHaveTextContent("Loading runs");
+    const row = await screen.findByTestId("run-row");
+    expect(within(row).getByRole("link", { name: "Run 1" })).toHaveAttribute("href", "/runs/1");
+    expect(row).toHaveTextContent("10.00 km");
+    expect(row).toHaveTextContent("50:00");
+    expect(row).toHaveTextContent("5:00 /km");
+    expect(row).toHaveTextContent("150 bpm");
+    expect(row).toHaveTextContent("07:00");
+    expect(screen.queryByRole("button", { name: "Load more" })).toBeNull();
+  });
+
+  it("says how to get runs in when there are none", async () => {
+    api(() => json({ items: [], next_cursor: null }));
+    renderWithApp(<RunsPage />);
+    expect(await screen.findByText("No runs yet.")).toBeInTheDocument();
+    expect(screen.getByRole("link", { name: "Link Strava" })).toBeInTheDocument();
+    expect(screen.getByRole("link", { name: "Import files" })).toHaveAttribute("href", "/import");
+  });
+
+  it("says so when the runs service is down, and retries", async () => {
+    let down = true;
+    api(() =>
+      down
+        ? json({ title: "Service unavailable", status: 503, detail: "dataservice is unavailable" }, 503)
+        : json({ items: [run(1)], next_cursor: null }),
+    );
+    renderWithApp(<RunsPage />);
+    expect(await screen.findByRole("alert")).toHaveTextContent(/unavailable right now/);
+    down = false;
+    await userEvent.click(screen.getByRole("button", { name: "Try again" }));
+    expect(await screen.findByTestId("run-row")).toBeInTheDocument();
+  });
+
+  it("loads more by cursor", async () => {
+    const fetchMock = api((url) =>
+      url.searchParams.get("cursor") === "c2"
+        ? json({ items: [run(3)], next_cursor: null })
+        : json({ items: [run(1), run(2)], next_cursor: "c2" }),
+    );
+    renderWithApp(<RunsPage />);
+    await screen.findAllByTestId("run-row");
+    await userEvent.click(screen.getByRole("button", { name: "Load more" }));
+    expect(await screen.findByText("Run 3")).toBeInTheDocument();
+    expect(screen.getAllByTestId("run-row")).toHaveLength(3);
+    expect(fetchMock).toHaveBeenCalled();
+  });
+
+  it("filters by the runner's days", async () => {
+    const urls: URL[] = [];
+    api((url) => {
+      urls.push(url);
+      return json({ items: [], next_cursor: null });
+    });
+    renderWithApp(<RunsPage />, "/runs?from=2026-07-01&to=2026-07-31");
+    expect(await screen.findByText(/No runs between these dates/)).toBeInTheDocument();
+    const last = urls.at(-1)!;
+    expect(last.searchParams.get("after")).toBe("2026-06-30T22:00:00.000Z");
+    expect(last.searchParams.get("before")).toBe("2026-07-31T22:00:00.000Z");
+  });
+});

@@ -1,0 +1,49 @@
+import { formatDistance, formatDuration, formatHeartRate, formatPace, type Units } from "../format/units";
+
+interface Split {
+  distance_m?: number;
+  elapsed_time_s?: number;
+  moving_time_s?: number | null;
+  elevation_difference_m?: number | null;
+  average_hr?: number | null;
+}
+
+/** Per-km splits (as the run's source cut them). */
+export function SplitsTable({ splits, units }: { splits: Record<string, unknown>[]; units: Units }) {
+  const rows = splits as Split[];
+  return (
+    <div className="table-wrap">
+      <table className="splits-table">
+        <caption className="visually-hidden">Splits</caption>
+        <thead>
+          <tr>
+            <th scope="col">#</th>
+            <th scope="col" className="num">Distance</th>
+            <th scope="col" className="num">Time</th>
+            <th scope="col" className="num">Pace</th>
+            <th scope="col" className="num">Elevation</th>
+            <th scope="col" className="num">Heart rate</th>
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((split, i) => {
+            const time = split.moving_time_s ?? split.elapsed_time_s;
+            const diff = split.elevation_difference_m;
+            return (
+              <tr key={i}>
+                <td>{i + 1}</td>
+                <td className="num">{formatDistance(split.distance_m, units)}</td>
+                <td className="num">{formatDuration(time)}</td>
+                <td className="num">{formatPace(split.distance_m, time, units)}</td>
+                <td className="num">
+                  {diff == null ? "–" : `${diff >= 0 ? "+" : "−"}${Math.abs(Math.round(units === "mi" ? diff * 3.28084 : diff))} ${units === "mi" ? "ft" : "m"}`}
+                </td>
+                <td className="num">{formatHeartRate(split.average_hr)}</td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </div>
+  );
+}

@@ -1,0 +1,46 @@
+import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { api } from "../api/client";
+import { unwrap } from "../api/problem";
+
+export interface RunFilters {
+  after?: string;
+  before?: string;
+}
+
+export const PAGE_SIZE = 20;
+
+export async function fetchRunsPage(filters: RunFilters, cursor?: string, limit = PAGE_SIZE) {
+  return unwrap(
+    api.GET("/api/runs", {
+      params: { query: { limit, cursor, after: filters.after, before: filters.before } },
+    }),
+  );
+}
+
+/** The runner's runs, newest first, a page at a time ("load more" follows the cursor). */
+export function useRuns(filters: RunFilters, limit = PAGE_SIZE) {
+  return useInfiniteQuery({
+    queryKey: ["runs", "list", filters, limit],
+    queryFn: ({ pageParam }) => fetchRunsPage(filters, pageParam, limit),
+    initialPageParam: undefined as string | undefined,
+    getNextPageParam: (last) => last.next_cursor ?? undefined,
+  });
+}
+
+export function useRun(id: number) {
+  return useQuery({
+    queryKey: ["runs", "detail", id],
+    queryFn: () => unwrap(api.GET("/api/runs/{run_id}", { params: { path: { run_id: id } } })),
+  });
+}
+
+export function useDeleteRun() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (id: number) => unwrap(api.DELETE("/api/runs/{run_id}", { params: { path: { run_id: id } } })),
+    onSuccess: () => {
+      void client.invalidateQueries({ queryKey: ["runs"] });
+      void client.invalidateQueries({ queryKey: ["stats"] });
+    },
+  });
+}

@@ -1,0 +1,105 @@
+import { useMemo, useState } from "react";
+import type { StatsBucket } from "../api/client";
+import Chart from "../charts/Chart";
+import { formatDistance, formatDuration, toDistanceUnits, type Units } from "../format/units";
+import { usePreferences } from "../me/queries";
+import { Card } from "../ui/Card";
+import { Empty, ErrorState, Loading } from "../ui/States";
+import { useStats, type Period } from "./queries";
+
+const PERIODS: { value: Period; label: string }[] = [
+  { value: "week", label: "Weekly" },
+  { value: "month", label: "Monthly" },
+  { value: "year", label: "Yearly" },
+];
+
+function bucketLabel(start: string, period: Period): string {
+  const [y, m, d] = start.split("-").map(Number);
+  const date = new Date(Date.UTC(y, m - 1, d));
+  if (period === "year") return String(y);
+  if (period === "month") return new Intl.DateTimeFormat(undefined, { month: "short", year: "2-digit", timeZone: "UTC" }).format(date);
+  return new Intl.DateTimeFormat(undefined, { day: "numeric", month: "short", timeZone: "UTC" }).format(date);
+}
+
+function TotalsChart({ buckets, period, units }: { buckets: StatsBucket[]; period: Period; units: Units }) {
+  const option = useMemo(
+    () => ({
+      animation: false,
+      grid: { left: 48, right: 16, top: 32, bottom: 32 },
+      tooltip: { trigger: "axis", valueFormatter: (v: unknown) => `${Number(v).toFixed(1)} ${units}` },
+      xAxis: { type: "category", data: buckets.map((b) => bucketLabel(b.start, period)) },
+      yAxis: { type: "value", name: units },
+      series: [
+        {
+          type: "bar",
+          name: "Distance",
+          itemStyle: { color: "#0b5f4f" },
+          data: buckets.map((b) => Math.round(toDistanceUnits(b.distance_m, units) * 10) / 10),
+        },
+      ],
+    }),
+    [buckets, period, units],
+  );
+  return <Chart option={option} label={`Distance per ${period}, in ${units}`} testId="stats-chart" />;
+}
+
+function TotalsTable({ buckets, period, units }: { buckets: StatsBucket[]; period: Period; units: Units }) {
+  return (
+    <div className="table-wrap">
+      <table>
+        <caption className="visually-hidden">Totals per {period}</caption>
+        <thead>
+          <tr>
+            <th scope="col">{period[0].toUpperCase() + period.slice(1)}</th>
+            <th scope="col" className="num">Runs</th>
+            <th scope="col" className="num">Distance</th>
+            <th scope="col" className="num">Time</th>
+          </tr>
+        </thead>
+        <tbody>
+          {[...buckets].reverse().map((b) => (
+            <tr key={b.start}>
+              <td>{bucketLabel(b.start, period)}</td>
+              <td className="num">{b.runs}</td>
+              <td className="num">{formatDistance(b.distance_m, units, 1)}</td>
+              <td className="num">{formatDuration(b.moving_time_s)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+export default function StatsPage() {
+  const [period, setPeriod] = useState<Period>("week");
+  const stats = useStats(period);
+  const { units } = usePreferences();
+
+  return (
+    <div>
+      <h1>Statistics</h1>
+      <div className="segmented" role="group" aria-label="Period">
+        {PERIODS.map((p) => (
+          <button key={p.value} type="button" aria-pressed={period === p.value}
+            className={period === p.value ? "active" : ""} onClick={() => setPeriod(p.value)}>
+            {p.label}
+          </button>
+        ))}
+      </div>
+      <Card title="Distance">
+        {stats.isPending && <Loading />}
+        {stats.isError && <ErrorState error={stats.error} retry={() => stats.refetch()} />}
+        {stats.data && (
+          <>
+            <TotalsChart buckets={stats.data.buckets} period={period} units={units} />
+            <TotalsTable buckets={stats.data.buckets} period={period} units={units} />
+          </>
+        )}
+      </Card>
+      <Card title="Personal records">
+        <Empty>Records are coming: your fastest 5 km, 10 km, half and marathon will show here.</Empty>
+      </Card>
+    </div>
+  );
+}

@@ -1,0 +1,362 @@
+"""End-to-end tests: the real processes (``runnerly up``) driven in a real browser.
+
+Debian's Chromium (``/usr/bin/chromium``; ``scripts/infra.sh install`` installs it) is
+driven by Playwright, which downloads no browser of its own. The web app must be built
+first (``make web``; ``make test`` does it). Screenshots of each page land in
+``artifacts/screenshots/``.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any, TypeVar
+
+import httpx
+import pytest
+from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, sync_playwright
+
+ROOT = Path(__file__).resolve().parents[2]
+WEB_DIST = ROOT / "services" / "dashboard" / "src" / "runnerly_dashboard" / "web_dist"
+SCREENSHOTS = ROOT / "artifacts" / "screenshots"
+CHROMIUM = os.environ.get("RUNNERLY_TEST_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+START_TIMEOUT = 180.0
+PASSWORD = "correct horse battery staple"
+PHONE = {"width": 375, "height": 812}
+DESKTOP = {"width": 1280, "height": 900}
+
+T = TypeVar("T")
+
+
+def wait_until(check: Callable[[], T | bool | None], timeout: float, what: str) -> T:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        result = check()
+        if result:
+            return result  # type: ignore[return-value]
+        time.sleep(0.2)
+    raise AssertionError(f"timed out after {timeout:.0f} s waiting for {what}")
+
+
+def free_base_port() -> int:
+    """A base port whose next ten ports are free (clear of the 8000s a developer runs)."""
+    for _ in range(50):
+        base = 21000 + (uuid.uuid4().int % 2000) * 10
+        try:
+            for offset in range(10):
+                with socket.socket() as probe:
+                    probe.bind(("127.0.0.1", base + offset))
+        except OSError:
+            continue
+        return base
+    raise RuntimeError("no free ports")
+
+
+@dataclass
+class System:
+    url: str
+    data_dir: Path
+    process: subprocess.Popen[bytes]
+    http: httpx.Client = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.http = httpx.Client(base_url=self.url, timeout=30)
+
+    def port(self, offset: int) -> str:
+        host, port = self.url.rsplit(":", 1)
+        return f"{host}:{int(port) + offset}"
+
+    def service_token(self, client: str, scope: str) -> str:
+        """A service's own token (client_credentials), as that service gets it."""
+        secret = json.loads((self.data_dir / "secrets.json").read_text())[client]
+        response = httpx.post(
+            f"{self.port(1)}/oauth/token",
+            data={"grant_type": "client_credentials", "scope": scope},
+            auth=(client, secret),
+        )
+        assert response.status_code == 200, response.text
+        token: str = response.json()["access_token"]
+        return token
+
+    def store_runs(self, runs: list[dict[str, Any]]) -> dict[str, int]:
+        """Runs arrive as ingest sends them: the dataservice's idempotent bulk upsert."""
+        token = self.service_token("ingest", "runs:write")
+        totals: dict[str, int] = {}
+        for start in range(0, len(runs), 500):
+            response = httpx.post(
+                f"{self.port(2)}/runs/batch",
+                headers={"Authorization": f"Bearer {token}"},
+                json={"runs": runs[start : start + 500]},
+                timeout=120,
+            )
+            assert response.status_code == 200, response.text
+            for key, value in response.json().items():
+                if isinstance(value, int):
+                    totals[key] = totals.get(key, 0) + value
+        return totals
+
+    def runner_id(self, email: str) -> str:
+        login = self.http.post("/api/auth/login", json={"email": email, "password": PASSWORD})
+        assert login.status_code == 200, login.text
+        me = self.http.get(
+            "/api/me", headers={"Authorization": f"Bearer {login.json()['access_token']}"}
+        )
+        runner: str = me.json()["account"]["id"]
+        self.http.cookies.clear()
+        return runner
+
+
+def _healthy(system: System) -> bool:
+    if system.process.poll() is not None:
+        raise AssertionError(f"runnerly up exited with {system.process.returncode}")
+    try:
+        return system.http.get("/api/health").status_code == 200
+    except httpx.TransportError:
+        return False
+
+
+def _dump_logs(data_dir: Path) -> None:
+    for path in [*sorted((data_dir / "logs").glob("*.log")), data_dir / "up.log"]:
+        if path.exists():
+            lines = path.read_text(errors="replace").splitlines()[-40:]
+            print(f"----- {path.name} -----", *lines, sep="\n", file=sys.stderr)
+
+
+@pytest.fixture(scope="session")
+def system(tmp_path_factory: pytest.TempPathFactory) -> Iterator[System]:
+    if not (WEB_DIST / "index.html").is_file():
+        pytest.fail("the web app is not built: run `make web` (make test does)")
+    data_dir = tmp_path_factory.mktemp("runnerly-e2e")
+    base_port = free_base_port()
+    url = f"http://127.0.0.1:{base_port}"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("RUNNERLY_")}
+    env.update(
+        RUNNERLY_DATA_DIR=str(data_dir),
+        RUNNERLY_PORT=str(base_port),
+        # The confirmation link in the mail must lead back to this very system.
+        RUNNERLY_PUBLIC_URL=url,
+        RUNNERLY_OUTBOX_POLL_SECONDS="1",
+    )
+    with (data_dir / "up.log").open("wb") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "runnerly", "up"],
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    system = System(url, data_dir, process)
+    try:
+        wait_until(lambda: _healthy(system), START_TIMEOUT, "every service to be ready")
+        yield system
+    except BaseException:
+        _dump_logs(data_dir)
+        raise
+    finally:
+        system.http.close()
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    if not Path(CHROMIUM).is_file():
+        pytest.skip(f"no Chromium at {CHROMIUM}: run scripts/infra.sh install")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@dataclass
+class Tab:
+    """A browser context and its page, with what the console said (CSP violations)."""
+
+    context: BrowserContext
+    page: Page
+    console_errors: list[str]
+
+    def shot(self, name: str) -> Path:
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        path = SCREENSHOTS / f"{name}.png"
+        self.page.screenshot(path=str(path), full_page=True)
+        return path
+
+
+@pytest.fixture
+def new_tab(browser: Browser, system: System) -> Iterator[Callable[..., Tab]]:
+    tabs: list[Tab] = []
+
+    def open_tab(viewport: dict[str, int] = DESKTOP) -> Tab:
+        context = browser.new_context(base_url=system.url, viewport=viewport, accept_downloads=True)
+        context.set_default_timeout(15_000)
+        page = context.new_page()
+        errors: list[str] = []
+
+        def on_console(message: ConsoleMessage) -> None:
+            if message.type == "error":
+                errors.append(message.text)
+
+        page.on("console", on_console)
+        page.on("pageerror", lambda error: errors.append(f"page error: {error}"))
+        tab = Tab(context, page, errors)
+        tabs.append(tab)
+        return tab
+
+    yield open_tab
+    for tab in tabs:
+        tab.context.close()
+    # No tile server is reachable here: failed tile loads are expected, nothing else is.
+    for tab in tabs:
+        unexpected = [
+            e for e in tab.console_errors
+            if "tile.openstreetmap.org" not in e and "net::ERR_" not in e
+            and "Failed to load resource" not in e
+        ]
+        assert not [e for e in unexpected if "Content Security Policy" in e], unexpected
+        assert not unexpected, unexpected
+
+
+def sign_up(tab: Tab, email: str, shots: str | None = None) -> None:
+    """Sign up, click the confirmation link on /dev/mail, log in: as a new runner would."""
+    page = tab.page
+    page.goto("/")
+    page.get_by_role("link", name="Sign up").first.click()
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(PASSWORD)
+    if shots:
+        tab.shot(f"{shots}-signup")
+    page.get_by_role("button", name="Sign up").click()
+    page.get_by_role("heading", name="Check your mail").wait_for()
+
+    navigate(tab, "Mail")
+    page.get_by_role("heading", name="Local mail").wait_for()
+
+    def mail_arrived() -> bool:
+        page.get_by_role("button", name="Refresh").click()
+        return page.locator(".mail", has_text=email).count() > 0
+
+    wait_until(mail_arrived, 30, f"the mail to {email}")
+    if shots:
+        tab.shot(f"{shots}-dev-mail")
+    page.locator(".mail", has_text=email).first.locator("a[href*='/confirm?token=']").first.click()
+    page.get_by_text("is confirmed").wait_for()
+    if shots:
+        tab.shot(f"{shots}-confirmed")
+    page.get_by_role("main").get_by_role("link", name="Log in").click()
+    log_in(tab, email)
+
+
+def navigate(tab: Tab, link: str) -> None:
+    """Follow a link of the main navigation (behind the menu button on a phone)."""
+    menu = tab.page.get_by_role("button", name="Menu")
+    if menu.is_visible() and menu.get_attribute("aria-expanded") == "false":
+        menu.click()
+    tab.page.get_by_role("navigation").get_by_role("link", name=link, exact=True).click()
+
+
+def log_in(tab: Tab, email: str) -> None:
+    page = tab.page
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.get_by_role("heading", name=re.compile("^Hello")).wait_for()
+
+
+def new_email() -> str:
+    return f"runner-{uuid.uuid4().hex[:10]}@example.com"
+
+
+def encode_polyline(points: list[tuple[float, float]]) -> str:
+    """Google's encoded polyline (precision 5), as Strava sends a summary."""
+
+    def encode(value: int) -> str:
+        value = ~(value << 1) if value < 0 else value << 1
+        out = ""
+        while value >= 0x20:
+            out += chr((0x20 | (value & 0x1F)) + 63)
+            value >>= 5
+        return out + chr(value + 63)
+
+    result, last_lat, last_lng = "", 0, 0
+    for lat, lng in points:
+        ilat, ilng = round(lat * 1e5), round(lng * 1e5)
+        result += encode(ilat - last_lat) + encode(ilng - last_lng)
+        last_lat, last_lng = ilat, ilng
+    return result
+
+
+def a_run(runner_id: str, index: int, started_at: datetime, points: int = 120) -> dict[str, Any]:
+    """A 5-ish km loop in Paris with its streams and per-km splits."""
+    distance_m = 5000.0 + index * 10
+    moving = 1500 + index
+    loop = [
+        (48.8566 + 0.008 * math.sin(2 * math.pi * i / points),
+         2.3522 + 0.012 * math.cos(2 * math.pi * i / points))
+        for i in range(points)
+    ]
+    step = distance_m / (points - 1)
+    streams = {
+        "time": [round(i * moving / (points - 1), 1) for i in range(points)],
+        "distance": [round(i * step, 1) for i in range(points)],
+        "altitude": [35 + 10 * math.sin(i / 15) for i in range(points)],
+        "heartrate": [130 + 25 * i / points for i in range(points)],
+        "velocity_smooth": [
+            distance_m / moving * (0.9 + 0.2 * ((i % 10) / 10)) for i in range(points)
+        ],
+        "latlng": [[round(a, 6), round(b, 6)] for a, b in loop],
+    }
+    splits = [
+        {"distance_m": 1000.0, "elapsed_time_s": 300 + k, "moving_time_s": 298 + k,
+         "elevation_difference_m": float(k - 2), "average_hr": 140.0 + k}
+        for k in range(5)
+    ]
+    return {
+        "runner_id": runner_id,
+        "source": "strava",
+        "external_id": f"{runner_id}-{index}",
+        "name": f"Morning run {index}",
+        "sport_type": "Run",
+        "started_at": started_at.isoformat(),
+        "time_zone": "Europe/Paris",
+        "distance_m": distance_m,
+        "moving_time_s": moving,
+        "elapsed_time_s": moving + 60,
+        "elevation_gain_m": 42.0,
+        "average_hr": 148.0,
+        "max_hr": 171.0,
+        "summary_polyline": encode_polyline([*loop[::4], loop[0]]),
+        "streams": streams,
+        "splits": splits,
+    }
+
+
+def some_runs(runner_id: str, count: int, points: int = 120) -> list[dict[str, Any]]:
+    now = datetime.now(UTC).replace(microsecond=0)
+    return [a_run(runner_id, i, now - timedelta(days=i, hours=2), points) for i in range(count)]
