@@ -1,0 +1,1 @@
+"""Runnerly's benchmarks: ``python -m bench [read|upsert|memory]``; results in README.md."""

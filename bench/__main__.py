@@ -1,0 +1,61 @@
+"""``python -m bench [read|upsert|memory ...]``: run benchmarks, print markdown tables.
+
+Progress goes to stderr; the tables (to paste into bench/README.md) to stdout.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import time
+from collections.abc import Callable
+
+from bench import common, memory, read, upsert
+
+BENCHMARKS: dict[str, Callable[[argparse.Namespace], str]] = {
+    "read": lambda options: read.run(seconds=options.seconds),
+    "upsert": lambda options: upsert.run(updates=options.updates),
+    "memory": lambda options: memory.run(),
+}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    parser.add_argument(
+        "names",
+        nargs="*",
+        metavar="NAME",
+        help=f"benchmarks to run, in this order (default: all): {', '.join(BENCHMARKS)}",
+    )
+    parser.add_argument(
+        "--seconds",
+        type=float,
+        default=read.SECONDS,
+        help=f"read: length of each measured wrk run (default {read.SECONDS:.0f})",
+    )
+    parser.add_argument(
+        "--updates",
+        action="store_true",
+        help="upsert: also time a second pass that updates every run (doubles its time)",
+    )
+    options = parser.parse_args()
+    unknown = [name for name in options.names if name not in BENCHMARKS]
+    if unknown:
+        parser.error(f"unknown benchmark(s): {', '.join(unknown)}; one of {', '.join(BENCHMARKS)}")
+    names = options.names or list(BENCHMARKS)
+
+    started = time.monotonic()
+    load_before = os.getloadavg()[0]
+    sections = [BENCHMARKS[name](options) for name in names]
+    load_after = os.getloadavg()[0]
+    print(f"## Results, {time.strftime('%Y-%m-%d %H:%M %Z')}\n")
+    print(
+        f"Machine: {common.machine()}. Load average (1 min) {load_before:.1f} before, "
+        f"{load_after:.1f} after.\n"
+    )
+    print("\n\n".join(sections))
+    common.log(f"done in {time.monotonic() - started:.0f} s")
+
+
+if __name__ == "__main__":
+    main()
