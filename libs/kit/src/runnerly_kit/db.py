@@ -40,7 +40,18 @@ def is_sqlite(url: str) -> bool:
     return url.startswith("sqlite")
 
 
+# Sync endpoints run on a pool of 40 threads, and a request's session is closed on another
+# thread than the one that used it. With fewer connections than threads, every thread can
+# end up waiting for a connection while the ones holding connections wait for a thread to
+# release them: a deadlock. So the pool may always grow past the thread count.
+POOL_SIZE = 10
+MAX_OVERFLOW = 60
+
+
 def create_engine(url: str, **kwargs: Any) -> Engine:
+    if "poolclass" not in kwargs and ":memory:" not in url:  # sizes fit the queue pool only
+        kwargs.setdefault("pool_size", POOL_SIZE)
+        kwargs.setdefault("max_overflow", MAX_OVERFLOW)
     if is_sqlite(url):
         path = url.split("///", 1)[-1]
         if path and path != ":memory:":
@@ -48,9 +59,6 @@ def create_engine(url: str, **kwargs: Any) -> Engine:
         engine = sa.create_engine(url, connect_args={"timeout": 30}, **kwargs)
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    if "poolclass" not in kwargs:  # sizes only apply to the default queue pool
-        kwargs.setdefault("pool_size", 10)
-        kwargs.setdefault("max_overflow", 20)
     kwargs.setdefault("pool_pre_ping", True)
     return sa.create_engine(url, **kwargs)
 
