@@ -26,6 +26,8 @@ SERVICE_PORTS = {
     "dataservice": 8002,
     "mailer": 8003,
     "ingest": 8004,
+    "plans": 8005,
+    "reports": 8006,
 }
 
 

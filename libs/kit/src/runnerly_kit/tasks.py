@@ -29,6 +29,8 @@ EVENT_SUBSCRIPTIONS: dict[str, tuple[str, ...]] = {
     "dataservice": ("user.deleted",),
     "mailer": ("user.deleted",),
     "ingest": ("user.deleted",),
+    "plans": ("run.created", "run.deleted", "user.deleted"),
+    "reports": ("user.deleted",),
 }
 
 

@@ -1,0 +1,1 @@
+"""Runnerly monthly reports."""
