@@ -18,6 +18,8 @@ from runnerly.topology import DEFAULT_BASE_PORT, SERVICES, TOOLS, WORKERS, Topol
 app = typer.Typer(help="Runnerly: a self-hostable companion for runners.", no_args_is_help=True)
 keys_app = typer.Typer(help="Manage tokendealer's signing keys.", no_args_is_help=True)
 app.add_typer(keys_app, name="keys")
+accounts_app = typer.Typer(help="Manage runners' accounts and roles.", no_args_is_help=True)
+app.add_typer(accounts_app, name="accounts")
 
 @app.callback()
 def _logging() -> None:
@@ -171,3 +173,42 @@ def rotate_keys() -> None:
     keys = importlib.import_module("runnerly_tokendealer.keys.service")
     kid = keys.rotate_keys(_settings("tokendealer"))
     typer.echo(f"new signing key: {kid}")
+
+
+Email = Annotated[str, typer.Argument(help="The account's email address.")]
+Role = Annotated[
+    str, typer.Argument(help="The role: admin (removes anyone's race, lists accounts).")
+]
+
+
+@accounts_app.command("grant")
+def grant_role(email: Email, role: Role) -> None:
+    """Give an account a role; it holds at the account's next login or token refresh."""
+    _change_role("grant_role", email, role)
+
+
+@accounts_app.command("revoke")
+def revoke_role(email: Email, role: Role) -> None:
+    """Take a role back; it ends at the account's next token refresh (15 minutes at most)."""
+    _change_role("revoke_role", email, role)
+
+
+def _change_role(action: str, email: str, role: str) -> None:
+    from runnerly_kit.db import Database
+    from runnerly_kit.db import migrate as upgrade
+    from runnerly_kit.errors import RunnerlyError
+    from runnerly_tokendealer.accounts import service
+    from runnerly_tokendealer.runtime import MIGRATIONS_DIR
+
+    settings = _settings("tokendealer")
+    upgrade(settings.database_url, MIGRATIONS_DIR)
+    database = Database(settings.database_url)
+    try:
+        with database.transaction() as session:
+            roles = getattr(service, action)(session, email, role).roles
+    except RunnerlyError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(1) from None
+    finally:
+        database.dispose()
+    typer.echo(f"{email}: {', '.join(roles)}")

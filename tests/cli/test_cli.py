@@ -48,6 +48,32 @@ def test_keys_rotate_adds_a_signing_key_each_time(tmp_path: Path) -> None:
     assert all(any(kid in name for name in stored) for kid in kids)
 
 
+def test_accounts_grant_and_revoke_a_role(tmp_path: Path) -> None:
+    import sqlalchemy as sa
+
+    assert runnerly(tmp_path, "migrate", "tokendealer").returncode == 0
+    engine = sa.create_engine(f"sqlite:///{tmp_path / 'tokendealer.sqlite'}")
+    with engine.begin() as connection:
+        connection.execute(sa.text(
+            "INSERT INTO accounts (id, email, password_hash, created_at) "
+            "VALUES ('a' || hex(randomblob(15)) || 'b', 'ada@example.com', 'x', '2026-11-01')"
+        ))
+    engine.dispose()
+
+    granted = runnerly(tmp_path, "accounts", "grant", "Ada@example.com", "admin")
+    unknown_role = runnerly(tmp_path, "accounts", "grant", "ada@example.com", "root")
+    nobody = runnerly(tmp_path, "accounts", "grant", "nobody@example.com", "admin")
+    revoked = runnerly(tmp_path, "accounts", "revoke", "ada@example.com", "admin")
+
+    assert granted.returncode == 0, granted.stderr
+    assert granted.stdout.strip() == "Ada@example.com: runner, admin"
+    assert unknown_role.returncode == 1
+    assert "'root' is not a role" in unknown_role.stderr
+    assert nobody.returncode == 1
+    assert "No account has the email" in nobody.stderr
+    assert revoked.stdout.strip() == "ada@example.com: runner"
+
+
 def test_a_service_without_a_worker_is_refused_clearly(tmp_path: Path) -> None:
     result = runnerly(tmp_path, "worker", "tokendealer")
 

@@ -238,6 +238,12 @@ class FakePeers:
             race = self.races.get(int(parts[1]))
             if race is None:
                 return problem(404, "Not found", "No such race.")
+            if len(parts) == 2 and method == "DELETE":
+                if any(race_id == race["id"] and runner != user.id
+                       for race_id, runner in self.entries):
+                    return problem(409, "Conflict", "Other runners entered this race.")
+                del self.races[race["id"]]
+                return httpx.Response(204)
             if len(parts) == 3:
                 if method == "PUT":
                     self.entries.add((race["id"], user.id))

@@ -57,7 +57,7 @@ def make_settings(tmp_path: Path, **overrides: Any) -> Settings:
         "argon2_parallelism": 1,
         "clients": {
             "dashboard": {"secret": DASHBOARD_SECRET, "scopes": "mail:read runs:read"},
-            "reports": {"secret": "reports-secret-0123456789", "scopes": "runs:read"},
+            "reports": {"secret": "reports-secret-0123456789", "scopes": "runs:read accounts:read"},
         },
         **overrides,
     }

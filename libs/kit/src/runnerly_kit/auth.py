@@ -6,13 +6,13 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Annotated, Any
 
 import httpx
 import jwt
-from fastapi import Depends, Request
+from fastapi import Depends, Query, Request
 
-from runnerly_kit.errors import Forbidden, ServiceUnavailable, Unauthorized
+from runnerly_kit.errors import Forbidden, InvalidInput, ServiceUnavailable, Unauthorized
 
 # Asymmetric algorithms only: "none" and HMAC (which an attacker could sign with the
 # public key) are never accepted.
@@ -161,5 +161,48 @@ def require_user(*scopes: str) -> Callable[..., Principal]:
         if principal.is_service:
             raise Forbidden("This endpoint takes a runner's token, not a service's.")
         return principal
+
+    return dependency
+
+
+
+@dataclass(frozen=True)
+class RunnerAccess:
+    """Whose data a read is for: the calling runner's own, or the runner a service names."""
+
+    runner_id: str
+    principal: Principal
+
+
+RunnerIdQuery = Annotated[
+    str | None,
+    Query(
+        min_length=1,
+        max_length=64,
+        description="The runner a service reads for (service tokens only).",
+    ),
+]
+
+
+def access_for(principal: Principal, runner_id: str | None) -> RunnerAccess:
+    """A runner's token reads its own rows; a service's names the runner it reads for."""
+    if principal.is_service:
+        if runner_id is None:
+            raise InvalidInput("A service names the runner it reads for in runner_id.")
+        return RunnerAccess(runner_id, principal)
+    if runner_id is not None and runner_id != principal.sub:
+        raise Forbidden("A runner's token reads only that runner's data.")
+    return RunnerAccess(principal.sub, principal)
+
+
+def reads_for_runner(*scopes: str) -> Callable[..., RunnerAccess]:
+    """A dependency for the reads runners make of their own data and services make for a
+    runner (a plan, a report), by a token holding every one of ``scopes``."""
+    check = require_scopes(*scopes)
+
+    def dependency(
+        principal: Principal = Depends(check), runner_id: RunnerIdQuery = None
+    ) -> RunnerAccess:
+        return access_for(principal, runner_id)
 
     return dependency

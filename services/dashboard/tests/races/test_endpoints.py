@@ -46,3 +46,15 @@ def test_unknown_race_is_404(client: TestClient, login: Any, assert_problem: Any
     me = login()
     assert_problem(client.get("/api/races/99"), 404)
     assert_problem(client.put("/api/races/99/entry", headers=me.csrf), 404)
+
+
+def test_remove_a_race(client: TestClient, fake: Any, login: Any, assert_problem: Any) -> None:
+    me = login()
+    race_id = client.post("/api/races", json=RACE, headers=me.csrf).json()["id"]
+    fake.entries.add((race_id, "someone-else"))
+    assert_problem(client.delete(f"/api/races/{race_id}", headers=me.csrf), 409)
+    fake.entries.clear()
+    assert_problem(client.delete(f"/api/races/{race_id}"), 403)  # no CSRF header
+    assert client.delete(f"/api/races/{race_id}", headers=me.csrf).status_code == 204
+    assert fake.races == {}
+    assert_problem(client.delete(f"/api/races/{race_id}", headers=me.csrf), 404)

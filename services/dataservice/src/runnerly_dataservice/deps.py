@@ -8,7 +8,13 @@ from fastapi import Depends, Request
 
 from runnerly_dataservice.runtime import Runtime
 from runnerly_kit.app import SessionDep
-from runnerly_kit.auth import Principal, require_scopes, require_user
+from runnerly_kit.auth import (
+    Principal,
+    RunnerAccess,
+    reads_for_runner,
+    require_scopes,
+    require_user,
+)
 from runnerly_kit.errors import Forbidden
 from runnerly_kit.outbox import Outbox
 
@@ -33,13 +39,14 @@ def _outbox(request: Request) -> Outbox:
 
 OutboxDep = Annotated[Outbox, Depends(_outbox)]
 
-ProfileReader = Annotated[Principal, Depends(require_user("profile:read"))]
+# Reads a runner makes of their own data, and that a service (plans, reports) makes for one.
+ProfileReader = Annotated[RunnerAccess, Depends(reads_for_runner("profile:read"))]
 ProfileWriter = Annotated[Principal, Depends(require_user("profile:write"))]
-RunReader = Annotated[Principal, Depends(require_user("runs:read"))]
+RunReader = Annotated[RunnerAccess, Depends(reads_for_runner("runs:read"))]
 RunDeleter = Annotated[Principal, Depends(require_user("runs:delete"))]
-RaceReader = Annotated[Principal, Depends(require_user("races:read"))]
+RaceReader = Annotated[RunnerAccess, Depends(reads_for_runner("races:read"))]
 RaceWriter = Annotated[Principal, Depends(require_user("races:write"))]
-StatsReader = Annotated[Principal, Depends(require_user("stats:read"))]
+StatsReader = Annotated[RunnerAccess, Depends(reads_for_runner("stats:read"))]
 
 
 def _run_writer_service(

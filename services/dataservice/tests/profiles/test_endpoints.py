@@ -108,10 +108,10 @@ def test_scopes_are_required(
     client: TestClient, runner_headers: Callable[..., Headers], keys: TestKeys
 ) -> None:
     reader = runner_headers("alice", "profile:read")
-    service = bearer(keys.service_token("ingest", "profile:read profile:write"))
+    service_without_scope = bearer(keys.service_token("ingest", "runs:read"))
 
     assert client.patch("/profile", json={"units": "mi"}, headers=reader).status_code == 403
-    assert client.get("/profile", headers=service).status_code == 403
+    assert client.get("/profile?runner_id=alice", headers=service_without_scope).status_code == 403
     assert client.get("/profile").status_code == 401
     assert client.get("/profile", headers=reader).json()["units"] == "km"
 
@@ -132,3 +132,20 @@ def test_profile_reads_revalidate_with_an_etag(client: TestClient, alice: Header
     assert changed.status_code == 200
     assert changed.headers["etag"] != etag
     assert changed.json()["units"] == "mi"
+
+
+def test_a_service_reads_the_profile_of_the_runner_it_names(
+    client: TestClient, alice: Headers, bob: Headers, keys: TestKeys
+) -> None:
+    client.patch("/profile", json={"time_zone": "Asia/Tokyo"}, headers=alice)
+    reports = bearer(keys.service_token("reports", "profile:read"))
+
+    for_alice = client.get("/profile?runner_id=alice", headers=reports)
+    unnamed = client.get("/profile", headers=reports)
+    bob_reading_alice = client.get("/profile?runner_id=alice", headers=bob)
+
+    assert for_alice.json()["time_zone"] == "Asia/Tokyo"
+    assert unnamed.status_code == 422
+    assert "runner_id" in unnamed.json()["detail"]
+    assert bob_reading_alice.status_code == 403
+    assert client.get("/profile?runner_id=bob", headers=bob).json()["time_zone"] == "UTC"

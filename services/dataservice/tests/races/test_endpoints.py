@@ -169,3 +169,42 @@ def test_a_race_revalidates_with_an_etag(client: TestClient, alice: Headers, bob
     assert client.get(
         f"/races/{race_id}", headers={**alice, "If-None-Match": etag}
     ).status_code == 200
+
+
+def test_the_creator_removes_a_race_no_one_else_entered(
+    client: TestClient,
+    alice: Headers,
+    bob: Headers,
+    outbox_events: Callable[[str], list[dict[str, Any]]],
+) -> None:
+    race = client.post("/races", json=_race(), headers=alice).json()
+    client.put(f"/races/{race['id']}/entry", headers=alice)
+
+    by_bob = client.delete(f"/races/{race['id']}", headers=bob)
+    by_alice = client.delete(f"/races/{race['id']}", headers=alice)
+
+    assert by_bob.status_code == 403
+    assert by_alice.status_code == 204
+    assert client.get(f"/races/{race['id']}", headers=bob).status_code == 404
+    assert client.delete(f"/races/{race['id']}", headers=alice).status_code == 404
+    assert outbox_events("race.deleted") == [{"race_id": race["id"]}]
+
+
+def test_a_race_others_entered_is_removed_only_by_a_moderator(
+    client: TestClient,
+    alice: Headers,
+    bob: Headers,
+    runner_headers: Callable[..., Headers],
+) -> None:
+    race = client.post("/races", json=_race(), headers=alice).json()
+    client.put(f"/races/{race['id']}/entry", headers=bob)
+    moderator = runner_headers("carol", "races:read races:write races:moderate")
+
+    by_creator = client.delete(f"/races/{race['id']}", headers=alice)
+    by_moderator = client.delete(f"/races/{race['id']}", headers=moderator)
+
+    assert by_creator.status_code == 409
+    assert by_creator.headers["content-type"] == PROBLEM
+    assert "moderator" in by_creator.json()["detail"]
+    assert by_moderator.status_code == 204
+    assert client.get("/races", headers=bob).json()["items"] == []

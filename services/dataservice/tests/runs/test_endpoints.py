@@ -294,3 +294,28 @@ def test_the_list_revalidates_with_an_etag(
     ).status_code == 304
     post_runs([make_run("2", started_at="2026-04-01T07:00:00Z")])
     assert client.get("/runs", headers={**alice, "If-None-Match": etag}).status_code == 200
+
+
+def test_a_service_reads_the_runs_of_the_runner_it_names(
+    client: TestClient,
+    alice: Headers,
+    bob: Headers,
+    keys: TestKeys,
+    make_run: RunBuilder,
+    post_runs: PostRuns,
+) -> None:
+    post_runs([make_run("1", runner_id="alice"), make_run("2", runner_id="bob")])
+    plans = bearer(keys.service_token("plans", "runs:read"))
+    alices = client.get("/runs?runner_id=alice", headers=plans).json()["items"]
+
+    one = client.get(f"/runs/{alices[0]['id']}?runner_id=alice", headers=plans)
+    as_someone_else = client.get(f"/runs/{alices[0]['id']}?runner_id=bob", headers=plans)
+    unnamed = client.get("/runs", headers=plans)
+    bob_naming_alice = client.get("/runs?runner_id=alice", headers=bob)
+
+    assert [run["external_id"] for run in alices] == ["1"]
+    assert one.status_code == 200
+    assert one.json()["external_id"] == "1"
+    assert as_someone_else.status_code == 404
+    assert unnamed.status_code == 422
+    assert bob_naming_alice.status_code == 403

@@ -5,10 +5,17 @@ from typing import Annotated
 from fastapi import Depends, Request
 
 from runnerly_kit.app import SessionDep
-from runnerly_kit.auth import Principal, require_user
+from runnerly_kit.auth import Principal, require_scopes, require_user
 from runnerly_tokendealer.runtime import Runtime
 
-__all__ = ["ClientAddress", "ProfileReader", "ProfileWriter", "RuntimeDep", "SessionDep"]
+__all__ = [
+    "AccountLister",
+    "ClientAddress",
+    "ProfileReader",
+    "ProfileWriter",
+    "RuntimeDep",
+    "SessionDep",
+]
 
 # Longest client address kept (an IPv6 address with a zone fits).
 MAX_ADDRESS_LENGTH = 64
@@ -33,3 +40,5 @@ RuntimeDep = Annotated[Runtime, Depends(_runtime)]
 ClientAddress = Annotated[str, Depends(_client_address)]
 ProfileReader = Annotated[Principal, Depends(require_user("profile:read"))]
 ProfileWriter = Annotated[Principal, Depends(require_user("profile:write"))]
+# A service that writes to runners (reports), or an operator's admin token.
+AccountLister = Annotated[Principal, Depends(require_scopes("accounts:read"))]

@@ -4,10 +4,14 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import jwt
+import pytest
 import sqlalchemy as sa
 from fastapi.testclient import TestClient
 
+from runnerly_kit.errors import InvalidInput, NotFound
 from runnerly_kit.testing import TestKeys, bearer
+from runnerly_tokendealer.accounts import service
 from runnerly_tokendealer.models import Account, AccountToken, RefreshToken
 from runnerly_tokendealer.runtime import Runtime
 
@@ -124,7 +128,8 @@ def test_the_confirmation_link_confirms_once(
     body = response.json()
     assert body["email"] == "ada@example.com"
     assert body["confirmed"] is True
-    assert set(body) == {"id", "email", "confirmed", "created_at"}
+    assert set(body) == {"id", "email", "confirmed", "created_at", "roles"}
+    assert body["roles"] == ["runner"]
     again = client.post("/accounts/confirm", json={"token": token})
     assert again.status_code == 400
     assert again.headers["content-type"] == PROBLEM
@@ -211,3 +216,90 @@ def test_a_service_token_cannot_use_the_runner_endpoints(
 
     assert response.status_code == 403
     assert response.headers["content-type"] == PROBLEM
+
+
+def _service_headers(client: TestClient, scope: str) -> dict[str, str]:
+    response = client.post(
+        "/oauth/token",
+        data={"grant_type": "client_credentials", "scope": scope,
+              "client_id": "reports", "client_secret": "reports-secret-0123456789"},
+    )
+    assert response.status_code == 200, response.text
+    return {"Authorization": f"Bearer {response.json()['access_token']}"}
+
+
+def test_a_service_holding_accounts_read_lists_confirmed_accounts_a_page_at_a_time(
+    client: TestClient,
+    registered: Callable[..., dict[str, Any]],
+    signed_up: Callable[..., str],
+    settings_factory: Callable[..., Any],
+) -> None:
+    for name in ("ada", "bo", "cy"):
+        registered(f"{name}@example.com")
+    signed_up("unconfirmed@example.com")
+    reports = _service_headers(client, "accounts:read")
+
+    first = client.get("/accounts?limit=2", headers=reports).json()
+    second = client.get(f"/accounts?limit=2&cursor={first['next_cursor']}", headers=reports)
+
+    emails = [item["email"] for item in first["items"] + second.json()["items"]]
+    assert sorted(emails) == ["ada@example.com", "bo@example.com", "cy@example.com"]
+    assert second.json()["next_cursor"] is None
+    assert all(item["confirmed_at"] for item in first["items"])
+    assert client.get("/accounts?cursor=../../x", headers=reports).status_code == 422
+
+
+def test_listing_accounts_takes_the_accounts_read_scope(
+    client: TestClient, registered: Callable[..., dict[str, Any]]
+) -> None:
+    runner = registered()
+    other_service = _service_headers(client, "runs:read")
+
+    as_runner = client.get(
+        "/accounts", headers={"Authorization": f"Bearer {runner['access_token']}"}
+    )
+
+    assert as_runner.status_code == 403
+    assert client.get("/accounts", headers=other_service).status_code == 403
+    assert client.get("/accounts").status_code == 401
+
+
+def test_an_admin_role_adds_its_scopes_to_the_next_token(
+    client: TestClient,
+    runtime: Runtime,
+    registered: Callable[..., dict[str, Any]],
+    password: str,
+) -> None:
+    before = registered("ada@example.com")
+    with runtime.database.transaction() as session:
+        service.grant_role(session, "Ada@Example.com", "admin")
+        service.grant_role(session, "ada@example.com", "admin")  # twice is once
+
+    after = client.post("/login", json={"email": "ada@example.com", "password": password})
+    me = client.get(
+        "/accounts/me", headers={"Authorization": f"Bearer {after.json()['access_token']}"}
+    )
+
+    assert "races:moderate" not in _scopes(before["access_token"])
+    assert {"races:moderate", "accounts:read", "runs:read"} <= _scopes(after.json()["access_token"])
+    assert me.json()["roles"] == ["runner", "admin"]
+    with runtime.database.transaction() as session:
+        service.revoke_role(session, "ada@example.com", "admin")
+    again = client.post("/login", json={"email": "ada@example.com", "password": password})
+    assert "races:moderate" not in _scopes(again.json()["access_token"])
+
+
+def test_only_known_roles_are_granted_and_only_to_existing_accounts(
+    runtime: Runtime, registered: Callable[..., dict[str, Any]]
+) -> None:
+    registered("ada@example.com")
+    with runtime.database.transaction() as session:
+        with pytest.raises(InvalidInput, match="not a role"):
+            service.grant_role(session, "ada@example.com", "superuser")
+        with pytest.raises(NotFound, match="nobody@example.com"):
+            service.grant_role(session, "nobody@example.com", "admin")
+
+
+def _scopes(access_token: str) -> set[str]:
+    claims = jwt.decode(access_token, options={"verify_signature": False})
+    return set(claims["scope"].split())

@@ -14,7 +14,7 @@ from runnerly_tokendealer.runtime import Runtime
 PROBLEM = "application/problem+json"
 USER_SCOPES = {
     "profile:read", "profile:write", "runs:read", "runs:delete", "runs:import", "races:read",
-    "races:write", "stats:read",
+    "races:write", "stats:read", "plans:read", "plans:write", "reports:read", "reports:write",
 }
 
 

@@ -50,6 +50,14 @@ def get_race(
     return cached(service.get_race(peers, caller, race_id, if_none_match), response)
 
 
+@router.delete("/{race_id}", status_code=status.HTTP_204_NO_CONTENT, response_class=Response,
+               responses=problem_responses(401, 403, 404, 409, 503))
+def delete_race(race_id: RaceId, caller: CallerDep, peers: PeersDep) -> Response:
+    """Remove a race: the runner who added it, while no one else entered; or a moderator."""
+    service.delete_race(peers, caller, race_id)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
 @router.put("/{race_id}/entry", response_model=RaceRead,
             responses=problem_responses(401, 403, 404, 503))
 def enter_race(race_id: RaceId, caller: CallerDep, peers: PeersDep) -> RaceRead:

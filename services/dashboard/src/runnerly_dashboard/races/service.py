@@ -37,3 +37,7 @@ def withdraw_from_race(peers: Peers, caller: Caller, race_id: int) -> RaceRead:
     response = call(peers.dataservice, "DELETE", f"/races/{race_id}/entry",
                     token=caller.access_token)
     return parse(response, RaceRead, "dataservice")
+
+
+def delete_race(peers: Peers, caller: Caller, race_id: int) -> None:
+    call(peers.dataservice, "DELETE", f"/races/{race_id}", token=caller.access_token)

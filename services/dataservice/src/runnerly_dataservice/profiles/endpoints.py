@@ -13,7 +13,7 @@ router = APIRouter(prefix="/profile", tags=["profile"], route_class=ConditionalR
 @router.get("")
 def get_profile(session: SessionDep, runner: ProfileReader) -> ProfileRead:
     """The runner's profile, with defaults for what they have not set."""
-    return service.read(session, runner.sub)
+    return service.read(session, runner.runner_id)
 
 
 @router.patch("")

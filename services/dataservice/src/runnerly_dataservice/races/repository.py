@@ -102,3 +102,19 @@ def disown_races_of(session: Session, runner_id: str) -> int:
         sa.update(races).where(races.c.created_by == runner_id).values(created_by=None)
     )
     return int(result.rowcount)  # type: ignore[attr-defined]
+
+
+def creator_and_entrants(session: Session, race_id: int) -> tuple[str | None, set[str]] | None:
+    """Who added the race and who entered it, or None when there is no such race."""
+    found = session.execute(
+        sa.select(races.c.created_by).where(races.c.id == race_id)
+    ).first()
+    if found is None:
+        return None
+    entrants = session.scalars(sa.select(entries.c.runner_id).where(entries.c.race_id == race_id))
+    return found.created_by, set(entrants)
+
+
+def delete(session: Session, race_id: int) -> None:
+    session.execute(sa.delete(entries).where(entries.c.race_id == race_id))
+    session.execute(sa.delete(races).where(races.c.id == race_id))

@@ -9,7 +9,8 @@ from runnerly_dataservice.cursors import decode_date_cursor, encode_cursor
 from runnerly_dataservice.models import Race
 from runnerly_dataservice.races import repository
 from runnerly_dataservice.races.schemas import RaceCreate, RaceList, RaceRead
-from runnerly_kit.errors import Conflict, InvalidInput, NotFound
+from runnerly_kit.auth import Principal
+from runnerly_kit.errors import Conflict, Forbidden, InvalidInput, NotFound
 from runnerly_kit.outbox import Outbox
 
 log = structlog.get_logger()
@@ -80,3 +81,22 @@ def withdraw(session: Session, race_id: int, runner_id: str) -> RaceRead:
     repository.delete_entry(session, race_id, runner_id)
     log.info("race.withdrawn", race_id=race_id, runner_id=runner_id)
     return read(session, race_id, runner_id)
+
+
+def delete(session: Session, outbox: Outbox, race_id: int, caller: Principal) -> None:
+    """Remove a race: its creator may while no one else entered it; a moderator always."""
+    found = repository.creator_and_entrants(session, race_id)
+    if found is None:
+        raise NotFound(f"Race {race_id} does not exist.")
+    created_by, entrants = found
+    moderator = "races:moderate" in caller.scopes
+    if not moderator:
+        if created_by != caller.sub:
+            raise Forbidden("Only the runner who added a race, or a moderator, may remove it.")
+        if entrants - {caller.sub}:
+            raise Conflict(
+                f"Other runners entered race {race_id}; ask a moderator to remove it."
+            )
+    repository.delete(session, race_id)
+    outbox.emit(session, "race.deleted", {"race_id": race_id})
+    log.info("race.deleted", race_id=race_id, by=caller.sub, moderator=moderator)

@@ -25,7 +25,13 @@ from runnerly_dataservice.runs.schemas import (
     RunsDeleted,
     Source,
 )
-from runnerly_kit.auth import Principal, authenticated, require_scopes, require_user
+from runnerly_kit.auth import (
+    RunnerAccess,
+    RunnerIdQuery,
+    access_for,
+    authenticated,
+    require_scopes,
+)
 from runnerly_kit.caching import ConditionalRoute
 from runnerly_kit.db import Database, is_sqlite
 
@@ -44,14 +50,13 @@ def upsert_runs(
 
 
 # ``RunReader``'s checks, resolved on the event loop for the busiest endpoint. The kit's
-# dependencies are plain functions, which FastAPI runs in its thread pool, one trip each
-# (three for ``RunReader``); called here in the same order, they cost no trip at all.
-_holds_runs_read = require_scopes("runs:read")  # the token holds the scope
-_is_a_runner = require_user("runs:read")  # called directly, it checks only "not a service"
+# dependencies are plain functions, which FastAPI runs in its thread pool, one trip each;
+# called here in the same order, they cost no trip at all.
+_holds_runs_read = require_scopes("runs:read")
 
 
-async def _runs_reader(request: Request) -> Principal:
-    return _is_a_runner(_holds_runs_read(authenticated(request)))
+async def _runs_reader(request: Request, runner_id: RunnerIdQuery = None) -> RunnerAccess:
+    return access_for(_holds_runs_read(authenticated(request)), runner_id)
 
 
 # Threads (per process) that wait on a network database's reads of the list at once: two
@@ -62,7 +67,7 @@ _NETWORK_READS = anyio.CapacityLimiter(2)
 @router.get("", response_model=RunList)
 async def list_runs(
     request: Request,
-    runner: Annotated[Principal, Depends(_runs_reader)],
+    runner: Annotated[RunnerAccess, Depends(_runs_reader)],
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
     cursor: Annotated[str | None, Query(max_length=200)] = None,
     after: Annotated[
@@ -75,7 +80,8 @@ async def list_runs(
     """The runner's runs, newest first, a page at a time."""
     database: Database = request.app.state.database
     page = partial(
-        _list_page, database, runner.sub, limit=limit, cursor=cursor, after=after, before=before
+        _list_page, database, runner.runner_id,
+        limit=limit, cursor=cursor, after=after, before=before,
     )
     # On SQLite the read is a few dozen microseconds of local work (in WAL mode a reader
     # never waits for the writer): a trip to a thread would cost more than the query. A
@@ -122,7 +128,7 @@ def delete_runs_by_source(
 @router.get("/{run_id}", responses=NOT_FOUND)
 def get_run(run_id: RowId, session: SessionDep, runner: RunReader) -> RunDetail:
     """One of the runner's runs, with its streams, route and splits."""
-    return service.get_run(session, runner.sub, run_id)
+    return service.get_run(session, runner.runner_id, run_id)
 
 
 @router.delete("/{run_id}", status_code=204, responses=NOT_FOUND)

@@ -35,4 +35,4 @@ def get_stats(
     ] = None,
 ) -> StatsRead:
     """Distance, time, runs and climb per week, month or year, in the runner's time zone."""
-    return service.totals(session, runner.sub, period, first_day, last_day)
+    return service.totals(session, runner.runner_id, period, first_day, last_day)

@@ -1,20 +1,27 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Response, status
+from fastapi import APIRouter, Query, Response, status
 
 from runnerly_tokendealer.accounts import service
 from runnerly_tokendealer.accounts.schemas import (
     AccountConfirm,
     AccountCreate,
+    AccountList,
     AccountRead,
     PasswordResetAccepted,
     PasswordResetConfirm,
     PasswordResetCreate,
     SignupAccepted,
 )
-from runnerly_tokendealer.deps import ProfileReader, ProfileWriter, RuntimeDep, SessionDep
+from runnerly_tokendealer.deps import (
+    AccountLister,
+    ProfileReader,
+    ProfileWriter,
+    RuntimeDep,
+    SessionDep,
+)
 
 router = APIRouter(tags=["accounts"])
 
@@ -35,6 +42,24 @@ RUNNER_ONLY: dict[int | str, dict[str, Any]] = {
 def sign_up(data: AccountCreate, session: SessionDep, runtime: RuntimeDep) -> SignupAccepted:
     """Sign up: a confirmation link is mailed (the answer is the same for a known email)."""
     return service.sign_up(session, runtime, data)
+
+
+@router.get(
+    "/accounts",
+    response_model=AccountList,
+    responses={
+        401: {**PROBLEM, "description": "No valid access token"},
+        403: {**PROBLEM, "description": "The token lacks accounts:read"},
+    },
+)
+def list_accounts(
+    _: AccountLister,
+    session: SessionDep,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+    cursor: Annotated[str | None, Query(max_length=64)] = None,
+) -> AccountList:
+    """Confirmed accounts, a page at a time (for services that write to every runner)."""
+    return service.list_confirmed(session, limit=limit, cursor=cursor)
 
 
 @router.post(

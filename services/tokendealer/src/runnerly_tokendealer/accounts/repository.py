@@ -49,3 +49,11 @@ def find_usable_token(
 def delete(session: Session, account: Account) -> None:
     session.execute(sa.delete(AccountToken).where(AccountToken.account_id == account.id))
     session.delete(account)
+
+
+def list_confirmed(session: Session, *, after_id: str | None, limit: int) -> list[Account]:
+    query = sa.select(Account).where(Account.confirmed_at.is_not(None)).order_by(Account.id)
+    if after_id is not None:
+        query = query.where(Account.id > after_id)
+    return list(session.scalars(query.limit(limit)))
+

@@ -42,6 +42,24 @@ class AccountRead(BaseModel):
     email: str
     confirmed: bool
     created_at: datetime
+    roles: list[str] = Field(description='"runner", and the roles an operator granted.')
+
+
+class AccountSummary(BaseModel):
+    """A confirmed account, as a service that writes to runners (reports) needs it."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    user_id: str = Field(validation_alias="id")
+    email: str
+    confirmed_at: datetime
+
+
+class AccountList(BaseModel):
+    items: list[AccountSummary]
+    next_cursor: str | None = Field(
+        description="Pass as `cursor` to get the next page; null on the last page."
+    )
 
 
 class AccountConfirm(BaseModel):

@@ -12,14 +12,17 @@ from sqlalchemy.orm import Session
 from runnerly_kit.errors import BadRequest, InvalidInput, NotFound
 from runnerly_tokendealer import opaque_tokens
 from runnerly_tokendealer.accounts import mails, repository
+from runnerly_tokendealer.accounts.roles import GRANTABLE_ROLES
 from runnerly_tokendealer.accounts.schemas import (
     AccountCreate,
+    AccountList,
+    AccountSummary,
     PasswordResetAccepted,
     PasswordResetConfirm,
     SignupAccepted,
 )
 from runnerly_tokendealer.db import utcnow
-from runnerly_tokendealer.models import Account, AccountToken
+from runnerly_tokendealer.models import Account, AccountRole, AccountToken
 from runnerly_tokendealer.runtime import Runtime
 from runnerly_tokendealer.sessions import repository as sessions_repository
 
@@ -116,6 +119,47 @@ def get(session: Session, account_id: str) -> Account:
     account = repository.get(session, account_id)
     if account is None:
         raise AccountGone("This account no longer exists.")
+    return account
+
+
+def list_confirmed(session: Session, *, limit: int, cursor: str | None) -> AccountList:
+    """Confirmed accounts in a stable order, a page at a time (the cursor is the last id)."""
+    if cursor is not None and not _is_account_id(cursor):
+        raise InvalidInput("The cursor is not one this service issued; start again without it.")
+    rows = repository.list_confirmed(session, after_id=cursor, limit=limit + 1)
+    items = [AccountSummary.model_validate(row) for row in rows[:limit]]
+    return AccountList(items=items, next_cursor=items[-1].user_id if len(rows) > limit else None)
+
+
+def _is_account_id(value: str) -> bool:
+    return len(value) == 32 and all(char in "0123456789abcdef" for char in value)
+
+
+def grant_role(session: Session, email: str, role: str) -> Account:
+    """Give an account a role; its next token (at the latest in one refresh) carries it."""
+    account = _for_role_change(session, email, role)
+    if role not in account.roles:
+        account.role_grants.append(AccountRole(account_id=account.id, role=role,
+                                               granted_at=utcnow()))
+        log.info("account.role_granted", user_id=account.id, role=role)
+    return account
+
+
+def revoke_role(session: Session, email: str, role: str) -> Account:
+    account = _for_role_change(session, email, role)
+    account.role_grants = [grant for grant in account.role_grants if grant.role != role]
+    log.info("account.role_revoked", user_id=account.id, role=role)
+    return account
+
+
+def _for_role_change(session: Session, email: str, role: str) -> Account:
+    if role not in GRANTABLE_ROLES:
+        raise InvalidInput(
+            f"'{role}' is not a role; one of: {', '.join(sorted(GRANTABLE_ROLES))}."
+        )
+    account = repository.get_by_email(session, email.strip().lower())
+    if account is None:
+        raise NotFound(f"No account has the email {email}.")
     return account
 
 

@@ -3,13 +3,14 @@ from __future__ import annotations
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from runnerly_kit.outbox import OutboxMixin
 from runnerly_tokendealer.db import Model, UtcDateTime
 
 __all__ = [
     "Account",
+    "AccountRole",
     "AccountToken",
     "LoginFailure",
     "Model",
@@ -29,10 +30,30 @@ class Account(Model):
     password_hash: Mapped[str] = mapped_column(sa.String(200))
     confirmed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    role_grants: Mapped[list[AccountRole]] = relationship(
+        lazy="selectin", cascade="all, delete-orphan", order_by="AccountRole.role"
+    )
 
     @property
     def confirmed(self) -> bool:
         return self.confirmed_at is not None
+
+    @property
+    def roles(self) -> list[str]:
+        """Every account is a runner; other roles are granted by an operator."""
+        return ["runner", *(grant.role for grant in self.role_grants)]
+
+
+class AccountRole(Model):
+    """A role granted to an account on top of "runner" (see ``accounts.roles``)."""
+
+    __tablename__ = "account_roles"
+
+    account_id: Mapped[str] = mapped_column(
+        sa.ForeignKey("accounts.id", ondelete="CASCADE"), primary_key=True
+    )
+    role: Mapped[str] = mapped_column(sa.String(32), primary_key=True)
+    granted_at: Mapped[datetime] = mapped_column(UtcDateTime)
 
 
 class AccountToken(Model):

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from runnerly_kit.errors import Forbidden, TooManyRequests, Unauthorized
 from runnerly_tokendealer import opaque_tokens
 from runnerly_tokendealer.accounts import repository as accounts_repository
+from runnerly_tokendealer.accounts.roles import scopes_for
 from runnerly_tokendealer.db import utcnow
 from runnerly_tokendealer.keys.service import issue_access_token
 from runnerly_tokendealer.models import Account, RefreshToken
@@ -21,12 +22,6 @@ from runnerly_tokendealer.sessions import repository
 from runnerly_tokendealer.sessions.schemas import LoginRequest, TokenPair
 
 log = structlog.get_logger()
-
-USER_SCOPES = (
-    "profile:read profile:write runs:read runs:delete runs:import races:read races:write "
-    "stats:read"
-)
-
 
 class WrongCredentials(Unauthorized):
     title = "Wrong credentials"
@@ -124,8 +119,10 @@ def _issue(
             expires_at=now + timedelta(seconds=settings.refresh_token_ttl),
         ),
     )
+    account = accounts_repository.get(session, account_id)
+    roles = account.roles if account is not None else []
     return TokenPair(
-        access_token=issue_access_token(runtime.keys, settings, account_id, USER_SCOPES),
+        access_token=issue_access_token(runtime.keys, settings, account_id, scopes_for(roles)),
         refresh_token=token,
         expires_in=settings.access_token_ttl,
     )
