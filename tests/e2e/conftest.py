@@ -3,34 +3,34 @@
 Debian's Chromium (``/usr/bin/chromium``; ``scripts/infra.sh install`` installs it) is
 driven by Playwright, which downloads no browser of its own. The web app must be built
 first (``make web``; ``make test`` does it). Screenshots of each page land in
-``artifacts/screenshots/``.
+``artifacts/screenshots/``; ``Tab.audit`` runs axe-core's WCAG 2.1 A/AA rules on a page.
+The system is started as for the integration tests (``tests/system.py``), on the embedded
+default, with a small Strava demo history.
 """
 
 from __future__ import annotations
 
-import json
 import math
 import os
 import re
-import signal
-import socket
-import subprocess
-import sys
-import time
 import uuid
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
-import httpx
 import pytest
 from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, sync_playwright
+
+from ..system import System, running_system, wait_until
 
 ROOT = Path(__file__).resolve().parents[2]
 WEB_DIST = ROOT / "services" / "dashboard" / "src" / "runnerly_dashboard" / "web_dist"
 SCREENSHOTS = ROOT / "artifacts" / "screenshots"
+# Real watch files, the ones the ingest service's parser is tested on.
+ACTIVITY_FILES = ROOT / "services" / "ingest" / "tests" / "files" / "data"
+AXE = ROOT / "services" / "dashboard" / "web" / "node_modules" / "axe-core" / "axe.min.js"
 CHROMIUM = os.environ.get("RUNNERLY_TEST_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--headless=new",
@@ -42,146 +42,43 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+AXE_RUN = """async () => {
+  const result = await axe.run(document, {
+    runOnly: {type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
+  });
+  return result.violations.map((v) => ({
+    id: v.id, impact: v.impact, help: v.help,
+    nodes: v.nodes.slice(0, 5).map((n) => `${n.target.join(" ")}: ${n.failureSummary}`),
+  }));
+}"""
 START_TIMEOUT = 180.0
 PASSWORD = "correct horse battery staple"
 PHONE = {"width": 375, "height": 812}
 DESKTOP = {"width": 1280, "height": 900}
 
-T = TypeVar("T")
-
-
-def wait_until(check: Callable[[], T | bool | None], timeout: float, what: str) -> T:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        result = check()
-        if result:
-            return result  # type: ignore[return-value]
-        time.sleep(0.2)
-    raise AssertionError(f"timed out after {timeout:.0f} s waiting for {what}")
-
-
-def free_base_port() -> int:
-    """A base port whose next ten ports are free (clear of the 8000s a developer runs)."""
-    for _ in range(50):
-        base = 21000 + (uuid.uuid4().int % 2000) * 10
-        try:
-            for offset in range(10):
-                with socket.socket() as probe:
-                    probe.bind(("127.0.0.1", base + offset))
-        except OSError:
-            continue
-        return base
-    raise RuntimeError("no free ports")
-
-
-@dataclass
-class System:
-    url: str
-    data_dir: Path
-    process: subprocess.Popen[bytes]
-    http: httpx.Client = field(init=False)
-
-    def __post_init__(self) -> None:
-        self.http = httpx.Client(base_url=self.url, timeout=30)
-
-    def port(self, offset: int) -> str:
-        host, port = self.url.rsplit(":", 1)
-        return f"{host}:{int(port) + offset}"
-
-    def service_token(self, client: str, scope: str) -> str:
-        """A service's own token (client_credentials), as that service gets it."""
-        secret = json.loads((self.data_dir / "secrets.json").read_text())[client]
-        response = httpx.post(
-            f"{self.port(1)}/oauth/token",
-            data={"grant_type": "client_credentials", "scope": scope},
-            auth=(client, secret),
-        )
-        assert response.status_code == 200, response.text
-        token: str = response.json()["access_token"]
-        return token
-
-    def store_runs(self, runs: list[dict[str, Any]]) -> dict[str, int]:
-        """Runs arrive as ingest sends them: the dataservice's idempotent bulk upsert."""
-        token = self.service_token("ingest", "runs:write")
-        totals: dict[str, int] = {}
-        for start in range(0, len(runs), 500):
-            response = httpx.post(
-                f"{self.port(2)}/runs/batch",
-                headers={"Authorization": f"Bearer {token}"},
-                json={"runs": runs[start : start + 500]},
-                timeout=120,
-            )
-            assert response.status_code == 200, response.text
-            for key, value in response.json().items():
-                if isinstance(value, int):
-                    totals[key] = totals.get(key, 0) + value
-        return totals
-
-    def runner_id(self, email: str) -> str:
-        login = self.http.post("/api/auth/login", json={"email": email, "password": PASSWORD})
-        assert login.status_code == 200, login.text
-        me = self.http.get(
-            "/api/me", headers={"Authorization": f"Bearer {login.json()['access_token']}"}
-        )
-        runner: str = me.json()["account"]["id"]
-        self.http.cookies.clear()
-        return runner
-
-
-def _healthy(system: System) -> bool:
-    if system.process.poll() is not None:
-        raise AssertionError(f"runnerly up exited with {system.process.returncode}")
-    try:
-        return system.http.get("/api/health").status_code == 200
-    except httpx.TransportError:
-        return False
-
-
-def _dump_logs(data_dir: Path) -> None:
-    for path in [*sorted((data_dir / "logs").glob("*.log")), data_dir / "up.log"]:
-        if path.exists():
-            lines = path.read_text(errors="replace").splitlines()[-40:]
-            print(f"----- {path.name} -----", *lines, sep="\n", file=sys.stderr)
+# The demo athlete's history, kept small so the browser watches all of it arrive; the
+# latest runs get their streams (charts) as Strava's would.
+E2E_ENV = {
+    "RUNNERLY_STRAVASIM_DEMO_ACTIVITIES": "120",
+    "RUNNERLY_INGEST_PAGE_SIZE": "30",
+    "RUNNERLY_INGEST_STREAMS_FOR_RECENT": "3",
+}
 
 
 @pytest.fixture(scope="session")
-def system(tmp_path_factory: pytest.TempPathFactory) -> Iterator[System]:
+def system(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[System]:
     if not (WEB_DIST / "index.html").is_file():
         pytest.fail("the web app is not built: run `make web` (make test does)")
-    data_dir = tmp_path_factory.mktemp("runnerly-e2e")
-    base_port = free_base_port()
-    url = f"http://127.0.0.1:{base_port}"
-    env = {k: v for k, v in os.environ.items() if not k.startswith("RUNNERLY_")}
-    env.update(
-        RUNNERLY_DATA_DIR=str(data_dir),
-        RUNNERLY_PORT=str(base_port),
-        # The confirmation link in the mail must lead back to this very system.
-        RUNNERLY_PUBLIC_URL=url,
-        RUNNERLY_OUTBOX_POLL_SECONDS="1",
-    )
-    with (data_dir / "up.log").open("wb") as log:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "runnerly", "up"],
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-    system = System(url, data_dir, process)
-    try:
-        wait_until(lambda: _healthy(system), START_TIMEOUT, "every service to be ready")
+    with running_system(
+        "embedded",
+        tmp_path_factory.mktemp("runnerly-e2e"),
+        extra_env=E2E_ENV,
+        start_timeout=START_TIMEOUT,
+        failed=lambda: bool(request.session.testsfailed),
+    ) as system:
         yield system
-    except BaseException:
-        _dump_logs(data_dir)
-        raise
-    finally:
-        system.http.close()
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
 
 
 @pytest.fixture(scope="session")
@@ -207,6 +104,18 @@ class Tab:
         path = SCREENSHOTS / f"{name}.png"
         self.page.screenshot(path=str(path), full_page=True)
         return path
+
+    def audit(self, where: str) -> None:
+        """axe-core's WCAG 2.1 A/AA rules (contrast, labels, names, ...) on the page as it is."""
+        if not self.page.evaluate("typeof window.axe === 'object'"):
+            # Evaluated over the DevTools protocol, which the page's CSP does not govern: a
+            # <script> tag would be refused by `script-src 'self'`, as it should be.
+            self.page.evaluate(AXE.read_text())
+        violations: list[dict[str, Any]] = self.page.evaluate(AXE_RUN)
+        assert not violations, f"accessibility on {where}:\n" + "\n".join(
+            f"- {v['id']} ({v['impact']}): {v['help']}\n    " + "\n    ".join(v["nodes"])
+            for v in violations
+        )
 
 
 @pytest.fixture
@@ -252,6 +161,7 @@ def sign_up(tab: Tab, email: str, shots: str | None = None) -> None:
     page.get_by_label("Password").fill(PASSWORD)
     if shots:
         tab.shot(f"{shots}-signup")
+        tab.audit("sign up")
     page.get_by_role("button", name="Sign up").click()
     page.get_by_role("heading", name="Check your mail").wait_for()
 
@@ -265,12 +175,14 @@ def sign_up(tab: Tab, email: str, shots: str | None = None) -> None:
     wait_until(mail_arrived, 30, f"the mail to {email}")
     if shots:
         tab.shot(f"{shots}-dev-mail")
+        tab.audit("the mail page")
     page.locator(".mail", has_text=email).first.locator("a[href*='/confirm?token=']").first.click()
     page.get_by_text("is confirmed").wait_for()
     if shots:
         tab.shot(f"{shots}-confirmed")
+        tab.audit("the confirmation page")
     page.get_by_role("main").get_by_role("link", name="Log in").click()
-    log_in(tab, email)
+    log_in(tab, email, audit=bool(shots))
 
 
 def navigate(tab: Tab, link: str) -> None:
@@ -281,8 +193,11 @@ def navigate(tab: Tab, link: str) -> None:
     tab.page.get_by_role("navigation").get_by_role("link", name=link, exact=True).click()
 
 
-def log_in(tab: Tab, email: str) -> None:
+def log_in(tab: Tab, email: str, audit: bool = False) -> None:
     page = tab.page
+    page.get_by_role("heading", name="Log in").wait_for()
+    if audit:
+        tab.audit("log in")
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()

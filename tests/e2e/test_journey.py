@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from .conftest import PHONE, Tab, navigate, new_email, sign_up, some_runs
+from .conftest import ACTIVITY_FILES, PASSWORD, PHONE, Tab, navigate, new_email, sign_up, some_runs
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("e2e")]
 
@@ -22,22 +22,25 @@ def test_a_new_runner_signs_up_sees_runs_and_leaves(new_tab: Any, system: Any) -
     page.goto("/")
     expect(page.get_by_role("heading", name="Runnerly")).to_be_visible()
     tab.shot("welcome")
+    tab.audit("the welcome page")
     sign_up(tab, email, shots="journey")
 
     # A new runner: nothing yet, and the page says how runs get in.
     expect(page.get_by_test_id("glance-week")).to_contain_text("0.0 km")
-    expect(page.get_by_text("Plans are coming")).to_be_visible()
-    # Strava's link state once the API has it, else a word that it is coming.
     strava = page.get_by_role("region", name="Strava")
-    expect(strava).to_contain_text(re.compile("Strava linking is coming|Not linked yet|Linked"))
+    expect(strava).to_contain_text("Not linked yet")
+    expect(strava).to_contain_text("Demo mode")
+    expect(strava.get_by_role("link", name="Link Strava in Settings")).to_be_visible()
     tab.shot("home-empty")
+    tab.audit("home, empty")
     page.get_by_role("navigation").get_by_role("link", name="Runs").click()
     expect(page.get_by_text("No runs yet.")).to_be_visible()
     expect(page.get_by_role("link", name="Import files")).to_be_visible()
     tab.shot("runs-empty")
+    tab.audit("the runs list, empty")
 
     # Runs arrive (as ingest sends them), with a route, streams and splits.
-    runner_id = system.runner_id(email)
+    runner_id = system.runner_id(email, PASSWORD)
     assert system.store_runs(some_runs(runner_id, 25))["created"] == 25
     page.reload()
     rows = page.get_by_test_id("run-row")
@@ -46,6 +49,7 @@ def test_a_new_runner_signs_up_sees_runs_and_leaves(new_tab: Any, system: Any) -
     expect(rows.first).to_contain_text("5.00 km")
     expect(rows.first).to_contain_text("/km")
     tab.shot("runs")
+    tab.audit("the runs list")
     page.get_by_role("button", name="Load more").click()
     expect(rows).to_have_count(25)
     expect(page.get_by_role("button", name="Load more")).to_have_count(0)
@@ -62,12 +66,14 @@ def test_a_new_runner_signs_up_sees_runs_and_leaves(new_tab: Any, system: Any) -
     expect(splits).to_have_count(5)
     expect(splits.first).to_contain_text("4:58 /km")
     tab.shot("run")
+    tab.audit("a run")
 
     # Home now sums the week's runs and lists the latest.
     page.get_by_role("navigation").get_by_role("link", name="Home").click()
     expect(page.get_by_test_id("run-row")).to_have_count(5)
     expect(page.get_by_test_id("glance-month")).not_to_contain_text("0.0 km")
     tab.shot("home")
+    tab.audit("home")
 
     page.get_by_role("navigation").get_by_role("link", name="Statistics").click()
     expect(page.get_by_test_id("stats-chart").locator("canvas")).to_have_count(1)
@@ -75,11 +81,22 @@ def test_a_new_runner_signs_up_sees_runs_and_leaves(new_tab: Any, system: Any) -
     page.get_by_role("button", name="Monthly").click()
     expect(page.get_by_role("button", name="Monthly")).to_have_attribute("aria-pressed", "true")
     tab.shot("stats")
+    tab.audit("statistics")
 
+    # Files from a watch: each gets its own result; a ride is refused, a run imported.
     page.get_by_role("navigation").get_by_role("link", name="Import").click()
-    # The drop area once the API imports files, else a word that it is coming.
-    expect(page.get_by_role("main")).to_contain_text(re.compile("not available yet|Choose files"))
+    tab.audit("import")
+    page.get_by_label("Choose files").set_input_files(
+        [ACTIVITY_FILES / "activity-small-fenix2-run.fit",
+         ACTIVITY_FILES / "garmin-fenix-5-bike.fit"]
+    )
+    uploads = page.locator(".uploads li")
+    expect(uploads.filter(has_text="activity-small-fenix2-run.fit")).to_contain_text("Imported")
+    expect(uploads.filter(has_text="garmin-fenix-5-bike.fit")).to_contain_text(
+        re.compile("Refused: .*cycling")
+    )
     tab.shot("import")
+    tab.audit("import, with results")
 
     # Miles, everywhere at once.
     page.get_by_role("navigation").get_by_role("link", name="Settings").click()
@@ -90,6 +107,7 @@ def test_a_new_runner_signs_up_sees_runs_and_leaves(new_tab: Any, system: Any) -
     page.get_by_role("button", name="Save profile").click()
     expect(page.get_by_text("Profile saved.")).to_be_visible()
     tab.shot("settings")
+    tab.audit("settings")
     page.get_by_role("navigation").get_by_role("link", name="Runs").click()
     expect(page.get_by_test_id("run-row").first).to_contain_text("3.11 mi")
     expect(page.get_by_test_id("run-row").first).to_contain_text("/mi")
@@ -102,7 +120,7 @@ def test_a_new_runner_signs_up_sees_runs_and_leaves(new_tab: Any, system: Any) -
     exported = json.loads(download.value.path().read_text())
     assert exported["account"]["email"] == email
     assert exported["profile"]["units"] == "mi"
-    assert len(exported["runs"]) == 25
+    assert len(exported["runs"]) == 26
 
     # Delete a run, then the account.
     page.get_by_role("navigation").get_by_role("link", name="Runs").click()
@@ -136,6 +154,7 @@ def test_a_race_one_runner_adds_another_enters(new_tab: Any) -> None:
     expect(form.locator(".field-error").first).to_be_visible()
     expect(form.get_by_label("Name")).to_have_attribute("aria-invalid", "true")
     first.shot("races-invalid")
+    first.audit("races, with a form's errors")
 
     name = f"Lakeside {new_email()[7:13]} half"
     form.get_by_label("Name").fill(name)
@@ -149,6 +168,7 @@ def test_a_race_one_runner_adds_another_enters(new_tab: Any) -> None:
     race.get_by_role("button", name=f"Enter {name}").click()
     expect(race).to_contain_text("1 runner entered, you too")
     first.shot("races")
+    first.audit("races")
 
     # A second runner, in a browser of their own, sees it and enters too.
     second: Tab = new_tab()
@@ -174,11 +194,12 @@ def test_pages_on_a_phone(new_tab: Any, system: Any) -> None:
     page = tab.page
     email = new_email()
     sign_up(tab, email)
-    system.store_runs(some_runs(system.runner_id(email), 3))
+    system.store_runs(some_runs(system.runner_id(email, PASSWORD), 3))
     page.reload()
     expect(page.get_by_role("button", name="Menu")).to_be_visible()
     expect(page.get_by_test_id("run-row").first).to_be_visible()
     tab.shot("phone-home")
+    tab.audit("home on a phone")
     navigate(tab, "Runs")
     expect(page.get_by_test_id("run-row")).to_have_count(3)
     tab.shot("phone-runs")

@@ -5,7 +5,7 @@ import { uploadFile } from "./upload";
 interface Item {
   name: string;
   progress: number;
-  state: "uploading" | "done" | "failed" | "unavailable";
+  state: "uploading" | "done" | "failed";
   message?: string;
 }
 
@@ -42,11 +42,7 @@ export function DropZone() {
     await Promise.all(
       files.map(async (file, i) => {
         const result = await uploadFile(file, (p) => update(offset + i, { progress: p }));
-        if (result.status === 404 || result.status === 405) {
-          update(offset + i, { state: "unavailable", message: "File import is not available yet." });
-        } else {
-          update(offset + i, { state: result.ok ? "done" : "failed", progress: 1, message: describe(result.status, result.body) });
-        }
+        update(offset + i, { state: result.ok ? "done" : "failed", progress: 1, message: describe(result.status, result.body) });
       }),
     );
     void client.invalidateQueries({ queryKey: ["runs"] });
@@ -65,7 +61,7 @@ export function DropZone() {
         onDragLeave={() => setOver(false)} onDrop={drop}>
         <p>Drop GPX, TCX or FIT files here, or</p>
         <label htmlFor={inputId} className="button secondary">Choose files</label>
-        <input id={inputId} className="visually-hidden" type="file" multiple accept=".gpx,.tcx,.fit,.gz,.zip"
+        <input id={inputId} className="visually-hidden" type="file" multiple accept=".gpx,.tcx,.fit,.gz"
           onChange={(e) => { void send([...(e.target.files ?? [])]); e.target.value = ""; }} />
       </div>
       <ul className="uploads" aria-live="polite">

@@ -1,20 +1,15 @@
 import { Card } from "../ui/Card";
-import { Empty, Loading } from "../ui/States";
-import { useImportAvailable } from "./availability";
 import { DropZone } from "./DropZone";
 
 export default function ImportPage() {
-  const available = useImportAvailable();
   return (
     <div>
       <h1>Import runs</h1>
       <Card title="Files from your watch">
-        {available.isPending && <Loading />}
-        {available.data === true && <DropZone />}
-        {available.isSuccess && available.data === false && (
-          <Empty>File import is coming: soon you can drop GPX, TCX and FIT files here. It is not available yet.</Empty>
-        )}
-        {available.isError && <Empty>File import is not available yet.</Empty>}
+        <p className="muted">
+          GPX, TCX and FIT files (also gzipped), up to 20 at once. A run already in Runnerly is recognised and kept once.
+        </p>
+        <DropZone />
       </Card>
     </div>
   );

@@ -1,4 +1,5 @@
 import type { Units } from "../format/units";
+import { LinkOutcome } from "../strava/LinkOutcome";
 import { StravaCard } from "../strava/StravaCard";
 import { Card } from "../ui/Card";
 import { ErrorState, Loading } from "../ui/States";
@@ -17,6 +18,7 @@ export default function SettingsPage() {
     <div>
       <h1>Settings</h1>
       <p className="muted">Signed in as {account.email}</p>
+      <LinkOutcome />
       <div className="two-columns">
         <Card title="Profile">
           <ProfileForm profile={profile} />
@@ -25,7 +27,7 @@ export default function SettingsPage() {
           <Card title="Units">
             <UnitsForm units={profile.units as Units} />
           </Card>
-          <StravaCard />
+          <StravaCard manage />
           <Card title="Your data">
             <ExportData />
           </Card>

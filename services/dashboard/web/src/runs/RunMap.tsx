@@ -22,5 +22,10 @@ export default function RunMap({ route }: { route: Route }) {
     };
   }, [route]);
 
-  return <div ref={container} className="run-map" data-testid="run-map" role="img" aria-label="Map of the route" />;
+  // A region, not an image: Leaflet makes the map focusable (arrow keys pan, + and - zoom)
+  // and puts buttons and links inside it, which an image's children may not be.
+  return (
+    <div ref={container} className="run-map" data-testid="run-map" role="region"
+      aria-label="Map of the route (arrow keys move it, plus and minus zoom)" />
+  );
 }

@@ -1,4 +1,5 @@
 import { formatDistance, formatDuration, formatHeartRate, formatPace, type Units } from "../format/units";
+import { TableWrap } from "../ui/TableWrap";
 
 interface Split {
   distance_m?: number;
@@ -12,7 +13,7 @@ interface Split {
 export function SplitsTable({ splits, units }: { splits: Record<string, unknown>[]; units: Units }) {
   const rows = splits as Split[];
   return (
-    <div className="table-wrap">
+    <TableWrap label="Splits table">
       <table className="splits-table">
         <caption className="visually-hidden">Splits</caption>
         <thead>
@@ -44,6 +45,6 @@ export function SplitsTable({ splits, units }: { splits: Record<string, unknown>
           })}
         </tbody>
       </table>
-    </div>
+    </TableWrap>
   );
 }

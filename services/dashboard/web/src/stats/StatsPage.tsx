@@ -6,6 +6,7 @@ import { usePreferences } from "../me/queries";
 import { Card } from "../ui/Card";
 import { Empty, ErrorState, Loading } from "../ui/States";
 import { useStats, type Period } from "./queries";
+import { TableWrap } from "../ui/TableWrap";
 
 const PERIODS: { value: Period; label: string }[] = [
   { value: "week", label: "Weekly" },
@@ -45,7 +46,7 @@ function TotalsChart({ buckets, period, units }: { buckets: StatsBucket[]; perio
 
 function TotalsTable({ buckets, period, units }: { buckets: StatsBucket[]; period: Period; units: Units }) {
   return (
-    <div className="table-wrap">
+    <TableWrap label={`Totals per ${period} table`}>
       <table>
         <caption className="visually-hidden">Totals per {period}</caption>
         <thead>
@@ -67,7 +68,7 @@ function TotalsTable({ buckets, period, units }: { buckets: StatsBucket[]; perio
           ))}
         </tbody>
       </table>
-    </div>
+    </TableWrap>
   );
 }
 

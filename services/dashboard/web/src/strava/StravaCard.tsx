@@ -1,24 +1,109 @@
-import { formatDateTime } from "../format/units";
+import { useQueryClient } from "@tanstack/react-query";
+import { useEffect, useState } from "react";
+import { Link } from "react-router";
 import { usePreferences } from "../me/queries";
 import { Card } from "../ui/Card";
-import { ErrorState, Loading } from "../ui/States";
-import { useStravaLink } from "./queries";
+import { FormError } from "../ui/FormError";
+import { ErrorState, Loading, Status } from "../ui/States";
+import { browser } from "./browser";
+import { useConnectStrava, useStravaStatus, useUnlinkStrava, type StravaStatus } from "./queries";
+import { SyncProgress } from "./SyncProgress";
 
-export function StravaCard() {
-  const link = useStravaLink();
+/**
+ * The Strava link and its sync. On Settings (`manage`) it links and unlinks; on Home it
+ * only shows where things stand and points to Settings.
+ */
+export function StravaCard({ manage = false }: { manage?: boolean }) {
+  const status = useStravaStatus();
   const { timeZone } = usePreferences();
+  const [unlinked, setUnlinked] = useState(false);
+  useRunsFollowSync(status.data);
   return (
     <Card title="Strava">
-      {link.isPending && <Loading />}
-      {link.isError && <ErrorState error={link.error} retry={() => link.refetch()} />}
-      {link.data === null && <p className="muted">Strava linking is coming: your runs will arrive on their own.</p>}
-      {link.data && link.data.linked && (
-        <p>
-          Linked{link.data.athlete_name ? ` as ${link.data.athlete_name}` : ""}.
-          {link.data.last_sync_at ? ` Last sync ${formatDateTime(link.data.last_sync_at, timeZone)}.` : ""}
-        </p>
+      {status.isPending && <Loading />}
+      {status.isError && <ErrorState error={status.error} retry={() => status.refetch()} />}
+      {status.data && (
+        <>
+          {status.data.demo_mode && <DemoNote brief={!manage} />}
+          {status.data.linked ? (
+            <>
+              <p>Linked{status.data.athlete_name ? ` as ${status.data.athlete_name}` : ""}.</p>
+              <SyncProgress status={status.data} timeZone={timeZone} />
+              {manage && <Unlink onUnlinked={() => setUnlinked(true)} />}
+            </>
+          ) : (
+            <>
+              {unlinked && <Status tone="ok">Strava is unlinked, and the runs that came from it are deleted.</Status>}
+              <p>Not linked yet. Link Strava and your runs arrive on their own.</p>
+              {manage ? <LinkStrava demo={status.data.demo_mode} /> : <Link to="/settings">Link Strava in Settings</Link>}
+            </>
+          )}
+        </>
       )}
-      {link.data && !link.data.linked && <p>Not linked yet.</p>}
     </Card>
+  );
+}
+
+function DemoNote({ brief }: { brief: boolean }) {
+  return (
+    <p className="demo-note">
+      <strong>Demo mode:</strong> this Runnerly talks to a built-in Strava simulator, not to strava.com.
+      {brief ? " Its runs are made up." : " Linking connects a demo athlete with made-up runs; no real Strava account is involved."}
+    </p>
+  );
+}
+
+/** Runs and totals refresh as the sync brings runs in. */
+function useRunsFollowSync(status: StravaStatus | undefined) {
+  const client = useQueryClient();
+  const imported = status?.linked ? status.backfill?.runs_imported : undefined;
+  useEffect(() => {
+    if (!imported) return;
+    void client.invalidateQueries({ queryKey: ["runs"] });
+    void client.invalidateQueries({ queryKey: ["stats"] });
+  }, [client, imported]);
+}
+
+function LinkStrava({ demo }: { demo: boolean }) {
+  const connect = useConnectStrava();
+  const leaving = connect.isPending || connect.isSuccess;
+  return (
+    <div className="actions">
+      <button type="button" className="button" disabled={leaving}
+        onClick={() => connect.mutate(undefined, { onSuccess: (answer) => browser.open(answer.authorize_url) })}>
+        Link Strava
+      </button>
+      {leaving && <Status>{demo ? "Taking you to the Strava simulator…" : "Taking you to Strava…"}</Status>}
+      <FormError error={connect.error} />
+    </div>
+  );
+}
+
+function Unlink({ onUnlinked }: { onUnlinked: () => void }) {
+  const [asking, setAsking] = useState(false);
+  const unlink = useUnlinkStrava();
+  if (!asking) {
+    return (
+      <button type="button" className="button secondary" onClick={() => setAsking(true)}>
+        Unlink Strava
+      </button>
+    );
+  }
+  return (
+    <div className="confirm-box" role="group" aria-label="Confirm unlinking Strava">
+      <p>
+        Unlink Strava? The runs that came from Strava are deleted from Runnerly (they stay on Strava); runs from
+        files you imported stay.
+      </p>
+      <button type="button" className="button danger" disabled={unlink.isPending}
+        onClick={() => unlink.mutate(undefined, { onSuccess: () => { setAsking(false); onUnlinked(); } })}>
+        Yes, unlink
+      </button>
+      {/* The safe choice takes the focus, so a stray Enter keeps the link. */}
+      <button type="button" className="button secondary" autoFocus onClick={() => setAsking(false)}>
+        Keep it linked
+      </button>
+      <FormError error={unlink.error} />
+    </div>
   );
 }

@@ -1,0 +1,304 @@
+"""The whole system (``runnerly up``) started for a test session, shared by the integration
+and the end-to-end tests.
+
+Two columns: the embedded default (SQLite files, the SQL broker, a Maildir) and, at scale,
+PostgreSQL, RabbitMQ and a real SMTP server, when ``RUNNERLY_TEST_POSTGRES_URL`` and
+``RUNNERLY_TEST_AMQP_URL`` name servers (``scripts/infra.sh`` starts them).
+"""
+
+from __future__ import annotations
+
+import json
+import mailbox
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from email import message_from_bytes
+from email.message import Message
+from pathlib import Path
+from typing import Any, TypeVar
+from urllib.parse import urlsplit, urlunsplit
+
+import httpx
+import pytest
+import sqlalchemy as sa
+from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import SMTP, Envelope, Session
+
+SERVICES = ("dashboard", "tokendealer", "dataservice", "mailer", "ingest")
+# Offsets from the base port (runnerly.topology): tokendealer, dataservice, the simulator.
+TOKENDEALER, DATASERVICE, STRAVASIM = 1, 2, 9
+
+T = TypeVar("T")
+
+
+def wait_until(check: Callable[[], T | bool | None], timeout: float, what: str) -> T:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        result = check()
+        if result:
+            return result  # type: ignore[return-value]
+        time.sleep(0.2)
+    raise AssertionError(f"timed out after {timeout:.0f} s waiting for {what}")
+
+
+def free_base_port() -> int:
+    """A base port whose next ten ports are free (clear of the 8000s a developer runs)."""
+    for _ in range(50):
+        base = 20000 + (uuid.uuid4().int % 2000) * 10
+        try:
+            for offset in range(10):
+                with socket.socket() as probe:
+                    probe.bind(("127.0.0.1", base + offset))
+        except OSError:
+            continue
+        return base
+    raise RuntimeError("no free ports")
+
+
+class SmtpInbox:
+    def __init__(self) -> None:
+        self.messages: list[Message] = []
+        self.lock = threading.Lock()
+
+    async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:  # noqa: N802
+        assert isinstance(envelope.content, bytes)
+        with self.lock:
+            self.messages.append(message_from_bytes(envelope.content))
+        return "250 OK"
+
+
+@dataclass
+class System:
+    mode: str
+    url: str
+    data_dir: Path
+    env: dict[str, str]
+    process: subprocess.Popen[bytes]
+    database_urls: dict[str, str]
+    smtp: SmtpInbox | None = None
+    http: httpx.Client = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.http = httpx.Client(base_url=self.url, timeout=30)
+
+    def port(self, offset: int) -> str:
+        """The URL of the process at base port + offset."""
+        host, port = self.url.rsplit(":", 1)
+        return f"{host}:{int(port) + offset}"
+
+    @property
+    def simulator_url(self) -> str:
+        """The Strava simulator (demo mode): base port + 9."""
+        return self.port(STRAVASIM)
+
+    def mails_to(self, address: str) -> list[Message]:
+        if self.smtp is not None:
+            with self.smtp.lock:
+                return [m for m in self.smtp.messages if m["To"] == address]
+        box = mailbox.Maildir(self.data_dir / "mailer" / "Maildir", create=True)
+        return [m for m in box.values() if m["To"] == address]
+
+    def wait_for_mail(self, address: str, count: int = 1, timeout: float = 30) -> Message:
+        return wait_until(
+            lambda: (m := self.mails_to(address)) and len(m) >= count and m[-1],
+            timeout,
+            f"a mail to {address}",
+        )
+
+    def database(self, service: str) -> sa.Engine:
+        return sa.create_engine(self.database_urls[service], poolclass=sa.pool.NullPool)
+
+    def pid_of(self, program: str) -> int | None:
+        """The pid of one supervised process (e.g. ``serve dataservice``)."""
+        for entry in Path("/proc").iterdir():
+            if not entry.name.isdigit():
+                continue
+            try:
+                cmdline = (entry / "cmdline").read_bytes().split(b"\0")
+                environ = (entry / "environ").read_bytes()
+            except OSError:
+                continue
+            words = [w.decode(errors="replace") for w in cmdline if w]
+            marker = f"RUNNERLY_DATA_DIR={self.data_dir}".encode()
+            if " ".join(words[-2:]) == program and "runnerly" in words and marker in environ:
+                return int(entry.name)
+        return None
+
+    def service_token(self, client: str, scope: str) -> str:
+        """A service's own token (client_credentials), as that service gets it."""
+        secret = json.loads((self.data_dir / "secrets.json").read_text())[client]
+        response = httpx.post(
+            f"{self.port(TOKENDEALER)}/oauth/token",
+            data={"grant_type": "client_credentials", "scope": scope},
+            auth=(client, secret),
+        )
+        assert response.status_code == 200, response.text
+        token: str = response.json()["access_token"]
+        return token
+
+    def store_runs(self, runs: list[dict[str, Any]]) -> dict[str, int]:
+        """Runs arrive as ingest sends them: the dataservice's idempotent bulk upsert."""
+        token = self.service_token("ingest", "runs:write")
+        totals: dict[str, int] = {}
+        for start in range(0, len(runs), 500):
+            response = httpx.post(
+                f"{self.port(DATASERVICE)}/runs/batch",
+                headers={"Authorization": f"Bearer {token}"},
+                json={"runs": runs[start : start + 500]},
+                timeout=120,
+            )
+            assert response.status_code == 200, response.text
+            for key, value in response.json().items():
+                if isinstance(value, int):
+                    totals[key] = totals.get(key, 0) + value
+        return totals
+
+    def runner_id(self, email: str, password: str) -> str:
+        """The account id behind an email (a runner's id in every service)."""
+        login = self.http.post("/api/auth/login", json={"email": email, "password": password})
+        assert login.status_code == 200, login.text
+        me = self.http.get(
+            "/api/me", headers={"Authorization": f"Bearer {login.json()['access_token']}"}
+        )
+        runner: str = me.json()["account"]["id"]
+        self.http.cookies.clear()
+        return runner
+
+
+def _postgres_databases(admin_url: str, run_id: str) -> dict[str, str]:
+    admin = sa.create_engine(admin_url, isolation_level="AUTOCOMMIT", poolclass=sa.pool.NullPool)
+    urls = {}
+    with admin.connect() as connection:
+        for service in SERVICES:
+            name = f"runnerly_it_{service}_{run_id}"
+            connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
+            urls[service] = admin_url.rsplit("/", 1)[0] + f"/{name}"
+    admin.dispose()
+    return urls
+
+
+def _drop_postgres_databases(admin_url: str, urls: dict[str, str]) -> None:
+    admin = sa.create_engine(admin_url, isolation_level="AUTOCOMMIT", poolclass=sa.pool.NullPool)
+    with admin.connect() as connection:
+        for url in urls.values():
+            name = url.rsplit("/", 1)[1]
+            connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+def _rabbitmq_vhost(amqp_url: str, run_id: str) -> str:
+    """A vhost of its own, so queues left by another run cannot interfere."""
+    vhost = f"runnerly-it-{run_id}"
+    ctl = shutil.which("rabbitmqctl")
+    if ctl is None:
+        return amqp_url
+    subprocess.run([ctl, "add_vhost", vhost], check=True, capture_output=True)
+    subprocess.run(
+        [ctl, "set_permissions", "-p", vhost, "guest", ".*", ".*", ".*"],
+        check=True,
+        capture_output=True,
+    )
+    parts = urlsplit(amqp_url)
+    return urlunsplit((parts.scheme, parts.netloc, f"/{vhost}", "", ""))
+
+
+def _healthy(system: System) -> bool:
+    if system.process.poll() is not None:
+        raise AssertionError(f"runnerly up exited with {system.process.returncode}")
+    try:
+        return system.http.get("/api/health").status_code == 200
+    except httpx.TransportError:
+        return False
+
+
+def dump_logs(data_dir: Path) -> None:
+    for path in [*sorted((data_dir / "logs").glob("*.log")), data_dir / "up.log"]:
+        if path.exists():
+            lines = path.read_text(errors="replace").splitlines()[-40:]
+            print(f"----- {path.name} -----", *lines, sep="\n", file=sys.stderr)
+
+
+@contextmanager
+def running_system(
+    mode: str,
+    data_dir: Path,
+    *,
+    extra_env: Mapping[str, str] | None = None,
+    start_timeout: float = 90.0,
+    failed: Callable[[], bool] = lambda: False,
+) -> Iterator[System]:
+    """``runnerly up`` on free ports in ``data_dir``, ready (every service healthy), then
+    stopped. ``mode`` is "embedded" or "scale" (skipped when no servers are named);
+    ``failed`` says at the end whether to print the processes' last log lines."""
+    run_id = uuid.uuid4().hex[:8]
+    base_port = free_base_port()
+    url = f"http://127.0.0.1:{base_port}"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("RUNNERLY_")}
+    env.update(
+        RUNNERLY_DATA_DIR=str(data_dir),
+        RUNNERLY_PORT=str(base_port),
+        # Links in mails and Strava's redirect must lead back to this very system.
+        RUNNERLY_PUBLIC_URL=url,
+        RUNNERLY_OUTBOX_POLL_SECONDS="1",
+        **(extra_env or {}),
+    )
+    database_urls = {s: f"sqlite:///{data_dir / f'{s}.sqlite'}" for s in SERVICES}
+    smtp: SmtpInbox | None = None
+    controller: Controller | None = None
+    postgres_admin = os.environ.get("RUNNERLY_TEST_POSTGRES_URL")
+    if mode == "scale":
+        amqp = os.environ.get("RUNNERLY_TEST_AMQP_URL")
+        if not postgres_admin or not amqp:
+            pytest.skip(
+                "set RUNNERLY_TEST_POSTGRES_URL and RUNNERLY_TEST_AMQP_URL "
+                "(scripts/infra.sh start) to run the at-scale column"
+            )
+        database_urls = _postgres_databases(postgres_admin, run_id)
+        for service, database_url in database_urls.items():
+            env[f"RUNNERLY_{service.upper()}_DATABASE_URL"] = database_url
+        env["RUNNERLY_BROKER_URL"] = _rabbitmq_vhost(amqp, run_id)
+        smtp = SmtpInbox()
+        smtp_port = free_base_port()
+        controller = Controller(smtp, hostname="127.0.0.1", port=smtp_port)
+        controller.start()
+        env["RUNNERLY_MAILER_SMTP_URL"] = f"smtp://127.0.0.1:{smtp_port}"
+
+    with (data_dir / "up.log").open("wb") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "runnerly", "up"],
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    system = System(mode, url, data_dir, env, process, database_urls, smtp)
+    try:
+        wait_until(lambda: _healthy(system), start_timeout, "every service to be ready")
+        yield system
+    except BaseException:
+        dump_logs(data_dir)
+        raise
+    finally:
+        system.http.close()
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+        if failed():
+            dump_logs(data_dir)
+        if controller is not None:
+            controller.stop()
+        if mode == "scale" and postgres_admin:
+            _drop_postgres_databases(postgres_admin, database_urls)
