@@ -12,9 +12,9 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from fastapi.testclient import TestClient
 
-from runnerly_kit.auth import JwksCache
+from runnerly_kit.auth import JwksCache, TokenVerifier
 from runnerly_kit.errors import Unauthorized
-from runnerly_kit.testing import TestKeys, bearer
+from runnerly_kit.testing import AUDIENCE, ISSUER, TestKeys, bearer
 
 
 def _refused(client: TestClient, token: str, path: str = "/mine") -> str:
@@ -177,3 +177,42 @@ def test_jwks_down_is_a_503() -> None:
         JwksCache(fetch).key("any")
     assert getattr(caught.value, "status", None) == 503
     assert not isinstance(caught.value, Unauthorized)
+
+
+def test_a_verified_token_is_remembered_until_it_expires() -> None:
+    keys = TestKeys()
+    fetches = []
+
+    def fetch() -> dict[str, object]:
+        fetches.append(1)
+        return keys.jwks()
+
+    now = [time.time()]
+    verifier = TokenVerifier(JwksCache(fetch), AUDIENCE, ISSUER, clock=lambda: now[0])
+    token = keys.token("u1", "runs:read", ttl=60)
+    header, payload, signature = token.split(".")
+    tampered = f"{header}.{payload}.{signature[:-4]}AAAA"
+
+    first = verifier.verify(token)
+    again = verifier.verify(token)
+    with pytest.raises(Unauthorized):
+        verifier.verify(tampered)  # not remembered: checked, and refused
+    now[0] += 61
+    with pytest.raises(Unauthorized, match="expired"):
+        verifier.verify(token)
+
+    assert again is first
+    assert first.sub == "u1"
+    assert len(fetches) == 1
+
+
+def test_remembered_tokens_are_bounded() -> None:
+    keys = TestKeys()
+    verifier = TokenVerifier(JwksCache(keys.jwks), AUDIENCE, ISSUER, kept=20)
+    tokens = [keys.token(f"u{number}", "runs:read") for number in range(50)]
+
+    principals = [verifier.verify(token) for token in tokens]
+
+    assert [principal.sub for principal in principals] == [f"u{n}" for n in range(50)]
+    assert len(verifier._verified) <= 20
+    assert verifier.verify(tokens[-1]) is principals[-1]  # the newest are kept

@@ -21,6 +21,11 @@ REQUIRED_CLAIMS = ("iss", "aud", "exp", "sub", "iat")
 # An unknown kid triggers a refetch, but at most this often (seconds): a flood of forged
 # kids must not become a flood of JWKS requests.
 MIN_REFETCH_SECONDS = 10.0
+# Tokens verified once are remembered, by their whole signed text, until they expire: a
+# client sends the same token for its whole life (up to 15 minutes), and checking the
+# signature cost more than the rest of a read (bench/README.md). A forged or altered token
+# can never match an entry. At most this many are kept per process.
+VERIFIED_TOKENS_KEPT = 10_000
 
 
 @dataclass(frozen=True)
@@ -84,12 +89,42 @@ class JwksCache:
 
 
 class TokenVerifier:
-    def __init__(self, jwks: JwksCache, audience: str, issuer: str) -> None:
+    def __init__(
+        self,
+        jwks: JwksCache,
+        audience: str,
+        issuer: str,
+        kept: int = VERIFIED_TOKENS_KEPT,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
         self.jwks = jwks
         self.audience = audience
         self.issuer = issuer
+        self._kept = kept
+        self._clock = clock
+        self._verified: dict[str, tuple[Principal, float]] = {}
+        self._lock = threading.Lock()
 
     def verify(self, token: str) -> Principal:
+        remembered = self._verified.get(token)
+        if remembered is not None:
+            principal, expires_at = remembered
+            if self._clock() < expires_at:
+                return principal
+            self._verified.pop(token, None)
+            raise Unauthorized("The access token has expired.")
+        principal = self._verify_signed(token)
+        self._remember(token, principal)
+        return principal
+
+    def _remember(self, token: str, principal: Principal) -> None:
+        if len(self._verified) >= self._kept:
+            with self._lock:  # the oldest tenth goes (dicts keep insertion order)
+                for old in list(self._verified)[: max(1, self._kept // 10)]:
+                    self._verified.pop(old, None)
+        self._verified[token] = (principal, float(principal.claims["exp"]))
+
+    def _verify_signed(self, token: str) -> Principal:
         try:
             header = jwt.get_unverified_header(token)
         except jwt.PyJWTError as exc:
