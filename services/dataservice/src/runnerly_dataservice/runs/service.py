@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -136,33 +137,52 @@ def _duplicates_of_new_runs(
             for runner_id, (low, high) in windows.items()
         },
     )
-    candidates: dict[str, list[tuple[Original, datetime, float]]] = defaultdict(list)
+    # Candidates in buckets as wide as the tolerance, so that a run is compared only with
+    # those of its own and the two neighbouring buckets: a backfill of thousands of runs
+    # into a long history stays linear (comparing with every run was quadratic).
+    width = DUPLICATE_START_TOLERANCE.total_seconds()
+    buckets: dict[tuple[str, int], list[tuple[Original, float, float]]] = defaultdict(list)
     for run_id, runner_id, _, _, started_at, distance_m in stored:
-        candidates[runner_id].append((run_id, started_at, distance_m))
+        moment = started_at.timestamp()
+        buckets[(runner_id, int(moment // width))].append((run_id, moment, distance_m))
     found: dict[tuple[str, str], Original] = {}
     for key, run in new.items():
-        start = run.started_at.astimezone(UTC)
-        match = next(
+        moment = run.started_at.timestamp()
+        bucket = int(moment // width)
+        match = _closest_same_activity(
+            moment,
+            run.distance_m,
             (
-                original
-                for original, started_at, distance_m in candidates[run.runner_id]
-                if _same_activity(start, run.distance_m, started_at, distance_m)
+                candidate
+                for near in (bucket - 1, bucket, bucket + 1)
+                for candidate in buckets.get((run.runner_id, near), ())
             ),
-            None,
         )
         if match is not None:
             found[key] = match
         else:
             # Later runs of this batch are compared with this one too (the same file sent
             # twice, or gzipped and not, in one upload).
-            candidates[run.runner_id].append((key, start, run.distance_m))
+            buckets[(run.runner_id, bucket)].append((key, moment, run.distance_m))
     return found
 
 
-def _same_activity(
-    start: datetime, distance_m: float, other_start: datetime, other_distance_m: float
-) -> bool:
-    if abs(start - other_start.astimezone(UTC)) > DUPLICATE_START_TOLERANCE:
+def _closest_same_activity(
+    moment: float, distance_m: float, candidates: Iterable[tuple[Original, float, float]]
+) -> Original | None:
+    """The candidate started nearest to ``moment`` that is the same activity, if any."""
+    best: tuple[float, Original] | None = None
+    for original, other_moment, other_distance_m in candidates:
+        apart = abs(moment - other_moment)
+        if _same_activity(apart, distance_m, other_distance_m) and (
+            best is None or apart < best[0]
+        ):
+            best = (apart, original)
+    return None if best is None else best[1]
+
+
+def _same_activity(seconds_apart: float, distance_m: float, other_distance_m: float) -> bool:
+    if seconds_apart > DUPLICATE_START_TOLERANCE.total_seconds():
         return False
     longest = max(distance_m, other_distance_m)
     if longest == 0:
