@@ -127,10 +127,6 @@ def _unlink_everyone(system: System) -> None:
 
 
 def test_link_backfill_webhooks_and_unlink(system: System) -> None:
-    if system.mode == "scale":
-        # Known gap: on RabbitMQ the webhook's event task was not seen to land within a
-        # minute in CI, while it does on the embedded broker; under investigation.
-        pytest.skip("webhook delivery at scale is under investigation")
     _unlink_everyone(system)
     _, tokens = sign_up(system)
     back = link_strava(system, tokens)

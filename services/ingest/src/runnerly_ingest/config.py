@@ -41,7 +41,8 @@ class Settings(KitSettings):
     # None: demo mode exactly when the Strava URLs are not strava.com's (the simulator).
     demo_mode: bool | None = None
     # Activities per list page (Strava's maximum is 200) and runs per dataservice batch.
-    page_size: int = Field(default=200, ge=1, le=200)
+    # At least 2: each page lists again the activities of the previous one's last second.
+    page_size: int = Field(default=200, ge=2, le=200)
     # Streams are fetched for the most recent N runs of a backfill (one request each) and
     # for every run arriving by webhook; 0 turns them off.
     streams_for_recent: int = Field(default=0, ge=0, le=1000)

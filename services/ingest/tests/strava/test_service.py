@@ -15,7 +15,7 @@ from fastapi.testclient import TestClient
 from runnerly_ingest.models import StravaLink
 from runnerly_ingest.runtime import Runtime
 from runnerly_ingest.strava import repository, service, tasks
-from runnerly_ingest.strava.mapping import RUN_SPORT_TYPES
+from runnerly_ingest.strava.mapping import RUN_SPORT_TYPES, start_epoch
 from runnerly_ingest.strava.schemas import WebhookEvent
 
 Headers = dict[str, str]
@@ -62,6 +62,19 @@ def _requests(simulator: TestClient, route: str) -> int:
     return counts.get(route, 0)
 
 
+def _list_requests(activities: int, page_size: int) -> int:
+    """The list requests of a backfill of activities started in distinct seconds: a page
+    after the first lists the previous page's oldest activity again; a short page ends it."""
+    pages, unseen = 0, activities
+    while True:
+        pages += 1
+        again = 0 if pages == 1 else 1
+        listed = min(page_size, again + unseen)
+        unseen -= listed - again
+        if listed < page_size:
+            return pages
+
+
 def test_the_backfill_imports_exactly_the_runs(
     runtime: Runtime,
     history: list[dict[str, Any]],
@@ -84,8 +97,8 @@ def test_the_backfill_imports_exactly_the_runs(
     assert sorted(run["external_id"] for run in stored) == sorted(str(a["id"]) for a in runs)
     assert {run["source"] for run in stored} == {"strava"}
     # 200 a page: the fewest list requests, and no streams unless asked for.
-    assert _requests(simulator, "GET /api/v3/athlete/activities") - listed == (
-        len(history) // 200 + 1
+    assert _requests(simulator, "GET /api/v3/athlete/activities") - listed == _list_requests(
+        len(history), 200
     )
     assert _requests(simulator, "GET /api/v3/activities/{activity_id}/streams") == 0
 
@@ -113,7 +126,7 @@ def test_small_rate_limits_the_backfill_pauses_and_never_meets_a_429(
 ) -> None:
     runtime.settings.page_size = 25
     simulator.put("/admin/ratelimit", json={"read_limit_15min": 2, "limit_15min": 3})
-    pages = len(history) // 25 + 1
+    pages = _list_requests(len(history), 25)
     listed = _requests(simulator, "GET /api/v3/athlete/activities")
 
     pauses = run_backfill()
@@ -174,6 +187,62 @@ def test_a_step_resumes_from_the_persisted_cursor(
     assert len(ids) == len(set(ids)) == len(
         [a for a in history if a["sport_type"] in RUN_SPORT_TYPES]
     )
+
+
+def test_activities_started_in_the_same_second_across_a_page_boundary_are_both_imported(
+    runtime: Runtime,
+    history: list[dict[str, Any]],
+    run_backfill: Callable[..., int],
+    stored_runs: StoredRuns,
+    simulator: TestClient,
+) -> None:
+    runtime.settings.page_size = 25
+    assert len({a["start_date"] for a in history}) == len(history)
+    last_of_first_page = history[24]
+    # A run started in that very second, of another distance (not the same activity): the
+    # simulator lists it first of the two (newest first, then by id), so the first page now
+    # ends with it and the older one of that second opens the second page.
+    twin = simulator.post("/admin/activities", json={
+        "sport_type": "Run", "name": "Same second",
+        "start": start_epoch(last_of_first_page),
+        "distance": last_of_first_page["distance"] * 1.5 + 1000,
+    })
+    assert twin.status_code == 201, twin.text
+    everything = [*history, twin.json()["activity"]]
+
+    run_backfill()
+
+    link = _link(runtime)
+    assert link is not None and link.backfill_state == "done"
+    assert link.activities_seen == len(everything)
+    runs = [a for a in everything if a["sport_type"] in RUN_SPORT_TYPES]
+    assert link.runs_imported == len(runs)
+    stored = [run["external_id"] for run in stored_runs()]
+    assert sorted(stored) == sorted(str(a["id"]) for a in runs)
+
+
+def test_a_page_of_one_second_only_does_not_stall_the_backfill(
+    runtime: Runtime,
+    history: list[dict[str, Any]],
+    run_backfill: Callable[..., int],
+    stored_runs: StoredRuns,
+    simulator: TestClient,
+) -> None:
+    runtime.settings.page_size = 2
+    newest = start_epoch(history[0]) + 3600
+    for distance in (5_000, 8_000, 12_000):  # three runs in one second: more than a page
+        created = simulator.post("/admin/activities", json={
+            "sport_type": "Run", "start": newest, "distance": distance})
+        assert created.status_code == 201, created.text
+
+    run_backfill(max_steps=400)
+
+    link = _link(runtime)
+    assert link is not None and link.backfill_state == "done"
+    # Paging by time cannot go through a second holding more than a page: the first page's
+    # two are imported, the third is left to reconciliation and webhooks, nothing older.
+    assert link.activities_seen == len(history) + 2
+    assert len(stored_runs()) == len([a for a in history if a["sport_type"] in RUN_SPORT_TYPES]) + 2
 
 
 def test_a_leased_step_is_not_run_twice(runtime: Runtime, linked: int) -> None:

@@ -252,6 +252,24 @@ def ids_by_key(session: Session, keys: Sequence[tuple[str, str]]) -> dict[tuple[
     return found
 
 
+def lock_runners(session: Session, runner_ids: Sequence[str]) -> None:
+    """Hold, until the transaction ends, the right to add runs for these runners, so that
+    two batches checking one runner's runs for duplicates take turns instead of both seeing
+    none and both inserting.
+
+    PostgreSQL: a transaction advisory lock per runner, taken in a fixed order so two
+    batches never deadlock. SQLite: its database write lock, taken now by a write that
+    matches nothing instead of at the first insert (only one writer at a time anyway).
+    """
+    connection = session.connection()
+    if connection.dialect.name == "postgresql":
+        for runner_id in sorted(set(runner_ids)):
+            key = sa.func.hashtextextended(f"runnerly.runs:{runner_id}", 0)
+            session.execute(sa.select(sa.func.pg_advisory_xact_lock(key)))
+    else:
+        session.execute(sa.update(runs).where(sa.false()).values(id=runs.c.id))
+
+
 def started_between(
     session: Session, windows: dict[str, tuple[datetime, datetime]]
 ) -> list[tuple[int, str, str, str, datetime, float]]:

@@ -125,6 +125,9 @@ def _duplicates_of_new_runs(
     """
     if not new:
         return {}
+    # Until this transaction ends, another batch of these runners waits here: it then sees
+    # the runs this one adds (the same activity sent at once from a file and from Strava).
+    repository.lock_runners(session, [run.runner_id for run in new.values()])
     windows: dict[str, tuple[datetime, datetime]] = {}
     for run in new.values():
         start = run.started_at.astimezone(UTC)

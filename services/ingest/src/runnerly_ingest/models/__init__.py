@@ -30,6 +30,10 @@ class StravaLink(Model):
     # (epoch seconds: the oldest start seen), persisted with each page's bookkeeping.
     backfill_state: Mapped[str] = mapped_column(sa.String(16), default="pending")
     backfill_before: Mapped[int | None] = mapped_column(sa.BigInteger)
+    # The ids of the activities started in the cursor's very second that are already
+    # counted: the next page asks from that second on again (Strava's ``before`` is
+    # exclusive, and a page may end between two activities of one second).
+    backfill_boundary: Mapped[list[int] | None] = mapped_column(sa.JSON)
     activities_seen: Mapped[int] = mapped_column(sa.Integer, default=0)
     runs_imported: Mapped[int] = mapped_column(sa.Integer, default=0)
     backfill_started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

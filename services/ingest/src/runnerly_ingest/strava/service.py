@@ -327,17 +327,22 @@ def _backfill_page(runtime: Runtime, link_id: int) -> None:
             log.info("strava.backfill.fair_share", link_id=link_id)
             raise Paused(limits.next_day(runtime.now()))
         runner_id, cursor, imported = link.runner_id, link.backfill_before, link.runs_imported
+        counted = frozenset(link.backfill_boundary or ())
         if link.backfill_state == "pending":
             link.backfill_started_at = runtime.now()
         link.backfill_state = "running"
     token = access_token(runtime, link_id)
+    # Strava's ``before`` is exclusive and a page may end between two activities started in
+    # the same second: ask from the cursor's second on again and skip those already counted.
+    before = cursor + 1 if cursor is not None else None
     answer = _call(
         runtime,
         link_id,
-        lambda: runtime.strava.activities(token, before=cursor, per_page=settings.page_size),
+        lambda: runtime.strava.activities(token, before=before, per_page=settings.page_size),
     )
     activities: list[dict[str, Any]] = [a for a in answer.data if isinstance(a, dict)]
-    runs = [mapping.to_run(runner_id, a) for a in activities if mapping.is_run(a)]
+    fresh = [a for a in activities if not _counted(a, cursor, counted)]
+    runs = [mapping.to_run(runner_id, a) for a in fresh if mapping.is_run(a)]
     # Streams cost one request per run: only for the most recent runs, if at all.
     wanted = max(0, settings.streams_for_recent - imported)
     for run in runs[:wanted]:
@@ -354,13 +359,23 @@ def _backfill_page(runtime: Runtime, link_id: int) -> None:
             # Unlinked while this page was on its way: its runs must not stay.
             runtime.dataservice.delete_runs(runner_id, "strava", [r["external_id"] for r in runs])
             return
-        if link.backfill_before != cursor:
+        if link.backfill_before != cursor or frozenset(link.backfill_boundary or ()) != counted:
             return  # another step took this page meanwhile: its counts stand
         starts = [mapping.start_epoch(a) for a in activities]
-        link.activities_seen += len(activities)
+        link.activities_seen += len(fresh)
         link.runs_imported += len(runs)
         if starts:
-            link.backfill_before = min(starts)
+            oldest = min(starts)
+            boundary = {int(a["id"]) for a in activities if mapping.start_epoch(a) == oldest}
+            if oldest == cursor:
+                boundary |= counted
+            if not fresh and len(activities) >= settings.page_size:
+                # More activities in one second than a page holds (never seen of a person):
+                # paging by time cannot go through it, so the rest of that second is skipped.
+                log.warning("strava.backfill.crowded_second", link_id=link_id, second=oldest)
+                oldest, boundary = oldest - 1, set()
+            link.backfill_before = oldest
+            link.backfill_boundary = sorted(boundary)
             link.sync_after = max(link.sync_after or 0, max(starts))
         link.lease_until = None
         if len(activities) < settings.page_size:
@@ -373,8 +388,18 @@ def _backfill_page(runtime: Runtime, link_id: int) -> None:
             link.next_step_at = runtime.now()
             # Re-queued behind every other athlete's step: round-robin across athletes.
             runtime.outbox.send_task(session, BACKFILL_TASK, {"link_id": link_id})
-        log.info("strava.backfill.page", link_id=link_id, activities=len(activities),
+        log.info("strava.backfill.page", link_id=link_id, activities=len(fresh),
                  runs=len(runs))
+
+
+def _counted(activity: dict[str, Any], cursor: int | None, counted: frozenset[int]) -> bool:
+    """Whether a listed activity is one of the previous page's, listed again because it
+    started in the cursor's second."""
+    return (
+        cursor is not None
+        and mapping.start_epoch(activity) == cursor
+        and int(activity["id"]) in counted
+    )
 
 
 def due_backfills(runtime: Runtime) -> list[int]:
@@ -469,7 +494,10 @@ def reconcile(runtime: Runtime, link_id: int) -> None:
         link = repository.link(session, link_id)
         if link is None or link.backfill_state != "done":
             return
-        runner_id, after = link.runner_id, link.sync_after or 0
+        # ``after`` is exclusive: from the newest start's second on, so an activity started
+        # in that same second and not yet seen is listed too (the known one is re-sent,
+        # an update).
+        runner_id, after = link.runner_id, max(0, (link.sync_after or 0) - 1)
     try:
         token = access_token(runtime, link_id)
         page = 1

@@ -1,0 +1,26 @@
+"""the backfill's boundary: activities counted at the cursor's second
+
+Revision ID: 0002
+Revises: 0001
+Create Date: 2026-11-28 05:00:00.000000
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = "0002"
+down_revision: str | None = "0001"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("strava_links", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("backfill_boundary", sa.JSON(), nullable=True))
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("strava_links", schema=None) as batch_op:
+        batch_op.drop_column("backfill_boundary")
