@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 UV ?= uv
-SERVICES := tokendealer dataservice mailer dashboard ingest
+SERVICES := tokendealer dataservice mailer dashboard ingest plans reports
 
 .PHONY: help
 help: ## List the targets

@@ -34,7 +34,8 @@ import sqlalchemy as sa
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, Envelope, Session
 
-SERVICES = ("dashboard", "tokendealer", "dataservice", "mailer", "ingest")
+from runnerly.topology import SERVICES
+
 # Offsets from the base port (runnerly.topology): tokendealer, dataservice, the simulator.
 TOKENDEALER, DATASERVICE, STRAVASIM = 1, 2, 9
 

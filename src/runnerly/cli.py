@@ -20,6 +20,8 @@ keys_app = typer.Typer(help="Manage tokendealer's signing keys.", no_args_is_hel
 app.add_typer(keys_app, name="keys")
 accounts_app = typer.Typer(help="Manage runners' accounts and roles.", no_args_is_help=True)
 app.add_typer(accounts_app, name="accounts")
+reports_app = typer.Typer(help="Monthly reports.", no_args_is_help=True)
+app.add_typer(reports_app, name="reports")
 
 @app.callback()
 def _logging() -> None:
@@ -35,7 +37,7 @@ ServedName = Annotated[
 ]
 # Services whose Celery beat can run on its own (at scale; the embedded default runs it in
 # the service's worker).
-BEATS = ("ingest",)
+BEATS = ("ingest", "reports")
 
 
 def _topology(base_port: int | None) -> Topology:
@@ -212,3 +214,30 @@ def _change_role(action: str, email: str, role: str) -> None:
     finally:
         database.dispose()
     typer.echo(f"{email}: {', '.join(roles)}")
+
+
+@reports_app.command("run")
+def run_reports(
+    month: Annotated[
+        str | None, typer.Option(help="The month, YYYY-MM (default: the previous one).")
+    ] = None,
+) -> None:
+    """Send a month's report to every subscribed runner (queued for the reports worker)."""
+    from datetime import UTC, datetime
+
+    from runnerly_reports.config import get_settings
+    from runnerly_reports.reports.content import Month
+    from runnerly_reports.reports.service import ended_everywhere, previous_month
+    from runnerly_reports.reports.tasks import request_month
+
+    now = datetime.now(UTC)
+    try:
+        target = Month.parse(month) if month else previous_month(now)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--month") from None
+    if not ended_everywhere(target, now):
+        raise typer.BadParameter(
+            f"{target} has not ended in every time zone yet.", param_hint="--month"
+        )
+    request_month(get_settings(), target)
+    typer.echo(f"reports of {target} queued for every subscribed runner")

@@ -18,9 +18,11 @@ SERVICES: dict[str, int] = {
     "dataservice": 2,
     "mailer": 3,
     "ingest": 4,
+    "plans": 5,
+    "reports": 6,
 }
 # Services that run a Celery worker (they consume commands or events).
-WORKERS: tuple[str, ...] = ("dataservice", "mailer", "ingest")
+WORKERS: tuple[str, ...] = ("dataservice", "mailer", "ingest", "plans", "reports")
 # Development tools started next to the services: the Strava simulator, in demo mode only
 # (when no RUNNERLY_STRAVA_CLIENT_ID is set).
 TOOLS: dict[str, int] = {"stravasim": 9}
@@ -31,12 +33,18 @@ DEMO_STRAVA_CLIENT_SECRET = "stravasim-demo-secret"  # noqa: S105
 GENERATED_SECRETS: dict[str, Callable[[], str]] = {
     "RUNNERLY_INGEST_TOKEN_KEY": lambda: Fernet.generate_key().decode(),
     "RUNNERLY_INGEST_WEBHOOK_VERIFY_TOKEN": lambda: secrets.token_urlsafe(24),
+    # Signs the unsubscribe links of the monthly report mails.
+    "RUNNERLY_REPORTS_UNSUBSCRIBE_KEY": lambda: secrets.token_urlsafe(32),
 }
 # Service clients and the scopes each may ask tokendealer for.
 CLIENT_SCOPES: dict[str, str] = {
     "dashboard": "mail:read",
-    # Strava and file ingest (its service comes next); the tests use it to store runs.
+    # Strava and file ingest: stores the runs it fetches or parses.
     "ingest": "runs:read runs:write",
+    # Fitness from recent runs and records, the runner's time zone, the race to train for.
+    "plans": "runs:read profile:read races:read stats:read",
+    # A month of runs and records, the runner's plans and races, and whom to write to.
+    "reports": "runs:read profile:read races:read stats:read plans:read accounts:read",
 }
 DEFAULT_BASE_PORT = 8000
 

@@ -165,7 +165,9 @@ def test_health_reports_every_service(system: System) -> None:
     response = system.http.get("/api/health")
 
     assert response.status_code == 200
-    assert set(response.json()["services"]) >= {"tokendealer", "dataservice", "mailer"}
+    assert set(response.json()["services"]) == {
+        "tokendealer", "dataservice", "mailer", "ingest", "plans", "reports"
+    }
 
 
 def test_bad_input_is_a_clear_problem_not_a_500(system: System) -> None:

@@ -28,7 +28,7 @@ from runnerly_kit.testing import TestKeys
 
 USER_SCOPES = (
     "profile:read profile:write runs:read runs:delete runs:import races:read races:write "
-    "stats:read"
+    "stats:read plans:read plans:write reports:read reports:write"
 )
 
 
@@ -68,7 +68,7 @@ def _app(service: str, data_dir: Path) -> Any:
     return main.create_app(config.Settings(env="test", data_dir=data_dir, **extra))
 
 
-@pytest.fixture(params=["dataservice", "mailer", "tokendealer"])
+@pytest.fixture(params=["dataservice", "mailer", "tokendealer", "ingest", "plans", "reports"])
 def target(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Target]:
     service = request.param
     app = _app(service, tmp_path)
@@ -81,6 +81,10 @@ def target(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Target]:
             yield Target(client, "/accounts/me", signer.private_key, signer.kid)
         elif service == "mailer":
             yield Target(client, "/messages", keys.private_key, keys.kid, scopes="mail:read")
+        elif service in ("plans", "reports"):
+            yield Target(client, f"/{service}", keys.private_key, keys.kid)
+        elif service == "ingest":
+            yield Target(client, "/strava", keys.private_key, keys.kid)
         else:
             yield Target(client, "/profile", keys.private_key, keys.kid)
 

@@ -30,7 +30,10 @@ from runnerly_kit.testing import AUDIENCE, ISSUER, TestKeys
 
 POSTGRES_URL = os.environ.get("RUNNERLY_TEST_POSTGRES_URL")
 PASSWORD = "correct horse battery"
-PORTS = {8001: "tokendealer", 8002: "dataservice", 8003: "mailer", 8004: "ingest"}
+PORTS = {
+    8001: "tokendealer", 8002: "dataservice", 8003: "mailer", 8004: "ingest", 8005: "plans",
+    8006: "reports",
+}
 
 
 def problem(status: int, title: str, detail: str, **extra: Any) -> httpx.Response:
@@ -64,6 +67,7 @@ class FakePeers:
     revoked_refresh_tokens: set[str] = field(default_factory=set)
     profiles: dict[str, dict[str, Any]] = field(default_factory=dict)
     runs: dict[int, dict[str, Any]] = field(default_factory=dict)
+    records: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # user id -> items
     races: dict[int, dict[str, Any]] = field(default_factory=dict)
     entries: set[tuple[int, str]] = field(default_factory=set)
     mail: list[dict[str, Any]] = field(default_factory=list)
@@ -113,7 +117,9 @@ class FakePeers:
             raise httpx.ConnectError("connection refused", request=request)
         if request.url.path == "/health/ready":
             return httpx.Response(200, json={"status": "ok", "checks": {}})
-        handler = getattr(self, f"_{peer}")
+        handler = getattr(self, f"_{peer}", None)
+        if handler is None:  # plans and reports have fakes of their own (tests/plans, reports)
+            return problem(404, "Not found", "No such route.")
         try:
             response: httpx.Response = handler(request)
         except RunnerlyError as exc:
@@ -221,6 +227,8 @@ class FakePeers:
                 del self.runs[run["id"]]
                 return httpx.Response(204)
             return self._cached(request, run)
+        if path == "/records":
+            return self._cached(request, {"items": self.records.get(user.id, [])})
         if path == "/stats":
             period = request.url.params["period"]
             return self._cached(request, {"period": period, "time_zone": "UTC", "buckets": [

@@ -9,7 +9,9 @@ from runnerly_dashboard.devmail.endpoints import router as devmail_router
 from runnerly_dashboard.health.endpoints import router as health_router
 from runnerly_dashboard.imports.endpoints import router as imports_router
 from runnerly_dashboard.me.endpoints import router as me_router
+from runnerly_dashboard.plans.endpoints import router as plans_router
 from runnerly_dashboard.races.endpoints import router as races_router
+from runnerly_dashboard.reports.endpoints import router as reports_router
 from runnerly_dashboard.runs.endpoints import router as runs_router
 from runnerly_dashboard.stats.endpoints import router as stats_router
 from runnerly_dashboard.strava.endpoints import router as strava_router
@@ -27,6 +29,8 @@ def api_router() -> APIRouter:
         strava_router,
         stats_router,
         races_router,
+        plans_router,
+        reports_router,
         health_router,
         devmail_router,
     ):

@@ -24,6 +24,8 @@ class Settings(KitSettings):
     dataservice_url: str = shared("DATASERVICE_URL", default="http://127.0.0.1:8002")  # type: ignore[assignment]
     mailer_url: str = shared("MAILER_URL", default="http://127.0.0.1:8003")  # type: ignore[assignment]
     ingest_url: str = shared("INGEST_URL", default="http://127.0.0.1:8004")  # type: ignore[assignment]
+    plans_url: str = shared("PLANS_URL", default="http://127.0.0.1:8005")  # type: ignore[assignment]
+    reports_url: str = shared("REPORTS_URL", default="http://127.0.0.1:8006")  # type: ignore[assignment]
     # Largest body of a file import (POST /api/runs/import), in bytes: up to 20 files. Every
     # other request keeps RUNNERLY_MAX_BODY_BYTES.
     import_max_body_bytes: int = Field(default=64 * 1024 * 1024, ge=1024, le=1024**3)

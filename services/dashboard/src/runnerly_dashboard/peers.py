@@ -33,12 +33,16 @@ class Peers:
     dataservice: ServiceClient
     mailer: ServiceClient
     ingest: ServiceClient
+    plans: ServiceClient
+    reports: ServiceClient
     # One-shot clients with a short timeout, so /api/health answers fast when a peer hangs.
     probes: dict[str, ServiceClient]
 
     def close(self) -> None:
         for client in (
-            self.tokendealer, self.dataservice, self.mailer, self.ingest, *self.probes.values()
+            self.tokendealer, self.dataservice, self.mailer, self.ingest, self.plans,
+            self.reports,
+            *self.probes.values(),
         ):
             client.close()
 
@@ -57,6 +61,8 @@ def build_peers(settings: Settings, transport: httpx.BaseTransport | None = None
         "dataservice": settings.dataservice_url,
         "mailer": settings.mailer_url,
         "ingest": settings.ingest_url,
+        "plans": settings.plans_url,
+        "reports": settings.reports_url,
     }
     probe_timeout = httpx.Timeout(settings.health_timeout_seconds)
     return Peers(
@@ -68,6 +74,16 @@ def build_peers(settings: Settings, transport: httpx.BaseTransport | None = None
         # Imports carry files and wait for their parsing: a longer read timeout.
         ingest=ServiceClient(
             urls["ingest"], "ingest", timeout=httpx.Timeout(60.0, connect=2.0),
+            transport=transport,
+        ),
+        # Making a plan reads the runner's recent runs: the dataservice's timeout and more.
+        plans=ServiceClient(
+            settings.plans_url, "plans", timeout=httpx.Timeout(30.0, connect=2.0),
+            transport=transport,
+        ),
+        # Building a report on request renders its PDF: a longer read timeout.
+        reports=ServiceClient(
+            settings.reports_url, "reports", timeout=httpx.Timeout(60.0, connect=2.0),
             transport=transport,
         ),
         probes={

@@ -10,7 +10,7 @@ def test_all_ok(client: TestClient) -> None:
     assert response.status_code == 200
     assert response.json() == {"status": "ok", "services": {
         "dashboard": "ok", "tokendealer": "ok", "dataservice": "ok", "mailer": "ok",
-        "ingest": "ok"}}
+        "ingest": "ok", "plans": "ok", "reports": "ok"}}
 
 
 def test_degraded_when_a_peer_is_down(client: TestClient, fake: Any) -> None:

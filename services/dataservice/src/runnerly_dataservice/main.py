@@ -7,6 +7,7 @@ from fastapi import FastAPI
 from runnerly_dataservice.config import Settings, get_settings
 from runnerly_dataservice.profiles.endpoints import router as profile_router
 from runnerly_dataservice.races.endpoints import router as races_router
+from runnerly_dataservice.records.endpoints import router as records_router
 from runnerly_dataservice.runs.endpoints import router as runs_router
 from runnerly_dataservice.runtime import MIGRATIONS_DIR, build_runtime
 from runnerly_dataservice.stats.endpoints import router as stats_router
@@ -19,7 +20,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app = create_service_app(
         settings,
         title="Runnerly dataservice",
-        routers=[profile_router, runs_router, races_router, stats_router],
+        routers=[profile_router, runs_router, races_router, stats_router, records_router],
         database=runtime.database,
         migrations_dir=MIGRATIONS_DIR,
         celery=runtime.celery,

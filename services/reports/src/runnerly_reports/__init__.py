@@ -1,1 +1,1 @@
-"""Runnerly monthly reports."""
+"""Runnerly reports: a runner's month, mailed as HTML with a PDF."""

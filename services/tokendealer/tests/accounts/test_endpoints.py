@@ -296,7 +296,7 @@ def test_only_known_roles_are_granted_and_only_to_existing_accounts(
     with runtime.database.transaction() as session:
         with pytest.raises(InvalidInput, match="not a role"):
             service.grant_role(session, "ada@example.com", "superuser")
-        with pytest.raises(NotFound, match="nobody@example.com"):
+        with pytest.raises(NotFound, match="No account has the email"):
             service.grant_role(session, "nobody@example.com", "admin")
 
 

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from runnerly_dataservice.db import Model, UTCDateTime
 from runnerly_kit.outbox import OutboxMixin
 
-__all__ = ["Model", "OutboxMessage", "Profile", "Race", "RaceEntry", "Run"]
+__all__ = ["BestEffort", "Model", "OutboxMessage", "Profile", "Race", "RaceEntry", "Run"]
 
 
 class Profile(Model):
@@ -65,6 +65,29 @@ class Run(Model):
     splits: Mapped[list[dict[str, Any]] | None] = mapped_column(sa.JSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class BestEffort(Model):
+    """A run's fastest stretch over one standard distance, found when the run was written.
+
+    ``runner_id`` and ``started_at`` are the run's, copied so that a runner's records over
+    a range of dates are read from this table's index alone.
+    """
+
+    __tablename__ = "best_efforts"
+    __table_args__ = (
+        # A runner's fastest efforts over a distance: the records read walks it in order.
+        sa.Index("ix_best_efforts_runner_distance_time", "runner_id", "distance",
+                 "elapsed_time_s"),
+    )
+
+    run_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("runs.id", ondelete="CASCADE"), primary_key=True
+    )
+    distance: Mapped[str] = mapped_column(sa.String(16), primary_key=True)
+    runner_id: Mapped[str] = mapped_column(sa.String(64))
+    elapsed_time_s: Mapped[int] = mapped_column(sa.Integer)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
 class Race(Model):

@@ -9,6 +9,7 @@ import structlog
 from sqlalchemy.orm import Session
 
 from runnerly_dataservice.cursors import decode_datetime_cursor, encode_cursor
+from runnerly_dataservice.records import service as records
 from runnerly_dataservice.runs import repository
 from runnerly_dataservice.runs.schemas import (
     RunBatchResult,
@@ -63,6 +64,7 @@ def upsert_batch(session: Session, outbox: Outbox, runs: list[RunUpsert]) -> Run
     missing = [key for key in to_write if key not in created_ids and key not in known]
     if missing:  # inserted by a concurrent batch between our lookup and our upsert
         known.update(repository.ids_by_key(session, missing))
+    records.replace_efforts(session, to_write, created_ids, known)
     # One event per runner per batch, not per run: a backfill of thousands of runs is a
     # handful of messages for the broker and for every consumer.
     outbox.emit_many(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import mailbox
 from datetime import UTC, datetime
+from email import policy
 from email.message import EmailMessage
 from email.utils import make_msgid, parsedate_to_datetime
 from pathlib import Path
@@ -20,16 +21,38 @@ from runnerly_mailer.models import OutgoingMail
 log = structlog.get_logger()
 
 
+# Headers fold at whitespace up to RFC 5322's hard limit: a List-Unsubscribe URI is one long
+# word, which the default 78 would turn into an encoded-word no mail client reads as a URI.
+MESSAGE_POLICY = policy.default.clone(max_line_length=998)
+
+
 def build_message(request: MailRequest, sender: str, key: str) -> EmailMessage:
-    message = EmailMessage()
+    message = EmailMessage(policy=MESSAGE_POLICY)
     message["From"] = sender
     message["To"] = str(request.to)
     message["Subject"] = request.subject
     message["Date"] = datetime.now(UTC)
     message["Message-ID"] = make_msgid(idstring=key, domain="runnerly.localhost")
+    for name, value in request.headers.items():
+        message[name] = value
     message.set_content(request.text)
     if request.html:
         message.add_alternative(request.html, subtype="html")
+        if request.inline_images:
+            # text/html becomes multipart/related: the HTML and the images it shows by cid.
+            html_part = message.get_body(preferencelist=("html",))
+            assert isinstance(html_part, EmailMessage)
+            for image in request.inline_images:
+                maintype, subtype = image.content_type.split("/")
+                html_part.add_related(
+                    image.content, maintype, subtype, cid=f"<{image.content_id}>",
+                    disposition="inline",
+                )
+    for attachment in request.attachments:
+        maintype, subtype = attachment.content_type.split("/")
+        message.add_attachment(
+            attachment.content, maintype, subtype, filename=attachment.filename
+        )
     return message
 
 
@@ -86,7 +109,10 @@ def list_mailbox(maildir: Path | None, limit: int) -> MailboxList:
 def _read(key: str, message: mailbox.MaildirMessage) -> MailboxMessage:
     text, html = "", None
     for part in message.walk():
-        if part.get_content_maintype() == "multipart":
+        if part.get_content_maintype() == "multipart" or part.get_content_disposition() in (
+            "attachment",
+            "inline",
+        ):
             continue
         payload = part.get_payload(decode=True)
         content = (

@@ -1,0 +1,103 @@
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Any
+
+from fastapi.testclient import TestClient
+
+from .conftest import ICS
+
+if TYPE_CHECKING:
+    from .conftest import FakePlans
+
+RACE = {"distance_m": 10000, "date": "2026-03-22", "name": "Spring 10K", "days_per_week": 4}
+
+
+def test_create_list_read_and_delete_a_plan(
+    client: TestClient, login: Any, plans: FakePlans, assert_problem: Any
+) -> None:
+    me = login()
+    created = client.post("/api/plans", json=RACE, headers=me.csrf)
+    assert created.status_code == 201, created.text
+    plan = created.json()
+    assert plan["race_name"] == "Spring 10K"
+    sent = json.loads(plans.requests[-1].content)
+    assert sent == RACE  # unset fields are not sent
+    assert plans.requests[-1].headers["authorization"] == f"Bearer {me.tokens['access_token']}"
+
+    listing = client.get("/api/plans").json()
+    assert [item["id"] for item in listing["items"]] == [plan["id"]]
+    assert listing["items"][0]["adherence"]["workouts_done"] == 1
+    one = client.get(f"/api/plans/{plan['id']}").json()
+    assert [week["phase"] for week in one["weeks"]] == ["build", "taper"]
+    assert one["weeks"][0]["workouts"][0]["runs"][0]["run_id"] == 7
+
+    assert client.delete(f"/api/plans/{plan['id']}", headers=me.csrf).status_code == 204
+    assert_problem(client.get(f"/api/plans/{plan['id']}"), 404)
+
+
+def test_the_calendar_is_relayed_as_a_file(
+    client: TestClient, login: Any, plans: FakePlans, assert_problem: Any
+) -> None:
+    me = login()
+    plan_id = plans.add(me.account.id)["id"]
+    response = client.get(f"/api/plans/{plan_id}.ics")
+    assert response.status_code == 200
+    assert response.content == ICS
+    assert response.headers["content-type"].startswith("text/calendar")
+    assert f"runnerly-plan-{plan_id}.ics" in response.headers["content-disposition"]
+    assert_problem(client.get(f"/api/plans/{plan_id + 1}.ics"), 404)
+
+
+def test_regenerate(client: TestClient, login: Any, plans: FakePlans,
+                    assert_problem: Any) -> None:
+    me = login()
+    plan_id = plans.add(me.account.id)["id"]
+    assert_problem(client.post(f"/api/plans/{plan_id}/regenerate"), 403)  # no CSRF header
+    rebuilt = client.post(f"/api/plans/{plan_id}/regenerate", headers=me.csrf)
+    assert rebuilt.status_code == 200
+    assert rebuilt.json()["vdot"] == 47.0
+
+
+def test_the_peers_refusal_reaches_the_runner_with_its_reason(
+    client: TestClient, login: Any, assert_problem: Any
+) -> None:
+    me = login()
+    body = assert_problem(
+        client.post("/api/plans", json={**RACE, "date": "2026-03-01"}, headers=me.csrf), 422)
+    assert body["reason"] == "race_in_past"
+
+
+def test_bad_input_never_reaches_the_peer(
+    client: TestClient, login: Any, plans: FakePlans, assert_problem: Any
+) -> None:
+    me = login()
+    for body in ({**RACE, "days_per_week": 2}, {**RACE, "days_per_week": 8},
+                 {**RACE, "distance_m": 0}, {**RACE, "race_id": 3}, {"days_per_week": 4},
+                 {**RACE, "long_run_day": "someday"}, {**RACE, "colour": "red"}):
+        assert_problem(client.post("/api/plans", json=body, headers=me.csrf), 422)
+    for path in ("/api/plans/0", "/api/plans/abc.ics", f"/api/plans/{2**40}"):
+        assert_problem(client.get(path), 422)
+    assert plans.requests == []
+
+
+def test_another_runners_plan_is_not_found(
+    client: TestClient, login: Any, plans: FakePlans, fake: Any, assert_problem: Any
+) -> None:
+    other = fake.add_account("grace@example.com")
+    plan_id = plans.add(other.id)["id"]
+    me = login()
+    assert_problem(client.get(f"/api/plans/{plan_id}"), 404)
+    assert_problem(client.delete(f"/api/plans/{plan_id}", headers=me.csrf), 404)
+    assert client.get("/api/plans").json()["items"] == []
+
+
+def test_plans_down_is_a_503(client: TestClient, login: Any, plans: FakePlans,
+                             assert_problem: Any) -> None:
+    login()
+    plans.down = True
+    assert_problem(client.get("/api/plans"), 503)
+
+
+def test_anonymous_callers_are_refused(client: TestClient, assert_problem: Any) -> None:
+    assert_problem(client.get("/api/plans"), 401)

@@ -1,0 +1,4 @@
+from runnerly_kit.db import run_alembic_env
+from runnerly_plans.models import Model
+
+run_alembic_env(Model.metadata)

@@ -1,0 +1,48 @@
+"""A plan as an iCalendar file: one all-day event per workout."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import timedelta
+
+from icalendar import Calendar, Event
+
+from runnerly_plans.models import Plan, Workout
+
+KIND_TITLES = {
+    "easy": "Easy run",
+    "long": "Long run",
+    "tempo": "Tempo run",
+    "intervals": "Intervals",
+    "recovery": "Recovery run",
+    "race": "Race",
+}
+
+
+def workout_uid(plan_id: int, workout: Workout) -> str:
+    """Stable across rebuilds of the plan: a calendar that imported the file again updates
+    the day's event instead of adding a second one."""
+    return f"runnerly-plan-{plan_id}-{workout.date.isoformat()}@runnerly"
+
+
+def plan_calendar(plan: Plan, workouts: Sequence[Workout]) -> bytes:
+    calendar = Calendar()
+    calendar.add("prodid", "-//Runnerly//Training plans//EN")
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("x-wr-calname", f"Runnerly: {plan.race_name}")
+    for workout in workouts:
+        event = Event()
+        event.add("uid", workout_uid(plan.id, workout))
+        event.add("dtstamp", plan.updated_at)
+        event.add("dtstart", workout.date)
+        event.add("dtend", workout.date + timedelta(days=1))
+        title = KIND_TITLES.get(workout.kind, workout.kind)
+        event.add("summary", f"{title}: {workout.distance_m / 1000:.1f} km"
+                  if workout.kind != "race" else f"Race: {plan.race_name}")
+        event.add("description", workout.description)
+        event.add("transp", "TRANSPARENT")  # a workout does not make the day busy
+        event.add("categories", [workout.kind])
+        calendar.add_component(event)
+    ical: bytes = calendar.to_ical()
+    return ical

@@ -1,0 +1,539 @@
+"""Plan generation: from today, a race and a runner's fitness and recent volume, the dated
+workouts that take them from next Monday to race day. Pure: no I/O, the day is an input.
+
+The rules, and why:
+
+- **Weeks.** The plan starts the Monday after today and ends on race day; its last week
+  (the race week) may be short. A plan needs a minimum of full weeks before the race week
+  (``DISTANCES``: 2 for races under 10 km, 3 under the half, 4 under the marathon, 6 for a
+  marathon, 8 beyond) and refuses a race over a year away: fitness read today says nothing
+  about it.
+- **Phases.** The last weeks are the taper (1 week below the half, 2 for the half from 10
+  weeks on, 2 for the marathon and beyond, 3 from 16 weeks on), race week included. The
+  weeks before are a quarter peak, a third build, the rest base (short plans skip base).
+- **Volume.** Week 1 is what the runner ran a week over their last four weeks (at least
+  2.5 km a training day and 8 km: a plan has to start somewhere), and no week rises more
+  than 10 % over the week before it: strictly week over week, so the week after a lighter
+  week rises from the lighter week. Every 4th week is 10 % lighter, with one quality
+  session fewer. The volume grows to a plateau for the distance (40 km a week for a 5 km
+  race at 5 days a week, 50 for 10 km, 60 for the half, 70 for the marathon, 80 beyond;
+  scaled by 0.7 to 1.2 for fewer or more days) or stays at what the runner already runs if
+  that is more, and holds there. The taper falls from the last training week (70 % then
+  45 %, or 80/60/40 %, or 50 % alone). Week volumes count the training, not the race
+  itself, and are whole multiples of 100 m. A week that loses days to the race (the day
+  before it is rest) keeps the share of its volume the days left can hold.
+- **Days.** Training days are spread around the long-run day (the day before it is a rest
+  day up to 6 days a week); the day after the long run is a recovery run. Quality days
+  (tempo at threshold pace, intervals at interval pace) are never the day after or before
+  the long run: none in base up to 4 days a week (one tempo from 5), one or two in build
+  and peak, one in the taper, none in race week.
+- **Long run.** At most 35 % of the week (a share falling from 35 % at 3 days a week to
+  26 % at 7, 5 points more for the marathon and beyond, where the long run matters most),
+  no longer than the distance needs (14 km for a 5 km race up to 32 km for the marathon)
+  and no longer than 150 minutes at easy pace.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Literal
+
+from runnerly_plans.fitness.paces import PaceRange, TrainingPaces, race_pace, training_paces
+from runnerly_plans.fitness.vdot import predict_time, vdot_from_race
+
+Phase = Literal["base", "build", "peak", "taper"]
+WorkoutKind = Literal["easy", "long", "tempo", "intervals", "recovery", "race"]
+RefusalReason = Literal["race_in_past", "race_too_close", "race_too_far", "distance_out_of_range"]
+
+UNIT_M = 100  # volumes and workout distances are whole multiples of this
+MAX_WEEKLY_RISE = 0.10
+CUTBACK_EVERY = 4
+CUTBACK_FACTOR = 0.9
+MAX_DAYS_AHEAD = 365
+MIN_DISTANCE_M = 1000.0
+MAX_DISTANCE_M = 100_000.0
+MAX_LONG_RUN_SHARE = 0.35
+LONG_RUN_SHARE = {3: 0.35, 4: 0.33, 5: 0.30, 6: 0.28, 7: 0.26}
+LONG_RUN_MAX_MINUTES = 150.0
+# Training days as offsets from the long-run day (0): spread out, rest before the long run.
+DAY_PATTERNS = {
+    3: (0, 2, 4),
+    4: (0, 2, 3, 5),
+    5: (0, 1, 2, 4, 5),
+    6: (0, 1, 2, 3, 4, 5),
+    7: (0, 1, 2, 3, 4, 5, 6),
+}
+# Relative share of the non-long volume each kind of day takes.
+DAY_WEIGHTS = {"easy": 1.0, "recovery": 0.75, "tempo": 1.15, "intervals": 1.15}
+# Share of a quality run at its target pace, and the share of the week it may take
+# (Daniels: threshold running up to 10 % of the week, interval running up to 8 %).
+TEMPO_MAIN_SHARE, TEMPO_WEEK_CAP = 0.6, 0.10
+INTERVAL_MAIN_SHARE, INTERVAL_WEEK_CAP = 0.5, 0.08
+# A runner gains about a VDOT point a month of training; beyond that a goal is a wish.
+VDOT_GAIN_PER_WEEK = 0.25
+MAX_VDOT_GAIN = 6.0
+WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
+@dataclass(frozen=True)
+class DistanceRules:
+    name: str
+    min_full_weeks: int
+    plateau_km: float  # weekly volume a plan builds to at 5 days a week
+    long_run_cap_km: float
+
+    def taper_weeks(self, weeks: int) -> int:
+        if self.name in ("5k", "10k"):
+            return 1
+        if self.name == "half":
+            return 2 if weeks >= 10 else 1
+        return 3 if weeks >= 16 else 2
+
+
+DISTANCES = (
+    (10_000.0, DistanceRules("5k", 2, 40, 14)),
+    (21_000.0, DistanceRules("10k", 3, 50, 18)),
+    (42_000.0, DistanceRules("half", 4, 60, 22)),
+    (43_000.0, DistanceRules("marathon", 6, 70, 32)),
+    (math.inf, DistanceRules("ultra", 8, 80, 35)),
+)
+TAPER_FRACTIONS = {1: (0.5,), 2: (0.7, 0.45), 3: (0.8, 0.6, 0.4)}
+
+
+class PlanRefused(Exception):
+    """No plan can be made for this race: ``reason`` says why, for a machine and a person."""
+
+    def __init__(self, reason: RefusalReason, message: str) -> None:
+        super().__init__(message)
+        self.reason = reason
+        self.message = message
+
+
+@dataclass(frozen=True)
+class PlanRequest:
+    today: date
+    race_date: date
+    distance_m: float
+    days_per_week: int
+    long_run_day: int  # 0 is Monday
+    vdot: float
+    # Distance of the runner's last complete weeks, oldest first.
+    recent_weekly_m: Sequence[float] = ()
+    goal_time_s: float | None = None
+    # The plan's first Monday; the Monday after ``today`` unless rebuilding a plan.
+    start: date | None = None
+    first_week_index: int = 0
+    # Full weeks needed before race week; the distance's minimum unless rebuilding a plan
+    # already under way, which may keep fewer.
+    min_full_weeks: int | None = None
+
+
+@dataclass(frozen=True)
+class PlannedWorkout:
+    date: date
+    week_index: int
+    kind: WorkoutKind
+    distance_m: int
+    duration_s: int
+    pace: PaceRange
+    description: str
+
+
+@dataclass(frozen=True)
+class PlannedWeek:
+    index: int
+    start: date
+    phase: Phase
+    # Training volume: the workouts' distance, the race excluded.
+    distance_m: int
+    cutback: bool
+    workouts: list[PlannedWorkout] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class GeneratedPlan:
+    start: date
+    race_date: date
+    distance_m: float
+    vdot: float
+    target_time_s: float
+    weeks: list[PlannedWeek]
+    warnings: list[str]
+
+    @property
+    def workouts(self) -> list[PlannedWorkout]:
+        return [workout for week in self.weeks for workout in week.workouts]
+
+
+def rules_for(distance_m: float) -> DistanceRules:
+    for upper, rules in DISTANCES:
+        if distance_m < upper:
+            return rules
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def next_monday(day: date) -> date:
+    return day + timedelta(days=7 - day.weekday())
+
+
+def training_days(days_per_week: int, long_run_day: int) -> list[int]:
+    """The weekdays (0 is Monday) a runner of ``days_per_week`` trains on."""
+    return sorted((long_run_day + offset) % 7 for offset in DAY_PATTERNS[days_per_week])
+
+
+def check_dates(request: PlanRequest) -> tuple[date, int]:
+    """The plan's start and its number of weeks, or the reason there can be no plan."""
+    if not MIN_DISTANCE_M <= request.distance_m <= MAX_DISTANCE_M:
+        raise PlanRefused(
+            "distance_out_of_range",
+            f"Plans are made for races of {MIN_DISTANCE_M / 1000:g} to "
+            f"{MAX_DISTANCE_M / 1000:g} km.",
+        )
+    if request.race_date < request.today:
+        raise PlanRefused("race_in_past", f"The race date {request.race_date} is in the past.")
+    if (request.race_date - request.today).days > MAX_DAYS_AHEAD:
+        raise PlanRefused(
+            "race_too_far",
+            f"The race is more than a year away ({request.race_date}); fitness read today "
+            "says nothing about it. Make a plan within a year of the race.",
+        )
+    start = request.start or next_monday(request.today)
+    full_weeks = max(0, (request.race_date - start).days // 7)
+    rules = rules_for(request.distance_m)
+    minimum = rules.min_full_weeks if request.min_full_weeks is None else request.min_full_weeks
+    if request.race_date < start or full_weeks < minimum:
+        raise PlanRefused(
+            "race_too_close",
+            f"A {rules.name} race needs at least {minimum} full weeks of "
+            f"training from {start} (a Monday) before race week; {request.race_date} "
+            "is too close to train for.",
+        )
+    return start, full_weeks + 1
+
+
+def phases_for(weeks: int, taper: int) -> list[Phase]:
+    training = weeks - taper
+    if training <= 2:
+        base, build = 0, min(1, training)
+    else:
+        peak = max(1, round(0.25 * training))
+        build = max(1, round(0.35 * training))
+        base = training - peak - build
+    peak_weeks = training - base - build
+    counts: tuple[tuple[Phase, int], ...] = (
+        ("base", base), ("build", build), ("peak", peak_weeks), ("taper", taper)
+    )
+    return [phase for phase, count in counts for _ in range(count)]
+
+
+def _units(meters: float) -> int:
+    return int(meters // UNIT_M)
+
+
+def weekly_volumes(
+    request: PlanRequest, phases: Sequence[Phase], rules: DistanceRules
+) -> tuple[list[int], list[bool]]:
+    """Each week's training volume in metres, and whether it is a lighter week."""
+    recent = [max(0.0, week) for week in request.recent_weekly_m][-4:]
+    recent_mean = sum(recent) / len(recent) if recent else 0.0
+    floor = max(8000.0, 2500.0 * request.days_per_week)
+    days_factor = min(1.2, max(0.7, request.days_per_week / 5))
+    first = _units(max(recent_mean, floor))
+    plateau = max(first, _units(rules.plateau_km * 1000 * days_factor))
+    training = [phase for phase in phases if phase != "taper"]
+    volumes: list[int] = []
+    cutbacks: list[bool] = []
+    for week, _phase in enumerate(training):
+        cutback = (week + 1) % CUTBACK_EVERY == 0 and week < len(training) - 1
+        if week == 0:
+            volume = first
+        elif cutback:
+            volume = math.floor(volumes[-1] * CUTBACK_FACTOR)
+        else:
+            volume = min(plateau, math.floor(volumes[-1] * (1 + MAX_WEEKLY_RISE)))
+        volumes.append(volume)
+        cutbacks.append(cutback)
+    taper = len(phases) - len(training)
+    last = volumes[-1] if volumes else first
+    for fraction in TAPER_FRACTIONS[taper]:
+        volumes.append(min(math.floor(last * fraction), (volumes[-1] if volumes else last) - 1))
+        cutbacks.append(False)
+    return [units * UNIT_M for units in volumes], cutbacks
+
+
+def _split(total_m: int, weights: Sequence[float]) -> list[int]:
+    """``total_m`` shared by ``weights`` in whole units, summing exactly (largest remainder)."""
+    units = total_m // UNIT_M
+    if not weights or units <= 0:
+        return [0] * len(weights)
+    scale = sum(weights)
+    exact = [units * weight / scale for weight in weights]
+    shares = [math.floor(value) for value in exact]
+    leftovers = sorted(range(len(weights)), key=lambda i: exact[i] - shares[i], reverse=True)
+    for i in leftovers[: units - sum(shares)]:
+        shares[i] += 1
+    return [share * UNIT_M for share in shares]
+
+
+@dataclass(frozen=True)
+class _Day:
+    day: date
+    kind: WorkoutKind
+
+
+def _week_days(
+    request: PlanRequest, week_start: date, phase: Phase, week_index: int,
+    rules: DistanceRules, cutback: bool,
+) -> list[_Day]:
+    """The week's training days with what each one is, before distances are given."""
+    race_week = week_start <= request.race_date < week_start + timedelta(days=7)
+    days = []
+    offsets = DAY_PATTERNS[request.days_per_week]
+    for offset in offsets:
+        weekday = (request.long_run_day + offset) % 7
+        day = week_start + timedelta(days=weekday)
+        if day >= request.race_date - timedelta(days=1):
+            continue  # the day before the race is rest (whatever week it falls in)
+        days.append((offset, day))
+    if race_week:
+        return [_Day(day, "easy") for _, day in sorted(days, key=lambda item: item[1])]
+    quality_count = {
+        "base": 1 if request.days_per_week >= 5 else 0,
+        "build": 1 if request.days_per_week <= 4 else 2,
+        "peak": 1 if request.days_per_week <= 4 else 2,
+        "taper": 1,
+    }[phase] - (1 if cutback else 0)
+    candidates = [offset for offset, _ in days if offset not in (0, 1, 6)]
+    quality: list[int] = []
+    for offset in candidates:
+        if len(quality) < quality_count and all(abs(offset - q) >= 2 for q in quality):
+            quality.append(offset)
+    kinds: dict[int, WorkoutKind] = {}
+    for position, offset in enumerate(quality):
+        kinds[offset] = _quality_kind(phase, rules, week_index, position, len(quality))
+    result = []
+    for offset, day in days:
+        if offset == 0:
+            kind: WorkoutKind = "long"
+        elif offset in kinds:
+            kind = kinds[offset]
+        elif offset == 1:
+            kind = "recovery"
+        else:
+            kind = "easy"
+        result.append(_Day(day, kind))
+    return sorted(result, key=lambda item: item.day)
+
+
+def _quality_kind(
+    phase: Phase, rules: DistanceRules, week_index: int, position: int, count: int
+) -> WorkoutKind:
+    short_race = rules.name in ("5k", "10k")
+    if phase == "base":
+        return "tempo"
+    if phase == "taper":
+        return "intervals" if short_race else "tempo"
+    if count == 2:
+        return "intervals" if position == 0 else "tempo"
+    return "intervals" if week_index % 2 == 0 else "tempo"
+
+
+def _describe(
+    kind: WorkoutKind, distance_m: int, week_m: int, paces: TrainingPaces
+) -> tuple[str, int]:
+    """A workout's description and duration in seconds."""
+    km = distance_m / 1000
+    easy = paces.easy.middle_s_per_km
+    if kind == "tempo":
+        main = min(distance_m * TEMPO_MAIN_SHARE, week_m * TEMPO_WEEK_CAP)
+        main_m = max(UNIT_M, math.floor(main / UNIT_M) * UNIT_M)
+        rest_km = (distance_m - main_m) / 1000
+        duration = main_m / 1000 * paces.threshold.middle_s_per_km + rest_km * easy
+        return (
+            f"{rest_km / 2:.1f} km easy, {main_m / 1000:.1f} km at threshold pace "
+            f"({_pace_text(paces.threshold)}), {rest_km / 2:.1f} km easy",
+            round(duration),
+        )
+    if kind == "intervals":
+        main = min(distance_m * INTERVAL_MAIN_SHARE, week_m * INTERVAL_WEEK_CAP)
+        rep = 1000 if main >= 4000 else 800 if main >= 2400 else 400
+        reps = max(2, round(main / rep))
+        main_m = min(distance_m, reps * rep)
+        rest_km = (distance_m - main_m) / 1000
+        duration = main_m / 1000 * paces.interval.middle_s_per_km + rest_km * easy
+        return (
+            f"Warm up, {reps} x {rep} m at interval pace ({_pace_text(paces.interval)}) "
+            "with an easy jog as long as each rep between them, cool down; "
+            f"{km:.1f} km in all",
+            round(duration),
+        )
+    pace = {"easy": paces.easy, "long": paces.easy, "recovery": paces.recovery}[kind]
+    text = {
+        "easy": f"{km:.1f} km easy",
+        "long": f"Long run: {km:.1f} km at an easy, conversational pace",
+        "recovery": f"{km:.1f} km recovery: slower than easy",
+    }[kind]
+    return f"{text} ({_pace_text(pace)})", round(km * pace.middle_s_per_km)
+
+
+def _pace_text(pace: PaceRange) -> str:
+    def clock(seconds: float) -> str:
+        minutes, rest = divmod(round(seconds), 60)
+        return f"{minutes}:{rest:02d}"
+
+    return f"{clock(pace.slow_s_per_km)}-{clock(pace.fast_s_per_km)}/km"
+
+
+def _pace_for(kind: WorkoutKind, paces: TrainingPaces) -> PaceRange:
+    return {
+        "easy": paces.easy,
+        "long": paces.easy,
+        "recovery": paces.recovery,
+        "tempo": paces.threshold,
+        "intervals": paces.interval,
+    }[kind]
+
+
+def _long_run_limit(volume_m: int, days_per_week: int, rules: DistanceRules,
+                    paces: TrainingPaces) -> int:
+    by_time = LONG_RUN_MAX_MINUTES * 60 / paces.easy.middle_s_per_km * 1000
+    share = LONG_RUN_SHARE[days_per_week]
+    if rules.name in ("marathon", "ultra"):
+        share = min(MAX_LONG_RUN_SHARE, share + 0.05)
+    limit = min(volume_m * share, rules.long_run_cap_km * 1000, by_time)
+    return math.floor(limit / UNIT_M) * UNIT_M
+
+
+def _week_workouts(
+    request: PlanRequest, days: list[_Day], volume_m: int, week_index: int,
+    rules: DistanceRules, paces: TrainingPaces,
+) -> list[PlannedWorkout]:
+    long_days = [day for day in days if day.kind == "long"]
+    others = [day for day in days if day.kind != "long"]
+    long_m = (
+        _long_run_limit(volume_m, request.days_per_week, rules, paces) if long_days else 0
+    )
+    if not others:
+        long_m = volume_m if long_days else 0
+    shares = _split(volume_m - long_m, [DAY_WEIGHTS[day.kind] for day in others])
+    distances = {day.day: share for day, share in zip(others, shares, strict=True)}
+    for day in long_days:
+        distances[day.day] = long_m
+    workouts = []
+    for day in days:
+        distance = distances[day.day]
+        if distance <= 0:
+            continue
+        description, duration = _describe(day.kind, distance, volume_m, paces)
+        workouts.append(PlannedWorkout(
+            date=day.day, week_index=week_index, kind=day.kind, distance_m=distance,
+            duration_s=duration, pace=_pace_for(day.kind, paces), description=description,
+        ))
+    return workouts
+
+
+def _target_time(
+    request: PlanRequest, weeks: int, warnings: list[str]
+) -> float:
+    """The race time the plan aims at: the goal when it is within reach, else the best
+    the runner can expect; a goal out of reach is said so."""
+    predicted = predict_time(request.distance_m, request.vdot)
+    if request.goal_time_s is None:
+        return predicted
+    goal_vdot = vdot_from_race(request.distance_m, request.goal_time_s)
+    reachable = request.vdot + min(MAX_VDOT_GAIN, max(1.0, weeks * VDOT_GAIN_PER_WEEK))
+    if goal_vdot > reachable:
+        stretch = predict_time(request.distance_m, reachable)
+        warnings.append(
+            f"The goal of {_clock(request.goal_time_s)} asks for a VDOT of {goal_vdot:.1f}; "
+            f"your current fitness is {request.vdot:.1f}, and {weeks} weeks of training "
+            f"can bring it to about {reachable:.1f}. The plan aims at {_clock(stretch)} "
+            "instead."
+        )
+        return stretch
+    if request.goal_time_s > predicted * 1.05:
+        warnings.append(
+            f"The goal of {_clock(request.goal_time_s)} is slower than your current fitness "
+            f"predicts ({_clock(predicted)}): you can aim higher."
+        )
+    return request.goal_time_s
+
+
+def _clock(seconds: float) -> str:
+    hours, rest = divmod(round(seconds), 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+
+
+def generate(request: PlanRequest) -> GeneratedPlan:
+    """The plan for ``request``; raises ``PlanRefused`` when there can be none."""
+    if request.days_per_week not in DAY_PATTERNS:
+        raise ValueError("days_per_week must be 3 to 7")
+    if not 0 <= request.long_run_day <= 6:
+        raise ValueError("long_run_day must be 0 (Monday) to 6 (Sunday)")
+    start, weeks = check_dates(request)
+    rules = rules_for(request.distance_m)
+    phases = phases_for(weeks, rules.taper_weeks(weeks))
+    volumes, cutbacks = weekly_volumes(request, phases, rules)
+    paces = training_paces(request.vdot)
+    warnings: list[str] = []
+    target = _target_time(request, weeks, warnings)
+
+    planned: list[PlannedWeek] = []
+    for offset, (phase, volume, cutback) in enumerate(
+        zip(phases, volumes, cutbacks, strict=True)
+    ):
+        index = request.first_week_index + offset
+        week_start = start + timedelta(weeks=offset)
+        days = _week_days(request, week_start, phase, index, rules, cutback)
+        if len(days) < request.days_per_week:
+            # Days lost to the race (race week, the day before it): the share of the
+            # week's volume the days left can hold.
+            volume = _units(volume * len(days) / request.days_per_week) * UNIT_M
+        workouts = _week_workouts(request, days, volume, index, rules, paces)
+        trained = sum(workout.distance_m for workout in workouts)
+        if week_start <= request.race_date < week_start + timedelta(days=7):
+            pace = race_pace(request.distance_m, target)
+            workouts.append(PlannedWorkout(
+                date=request.race_date, week_index=index, kind="race",
+                distance_m=round(request.distance_m), duration_s=round(target),
+                pace=PaceRange(pace * 1.01, pace * 0.99),
+                description=f"Race day: {request.distance_m / 1000:g} km, aiming at "
+                f"{_clock(target)} ({_pace_text(PaceRange(pace, pace)).split('-')[0]}/km)",
+            ))
+        planned.append(PlannedWeek(index, week_start, phase, trained, cutback, workouts))
+
+    _volume_warnings(planned, rules, request, warnings)
+    return GeneratedPlan(
+        start=start, race_date=request.race_date, distance_m=request.distance_m,
+        vdot=request.vdot, target_time_s=target, weeks=planned, warnings=warnings,
+    )
+
+
+def _volume_warnings(weeks: list[PlannedWeek], rules: DistanceRules, request: PlanRequest,
+                     warnings: list[str]) -> None:
+    training = [week for week in weeks if week.phase != "taper"]
+    if not training:
+        return
+    peak = max(week.distance_m for week in training)
+    days_factor = min(1.2, max(0.7, request.days_per_week / 5))
+    wanted = rules.plateau_km * 1000 * days_factor
+    if peak < 0.8 * wanted:
+        warnings.append(
+            f"Rising at most 10 % a week from what you run now, your weekly volume reaches "
+            f"{peak / 1000:.0f} km before the taper; a {rules.name} plan usually builds to "
+            f"about {wanted / 1000:.0f} km. A later race would leave room to build more."
+        )
+    longest = max(
+        (w.distance_m for week in training for w in week.workouts if w.kind == "long"),
+        default=0,
+    )
+    if rules.name in ("marathon", "ultra") and longest < 24_000:
+        warnings.append(
+            f"The longest run of this plan is {longest / 1000:.0f} km; a {rules.name} "
+            "usually asks for long runs of 28-32 km. Expect the last part of the race to "
+            "be hard."
+        )

@@ -1,0 +1,170 @@
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal, Self
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+Weekday = Literal["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+WEEKDAYS: tuple[Weekday, ...] = (
+    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+)
+Phase = Literal["base", "build", "peak", "taper"]
+WorkoutKind = Literal["easy", "long", "tempo", "intervals", "recovery", "race"]
+WorkoutStatus = Literal["planned", "done", "missed"]
+FitnessSource = Literal["best_efforts", "runs", "profile", "default"]
+
+
+class PlanCreate(BaseModel):
+    """A race from the races list (``race_id``), or one of the runner's own
+    (``distance_m`` and ``date``, optionally ``name``)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    race_id: int | None = Field(default=None, ge=1, le=2_147_483_647)
+    distance_m: float | None = Field(default=None, gt=0, le=1_000_000,
+                                     description="Race distance in metres.")
+    date: dt.date | None = Field(default=None, description="Race day.")
+    name: str | None = Field(default=None, min_length=1, max_length=200)
+    days_per_week: int = Field(ge=3, le=7, description="Days a week the runner can train.")
+    long_run_day: Weekday = "sunday"
+    goal_time_s: int | None = Field(default=None, ge=60, le=7 * 24 * 3600,
+                                    description="Goal race time in seconds.")
+
+    @model_validator(mode="after")
+    def _one_race(self) -> Self:
+        own = (self.distance_m, self.date, self.name)
+        if self.race_id is not None:
+            if any(value is not None for value in own):
+                raise ValueError("give either race_id or distance_m and date, not both")
+        elif self.distance_m is None or self.date is None:
+            raise ValueError("give race_id, or distance_m and date")
+        return self
+
+
+class Pace(BaseModel):
+    slow_s_per_km: float
+    fast_s_per_km: float
+
+
+class MatchedRunRead(BaseModel):
+    run_id: int
+    date: dt.date
+    distance_m: float
+    moving_time_s: int
+
+
+class WorkoutRead(BaseModel):
+    id: int
+    date: dt.date
+    kind: WorkoutKind
+    distance_m: int
+    duration_s: int
+    pace: Pace
+    description: str
+    status: WorkoutStatus = Field(
+        description="done: a run that day; missed: the day is past without one."
+    )
+    runs: list[MatchedRunRead]
+
+
+class Adherence(BaseModel):
+    workouts_due: int = Field(description="Workouts dated before today, or done already.")
+    workouts_done: int
+    planned_distance_m: int = Field(description="Distance of the workouts due.")
+    done_distance_m: float = Field(description="Distance run, workouts or not.")
+    ratio: float | None = Field(description="workouts_done / workouts_due; null when none due.")
+
+
+class WeekRead(BaseModel):
+    index: int
+    start: dt.date
+    end: dt.date
+    phase: Phase
+    cutback: bool = Field(description="A lighter week.")
+    planned_distance_m: int = Field(description="Training volume, the race excluded.")
+    adherence: Adherence
+    workouts: list[WorkoutRead]
+    unplanned_runs: list[MatchedRunRead] = Field(description="Runs on rest days.")
+
+
+class PhaseRead(BaseModel):
+    phase: Phase
+    start: dt.date
+    end: dt.date
+    weeks: int
+
+
+class PredictionRead(BaseModel):
+    distance: Literal["5k", "10k", "half", "marathon"]
+    distance_m: float
+    vdot_time_s: int = Field(description="By the Daniels-Gilbert equations.")
+    riegel_time_s: int | None = Field(
+        description="By Riegel's formula from the effort the fitness comes from."
+    )
+
+
+class EffortRead(BaseModel):
+    distance_m: float
+    time_s: float
+    run_id: int | None
+    started_at: dt.datetime | None
+
+
+class FitnessRead(BaseModel):
+    vdot: float
+    source: FitnessSource = Field(
+        description="best_efforts or runs of the last 8 weeks, the profile's VO2max, "
+        "or the default for a runner with no history."
+    )
+    effort: EffortRead | None
+
+
+class PacesRead(BaseModel):
+    recovery: Pace
+    easy: Pace
+    marathon: Pace
+    threshold: Pace
+    interval: Pace
+    repetition: Pace
+
+
+class PlanSummary(BaseModel):
+    id: int
+    race_id: int | None
+    race_name: str
+    race_date: dt.date
+    distance_m: float
+    start_date: dt.date
+    days_per_week: int
+    long_run_day: Weekday
+    goal_time_s: int | None
+    target_time_s: int = Field(description="The race time the plan aims at.")
+    vdot: float
+    fitness_source: FitnessSource
+    time_zone: str
+    today: dt.date = Field(description="Today in the runner's time zone.")
+    current_week: int | None = Field(description="Index of this week; null outside the plan.")
+    adherence: Adherence
+    behind: bool = Field(
+        description="Fewer than 60 % of the last 14 days' workouts (at least 3) were done: "
+        "offer to regenerate."
+    )
+    created_at: dt.datetime
+    updated_at: dt.datetime
+
+
+class PlanRead(PlanSummary):
+    fitness: FitnessRead
+    paces: PacesRead
+    predictions: list[PredictionRead]
+    warnings: list[str]
+    phases: list[PhaseRead]
+    weeks: list[WeekRead]
+
+
+class PlanList(BaseModel):
+    items: list[PlanSummary]
+    next_cursor: str | None = Field(
+        description="Pass as `cursor` to get the next page; null on the last page."
+    )

@@ -1,0 +1,476 @@
+"""Plans: made from the runner's fitness, read with planned versus done, rebuilt when the
+runner falls behind, and kept in step with the runs they do. Never commits."""
+
+from __future__ import annotations
+
+import zoneinfo
+from collections import defaultdict
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+
+import structlog
+from sqlalchemy.orm import Session
+
+from runnerly_kit.errors import Conflict, InvalidInput, NotFound
+from runnerly_plans.dataservice import Dataservice, Profile, Run
+from runnerly_plans.fitness.current import (
+    LOOKBACK_DAYS,
+    MIN_EFFORT_M,
+    Effort,
+    Fitness,
+    best_effort,
+    current_fitness,
+    predictions,
+)
+from runnerly_plans.fitness.paces import PaceRange, training_paces
+from runnerly_plans.models import MatchedRun, Plan, Workout
+from runnerly_plans.plans import repository
+from runnerly_plans.plans.generator import (
+    GeneratedPlan,
+    PlannedWeek,
+    PlanRefused,
+    PlanRequest,
+    check_dates,
+    generate,
+    next_monday,
+)
+from runnerly_plans.plans.schemas import (
+    WEEKDAYS,
+    Adherence,
+    EffortRead,
+    FitnessRead,
+    MatchedRunRead,
+    Pace,
+    PacesRead,
+    PhaseRead,
+    PlanCreate,
+    PlanList,
+    PlanRead,
+    PlanSummary,
+    PredictionRead,
+    WeekRead,
+    WorkoutRead,
+)
+from runnerly_plans.runtime import Runtime
+
+log = structlog.get_logger()
+
+# "Behind": of the workouts of the last two weeks (at least this many), under 60 % done.
+BEHIND_WINDOW_DAYS = 14
+BEHIND_MIN_DUE = 3
+BEHIND_RATIO = 0.6
+# Recent weekly volume: the last complete weeks.
+RECENT_WEEKS = 4
+# A batch of new runs larger than this is read as one listing of the plans' span rather
+# than one request per run (a Strava backfill brings hundreds).
+RUNS_READ_ONE_BY_ONE = 10
+# Rebuilding a plan under way keeps going down to one full week before race week.
+REBUILD_MIN_FULL_WEEKS = 1
+MAX_PLANS_PER_RUNNER = 50
+# The most runs one listing reads (a year of twice-a-day running, and then some).
+MAX_RUNS_LISTED = 5000
+FALLBACK_ZONE = "UTC"
+
+
+@dataclass(frozen=True)
+class RunnerDay:
+    """A runner's time zone and today in it."""
+
+    profile: Profile
+    time_zone: str
+    today: date
+
+
+def _zone(name: str) -> zoneinfo.ZoneInfo:
+    try:
+        return zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return zoneinfo.ZoneInfo(FALLBACK_ZONE)
+
+
+def local_today(now: datetime, time_zone: str) -> date:
+    return now.astimezone(_zone(time_zone)).date()
+
+
+def _runner_day(runtime: Runtime, runner_id: str) -> RunnerDay:
+    profile = runtime.dataservice.profile(runner_id)
+    zone = _zone(profile.time_zone)
+    return RunnerDay(profile, zone.key, runtime.now().astimezone(zone).date())
+
+
+def read_fitness(
+    dataservice: Dataservice, runner_id: str, profile: Profile, now: datetime, today: date,
+    max_runs: int,
+) -> tuple[Fitness, list[float]]:
+    """The runner's current fitness and the distance of their last complete weeks."""
+    after = now - timedelta(days=LOOKBACK_DAYS)
+    efforts = dataservice.best_efforts(runner_id, after)
+
+    def run_efforts() -> Iterator[Effort]:
+        # Read only when no best effort counts: the runs are the heavier read.
+        if best_effort(efforts, MIN_EFFORT_M) is None:
+            for run in dataservice.runs(runner_id, after, max_runs):
+                yield run.as_effort()
+
+    fitness = current_fitness(efforts, run_efforts(), profile.vo2max)
+    this_monday = today - timedelta(days=today.weekday())
+    weeks = dataservice.weekly_distances(
+        runner_id, this_monday - timedelta(weeks=RECENT_WEEKS), this_monday - timedelta(days=1)
+    )
+    recent = [week.distance_m for week in sorted(weeks, key=lambda week: week.start)]
+    return fitness, recent[-RECENT_WEEKS:]
+
+
+def _refusal(refused: PlanRefused, *, rebuilding: bool = False) -> InvalidInput | Conflict:
+    if rebuilding:
+        return Conflict(refused.message, reason=refused.reason)
+    return InvalidInput(refused.message, reason=refused.reason)
+
+
+def create_plan(session: Session, runtime: Runtime, runner_id: str, body: PlanCreate
+                ) -> PlanRead:
+    dataservice = runtime.dataservice
+    if len(repository.plan_ids_of(session, runner_id)) >= MAX_PLANS_PER_RUNNER:
+        raise Conflict(f"A runner keeps at most {MAX_PLANS_PER_RUNNER} plans; delete one first.")
+    day = _runner_day(runtime, runner_id)
+    if body.race_id is not None:
+        race = dataservice.race(runner_id, body.race_id)
+        if race is None:
+            raise InvalidInput(f"There is no race {body.race_id} in the races list.",
+                               reason="unknown_race")
+        name, race_date, distance_m = race.name, race.date, race.distance_m
+    else:
+        assert body.date is not None and body.distance_m is not None
+        race_date, distance_m = body.date, body.distance_m
+        name = body.name or f"{distance_m / 1000:g} km race"
+    request = PlanRequest(
+        today=day.today, race_date=race_date, distance_m=distance_m,
+        days_per_week=body.days_per_week, long_run_day=WEEKDAYS.index(body.long_run_day),
+        vdot=0.0, goal_time_s=body.goal_time_s,
+    )
+    try:
+        check_dates(request)  # before the heavier reads of the runner's history
+    except PlanRefused as refused:
+        raise _refusal(refused) from refused
+    now = runtime.now()
+    fitness, recent = read_fitness(dataservice, runner_id, day.profile, now, day.today,
+                                   runtime.settings.max_runs_read)
+    request = replace(request, vdot=fitness.vdot, recent_weekly_m=recent)
+    try:
+        generated = generate(request)
+    except PlanRefused as refused:
+        raise _refusal(refused) from refused
+    plan = Plan(
+        runner_id=runner_id, race_id=body.race_id, race_name=name, race_date=race_date,
+        distance_m=distance_m, days_per_week=body.days_per_week,
+        long_run_day=request.long_run_day, goal_time_s=body.goal_time_s,
+        start_date=generated.start, created_at=now,
+    )
+    _apply(plan, generated, fitness, day.time_zone, now, kept_weeks=[])
+    repository.add_plan(session, plan, _workouts(generated))
+    runtime.outbox.emit(session, "plan.created", {
+        "plan_id": plan.id, "runner_id": runner_id, "race_date": race_date.isoformat(),
+        "distance_m": distance_m,
+    })
+    log.info("plan.created", plan_id=plan.id, runner_id=runner_id, weeks=len(generated.weeks),
+             vdot=round(fitness.vdot, 1), fitness_source=fitness.source)
+    return _read(session, plan, now)
+
+
+def _apply(plan: Plan, generated: GeneratedPlan, fitness: Fitness, time_zone: str,
+           now: datetime, kept_weeks: list[dict[str, Any]]) -> None:
+    """Write what a generation decided onto the plan row."""
+    effort = fitness.effort
+    plan.vdot = round(fitness.vdot, 2)
+    plan.fitness_source = fitness.source
+    plan.fitness_effort = None if effort is None else {
+        "distance_m": effort.distance_m, "time_s": effort.time_s, "run_id": effort.run_id,
+        "started_at": effort.started_at.isoformat() if effort.started_at else None,
+    }
+    plan.predictions = [
+        {"distance": p.distance, "distance_m": p.distance_m,
+         "vdot_time_s": round(p.vdot_time_s),
+         "riegel_time_s": None if p.riegel_time_s is None else round(p.riegel_time_s)}
+        for p in predictions(fitness)
+    ]
+    warnings = list(generated.warnings)
+    if fitness.source == "default":
+        warnings.insert(0, "No recent runs, best efforts or VO2max to read your fitness from: "
+                        "the plan starts from a conservative VDOT of 30. Regenerate it once "
+                        "you have run a few weeks.")
+    plan.warnings = warnings
+    plan.target_time_s = round(generated.target_time_s)
+    plan.time_zone = time_zone
+    plan.weeks = kept_weeks + [_week_json(week) for week in generated.weeks]
+    plan.updated_at = now
+
+
+def _week_json(week: PlannedWeek) -> dict[str, Any]:
+    return {"index": week.index, "start": week.start.isoformat(), "phase": week.phase,
+            "distance_m": week.distance_m, "cutback": week.cutback}
+
+
+def _workouts(generated: GeneratedPlan) -> list[Workout]:
+    return [
+        Workout(
+            date=w.date, week_index=w.week_index, kind=w.kind, distance_m=w.distance_m,
+            duration_s=w.duration_s, pace_slow_s_per_km=round(w.pace.slow_s_per_km, 1),
+            pace_fast_s_per_km=round(w.pace.fast_s_per_km, 1), description=w.description,
+        )
+        for w in generated.workouts
+    ]
+
+
+def _owned(session: Session, runner_id: str, plan_id: int, *, lock: bool = False) -> Plan:
+    plan = repository.plan_of(session, runner_id, plan_id, lock=lock)
+    if plan is None:
+        raise NotFound(f"There is no plan {plan_id}.")
+    return plan
+
+
+def get_plan(session: Session, runtime: Runtime, runner_id: str, plan_id: int) -> PlanRead:
+    return _read(session, _owned(session, runner_id, plan_id), runtime.now())
+
+
+def plan_with_workouts(session: Session, runner_id: str, plan_id: int
+                       ) -> tuple[Plan, Sequence[Workout]]:
+    plan = _owned(session, runner_id, plan_id)
+    return plan, repository.workouts_of(session, [plan.id])
+
+
+def list_plans(session: Session, runtime: Runtime, runner_id: str, limit: int,
+               cursor: str | None) -> PlanList:
+    before_id = None
+    if cursor is not None:
+        if not cursor.isdigit() or len(cursor) > 10:
+            raise InvalidInput("The cursor is not one this service gave.")
+        before_id = int(cursor)
+    plans = list(repository.plans_of(session, runner_id, limit + 1, before_id))
+    more = len(plans) > limit
+    plans = plans[:limit]
+    ids = [plan.id for plan in plans]
+    workouts = _by_plan(repository.workouts_of(session, ids))
+    matched = _by_plan(repository.matched_runs_of(session, ids))
+    now = runtime.now()
+    summary_fields = set(PlanSummary.model_fields)
+    items = []
+    for plan in plans:
+        view = _view(plan, workouts[plan.id], matched[plan.id], now)
+        items.append(PlanSummary(**{name: value for name, value in view if name in summary_fields}))
+    return PlanList(items=items, next_cursor=str(plans[-1].id) if more else None)
+
+
+def _by_plan(rows: Sequence[Workout] | Sequence[MatchedRun]) -> dict[int, list[Any]]:
+    grouped: dict[int, list[Any]] = defaultdict(list)
+    for row in rows:
+        grouped[row.plan_id].append(row)
+    return grouped
+
+
+def delete_plan(session: Session, runner_id: str, plan_id: int) -> None:
+    plan = _owned(session, runner_id, plan_id)
+    repository.delete_plans(session, [plan.id])
+    log.info("plan.deleted", plan_id=plan_id, runner_id=runner_id)
+
+
+def regenerate(session: Session, runtime: Runtime, runner_id: str, plan_id: int) -> PlanRead:
+    """Rebuild the weeks from next Monday on from current fitness; the past stays."""
+    plan = _owned(session, runner_id, plan_id, lock=True)
+    day = _runner_day(runtime, runner_id)
+    if plan.race_date < day.today:
+        raise Conflict("The race is over: there is nothing left to rebuild.", reason="race_over")
+    start = next_monday(day.today)
+    first_index = (start - plan.start_date).days // 7
+    now = runtime.now()
+    fitness, recent = read_fitness(runtime.dataservice, runner_id, day.profile, now, day.today,
+                                   runtime.settings.max_runs_read)
+    try:
+        generated = generate(PlanRequest(
+            today=day.today, race_date=plan.race_date, distance_m=plan.distance_m,
+            days_per_week=plan.days_per_week, long_run_day=plan.long_run_day,
+            vdot=fitness.vdot, recent_weekly_m=recent, goal_time_s=plan.goal_time_s,
+            start=start, first_week_index=first_index,
+            min_full_weeks=REBUILD_MIN_FULL_WEEKS,
+        ))
+    except PlanRefused as refused:
+        raise _refusal(refused, rebuilding=True) from refused
+    repository.delete_workouts_from(session, plan.id, start)
+    repository.add_workouts(session, plan.id, _workouts(generated))
+    repository.attach_runs(session, plan.id, start)
+    kept = [week for week in plan.weeks if int(week["index"]) < first_index]
+    _apply(plan, generated, fitness, day.time_zone, now, kept_weeks=kept)
+    log.info("plan.regenerated", plan_id=plan.id, runner_id=runner_id, from_week=first_index,
+             vdot=round(fitness.vdot, 1))
+    return _read(session, plan, now)
+
+
+# Planned versus done -------------------------------------------------------------------
+
+
+def record_runs(session: Session, runtime: Runtime, runner_id: str, run_ids: Sequence[int]
+                ) -> int:
+    """Match new runs to the runner's plans, on their local day; how many matches were
+    made. Runs already matched are left as they are (redelivered events)."""
+    if not run_ids or not repository.has_plans(session, runner_id):
+        return 0
+    profile = runtime.dataservice.profile(runner_id)
+    zone = _zone(profile.time_zone)
+    runs = _fetch_runs(session, runtime.dataservice, runner_id, run_ids)
+    local_days = {run.id: run.started_at.astimezone(zone).date() for run in runs}
+    plans = repository.plans_covering(session, runner_id, local_days.values())
+    done = repository.matched_run_ids(session, [plan.id for plan in plans])
+    made = 0
+    for run in runs:
+        day = local_days[run.id]
+        for plan in plans:
+            if not plan.start_date <= day <= plan.race_date or (plan.id, run.id) in done:
+                continue
+            workout = repository.workout_on(session, plan.id, day)
+            repository.add_matched_run(session, MatchedRun(
+                plan_id=plan.id, workout_id=workout.id if workout else None, run_id=run.id,
+                local_date=day, distance_m=run.distance_m, moving_time_s=run.moving_time_s,
+            ))
+            done.add((plan.id, run.id))
+            made += 1
+            log.info("plan.run_matched", plan_id=plan.id, run_id=run.id, day=day.isoformat(),
+                     workout_id=workout.id if workout else None)
+    return made
+
+
+def _fetch_runs(session: Session, dataservice: Dataservice, runner_id: str,
+                run_ids: Sequence[int]) -> list[Run]:
+    wanted = set(run_ids)
+    if len(wanted) <= RUNS_READ_ONE_BY_ONE:
+        found = (dataservice.run(runner_id, run_id) for run_id in sorted(wanted))
+        return [run for run in found if run is not None]
+    # Many runs: one listing over the runner's plans' span (a day's margin each side for
+    # time zones), filtered to the new ones.
+    plans = repository.plans_of(session, runner_id, MAX_PLANS_PER_RUNNER, None)
+    first = min(plan.start_date for plan in plans) - timedelta(days=1)
+    listed = dataservice.runs(runner_id, datetime.combine(first, time(), UTC),
+                              limit=MAX_RUNS_LISTED)
+    last = max(plan.race_date for plan in plans) + timedelta(days=2)
+    return [run for run in listed if run.id in wanted and run.started_at.date() <= last]
+
+
+def unmatch_runs(session: Session, runner_id: str, run_ids: Sequence[int]) -> int:
+    removed = repository.unmatch_runs(session, runner_id, run_ids)
+    if removed:
+        log.info("plan.runs_unmatched", runner_id=runner_id, runs=removed)
+    return removed
+
+
+def forget_runner(session: Session, runner_id: str) -> int:
+    plan_ids = repository.plan_ids_of(session, runner_id)
+    repository.delete_plans(session, plan_ids)
+    log.info("plan.runner_forgotten", runner_id=runner_id, plans=len(plan_ids))
+    return len(plan_ids)
+
+
+# Reading a plan --------------------------------------------------------------------------
+
+
+def _read(session: Session, plan: Plan, now: datetime) -> PlanRead:
+    return _view(
+        plan,
+        repository.workouts_of(session, [plan.id]),
+        repository.matched_runs_of(session, [plan.id]),
+        now,
+    )
+
+
+def _pace(pace: PaceRange) -> Pace:
+    return Pace(slow_s_per_km=round(pace.slow_s_per_km, 1),
+                fast_s_per_km=round(pace.fast_s_per_km, 1))
+
+
+def _matched(run: MatchedRun) -> MatchedRunRead:
+    return MatchedRunRead(run_id=run.run_id, date=run.local_date, distance_m=run.distance_m,
+                          moving_time_s=run.moving_time_s)
+
+
+def _adherence(workouts: Sequence[WorkoutRead], runs: Sequence[MatchedRun]) -> Adherence:
+    due = [w for w in workouts if w.status != "planned"]
+    done = [w for w in due if w.status == "done"]
+    return Adherence(
+        workouts_due=len(due),
+        workouts_done=len(done),
+        planned_distance_m=sum(w.distance_m for w in due),
+        done_distance_m=round(sum(run.distance_m for run in runs), 1),
+        ratio=round(len(done) / len(due), 3) if due else None,
+    )
+
+
+def _view(plan: Plan, workouts: Sequence[Workout], matched: Sequence[MatchedRun],
+          now: datetime) -> PlanRead:
+    today = local_today(now, plan.time_zone)
+    by_workout: dict[int, list[MatchedRun]] = defaultdict(list)
+    for run in matched:
+        if run.workout_id is not None:
+            by_workout[run.workout_id].append(run)
+    reads = [
+        WorkoutRead(
+            id=w.id, date=w.date, kind=w.kind,
+            distance_m=w.distance_m, duration_s=w.duration_s,
+            pace=Pace(slow_s_per_km=w.pace_slow_s_per_km, fast_s_per_km=w.pace_fast_s_per_km),
+            description=w.description,
+            status="done" if by_workout[w.id] else "missed" if w.date < today else "planned",
+            runs=[_matched(run) for run in by_workout[w.id]],
+        )
+        for w in workouts
+    ]
+    weeks = []
+    for week in sorted(plan.weeks, key=lambda week: int(week["index"])):
+        start = date.fromisoformat(week["start"])
+        end = min(start + timedelta(days=6), plan.race_date)
+        in_week = [w for w in reads if start <= w.date <= end]
+        runs = [run for run in matched if start <= run.local_date <= end]
+        weeks.append(WeekRead(
+            index=int(week["index"]), start=start, end=end, phase=week["phase"],
+            cutback=bool(week["cutback"]), planned_distance_m=int(week["distance_m"]),
+            adherence=_adherence(in_week, runs), workouts=in_week,
+            unplanned_runs=[_matched(run) for run in runs if run.workout_id is None],
+        ))
+    window = [w for w in reads if today - timedelta(days=BEHIND_WINDOW_DAYS) <= w.date < today]
+    window_done = sum(1 for w in window if w.status == "done")
+    behind = (len(window) >= BEHIND_MIN_DUE and window_done < BEHIND_RATIO * len(window)
+              and today <= plan.race_date)
+    current = next((week.index for week in weeks if week.start <= today <= week.end), None)
+    paces = training_paces(plan.vdot)
+    effort = plan.fitness_effort
+    return PlanRead(
+        id=plan.id, race_id=plan.race_id, race_name=plan.race_name, race_date=plan.race_date,
+        distance_m=plan.distance_m, start_date=plan.start_date,
+        days_per_week=plan.days_per_week, long_run_day=WEEKDAYS[plan.long_run_day],
+        goal_time_s=plan.goal_time_s, target_time_s=plan.target_time_s, vdot=plan.vdot,
+        fitness_source=plan.fitness_source,
+        time_zone=plan.time_zone, today=today, current_week=current,
+        adherence=_adherence(reads, matched), behind=behind,
+        created_at=plan.created_at, updated_at=plan.updated_at,
+        fitness=FitnessRead(
+            vdot=plan.vdot, source=plan.fitness_source,
+            effort=None if effort is None else EffortRead.model_validate(effort),
+        ),
+        paces=PacesRead(
+            recovery=_pace(paces.recovery), easy=_pace(paces.easy),
+            marathon=_pace(paces.marathon), threshold=_pace(paces.threshold),
+            interval=_pace(paces.interval), repetition=_pace(paces.repetition),
+        ),
+        predictions=[PredictionRead.model_validate(p) for p in plan.predictions],
+        warnings=list(plan.warnings),
+        phases=_phases(weeks),
+        weeks=weeks,
+    )
+
+
+def _phases(weeks: Sequence[WeekRead]) -> list[PhaseRead]:
+    phases: list[PhaseRead] = []
+    for week in weeks:
+        if phases and phases[-1].phase == week.phase:
+            last = phases[-1]
+            phases[-1] = last.model_copy(update={"end": week.end, "weeks": last.weeks + 1})
+        else:
+            phases.append(PhaseRead(phase=week.phase, start=week.start, end=week.end, weeks=1))
+    return phases

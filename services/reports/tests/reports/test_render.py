@@ -1,0 +1,167 @@
+"""The rendered report: the PDF, the HTML mail and its text part hold the same figures; the
+PDF's first page is rendered to a PNG in artifacts/reports/ for a person to look at."""
+
+from __future__ import annotations
+
+import io
+import re
+from datetime import UTC, datetime
+from html.parser import HTMLParser
+from typing import TYPE_CHECKING
+
+import pypdf
+import pypdfium2
+
+from runnerly_reports.reports import render
+from runnerly_reports.reports.content import ReportContent
+from runnerly_reports.reports.figures import ReportView
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from conftest import Build, FakePeers
+
+LINKS = render.Links("http://runnerly.test/reports/2026-10",
+                     "http://runnerly.test/api/reports/unsubscribe?token=abc.def")
+# The figures of alice_history's October, as a reader sees them.
+ALICE_FIGURES = [
+    "61.6 km", "5 h 34 min", "480 m",
+    "+39.6 km (+180 %)", "+17.6 km (+40 %)",
+    "21.1 km in 2:00:00", "4:30 /km",
+    "3:50", "was 4:00", "22:10", "was 23:20", "45:00", "was 48:20", "1:59:10",
+    "20.0 km", "8.0 km", "10.0 km", "2.5 km",
+    "Lyon Marathon", "in 161 days", "3:27:01", "21:35", "1:39:17",
+]
+
+
+class _Text(HTMLParser):
+    """The text a person reads in the HTML, and the image sources."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.chunks: list[str] = []
+        self.images: list[str] = []
+        self.tables = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "img":
+            self.images.append(dict(attrs).get("src") or "")
+        if tag == "table":
+            self.tables += 1
+        if tag in {"style", "link", "script"}:
+            raise AssertionError(f"a mail must not rely on <{tag}>")
+
+    def handle_data(self, data: str) -> None:
+        self.chunks.append(data)
+
+    @property
+    def text(self) -> str:
+        return re.sub(r"\s+", " ", " ".join(self.chunks))
+
+
+def pdf_text(pdf: bytes) -> str:
+    reader = pypdf.PdfReader(io.BytesIO(pdf))
+    return re.sub(r"\s+", " ", " ".join(page.extract_text() for page in reader.pages))
+
+
+def html_text(html: str) -> _Text:
+    parser = _Text()
+    parser.feed(html)
+    parser.close()
+    return parser
+
+
+def every_figure(report: ReportView) -> list[str]:
+    values = [row.value for section in (report.summary, report.comparisons, report.highlights,
+                                        report.efforts, report.plan, report.race,
+                                        report.predictions) for row in section]
+    return values + [week.distance for week in report.weeks]
+
+
+def test_the_pdf_the_html_and_the_text_hold_the_same_figures(
+    build: Build, alice: FakePeers, artifacts: Path
+) -> None:
+    content = build("alice")
+
+    rendered = render.render(content)
+    html = render.html(rendered.view, LINKS)
+    text = render.text(rendered.view, LINKS)
+
+    in_pdf, in_html = pdf_text(rendered.pdf), html_text(html)
+    figures = every_figure(rendered.view)
+    assert len(figures) > 20
+    for figure in [*ALICE_FIGURES, *figures]:
+        assert figure in in_pdf, f"{figure!r} missing from the PDF"
+        assert figure in in_html.text, f"{figure!r} missing from the HTML"
+        assert figure in text, f"{figure!r} missing from the text part"
+    assert in_html.images == [f"cid:{render.CHART_CID}"]
+    assert in_html.tables >= 5
+    assert "style=" in html and LINKS.unsubscribe_url in html and LINKS.unsubscribe_url in text
+    assert rendered.chart_png is not None and rendered.chart_png.startswith(b"\x89PNG")
+    save_first_page(rendered.pdf, artifacts / "alice-2026-10")
+
+
+def test_an_empty_month_has_a_kind_note_and_no_tables_of_zeros(
+    build: Build, peers: FakePeers, artifacts: Path
+) -> None:
+    peers.add_runner("carol", "carol@example.com", display_name="Carol")
+    content = build("carol")
+
+    rendered = render.render(content)
+    html = render.html(rendered.view, LINKS)
+    text = render.text(rendered.view, LINKS)
+
+    note = "No runs were recorded in October 2026."
+    for body in (pdf_text(rendered.pdf), html_text(html).text, text):
+        assert note in body
+        assert "Rest is part of training too" in body
+        assert "Distance" not in body and "Week by week" not in body
+    assert rendered.chart_png is None
+    assert html_text(html).images == []
+    save_first_page(rendered.pdf, artifacts / "carol-empty-2026-10")
+
+
+def test_miles_for_a_runner_who_counts_in_miles(build: Build, alice: FakePeers) -> None:
+    alice.profiles["alice"]["units"] = "mi"
+
+    rendered = render.render(build("alice"))
+
+    text = render.text(rendered.view, LINKS)
+    assert "38.3 mi" in text  # 61.6 km
+    assert "7:15 /mi" in text  # 4:30 /km
+    assert "1,575 ft" in text  # 480 m
+    # Distances and paces change units; the names of the standard distances do not.
+    assert "61.6 km" not in text and "/km" not in text and "20.0 km" not in text
+    assert "5 km: 22:10" in text
+
+
+def test_names_with_markup_are_shown_not_interpreted(build: Build, peers: FakePeers) -> None:
+    peers.add_runner("mal", "mal@example.com", display_name="<b>Mal</b> & co")
+    peers.add_run("mal", datetime(2026, 10, 10, 9, 0, tzinfo=UTC), 5000, 1500,
+                  name="<script>alert(1)</script>")
+
+    rendered = render.render(build("mal"))
+    html = render.html(rendered.view, LINKS)
+
+    assert "<script>" not in html and "&lt;script&gt;" in html
+    assert "<b>Mal</b> & co" in pdf_text(rendered.pdf)
+
+
+def test_the_same_report_renders_the_same_bytes(build: Build, alice: FakePeers) -> None:
+    content = build("alice")
+
+    first, second = render.render(content), render.render(
+        ReportContent.model_validate(content.model_dump(mode="json"))
+    )
+
+    assert first.pdf == second.pdf and first.chart_png == second.chart_png
+
+
+def save_first_page(pdf: bytes, stem: Path) -> None:
+    """The PDF and its first page as a PNG, for a person to look at."""
+    document = pypdfium2.PdfDocument(pdf)
+    try:
+        document[0].render(scale=1.5).to_pil().save(stem.with_suffix(".png"))
+    finally:
+        document.close()
+    stem.with_suffix(".pdf").write_bytes(pdf)
