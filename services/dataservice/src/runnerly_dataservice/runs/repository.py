@@ -4,6 +4,7 @@ objects: they move many rows and must not pay for identity maps and change track
 from __future__ import annotations
 
 import json
+from collections import defaultdict
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from functools import lru_cache
@@ -237,18 +238,35 @@ def delete_all_of_runner(session: Session, runner_id: str) -> int:
 
 def ids_by_key(session: Session, keys: Sequence[tuple[str, str]]) -> dict[tuple[str, str], int]:
     """The ids of the stored runs among ``keys`` (``(source, external_id)``), by key: one
-    lookup on the unique index."""
+    lookup on the unique index per source (a batch usually has one).
+
+    Sent to the driver as it is: expanding a thousand bound tuples cost SQLAlchemy more
+    than the lookup itself on the bulk upsert's path.
+    """
+    by_source: dict[str, list[str]] = defaultdict(list)
+    for source, external_id in keys:
+        by_source[source].append(external_id)
+    connection = session.connection()
+    postgres = connection.dialect.name == "postgresql"
     found: dict[tuple[str, str], int] = {}
-    # Chunks keep the statement's parameter count under every driver's limit.
-    for start in range(0, len(keys), 400):
-        chunk = list(keys[start : start + 400])
-        result = session.execute(
-            sa.select(runs.c.id, runs.c.source, runs.c.external_id).where(
-                sa.tuple_(runs.c.source, runs.c.external_id).in_(chunk)
-            )
-        )
-        for run_id, source, external_id in result.tuples():
-            found[(source, external_id)] = run_id
+    for source, external_ids in by_source.items():
+        # Chunks keep the statement's parameter count under every driver's limit.
+        for start in range(0, len(external_ids), 500):
+            chunk = external_ids[start : start + 500]
+            if postgres:
+                rows = connection.exec_driver_sql(
+                    "SELECT id, external_id FROM runs "
+                    "WHERE source = %(source)s AND external_id = ANY(%(ids)s)",
+                    {"source": source, "ids": chunk},
+                )
+            else:
+                # Only placeholders are joined into the text: the values stay bound.
+                query = "SELECT id, external_id FROM runs WHERE source = ? AND external_id IN "
+                rows = connection.exec_driver_sql(
+                    query + "(" + ",".join("?" * len(chunk)) + ")", (source, *chunk)
+                )
+            for run_id, external_id in rows:
+                found[(source, external_id)] = run_id
     return found
 
 

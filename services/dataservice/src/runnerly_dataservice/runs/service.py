@@ -89,8 +89,9 @@ def upsert_batch(session: Session, outbox: Outbox, runs: list[RunUpsert]) -> Run
         else:
             status, outcome_id = "updated", known.get(key)
         results.append(
-            RunOutcome(
-                source=key[0],
+            # Built from values this function made, not from input: no validation needed.
+            RunOutcome.model_construct(
+                source=latest[key].source,
                 external_id=key[1],
                 status=status,
                 run_id=outcome_id,
