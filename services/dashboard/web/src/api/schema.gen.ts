@@ -373,6 +373,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/records": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Records
+         * @description The runner's personal records: best efforts over 1 km, 5 km, 10 km, half and
+         *     marathon, all time or among the runs started in [after, before).
+         */
+        get: operations["get_records_api_records_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/reports": {
         parameters: {
             query?: never;
@@ -426,7 +447,7 @@ export interface paths {
         };
         /**
          * Unsubscribe Page
-         * @description Opt out from the mailed link, without logging in (the link is signed).
+         * @description Opt out from the mailed link, without logging in (the link is signed): a page.
          */
         get: operations["unsubscribe_page_api_reports_unsubscribe_get"];
         put?: never;
@@ -692,6 +713,30 @@ export interface components {
             email: string;
             /** Id */
             id: string;
+        } & {
+            [key: string]: unknown;
+        };
+        /**
+         * BestEffort
+         * @description The fastest effort over one standard distance, and the run it was set in.
+         */
+        BestEffort: {
+            /**
+             * Distance
+             * @enum {string}
+             */
+            distance: "1k" | "5k" | "10k" | "half" | "marathon";
+            /** Distance M */
+            distance_m: number;
+            /** Elapsed Time S */
+            elapsed_time_s: number;
+            /** Run Id */
+            run_id: number;
+            /**
+             * Started At
+             * Format: date-time
+             */
+            started_at: string;
         } & {
             [key: string]: unknown;
         };
@@ -1280,6 +1325,16 @@ export interface components {
             name: string;
             /** Url */
             url?: string | null;
+        } & {
+            [key: string]: unknown;
+        };
+        /** Records */
+        Records: {
+            /**
+             * Items
+             * @description One per distance some run covered, shortest distance first.
+             */
+            items: components["schemas"]["BestEffort"][];
         } & {
             [key: string]: unknown;
         };
@@ -4518,6 +4573,135 @@ export interface operations {
             };
         };
     };
+    get_records_api_records_get: {
+        parameters: {
+            query?: {
+                /** @description Only runs started at or after this (all time if absent). */
+                after?: string | null;
+                /** @description Only runs started before this. */
+                before?: string | null;
+            };
+            header?: {
+                /** @description An ETag from an earlier read. */
+                "If-None-Match"?: string | null;
+                /** @description The runnerly_csrf cookie's value; required on cookie-authenticated writes. */
+                "X-CSRF-Token"?: string | null;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Records"];
+                };
+            };
+            /** @description The copy named by If-None-Match is still current. */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not authenticated: log in (session cookie) or send a Bearer token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** Detail */
+                        detail: string;
+                        /** Status */
+                        status: number;
+                        /** Title */
+                        title: string;
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Forbidden, or a missing/wrong X-CSRF-Token on a cookie-authenticated write. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** Detail */
+                        detail: string;
+                        /** Status */
+                        status: number;
+                        /** Title */
+                        title: string;
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Invalid input; `errors` lists each field's problem. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** Detail */
+                        detail: string;
+                        /** Status */
+                        status: number;
+                        /** Title */
+                        title: string;
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description A service behind the dashboard is unavailable. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** Detail */
+                        detail: string;
+                        /** Status */
+                        status: number;
+                        /** Title */
+                        title: string;
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
     list_reports_api_reports_get: {
         parameters: {
             query?: {
@@ -4891,13 +5075,22 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Successful Response */
+            /** @description A page saying the runner is unsubscribed. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "text/html": string;
+                };
+            };
+            /** @description A page saying the link is not valid. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": unknown;
                 };
             };
             /** @description Invalid input; `errors` lists each field's problem. */
@@ -4923,27 +5116,13 @@ export interface operations {
                     };
                 };
             };
-            /** @description A service behind the dashboard is unavailable. */
+            /** @description A page asking to follow the link again later. */
             503: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": {
-                        /** Detail */
-                        detail: string;
-                        /** Status */
-                        status: number;
-                        /** Title */
-                        title: string;
-                        /**
-                         * Type
-                         * @default about:blank
-                         */
-                        type: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
+                    "text/html": unknown;
                 };
             };
         };

@@ -14,6 +14,10 @@ const RunsPage = lazy(() => import("../runs/RunsPage"));
 const RunPage = lazy(() => import("../runs/RunPage"));
 const StatsPage = lazy(() => import("../stats/StatsPage"));
 const RacesPage = lazy(() => import("../races/RacesPage"));
+const PlansPage = lazy(() => import("../plans/PlansPage"));
+const PlanPage = lazy(() => import("../plans/PlanPage"));
+const ReportsPage = lazy(() => import("../reports/ReportsPage"));
+const ReportPage = lazy(() => import("../reports/ReportPage"));
 const ImportPage = lazy(() => import("../imports/ImportPage"));
 const SettingsPage = lazy(() => import("../me/SettingsPage"));
 const DevMailPage = lazy(() => import("../devmail/DevMailPage"));
@@ -35,6 +39,10 @@ export function App() {
           <Route path="runs/:runId" element={<RunPage />} />
           <Route path="stats" element={<StatsPage />} />
           <Route path="races" element={<RacesPage />} />
+          <Route path="plans" element={<PlansPage />} />
+          <Route path="plans/:planId" element={<PlanPage />} />
+          <Route path="reports" element={<ReportsPage />} />
+          <Route path="reports/:month" element={<ReportPage />} />
           <Route path="import" element={<ImportPage />} />
           <Route path="settings" element={<SettingsPage />} />
         </Route>

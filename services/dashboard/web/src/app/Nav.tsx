@@ -9,10 +9,11 @@ const RUNNER_LINKS = [
   { to: "/runs", label: "Runs" },
   { to: "/stats", label: "Statistics" },
   { to: "/races", label: "Races" },
+  { to: "/plans", label: "Plans" },
+  { to: "/reports", label: "Reports" },
   { to: "/import", label: "Import" },
   { to: "/settings", label: "Settings" },
 ];
-const COMING = ["Plans", "Reports"];
 
 export function Nav() {
   const me = useMe();
@@ -44,14 +45,6 @@ export function Nav() {
               <NavLink to={link.to} end={link.end} onClick={close}>
                 {link.label}
               </NavLink>
-            </li>
-          ))}
-        {signedIn &&
-          COMING.map((label) => (
-            <li key={label}>
-              <span className="nav-coming" aria-disabled="true" title="Coming soon">
-                {label} <small>soon</small>
-              </span>
             </li>
           ))}
         {devMail.data && (

@@ -1,4 +1,5 @@
 import type { Units } from "../format/units";
+import { SubscriptionToggle } from "../reports/SubscriptionToggle";
 import { LinkOutcome } from "../strava/LinkOutcome";
 import { StravaCard } from "../strava/StravaCard";
 import { Card } from "../ui/Card";
@@ -28,6 +29,9 @@ export default function SettingsPage() {
             <UnitsForm units={profile.units as Units} />
           </Card>
           <StravaCard manage />
+          <Card title="Monthly report">
+            <SubscriptionToggle />
+          </Card>
           <Card title="Your data">
             <ExportData />
           </Card>

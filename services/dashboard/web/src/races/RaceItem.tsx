@@ -1,3 +1,4 @@
+import { Link } from "react-router";
 import type { RaceRead } from "../api/client";
 import { formatDay, formatDistance, type Units } from "../format/units";
 import { useEntry } from "./queries";
@@ -15,6 +16,7 @@ export function RaceItem({ race, units }: { race: RaceRead; units: Units }) {
         <p className="entrants" aria-live="polite">
           {race.entrants} {race.entrants === 1 ? "runner" : "runners"} entered{race.entered ? ", you too" : ""}
         </p>
+        <Link to={`/plans?race=${race.id}`}>Create a plan for this race</Link>
       </div>
       <button type="button" className={`button ${race.entered ? "secondary" : ""}`} disabled={entry.isPending}
         onClick={() => entry.mutate({ id: race.id, enter: !race.entered })}

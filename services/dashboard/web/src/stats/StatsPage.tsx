@@ -4,7 +4,8 @@ import Chart from "../charts/Chart";
 import { formatDistance, formatDuration, toDistanceUnits, type Units } from "../format/units";
 import { usePreferences } from "../me/queries";
 import { Card } from "../ui/Card";
-import { Empty, ErrorState, Loading } from "../ui/States";
+import { ErrorState, Loading } from "../ui/States";
+import RecordsCard from "./RecordsCard";
 import { useStats, type Period } from "./queries";
 import { TableWrap } from "../ui/TableWrap";
 
@@ -98,9 +99,7 @@ export default function StatsPage() {
           </>
         )}
       </Card>
-      <Card title="Personal records">
-        <Empty>Records are coming: your fastest 5 km, 10 km, half and marathon will show here.</Empty>
-      </Card>
+      <RecordsCard />
     </div>
   );
 }

@@ -1,8 +1,9 @@
 import { useQuery } from "@tanstack/react-query";
-import { api, type StatsBucket } from "../api/client";
+import { api, type Schemas, type StatsBucket } from "../api/client";
 import { unwrap } from "../api/problem";
 
 export type Period = "week" | "month" | "year";
+export type BestEffort = Schemas["BestEffort"];
 
 /** Totals per week, month or year, oldest first; the last bucket is the current one. */
 export function useStats(period: Period) {
@@ -12,5 +13,16 @@ export function useStats(period: Period) {
       const stats = await unwrap(api.GET("/api/stats", { params: { query: { period } } }));
       return { ...stats, buckets: stats.buckets as unknown as StatsBucket[] };
     },
+  });
+}
+
+/**
+ * The runner's all-time best efforts, shortest distance first. Keyed under "stats" so that
+ * whatever refreshes the totals (a run deleted, imported or synced) refreshes these too.
+ */
+export function useRecords() {
+  return useQuery({
+    queryKey: ["stats", "records"],
+    queryFn: async () => (await unwrap(api.GET("/api/records"))).items,
   });
 }

@@ -1,0 +1,96 @@
+import { useState, type FormEvent } from "react";
+import { useNavigate } from "react-router";
+import { formatDay, formatDistance, unitLength, type Units } from "../format/units";
+import { useRaces } from "../races/queries";
+import { Field, SelectField } from "../ui/Field";
+import { FormError, fieldErrors } from "../ui/FormError";
+import { WEEKDAYS } from "./format";
+import { useCreatePlan, type PlanCreate } from "./queries";
+
+const OWN_RACE = "own";
+const FIELDS = ["race_id", "distance_m", "date", "name", "days_per_week", "long_run_day", "goal_time_s"];
+
+/** "3:30:00", "45:00" or "2700" → seconds; null when empty, NaN when unreadable. */
+export function parseGoal(text: string): number | null {
+  const value = text.trim();
+  if (!value) return null;
+  const parts = value.split(":").map((p) => Number(p));
+  if (parts.length > 3 || parts.some((p) => !Number.isFinite(p) || p < 0)) return Number.NaN;
+  return parts.reduce((total, part) => total * 60 + part, 0);
+}
+
+/** Make a plan for a race of the list (preselected when coming from a race) or one of the runner's own. */
+export function CreatePlanForm({ units, raceId }: { units: Units; raceId?: number }) {
+  const races = useRaces();
+  const create = useCreatePlan();
+  const navigate = useNavigate();
+  const [race, setRace] = useState(raceId ? String(raceId) : OWN_RACE);
+  const [own, setOwn] = useState({ name: "", date: "", distance: "" });
+  const [days, setDays] = useState("4");
+  const [longRunDay, setLongRunDay] = useState<PlanCreate["long_run_day"]>("sunday");
+  const [goal, setGoal] = useState("");
+  const [goalError, setGoalError] = useState<string | null>(null);
+  const listed = races.data?.pages.flatMap((p) => p.items) ?? [];
+
+  function submit(event: FormEvent) {
+    event.preventDefault();
+    const goalSeconds = parseGoal(goal);
+    if (goalSeconds !== null && !Number.isFinite(goalSeconds)) {
+      setGoalError("Write the goal as h:mm:ss or mm:ss.");
+      return;
+    }
+    setGoalError(null);
+    const common = { days_per_week: Number(days), long_run_day: longRunDay, goal_time_s: goalSeconds };
+    let body: PlanCreate;
+    if (race === OWN_RACE) {
+      const distance = Number.parseFloat(own.distance.replace(",", "."));
+      body = {
+        ...common,
+        // An empty or unreadable distance is sent as 0, so the API's own message says why.
+        distance_m: Number.isFinite(distance) ? Math.round(distance * unitLength(units)) : 0,
+        date: own.date,
+        name: own.name.trim() || null,
+      };
+    } else {
+      body = { ...common, race_id: Number(race) };
+    }
+    create.mutate(body, { onSuccess: (plan) => navigate(`/plans/${plan.id}`) });
+  }
+
+  const raceOptions = [
+    ...listed.map((r) => ({
+      value: String(r.id),
+      label: `${r.name} · ${formatDay(r.date)} · ${formatDistance(r.distance_m, units, 1)}`,
+    })),
+    { value: OWN_RACE, label: "A race of my own…" },
+  ];
+  if (raceId && !listed.some((r) => r.id === raceId)) raceOptions.unshift({ value: String(raceId), label: `Race ${raceId}` });
+
+  return (
+    <form className="form plan-form" onSubmit={submit} noValidate aria-label="Create a plan">
+      <SelectField label="Race" name="race" value={race} onChange={setRace} options={raceOptions} />
+      {race === OWN_RACE && (
+        <>
+          <Field label="Race name (optional)" name="name" value={own.name}
+            onChange={(e) => setOwn({ ...own, name: e.target.value })} errors={fieldErrors(create.error, "name")} />
+          <Field label="Race day" name="date" type="date" value={own.date}
+            onChange={(e) => setOwn({ ...own, date: e.target.value })} errors={fieldErrors(create.error, "date")} />
+          <Field label={`Distance (${units})`} name="distance" inputMode="decimal" value={own.distance}
+            onChange={(e) => setOwn({ ...own, distance: e.target.value })} errors={fieldErrors(create.error, "distance_m")}
+            hint={units === "km" ? "e.g. 21.0975" : "e.g. 13.1"} />
+        </>
+      )}
+      <SelectField label="Days a week you can run" name="days" value={days} onChange={setDays}
+        options={["3", "4", "5", "6", "7"].map((d) => ({ value: d, label: d }))} />
+      <SelectField label="Long run day" name="long_run_day" value={longRunDay}
+        onChange={(v) => setLongRunDay(v as PlanCreate["long_run_day"])}
+        options={WEEKDAYS.map((d) => ({ value: d, label: d[0].toUpperCase() + d.slice(1) }))} />
+      <Field label="Goal time (optional)" name="goal" value={goal} onChange={(e) => setGoal(e.target.value)}
+        hint="h:mm:ss, e.g. 1:45:00" errors={goalError ? [goalError] : fieldErrors(create.error, "goal_time_s")} />
+      <FormError error={create.error} fields={FIELDS} />
+      <button className="button" type="submit" disabled={create.isPending}>
+        {create.isPending ? "Making your plan…" : "Create plan"}
+      </button>
+    </form>
+  );
+}

@@ -1,0 +1,124 @@
+import { screen, within } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
+import { Route, Routes } from "react-router";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { json, mockApi, renderWithApp } from "../test/render";
+import { CreatePlanForm, parseGoal } from "./CreatePlanForm";
+import { PlanCalendar } from "./PlanCalendar";
+import type { PlanWeek } from "./queries";
+
+afterEach(() => vi.unstubAllGlobals());
+
+const pace = { slow_s_per_km: 330, fast_s_per_km: 295 };
+const adherence = { workouts_due: 2, workouts_done: 1, planned_distance_m: 20000, done_distance_m: 8100, ratio: 0.5 };
+const WEEK: PlanWeek = {
+  index: 0,
+  start: "2026-03-09",
+  end: "2026-03-15",
+  phase: "build",
+  cutback: false,
+  planned_distance_m: 20000,
+  adherence,
+  unplanned_runs: [{ run_id: 9, date: "2026-03-12", distance_m: 5000, moving_time_s: 1600 }],
+  workouts: [
+    {
+      id: 1, date: "2026-03-10", kind: "tempo", distance_m: 8000, duration_s: 2500, pace,
+      description: "2 km easy, 4 km at threshold pace, 2 km easy", status: "done",
+      runs: [{ run_id: 7, date: "2026-03-10", distance_m: 8100, moving_time_s: 2580 }],
+    },
+    {
+      id: 2, date: "2026-03-15", kind: "long", distance_m: 12000, duration_s: 3900, pace,
+      description: "Long run: 12.0 km", status: "missed", runs: [],
+    },
+  ],
+};
+
+describe("the plan calendar", () => {
+  it("shows a row per week, each workout with its target and its match, rest days between", () => {
+    renderWithApp(<PlanCalendar weeks={[WEEK]} today="2026-03-16" units="km" />);
+    const row = screen.getByTestId("plan-week");
+    expect(row).toHaveTextContent("Week 1");
+    expect(row).toHaveTextContent("1/2 done");
+    const [tempo, long] = within(row).getAllByTestId("workout");
+    expect(tempo).toHaveTextContent("Tempo");
+    expect(tempo).toHaveTextContent("8.0 km");
+    expect(tempo).toHaveTextContent("4:55–5:30 /km");
+    expect(tempo).toHaveTextContent("Done");
+    expect(tempo).toHaveTextContent("Ran 8.1 km in 43:00");
+    expect(long).toHaveTextContent("Long run");
+    expect(long).toHaveTextContent("Missed");
+    // Monday, Wednesday, Thursday (a run on a rest day) and Friday, Saturday are rest days.
+    expect(within(row).getAllByText("Rest")).toHaveLength(5);
+    expect(row).toHaveTextContent("Ran 5.0 km");
+  });
+
+  it("shows paces and distances in miles for a runner in miles", () => {
+    renderWithApp(<PlanCalendar weeks={[WEEK]} today="2026-03-16" units="mi" />);
+    const [tempo] = screen.getAllByTestId("workout");
+    expect(tempo).toHaveTextContent("5.0 mi");
+    expect(tempo).toHaveTextContent("7:55–8:51 /mi");
+  });
+});
+
+describe("creating a plan", () => {
+  it("reads goal times written as a runner writes them", () => {
+    expect(parseGoal("")).toBeNull();
+    expect(parseGoal("1:45:00")).toBe(6300);
+    expect(parseGoal("45:30")).toBe(2730);
+    expect(parseGoal("soon")).toBeNaN();
+  });
+
+  it("makes a plan for the race it came from and opens it", async () => {
+    document.cookie = "runnerly_csrf=tok";
+    const sent: unknown[] = [];
+    mockApi(async (request) => {
+      const url = new URL(request.url);
+      if (url.pathname === "/api/races") {
+        return json({ items: [{ id: 3, name: "City 10K", date: "2026-05-03", distance_m: 10000, entrants: 1, entered: true }], next_cursor: null });
+      }
+      expect(request.method).toBe("POST");
+      expect(request.headers.get("X-CSRF-Token")).toBe("tok");
+      sent.push(await request.json());
+      return json({ id: 12 }, 201);
+    });
+    renderWithApp(
+      <Routes>
+        <Route path="/plans" element={<CreatePlanForm units="km" raceId={3} />} />
+        <Route path="/plans/:planId" element={<p>Plan page</p>} />
+      </Routes>,
+      "/plans?race=3",
+    );
+    expect(await screen.findByRole("option", { name: /City 10K/ })).toBeInTheDocument();
+    expect(screen.getByLabelText("Race")).toHaveValue("3");
+    await userEvent.selectOptions(screen.getByLabelText("Days a week you can run"), "5");
+    await userEvent.selectOptions(screen.getByLabelText("Long run day"), "saturday");
+    await userEvent.type(screen.getByLabelText("Goal time (optional)"), "48:00");
+    await userEvent.click(screen.getByRole("button", { name: "Create plan" }));
+
+    expect(await screen.findByText("Plan page")).toBeInTheDocument();
+    expect(sent).toEqual([{ days_per_week: 5, long_run_day: "saturday", goal_time_s: 2880, race_id: 3 }]);
+  });
+
+  it("says why no plan can be made", async () => {
+    mockApi((request) =>
+      new URL(request.url).pathname === "/api/races"
+        ? json({ items: [], next_cursor: null })
+        : json({ title: "Invalid input", status: 422, reason: "race_too_close",
+            detail: "A 10k race needs at least 3 full weeks of training before race week." }, 422),
+    );
+    renderWithApp(<CreatePlanForm units="km" />);
+    await userEvent.type(screen.getByLabelText("Race day"), "2026-03-20");
+    await userEvent.type(screen.getByLabelText("Distance (km)"), "10");
+    await userEvent.click(screen.getByRole("button", { name: "Create plan" }));
+    expect(await screen.findByRole("alert")).toHaveTextContent(/at least 3 full weeks/);
+  });
+
+  it("refuses an unreadable goal before asking", async () => {
+    const fetchMock = mockApi(() => json({ items: [], next_cursor: null }));
+    renderWithApp(<CreatePlanForm units="km" />);
+    await userEvent.type(screen.getByLabelText("Goal time (optional)"), "fast");
+    await userEvent.click(screen.getByRole("button", { name: "Create plan" }));
+    expect(screen.getByLabelText("Goal time (optional)")).toHaveAccessibleDescription(/h:mm:ss/);
+    expect(fetchMock.mock.calls.every(([input]) => !String(input instanceof Request ? input.url : input).includes("/api/plans"))).toBe(true);
+  });
+});

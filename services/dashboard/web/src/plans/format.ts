@@ -1,0 +1,45 @@
+import { formatDuration, unitLength, type Units } from "../format/units";
+import type { PlanWorkout } from "./queries";
+
+export const KIND_LABELS: Record<PlanWorkout["kind"], string> = {
+  easy: "Easy",
+  long: "Long run",
+  tempo: "Tempo",
+  intervals: "Intervals",
+  recovery: "Recovery",
+  race: "Race",
+};
+
+export const WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"] as const;
+
+export const FITNESS_SOURCES: Record<string, string> = {
+  best_efforts: "your best efforts of the last 8 weeks",
+  runs: "your runs of the last 8 weeks",
+  profile: "the VO2max of your profile",
+  default: "a conservative default (no recent runs)",
+};
+
+/** "4:15–4:20 /km" from seconds per km, in the runner's units. */
+export function formatPaceRange(pace: { slow_s_per_km: number; fast_s_per_km: number }, units: Units): string {
+  const scale = unitLength(units) / 1000;
+  const fast = formatDuration(pace.fast_s_per_km * scale);
+  const slow = formatDuration(pace.slow_s_per_km * scale);
+  return fast === slow ? `${fast} /${units}` : `${fast}–${slow} /${units}`;
+}
+
+/** The days of a week row, Monday first, as ISO dates. */
+export function weekDays(start: string): string[] {
+  const [y, m, d] = start.split("-").map(Number);
+  return Array.from({ length: 7 }, (_, i) => new Date(Date.UTC(y, m - 1, d + i)).toISOString().slice(0, 10));
+}
+
+export function shortDay(day: string): string {
+  const [y, m, d] = day.split("-").map(Number);
+  return new Intl.DateTimeFormat(undefined, { weekday: "short", day: "numeric", month: "short", timeZone: "UTC" }).format(
+    new Date(Date.UTC(y, m - 1, d)),
+  );
+}
+
+export function percent(ratio: number | null | undefined): string {
+  return ratio == null ? "–" : `${Math.round(ratio * 100)} %`;
+}

@@ -1,0 +1,193 @@
+/**
+ * A report's figures, as the reports service stores them (its `ReportContent` schema), and
+ * how the page words them. Every figure is in SI units; the page shows the profile's units.
+ */
+import { formatDistance, formatDuration, unitLength, type Units } from "../format/units";
+
+export interface Totals {
+  runs: number;
+  distance_m: number;
+  moving_time_s: number;
+  elevation_gain_m: number;
+}
+
+export interface Comparison {
+  kind: "previous_month" | "last_year";
+  month: string;
+  totals: Totals;
+  distance_change_m: number;
+  /** Null when the other month had no distance to compare with. */
+  distance_change_pct: number | null;
+  moving_time_change_s: number;
+  runs_change: number;
+}
+
+export interface RunHighlight {
+  run_id: number;
+  name: string;
+  day: string;
+  distance_m: number;
+  moving_time_s: number;
+  pace_s_per_km: number;
+}
+
+export interface EffortSet {
+  distance: string;
+  distance_m: number;
+  elapsed_time_s: number;
+  run_id: number;
+  day: string;
+  /** Null: the first effort ever at this distance. */
+  previous_best_s: number | null;
+}
+
+export interface WeekDistance {
+  week_start: string;
+  first_day: string;
+  last_day: string;
+  runs: number;
+  distance_m: number;
+}
+
+export interface PlanAdherence {
+  plan_id: number;
+  name: string | null;
+  planned: number;
+  done: number;
+  missed: number;
+  /** Null when no workout of the month was due yet. */
+  share: number | null;
+}
+
+export interface RaceCountdown {
+  race_id: number;
+  name: string;
+  date: string;
+  distance_m: number;
+  days_to_go: number;
+  predicted_time_s: number | null;
+}
+
+export interface PredictionBasis {
+  distance: string;
+  distance_m: number;
+  elapsed_time_s: number;
+  run_id: number;
+  day: string;
+}
+
+export interface Prediction {
+  distance: string;
+  distance_m: number;
+  time_s: number;
+}
+
+export interface ReportContent {
+  version: number;
+  display_name: string | null;
+  month: string;
+  time_zone: string;
+  units: Units;
+  as_of: string;
+  has_runs: boolean;
+  totals: Totals;
+  comparisons: Comparison[];
+  longest_run: RunHighlight | null;
+  fastest_run: RunHighlight | null;
+  best_efforts: EffortSet[];
+  weeks: WeekDistance[];
+  plan: PlanAdherence | null;
+  next_race: RaceCountdown | null;
+  prediction_basis: PredictionBasis | null;
+  predictions: Prediction[];
+}
+
+export const EFFORT_NAMES: Record<string, string> = {
+  "1k": "1 km",
+  "5k": "5 km",
+  "10k": "10 km",
+  half: "Half marathon",
+  marathon: "Marathon",
+};
+
+/** Runs shorter than this have no pace worth reporting (the reports service's rule). */
+export const FASTEST_PACE_MIN_M = 3000;
+
+function parseDay(day: string): Date {
+  const [y, m, d] = day.split("-").map(Number);
+  return new Date(Date.UTC(y, m - 1, d ?? 1));
+}
+
+/** "2026-10" as "October 2026". */
+export function monthLabel(month: string, locale?: string): string {
+  return new Intl.DateTimeFormat(locale, { month: "long", year: "numeric", timeZone: "UTC" }).format(parseDay(month));
+}
+
+/** "2026-10-04" as "Sun 4 Oct". */
+export function shortDay(day: string, locale?: string): string {
+  return new Intl.DateTimeFormat(locale, { weekday: "short", day: "numeric", month: "short", timeZone: "UTC" }).format(
+    parseDay(day),
+  );
+}
+
+/** Time spent: "12 h 05 min", or "45 min". */
+export function formatTimeSpent(seconds: number): string {
+  const minutes = Math.round(seconds / 60);
+  const hours = Math.floor(minutes / 60);
+  return hours > 0 ? `${hours} h ${String(minutes % 60).padStart(2, "0")} min` : `${minutes} min`;
+}
+
+export function formatPacePerKm(secondsPerKm: number, units: Units): string {
+  return `${formatDuration((secondsPerKm * unitLength(units)) / 1000)} /${units}`;
+}
+
+/** "+4.0 km (+21 %)", "−2.5 km", or "no runs then". */
+export function formatChange(comparison: Comparison, units: Units): string {
+  if (comparison.totals.runs === 0 && comparison.totals.distance_m === 0) return "no runs then";
+  const delta = comparison.distance_change_m;
+  const sign = delta < 0 ? "−" : "+";
+  let text = `${sign}${formatDistance(Math.abs(delta), units, 1)}`;
+  const pct = comparison.distance_change_pct;
+  if (pct != null) text += ` (${pct < 0 ? "−" : "+"}${Math.abs(pct).toFixed(0)} %)`;
+  return text;
+}
+
+export function countdown(daysToGo: number): string {
+  if (daysToGo === 0) return "today";
+  if (daysToGo === 1) return "tomorrow";
+  return `in ${daysToGo} days`;
+}
+
+/** "2026-10" of a date, on the runner's clock. */
+export function monthOf(instant: Date, timeZone: string): string {
+  let parts: Intl.DateTimeFormatPart[];
+  try {
+    parts = new Intl.DateTimeFormat("en-US", { timeZone, year: "numeric", month: "2-digit" }).formatToParts(instant);
+  } catch {
+    parts = new Intl.DateTimeFormat("en-US", { timeZone: "UTC", year: "numeric", month: "2-digit" }).formatToParts(instant);
+  }
+  const get = (type: string) => parts.find((p) => p.type === type)?.value ?? "";
+  return `${get("year")}-${get("month")}`;
+}
+
+export function shiftMonth(month: string, by: number): string {
+  const [y, m] = month.split("-").map(Number);
+  const index = y * 12 + (m - 1) + by;
+  return `${Math.floor(index / 12)}-${String((index % 12) + 1).padStart(2, "0")}`;
+}
+
+/** The months that have ended on the runner's clock, newest first: the ones a report can be asked for. */
+export function endedMonths(now: Date, timeZone: string, count: number): string[] {
+  const current = monthOf(now, timeZone);
+  return Array.from({ length: count }, (_, i) => shiftMonth(current, -(i + 1)));
+}
+
+/** A week of the month as "1–4 Oct" (the weeks never leave the month). */
+export function weekRange(week: WeekDistance, locale?: string): string {
+  const first = parseDay(week.first_day);
+  const last = parseDay(week.last_day);
+  const month = new Intl.DateTimeFormat(locale, { month: "short", timeZone: "UTC" }).format(last);
+  return week.first_day === week.last_day
+    ? `${last.getUTCDate()} ${month}`
+    : `${first.getUTCDate()}–${last.getUTCDate()} ${month}`;
+}
