@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import secrets
 import uuid
 from collections.abc import Iterator
@@ -26,9 +25,8 @@ from runnerly_dashboard.main import create_app
 from runnerly_dashboard.models import BrowserSession
 from runnerly_kit.auth import JwksCache, TokenVerifier
 from runnerly_kit.errors import RunnerlyError
-from runnerly_kit.testing import AUDIENCE, ISSUER, TestKeys
+from runnerly_kit.testing import AUDIENCE, DATABASE_BACKENDS, ISSUER, TestKeys, database_for_test
 
-POSTGRES_URL = os.environ.get("RUNNERLY_TEST_POSTGRES_URL")
 PASSWORD = "correct horse battery"
 PORTS = {
     8001: "tokendealer", 8002: "dataservice", 8003: "mailer", 8004: "ingest", 8005: "plans",
@@ -308,27 +306,10 @@ class FakePeers:
         return httpx.Response(200, json={"items": self.mail[:limit]})
 
 
-def _database_params() -> list[str]:
-    return ["sqlite", "postgres"] if POSTGRES_URL else ["sqlite"]
-
-
-@pytest.fixture(params=_database_params())
+@pytest.fixture(params=DATABASE_BACKENDS)
 def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'dashboard.sqlite'}"
-        return
-    assert POSTGRES_URL is not None
-    name = f"runnerly_test_dashboard_{uuid.uuid4().hex[:12]}"
-    admin = sa.create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield sa.engine.make_url(POSTGRES_URL).set(database=name).render_as_string(
-            hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with database_for_test(request.param, "dashboard", tmp_path) as url:
+        yield url
 
 
 @pytest.fixture

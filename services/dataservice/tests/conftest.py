@@ -3,8 +3,6 @@ PostgreSQL too when ``RUNNERLY_TEST_POSTGRES_URL`` is set (each run in its own d
 
 from __future__ import annotations
 
-import os
-import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -19,10 +17,8 @@ from runnerly_dataservice.main import create_app
 from runnerly_dataservice.models import OutboxMessage
 from runnerly_dataservice.runtime import Runtime
 from runnerly_kit.db import Database
-from runnerly_kit.testing import TestKeys, bearer
+from runnerly_kit.testing import DATABASE_BACKENDS, TestKeys, bearer, database_for_test
 
-POSTGRES_URL = os.environ.get("RUNNERLY_TEST_POSTGRES_URL")
-BACKENDS = ["sqlite", *(["postgresql"] if POSTGRES_URL else [])]
 RUNNER_SCOPES = (
     "profile:read profile:write runs:read runs:delete races:read races:write stats:read"
 )
@@ -30,22 +26,10 @@ RUNNER_SCOPES = (
 Headers = dict[str, str]
 
 
-@pytest.fixture(params=BACKENDS)
+@pytest.fixture(params=DATABASE_BACKENDS)
 def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'dataservice.sqlite'}"
-        return
-    assert POSTGRES_URL is not None
-    name = f"runnerly_test_dataservice_{uuid.uuid4().hex[:12]}"
-    admin = sa.create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT", poolclass=sa.NullPool)
-    with admin.connect() as connection:
-        connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield sa.make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with database_for_test(request.param, "dataservice", tmp_path) as url:
+        yield url
 
 
 @pytest.fixture

@@ -5,9 +5,7 @@ is mocked; only the network is replaced by transports that route by host."""
 
 from __future__ import annotations
 
-import os
 import shutil
-import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -17,7 +15,6 @@ from typing import Any
 import httpx
 import httpx2
 import pytest
-import sqlalchemy as sa
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
@@ -28,13 +25,11 @@ from runnerly_ingest.main import create_app
 from runnerly_ingest.runtime import Runtime
 from runnerly_ingest.strava import repository as strava_repository
 from runnerly_ingest.strava import service as strava_service
-from runnerly_kit.testing import TestKeys, bearer
+from runnerly_kit.testing import DATABASE_BACKENDS, TestKeys, bearer, database_for_test
 from runnerly_stravasim.clock import FakeClock
 from runnerly_stravasim.config import Settings as SimulatorSettings
 from runnerly_stravasim.main import create_app as create_simulator
 
-POSTGRES_URL = os.environ.get("RUNNERLY_TEST_POSTGRES_URL")
-BACKENDS = ["sqlite", *(["postgresql"] if POSTGRES_URL else [])]
 RUNNER_SCOPES = "profile:read runs:read runs:delete runs:import"
 STRAVA = "http://strava.test"
 DATASERVICE = "http://dataservice.test"
@@ -86,22 +81,10 @@ class Peers:
     dataservice: TestClient
 
 
-@pytest.fixture(params=BACKENDS)
+@pytest.fixture(params=DATABASE_BACKENDS)
 def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'ingest.sqlite'}"
-        return
-    assert POSTGRES_URL is not None
-    name = f"runnerly_test_ingest_{uuid.uuid4().hex[:12]}"
-    admin = sa.create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT", poolclass=sa.NullPool)
-    with admin.connect() as connection:
-        connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield sa.make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with database_for_test(request.param, "ingest", tmp_path) as url:
+        yield url
 
 
 @pytest.fixture

@@ -7,8 +7,6 @@ clock the tests move."""
 
 from __future__ import annotations
 
-import os
-import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -28,7 +26,7 @@ from runnerly_dataservice.races.schemas import RaceRead
 from runnerly_dataservice.records.schemas import BestEffortList
 from runnerly_dataservice.runs.schemas import RunDetail, RunList
 from runnerly_dataservice.stats.schemas import StatsRead
-from runnerly_kit.testing import TestKeys, bearer
+from runnerly_kit.testing import DATABASE_BACKENDS, TestKeys, bearer, database_for_test
 from runnerly_plans.config import Settings
 from runnerly_plans.main import create_app
 from runnerly_plans.models import OutboxMessage
@@ -224,8 +222,6 @@ def network(dataservice: FakeDataservice, keys: TestKeys) -> httpx.MockTransport
 
 
 
-POSTGRES_URL = os.environ.get("RUNNERLY_TEST_POSTGRES_URL")
-BACKENDS = ["sqlite", *(["postgresql"] if POSTGRES_URL else [])]
 RUNNER_SCOPES = "plans:read plans:write"
 Headers = dict[str, str]
 
@@ -240,22 +236,10 @@ class Clock:
         return self.now
 
 
-@pytest.fixture(params=BACKENDS)
+@pytest.fixture(params=DATABASE_BACKENDS)
 def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'plans.sqlite'}"
-        return
-    assert POSTGRES_URL is not None
-    name = f"runnerly_test_plans_{uuid.uuid4().hex[:12]}"
-    admin = sa.create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT", poolclass=sa.NullPool)
-    with admin.connect() as connection:
-        connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield sa.make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with database_for_test(request.param, "plans", tmp_path) as url:
+        yield url
 
 
 @pytest.fixture

@@ -13,8 +13,6 @@ runner's time zone, best efforts per distance), so the reports code under test c
 from __future__ import annotations
 
 import json
-import os
-import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -25,12 +23,11 @@ from zoneinfo import ZoneInfo
 import httpx
 import jwt
 import pytest
-import sqlalchemy as sa
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from runnerly_kit.db import migrate
-from runnerly_kit.testing import TestKeys, bearer
+from runnerly_kit.testing import DATABASE_BACKENDS, TestKeys, bearer, database_for_test
 from runnerly_reports.config import Settings
 from runnerly_reports.main import create_app
 from runnerly_reports.reports import service
@@ -244,8 +241,6 @@ def _problem(status: int, detail: str) -> httpx.Response:
 # --- fixtures -----------------------------------------------------------------------------
 
 
-POSTGRES_URL = os.environ.get("RUNNERLY_TEST_POSTGRES_URL")
-BACKENDS = ["sqlite", *(["postgresql"] if POSTGRES_URL else [])]
 RUNNER_SCOPES = "reports:read reports:write profile:read"
 # The schedule's moment: 13:00 UTC on 1 November 2026, October over everywhere.
 NOW = datetime(2026, 11, 1, 13, 0, tzinfo=UTC)
@@ -262,22 +257,10 @@ class Clock:
         return self.now
 
 
-@pytest.fixture(params=BACKENDS)
+@pytest.fixture(params=DATABASE_BACKENDS)
 def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'reports.sqlite'}"
-        return
-    assert POSTGRES_URL is not None
-    name = f"runnerly_test_reports_{uuid.uuid4().hex[:12]}"
-    admin = sa.create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT", poolclass=sa.NullPool)
-    with admin.connect() as connection:
-        connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield sa.make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with database_for_test(request.param, "reports", tmp_path) as url:
+        yield url
 
 
 @pytest.fixture

@@ -1,8 +1,6 @@
 from __future__ import annotations
 
-import os
 import re
-import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,37 +11,21 @@ import sqlalchemy as sa
 from fastapi.testclient import TestClient
 
 from runnerly_kit.auth import JwksCache, TokenVerifier
-from runnerly_kit.testing import TestKeys
+from runnerly_kit.testing import DATABASE_BACKENDS, TestKeys, database_for_test
 from runnerly_tokendealer.config import Settings
 from runnerly_tokendealer.main import create_app
 from runnerly_tokendealer.models import OutboxMessage
 from runnerly_tokendealer.runtime import Runtime
 
-POSTGRES_URL = os.environ.get("RUNNERLY_TEST_POSTGRES_URL")
-BACKENDS = ["sqlite", *(["postgres"] if POSTGRES_URL else [])]
 PUBLIC_URL = "https://runnerly.example"
 PASSWORD = "correct horse battery"
 DASHBOARD_SECRET = "dashboard-secret-0123456789"
 
 
-@pytest.fixture(params=BACKENDS)
+@pytest.fixture(params=DATABASE_BACKENDS)
 def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'tokendealer.sqlite'}"
-        return
-    assert POSTGRES_URL is not None
-    name = f"runnerly_test_tokendealer_{uuid.uuid4().hex[:12]}"
-    admin = sa.create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield sa.engine.make_url(POSTGRES_URL).set(database=name).render_as_string(
-            hide_password=False
-        )
-    finally:
-        with admin.connect() as connection:
-            connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with database_for_test(request.param, "tokendealer", tmp_path) as url:
+        yield url
 
 
 def make_settings(tmp_path: Path, **overrides: Any) -> Settings:

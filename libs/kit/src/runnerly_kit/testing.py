@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import json
+import os
 import time
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import jwt
+import sqlalchemy as sa
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from fastapi import FastAPI
 
@@ -15,6 +20,30 @@ from runnerly_kit.auth import JwksCache, TokenVerifier
 
 AUDIENCE = "runnerly"
 ISSUER = "runnerly-tokendealer"
+# A server on which each test gets a database of its own (``scripts/infra.sh urls``).
+POSTGRES_URL = os.environ.get("RUNNERLY_TEST_POSTGRES_URL")
+# Every service's tests run on SQLite, and on PostgreSQL too when a server is named.
+DATABASE_BACKENDS = ["sqlite", *(["postgresql"] if POSTGRES_URL else [])]
+
+
+@contextmanager
+def database_for_test(backend: str, service: str, tmp_path: Path) -> Iterator[str]:
+    """The URL of an empty database for one test: a SQLite file under ``tmp_path``, or a
+    PostgreSQL database created for it and dropped afterwards."""
+    if backend == "sqlite":
+        yield f"sqlite:///{tmp_path / f'{service}.sqlite'}"
+        return
+    assert POSTGRES_URL is not None, "set RUNNERLY_TEST_POSTGRES_URL"
+    name = f"runnerly_test_{service}_{uuid.uuid4().hex[:12]}"
+    admin = sa.create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT", poolclass=sa.NullPool)
+    with admin.connect() as connection:
+        connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield sa.make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
 
 
 class TestKeys:
