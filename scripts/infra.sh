@@ -76,6 +76,8 @@ DO $$ BEGIN
   END IF;
 END $$;
 ALTER ROLE runnerly WITH LOGIN CREATEDB PASSWORD 'runnerly';
+-- Dropping a test database WITH (FORCE) ends the sessions still in it.
+GRANT pg_signal_backend TO runnerly;
 SQL
   echo "postgresql: ready on 127.0.0.1:$PG_PORT"
 }

@@ -107,7 +107,9 @@ class System:
             with self.smtp.lock:
                 return [m for m in self.smtp.messages if m["To"] == address]
         box = mailbox.Maildir(self.data_dir / "mailer" / "Maildir", create=True)
-        return [m for m in box.values() if m["To"] == address]
+        # A Maildir lists its mails in no order: oldest first, by delivery time.
+        delivered = sorted(box.values(), key=lambda message: message.get_date())
+        return [m for m in delivered if m["To"] == address]
 
     def wait_for_mail(self, address: str, count: int = 1, timeout: float = 30) -> Message:
         return wait_until(

@@ -166,7 +166,7 @@ def test_health_reports_every_service(system: System) -> None:
 
     assert response.status_code == 200
     assert set(response.json()["services"]) == {
-        "tokendealer", "dataservice", "mailer", "ingest", "plans", "reports"
+        "dashboard", "tokendealer", "dataservice", "mailer", "ingest", "plans", "reports"
     }
 
 

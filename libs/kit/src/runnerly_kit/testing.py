@@ -41,9 +41,22 @@ def database_for_test(backend: str, service: str, tmp_path: Path) -> Iterator[st
     try:
         yield sa.make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
     finally:
-        with admin.connect() as connection:
-            connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        _drop_database(admin, name)
         admin.dispose()
+
+
+def _drop_database(admin: sa.Engine, name: str, attempts: int = 5) -> None:
+    # A session that is still closing (or a server process visiting the new database) can
+    # make the first attempt fail; it is gone a moment later.
+    for attempt in range(attempts):
+        try:
+            with admin.connect() as connection:
+                connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            return
+        except sa.exc.DBAPIError:
+            if attempt == attempts - 1:
+                raise
+            time.sleep(1)
 
 
 class TestKeys:
