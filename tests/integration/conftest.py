@@ -23,6 +23,13 @@ START_TIMEOUT = 90.0
 # a killed worker's step is taken up again within seconds.
 INTEGRATION_ENV = {
     "RUNNERLY_INGEST_PAGE_SIZE": "25",
+    # The session's Strava tests together read more than Strava's 100 reads per quarter
+    # hour: a backfill paused until the next window would outlast their waits. Pausing and
+    # resuming at the limits is tested in ingest's own tests, against the simulator.
+    "RUNNERLY_STRAVASIM_READ_LIMIT_15MIN": "2000",
+    "RUNNERLY_STRAVASIM_LIMIT_15MIN": "4000",
+    "RUNNERLY_STRAVASIM_READ_LIMIT_DAILY": "20000",
+    "RUNNERLY_STRAVASIM_LIMIT_DAILY": "40000",
     "RUNNERLY_INGEST_LEASE_SECONDS": "8",
     "RUNNERLY_INGEST_RESUME_SECONDS": "2",
 }
