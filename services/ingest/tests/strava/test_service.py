@@ -354,6 +354,29 @@ def test_webhook_deauthorization_forgets_the_athlete_and_their_strava_runs(
     assert _link(runtime) is None
 
 
+def test_a_deauthorization_older_than_the_link_leaves_it_linked(
+    runtime: Runtime, client: TestClient, alice: Headers, link_strava: Link,
+    run_backfill: Callable[..., int], stored_runs: StoredRuns,
+) -> None:
+    """Unlinking deauthorizes at Strava, whose event may be handled only after the runner
+    linked the same athlete again: the new link's tokens work, so it stays."""
+    assert link_strava(alice).status_code == 200
+    assert client.delete("/strava", headers=alice).status_code == 204
+    assert link_strava(alice).status_code == 200
+    [relinked] = _links(runtime)
+    run_backfill(relinked.id)
+
+    service.handle_event(runtime, _event(ATHLETE, "update", "athlete", {"authorized": "false"}))
+
+    assert [link.id for link in _links(runtime)] == [relinked.id]
+    assert stored_runs()
+
+
+def _links(runtime: Runtime) -> list[StravaLink]:
+    with runtime.database.sessions() as session:
+        return list(session.scalars(sa.select(StravaLink)))
+
+
 def test_events_of_unknown_athletes_are_ignored(runtime: Runtime, linked: int) -> None:
     event = _event(1, "create").model_copy(update={"owner_id": 42})
 

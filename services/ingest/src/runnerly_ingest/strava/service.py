@@ -425,6 +425,20 @@ def deauthorized(runtime: Runtime, link_id: int) -> None:
                  runs=deleted)
 
 
+def _access_withdrawn(runtime: Runtime, link_id: int) -> bool:
+    """Whether Strava now refuses the link's tokens. A deauthorization event can be older
+    than the link it finds: the runner unlinked (which deauthorizes), then linked the same
+    athlete again before the event was handled. Only a refused token proves the new link
+    was withdrawn too; the event's whole-second time cannot tell."""
+    try:
+        token = access_token(runtime, link_id)
+        _call(runtime, link_id, lambda: runtime.strava.athlete(token))
+    except (StravaError, LinkGone):  # refused token or refresh, or already forgotten
+        return True
+    log.info("strava.webhook.stale_deauthorization", link_id=link_id)
+    return False
+
+
 def accept_event(session: Session, runtime: Runtime, event: WebhookEvent) -> bool:
     """Queue a push event for the worker; False (ignored) when it is for another
     subscription. Answered at once: Strava wants its 200 within two seconds."""
@@ -455,7 +469,9 @@ def handle_event(runtime: Runtime, event: WebhookEvent) -> None:
         log.info("strava.webhook.unknown_athlete", owner_id=event.owner_id)
         return
     if event.object_type == "athlete":
-        if str(event.updates.get("authorized", "")).lower() == "false":
+        if str(event.updates.get("authorized", "")).lower() == "false" and _access_withdrawn(
+            runtime, link_id
+        ):
             deauthorized(runtime, link_id)
         return
     activity_id = str(event.object_id)
