@@ -5,17 +5,20 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from functools import lru_cache
+from operator import attrgetter
 from typing import Any, cast
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.dialects.postgresql.psycopg import PGDialect_psycopg
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Session
 
 from runnerly_dataservice.models import Run
+from runnerly_dataservice.runs.schemas import RunUpsert
 
 runs = cast(sa.Table, Run.__table__)
 # What a list shows: everything but the bulky streams, polyline and splits.
@@ -35,78 +38,106 @@ SUMMARY_COLUMNS = (
     runs.c.max_hr,
     runs.c.average_cadence,
 )
-# Written by an upsert; ``created_at`` is kept from the first insert.
-UPSERT_COLUMNS = tuple(
-    column.name for column in runs.columns if column.name not in ("id", "created_at")
+# An upsert's parameters, in the table's column order (the order of the compiled statement's
+# placeholders): runs of columns taken from the run as they are, between those converted for
+# the driver. ``created_at`` is kept from the first insert.
+_FIRST_AS_GIVEN = ("runner_id", "source", "external_id", "name", "sport_type")
+_THEN_AS_GIVEN = (
+    "time_zone",
+    "distance_m",
+    "moving_time_s",
+    "elapsed_time_s",
+    "elevation_gain_m",
+    "average_hr",
+    "max_hr",
+    "average_cadence",
+    "summary_polyline",
 )
-INSERT_COLUMNS = (*UPSERT_COLUMNS, "created_at")
-_DATETIME_COLUMNS = frozenset({"started_at", "created_at", "updated_at"})
-_JSON_COLUMNS = frozenset({"streams", "splits"})
+INSERT_COLUMNS = (
+    *_FIRST_AS_GIVEN,
+    "started_at",
+    *_THEN_AS_GIVEN,
+    "streams",
+    "splits",
+    "created_at",
+    "updated_at",
+)
+UPSERT_COLUMNS = tuple(name for name in INSERT_COLUMNS if name != "created_at")
+_first_as_given = attrgetter(*_FIRST_AS_GIVEN)
+_then_as_given = attrgetter(*_THEN_AS_GIVEN)
 
 
 def last_id(session: Session) -> int:
     return session.scalar(sa.select(sa.func.max(runs.c.id))) or 0
 
 
-def inserted_after(session: Session, last: int) -> list[tuple[int, str, str, str]]:
-    """``(id, runner_id, source, external_id)`` of runs inserted since ``last`` was the
-    highest id: new rows take ever higher ids, so this is a range scan of the primary key."""
-    result = session.execute(
-        sa.select(runs.c.id, runs.c.runner_id, runs.c.source, runs.c.external_id)
-        .where(runs.c.id > last)
-        .order_by(runs.c.id)
-    )
-    return list(result.tuples())
-
-
 @lru_cache(maxsize=4)
-def _upsert_statement(dialect: Dialect) -> tuple[str, tuple[str, ...] | None]:
-    """The upsert compiled once per dialect: its SQL and, for positional drivers, the order
-    of its parameters."""
-    insert = postgresql.insert(runs) if dialect.name == "postgresql" else sqlite.insert(runs)
+def _upsert_statement(dialect: Dialect) -> str:
+    """The upsert compiled once per dialect, with positional parameters in the order of
+    ``INSERT_COLUMNS`` (checked: a column added to the table must be added there)."""
+    insert: postgresql.Insert | sqlite.Insert
+    if dialect.name == "postgresql":
+        insert = postgresql.insert(runs)
+        # psycopg also takes ``%s``: positional parameters are tuples, not dicts per row.
+        dialect = PGDialect_psycopg(paramstyle="format")  # type: ignore[no-untyped-call]
+    else:
+        insert = sqlite.insert(runs)
     statement = insert.values({name: sa.bindparam(name) for name in INSERT_COLUMNS})
-    statement = statement.on_conflict_do_update(
+    upsert = statement.on_conflict_do_update(
         index_elements=[runs.c.source, runs.c.external_id],
         set_={name: statement.excluded[name] for name in UPSERT_COLUMNS},
     )
-    compiled = statement.compile(dialect=dialect)
-    order = tuple(compiled.positiontup) if compiled.positional and compiled.positiontup else None
-    return str(compiled), order
+    compiled = upsert.compile(dialect=dialect)
+    if tuple(compiled.positiontup or ()) != INSERT_COLUMNS:
+        raise RuntimeError(f"the upsert's columns are {compiled.positiontup}")
+    return str(compiled)
 
 
-def upsert(session: Session, rows: list[dict[str, Any]]) -> None:
-    """Insert or overwrite ``rows`` (keyed by source and external id) in one executemany.
+def upsert(session: Session, runs_: Iterable[RunUpsert], now: datetime) -> None:
+    """Insert or overwrite ``runs_`` (keyed by source and external id) in one executemany,
+    stamped ``now``.
 
-    The statement is built with Core but its parameters go to the driver as they are:
-    SQLAlchemy's per-value type processing would cost more than the database's own work on
-    this path, which must take tens of thousands of runs a second. The few conversions it
-    would make (UTC text datetimes on SQLite, JSON text) are done here instead.
+    The statement is built with Core but its parameters go to the driver as tuples made
+    straight from the runs: SQLAlchemy's per-value type processing, or a dict per row, would
+    cost more than the database's own work on this path, which must take tens of thousands
+    of runs a second. The few conversions SQLAlchemy would make (UTC text datetimes on
+    SQLite, JSON text) are done here instead.
     """
     connection = session.connection()
     dialect = connection.dialect
-    sql, order = _upsert_statement(dialect)
-    to_driver = [_driver_values(row, dialect.name) for row in rows]
-    parameters: list[Any] = (
-        [tuple(row[name] for name in order) for row in to_driver] if order else to_driver
+    to_driver = _sqlite_datetime_text if dialect.name == "sqlite" else _same
+    stamp = to_driver(now)
+    connection.exec_driver_sql(
+        _upsert_statement(dialect),
+        [
+            (
+                *_first_as_given(run),
+                to_driver(run.started_at),
+                *_then_as_given(run),
+                None if run.streams is None else _json(run.streams.model_dump(exclude_none=True)),
+                None if run.splits is None else _json(
+                    [split.model_dump(exclude_none=True) for split in run.splits]
+                ),
+                stamp,
+                stamp,
+            )
+            for run in runs_
+        ],
     )
-    connection.exec_driver_sql(sql, parameters)
 
 
-def _driver_values(row: dict[str, Any], dialect: str) -> dict[str, Any]:
-    values = dict(row)
-    for name in _DATETIME_COLUMNS:
-        moment: datetime = values[name].astimezone(UTC)
-        # SQLite keeps datetimes as naive UTC text, in the format SQLAlchemy writes and reads
-        # (``YYYY-MM-DD HH:MM:SS.ffffff``), so that text order is time order.
-        values[name] = (
-            moment.replace(tzinfo=None).isoformat(" ", "microseconds")
-            if dialect == "sqlite"
-            else moment
-        )
-    for name in _JSON_COLUMNS:
-        if values[name] is not None:
-            values[name] = json.dumps(values[name], separators=(",", ":"))
-    return values
+def _sqlite_datetime_text(moment: datetime) -> str:
+    """SQLite keeps datetimes as naive UTC text, in the format SQLAlchemy writes and reads
+    (``YYYY-MM-DD HH:MM:SS.ffffff``), so that text order is time order."""
+    return moment.astimezone(UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
+
+
+def _same(moment: datetime) -> datetime:
+    return moment
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, separators=(",", ":"))
 
 
 def list_summaries(
@@ -197,8 +228,7 @@ def _list_statement(
 def _driver_datetime(moment: datetime, dialect: str) -> datetime | str:
     """``moment`` as the database stores it: on SQLite, naive UTC text in SQLAlchemy's
     format (whose text order is time order); elsewhere, the aware datetime in UTC."""
-    utc = moment.astimezone(UTC)
-    return utc.replace(tzinfo=None).isoformat(" ", "microseconds") if dialect == "sqlite" else utc
+    return _sqlite_datetime_text(moment) if dialect == "sqlite" else moment.astimezone(UTC)
 
 
 def _sqlite_datetime(value: str) -> datetime:
@@ -237,37 +267,46 @@ def delete_all_of_runner(session: Session, runner_id: str) -> int:
 
 
 def ids_by_key(session: Session, keys: Sequence[tuple[str, str]]) -> dict[tuple[str, str], int]:
-    """The ids of the stored runs among ``keys`` (``(source, external_id)``), by key: one
-    lookup on the unique index per source (a batch usually has one).
+    """The ids of the stored runs among ``keys`` (``(source, external_id)``), by key: a
+    probe of the unique index per key.
 
-    Sent to the driver as it is: expanding a thousand bound tuples cost SQLAlchemy more
-    than the lookup itself on the bulk upsert's path.
+    Run on the driver's cursor: expanding a thousand bound tuples, and processing the
+    rows, cost SQLAlchemy more than the lookup itself on the bulk upsert's path.
     """
-    by_source: dict[str, list[str]] = defaultdict(list)
-    for source, external_id in keys:
-        by_source[source].append(external_id)
     connection = session.connection()
-    postgres = connection.dialect.name == "postgresql"
     found: dict[tuple[str, str], int] = {}
-    for source, external_ids in by_source.items():
-        # Chunks keep the statement's parameter count under every driver's limit.
-        for start in range(0, len(external_ids), 500):
-            chunk = external_ids[start : start + 500]
-            if postgres:
-                rows = connection.exec_driver_sql(
-                    "SELECT id, external_id FROM runs "
-                    "WHERE source = %(source)s AND external_id = ANY(%(ids)s)",
-                    {"source": source, "ids": chunk},
-                )
-            else:
+    cursor = connection.connection.cursor()
+    try:
+        if connection.dialect.name == "postgresql":
+            # One probe per key, whatever the statistics say: until the first ANALYZE of a
+            # filling table (a first backfill), PostgreSQL plans ``external_id = ANY(...)``
+            # as a scan of every run of the source, ten times slower at 50,000 runs and
+            # growing. The LIMIT keeps the lateral subquery a nested loop of index probes.
+            cursor.execute(
+                "SELECT k.source, k.external_id, r.id "
+                "FROM unnest(%s::text[], %s::text[]) AS k(source, external_id) "
+                "CROSS JOIN LATERAL (SELECT id FROM runs "
+                "WHERE source = k.source AND external_id = k.external_id LIMIT 1) AS r",
+                ([key[0] for key in keys], [key[1] for key in keys]),
+            )
+            for source, external_id, run_id in cursor.fetchall():
+                found[(source, external_id)] = run_id
+            return found
+        by_source: dict[str, list[str]] = defaultdict(list)
+        for source, external_id in keys:
+            by_source[source].append(external_id)
+        for source, external_ids in by_source.items():
+            # Chunks keep the statement's parameter count under SQLite's limit.
+            for start in range(0, len(external_ids), 500):
+                chunk = external_ids[start : start + 500]
                 # Only placeholders are joined into the text: the values stay bound.
                 query = "SELECT id, external_id FROM runs WHERE source = ? AND external_id IN "
-                rows = connection.exec_driver_sql(
-                    query + "(" + ",".join("?" * len(chunk)) + ")", (source, *chunk)
-                )
-            for run_id, external_id in rows:
-                found[(source, external_id)] = run_id
-    return found
+                cursor.execute(query + "(" + ",".join("?" * len(chunk)) + ")", (source, *chunk))
+                for run_id, external_id in cursor.fetchall():
+                    found[(source, external_id)] = run_id
+        return found
+    finally:
+        cursor.close()
 
 
 def lock_runners(session: Session, runner_ids: Sequence[str]) -> None:
@@ -281,9 +320,13 @@ def lock_runners(session: Session, runner_ids: Sequence[str]) -> None:
     """
     connection = session.connection()
     if connection.dialect.name == "postgresql":
-        for runner_id in sorted(set(runner_ids)):
-            key = sa.func.hashtextextended(f"runnerly.runs:{runner_id}", 0)
-            session.execute(sa.select(sa.func.pg_advisory_xact_lock(key)))
+        # One round trip: the subquery's order is the order the locks are taken in.
+        connection.exec_driver_sql(
+            "SELECT pg_advisory_xact_lock(hashtextextended('runnerly.runs:' || runner_id, 0)) "
+            "FROM (SELECT DISTINCT unnest(%(runner_ids)s::text[]) AS runner_id "
+            "ORDER BY runner_id) AS runners",
+            {"runner_ids": list(runner_ids)},
+        )
     else:
         session.execute(sa.update(runs).where(sa.false()).values(id=runs.c.id))
 

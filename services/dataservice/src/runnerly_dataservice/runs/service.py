@@ -15,7 +15,6 @@ from runnerly_dataservice.runs.schemas import (
     RunBatchResult,
     RunDetail,
     RunList,
-    RunOutcome,
     RunOutcomeStatus,
     RunSummary,
     RunUpsert,
@@ -52,30 +51,34 @@ def upsert_batch(session: Session, outbox: Outbox, runs: list[RunUpsert]) -> Run
     to_write = {key: run for key, run in latest.items() if key not in duplicates}
     last = repository.last_id(session)
     if to_write:
-        repository.upsert(session, [_row(run, now) for run in to_write.values()])
-    # Rows with an id above the previous highest are the ones this batch inserted; the key
-    # check leaves out any that a concurrent transaction committed meanwhile.
+        repository.upsert(session, to_write.values(), now)
+    # The written runs' ids; those above the previous highest id were inserted by this
+    # batch (or by a concurrent one meanwhile, whose row this batch then overwrote).
+    written = repository.ids_by_key(session, list(to_write))
     created: dict[str, list[int]] = defaultdict(list)
     created_ids: dict[tuple[str, str], int] = {}
-    for run_id, runner_id, source, external_id in repository.inserted_after(session, last):
-        if (source, external_id) in to_write:
-            created[runner_id].append(run_id)
-            created_ids[(source, external_id)] = run_id
-    missing = [key for key in to_write if key not in created_ids and key not in known]
-    if missing:  # inserted by a concurrent batch between our lookup and our upsert
-        known.update(repository.ids_by_key(session, missing))
+    for key, run_id in written.items():
+        if run_id > last:
+            created[to_write[key].runner_id].append(run_id)
+            created_ids[key] = run_id
+        else:
+            known[key] = run_id
     records.replace_efforts(session, to_write, created_ids, known)
     # One event per runner per batch, not per run: a backfill of thousands of runs is a
     # handful of messages for the broker and for every consumer.
     outbox.emit_many(
         session,
         "run.created",
-        [{"runner_id": runner_id, "run_ids": run_ids} for runner_id, run_ids in created.items()],
+        [
+            {"runner_id": runner_id, "run_ids": sorted(run_ids)}
+            for runner_id, run_ids in created.items()
+        ],
     )
-    results = []
+    results: list[dict[str, Any]] = []
     status: RunOutcomeStatus
     outcome_id: int | None
     for key in latest:
+        source, external_id = key
         if key in duplicates:
             original = duplicates[key]
             status = "duplicate"
@@ -89,20 +92,17 @@ def upsert_batch(session: Session, outbox: Outbox, runs: list[RunUpsert]) -> Run
         else:
             status, outcome_id = "updated", known.get(key)
         results.append(
-            # Built from values this function made, not from input: no validation needed.
-            RunOutcome.model_construct(
-                source=latest[key].source,
-                external_id=key[1],
-                status=status,
-                run_id=outcome_id,
-            )
+            {"source": source, "external_id": external_id, "status": status, "run_id": outcome_id}
         )
     count = len(created_ids)
-    result = RunBatchResult(
-        created=count,
-        updated=len(to_write) - count,
-        duplicates=len(duplicates),
-        results=results,
+    # Validated as a whole, in one call: faster than building each outcome unvalidated.
+    result = RunBatchResult.model_validate(
+        {
+            "created": count,
+            "updated": len(to_write) - count,
+            "duplicates": len(duplicates),
+            "results": results,
+        }
     )
     log.info(
         "runs.upserted",
@@ -131,30 +131,36 @@ def _duplicates_of_new_runs(
     # Until this transaction ends, another batch of these runners waits here: it then sees
     # the runs this one adds (the same activity sent at once from a file and from Strava).
     repository.lock_runners(session, [run.runner_id for run in new.values()])
-    windows: dict[str, tuple[datetime, datetime]] = {}
-    for run in new.values():
-        start = run.started_at.astimezone(UTC)
-        low, high = windows.get(run.runner_id, (start, start))
-        windows[run.runner_id] = (min(low, start), max(high, start))
+    # Moments as POSIX seconds, computed once: this runs for every new run of a backfill.
+    moments = {key: run.started_at.timestamp() for key, run in new.items()}
+    windows: dict[str, tuple[float, float]] = {}
+    for key, run in new.items():
+        moment = moments[key]
+        low, high = windows.get(run.runner_id, (moment, moment))
+        windows[run.runner_id] = (min(low, moment), max(high, moment))
+    tolerance = DUPLICATE_START_TOLERANCE.total_seconds()
+    margin = tolerance + 1  # a second wider: the float seconds round to the microsecond
     stored = repository.started_between(
         session,
         {
-            runner_id: (low - DUPLICATE_START_TOLERANCE, high + DUPLICATE_START_TOLERANCE)
+            runner_id: (
+                datetime.fromtimestamp(low - margin, UTC),
+                datetime.fromtimestamp(high + margin, UTC),
+            )
             for runner_id, (low, high) in windows.items()
         },
     )
     # Candidates in buckets as wide as the tolerance, so that a run is compared only with
     # those of its own and the two neighbouring buckets: a backfill of thousands of runs
     # into a long history stays linear (comparing with every run was quadratic).
-    width = DUPLICATE_START_TOLERANCE.total_seconds()
     buckets: dict[tuple[str, int], list[tuple[Original, float, float]]] = defaultdict(list)
     for run_id, runner_id, _, _, started_at, distance_m in stored:
         moment = started_at.timestamp()
-        buckets[(runner_id, int(moment // width))].append((run_id, moment, distance_m))
+        buckets[(runner_id, int(moment // tolerance))].append((run_id, moment, distance_m))
     found: dict[tuple[str, str], Original] = {}
     for key, run in new.items():
-        moment = run.started_at.timestamp()
-        bucket = int(moment // width)
+        moment = moments[key]
+        bucket = int(moment // tolerance)
         match = _closest_same_activity(
             moment,
             run.distance_m,
@@ -194,32 +200,6 @@ def _same_activity(seconds_apart: float, distance_m: float, other_distance_m: fl
     if longest == 0:
         return True
     return abs(distance_m - other_distance_m) <= DUPLICATE_DISTANCE_TOLERANCE * longest
-
-
-def _row(run: RunUpsert, now: datetime) -> dict[str, Any]:
-    return {
-        "runner_id": run.runner_id,
-        "source": run.source,
-        "external_id": run.external_id,
-        "name": run.name,
-        "sport_type": run.sport_type,
-        "started_at": run.started_at,
-        "time_zone": run.time_zone,
-        "distance_m": run.distance_m,
-        "moving_time_s": run.moving_time_s,
-        "elapsed_time_s": run.elapsed_time_s,
-        "elevation_gain_m": run.elevation_gain_m,
-        "average_hr": run.average_hr,
-        "max_hr": run.max_hr,
-        "average_cadence": run.average_cadence,
-        "summary_polyline": run.summary_polyline,
-        "streams": None if run.streams is None else run.streams.model_dump(exclude_none=True),
-        "splits": None if run.splits is None else [
-            split.model_dump(exclude_none=True) for split in run.splits
-        ],
-        "created_at": now,
-        "updated_at": now,
-    }
 
 
 def list_runs(
