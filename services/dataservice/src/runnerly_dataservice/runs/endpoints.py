@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from datetime import datetime
 from functools import partial
 from typing import Annotated, Any
 
@@ -22,6 +21,7 @@ from runnerly_dataservice.runs.schemas import (
     RunBatchResult,
     RunDetail,
     RunList,
+    RunListQuery,
     RunsDeleted,
     Source,
 )
@@ -68,21 +68,11 @@ _NETWORK_READS = anyio.CapacityLimiter(2)
 async def list_runs(
     request: Request,
     runner: Annotated[RunnerAccess, Depends(_runs_reader)],
-    limit: Annotated[int, Query(ge=1, le=100)] = 20,
-    cursor: Annotated[str | None, Query(max_length=200)] = None,
-    after: Annotated[
-        datetime | None, Query(description="Runs started at or after (ISO date or datetime).")
-    ] = None,
-    before: Annotated[
-        datetime | None, Query(description="Runs started before (ISO date or datetime).")
-    ] = None,
+    query: Annotated[RunListQuery, Query()],
 ) -> Response:
     """The runner's runs, newest first, a page at a time."""
     database: Database = request.app.state.database
-    page = partial(
-        _list_page, database, runner.runner_id,
-        limit=limit, cursor=cursor, after=after, before=before,
-    )
+    page = partial(_list_page, database, runner.runner_id, query)
     # On SQLite the read is a few dozen microseconds of local work (in WAL mode a reader
     # never waits for the writer): a trip to a thread would cost more than the query. A
     # network database's round trips are waited for in a thread, but in one of a few only:
@@ -94,11 +84,12 @@ async def list_runs(
     return Response(body, media_type="application/json")
 
 
-def _list_page(database: Database, runner_id: str, **query: Any) -> bytes:
-    """One page as JSON, from a read-only session of its own; serialised once, here, rather
-    than validated again on the way out (``response_model`` still documents it)."""
-    with database.sessions() as session:
-        return service.list_runs(session, runner_id, **query).model_dump_json().encode()
+def _list_page(database: Database, runner_id: str, query: RunListQuery) -> bytes:
+    """One page as JSON, read on a connection of its own (no ORM session: nothing here is
+    an ORM object); serialised once, here, rather than validated again on the way out
+    (``response_model`` still documents it)."""
+    with database.engine.connect() as connection:
+        return service.list_runs(connection, runner_id, query).model_dump_json().encode()
 
 
 @router.delete("/by-source")

@@ -141,7 +141,7 @@ def _json(value: Any) -> str:
 
 
 def list_summaries(
-    session: Session,
+    connection: sa.Connection,
     runner_id: str,
     *,
     limit: int,
@@ -157,7 +157,6 @@ def list_summaries(
     the database's own work here; the one conversion it made (``started_at`` to an aware
     UTC datetime) is done below.
     """
-    connection = session.connection()
     dialect = connection.dialect
     sql, order, fixed = _list_statement(
         dialect, after is not None, before is not None, below is not None

@@ -137,6 +137,22 @@ class RunDetail(RunSummary):
     updated_at: datetime
 
 
+class RunListQuery(BaseModel):
+    """The list's query parameters, validated as one model: per-parameter validation cost
+    more than the read itself on this, the busiest endpoint."""
+
+    limit: int = Field(default=20, ge=1, le=100, description="Runs per page.")
+    cursor: str | None = Field(
+        default=None, max_length=200, description="The next_cursor of the previous page."
+    )
+    after: datetime | None = Field(
+        default=None, description="Runs started at or after (ISO date or datetime)."
+    )
+    before: datetime | None = Field(
+        default=None, description="Runs started before (ISO date or datetime)."
+    )
+
+
 class RunList(BaseModel):
     items: list[RunSummary]
     next_cursor: str | None = Field(

@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import structlog
+from sqlalchemy import Connection
 from sqlalchemy.orm import Session
 
 from runnerly_dataservice.cursors import decode_datetime_cursor, encode_cursor
@@ -15,8 +16,8 @@ from runnerly_dataservice.runs.schemas import (
     RunBatchResult,
     RunDetail,
     RunList,
+    RunListQuery,
     RunOutcomeStatus,
-    RunSummary,
     RunUpsert,
 )
 from runnerly_kit.errors import InvalidInput, NotFound
@@ -202,33 +203,21 @@ def _same_activity(seconds_apart: float, distance_m: float, other_distance_m: fl
     return abs(distance_m - other_distance_m) <= DUPLICATE_DISTANCE_TOLERANCE * longest
 
 
-def list_runs(
-    session: Session,
-    runner_id: str,
-    *,
-    limit: int,
-    cursor: str | None,
-    after: datetime | None,
-    before: datetime | None,
-) -> RunList:
-    below = decode_datetime_cursor(cursor) if cursor else None
+def list_runs(connection: Connection, runner_id: str, query: RunListQuery) -> RunList:
+    below = decode_datetime_cursor(query.cursor) if query.cursor else None
+    after, before = _as_utc(query.after), _as_utc(query.before)
     if after is not None and before is not None and after >= before:
         raise InvalidInput("'after' must be earlier than 'before'.")
     # One row more than asked tells whether another page follows.
     rows = repository.list_summaries(
-        session,
-        runner_id,
-        limit=limit + 1,
-        after=_as_utc(after),
-        before=_as_utc(before),
-        below=below,
+        connection, runner_id, limit=query.limit + 1, after=after, before=before, below=below
     )
-    items = [RunSummary.model_validate(row) for row in rows[:limit]]
     next_cursor = None
-    if len(rows) > limit:
-        last = items[-1]
-        next_cursor = encode_cursor(last.started_at, last.id)
-    return RunList(items=items, next_cursor=next_cursor)
+    if len(rows) > query.limit:
+        last = rows[query.limit - 1]
+        next_cursor = encode_cursor(last["started_at"], last["id"])
+    # Validated as a whole, in one call: the busiest read's page.
+    return RunList.model_validate({"items": rows[: query.limit], "next_cursor": next_cursor})
 
 
 def _as_utc(moment: datetime | None) -> datetime | None:
