@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sqlite3
+from contextlib import closing
 from pathlib import Path
 from typing import Any
 
@@ -96,3 +98,14 @@ def test_messages_wait_in_the_outbox_while_the_broker_is_down(outbox: Outbox) ->
 
     outbox.celery = healthy
     assert outbox.relay() == 1
+
+
+def test_the_embedded_broker_writes_ahead_and_delivers(outbox: Outbox, tmp_path: Path) -> None:
+    broker = tmp_path / "broker.sqlite"
+    with closing(sqlite3.connect(broker)) as connection:
+        assert connection.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+
+    with outbox.database.transaction() as session:
+        outbox.send_task(session, "mailer.mail.send", {"to": "a@b.c"})
+    assert outbox.relay() == 1
+    assert [m["body"][1] for m in _drain(outbox, "mailer")] == [{"to": "a@b.c"}]

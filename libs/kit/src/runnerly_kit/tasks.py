@@ -7,8 +7,11 @@ has a queue ``<service>.events`` bound to the events it consumes.
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable
+from contextlib import closing
 from functools import partial
+from pathlib import Path
 from typing import Any
 
 import structlog
@@ -110,6 +113,8 @@ class RunnerlyTask(Task):  # type: ignore[misc]
 
 
 def create_celery(service: str, broker_url: str) -> Celery:
+    if broker_url.startswith(_EMBEDDED_BROKER):
+        _write_ahead_log(broker_url.removeprefix(_EMBEDDED_BROKER))
     app = Celery(service, broker=broker_url, task_cls=RunnerlyTask)
     app.conf.update(
         task_default_queue=service,
@@ -127,6 +132,27 @@ def create_celery(service: str, broker_url: str) -> Celery:
     if service in EVENT_SUBSCRIPTIONS:
         app.conf.task_queues = [Queue(service, durable=True), event_queue(service)]
     return app
+
+
+_EMBEDDED_BROKER = "sqla+sqlite:///"
+
+
+def _write_ahead_log(path: str) -> None:
+    """Put the embedded broker's file in WAL mode, as the services' own databases are.
+
+    Kombu's transport commits every message on its own; in the default rollback-journal
+    mode each commit syncs twice, and relaying an event took about twice as long (4.4-5.0
+    ms against 2.0-3.1). The mode is kept in the file, so setting it once is enough:
+    kombu's engine cannot be given pragmas.
+    """
+    if not path or path == ":memory:":
+        return
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    try:
+        with closing(sqlite3.connect(path, timeout=5)) as connection:
+            connection.execute("PRAGMA journal_mode=WAL")
+    except sqlite3.OperationalError:  # another process holds it, and sets the mode itself
+        log.info("broker.wal_deferred", path=path)
 
 
 def register_event_handlers(
