@@ -94,16 +94,30 @@ def test_a_bad_subscription_body_is_refused_here(
     assert reports.requests == []
 
 
-def test_the_mailed_link_works_without_login(
+def test_the_mailed_link_asks_first_then_works_without_login(
     client: TestClient, reports: FakeReports, assert_problem: Any
 ) -> None:
     reports.unsubscribe_tokens[GOOD_TOKEN] = "ada"
+    reports.subscribed["ada"] = True
 
+    # Opening the link (as a mail scanner would) changes nothing: it asks.
     page = client.get("/api/reports/unsubscribe", params={"token": GOOD_TOKEN})
-    one_click = client.post("/api/reports/unsubscribe", params={"token": GOOD_TOKEN})
-
-    assert page.status_code == 200 and "You are unsubscribed" in page.text
+    assert page.status_code == 200 and "Stop the monthly report?" in page.text
     assert page.headers["content-type"].startswith("text/html")
+    assert f'<form method="post" action="/api/reports/unsubscribe?token={GOOD_TOKEN}">' in page.text
+    assert reports.subscribed["ada"] is True
+
+    # Its button posts the same link from a browser, which asks for a page.
+    confirmed = client.post("/api/reports/unsubscribe", params={"token": GOOD_TOKEN},
+                            headers={"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"})
+    assert confirmed.status_code == 200 and "You are unsubscribed" in confirmed.text
+    assert confirmed.headers["content-type"].startswith("text/html")
+    assert reports.subscribed["ada"] is False
+
+    # A mail client's one-click post (RFC 8058) gets JSON.
+    reports.subscribed["ada"] = True
+    one_click = client.post("/api/reports/unsubscribe", params={"token": GOOD_TOKEN},
+                            data={"List-Unsubscribe": "One-Click"})
     assert one_click.json() == {"subscribed": False}
     assert reports.subscribed["ada"] is False
     assert_problem(client.post("/api/reports/unsubscribe", params={"token": "forged"}), 400)

@@ -15,13 +15,17 @@ from .conftest import GOOD_TOKEN
 if TYPE_CHECKING:
     from .conftest import FakeReports
 
+# What a browser's form post asks for.
+BROWSER = {"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"}
+
 
 def test_a_forged_or_cut_link_gets_a_page_saying_what_to_do(
     client: TestClient, reports: FakeReports
 ) -> None:
     reports.unsubscribe_tokens[GOOD_TOKEN] = "ada"
 
-    page = client.get("/api/reports/unsubscribe", params={"token": GOOD_TOKEN[:-3]})
+    page = client.post("/api/reports/unsubscribe", params={"token": GOOD_TOKEN[:-3]},
+                       headers=BROWSER)
 
     assert page.status_code == 400
     assert page.headers["content-type"].startswith("text/html")
@@ -35,7 +39,8 @@ def test_the_link_followed_while_reports_is_down_says_to_come_back(
     reports.unsubscribe_tokens[GOOD_TOKEN] = "ada"
     reports.down = True
 
-    page = client.get("/api/reports/unsubscribe", params={"token": GOOD_TOKEN})
+    page = client.post("/api/reports/unsubscribe", params={"token": GOOD_TOKEN},
+                       headers=BROWSER)
 
     assert page.status_code == 503
     assert "Please try again in a moment" in page.text

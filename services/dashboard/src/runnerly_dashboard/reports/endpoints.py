@@ -1,8 +1,9 @@
 from __future__ import annotations
 
 from typing import Annotated
+from urllib.parse import urlencode
 
-from fastapi import APIRouter, Path, Query, Response, status
+from fastapi import APIRouter, Path, Query, Request, Response, status
 from fastapi.responses import HTMLResponse
 
 from runnerly_dashboard.deps import CallerDep, IfNoneMatchDep, PeersDep, SettingsDep
@@ -55,28 +56,48 @@ def put_subscription(
     return service.put_subscription(peers, caller, body)
 
 
+_PAGE_HEADERS = {"Cache-Control": "no-store"}
+
+
 @router.get(
     "/unsubscribe",
     response_class=HTMLResponse,
     responses={
-        200: {"description": "A page saying the runner is unsubscribed."},
-        400: {"content": {"text/html": {}}, "description": "A page saying the link is not valid."},
-        503: {"content": {"text/html": {}},
-              "description": "A page asking to follow the link again later."},
+        200: {"description": "A page with one button that posts this link to unsubscribe."},
         **problem_responses(),
     },
 )
-def unsubscribe_page(token: TokenQuery, peers: PeersDep, settings: SettingsDep) -> HTMLResponse:
-    """Opt out from the mailed link, without logging in (the link is signed): a page."""
+def unsubscribe_page(request: Request, token: TokenQuery, settings: SettingsDep) -> HTMLResponse:
+    """The mailed link: a page asking to confirm (opening it changes nothing, since mail
+    scanners open every link), whose button posts the same link."""
+    confirm = page.confirm(f"{request.url.path}?{urlencode({'token': token})}")
+    return HTMLResponse(page.render(confirm, page.stylesheets(settings)), headers=_PAGE_HEADERS)
+
+
+@router.post(
+    "/unsubscribe",
+    response_model=SubscriptionRead,
+    responses={
+        200: {"content": {"text/html": {}},
+              "description": "The subscription; a page saying so to a browser's form."},
+        400: {"content": {"text/html": {}},
+              "description": "To a browser's form: a page saying the link is not valid."},
+        503: {"content": {"text/html": {}},
+              "description": "To a browser's form: a page asking to try again later."},
+        **problem_responses(503),
+    },
+)
+def unsubscribe(
+    request: Request, token: TokenQuery, peers: PeersDep, settings: SettingsDep
+) -> SubscriptionRead | HTMLResponse:
+    """Opt out without logging in (the link is signed). Mail clients post the mail's
+    List-Unsubscribe link (RFC 8058 one-click) and get JSON; the confirmation page's button
+    posts it from a browser, which asks for HTML, and gets a page."""
+    if "text/html" not in request.headers.get("accept", ""):
+        return service.unsubscribe(peers, token)
     shown = service.unsubscribe_page(peers, token)
     return HTMLResponse(page.render(shown, page.stylesheets(settings)), status_code=shown.status,
-                        headers={"Cache-Control": "no-store"})
-
-
-@router.post("/unsubscribe", response_model=SubscriptionRead, responses=problem_responses(503))
-def unsubscribe(token: TokenQuery, peers: PeersDep) -> SubscriptionRead:
-    """One-click opt out: mail clients post to the List-Unsubscribe link (RFC 8058)."""
-    return service.unsubscribe(peers, token)
+                        headers=_PAGE_HEADERS)
 
 
 @router.get(

@@ -1,4 +1,8 @@
-"""The page a runner sees after following the unsubscribe link of a report mail.
+"""The pages a runner sees after following the unsubscribe link of a report mail: first a
+confirmation with one button, then the outcome.
+
+Opening the link changes nothing: mail scanners and link previews open every link in a mail,
+and would otherwise unsubscribe the runner unasked. The button posts the same signed link.
 
 The link is opened from a mail program, logged out, often on a phone: the page stands on its
 own (no script), in the web app's look. The dashboard's Content-Security-Policy refuses
@@ -25,6 +29,26 @@ class Page:
     paragraphs: tuple[str, ...]
     link_label: str
     link_href: str
+    # A form posting to this address, with one button, before the link.
+    form_action: str | None = None
+    form_label: str = ""
+
+
+def confirm(action: str) -> Page:
+    """The page the mailed link opens: what unsubscribing does, and the button to do it."""
+    return Page(
+        200,
+        "Stop the monthly report?",
+        (
+            "Runnerly mails you a report of your running at the start of each month.",
+            "Your reports stay on your reports page either way, and you can turn the mail back "
+            "on in Settings at any time.",
+        ),
+        "Keep getting it",
+        "/",
+        form_action=action,
+        form_label="Unsubscribe",
+    )
 
 
 UNSUBSCRIBED = Page(
@@ -77,6 +101,14 @@ def stylesheets(settings: Settings) -> list[str]:
 def render(page: Page, styles: list[str]) -> str:
     links = "".join(f'\n<link rel="stylesheet" href="{escape(href)}">' for href in styles)
     body = "\n".join(f"<p>{escape(text)}</p>" for text in page.paragraphs)
+    form = ""
+    link_class = "button"
+    if page.form_action is not None:
+        form = (
+            f'<form method="post" action="{escape(page.form_action)}">'
+            f'<button class="button" type="submit">{escape(page.form_label)}</button></form>\n'
+        )
+        link_class = "button secondary"
     return f"""<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -93,7 +125,7 @@ def render(page: Page, styles: list[str]) -> str:
 <section class="card narrow" aria-labelledby="page-title">
 <h1 id="page-title">{escape(page.title)}</h1>
 {body}
-<p><a class="button" href="{escape(page.link_href)}">{escape(page.link_label)}</a></p>
+{form}<p><a class="{link_class}" href="{escape(page.link_href)}">{escape(page.link_label)}</a></p>
 </section>
 </main>
 <footer class="site-footer"><p>Runnerly · your runs, your data</p></footer>

@@ -447,13 +447,16 @@ export interface paths {
         };
         /**
          * Unsubscribe Page
-         * @description Opt out from the mailed link, without logging in (the link is signed): a page.
+         * @description The mailed link: a page asking to confirm (opening it changes nothing, since mail
+         *     scanners open every link), whose button posts the same link.
          */
         get: operations["unsubscribe_page_api_reports_unsubscribe_get"];
         put?: never;
         /**
          * Unsubscribe
-         * @description One-click opt out: mail clients post to the List-Unsubscribe link (RFC 8058).
+         * @description Opt out without logging in (the link is signed). Mail clients post the mail's
+         *     List-Unsubscribe link (RFC 8058 one-click) and get JSON; the confirmation page's button
+         *     posts it from a browser, which asks for HTML, and gets a page.
          */
         post: operations["unsubscribe_api_reports_unsubscribe_post"];
         delete?: never;
@@ -5075,22 +5078,13 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description A page saying the runner is unsubscribed. */
+            /** @description A page with one button that posts this link to unsubscribe. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "text/html": string;
-                };
-            };
-            /** @description A page saying the link is not valid. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "text/html": unknown;
                 };
             };
             /** @description Invalid input; `errors` lists each field's problem. */
@@ -5116,15 +5110,6 @@ export interface operations {
                     };
                 };
             };
-            /** @description A page asking to follow the link again later. */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "text/html": unknown;
-                };
-            };
         };
     };
     unsubscribe_api_reports_unsubscribe_post: {
@@ -5139,13 +5124,23 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Successful Response */
+            /** @description The subscription; a page saying so to a browser's form. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["SubscriptionRead"];
+                    "text/html": unknown;
+                };
+            };
+            /** @description To a browser's form: a page saying the link is not valid. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": unknown;
                 };
             };
             /** @description Invalid input; `errors` lists each field's problem. */

@@ -3,7 +3,6 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Request, Response, status
-from fastapi.responses import HTMLResponse
 
 from runnerly_kit.auth import bearer_token
 from runnerly_kit.caching import ConditionalRoute
@@ -30,16 +29,6 @@ TokenQuery = Annotated[
 NOT_BUILT: dict[int | str, dict[str, Any]] = {
     404: {**PROBLEM, "description": "No report of that month has been built."}
 }
-UNSUBSCRIBED_PAGE = """<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><title>Unsubscribed</title></head>
-<body style="font-family:Helvetica,Arial,sans-serif;max-width:32em;margin:3em auto;">
-<h1 style="color:#e4572e;">You are unsubscribed</h1>
-<p>Runnerly will not mail you monthly reports any more. Your reports stay on your reports
-page, and you can subscribe again from there at any time.</p>
-</body></html>
-"""
-
-
 @router.get("", response_model=ReportList)
 def list_reports(
     runner: ReportReader,
@@ -64,18 +53,12 @@ def put_subscription(
     return service.set_subscription(session, runtime, runner.sub, body.subscribed)
 
 
-@router.get("/unsubscribe", response_class=HTMLResponse,
-            responses={400: {**PROBLEM, "description": "The link is not valid."}})
-def unsubscribe_page(token: TokenQuery, session: SessionDep, runtime: RuntimeDep) -> HTMLResponse:
-    """Opt out from a mailed link, without logging in; answers a page for a person."""
-    service.unsubscribe(session, runtime, token)
-    return HTMLResponse(UNSUBSCRIBED_PAGE, headers={"Cache-Control": "no-store"})
-
-
 @router.post("/unsubscribe", response_model=SubscriptionRead,
              responses={400: {**PROBLEM, "description": "The link is not valid."}})
 def unsubscribe(token: TokenQuery, session: SessionDep, runtime: RuntimeDep) -> SubscriptionRead:
-    """One-click opt out (RFC 8058: the mail client posts to the List-Unsubscribe link)."""
+    """Opt out without logging in (the token is signed): the mail client's one-click post
+    (RFC 8058), or the button of the dashboard's page behind the mailed link. There is no
+    GET: mail scanners open every link, and would opt the runner out unasked."""
     return service.unsubscribe(session, runtime, token)
 
 
