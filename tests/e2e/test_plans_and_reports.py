@@ -168,6 +168,7 @@ def test_a_runner_plans_a_race_and_reads_last_months_report(
     stranger.page.goto(link.group(1).removeprefix(system.url))
     # Opening the link only asks (mail scanners open every link); the button unsubscribes.
     expect(stranger.page.get_by_role("heading", name="Stop the monthly report?")).to_be_visible()
+    stranger.shot("report-unsubscribe-confirm")
     stranger.audit("the unsubscribe confirmation")
     stranger.page.get_by_role("button", name="Unsubscribe").click()
     expect(stranger.page.get_by_role("heading", name="You are unsubscribed")).to_be_visible()
