@@ -167,12 +167,15 @@ def test_a_step_resumes_from_the_persisted_cursor(
     history: list[dict[str, Any]],
     run_backfill: Callable[..., int],
     stored_runs: StoredRuns,
+    clock: Any,
 ) -> None:
     runtime.settings.page_size = 50
     service.backfill_step(runtime, 1)
     link = _link(runtime)
     assert link is not None and link.activities_seen == 50 and link.backfill_before is not None
-    # A step killed mid-page leaves its lease: once it lapses the page is done again.
+    # The next step is queued; killed mid-page, it leaves its lease: once the lease lapses
+    # (and the queued step counts as lost) the page is done again.
+    clock.advance(runtime.settings.lease_seconds + 1)
     with runtime.database.transaction() as session:
         row = repository.link(session, 1)
         assert row is not None
@@ -187,6 +190,23 @@ def test_a_step_resumes_from_the_persisted_cursor(
     assert len(ids) == len(set(ids)) == len(
         [a for a in history if a["sport_type"] in RUN_SPORT_TYPES]
     )
+
+
+def test_a_queued_step_is_queued_again_only_once_it_counts_as_lost(
+    runtime: Runtime, linked: int, clock: Any
+) -> None:
+    """Beat's resume tick must not queue a second step beside one still waiting in the
+    queue: the athlete would get two turns in every round, and more at every tick."""
+    lease = runtime.settings.lease_seconds
+
+    assert service.due_backfills(runtime) == []  # the first step is queued, not lost
+    clock.advance(lease - 1)
+    assert service.due_backfills(runtime) == []
+    clock.advance(2)
+    assert service.due_backfills(runtime) == [linked]  # no worker took it: lost
+    assert service.due_backfills(runtime) == []  # queued again, once
+    clock.advance(lease + 1)
+    assert service.due_backfills(runtime) == [linked]
 
 
 def test_activities_started_in_the_same_second_across_a_page_boundary_are_both_imported(

@@ -84,6 +84,13 @@ def due_backfills(session: Session, now: datetime, limit: int = 100) -> Sequence
     ).all()
 
 
+def set_next_step(session: Session, link_ids: Sequence[int], at: datetime) -> None:
+    if link_ids:
+        session.execute(
+            sa.update(StravaLink).where(StravaLink.id.in_(link_ids)).values(next_step_at=at)
+        )
+
+
 def others_waiting(session: Session, link_id: int) -> bool:
     """Whether another athlete's backfill is still to be served."""
     return (

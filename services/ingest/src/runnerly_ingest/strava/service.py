@@ -143,6 +143,7 @@ def callback(
                 scopes=",".join(sorted(granted)),
                 linked_at=now,
                 backfill_state="pending",
+                next_step_at=_queued_step_lost_at(runtime),
                 activities_seen=0,
                 runs_imported=0,
                 requests_today=0,
@@ -385,7 +386,7 @@ def _backfill_page(runtime: Runtime, link_id: int) -> None:
             log.info("strava.backfill.done", link_id=link_id, activities=link.activities_seen,
                      runs=link.runs_imported)
         else:
-            link.next_step_at = runtime.now()
+            link.next_step_at = _queued_step_lost_at(runtime)
             # Re-queued behind every other athlete's step: round-robin across athletes.
             runtime.outbox.send_task(session, BACKFILL_TASK, {"link_id": link_id})
         log.info("strava.backfill.page", link_id=link_id, activities=len(fresh),
@@ -404,9 +405,19 @@ def _counted(activity: dict[str, Any], cursor: int | None, counted: frozenset[in
 
 def due_backfills(runtime: Runtime) -> list[int]:
     """Backfills whose next step is due and that no worker holds (paused ones whose window
-    reset, and any whose queued step a crash lost)."""
+    reset, and any whose queued step a crash lost), each marked as queued again by the
+    caller."""
     with runtime.database.transaction() as session:
-        return list(repository.due_backfills(session, runtime.now()))
+        due = list(repository.due_backfills(session, runtime.now()))
+        repository.set_next_step(session, due, _queued_step_lost_at(runtime))
+        return due
+
+
+def _queued_step_lost_at(runtime: Runtime) -> datetime:
+    """When a step queued now counts as lost if no worker has taken it: a lease's length
+    from now. Until then beat's resume tick leaves the link alone; a step queued twice
+    would give its athlete two turns in every round of the queue."""
+    return runtime.now() + timedelta(seconds=runtime.settings.lease_seconds)
 
 
 # -- deauthorization, webhooks, reconciliation ---------------------------------------------
