@@ -215,6 +215,14 @@ def _rabbitmq_vhost(amqp_url: str, run_id: str) -> str:
     return urlunsplit((parts.scheme, parts.netloc, f"/{vhost}", "", ""))
 
 
+def _drop_rabbitmq_vhost(broker_url: str) -> None:
+    """The run's own vhost goes with its queues (not the shared one, when it was used)."""
+    vhost = urlsplit(broker_url).path.lstrip("/")
+    ctl = shutil.which("rabbitmqctl")
+    if ctl is not None and vhost.startswith("runnerly-it-"):
+        subprocess.run([ctl, "delete_vhost", vhost], check=False, capture_output=True)
+
+
 def _healthy(system: System) -> bool:
     if system.process.poll() is not None:
         raise AssertionError(f"runnerly up exited with {system.process.returncode}")
@@ -305,3 +313,4 @@ def running_system(
             controller.stop()
         if mode == "scale" and postgres_admin:
             _drop_postgres_databases(postgres_admin, database_urls)
+            _drop_rabbitmq_vhost(env["RUNNERLY_BROKER_URL"])
