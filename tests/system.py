@@ -20,7 +20,7 @@ import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from email import message_from_bytes
 from email.message import Message
@@ -232,6 +232,21 @@ def _healthy(system: System) -> bool:
         return False
 
 
+def _running_with(data_dir: Path) -> list[int]:
+    """The processes whose environment names this data dir: the system's programs."""
+    marker = f"RUNNERLY_DATA_DIR={data_dir}".encode()
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                environment = (entry / "environ").read_bytes()
+            except OSError:  # gone meanwhile, or not ours to read
+                continue
+            if marker in environment.split(b"\0"):
+                found.append(int(entry.name))
+    return found
+
+
 def dump_logs(data_dir: Path) -> None:
     for path in [*sorted((data_dir / "logs").glob("*.log")), data_dir / "up.log"]:
         if path.exists():
@@ -307,6 +322,11 @@ def running_system(
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, signal.SIGKILL)
             process.wait()
+        # Ctrl-C stops it all: no service or worker of this system may outlive it.
+        left = _running_with(data_dir)
+        for pid in left:
+            with suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
         if failed():
             dump_logs(data_dir)
         if controller is not None:
@@ -314,3 +334,4 @@ def running_system(
         if mode == "scale" and postgres_admin:
             _drop_postgres_databases(postgres_admin, database_urls)
             _drop_rabbitmq_vhost(env["RUNNERLY_BROKER_URL"])
+    assert not left, f"runnerly up left processes running after it stopped: {left}"

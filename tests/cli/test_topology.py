@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import configparser
 import json
 from pathlib import Path
 
@@ -29,8 +30,12 @@ def test_without_credentials_the_simulator_plays_strava(
     assert stored["RUNNERLY_INGEST_WEBHOOK_VERIFY_TOKEN"] == env[
         "RUNNERLY_INGEST_WEBHOOK_VERIFY_TOKEN"]
     assert topology.environment() == env  # generated once
-    config = write_config(topology).read_text()
-    assert "[program:stravasim]" in config and "[program:ingest-worker]" in config
+    config = configparser.ConfigParser()
+    config.read(write_config(topology))
+    programs = {name.removeprefix("program:") for name in config if name.startswith("program:")}
+    assert {"stravasim", "ingest-worker", "dashboard"} <= programs
+    # One group, which supervisord stops all at once (groups are stopped one by one).
+    assert set(config["group:runnerly"]["programs"].split(",")) == programs
 
 
 def test_with_credentials_strava_is_strava(
