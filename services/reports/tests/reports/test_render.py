@@ -147,6 +147,17 @@ def test_names_with_markup_are_shown_not_interpreted(build: Build, peers: FakePe
     assert "<b>Mal</b> & co" in pdf_text(rendered.pdf)
 
 
+def test_names_in_other_scripts_are_printed_in_the_pdf(build: Build, peers: FakePeers) -> None:
+    # Helvetica, a standard PDF font, has no Cyrillic or Greek: these came out as boxes.
+    peers.add_runner("oleg", "oleg@example.com", display_name="Олег Σπύρος Zoë")
+    peers.add_run("oleg", datetime(2026, 10, 10, 9, 0, tzinfo=UTC), 5000, 1500,
+                  name="Пробежка")
+
+    rendered = render.render(build("oleg"))
+
+    assert "Hello Олег Σπύρος Zoë," in pdf_text(rendered.pdf)
+
+
 def test_the_same_report_renders_the_same_bytes(build: Build, alice: FakePeers) -> None:
     content = build("alice")
 

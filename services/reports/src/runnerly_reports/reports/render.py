@@ -5,13 +5,18 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
 from xml.sax.saxutils import escape
 
+import matplotlib
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import (
     Image,
     KeepTogether,
@@ -88,11 +93,12 @@ def pdf(report: ReportView, chart_png: bytes | None) -> bytes:
         invariant=True,
     )
     styles = getSampleStyleSheet()
+    regular, bold = _fonts()
     title = ParagraphStyle("ReportTitle", parent=styles["Title"], textColor=ACCENT,
-                           alignment=0, fontSize=20)
+                           alignment=0, fontSize=20, fontName=bold)
     heading = ParagraphStyle("ReportHeading", parent=styles["Heading2"], textColor=ACCENT,
-                             fontSize=13, spaceBefore=10, spaceAfter=4)
-    body = styles["BodyText"]
+                             fontSize=13, spaceBefore=10, spaceAfter=4, fontName=bold)
+    body = ParagraphStyle("ReportBody", parent=styles["BodyText"], fontName=regular)
     small = ParagraphStyle("ReportSmall", parent=body, fontSize=8, textColor=colors.grey)
     story: list[Flowable] = [
         Paragraph(escape(report.title), title),
@@ -133,6 +139,20 @@ def pdf(report: ReportView, chart_png: bytes | None) -> bytes:
     story.extend(Paragraph(escape(note), small) for note in report.footnotes)
     document.build(story)
     return buffer.getvalue()
+
+
+@cache
+def _fonts() -> tuple[str, str]:
+    """The PDF's regular and bold fonts: DejaVu Sans, embedded (subset), so that names in
+    Cyrillic, Greek, Armenian or Georgian are printed; the standard PDF fonts (Helvetica)
+    cover Latin only. Matplotlib, which draws the chart, ships the font files."""
+    directory = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
+    regular, bold = "DejaVuSans", "DejaVuSans-Bold"
+    pdfmetrics.registerFont(TTFont(regular, directory / "DejaVuSans.ttf"))
+    pdfmetrics.registerFont(TTFont(bold, directory / "DejaVuSans-Bold.ttf"))
+    # So that <b> in a paragraph picks the bold face.
+    pdfmetrics.registerFontFamily(regular, normal=regular, bold=bold)
+    return regular, bold
 
 
 def _section(
