@@ -15,7 +15,8 @@ from pathlib import Path
 from typing import Any
 
 import structlog
-from celery import Celery, Task, signals
+from celery import Celery, Task, bootsteps, signals
+from celery.beat import EmbeddedService
 from celery.concurrency.solo import TaskPool as SoloPool
 from celery.worker.consumer import Consumer
 from kombu.entity import Exchange, Queue, binding
@@ -153,6 +154,37 @@ def _write_ahead_log(path: str) -> None:
             connection.execute("PRAGMA journal_mode=WAL")
     except sqlite3.OperationalError:  # another process holds it, and sets the mode itself
         log.info("broker.wal_deferred", path=path)
+
+
+class ThreadedBeat(bootsteps.StartStopStep):  # type: ignore[misc]
+    """Celery beat in a thread of the worker: it dies with it (a beat process would be
+    orphaned by a SIGKILL), so a restarted worker never leaves two schedulers behind."""
+
+    requires = {"celery.worker.components:Pool"}
+
+    def __init__(self, worker: Any, **kwargs: Any) -> None:
+        super().__init__(worker, **kwargs)
+        self.service: Any = None
+
+    def create(self, worker: Any) -> Any:
+        self.service = EmbeddedService(
+            worker.app, thread=True, schedule_filename=worker.app.conf.beat_schedule_filename
+        )
+        return self.service
+
+    def start(self, worker: Any) -> None:
+        if self.service is not None:
+            self.service.start()
+
+    def stop(self, worker: Any) -> None:
+        if self.service is not None:
+            self.service.stop()
+
+
+def embed_beat(app: Celery) -> None:
+    """Run the app's beat schedule in a thread of its worker: the embedded default. At
+    scale, one ``runnerly beat NAME`` process runs it instead."""
+    app.steps["worker"].add(ThreadedBeat)
 
 
 def register_event_handlers(

@@ -9,8 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from celery import bootsteps, signals
-from celery.beat import EmbeddedService
+from celery import signals
 
 from runnerly_ingest.config import get_settings
 from runnerly_ingest.main import announce_mode
@@ -18,7 +17,7 @@ from runnerly_ingest.runtime import MIGRATIONS_DIR, Runtime, build_runtime
 from runnerly_ingest.strava import tasks as strava_tasks
 from runnerly_kit.db import migrate
 from runnerly_kit.logging import configure_logging
-from runnerly_kit.tasks import register_event_handlers
+from runnerly_kit.tasks import embed_beat, register_event_handlers
 
 
 def configure_beat(runtime: Runtime) -> None:
@@ -33,33 +32,6 @@ def configure_beat(runtime: Runtime) -> None:
     runtime.celery.conf.beat_schedule_filename = str(settings.service_dir / "celerybeat-schedule")
 
 
-class ThreadedBeat(bootsteps.StartStopStep):  # type: ignore[misc]
-    """Celery beat in a thread of the worker: it dies with it (a beat process would be
-    orphaned by a SIGKILL), so a restarted worker never leaves two schedulers behind."""
-
-    requires = {"celery.worker.components:Pool"}
-
-    def __init__(self, worker: Any, **kwargs: Any) -> None:
-        super().__init__(worker, **kwargs)
-        self.service: Any = None
-
-    def create(self, worker: Any) -> Any:
-        self.service = EmbeddedService(
-            worker.app,
-            thread=True,
-            schedule_filename=worker.app.conf.beat_schedule_filename,
-        )
-        return self.service
-
-    def start(self, worker: Any) -> None:
-        if self.service is not None:
-            self.service.start()
-
-    def stop(self, worker: Any) -> None:
-        if self.service is not None:
-            self.service.stop()
-
-
 def create_worker_runtime() -> Runtime:
     runtime = build_runtime(get_settings())
     configure_logging(runtime.settings.service_name, runtime.settings.log_level)
@@ -71,7 +43,7 @@ def create_worker_runtime() -> Runtime:
     )
     configure_beat(runtime)
     if runtime.settings.embed_beat:
-        runtime.celery.steps["worker"].add(ThreadedBeat)
+        embed_beat(runtime.celery)
     return runtime
 
 
