@@ -141,15 +141,22 @@ def test_only_running_sets_records() -> None:
     assert run_efforts(None, None, sport_type="Walk", distance_m=1000, elapsed_time_s=600) == {}
 
 
-def test_an_effort_faster_than_any_runner_is_a_measurement_error() -> None:
+def test_a_gps_jump_counts_as_standing_still() -> None:
     # A GPS jump of 2 km in 10 s in the middle of a steady 5:00/km run.
     times = [0.0, 300.0, 310.0, 610.0, 1210.0]
     distances = [0.0, 1000.0, 3000.0, 4000.0, 6000.0]
 
     found = run_efforts(times, distances)
 
-    assert "1k" not in found  # 2 km in 10 s
-    assert found["5k"] == 910  # kept: 5.5 m/s is a (very) fast runner
+    # Without the jump: 4 km at 5:00/km. No 5k: the jump's 2 km were not run (it used to
+    # carry a 5k in 910 s, and hid the real kilometres behind a 1k in 10 s).
+    assert found == {"1k": 300}
+
+
+def test_an_effort_faster_than_any_runner_is_a_measurement_error() -> None:
+    # No streams to clean: a "5 km" whole run in 6:40 is a mislabelled ride or a bad file.
+    assert run_efforts(None, None, distance_m=5000, elapsed_time_s=400) == {}
+    assert run_efforts(None, None, distance_m=5000, elapsed_time_s=800) == {"5k": 800}
 
 
 def _naive_fastest(times: list[float], distances: list[float], target: float) -> float:

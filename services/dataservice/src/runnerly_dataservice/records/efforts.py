@@ -9,7 +9,8 @@ found exactly for the piecewise-linear run the samples describe: the stretch's t
 function of where it starts only bends where its start or its end crosses a sample, so its
 minimum is at a stretch that starts on a sample or ends on one. Two sliding windows walk
 those two families in one pass each, and the other end is interpolated inside its sample
-interval so that every stretch is exactly ``D`` long.
+interval so that every stretch is exactly ``D`` long. An interval covered faster than anyone
+runs (a GPS jump) counts as standing still first.
 
 A run without usable streams (none sent, no ``time`` or ``distance`` series, or series
 that go backwards) counts as a whole: it is a best effort over ``D`` when its distance is
@@ -77,7 +78,8 @@ def efforts_from_streams(
     strictly increasing, or distance going backwards)."""
     if time is None or distance is None or not _usable(time, distance):
         return None
-    times, distances = list(time), list(distance)
+    times = list(time)
+    distances = without_jumps(times, list(distance))
     covered = distances[-1] - distances[0]
     paces = interval_paces(times, distances)
     found: dict[DistanceKey, float] = {}
@@ -88,6 +90,20 @@ def efforts_from_streams(
         if seconds is not None:
             found[key] = seconds
     return found
+
+
+def without_jumps(times: list[float], distances: list[float]) -> list[float]:
+    """The distance series with every interval covered faster than anyone runs (a GPS jump,
+    a stretch in a car) counted as standing still. One jump would otherwise carry the
+    fastest stretch of every distance it falls in, and the run would set no plausible
+    record at all, or an absurd one for ever."""
+    cleaned = [distances[0]]
+    for index in range(1, len(times)):
+        step = distances[index] - distances[index - 1]
+        if step > MAX_RUNNING_SPEED_M_S * (times[index] - times[index - 1]):
+            step = 0.0
+        cleaned.append(cleaned[-1] + step)
+    return cleaned
 
 
 def fastest_stretch(
