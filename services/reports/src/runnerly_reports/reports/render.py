@@ -1,39 +1,16 @@
 """The report rendered: the HTML mail and its plain-text part (jinja2), and the PDF
-(ReportLab), all from the same view of the figures and the same chart."""
+(``pdf.py``, ReportLab), all from the same view of the figures and the same chart."""
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
-from functools import cache
-from pathlib import Path
-from xml.sax.saxutils import escape
 
-import matplotlib
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
-from reportlab.lib import colors
-from reportlab.lib.pagesizes import A4
-from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
-from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
-from reportlab.platypus import (
-    Image,
-    KeepTogether,
-    Paragraph,
-    SimpleDocTemplate,
-    Spacer,
-    Table,
-    TableStyle,
-)
-from reportlab.platypus.flowables import Flowable
 
-from runnerly_reports.reports.chart import weekly_chart_png
 from runnerly_reports.reports.content import ReportContent
-from runnerly_reports.reports.figures import ReportView, Row, view
+from runnerly_reports.reports.figures import ReportView, view
 
 CHART_CID = "weekly-chart@runnerly"
-ACCENT = colors.HexColor("#e4572e")
 
 _templates = Environment(
     loader=PackageLoader("runnerly_reports.reports", "templates"),
@@ -58,6 +35,12 @@ class RenderedReport:
 
 def render(content: ReportContent) -> RenderedReport:
     """The view, the chart (None for a month without runs) and the PDF of a report."""
+    # Imported on first use: the API process renders only when a runner asks for a month
+    # not built yet, and matplotlib and ReportLab weigh about 45 MB in every process that
+    # loads them.
+    from runnerly_reports.reports.chart import weekly_chart_png
+    from runnerly_reports.reports.pdf import pdf
+
     report = view(content)
     chart = weekly_chart_png(report) if report.weeks else None
     return RenderedReport(view=report, chart_png=chart, pdf=pdf(report, chart))
@@ -76,110 +59,3 @@ def text(report: ReportView, links: Links) -> str:
     return _templates.get_template("report.txt.j2").render(
         report=report, report_url=links.report_url, unsubscribe_url=links.unsubscribe_url
     )
-
-
-def pdf(report: ReportView, chart_png: bytes | None) -> bytes:
-    buffer = io.BytesIO()
-    document = SimpleDocTemplate(
-        buffer,
-        pagesize=A4,
-        title=report.title,
-        author="Runnerly",
-        leftMargin=18 * mm,
-        rightMargin=18 * mm,
-        topMargin=16 * mm,
-        bottomMargin=16 * mm,
-        # Fixed, so that the same report gives the same bytes.
-        invariant=True,
-    )
-    styles = getSampleStyleSheet()
-    regular, bold = _fonts()
-    title = ParagraphStyle("ReportTitle", parent=styles["Title"], textColor=ACCENT,
-                           alignment=0, fontSize=20, fontName=bold)
-    heading = ParagraphStyle("ReportHeading", parent=styles["Heading2"], textColor=ACCENT,
-                             fontSize=13, spaceBefore=10, spaceAfter=4, fontName=bold)
-    body = ParagraphStyle("ReportBody", parent=styles["BodyText"], fontName=regular)
-    small = ParagraphStyle("ReportSmall", parent=body, fontSize=8, textColor=colors.grey)
-    story: list[Flowable] = [
-        Paragraph(escape(report.title), title),
-        Paragraph(escape(report.greeting), body),
-    ]
-    if not report.has_runs:
-        story.append(Paragraph(escape(report.empty_note), body))
-    sections: list[tuple[str, list[Row]]] = [
-        ("The month", report.summary),
-        ("Compared", report.comparisons),
-        ("Highlights", report.highlights),
-        ("Best efforts set", report.efforts),
-    ]
-    for name, rows in sections:
-        story.extend(_section(name, rows, heading, body, small))
-    if report.weeks:
-        story.append(Paragraph("Week by week", heading))
-        if chart_png is not None:
-            width = document.width
-            story.append(Image(io.BytesIO(chart_png), width=width, height=width * 0.32))
-        story.append(
-            _table(
-                [Row(w.label, w.distance, f"{w.runs} run{'' if w.runs == 1 else 's'}")
-                 for w in report.weeks],
-                body,
-                small,
-            )
-        )
-    for name, rows in (
-        ("Your plan", report.plan),
-        ("Your next race", report.race),
-        ("Race predictions", report.predictions),
-    ):
-        story.extend(_section(name, rows, heading, body, small))
-    if report.prediction_note:
-        story.append(Paragraph(escape(report.prediction_note), small))
-    story.append(Spacer(1, 8 * mm))
-    story.extend(Paragraph(escape(note), small) for note in report.footnotes)
-    document.build(story)
-    return buffer.getvalue()
-
-
-@cache
-def _fonts() -> tuple[str, str]:
-    """The PDF's regular and bold fonts: DejaVu Sans, embedded (subset), so that names in
-    Cyrillic, Greek, Armenian or Georgian are printed; the standard PDF fonts (Helvetica)
-    cover Latin only. Matplotlib, which draws the chart, ships the font files."""
-    directory = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
-    regular, bold = "DejaVuSans", "DejaVuSans-Bold"
-    pdfmetrics.registerFont(TTFont(regular, directory / "DejaVuSans.ttf"))
-    pdfmetrics.registerFont(TTFont(bold, directory / "DejaVuSans-Bold.ttf"))
-    # So that <b> in a paragraph picks the bold face.
-    pdfmetrics.registerFontFamily(regular, normal=regular, bold=bold)
-    return regular, bold
-
-
-def _section(
-    name: str, rows: list[Row], heading: ParagraphStyle, body: ParagraphStyle,
-    small: ParagraphStyle,
-) -> list[Flowable]:
-    if not rows:
-        return []
-    # A heading never ends a page alone.
-    return [KeepTogether([Paragraph(escape(name), heading), _table(rows, body, small)])]
-
-
-def _table(rows: list[Row], body: ParagraphStyle, small: ParagraphStyle) -> Table:
-    data = [
-        [Paragraph(escape(row.label), body), Paragraph(f"<b>{escape(row.value)}</b>", body),
-         Paragraph(escape(row.note), small)]
-        for row in rows
-    ]
-    table = Table(data, colWidths=[55 * mm, 45 * mm, 74 * mm])
-    table.setStyle(
-        TableStyle(
-            [
-                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-                ("LINEBELOW", (0, 0), (-1, -1), 0.25, colors.lightgrey),
-                ("TOPPADDING", (0, 0), (-1, -1), 2),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
-            ]
-        )
-    )
-    return table

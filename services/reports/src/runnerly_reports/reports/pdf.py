@@ -1,0 +1,138 @@
+"""The report as a PDF (ReportLab, A4): the same view of the figures and the same chart as
+the mail."""
+
+from __future__ import annotations
+
+import io
+from functools import cache
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+import matplotlib
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.platypus import (
+    Image,
+    KeepTogether,
+    Paragraph,
+    SimpleDocTemplate,
+    Spacer,
+    Table,
+    TableStyle,
+)
+from reportlab.platypus.flowables import Flowable
+
+from runnerly_reports.reports.figures import ReportView, Row
+
+ACCENT = colors.HexColor("#e4572e")
+
+
+def pdf(report: ReportView, chart_png: bytes | None) -> bytes:
+    buffer = io.BytesIO()
+    document = SimpleDocTemplate(
+        buffer,
+        pagesize=A4,
+        title=report.title,
+        author="Runnerly",
+        leftMargin=18 * mm,
+        rightMargin=18 * mm,
+        topMargin=16 * mm,
+        bottomMargin=16 * mm,
+        # Fixed, so that the same report gives the same bytes.
+        invariant=True,
+    )
+    styles = getSampleStyleSheet()
+    regular, bold = _fonts()
+    title = ParagraphStyle("ReportTitle", parent=styles["Title"], textColor=ACCENT,
+                           alignment=0, fontSize=20, fontName=bold)
+    heading = ParagraphStyle("ReportHeading", parent=styles["Heading2"], textColor=ACCENT,
+                             fontSize=13, spaceBefore=10, spaceAfter=4, fontName=bold)
+    body = ParagraphStyle("ReportBody", parent=styles["BodyText"], fontName=regular)
+    small = ParagraphStyle("ReportSmall", parent=body, fontSize=8, textColor=colors.grey)
+    story: list[Flowable] = [
+        Paragraph(escape(report.title), title),
+        Paragraph(escape(report.greeting), body),
+    ]
+    if not report.has_runs:
+        story.append(Paragraph(escape(report.empty_note), body))
+    sections: list[tuple[str, list[Row]]] = [
+        ("The month", report.summary),
+        ("Compared", report.comparisons),
+        ("Highlights", report.highlights),
+        ("Best efforts set", report.efforts),
+    ]
+    for name, rows in sections:
+        story.extend(_section(name, rows, heading, body, small))
+    if report.weeks:
+        story.append(Paragraph("Week by week", heading))
+        if chart_png is not None:
+            width = document.width
+            story.append(Image(io.BytesIO(chart_png), width=width, height=width * 0.32))
+        story.append(
+            _table(
+                [Row(w.label, w.distance, f"{w.runs} run{'' if w.runs == 1 else 's'}")
+                 for w in report.weeks],
+                body,
+                small,
+            )
+        )
+    for name, rows in (
+        ("Your plan", report.plan),
+        ("Your next race", report.race),
+        ("Race predictions", report.predictions),
+    ):
+        story.extend(_section(name, rows, heading, body, small))
+    if report.prediction_note:
+        story.append(Paragraph(escape(report.prediction_note), small))
+    story.append(Spacer(1, 8 * mm))
+    story.extend(Paragraph(escape(note), small) for note in report.footnotes)
+    document.build(story)
+    return buffer.getvalue()
+
+
+@cache
+def _fonts() -> tuple[str, str]:
+    """The PDF's regular and bold fonts: DejaVu Sans, embedded (subset), so that names in
+    Cyrillic, Greek, Armenian or Georgian are printed; the standard PDF fonts (Helvetica)
+    cover Latin only. Matplotlib, which draws the chart, ships the font files."""
+    directory = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
+    regular, bold = "DejaVuSans", "DejaVuSans-Bold"
+    pdfmetrics.registerFont(TTFont(regular, directory / "DejaVuSans.ttf"))
+    pdfmetrics.registerFont(TTFont(bold, directory / "DejaVuSans-Bold.ttf"))
+    # So that <b> in a paragraph picks the bold face.
+    pdfmetrics.registerFontFamily(regular, normal=regular, bold=bold)
+    return regular, bold
+
+
+def _section(
+    name: str, rows: list[Row], heading: ParagraphStyle, body: ParagraphStyle,
+    small: ParagraphStyle,
+) -> list[Flowable]:
+    if not rows:
+        return []
+    # A heading never ends a page alone.
+    return [KeepTogether([Paragraph(escape(name), heading), _table(rows, body, small)])]
+
+
+def _table(rows: list[Row], body: ParagraphStyle, small: ParagraphStyle) -> Table:
+    data = [
+        [Paragraph(escape(row.label), body), Paragraph(f"<b>{escape(row.value)}</b>", body),
+         Paragraph(escape(row.note), small)]
+        for row in rows
+    ]
+    table = Table(data, colWidths=[55 * mm, 45 * mm, 74 * mm])
+    table.setStyle(
+        TableStyle(
+            [
+                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                ("LINEBELOW", (0, 0), (-1, -1), 0.25, colors.lightgrey),
+                ("TOPPADDING", (0, 0), (-1, -1), 2),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
+            ]
+        )
+    )
+    return table
