@@ -95,6 +95,18 @@ def test_a_runner_plans_a_race_and_reads_last_months_report(
     tab.shot("plan")
     tab.audit("a plan")
 
+    # Home lists the plan's next workouts, linked to the plan.
+    navigate(tab, "Home")
+    next_workouts = page.get_by_role("region", name="Next workouts")
+    expect(next_workouts.get_by_role("link", name=race)).to_be_visible()
+    expect(next_workouts.get_by_test_id("next-workout")).to_have_count(3)
+    # The runs stored since Home was first shown are counted once it has fetched again.
+    runs_this_month = len([r for r in history if r["external_id"].startswith("this-")])
+    expect(page.get_by_test_id("glance-month")).to_contain_text(
+        f"{runs_this_month * 6:.1f} km"
+    )
+    tab.shot("home-next-workouts")
+
     # No report yet: the page says when the first comes, and last month can be asked for.
     navigate(tab, "Reports")
     expect(page.get_by_text("Your first report arrives on the 1st of next month.")).to_be_visible()

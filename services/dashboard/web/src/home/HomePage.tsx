@@ -1,9 +1,9 @@
 import { useMe, usePreferences } from "../me/queries";
 import { StravaCard } from "../strava/StravaCard";
-import { Card } from "../ui/Card";
 import { ErrorState, Loading } from "../ui/States";
 import { AtAGlance } from "./AtAGlance";
 import { EnteredRaces } from "./EnteredRaces";
+import { NextWorkouts } from "./NextWorkouts";
 import { RecentRuns } from "./RecentRuns";
 import { Welcome } from "./Welcome";
 
@@ -22,9 +22,7 @@ export default function HomePage() {
         <AtAGlance period="month" title="This month" units={units} />
         <RecentRuns units={units} timeZone={timeZone} />
         <EnteredRaces units={units} />
-        <Card title="Next workouts">
-          <p className="muted">Plans are coming: pick a race and Runnerly will plan the weeks before it.</p>
-        </Card>
+        <NextWorkouts units={units} />
         <StravaCard />
       </div>
     </div>
