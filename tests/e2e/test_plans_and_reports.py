@@ -87,6 +87,7 @@ def test_a_runner_plans_a_race_and_reads_last_months_report(
     expect(summary).to_contain_text("21.1 km")
     expect(summary).to_contain_text("VDOT")
     expect(summary.get_by_role("heading", name="Phases")).to_be_visible()
+    expect(summary).to_contain_text("No workout is due yet")  # the plan starts next week
     weeks = page.get_by_test_id("plan-week")
     expect(weeks.first).to_be_visible()
     assert 11 <= weeks.count() <= 13  # next Monday to race day, twelve weeks from today

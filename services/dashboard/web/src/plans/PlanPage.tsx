@@ -26,7 +26,11 @@ function Summary({ plan }: { plan: Plan }) {
         Fitness: VDOT {plan.vdot.toFixed(1)}, from {FITNESS_SOURCES[plan.fitness_source] ?? plan.fitness_source}.
       </p>
       <p>
-        Done so far: {plan.adherence.workouts_done} of {plan.adherence.workouts_due} workouts ({percent(plan.adherence.ratio)}).
+        {plan.adherence.workouts_due > 0
+          ? `Done so far: ${plan.adherence.workouts_done} of ${plan.adherence.workouts_due} workouts (${percent(plan.adherence.ratio)}).`
+          : plan.start_date > plan.today
+            ? `No workout is due yet: the plan starts on ${formatDay(plan.start_date)}.`
+            : "No workout is due yet."}
       </p>
       {plan.behind && (
         <div className="plan-behind" role="alert">
