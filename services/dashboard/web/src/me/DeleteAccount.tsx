@@ -20,7 +20,7 @@ export function DeleteAccount() {
   return (
     <form className="form" onSubmit={submit} aria-label="Delete account">
       <p>
-        This deletes your account, runs, races entries and mail for good. Type <strong>{PHRASE}</strong> to
+        This deletes your account, runs, plans, reports, race entries, Strava link and the mail sent to you, for good. Type <strong>{PHRASE}</strong> to
         confirm.
       </p>
       <Field label="Confirmation" name="confirm-delete" autoComplete="off" value={typed} onChange={(e) => setTyped(e.target.value)} />
