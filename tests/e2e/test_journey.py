@@ -118,7 +118,7 @@ def test_a_new_runner_signs_up_sees_runs_and_leaves(new_tab: Any, system: Any) -
     expect(page.get_by_test_id("run-row").first).to_contain_text("/mi")
     expect(page.get_by_test_id("run-row").first).to_contain_text("138 ft")
 
-    # Export: one JSON file with the profile and every run.
+    # Export: one JSON file with the profile, every run, the records, plans and reports.
     page.get_by_role("navigation").get_by_role("link", name="Settings").click()
     with page.expect_download() as download:
         page.get_by_role("button", name="Export my data").click()
@@ -126,6 +126,9 @@ def test_a_new_runner_signs_up_sees_runs_and_leaves(new_tab: Any, system: Any) -
     assert exported["account"]["email"] == email
     assert exported["profile"]["units"] == "mi"
     assert len(exported["runs"]) == 26
+    assert "5k" in {record["distance"] for record in exported["personal_records"]}
+    assert exported["plans"] == [] and exported["reports"] == []
+    assert exported["strava"]["linked"] is False
 
     # Delete a run, then the account.
     page.get_by_role("navigation").get_by_role("link", name="Runs").click()

@@ -10,7 +10,7 @@ export function ExportData() {
   });
   return (
     <div>
-      <p>Download your profile, every run and the races you entered as one JSON file.</p>
+      <p>Download your profile, every run, your records, the races you entered, your plans and reports, and your Strava link as one JSON file.</p>
       <button type="button" className="button secondary" disabled={exporter.isPending} onClick={() => exporter.mutate()}>
         {exporter.isPending ? "Gathering…" : "Export my data"}
       </button>
