@@ -22,8 +22,12 @@ export function SplitsTable({ splits, units }: { splits: Record<string, unknown>
             <th scope="col" className="num">Distance</th>
             <th scope="col" className="num">Time</th>
             <th scope="col" className="num">Pace</th>
-            <th scope="col" className="num">Elevation</th>
-            <th scope="col" className="num">Heart rate</th>
+            <th scope="col" className="num">
+              <abbr title="Elevation change">Elev.</abbr>
+            </th>
+            <th scope="col" className="num">
+              <abbr title="Average heart rate">HR</abbr>
+            </th>
           </tr>
         </thead>
         <tbody>
