@@ -26,6 +26,13 @@ function describe(status: number, body: unknown): string {
   return status ? `The server answered ${status}.` : "Runnerly could not be reached.";
 }
 
+/** Whether the import answered, for the file, that it took nothing from it (200 all the same). */
+function refused(body: unknown): boolean {
+  const results = (body as { results?: FileOutcome[] } | null)?.results;
+  const status = Array.isArray(results) ? results[0]?.status : undefined;
+  return status !== undefined && status !== "imported" && status !== "duplicate";
+}
+
 /** Drop GPX, TCX or FIT files (or pick them): each is posted with its own progress and result. */
 export function DropZone() {
   const inputId = useId();
@@ -42,7 +49,8 @@ export function DropZone() {
     await Promise.all(
       files.map(async (file, i) => {
         const result = await uploadFile(file, (p) => update(offset + i, { progress: p }));
-        update(offset + i, { state: result.ok ? "done" : "failed", progress: 1, message: describe(result.status, result.body) });
+        const failed = !result.ok || refused(result.body);
+        update(offset + i, { state: failed ? "failed" : "done", progress: 1, message: describe(result.status, result.body) });
       }),
     );
     void client.invalidateQueries({ queryKey: ["runs"] });

@@ -66,6 +66,9 @@ describe("importing files", () => {
     expect(items).toHaveLength(2);
     expect(await within(items[0]).findByText("Imported.")).toBeInTheDocument();
     expect(within(items[1]).getByText("Refused: This is cycling, not a run.")).toBeInTheDocument();
+    // Refused in a 200 answer is a failure all the same: shown as one.
+    expect(items[0]).toHaveClass("upload-done");
+    expect(items[1]).toHaveClass("upload-failed");
     expect(within(items[0]).getByRole("progressbar", { name: "Upload of morning.fit" })).toHaveAttribute("value", "1");
     expect(sent.map((s) => [s.url, s.csrf, s.file.name])).toEqual([
       ["/api/runs/import", "tok", "morning.fit"],
