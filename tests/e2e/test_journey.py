@@ -27,6 +27,7 @@ def test_a_new_runner_signs_up_sees_runs_and_leaves(new_tab: Any, system: Any) -
 
     # A new runner: nothing yet, and the page says how runs get in.
     expect(page.get_by_test_id("glance-week")).to_contain_text("0.0 km")
+    expect(page.get_by_test_id("glance-week")).to_contain_text("Moving time0 min")
     strava = page.get_by_role("region", name="Strava")
     expect(strava).to_contain_text("Not linked yet")
     expect(strava).to_contain_text("Demo mode")

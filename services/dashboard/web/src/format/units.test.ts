@@ -6,6 +6,7 @@ import {
   formatDuration,
   formatElevation,
   formatPace,
+  formatTimeSpent,
   paceSeconds,
   startOfDayIn,
   timeZones,
@@ -31,6 +32,13 @@ describe("durations and paces", () => {
     expect(formatDuration(1500)).toBe("25:00");
     expect(formatDuration(3723)).toBe("1:02:03");
     expect(formatDuration(59.6)).toBe("1:00");
+  });
+
+  it("words totals of time in hours and minutes, not as a clock", () => {
+    expect(formatTimeSpent(0)).toBe("0 min");
+    expect(formatTimeSpent(2700)).toBe("45 min");
+    expect(formatTimeSpent(37800)).toBe("10 h 30 min");
+    expect(formatTimeSpent(43500)).toBe("12 h 05 min");
   });
 
   it("gives the pace per km or per mile", () => {

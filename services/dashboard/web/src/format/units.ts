@@ -30,6 +30,14 @@ export function formatDuration(seconds: number | null | undefined): string {
   return h > 0 ? `${h}:${String(m).padStart(2, "0")}:${ss}` : `${m}:${ss}`;
 }
 
+/** Time spent over many runs: "12 h 05 min", or "45 min". A clock ("12:05:00") would read
+ * like a time of day; a single run's time keeps the clock form. */
+export function formatTimeSpent(seconds: number): string {
+  const minutes = Math.round(seconds / 60);
+  const hours = Math.floor(minutes / 60);
+  return hours > 0 ? `${hours} h ${String(minutes % 60).padStart(2, "0")} min` : `${minutes} min`;
+}
+
 /** Seconds per km or per mile; null when it cannot be known. */
 export function paceSeconds(
   meters: number | null | undefined,

@@ -1,4 +1,4 @@
-import { formatDistance, formatDuration, type Units } from "../format/units";
+import { formatDistance, formatTimeSpent, type Units } from "../format/units";
 import { useStats, type Period } from "../stats/queries";
 import { Card } from "../ui/Card";
 import { ErrorState, Loading } from "../ui/States";
@@ -14,7 +14,7 @@ export function AtAGlance({ period, title, units }: { period: Period; title: str
       {stats.isSuccess && (
         <dl className="figures" data-testid={`glance-${period}`}>
           <div><dt>Distance</dt><dd>{formatDistance(current?.distance_m ?? 0, units, 1)}</dd></div>
-          <div><dt>Time</dt><dd>{formatDuration(current?.moving_time_s ?? 0)}</dd></div>
+          <div><dt>Moving time</dt><dd>{formatTimeSpent(current?.moving_time_s ?? 0)}</dd></div>
           <div><dt>Runs</dt><dd>{current?.runs ?? 0}</dd></div>
         </dl>
       )}

@@ -1,6 +1,6 @@
 import { lazy, Suspense, type ReactNode } from "react";
 import { Link } from "react-router";
-import { formatDay, formatDistance, formatDuration, formatElevation, type Units } from "../format/units";
+import { formatDay, formatDistance, formatDuration, formatElevation, formatTimeSpent, type Units } from "../format/units";
 import { Card } from "../ui/Card";
 import { Loading } from "../ui/States";
 import { TableWrap } from "../ui/TableWrap";
@@ -10,7 +10,6 @@ import {
   FASTEST_PACE_MIN_M,
   formatChange,
   formatPacePerKm,
-  formatTimeSpent,
   monthLabel,
   shortDay,
   weekRange,

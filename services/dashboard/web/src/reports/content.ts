@@ -130,13 +130,6 @@ export function shortDay(day: string, locale?: string): string {
   );
 }
 
-/** Time spent: "12 h 05 min", or "45 min". */
-export function formatTimeSpent(seconds: number): string {
-  const minutes = Math.round(seconds / 60);
-  const hours = Math.floor(minutes / 60);
-  return hours > 0 ? `${hours} h ${String(minutes % 60).padStart(2, "0")} min` : `${minutes} min`;
-}
-
 export function formatPacePerKm(secondsPerKm: number, units: Units): string {
   return `${formatDuration((secondsPerKm * unitLength(units)) / 1000)} /${units}`;
 }

@@ -1,7 +1,7 @@
 import { useMemo, useState } from "react";
 import type { StatsBucket } from "../api/client";
 import Chart from "../charts/Chart";
-import { formatDistance, formatDuration, toDistanceUnits, type Units } from "../format/units";
+import { formatDistance, formatTimeSpent, toDistanceUnits, type Units } from "../format/units";
 import { usePreferences } from "../me/queries";
 import { Card } from "../ui/Card";
 import { ErrorState, Loading } from "../ui/States";
@@ -55,7 +55,7 @@ function TotalsTable({ buckets, period, units }: { buckets: StatsBucket[]; perio
             <th scope="col">{period[0].toUpperCase() + period.slice(1)}</th>
             <th scope="col" className="num">Runs</th>
             <th scope="col" className="num">Distance</th>
-            <th scope="col" className="num">Time</th>
+            <th scope="col" className="num">Moving time</th>
           </tr>
         </thead>
         <tbody>
@@ -64,7 +64,7 @@ function TotalsTable({ buckets, period, units }: { buckets: StatsBucket[]; perio
               <td>{bucketLabel(b.start, period)}</td>
               <td className="num">{b.runs}</td>
               <td className="num">{formatDistance(b.distance_m, units, 1)}</td>
-              <td className="num">{formatDuration(b.moving_time_s)}</td>
+              <td className="num">{formatTimeSpent(b.moving_time_s)}</td>
             </tr>
           ))}
         </tbody>
