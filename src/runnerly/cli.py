@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import errno
+import fcntl
 import importlib
+import logging
 import os
 import signal
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -22,6 +26,7 @@ accounts_app = typer.Typer(help="Manage runners' accounts and roles.", no_args_i
 app.add_typer(accounts_app, name="accounts")
 reports_app = typer.Typer(help="Monthly reports.", no_args_is_help=True)
 app.add_typer(reports_app, name="reports")
+
 
 @app.callback()
 def _logging() -> None:
@@ -60,6 +65,10 @@ def up(
 ) -> None:
     """Start every service and worker (embedded default: no servers to install)."""
     topology = _topology(base_port)
+    # Held until this command ends: a second ``runnerly up`` on the same data would run a
+    # second set of workers and schedulers on the same files.
+    lock = _lock_data_dir(topology.data_dir)
+    _refuse_ports_in_use(topology)
     os.environ.update(topology.environment())
     # In a child process, so that this one, which only waits, stays small.
     subprocess.run([sys.executable, "-m", "runnerly", "migrate"], check=True)
@@ -84,12 +93,62 @@ def up(
     except KeyboardInterrupt:
         # The terminal sent SIGINT to supervisord too; wait for it to stop its children.
         code = process.wait()
+    lock.close()
     raise typer.Exit(code)
+
+
+def _lock_data_dir(data_dir: Path) -> Any:
+    data_dir.mkdir(parents=True, exist_ok=True)
+    lock = (data_dir / "runnerly-up.lock").open("a+")
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        lock.close()
+        typer.echo(
+            f"Runnerly is already running on {data_dir}: stop it first (Ctrl-C where it "
+            "runs), or give this one a data dir of its own (RUNNERLY_DATA_DIR).",
+            err=True,
+        )
+        raise typer.Exit(1) from None
+    return lock
+
+
+def _refuse_ports_in_use(topology: Topology) -> None:
+    """Before anything starts: a service that cannot take its port would only be restarted
+    again and again, and the URL printed would lead to whatever holds the port."""
+    taken = [
+        f"{name} {topology.port(name)}"
+        for name in [*SERVICES, *topology.tools()]
+        if not _port_free(
+            os.environ.get(f"RUNNERLY_{name.upper()}_HOST", "127.0.0.1"), topology.port(name)
+        )
+    ]
+    if taken:
+        typer.echo(
+            f"Ports in use: {', '.join(taken)}. Is another Runnerly running? Stop it, or "
+            f"start this one on other ports: runnerly up --base-port "
+            f"{topology.base_port + 100} (or RUNNERLY_PORT).",
+            err=True,
+        )
+        raise typer.Exit(1)
+
+
+def _port_free(host: str, port: int) -> bool:
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+        # As the servers bind: a port left in TIME_WAIT by a stopped run is free to them.
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            if exc.errno == errno.EADDRINUSE:
+                return False
+            raise
+    return True
 
 
 @app.command()
 def serve(service: ServedName) -> None:
-    """Run one service's HTTP server (or the Strava simulator, ``stravasim``)."""
+    """Run one service's HTTP server (or the Strava simulator, stravasim)."""
     import uvicorn
 
     if service in TOOLS:
@@ -160,13 +219,25 @@ def migrate(
     service: Annotated[str | None, typer.Argument(help="Only this service.")] = None,
 ) -> None:
     """Bring every service's database up to date."""
+    from runnerly_kit.db import current_revision
     from runnerly_kit.db import migrate as upgrade
 
+    # What changed is said below, in words; Alembic's own lines (unless debugging) would
+    # bury it on the first screen of ``runnerly up``.
+    if logging.getLogger().level > logging.DEBUG:
+        logging.getLogger("alembic").setLevel(logging.WARNING)
     for name in [service] if service else list(SERVICES):
         settings = _settings(name)
         migrations = Path(importlib.import_module(f"runnerly_{name}").__file__ or "").parent
+        before = current_revision(settings.database_url)
         upgrade(settings.database_url, migrations / "migrations")
-        typer.echo(f"{name}: database up to date")
+        after = current_revision(settings.database_url)
+        if before == after:
+            typer.echo(f"{name}: database up to date ({after})")
+        elif before is None:
+            typer.echo(f"{name}: database created ({after})")
+        else:
+            typer.echo(f"{name}: database upgraded from {before} to {after}")
 
 
 @keys_app.command("rotate")

@@ -10,8 +10,11 @@ import sys
 from pathlib import Path
 
 import pytest
+from alembic.script import ScriptDirectory
 
 from runnerly.topology import Topology
+from runnerly_dataservice.runtime import MIGRATIONS_DIR as DATASERVICE_MIGRATIONS
+from runnerly_kit.db import alembic_config, migrate
 
 
 def runnerly(data_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
@@ -27,13 +30,39 @@ def runnerly(data_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-def test_migrate_builds_every_database(tmp_path: Path) -> None:
+def test_migrate_builds_every_database_and_says_what_it_did(tmp_path: Path) -> None:
     result = runnerly(tmp_path, "migrate")
 
     assert result.returncode == 0, result.stderr
     for service in ("tokendealer", "dataservice", "mailer", "dashboard"):
-        assert f"{service}: database up to date" in result.stdout
+        assert f"{service}: database created (" in result.stdout
         assert (tmp_path / f"{service}.sqlite").exists()
+    assert f"dataservice: database created ({dataservice_head()})" in result.stdout
+    # The operator reads the outcome, not Alembic's progress.
+    assert "Running upgrade" not in result.stderr
+
+    again = runnerly(tmp_path, "migrate", "dataservice")
+
+    assert again.returncode == 0, again.stderr
+    assert again.stdout.strip() == f"dataservice: database up to date ({dataservice_head()})"
+
+
+def test_migrate_says_which_migrations_it_applied(tmp_path: Path) -> None:
+    migrate(f"sqlite:///{tmp_path / 'dataservice.sqlite'}", DATASERVICE_MIGRATIONS, "0001")
+
+    result = runnerly(tmp_path, "migrate", "dataservice")
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == (
+        f"dataservice: database upgraded from 0001 to {dataservice_head()}"
+    )
+
+
+def dataservice_head() -> str:
+    config = alembic_config("sqlite://", DATASERVICE_MIGRATIONS)
+    head = ScriptDirectory.from_config(config).get_current_head()
+    assert head is not None
+    return head
 
 
 def test_keys_rotate_adds_a_signing_key_each_time(tmp_path: Path) -> None:

@@ -13,6 +13,7 @@ from typing import Any
 import sqlalchemy as sa
 from alembic import command
 from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
@@ -98,6 +99,16 @@ def migrate(url: str, migrations_dir: Path, revision: str = "head") -> None:
     """Bring the database to ``revision`` with the service's Alembic scripts."""
     create_engine(url).dispose()  # makes the SQLite file's folder
     command.upgrade(alembic_config(url, migrations_dir), revision)
+
+
+def current_revision(url: str) -> str | None:
+    """The migration the database is at; None for a database never migrated."""
+    engine = create_engine(url, poolclass=sa.pool.NullPool)
+    try:
+        with engine.connect() as connection:
+            return MigrationContext.configure(connection).get_current_revision()
+    finally:
+        engine.dispose()
 
 
 def alembic_config(url: str, migrations_dir: Path) -> Config:

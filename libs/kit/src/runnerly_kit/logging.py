@@ -77,3 +77,5 @@ def configure_logging(service: str, level: str = "INFO") -> None:
     # One line per peer call is the peer's own access log's job.
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("httpx2").setLevel(logging.WARNING)
+    # Alembic names each of its plugins as it loads them, at every start.
+    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
