@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import pytest
 from fastapi.testclient import TestClient
 
 PROBLEM = "application/problem+json"
@@ -28,13 +29,41 @@ def test_validation_errors_name_the_field(client: TestClient) -> None:
     assert "name:" in response.json()["detail"]
 
 
-def test_malformed_json_is_a_422_problem(client: TestClient) -> None:
+def test_malformed_json_is_a_422_problem_that_says_where(client: TestClient) -> None:
     response = client.post(
         "/things", content=b'{"name": ', headers={"content-type": "application/json"}
     )
 
     assert response.status_code == 422
     assert response.headers["content-type"] == PROBLEM
+    assert response.json()["errors"] == [
+        {
+            "field": "body",
+            "message": "The body is not valid JSON: Expecting value (at character 9).",
+        }
+    ]
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type", "message"),
+    [
+        (b'{"name": "x", "size": 1}', "text/plain", "Send the body as JSON, with the header"),
+        (b"name=x&size=1", "application/x-www-form-urlencoded", "Send the body as JSON"),
+        (b"", None, "Send the body as JSON"),
+        (b"", "application/json", "The request needs a JSON body."),
+        (b"[1, 2]", "application/json", "The body must be a JSON object"),
+    ],
+)
+def test_a_body_that_is_not_a_json_object_says_what_to_send(
+    client: TestClient, body: bytes, content_type: str | None, message: str
+) -> None:
+    headers = {"content-type": content_type} if content_type else {}
+
+    response = client.post("/things", content=body, headers=headers)
+
+    assert response.status_code == 422
+    assert response.headers["content-type"] == PROBLEM
+    assert response.json()["detail"].startswith(f"body: {message}")
 
 
 def test_oversized_bodies_are_refused_before_reading(client: TestClient) -> None:

@@ -200,7 +200,6 @@ def require_user(*scopes: str) -> Callable[..., Principal]:
     return dependency
 
 
-
 @dataclass(frozen=True)
 class RunnerAccess:
     """Whose data a read is for: the calling runner's own, or the runner a service names."""

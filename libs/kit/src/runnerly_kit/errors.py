@@ -99,15 +99,44 @@ def _message(text: str) -> str:
     return text.removeprefix("Value error, ").removeprefix("Assertion failed, ")
 
 
+_NOT_AN_OBJECT = frozenset({"model_attributes_type", "model_type", "dict_type"})
+
+
+def _body_error(request: Request, error: Any) -> dict[str, str] | None:
+    """What is wrong with the body as a whole, in words a person can act on (pydantic's
+    "JSON decode error" at loc ``('body', 9)``, or "Input should be a valid dictionary or
+    object to extract fields from" for a body sent as text, say it only to a programmer)."""
+    loc = tuple(error.get("loc", ()))
+    if not loc or loc[0] != "body" or (len(loc) > 1 and error.get("type") != "json_invalid"):
+        return None
+    kind = error.get("type")
+    if kind == "json_invalid":
+        reason = (error.get("ctx") or {}).get("error") or "it cannot be parsed"
+        where = f" (at character {loc[1]})" if len(loc) > 1 else ""
+        return {"field": "body", "message": f"The body is not valid JSON: {reason}{where}."}
+    content_type = request.headers.get("content-type", "")
+    if kind in _NOT_AN_OBJECT | {"missing"} and "json" not in content_type:
+        return {
+            "field": "body",
+            "message": "Send the body as JSON, with the header 'Content-Type: application/json'.",
+        }
+    if kind == "missing":
+        return {"field": "body", "message": "The request needs a JSON body."}
+    if kind in _NOT_AN_OBJECT:
+        return {"field": "body", "message": "The body must be a JSON object: {...}."}
+    return None
+
+
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(RunnerlyError)
     async def _domain(_: Request, exc: RunnerlyError) -> JSONResponse:
         return problem(exc.status, exc.title, exc.detail, exc.headers, **exc.extra)
 
     @app.exception_handler(RequestValidationError)
-    async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:
+    async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
         errors = [
-            {"field": _location(tuple(e.get("loc", ()))), "message": _message(e.get("msg", ""))}
+            _body_error(request, e)
+            or {"field": _location(tuple(e.get("loc", ()))), "message": _message(e.get("msg", ""))}
             for e in exc.errors()
         ]
         detail = "; ".join(

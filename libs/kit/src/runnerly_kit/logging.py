@@ -34,6 +34,7 @@ def _add_request_id(
 
 def configure_logging(service: str, level: str = "INFO") -> None:
     """Every log line, ours and the libraries', is one JSON object on stderr."""
+
     def add_service(
         _: object, __: str, event: MutableMapping[str, Any]
     ) -> MutableMapping[str, Any]:
