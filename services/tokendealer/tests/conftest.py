@@ -94,7 +94,8 @@ def mails(outbox: Callable[[], list[OutboxRow]]) -> Callable[[str], list[dict[st
         return [
             row.payload
             for row in outbox()
-            if row.kind == "task" and row.name == "mailer.mail.send"
+            if row.kind == "task"
+            and row.name == "mailer.mail.send"
             and row.payload["to"] == address
         ]
 

@@ -24,8 +24,11 @@ def accounts_in(runtime: Runtime) -> list[Account]:
 
 
 def test_sign_up_answers_202_stores_an_unconfirmed_account_and_mails_a_link(
-    client: TestClient, runtime: Runtime, outbox: Callable[[], list[Any]],
-    mails: Callable[[str], list[dict[str, Any]]], password: str,
+    client: TestClient,
+    runtime: Runtime,
+    outbox: Callable[[], list[Any]],
+    mails: Callable[[str], list[dict[str, Any]]],
+    password: str,
 ) -> None:
     response = client.post("/accounts", json={"email": " Ada@Example.COM", "password": password})
 
@@ -47,7 +50,9 @@ def test_sign_up_answers_202_stores_an_unconfirmed_account_and_mails_a_link(
 
 
 def test_a_weak_password_is_refused_with_a_clear_message_and_nothing_is_stored(
-    client: TestClient, runtime: Runtime, outbox: Callable[[], list[Any]],
+    client: TestClient,
+    runtime: Runtime,
+    outbox: Callable[[], list[Any]],
 ) -> None:
     cases = {
         "short1234": "Choose a password of at least 10 characters.",
@@ -88,8 +93,11 @@ def test_bad_sign_up_bodies_are_refused_as_problems(
 
 
 def test_signing_up_again_reveals_nothing_and_mails_the_owner(
-    client: TestClient, runtime: Runtime, registered: Callable[..., Any],
-    outbox: Callable[[], list[Any]], mails: Callable[[str], list[dict[str, Any]]],
+    client: TestClient,
+    runtime: Runtime,
+    registered: Callable[..., Any],
+    outbox: Callable[[], list[Any]],
+    mails: Callable[[str], list[dict[str, Any]]],
 ) -> None:
     registered("ada@example.com")
 
@@ -172,8 +180,11 @@ def test_me_is_the_callers_account(
 
 
 def test_deleting_my_account_forgets_it_and_tells_every_service(
-    client: TestClient, runtime: Runtime, registered: Callable[..., Any],
-    outbox: Callable[[], list[Any]], password: str,
+    client: TestClient,
+    runtime: Runtime,
+    registered: Callable[..., Any],
+    outbox: Callable[[], list[Any]],
+    password: str,
 ) -> None:
     tokens = registered("ada@example.com")
     registered("grace@example.com")
@@ -184,12 +195,14 @@ def test_deleting_my_account_forgets_it_and_tells_every_service(
     assert response.status_code == 204
     assert [a.email for a in accounts_in(runtime)] == ["grace@example.com"]
     with runtime.database.transaction() as session:
-        assert session.scalars(
-            sa.select(RefreshToken).where(RefreshToken.account_id == ada.id)
-        ).all() == []
-        assert session.scalars(
-            sa.select(AccountToken).where(AccountToken.account_id == ada.id)
-        ).all() == []
+        assert (
+            session.scalars(sa.select(RefreshToken).where(RefreshToken.account_id == ada.id)).all()
+            == []
+        )
+        assert (
+            session.scalars(sa.select(AccountToken).where(AccountToken.account_id == ada.id)).all()
+            == []
+        )
     deleted = [row for row in outbox() if row.name == "user.deleted"]
     assert [(row.kind, row.payload) for row in deleted] == [
         ("event", {"user_id": ada.id, "email": "ada@example.com"})
@@ -208,7 +221,8 @@ def test_a_service_token_cannot_use_the_runner_endpoints(
     client: TestClient, dashboard_secret: str
 ) -> None:
     token = client.post(
-        "/oauth/token", data={"grant_type": "client_credentials"},
+        "/oauth/token",
+        data={"grant_type": "client_credentials"},
         auth=("dashboard", dashboard_secret),
     ).json()["access_token"]
 
@@ -221,8 +235,12 @@ def test_a_service_token_cannot_use_the_runner_endpoints(
 def _service_headers(client: TestClient, scope: str) -> dict[str, str]:
     response = client.post(
         "/oauth/token",
-        data={"grant_type": "client_credentials", "scope": scope,
-              "client_id": "reports", "client_secret": "reports-secret-0123456789"},
+        data={
+            "grant_type": "client_credentials",
+            "scope": scope,
+            "client_id": "reports",
+            "client_secret": "reports-secret-0123456789",
+        },
     )
     assert response.status_code == 200, response.text
     return {"Authorization": f"Bearer {response.json()['access_token']}"}

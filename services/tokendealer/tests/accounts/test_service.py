@@ -33,8 +33,10 @@ def test_check_password_accepts_good_ones(password: str) -> None:
 
 
 def reset_token(
-    client: TestClient, mails: Callable[[str], list[dict[str, Any]]],
-    link_in: Callable[[dict[str, Any], str], str], email: str,
+    client: TestClient,
+    mails: Callable[[str], list[dict[str, Any]]],
+    link_in: Callable[[dict[str, Any], str], str],
+    email: str,
 ) -> str:
     response = client.post("/password-reset", json={"email": email})
     assert response.status_code == 202
@@ -45,8 +47,11 @@ def reset_token(
 
 
 def test_password_reset_sets_the_password_and_ends_every_login(
-    client: TestClient, registered: Callable[..., Any], password: str,
-    mails: Callable[[str], list[dict[str, Any]]], link_in: Callable[[dict[str, Any], str], str],
+    client: TestClient,
+    registered: Callable[..., Any],
+    password: str,
+    mails: Callable[[str], list[dict[str, Any]]],
+    link_in: Callable[[dict[str, Any], str], str],
 ) -> None:
     before = registered("ada@example.com")
     token = reset_token(client, mails, link_in, "ada@example.com")
@@ -56,23 +61,29 @@ def test_password_reset_sets_the_password_and_ends_every_login(
     )
 
     assert response.status_code == 204
-    assert client.post(
-        "/login", json={"email": "ada@example.com", "password": password}
-    ).status_code == 401
-    assert client.post(
-        "/login", json={"email": "ada@example.com", "password": NEW_PASSWORD}
-    ).status_code == 200
-    assert client.post(
-        "/refresh", json={"refresh_token": before["refresh_token"]}
-    ).status_code == 401
+    assert (
+        client.post("/login", json={"email": "ada@example.com", "password": password}).status_code
+        == 401
+    )
+    assert (
+        client.post(
+            "/login", json={"email": "ada@example.com", "password": NEW_PASSWORD}
+        ).status_code
+        == 200
+    )
+    assert (
+        client.post("/refresh", json={"refresh_token": before["refresh_token"]}).status_code == 401
+    )
     again = client.post("/password-reset/confirm", json={"token": token, "password": "x" * 20})
     assert again.status_code == 400
     assert again.json()["detail"] == "This password reset link has expired or was already used."
 
 
 def test_a_weak_new_password_is_refused_and_the_link_still_works(
-    client: TestClient, registered: Callable[..., Any],
-    mails: Callable[[str], list[dict[str, Any]]], link_in: Callable[[dict[str, Any], str], str],
+    client: TestClient,
+    registered: Callable[..., Any],
+    mails: Callable[[str], list[dict[str, Any]]],
+    link_in: Callable[[dict[str, Any], str], str],
 ) -> None:
     registered("ada@example.com")
     token = reset_token(client, mails, link_in, "ada@example.com")
@@ -81,9 +92,12 @@ def test_a_weak_new_password_is_refused_and_the_link_still_works(
 
     assert weak.status_code == 422
     assert weak.json()["detail"] == "Choose a password of at least 10 characters."
-    assert client.post(
-        "/password-reset/confirm", json={"token": token, "password": NEW_PASSWORD}
-    ).status_code == 204
+    assert (
+        client.post(
+            "/password-reset/confirm", json={"token": token, "password": NEW_PASSWORD}
+        ).status_code
+        == 204
+    )
 
 
 def test_reset_for_an_unknown_email_answers_the_same_and_mails_nothing(
@@ -97,8 +111,12 @@ def test_reset_for_an_unknown_email_answers_the_same_and_mails_nothing(
 
 
 def test_an_expired_reset_link_is_refused(
-    client: TestClient, runtime: Runtime, registered: Callable[..., Any], password: str,
-    mails: Callable[[str], list[dict[str, Any]]], link_in: Callable[[dict[str, Any], str], str],
+    client: TestClient,
+    runtime: Runtime,
+    registered: Callable[..., Any],
+    password: str,
+    mails: Callable[[str], list[dict[str, Any]]],
+    link_in: Callable[[dict[str, Any], str], str],
 ) -> None:
     registered("ada@example.com")
     token = reset_token(client, mails, link_in, "ada@example.com")
@@ -114,14 +132,18 @@ def test_an_expired_reset_link_is_refused(
     )
 
     assert response.status_code == 400
-    assert client.post(
-        "/login", json={"email": "ada@example.com", "password": password}
-    ).status_code == 200
+    assert (
+        client.post("/login", json={"email": "ada@example.com", "password": password}).status_code
+        == 200
+    )
 
 
 def test_a_reset_confirms_the_email_it_was_sent_to(
-    client: TestClient, runtime: Runtime, signed_up: Callable[..., str],
-    mails: Callable[[str], list[dict[str, Any]]], link_in: Callable[[dict[str, Any], str], str],
+    client: TestClient,
+    runtime: Runtime,
+    signed_up: Callable[..., str],
+    mails: Callable[[str], list[dict[str, Any]]],
+    link_in: Callable[[dict[str, Any], str], str],
 ) -> None:
     signed_up("ada@example.com")
     token = reset_token(client, mails, link_in, "ada@example.com")
@@ -131,6 +153,9 @@ def test_a_reset_confirms_the_email_it_was_sent_to(
     with runtime.database.transaction() as session:
         account = session.scalar(sa.select(Account))
         assert account is not None and account.confirmed_at is not None
-    assert client.post(
-        "/login", json={"email": "ada@example.com", "password": NEW_PASSWORD}
-    ).status_code == 200
+    assert (
+        client.post(
+            "/login", json={"email": "ada@example.com", "password": NEW_PASSWORD}
+        ).status_code
+        == 200
+    )

@@ -20,7 +20,8 @@ def test_a_service_gets_a_token_with_basic_auth(
     client: TestClient, dashboard_secret: str, verifier: TokenVerifier
 ) -> None:
     response = client.post(
-        "/oauth/token", data={"grant_type": "client_credentials"},
+        "/oauth/token",
+        data={"grant_type": "client_credentials"},
         headers=basic("dashboard", dashboard_secret),
     )
 
@@ -43,8 +44,10 @@ def test_a_service_may_authenticate_in_the_form_and_ask_for_fewer_scopes(
     response = client.post(
         "/oauth/token",
         data={
-            "grant_type": "client_credentials", "scope": "runs:read",
-            "client_id": "dashboard", "client_secret": dashboard_secret,
+            "grant_type": "client_credentials",
+            "scope": "runs:read",
+            "client_id": "dashboard",
+            "client_secret": dashboard_secret,
         },
     )
 
@@ -60,7 +63,8 @@ def test_a_wrong_secret_or_unknown_client_is_invalid_client(
     client: TestClient, client_id: str, secret: str
 ) -> None:
     response = client.post(
-        "/oauth/token", data={"grant_type": "client_credentials"},
+        "/oauth/token",
+        data={"grant_type": "client_credentials"},
         headers=basic(client_id, secret),
     )
 
@@ -68,7 +72,8 @@ def test_a_wrong_secret_or_unknown_client_is_invalid_client(
     assert response.headers["www-authenticate"].startswith("Basic")
     assert response.headers["content-type"] == "application/json"
     assert response.json() == {
-        "error": "invalid_client", "error_description": "Unknown client or wrong secret.",
+        "error": "invalid_client",
+        "error_description": "Unknown client or wrong secret.",
     }
 
 
@@ -76,7 +81,8 @@ def test_a_scope_the_client_may_not_have_is_invalid_scope(
     client: TestClient, dashboard_secret: str
 ) -> None:
     response = client.post(
-        "/oauth/token", data={"grant_type": "client_credentials", "scope": "runs:read admin"},
+        "/oauth/token",
+        data={"grant_type": "client_credentials", "scope": "runs:read admin"},
         headers=basic("dashboard", dashboard_secret),
     )
 
@@ -87,7 +93,8 @@ def test_a_scope_the_client_may_not_have_is_invalid_scope(
 
 def test_another_grant_type_is_unsupported(client: TestClient, dashboard_secret: str) -> None:
     response = client.post(
-        "/oauth/token", data={"grant_type": "password", "username": "a", "password": "b"},
+        "/oauth/token",
+        data={"grant_type": "password", "username": "a", "password": "b"},
         headers=basic("dashboard", dashboard_secret),
     )
 
@@ -100,11 +107,13 @@ def test_another_grant_type_is_unsupported(client: TestClient, dashboard_secret:
     [
         ({"data": {"scope": "runs:read"}}, "invalid_request", 400),
         ({"json": {"grant_type": "client_credentials"}}, "invalid_request", 400),
-        ({"content": "grant_type=client_credentials&grant_type=client_credentials"},
-         "invalid_request", 400),
+        (
+            {"content": "grant_type=client_credentials&grant_type=client_credentials"},
+            "invalid_request",
+            400,
+        ),
         ({"content": "grant_type=client_credentials&scope=" + "s" * 1001}, "invalid_request", 400),
-        ({"content": "grant_type=client_credentials&client_id=dashboard"}, "invalid_request",
-         400),
+        ({"content": "grant_type=client_credentials&client_id=dashboard"}, "invalid_request", 400),
         ({"content": "grant_type=client_credentials"}, "invalid_client", 401),
     ],
 )
@@ -123,7 +132,8 @@ def test_malformed_token_requests_get_rfc_6749_errors(
 
 def test_a_garbled_basic_header_is_invalid_client(client: TestClient) -> None:
     response = client.post(
-        "/oauth/token", data={"grant_type": "client_credentials"},
+        "/oauth/token",
+        data={"grant_type": "client_credentials"},
         headers={"Authorization": "Basic !!!not-base64"},
     )
 

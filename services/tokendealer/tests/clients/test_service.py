@@ -24,8 +24,10 @@ def test_clients_follow_the_settings_at_each_start(
 ) -> None:
     first = settings_factory(database_url=database_url)
     with TestClient(create_app(first)) as client:
-        assert stored_clients(client) == {"dashboard": "mail:read runs:read",
-                                          "reports": "accounts:read runs:read"}
+        assert stored_clients(client) == {
+            "dashboard": "mail:read runs:read",
+            "reports": "accounts:read runs:read",
+        }
     new_secret = "a-rotated-secret-0123456789"
     second = settings_factory(
         database_url=database_url,
@@ -34,11 +36,17 @@ def test_clients_follow_the_settings_at_each_start(
 
     with TestClient(create_app(second)) as client:
         assert stored_clients(client) == {"dashboard": "runs:read"}
-        new = client.post("/oauth/token", data={"grant_type": "client_credentials"},
-                          auth=("dashboard", new_secret))
+        new = client.post(
+            "/oauth/token",
+            data={"grant_type": "client_credentials"},
+            auth=("dashboard", new_secret),
+        )
         assert new.status_code == 200
-        old = client.post("/oauth/token", data={"grant_type": "client_credentials"},
-                          auth=("dashboard", "dashboard-secret-0123456789"))
+        old = client.post(
+            "/oauth/token",
+            data={"grant_type": "client_credentials"},
+            auth=("dashboard", "dashboard-secret-0123456789"),
+        )
         assert old.status_code == 401
 
 

@@ -40,8 +40,11 @@ def test_issued_user_tokens_verify_with_the_kit_verifier(
 
 
 def test_a_rotation_while_running_signs_with_the_new_key_and_keeps_the_old_one(
-    client: TestClient, settings: Settings, registered: Callable[..., Any],
-    password: str, verifier: TokenVerifier,
+    client: TestClient,
+    settings: Settings,
+    registered: Callable[..., Any],
+    password: str,
+    verifier: TokenVerifier,
 ) -> None:
     before = registered("ada@example.com")
     old_kid = jwt.get_unverified_header(before["access_token"])["kid"]
@@ -52,8 +55,7 @@ def test_a_rotation_while_running_signs_with_the_new_key_and_keeps_the_old_one(
     assert jwt.get_unverified_header(after["access_token"])["kid"] == new_kid
     published = [key["kid"] for key in client.get("/.well-known/jwks.json").json()["keys"]]
     assert published == [old_kid, new_kid]
-    assert verifier.verify(before["access_token"]).sub == verifier.verify(
-        after["access_token"]).sub
+    assert verifier.verify(before["access_token"]).sub == verifier.verify(after["access_token"]).sub
     me = client.get("/accounts/me", headers={"Authorization": f"Bearer {after['access_token']}"})
     assert me.status_code == 200
 
@@ -66,8 +68,14 @@ def test_a_token_signed_by_a_pruned_key_is_refused(settings: Settings) -> None:
     private_key = serialization.load_pem_private_key(old_pem, password=None)
     now = int(datetime.now(UTC).timestamp())
     forged = jwt.encode(
-        {"iss": "runnerly-tokendealer", "aud": "runnerly", "sub": "someone", "scope": "runs:read",
-         "iat": now, "exp": now + 300},
+        {
+            "iss": "runnerly-tokendealer",
+            "aud": "runnerly",
+            "sub": "someone",
+            "scope": "runs:read",
+            "iat": now,
+            "exp": now + 300,
+        },
         private_key,  # type: ignore[arg-type]
         algorithm="EdDSA",
         headers={"kid": old_kid},
@@ -77,7 +85,8 @@ def test_a_token_signed_by_a_pruned_key_is_refused(settings: Settings) -> None:
         published = [key["kid"] for key in client.get("/.well-known/jwks.json").json()["keys"]]
         verifier = TokenVerifier(
             JwksCache(lambda: client.get("/.well-known/jwks.json").json()),
-            "runnerly", "runnerly-tokendealer",
+            "runnerly",
+            "runnerly-tokendealer",
         )
         assert old_kid not in published
         assert not (settings.keys_path / f"{old_kid}.pem").exists()

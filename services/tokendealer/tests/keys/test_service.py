@@ -67,7 +67,8 @@ def test_a_running_store_sees_keys_added_by_another_process(
 def test_a_mounted_key_with_any_name_is_used(settings_factory: Callable[..., Settings]) -> None:
     settings = settings_factory()
     pem = Ed25519PrivateKey.generate().private_bytes(
-        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
         serialization.NoEncryption(),
     )
     (settings.keys_path / "production-1.pem").write_bytes(pem)

@@ -13,8 +13,18 @@ from runnerly_tokendealer.runtime import Runtime
 
 PROBLEM = "application/problem+json"
 USER_SCOPES = {
-    "profile:read", "profile:write", "runs:read", "runs:delete", "runs:import", "races:read",
-    "races:write", "stats:read", "plans:read", "plans:write", "reports:read", "reports:write",
+    "profile:read",
+    "profile:write",
+    "runs:read",
+    "runs:delete",
+    "runs:import",
+    "races:read",
+    "races:write",
+    "stats:read",
+    "plans:read",
+    "plans:write",
+    "reports:read",
+    "reports:write",
 }
 
 
@@ -70,8 +80,10 @@ def test_wrong_password_and_unknown_email_get_the_same_answer(
     assert set(wrong_password.headers) == set(unknown_email.headers)
     # Both count, so the rate limit reveals nothing either.
     assert failures(runtime) == [
-        "account:ada@example.com", "account:nobody@example.com",
-        "address:203.0.113.7", "address:203.0.113.7",
+        "account:ada@example.com",
+        "account:nobody@example.com",
+        "address:203.0.113.7",
+        "address:203.0.113.7",
     ]
 
 
@@ -102,6 +114,8 @@ def test_failed_logins_per_account_are_limited(
     assert throttled.status_code == 429
     assert throttled.headers["content-type"] == PROBLEM
     assert 1 <= int(throttled.headers["retry-after"]) <= 900
+    # The same wait, in words: the window is 15 minutes, and the first failure just began it.
+    assert throttled.json()["detail"] == "Too many failed logins: try again in 15 minutes."
     assert login(client, "grace@example.com", password, "198.51.100.99").status_code == 200
     # Once the window has passed, the account opens again.
     with runtime.database.transaction() as session:
@@ -170,13 +184,14 @@ def test_a_reused_refresh_token_revokes_its_whole_family(
     assert reuse.headers["content-type"] == PROBLEM
     assert reuse.json()["detail"] == "This refresh token was already used: log in again."
     # The thief's (or the owner's) newer token dies with it...
-    assert client.post(
-        "/refresh", json={"refresh_token": second["refresh_token"]}
-    ).status_code == 401
+    assert (
+        client.post("/refresh", json={"refresh_token": second["refresh_token"]}).status_code == 401
+    )
     # ...but another login of the same runner goes on.
-    assert client.post(
-        "/refresh", json={"refresh_token": other_login["refresh_token"]}
-    ).status_code == 200
+    assert (
+        client.post("/refresh", json={"refresh_token": other_login["refresh_token"]}).status_code
+        == 200
+    )
 
 
 def test_an_expired_or_unknown_refresh_token_is_refused(
@@ -206,15 +221,13 @@ def test_logout_ends_the_login(client: TestClient, registered: Callable[..., Any
 
     assert response.status_code == 204
     assert response.content == b""
-    assert client.post(
-        "/refresh", json={"refresh_token": rotated["refresh_token"]}
-    ).status_code == 401
+    assert (
+        client.post("/refresh", json={"refresh_token": rotated["refresh_token"]}).status_code == 401
+    )
     assert client.post("/logout", json={"refresh_token": "unknown"}).status_code == 204
 
 
-def test_bad_login_bodies_are_refused_and_not_counted(
-    client: TestClient, runtime: Runtime
-) -> None:
+def test_bad_login_bodies_are_refused_and_not_counted(client: TestClient, runtime: Runtime) -> None:
     for body in (
         {"email": "ada@example.com"},
         {"email": "ada@example.com", "password": "p" * 1025},

@@ -56,4 +56,3 @@ def list_confirmed(session: Session, *, after_id: str | None, limit: int) -> lis
     if after_id is not None:
         query = query.where(Account.id > after_id)
     return list(session.scalars(query.limit(limit)))
-

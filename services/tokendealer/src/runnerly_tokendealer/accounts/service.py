@@ -36,14 +36,51 @@ MAIL_TASK = "mailer.mail.send"
 # The passwords tried first by anyone guessing (those of 10 characters or more).
 COMMON_PASSWORDS = frozenset(
     {
-        "1234567890", "0123456789", "0987654321", "1234512345", "1111111111", "0000000000",
-        "123456789a", "a123456789", "1q2w3e4r5t", "1qaz2wsx3edc", "qwertyuiop", "qwerty1234",
-        "qwerty12345", "qwerty123456", "asdfghjkl1", "zxcvbnm123", "password12", "password123",
-        "password1234", "passw0rd123", "iloveyou12", "iloveyou123", "letmein123", "welcome123",
-        "monkey1234", "dragon1234", "football12", "baseball12", "sunshine12", "princess12",
-        "trustno1234", "starwars12", "whatever12", "superman12", "abcdefghij", "abcd123456",
-        "abc1234567", "changeme123", "administrator", "runnerly123", "runnerly2026",
-        "running123", "marathon12", "marathon123", "iloverunning",
+        "1234567890",
+        "0123456789",
+        "0987654321",
+        "1234512345",
+        "1111111111",
+        "0000000000",
+        "123456789a",
+        "a123456789",
+        "1q2w3e4r5t",
+        "1qaz2wsx3edc",
+        "qwertyuiop",
+        "qwerty1234",
+        "qwerty12345",
+        "qwerty123456",
+        "asdfghjkl1",
+        "zxcvbnm123",
+        "password12",
+        "password123",
+        "password1234",
+        "passw0rd123",
+        "iloveyou12",
+        "iloveyou123",
+        "letmein123",
+        "welcome123",
+        "monkey1234",
+        "dragon1234",
+        "football12",
+        "baseball12",
+        "sunshine12",
+        "princess12",
+        "trustno1234",
+        "starwars12",
+        "whatever12",
+        "superman12",
+        "abcdefghij",
+        "abcd123456",
+        "abc1234567",
+        "changeme123",
+        "administrator",
+        "runnerly123",
+        "runnerly2026",
+        "running123",
+        "marathon12",
+        "marathon123",
+        "iloverunning",
     }
 )
 
@@ -139,8 +176,9 @@ def grant_role(session: Session, email: str, role: str) -> Account:
     """Give an account a role; its next token (at the latest in one refresh) carries it."""
     account = _for_role_change(session, email, role)
     if role not in account.roles:
-        account.role_grants.append(AccountRole(account_id=account.id, role=role,
-                                               granted_at=utcnow()))
+        account.role_grants.append(
+            AccountRole(account_id=account.id, role=role, granted_at=utcnow())
+        )
         log.info("account.role_granted", user_id=account.id, role=role)
     return account
 
@@ -154,9 +192,7 @@ def revoke_role(session: Session, email: str, role: str) -> Account:
 
 def _for_role_change(session: Session, email: str, role: str) -> Account:
     if role not in GRANTABLE_ROLES:
-        raise InvalidInput(
-            f"'{role}' is not a role; one of: {', '.join(sorted(GRANTABLE_ROLES))}."
-        )
+        raise InvalidInput(f"'{role}' is not a role; one of: {', '.join(sorted(GRANTABLE_ROLES))}.")
     account = repository.get_by_email(session, email.strip().lower())
     if account is None:
         raise NotFound(f"No account has the email {email}.")
@@ -173,9 +209,7 @@ def delete(session: Session, runtime: Runtime, account_id: str) -> None:
     log.info("account.deleted", user_id=account.id)
 
 
-def request_password_reset(
-    session: Session, runtime: Runtime, email: str
-) -> PasswordResetAccepted:
+def request_password_reset(session: Session, runtime: Runtime, email: str) -> PasswordResetAccepted:
     """Mail a reset link if an account has this email; answer the same either way."""
     account = repository.get_by_email(session, email)
     if account is not None:
@@ -210,14 +244,22 @@ def reset_password(session: Session, runtime: Runtime, data: PasswordResetConfir
 def _send_confirmation(session: Session, runtime: Runtime, account: Account) -> None:
     ttl = runtime.settings.confirm_token_ttl
     token = _new_link_token(session, account, CONFIRM, ttl)
-    _send(session, runtime, account, mails.confirmation(_link(runtime, "/confirm", token),
-                                                        ttl // 3600))
+    _send(
+        session,
+        runtime,
+        account,
+        mails.confirmation(_link(runtime, "/confirm", token), ttl // 3600),
+    )
 
 
 def _send_already_registered(session: Session, runtime: Runtime, account: Account) -> None:
     base = runtime.settings.public_url.rstrip("/")
-    _send(session, runtime, account,
-          mails.already_registered(f"{base}/login", f"{base}/reset-password"))
+    _send(
+        session,
+        runtime,
+        account,
+        mails.already_registered(f"{base}/login", f"{base}/reset-password"),
+    )
 
 
 def _new_link_token(session: Session, account: Account, purpose: str, ttl: int) -> str:

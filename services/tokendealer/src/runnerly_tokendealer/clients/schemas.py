@@ -5,7 +5,10 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 OAuthErrorCode = Literal[
-    "invalid_request", "invalid_client", "invalid_grant", "unsupported_grant_type",
+    "invalid_request",
+    "invalid_client",
+    "invalid_grant",
+    "unsupported_grant_type",
     "invalid_scope",
 ]
 

@@ -81,8 +81,9 @@ def issue_token(
         runtime.keys, runtime.settings, client.client_id, scope, client_id=client.client_id
     )
     log.info("oauth.token_issued", client_id=client.client_id, scope=scope)
-    return ServiceToken(access_token=token, expires_in=runtime.settings.access_token_ttl,
-                        scope=scope)
+    return ServiceToken(
+        access_token=token, expires_in=runtime.settings.access_token_ttl, scope=scope
+    )
 
 
 def _secret_matches(runtime: Runtime, client: ServiceClient | None, secret: str) -> bool:

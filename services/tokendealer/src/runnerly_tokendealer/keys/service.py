@@ -86,8 +86,7 @@ class KeyStore:
     def _load(self, keys: list[StoredKey]) -> None:
         self._keys = keys
         self._public = {
-            key.kid: jwt.PyJWK(_public_jwk(key).model_dump(), algorithm=ALGORITHM)
-            for key in keys
+            key.kid: jwt.PyJWK(_public_jwk(key).model_dump(), algorithm=ALGORITHM) for key in keys
         }
 
     def _expired(self, now: datetime) -> list[StoredKey]:
@@ -135,9 +134,7 @@ def issue_access_token(
     }
     if client_id is not None:
         claims["client_id"] = client_id
-    return jwt.encode(
-        claims, signer.private_key, algorithm=ALGORITHM, headers={"kid": signer.kid}
-    )
+    return jwt.encode(claims, signer.private_key, algorithm=ALGORITHM, headers={"kid": signer.kid})
 
 
 def _public_jwk(key: StoredKey) -> Jwk:

@@ -23,6 +23,7 @@ from runnerly_tokendealer.sessions.schemas import LoginRequest, TokenPair
 
 log = structlog.get_logger()
 
+
 class WrongCredentials(Unauthorized):
     title = "Wrong credentials"
     keeps_changes = True  # the failure just counted must outlive the refusal
@@ -48,8 +49,10 @@ def login(session: Session, runtime: Runtime, data: LoginRequest, address: str) 
         if count >= limit and oldest is not None:
             wait = math.ceil((oldest + window - now).total_seconds())
             log.warning("login.throttled", subject=subject.split(":", 1)[0])
+            minutes = max(1, math.ceil(wait / 60))
             raise TooManyRequests(
-                "Too many failed logins: wait a few minutes before trying again.",
+                f"Too many failed logins: try again in {minutes} "
+                f"minute{'s' if minutes > 1 else ''}.",
                 retry_after=max(wait, 1),
             )
     account = accounts_repository.get_by_email(session, email)
