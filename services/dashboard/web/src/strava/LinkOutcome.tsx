@@ -40,7 +40,7 @@ export function LinkOutcome() {
       role={linked ? "status" : "alert"} data-testid="strava-outcome">
       <p>
         {linked ? (
-          <><strong>Strava is linked.</strong> Your runs are on their way: watch them arrive below.</>
+          <><strong>Strava is linked.</strong> Your runs are on their way: the Strava card shows them as they arrive.</>
         ) : (
           <><strong>Strava was not linked.</strong> {REASONS[reason] ?? UNKNOWN_REASON}</>
         )}
