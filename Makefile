@@ -57,7 +57,7 @@ lint: install ## ruff, and mypy --strict on the kit and every service
 	$(UV) run mypy libs/kit/src $(foreach s,$(SERVICES),services/$(s)/src) tools/stravasim/src src
 
 .PHONY: contracts
-contracts: install ## Export each service's OpenAPI to contracts/<service>.json
+contracts: install ## Export each service's OpenAPI to contracts/, and the peer models made from them
 	$(UV) run python -m runnerly.contracts write
 
 .PHONY: contracts-check

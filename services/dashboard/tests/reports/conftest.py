@@ -30,9 +30,27 @@ def report(month: str, runs: int = 6) -> dict[str, Any]:
     return {"month": month, "status": "sent", "created_at": "2026-11-01T13:00:05Z",
             "sent_at": "2026-11-01T13:00:05Z", "send_count": 1, "has_runs": runs > 0,
             "runs": runs, "distance_m": 61600.0,
-            "content": {"month": month, "units": "km", "time_zone": "Europe/Paris",
-                        "totals": {"runs": runs, "distance_m": 61600.0,
-                                   "moving_time_s": 20040, "elevation_gain_m": 480.0}}}
+            "content": content(month, runs)}
+
+
+def content(month: str, runs: int) -> dict[str, Any]:
+    """A whole ``ReportContent``, as the reports service's contract has it."""
+    totals = {"runs": runs, "distance_m": 61600.0, "moving_time_s": 20040,
+              "elevation_gain_m": 480.0}
+    longest = {"run_id": 7, "name": "Long run", "day": f"{month}-18", "distance_m": 21100.0,
+               "moving_time_s": 7000, "pace_s_per_km": 331.8}
+    return {"version": 1, "runner_id": "r-ada", "display_name": "Ada", "month": month,
+            "units": "km", "time_zone": "Europe/Paris", "as_of": "2026-11-01",
+            "has_runs": runs > 0, "totals": totals,
+            "comparisons": [{"kind": "previous_month", "month": "2026-09", "totals": totals,
+                             "distance_change_m": 0.0, "distance_change_pct": 0.0,
+                             "moving_time_change_s": 0, "runs_change": 0}],
+            "longest_run": longest, "fastest_run": longest,
+            "best_efforts": [{"distance": "10k", "distance_m": 10000.0, "elapsed_time_s": 2950,
+                              "run_id": 7, "day": f"{month}-18", "previous_best_s": None}],
+            "weeks": [{"week_start": f"{month}-12", "first_day": f"{month}-12",
+                       "last_day": f"{month}-18", "runs": runs, "distance_m": 61600.0}],
+            "plan": None, "next_race": None, "prediction_basis": None, "predictions": []}
 
 
 @dataclass

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
+
+from runnerly_dashboard.reports.content import ReportContent
 
 
 class ReportSummary(BaseModel):
@@ -26,11 +28,9 @@ class ReportList(BaseModel):
 
 
 class ReportRead(ReportSummary):
-    content: dict[str, Any] = Field(
+    content: ReportContent = Field(
         description="The report's figures in SI units (metres, seconds), with the runner's "
-        "`units` and `time_zone`: totals, comparisons, longest_run, fastest_run, "
-        "best_efforts, weeks, plan, next_race, prediction_basis, predictions. The reports "
-        "service's contract has the full schema."
+        "`units` and `time_zone`, as the reports service stores them."
     )
 
 

@@ -1346,6 +1346,85 @@ export interface components {
             /** Refresh Token */
             refresh_token: string;
         };
+        /** ReportComparison */
+        ReportComparison: {
+            /** Distance Change M */
+            distance_change_m: number;
+            /** Distance Change Pct */
+            distance_change_pct: number | null;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "previous_month" | "last_year";
+            /** Month */
+            month: string;
+            /** Moving Time Change S */
+            moving_time_change_s: number;
+            /** Runs Change */
+            runs_change: number;
+            totals: components["schemas"]["ReportTotals"];
+        };
+        /** ReportContent */
+        ReportContent: {
+            /**
+             * As Of
+             * Format: date
+             */
+            as_of: string;
+            /** Best Efforts */
+            best_efforts: components["schemas"]["ReportEffortSet"][];
+            /** Comparisons */
+            comparisons: components["schemas"]["ReportComparison"][];
+            /** Display Name */
+            display_name: string | null;
+            fastest_run: components["schemas"]["ReportRunHighlight"] | null;
+            /** Has Runs */
+            has_runs: boolean;
+            longest_run: components["schemas"]["ReportRunHighlight"] | null;
+            /** Month */
+            month: string;
+            next_race: components["schemas"]["ReportRaceCountdown"] | null;
+            plan: components["schemas"]["ReportPlanAdherence"] | null;
+            prediction_basis: components["schemas"]["ReportPredictionBasis"] | null;
+            /** Predictions */
+            predictions: components["schemas"]["ReportPrediction"][];
+            /** Runner Id */
+            runner_id: string;
+            /** Time Zone */
+            time_zone: string;
+            totals: components["schemas"]["ReportTotals"];
+            /**
+             * Units
+             * @enum {string}
+             */
+            units: "km" | "mi";
+            /**
+             * Version
+             * @default 1
+             */
+            version: number | null;
+            /** Weeks */
+            weeks: components["schemas"]["ReportWeekDistance"][];
+        };
+        /** ReportEffortSet */
+        ReportEffortSet: {
+            /**
+             * Day
+             * Format: date
+             */
+            day: string;
+            /** Distance */
+            distance: string;
+            /** Distance M */
+            distance_m: number;
+            /** Elapsed Time S */
+            elapsed_time_s: number;
+            /** Previous Best S */
+            previous_best_s: number | null;
+            /** Run Id */
+            run_id: number;
+        };
         /** ReportList */
         ReportList: {
             /**
@@ -1354,15 +1433,68 @@ export interface components {
              */
             items: components["schemas"]["ReportSummary"][];
         };
+        /** ReportPlanAdherence */
+        ReportPlanAdherence: {
+            /** Done */
+            done: number;
+            /** Missed */
+            missed: number;
+            /** Name */
+            name: string | null;
+            /** Plan Id */
+            plan_id: number;
+            /** Planned */
+            planned: number;
+            /** Share */
+            share: number | null;
+        };
+        /** ReportPrediction */
+        ReportPrediction: {
+            /** Distance */
+            distance: string;
+            /** Distance M */
+            distance_m: number;
+            /** Time S */
+            time_s: number;
+        };
+        /** ReportPredictionBasis */
+        ReportPredictionBasis: {
+            /**
+             * Day
+             * Format: date
+             */
+            day: string;
+            /** Distance */
+            distance: string;
+            /** Distance M */
+            distance_m: number;
+            /** Elapsed Time S */
+            elapsed_time_s: number;
+            /** Run Id */
+            run_id: number;
+        };
+        /** ReportRaceCountdown */
+        ReportRaceCountdown: {
+            /**
+             * Date
+             * Format: date
+             */
+            date: string;
+            /** Days To Go */
+            days_to_go: number;
+            /** Distance M */
+            distance_m: number;
+            /** Name */
+            name: string;
+            /** Predicted Time S */
+            predicted_time_s: number | null;
+            /** Race Id */
+            race_id: number;
+        };
         /** ReportRead */
         ReportRead: {
-            /**
-             * Content
-             * @description The report's figures in SI units (metres, seconds), with the runner's `units` and `time_zone`: totals, comparisons, longest_run, fastest_run, best_efforts, weeks, plan, next_race, prediction_basis, predictions. The reports service's contract has the full schema.
-             */
-            content: {
-                [key: string]: unknown;
-            };
+            /** @description The report's figures in SI units (metres, seconds), with the runner's `units` and `time_zone`, as the reports service stores them. */
+            content: components["schemas"]["ReportContent"];
             /**
              * Created At
              * Format: date-time
@@ -1390,6 +1522,24 @@ export interface components {
             status: "built" | "sent";
         } & {
             [key: string]: unknown;
+        };
+        /** ReportRunHighlight */
+        ReportRunHighlight: {
+            /**
+             * Day
+             * Format: date
+             */
+            day: string;
+            /** Distance M */
+            distance_m: number;
+            /** Moving Time S */
+            moving_time_s: number;
+            /** Name */
+            name: string;
+            /** Pace S Per Km */
+            pace_s_per_km: number;
+            /** Run Id */
+            run_id: number;
         };
         /** ReportSummary */
         ReportSummary: {
@@ -1420,6 +1570,39 @@ export interface components {
             status: "built" | "sent";
         } & {
             [key: string]: unknown;
+        };
+        /** ReportTotals */
+        ReportTotals: {
+            /** Distance M */
+            distance_m: number;
+            /** Elevation Gain M */
+            elevation_gain_m: number;
+            /** Moving Time S */
+            moving_time_s: number;
+            /** Runs */
+            runs: number;
+        };
+        /** ReportWeekDistance */
+        ReportWeekDistance: {
+            /** Distance M */
+            distance_m: number;
+            /**
+             * First Day
+             * Format: date
+             */
+            first_day: string;
+            /**
+             * Last Day
+             * Format: date
+             */
+            last_day: string;
+            /** Runs */
+            runs: number;
+            /**
+             * Week Start
+             * Format: date
+             */
+            week_start: string;
         };
         /** RunList */
         RunList: {

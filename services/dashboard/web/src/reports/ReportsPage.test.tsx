@@ -29,6 +29,7 @@ const none = { runs: 0, distance_m: 0, moving_time_s: 0, elevation_gain_m: 0 };
 const CONTENT: ReportContent = {
   version: 1,
   display_name: "Ada",
+  runner_id: "r-ada",
   month: "2026-10",
   time_zone: "Europe/Paris",
   units: "km",

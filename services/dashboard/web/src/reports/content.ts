@@ -2,105 +2,21 @@
  * A report's figures, as the reports service stores them (its `ReportContent` schema), and
  * how the page words them. Every figure is in SI units; the page shows the profile's units.
  */
+import type { Schemas } from "../api/client";
 import { formatDistance, formatDuration, unitLength, type Units } from "../format/units";
 
-export interface Totals {
-  runs: number;
-  distance_m: number;
-  moving_time_s: number;
-  elevation_gain_m: number;
-}
-
-export interface Comparison {
-  kind: "previous_month" | "last_year";
-  month: string;
-  totals: Totals;
-  distance_change_m: number;
-  /** Null when the other month had no distance to compare with. */
-  distance_change_pct: number | null;
-  moving_time_change_s: number;
-  runs_change: number;
-}
-
-export interface RunHighlight {
-  run_id: number;
-  name: string;
-  day: string;
-  distance_m: number;
-  moving_time_s: number;
-  pace_s_per_km: number;
-}
-
-export interface EffortSet {
-  distance: string;
-  distance_m: number;
-  elapsed_time_s: number;
-  run_id: number;
-  day: string;
-  /** Null: the first effort ever at this distance. */
-  previous_best_s: number | null;
-}
-
-export interface WeekDistance {
-  week_start: string;
-  first_day: string;
-  last_day: string;
-  runs: number;
-  distance_m: number;
-}
-
-export interface PlanAdherence {
-  plan_id: number;
-  name: string | null;
-  planned: number;
-  done: number;
-  missed: number;
-  /** Null when no workout of the month was due yet. */
-  share: number | null;
-}
-
-export interface RaceCountdown {
-  race_id: number;
-  name: string;
-  date: string;
-  distance_m: number;
-  days_to_go: number;
-  predicted_time_s: number | null;
-}
-
-export interface PredictionBasis {
-  distance: string;
-  distance_m: number;
-  elapsed_time_s: number;
-  run_id: number;
-  day: string;
-}
-
-export interface Prediction {
-  distance: string;
-  distance_m: number;
-  time_s: number;
-}
-
-export interface ReportContent {
-  version: number;
-  display_name: string | null;
-  month: string;
-  time_zone: string;
-  units: Units;
-  as_of: string;
-  has_runs: boolean;
-  totals: Totals;
-  comparisons: Comparison[];
-  longest_run: RunHighlight | null;
-  fastest_run: RunHighlight | null;
-  best_efforts: EffortSet[];
-  weeks: WeekDistance[];
-  plan: PlanAdherence | null;
-  next_race: RaceCountdown | null;
-  prediction_basis: PredictionBasis | null;
-  predictions: Prediction[];
-}
+// The shapes are the reports service's own, generated from its contract through the
+// dashboard's (contracts/dashboard.json).
+export type ReportContent = Schemas["ReportContent"];
+export type Totals = Schemas["ReportTotals"];
+export type Comparison = Schemas["ReportComparison"];
+export type RunHighlight = Schemas["ReportRunHighlight"];
+export type EffortSet = Schemas["ReportEffortSet"];
+export type WeekDistance = Schemas["ReportWeekDistance"];
+export type PlanAdherence = Schemas["ReportPlanAdherence"];
+export type RaceCountdown = Schemas["ReportRaceCountdown"];
+export type PredictionBasis = Schemas["ReportPredictionBasis"];
+export type Prediction = Schemas["ReportPrediction"];
 
 export const EFFORT_NAMES: Record<string, string> = {
   "1k": "1 km",

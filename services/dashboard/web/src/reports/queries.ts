@@ -1,18 +1,12 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { api, type Schemas } from "../api/client";
 import { unwrap } from "../api/problem";
-import type { ReportContent } from "./content";
 
 /** A schema's named fields, without the catch-all of a schema that lets extra fields through. */
 type Named<T> = { [K in keyof T as string extends K ? never : K]: T[K] };
 
 export type ReportSummary = Named<Schemas["ReportSummary"]>;
-export type Report = Omit<Named<Schemas["ReportRead"]>, "content"> & { content: ReportContent };
-
-/** The dashboard's contract passes a report's figures through untyped; they are the reports service's `ReportContent`. */
-function typed(report: Schemas["ReportRead"]): Report {
-  return { ...report, content: report.content as unknown as ReportContent };
-}
+export type Report = Named<Schemas["ReportRead"]>;
 
 const subscriptionKey = ["report-subscription"] as const;
 
@@ -28,7 +22,7 @@ export function useReport(month: string, enabled = true) {
   return useQuery({
     queryKey: ["reports", month],
     enabled,
-    queryFn: async () => typed(await unwrap(api.GET("/api/reports/{month}", { params: { path: { month } } }))),
+    queryFn: () => unwrap(api.GET("/api/reports/{month}", { params: { path: { month } } })),
   });
 }
 
@@ -36,8 +30,7 @@ export function useReport(month: string, enabled = true) {
 export function useSendReport() {
   const client = useQueryClient();
   return useMutation({
-    mutationFn: async (month: string) =>
-      typed(await unwrap(api.POST("/api/reports/{month}/send", { params: { path: { month } } }))),
+    mutationFn: (month: string) => unwrap(api.POST("/api/reports/{month}/send", { params: { path: { month } } })),
     onSuccess: (report) => {
       client.setQueryData(["reports", report.month], report);
       return client.invalidateQueries({ queryKey: ["reports"], exact: true });
