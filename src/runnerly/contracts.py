@@ -82,6 +82,7 @@ def generate_models(models: PeerModels) -> str:
             if name != models.schema and not name.startswith(models.prefix)
         },
         use_annotated=True,
+        use_schema_description=True,
         field_constraints=True,
         use_standard_collections=True,
         use_union_operator=True,

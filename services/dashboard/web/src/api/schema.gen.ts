@@ -1346,52 +1346,82 @@ export interface components {
             /** Refresh Token */
             refresh_token: string;
         };
-        /** ReportComparison */
+        /**
+         * ReportComparison
+         * @description The month against another: the one before it, or the same month a year earlier.
+         */
         ReportComparison: {
-            /** Distance Change M */
+            /**
+             * Distance Change M
+             * @description This month's distance minus the other's.
+             */
             distance_change_m: number;
-            /** Distance Change Pct */
+            /**
+             * Distance Change Pct
+             * @description The change in percent of the other month's distance; null when the other month had no distance to compare with.
+             */
             distance_change_pct: number | null;
             /**
              * Kind
              * @enum {string}
              */
             kind: "previous_month" | "last_year";
-            /** Month */
+            /**
+             * Month
+             * @description The other month, YYYY-MM.
+             */
             month: string;
             /** Moving Time Change S */
             moving_time_change_s: number;
             /** Runs Change */
             runs_change: number;
+            /** @description The other month's totals. */
             totals: components["schemas"]["ReportTotals"];
         };
-        /** ReportContent */
+        /**
+         * ReportContent
+         * @description What a monthly report says. Every figure is in SI units (metres, seconds); ``units``
+         *     is how the runner reads them. A run belongs to the month of its start on the runner's
+         *     clock (``time_zone``).
+         */
         ReportContent: {
             /**
              * As Of
              * Format: date
+             * @description The day it was built, on the runner's clock.
              */
             as_of: string;
             /** Best Efforts */
             best_efforts: components["schemas"]["ReportEffortSet"][];
-            /** Comparisons */
+            /**
+             * Comparisons
+             * @description The month before, then a year before.
+             */
             comparisons: components["schemas"]["ReportComparison"][];
             /** Display Name */
             display_name: string | null;
+            /** @description The fastest pace over 3 km or more. */
             fastest_run: components["schemas"]["ReportRunHighlight"] | null;
             /** Has Runs */
             has_runs: boolean;
             longest_run: components["schemas"]["ReportRunHighlight"] | null;
-            /** Month */
+            /**
+             * Month
+             * @description YYYY-MM.
+             */
             month: string;
             next_race: components["schemas"]["ReportRaceCountdown"] | null;
+            /** @description The plan with the most workouts in the month; null when none has any (or the plans service could not tell). */
             plan: components["schemas"]["ReportPlanAdherence"] | null;
             prediction_basis: components["schemas"]["ReportPredictionBasis"] | null;
             /** Predictions */
             predictions: components["schemas"]["ReportPrediction"][];
             /** Runner Id */
             runner_id: string;
-            /** Time Zone */
+            /**
+             * Time Zone
+             * @description The runner's IANA time zone when it was built.
+             */
             time_zone: string;
             totals: components["schemas"]["ReportTotals"];
             /**
@@ -1401,26 +1431,36 @@ export interface components {
             units: "km" | "mi";
             /**
              * Version
+             * @description The shape's version.
              * @default 1
              */
             version: number | null;
             /** Weeks */
             weeks: components["schemas"]["ReportWeekDistance"][];
         };
-        /** ReportEffortSet */
+        /**
+         * ReportEffortSet
+         * @description A best effort of the month that beat every earlier one at its distance.
+         */
         ReportEffortSet: {
             /**
              * Day
              * Format: date
              */
             day: string;
-            /** Distance */
+            /**
+             * Distance
+             * @description The standard distance: 1k, 5k, 10k, half, marathon.
+             */
             distance: string;
             /** Distance M */
             distance_m: number;
             /** Elapsed Time S */
             elapsed_time_s: number;
-            /** Previous Best S */
+            /**
+             * Previous Best S
+             * @description The best before the month; null when this is the first effort at the distance.
+             */
             previous_best_s: number | null;
             /** Run Id */
             run_id: number;
@@ -1433,31 +1473,57 @@ export interface components {
              */
             items: components["schemas"]["ReportSummary"][];
         };
-        /** ReportPlanAdherence */
+        /**
+         * ReportPlanAdherence
+         * @description How the month went against the runner's training plan: its workouts dated in the
+         *     month, rest days aside.
+         */
         ReportPlanAdherence: {
-            /** Done */
+            /**
+             * Done
+             * @description Workouts past and matched by a run.
+             */
             done: number;
-            /** Missed */
+            /**
+             * Missed
+             * @description Workouts past and not matched by a run.
+             */
             missed: number;
             /** Name */
             name: string | null;
             /** Plan Id */
             plan_id: number;
-            /** Planned */
+            /**
+             * Planned
+             * @description Workouts dated in the month.
+             */
             planned: number;
-            /** Share */
+            /**
+             * Share
+             * @description done / (done + missed); null when no workout of the month is past yet.
+             */
             share: number | null;
         };
-        /** ReportPrediction */
+        /**
+         * ReportPrediction
+         * @description A race time predicted with Riegel's formula from the prediction basis.
+         */
         ReportPrediction: {
-            /** Distance */
+            /**
+             * Distance
+             * @description 5k, 10k, half or marathon.
+             */
             distance: string;
             /** Distance M */
             distance_m: number;
             /** Time S */
             time_s: number;
         };
-        /** ReportPredictionBasis */
+        /**
+         * ReportPredictionBasis
+         * @description The effort the predictions come from: among the best efforts of 5 km or more in the
+         *     8 weeks ending with the month, the one that predicts the fastest 10 km.
+         */
         ReportPredictionBasis: {
             /**
              * Day
@@ -1473,20 +1539,29 @@ export interface components {
             /** Run Id */
             run_id: number;
         };
-        /** ReportRaceCountdown */
+        /**
+         * ReportRaceCountdown
+         * @description The first race the runner entered on or after the as_of day.
+         */
         ReportRaceCountdown: {
             /**
              * Date
              * Format: date
              */
             date: string;
-            /** Days To Go */
+            /**
+             * Days To Go
+             * @description Days from the report's as_of day to the race.
+             */
             days_to_go: number;
             /** Distance M */
             distance_m: number;
             /** Name */
             name: string;
-            /** Predicted Time S */
+            /**
+             * Predicted Time S
+             * @description Riegel's prediction for the race's distance; null without a basis.
+             */
             predicted_time_s: number | null;
             /** Race Id */
             race_id: number;
@@ -1523,11 +1598,16 @@ export interface components {
         } & {
             [key: string]: unknown;
         };
-        /** ReportRunHighlight */
+        /**
+         * ReportRunHighlight
+         * @description One run of the month that stood out: the longest, or the fastest pace over 3 km or
+         *     more.
+         */
         ReportRunHighlight: {
             /**
              * Day
              * Format: date
+             * @description The day it started, on the runner's clock.
              */
             day: string;
             /** Distance M */
@@ -1571,7 +1651,10 @@ export interface components {
         } & {
             [key: string]: unknown;
         };
-        /** ReportTotals */
+        /**
+         * ReportTotals
+         * @description Totals over the runs of a month.
+         */
         ReportTotals: {
             /** Distance M */
             distance_m: number;
@@ -1582,18 +1665,24 @@ export interface components {
             /** Runs */
             runs: number;
         };
-        /** ReportWeekDistance */
+        /**
+         * ReportWeekDistance
+         * @description A Monday-to-Sunday week's distance, counting only the month's days (the weeks add up
+         *     to the month).
+         */
         ReportWeekDistance: {
             /** Distance M */
             distance_m: number;
             /**
              * First Day
              * Format: date
+             * @description The week's first day in the month.
              */
             first_day: string;
             /**
              * Last Day
              * Format: date
+             * @description The week's last day in the month.
              */
             last_day: string;
             /** Runs */
@@ -1601,6 +1690,7 @@ export interface components {
             /**
              * Week Start
              * Format: date
+             * @description The week's Monday (it may be in the month before).
              */
             week_start: string;
         };
