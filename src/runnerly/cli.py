@@ -12,7 +12,7 @@ import socket
 import subprocess
 import sys
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, TextIO
 
 import typer
 
@@ -97,7 +97,7 @@ def up(
     raise typer.Exit(code)
 
 
-def _lock_data_dir(data_dir: Path) -> Any:
+def _lock_data_dir(data_dir: Path) -> TextIO:
     data_dir.mkdir(parents=True, exist_ok=True)
     lock = (data_dir / "runnerly-up.lock").open("a+")
     try:

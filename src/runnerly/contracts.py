@@ -8,6 +8,7 @@ import importlib
 import json
 import sys
 import tempfile
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -63,15 +64,14 @@ def generate_models(models: PeerModels) -> str:
 
     schemas = json.loads(render(models.peer))["components"]["schemas"]
     used = _schemas_used(schemas, models.schema)
-    document = {
-        **json.loads(json.dumps(schemas[models.schema]).replace(_REF, "#/$defs/")),
-        "$defs": {
-            name: json.loads(json.dumps(schemas[name]).replace(_REF, "#/$defs/"))
-            for name in sorted(used - {models.schema})
-        },
+    schema = {
+        **schemas[models.schema],
+        "$defs": {name: schemas[name] for name in sorted(used - {models.schema})},
     }
+    # One JSON Schema document: the references point into its own $defs.
+    document = json.dumps(schema).replace(f'"{_REF}', '"#/$defs/')
     code = generate(
-        json.dumps(document),
+        document,
         input_file_type=InputFileType.JsonSchema,
         output_model_type=DataModelType.PydanticV2BaseModel,
         target_python_version=PythonVersion.PY_311,
@@ -103,43 +103,50 @@ _REF = "#/components/schemas/"
 
 
 def _schemas_used(schemas: dict[str, Any], name: str) -> set[str]:
+    """``name`` and every schema it refers to, directly or not."""
     used = {name}
     pending = [name]
     while pending:
-        text = json.dumps(schemas[pending.pop()])
-        for part in text.split(f'"$ref": "{_REF}')[1:]:
-            referenced = part.split('"', 1)[0]
+        for referenced in _references(schemas[pending.pop()]):
             if referenced not in used:
                 used.add(referenced)
                 pending.append(referenced)
     return used
 
 
+def _references(node: Any) -> Iterator[str]:
+    if isinstance(node, dict):
+        ref = node.get("$ref")
+        if isinstance(ref, str) and ref.startswith(_REF):
+            yield ref.removeprefix(_REF)
+        for value in node.values():
+            yield from _references(value)
+    elif isinstance(node, list):
+        for item in node:
+            yield from _references(item)
+
+
 def main(argv: list[str]) -> int:
     mode = argv[1] if len(argv) > 1 else "check"
-    drifted = []
     CONTRACTS_DIR.mkdir(exist_ok=True)
-    # First: the services that use these modules are imported below.
-    for models in PEER_MODELS:
-        current = generate_models(models)
-        if mode == "write":
-            models.module.write_text(current)
-            print(f"wrote {models.module.relative_to(ROOT)}")
-        elif not models.module.exists() or models.module.read_text() != current:
-            drifted.append(str(models.module.relative_to(ROOT)))
-    for service in SERVICES:
-        path = CONTRACTS_DIR / f"{service}.json"
-        current = render(service)
+    # The peer models first: the services that use them are imported by ``render``.
+    outputs: list[tuple[Path, Callable[[], str]]] = [
+        *((models.module, functools.partial(generate_models, models)) for models in PEER_MODELS),
+        *(
+            (CONTRACTS_DIR / f"{service}.json", functools.partial(render, service))
+            for service in SERVICES
+        ),
+    ]
+    drifted = []
+    for path, make in outputs:
+        current = make()
         if mode == "write":
             path.write_text(current)
-            print(f"wrote {path.relative_to(CONTRACTS_DIR.parent)}")
+            print(f"wrote {path.relative_to(ROOT)}")
         elif not path.exists() or path.read_text() != current:
-            drifted.append(service)
+            drifted.append(str(path.relative_to(ROOT)))
     if drifted:
-        print(
-            f"Out of date: {', '.join(drifted)}. Run `make contracts`.",
-            file=sys.stderr,
-        )
+        print(f"Out of date: {', '.join(drifted)}. Run `make contracts`.", file=sys.stderr)
         return 1
     return 0
 
