@@ -8,14 +8,17 @@ PostgreSQL, RabbitMQ and a real SMTP server, when ``RUNNERLY_TEST_POSTGRES_URL``
 
 from __future__ import annotations
 
+import fcntl
 import json
 import mailbox
 import os
+import re
 import shutil
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import uuid
@@ -34,7 +37,7 @@ import sqlalchemy as sa
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, Envelope, Session
 
-from runnerly.topology import SERVICES
+from runnerly.topology import DEMO_STRAVA_CLIENT_ID, SERVICES, WORKERS
 
 # Offsets from the base port (runnerly.topology): tokendealer, dataservice, the simulator.
 TOKENDEALER, DATASERVICE, STRAVASIM = 1, 2, 9
@@ -223,13 +226,89 @@ def _drop_rabbitmq_vhost(broker_url: str) -> None:
         subprocess.run([ctl, "delete_vhost", vhost], check=False, capture_output=True)
 
 
-def _healthy(system: System) -> bool:
-    if system.process.poll() is not None:
-        raise AssertionError(f"runnerly up exited with {system.process.returncode}")
-    try:
-        return system.http.get("/api/health").status_code == 200
-    except httpx.TransportError:
-        return False
+# Starting a system imports some sixteen Python programs at once, tens of seconds of CPU;
+# two at the same moment on a 2-core machine each took more than twice as long. Starts are
+# taken one at a time, machine-wide (test workers, and test runs side by side), under this
+# lock; the tests themselves still run side by side.
+START_LOCK = Path(tempfile.gettempdir()) / "runnerly-test-system-start.lock"
+# Readiness is waited for as long as it progresses: the limit is on a start that stalls
+# (no program got ready for this long: a program that cannot start, not a slow machine),
+# with a ceiling in case one keeps crashing and coming back.
+START_STALL_SECONDS = 180.0
+START_CEILING_SECONDS = 600.0
+
+
+@dataclass
+class Readiness:
+    """What of a starting system answers: each service's own ``/health/ready``, each
+    worker's "ready" line in its log, and at last the dashboard's ``/api/health``."""
+
+    system: System
+    ready: set[str] = field(default_factory=set)
+    why_not: dict[str, str] = field(default_factory=dict)
+
+    def programs(self) -> list[str]:
+        # Demo mode (no Strava app of the operator's) starts the simulator too.
+        demo = self.system.env.get("RUNNERLY_STRAVA_CLIENT_ID", "") in ("", DEMO_STRAVA_CLIENT_ID)
+        services = [*SERVICES, *(["stravasim"] if demo else [])]
+        return [*services, *(f"{worker}-worker" for worker in WORKERS)]
+
+    def check(self) -> bool:
+        if self.system.process.poll() is not None:
+            raise AssertionError(f"runnerly up exited with {self.system.process.returncode}")
+        for program in self.programs():
+            if program not in self.ready:
+                reason = self._check(program)
+                if reason is None:
+                    self.ready.add(program)
+                    self.why_not.pop(program, None)
+                else:
+                    self.why_not[program] = reason
+        if self.why_not:
+            return False
+        try:
+            health = self.system.http.get("/api/health")
+        except httpx.TransportError as error:
+            self.why_not["/api/health"] = repr(error)
+            return False
+        if health.status_code != 200:
+            self.why_not["/api/health"] = f"{health.status_code} {health.text}"
+            return False
+        return True
+
+    def _check(self, program: str) -> str | None:
+        """None when the program is ready, else why not."""
+        if program.endswith("-worker"):
+            log = self.system.data_dir / "logs" / f"{program}.log"
+            service = program.removesuffix("-worker")
+            text = log.read_text(errors="replace") if log.exists() else ""
+            # Celery's own line once it consumes: "dataservice@host ready."
+            ready = re.search(rf'"event": "{service}@[^"]* ready\."', text)
+            return None if ready else "not consuming yet"
+        offset = {**SERVICES, "stravasim": STRAVASIM}[program]
+        try:
+            answer = httpx.get(f"{self.system.port(offset)}/health/ready", timeout=2)
+        except httpx.TransportError as error:
+            return type(error).__name__
+        return None if answer.status_code == 200 else f"{answer.status_code} {answer.text}"
+
+
+def wait_until_ready(system: System) -> None:
+    readiness = Readiness(system)
+    started = last_progress = time.monotonic()
+    ready_count = 0
+    while not readiness.check():
+        now = time.monotonic()
+        if len(readiness.ready) > ready_count:
+            ready_count, last_progress = len(readiness.ready), now
+        if now - last_progress > START_STALL_SECONDS or now - started > START_CEILING_SECONDS:
+            not_ready = "; ".join(f"{name}: {why}" for name, why in readiness.why_not.items())
+            raise AssertionError(
+                f"the system was not ready after {now - started:.0f} s "
+                f"({len(readiness.ready)} programs ready, none more for "
+                f"{now - last_progress:.0f} s). Not ready: {not_ready}"
+            )
+        time.sleep(0.2)
 
 
 def _running_with(data_dir: Path) -> list[int]:
@@ -247,6 +326,23 @@ def _running_with(data_dir: Path) -> list[int]:
     return found
 
 
+def _stop(system: System) -> list[int]:
+    """Ctrl-C, as an operator stops it; the processes it left running, killed."""
+    process = system.process
+    process.send_signal(signal.SIGTERM)
+    try:
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+    # Ctrl-C stops it all: no service or worker of this system may outlive it.
+    left = _running_with(system.data_dir)
+    for pid in left:
+        with suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
+    return left
+
+
 def dump_logs(data_dir: Path) -> None:
     for path in [*sorted((data_dir / "logs").glob("*.log")), data_dir / "up.log"]:
         if path.exists():
@@ -260,10 +356,9 @@ def running_system(
     data_dir: Path,
     *,
     extra_env: Mapping[str, str] | None = None,
-    start_timeout: float = 90.0,
     failed: Callable[[], bool] = lambda: False,
 ) -> Iterator[System]:
-    """``runnerly up`` on free ports in ``data_dir``, ready (every service healthy), then
+    """``runnerly up`` on free ports in ``data_dir``, ready (every service and worker), then
     stopped. ``mode`` is "embedded" or "scale" (skipped when no servers are named);
     ``failed`` says at the end whether to print the processes' last log lines."""
     run_id = uuid.uuid4().hex[:8]
@@ -299,34 +394,34 @@ def running_system(
         controller.start()
         env["RUNNERLY_MAILER_SMTP_URL"] = f"smtp://127.0.0.1:{smtp_port}"
 
-    with (data_dir / "up.log").open("wb") as log:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "runnerly", "up"],
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-    system = System(mode, url, data_dir, env, process, database_urls, smtp)
+    with START_LOCK.open("a") as start_lock:
+        fcntl.flock(start_lock, fcntl.LOCK_EX)
+        with (data_dir / "up.log").open("wb") as log:
+            process = subprocess.Popen(
+                [sys.executable, "-m", "runnerly", "up"],
+                env=env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        system = System(mode, url, data_dir, env, process, database_urls, smtp)
+        try:
+            wait_until_ready(system)
+        except BaseException:
+            system.http.close()
+            _stop(system)
+            dump_logs(data_dir)
+            raise
+        finally:
+            fcntl.flock(start_lock, fcntl.LOCK_UN)
     try:
-        wait_until(lambda: _healthy(system), start_timeout, "every service to be ready")
         yield system
     except BaseException:
         dump_logs(data_dir)
         raise
     finally:
         system.http.close()
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
-        # Ctrl-C stops it all: no service or worker of this system may outlive it.
-        left = _running_with(data_dir)
-        for pid in left:
-            with suppress(ProcessLookupError):
-                os.kill(pid, signal.SIGKILL)
+        left = _stop(system)
         if failed():
             dump_logs(data_dir)
         if controller is not None:

@@ -51,7 +51,6 @@ AXE_RUN = """async () => {
     nodes: v.nodes.slice(0, 5).map((n) => `${n.target.join(" ")}: ${n.failureSummary}`),
   }));
 }"""
-START_TIMEOUT = 180.0
 PASSWORD = "correct horse battery staple"
 PHONE = {"width": 375, "height": 812}
 DESKTOP = {"width": 1280, "height": 900}
@@ -75,7 +74,6 @@ def system(
         "embedded",
         tmp_path_factory.mktemp("runnerly-e2e"),
         extra_env=E2E_ENV,
-        start_timeout=START_TIMEOUT,
         failed=lambda: bool(request.session.testsfailed),
     ) as system:
         yield system
