@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, sync_playwright
@@ -268,6 +269,26 @@ def a_run(runner_id: str, index: int, started_at: datetime, points: int = 120) -
         "streams": streams,
         "splits": splits,
     }
+
+
+def runner_time_zone(system: System, email: str) -> ZoneInfo:
+    """The runner's own time zone, the one their weeks and months are cut in."""
+    login = system.http.post("/api/auth/login", json={"email": email, "password": PASSWORD})
+    assert login.status_code == 200, login.text
+    me = system.http.get(
+        "/api/me", headers={"Authorization": f"Bearer {login.json()['access_token']}"}
+    )
+    system.http.cookies.clear()
+    return ZoneInfo(me.json()["profile"]["time_zone"])
+
+
+def month_to_date(runs: list[dict[str, Any]], zone: ZoneInfo, at: datetime) -> float:
+    """The distance (m) of the runs since the start of ``at``'s month on the runner's clock."""
+    month = at.astimezone(zone).replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    return sum(
+        float(run["distance_m"]) for run in runs
+        if month <= datetime.fromisoformat(run["started_at"]) <= at
+    )
 
 
 def some_runs(runner_id: str, count: int, points: int = 120) -> list[dict[str, Any]]:

@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import io
 import re
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from email.message import Message
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from pypdf import PdfReader
@@ -19,8 +20,9 @@ from .test_user_journey import auth, sign_up
 pytestmark = [pytest.mark.integration, pytest.mark.xdist_group("integration")]
 
 
-def _last_month() -> str:
-    first_of_this_month = date.today().replace(day=1)
+def _last_month(time_zone: str) -> str:
+    """Last month on the runner's clock (not the machine's: it may be a day apart)."""
+    first_of_this_month = datetime.now(ZoneInfo(time_zone)).date().replace(day=1)
     return (first_of_this_month - timedelta(days=1)).strftime("%Y-%m")
 
 
@@ -45,8 +47,9 @@ def _parts(mail: Message) -> dict[str, Message]:
 
 def test_a_months_report_is_mailed_with_its_pdf_and_can_be_unsubscribed(system: System) -> None:
     email, tokens = sign_up(system)
-    runner_id = system.http.get("/api/me", headers=auth(tokens)).json()["account"]["id"]
-    month = _last_month()
+    me = system.http.get("/api/me", headers=auth(tokens)).json()
+    runner_id = me["account"]["id"]
+    month = _last_month(me["profile"]["time_zone"])
     system.store_runs(_runs_in(month, runner_id))
 
     future = system.http.post("/api/reports/2999-01/send", headers=auth(tokens))
