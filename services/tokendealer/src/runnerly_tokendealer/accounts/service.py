@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from zxcvbn import zxcvbn
 
 from runnerly_kit.errors import BadRequest, InvalidInput, NotFound
+from runnerly_tokendealer import limits as limits_module
 from runnerly_tokendealer import opaque_tokens
 from runnerly_tokendealer.accounts import mails, repository
 from runnerly_tokendealer.accounts.roles import GRANTABLE_ROLES
@@ -21,12 +22,14 @@ from runnerly_tokendealer.accounts.schemas import (
     AccountSummary,
     PasswordResetAccepted,
     PasswordResetConfirm,
+    PasswordResetDone,
     SignupAccepted,
 )
 from runnerly_tokendealer.db import utcnow
 from runnerly_tokendealer.models import Account, AccountRole, AccountToken
 from runnerly_tokendealer.runtime import Runtime
 from runnerly_tokendealer.sessions import repository as sessions_repository
+from runnerly_tokendealer.sessions import service as sessions_service
 
 log = structlog.get_logger()
 
@@ -84,10 +87,13 @@ def _guessability_problem(password: str, email: str) -> str | None:
     return f"{reason.rstrip('.')}: choose a less obvious password. {advice}"
 
 
-def sign_up(session: Session, runtime: Runtime, data: AccountCreate) -> SignupAccepted:
+def sign_up(
+    session: Session, runtime: Runtime, data: AccountCreate, address: str
+) -> SignupAccepted:
     """Create the account and mail a confirmation link; for an email that has an account,
     mail its owner instead. The answer is the same either way."""
     check_password(data.password, data.email)
+    _count_mail_request(session, runtime, "signup", data.email, address)
     # Hashed even when unused, so that both paths take as long.
     password_hash = runtime.hasher.hash(data.password)
     account = repository.get_by_email(session, data.email)
@@ -182,17 +188,22 @@ def delete(session: Session, runtime: Runtime, account_id: str) -> None:
     """Delete the account and everything kept about it; every service hears of it."""
     account = get(session, account_id)
     sessions_repository.delete_all_of_account(session, account.id)
-    sessions_repository.forget_failures(session, f"account:{account.email}")
+    sessions_repository.forget_failures_of_account(session, account.email)
     repository.delete(session, account)
     runtime.outbox.emit(session, "user.deleted", {"user_id": account.id, "email": account.email})
     log.info("account.deleted", user_id=account.id)
 
 
-def request_password_reset(session: Session, runtime: Runtime, email: str) -> PasswordResetAccepted:
-    """Mail a reset link if an account has this email; answer the same either way."""
+def request_password_reset(
+    session: Session, runtime: Runtime, email: str, address: str
+) -> PasswordResetAccepted:
+    """Mail a reset link if an account has this email; answer the same either way. The new
+    link voids every older one."""
+    _count_mail_request(session, runtime, "reset", email, address)
     account = repository.get_by_email(session, email)
     if account is not None:
         settings = runtime.settings
+        repository.void_tokens(session, account.id, RESET, utcnow())
         token = _new_link_token(session, account, RESET, settings.reset_token_ttl)
         mail = mails.password_reset(
             _link(runtime, "/reset-password", token), settings.reset_token_ttl // 60
@@ -202,22 +213,56 @@ def request_password_reset(session: Session, runtime: Runtime, email: str) -> Pa
     return PasswordResetAccepted()
 
 
-def reset_password(session: Session, runtime: Runtime, data: PasswordResetConfirm) -> None:
-    """Set a new password from a reset link; every login of the account ends."""
+def reset_password(
+    session: Session, runtime: Runtime, data: PasswordResetConfirm
+) -> PasswordResetDone:
+    """Set a new password from a reset link; every other link and every login of the
+    account ends."""
     now = utcnow()
     found = repository.find_usable_token(session, RESET, opaque_tokens.digest(data.token), now)
     account = repository.get(session, found.account_id) if found else None
     if found is None or account is None:
-        raise BadRequest("This password reset link has expired or was already used.")
+        raise BadRequest(
+            "This password reset link has expired, was already used or was replaced by a "
+            "newer one: use the newest link we sent, or ask for a new one."
+        )
     check_password(data.password, account.email)
-    found.used_at = now
+    repository.void_tokens(session, account.id, RESET, now)
     account.password_hash = runtime.hasher.hash(data.password)
     # Following the mailed link proves they own the address.
     if account.confirmed_at is None:
         account.confirmed_at = now
-    sessions_repository.revoke_all_of_account(session, account.id, now)
-    sessions_repository.forget_failures(session, f"account:{account.email}")
+    sessions_service.end_every_login(session, account, now)
     log.info("account.password_reset", user_id=account.id)
+    return PasswordResetDone(user_id=account.id)
+
+
+def _count_mail_request(
+    session: Session, runtime: Runtime, kind: str, email: str, address: str
+) -> None:
+    """Count a request that may mail ``email``, or refuse it past the limits: per kind of
+    mail and email, and per client address. Counted whether the email has an account or
+    not, so that the refusal reveals nothing."""
+    settings = runtime.settings
+    now = utcnow()
+    window = timedelta(seconds=settings.mail_window)
+    limits = {
+        f"{kind}:{email}": settings.mail_max_per_email,
+        f"address:{address}": settings.mail_max_per_address,
+    }
+    for subject, limit in limits.items():
+        count, oldest = repository.count_mail_requests(session, subject, now - window)
+        if count >= limit and oldest is not None:
+            log.warning("mail.throttled", subject=subject.split(":", 1)[0])
+            raise limits_module.refusal(
+                "Too many emails asked for: look for the ones already sent (and in the spam "
+                "folder), or",
+                oldest=oldest,
+                window=window,
+                now=now,
+            )
+    repository.prune_mail_requests(session, now - window)
+    repository.add_mail_requests(session, list(limits), now)
 
 
 def _send_confirmation(session: Session, runtime: Runtime, account: Account) -> None:
