@@ -28,6 +28,10 @@ INTEGRATION_ENV = {
     "RUNNERLY_STRAVASIM_LIMIT_DAILY": "40000",
     "RUNNERLY_INGEST_LEASE_SECONDS": "8",
     "RUNNERLY_INGEST_RESUME_SECONDS": "2",
+    # Every test's browser is 127.0.0.1: the limits per client address would make the
+    # session's tests refuse each other. They are tested in tokendealer's own tests.
+    "RUNNERLY_TOKENDEALER_MAIL_MAX_PER_ADDRESS": "100000",
+    "RUNNERLY_TOKENDEALER_LOGIN_MAX_FAILURES_PER_ADDRESS": "100000",
 }
 
 

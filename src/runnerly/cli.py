@@ -161,8 +161,9 @@ def serve(service: ServedName) -> None:
         host=settings.host,
         port=settings.port,
         log_config=None,
-        proxy_headers=True,
-        forwarded_allow_ips="127.0.0.1",
+        # The app believes X-Forwarded-For only from RUNNERLY_TRUSTED_PROXIES (the kit's
+        # middleware); uvicorn's own default would believe any process on 127.0.0.1.
+        proxy_headers=False,
     )
 
 

@@ -38,7 +38,8 @@ GENERATED_SECRETS: dict[str, Callable[[], str]] = {
 }
 # Service clients and the scopes each may ask tokendealer for.
 CLIENT_SCOPES: dict[str, str] = {
-    "dashboard": "mail:read",
+    # Reads the dev mailbox; relays browsers' sign-ups, logins and resets with their address.
+    "dashboard": "mail:read accounts:relay",
     # Strava and file ingest: stores the runs it fetches or parses.
     "ingest": "runs:read runs:write",
     # Fitness from recent runs and records, the runner's time zone, the race to train for.

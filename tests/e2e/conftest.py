@@ -62,6 +62,8 @@ E2E_ENV = {
     "RUNNERLY_STRAVASIM_DEMO_ACTIVITIES": "120",
     "RUNNERLY_INGEST_PAGE_SIZE": "30",
     "RUNNERLY_INGEST_STREAMS_FOR_RECENT": "3",
+    # Every browser here is 127.0.0.1, signing up more runners than one person would.
+    "RUNNERLY_TOKENDEALER_MAIL_MAX_PER_ADDRESS": "100000",
 }
 
 

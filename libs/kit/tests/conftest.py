@@ -5,7 +5,7 @@ from pathlib import Path
 from typing import Annotated
 
 import pytest
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Request
 from fastapi.testclient import TestClient
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -35,6 +35,11 @@ def create_thing(thing: Thing) -> Thing:
     if thing.name == "taken":
         raise Conflict("A thing with this name exists already.")
     return thing
+
+
+@router.get("/peer")
+def peer(request: Request) -> dict[str, str | None]:
+    return {"host": request.client.host if request.client else None, "scheme": request.url.scheme}
 
 
 @router.get("/boom")

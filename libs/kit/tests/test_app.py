@@ -1,7 +1,13 @@
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from fastapi.testclient import TestClient
+
+from runnerly_kit.app import create_app
+
+from .conftest import DemoSettings, router
 
 PROBLEM = "application/problem+json"
 
@@ -148,3 +154,38 @@ def test_large_responses_are_gzipped(client: TestClient) -> None:
     response = client.get("/openapi.json", headers={"Accept-Encoding": "gzip"})
 
     assert response.headers["content-encoding"] == "gzip"
+
+
+FORWARDED = {
+    # Written by the client, then the client as the outer proxy saw it, then an inner proxy.
+    "X-Forwarded-For": "192.0.2.1, 198.51.100.7, 10.0.0.9",
+    "X-Forwarded-Proto": "https",
+}
+
+
+def _peer_seen(settings: Any, peer: str) -> dict[str, str]:
+    app = create_app(settings, title="demo", routers=[router])
+    with TestClient(app, client=(peer, 50000)) as client:
+        seen: dict[str, str] = client.get("/peer", headers=FORWARDED).json()
+        return seen
+
+
+@pytest.mark.parametrize("peer", ["127.0.0.1", "10.1.2.3", "203.0.113.9"])
+def test_without_trusted_proxies_forwarded_headers_are_ignored(settings: Any, peer: str) -> None:
+    assert _peer_seen(settings, peer) == {"host": peer, "scheme": "http"}
+
+
+def test_behind_a_trusted_proxy_the_right_most_untrusted_hop_is_the_client(
+    settings: Any,
+) -> None:
+    behind = settings.model_copy(update={"trusted_proxies": "10.0.0.0/8,::1"})
+
+    assert _peer_seen(behind, "10.1.2.3") == {"host": "198.51.100.7", "scheme": "https"}
+    # From anyone else, the same headers count for nothing.
+    assert _peer_seen(behind, "203.0.113.9") == {"host": "203.0.113.9", "scheme": "http"}
+
+
+@pytest.mark.parametrize("value", ["proxy.internal", "10.0.0.0/33", "10.0.0.1, nope"])
+def test_a_trusted_proxy_must_be_an_address_or_a_network(tmp_path: Any, value: str) -> None:
+    with pytest.raises(ValueError, match="RUNNERLY_TRUSTED_PROXIES"):
+        DemoSettings(env="test", data_dir=tmp_path, trusted_proxies=value)

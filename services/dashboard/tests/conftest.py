@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qs
 
 import httpx
 import pytest
@@ -61,6 +62,7 @@ class FakePeers:
     access_ttl: int = 900
     accounts: dict[str, Account] = field(default_factory=dict)
     confirmations: dict[str, str] = field(default_factory=dict)  # token -> email
+    reset_links: dict[str, str] = field(default_factory=dict)  # token -> email
     live_refresh_tokens: dict[str, str] = field(default_factory=dict)  # token -> user id
     revoked_refresh_tokens: set[str] = field(default_factory=set)
     profiles: dict[str, dict[str, Any]] = field(default_factory=dict)
@@ -181,9 +183,20 @@ class FakePeers:
                 self.revoked_refresh_tokens.add(token)
             return httpx.Response(204)
         if route == ("POST", "/password-reset"):
+            email = self._body(request)["email"]
+            if email in self.accounts:
+                self.reset_links[secrets.token_urlsafe(16)] = email
             return httpx.Response(202, json={"status": "reset_sent"})
         if route == ("POST", "/password-reset/confirm"):
-            return httpx.Response(204)
+            email = self.reset_links.pop(self._body(request)["token"], None)
+            if email is None:
+                return problem(400, "Bad request", "This password reset link has expired.")
+            account = self.accounts[email]
+            for token, user_id in list(self.live_refresh_tokens.items()):
+                if user_id == account.id:
+                    del self.live_refresh_tokens[token]
+                    self.revoked_refresh_tokens.add(token)
+            return httpx.Response(200, json={"user_id": account.id})
         if route == ("GET", "/accounts/me"):
             return httpx.Response(200, json=self._user(request).public())
         if route == ("DELETE", "/accounts/me"):
@@ -194,8 +207,9 @@ class FakePeers:
                     del self.live_refresh_tokens[token]
             return httpx.Response(204)
         if route == ("POST", "/oauth/token"):
+            scope = parse_qs(request.content.decode()).get("scope", ["mail:read"])[0]
             return httpx.Response(200, json={
-                "access_token": self.keys.service_token("dashboard", "mail:read"),
+                "access_token": self.keys.service_token("dashboard", scope),
                 "token_type": "Bearer", "expires_in": 300})
         return problem(404, "Not found", "No such route.")
 

@@ -38,7 +38,10 @@ def make_settings(tmp_path: Path, **overrides: Any) -> Settings:
         "argon2_memory_kib": 8,
         "argon2_parallelism": 1,
         "clients": {
-            "dashboard": {"secret": DASHBOARD_SECRET, "scopes": "mail:read runs:read"},
+            "dashboard": {
+                "secret": DASHBOARD_SECRET,
+                "scopes": "mail:read runs:read accounts:relay",
+            },
             "reports": {"secret": "reports-secret-0123456789", "scopes": "runs:read accounts:read"},
         },
         **overrides,
@@ -165,3 +168,32 @@ def dashboard_secret() -> str:
 @pytest.fixture
 def settings_factory(tmp_path: Path) -> Callable[..., Settings]:
     return lambda **overrides: make_settings(tmp_path, **overrides)
+
+
+@pytest.fixture
+def relayed(client: TestClient) -> Callable[..., dict[str, str]]:
+    """The headers of the dashboard relaying a browser's request from an address: its
+    service token (with ``scope``) and the address it appends to X-Forwarded-For."""
+    tokens: dict[str, str] = {}
+
+    def headers(address: str, scope: str = "accounts:relay") -> dict[str, str]:
+        if scope not in tokens:
+            tokens[scope] = _dashboard_token(client, scope)
+        # Whatever the browser sent, then the address the dashboard saw.
+        return {
+            "Authorization": f"Bearer {tokens[scope]}",
+            "X-Forwarded-For": f"10.9.9.9, {address}",
+        }
+
+    return headers
+
+
+def _dashboard_token(client: TestClient, scope: str) -> str:
+    response = client.post(
+        "/oauth/token",
+        data={"grant_type": "client_credentials", "scope": scope},
+        auth=("dashboard", DASHBOARD_SECRET),
+    )
+    assert response.status_code == 200, response.text
+    token: str = response.json()["access_token"]
+    return token

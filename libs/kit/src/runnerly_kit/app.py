@@ -11,6 +11,7 @@ from celery import Celery
 from fastapi import APIRouter, Depends, FastAPI, Request
 from sqlalchemy.orm import Session
 from starlette.middleware.gzip import GZipMiddleware
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from runnerly_kit import health, metrics
 from runnerly_kit.auth import JwksCache, TokenVerifier
@@ -85,6 +86,11 @@ def create_app(
     app.add_middleware(GZipMiddleware, minimum_size=1024)
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
     app.add_middleware(RequestContextMiddleware, service=settings.service_name)
+    if settings.trusted_proxy_list:
+        # Outermost, so that every layer sees the client, not the proxy. Only the named
+        # proxies are believed, and of their X-Forwarded-For only the right-most address
+        # that is not itself a trusted proxy: anything left of it the client wrote.
+        app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.trusted_proxy_list)
     app.include_router(health.router)
     app.include_router(metrics.router)
     for router in routers:

@@ -6,6 +6,7 @@ Shared settings are read from unprefixed variables (``RUNNERLY_DATA_DIR``,
 
 from __future__ import annotations
 
+import ipaddress
 from pathlib import Path
 from typing import ClassVar, Literal, Self
 
@@ -48,6 +49,9 @@ class KitSettings(BaseSettings):
     max_body_bytes: int = shared("MAX_BODY_BYTES", default=1_048_576)  # type: ignore[assignment]
     # Outbox relay poll interval, in seconds (commits wake it at once; this catches the rest).
     outbox_poll_seconds: float = shared("OUTBOX_POLL_SECONDS", default=2.0)  # type: ignore[assignment]
+    # Reverse proxies whose X-Forwarded-For / X-Forwarded-Proto are believed: addresses or
+    # CIDR networks, comma-separated. Empty: none, the peer of the connection is the client.
+    trusted_proxies: str = shared("TRUSTED_PROXIES", default="")  # type: ignore[assignment]
 
     host: str = "127.0.0.1"
     port: int = 0
@@ -73,6 +77,19 @@ class KitSettings(BaseSettings):
         return self
 
     @model_validator(mode="after")
+    def _check_trusted_proxies(self) -> Self:
+        for entry in self.trusted_proxy_list:
+            try:
+                ipaddress.ip_network(entry, strict=False)
+            except ValueError as exc:
+                # A name would be compared as a literal and never match: refuse it now.
+                raise ValueError(
+                    f"RUNNERLY_TRUSTED_PROXIES: {entry!r} is not an IP address or a CIDR "
+                    "network (e.g. 10.0.0.0/8)"
+                ) from exc
+        return self
+
+    @model_validator(mode="after")
     def _refuse_default_secrets(self) -> Self:
         if self.env == "development":
             return self
@@ -86,6 +103,10 @@ class KitSettings(BaseSettings):
                     f"when RUNNERLY_ENV={self.env}"
                 )
         return self
+
+    @property
+    def trusted_proxy_list(self) -> list[str]:
+        return [entry.strip() for entry in self.trusted_proxies.split(",") if entry.strip()]
 
     @property
     def jwks_url(self) -> str:

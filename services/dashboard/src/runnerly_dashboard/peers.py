@@ -20,6 +20,8 @@ log = structlog.get_logger()
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
 
+# The scope that lets the dashboard name the browser's address to tokendealer.
+RELAY_SCOPE = "accounts:relay"
 # Headers of a peer's read that a browser needs to revalidate its copy.
 CACHE_HEADERS = ("ETag", "Cache-Control")
 # Headers of a peer's problem that tell the caller what to do next.
@@ -30,6 +32,9 @@ _PROBLEM_CORE = frozenset({"title", "status", "detail"})
 @dataclass(frozen=True)
 class Peers:
     tokendealer: ServiceClient
+    # The dashboard's token as the relay of a browser's sign-up, login and reset requests:
+    # with it tokendealer believes the browser's address the dashboard forwards.
+    relay: ClientCredentials
     dataservice: ServiceClient
     mailer: ServiceClient
     ingest: ServiceClient
@@ -49,13 +54,16 @@ class Peers:
 
 def build_peers(settings: Settings, transport: httpx.BaseTransport | None = None) -> Peers:
     """One pooled client per peer; ``transport`` replaces the network (tests)."""
-    mail_reader = ClientCredentials(
-        token_url=f"{settings.tokendealer_url.rstrip('/')}/oauth/token",
-        client_id=settings.client_id,
-        client_secret=settings.client_secret.get_secret_value(),
-        scopes="mail:read",
-        transport=transport,
-    )
+    def credentials(scopes: str) -> ClientCredentials:
+        return ClientCredentials(
+            token_url=f"{settings.tokendealer_url.rstrip('/')}/oauth/token",
+            client_id=settings.client_id,
+            client_secret=settings.client_secret.get_secret_value(),
+            scopes=scopes,
+            transport=transport,
+        )
+
+    mail_reader = credentials("mail:read")
     urls = {
         "tokendealer": settings.tokendealer_url,
         "dataservice": settings.dataservice_url,
@@ -67,6 +75,7 @@ def build_peers(settings: Settings, transport: httpx.BaseTransport | None = None
     probe_timeout = httpx.Timeout(settings.health_timeout_seconds)
     return Peers(
         tokendealer=ServiceClient(urls["tokendealer"], "tokendealer", transport=transport),
+        relay=credentials(RELAY_SCOPE),
         dataservice=ServiceClient(urls["dataservice"], "dataservice", transport=transport),
         mailer=ServiceClient(
             urls["mailer"], "mailer", credentials=mail_reader, transport=transport

@@ -20,6 +20,7 @@ class Problem(BaseModel):
 
 _PROBLEM_CONTENT = {"application/problem+json": {"schema": Problem.model_json_schema()}}
 _DESCRIPTIONS = {
+    400: "Refused as asked: `detail` says why (e.g. a link that expired or was used).",
     401: "Not authenticated: log in (session cookie) or send a Bearer token.",
     403: "Forbidden, or a missing/wrong X-CSRF-Token on a cookie-authenticated write.",
     404: "Not found.",

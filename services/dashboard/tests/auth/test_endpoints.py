@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 import httpx
+import jwt
 from fastapi.testclient import TestClient
 
 from runnerly_dashboard.config import Settings
@@ -253,10 +254,62 @@ def test_refresh_passes_the_new_pair_through(
 
 
 def test_password_reset_passes_through(client: TestClient, fake: Any) -> None:
+    fake.add_account()
     response = client.post("/api/auth/password-reset", json={"email": "ada@example.com"})
     assert response.status_code == 202
     assert response.json() == {"status": "reset_sent"}
+    [token] = fake.reset_links
     response = client.post("/api/auth/password-reset/confirm",
-                           json={"token": "t", "password": "a new password"})
+                           json={"token": token, "password": "a new password"})
     assert response.status_code == 204
     assert len(fake.sent("tokendealer", "POST", "/password-reset/confirm")) == 1
+    again = client.post("/api/auth/password-reset/confirm",
+                        json={"token": token, "password": "a new password"})
+    assert again.status_code == 400
+
+
+def test_a_password_reset_ends_every_browser_session_of_the_runner(
+    app: Any, fake: Any, login: Any, sessions: Any
+) -> None:
+    # Two browsers of Ada's, and one of Grace's.
+    browsers = [TestClient(app) for _ in range(3)]
+    for browser, email in zip(browsers, ["ada@example.com", "ada@example.com", "grace@example.com"],
+                              strict=True):
+        fake.accounts.get(email) or fake.add_account(email)
+        assert browser.post("/api/auth/login",
+                            json={"email": email, "password": PASSWORD}).status_code == 200
+    ada, grace = fake.accounts["ada@example.com"], fake.accounts["grace@example.com"]
+    assert all(browser.get("/api/me").status_code == 200 for browser in browsers)
+    browsers[2].post("/api/auth/password-reset", json={"email": "ada@example.com"})
+    [token] = fake.reset_links
+
+    response = browsers[2].post("/api/auth/password-reset/confirm",
+                                json={"token": token, "password": "a new password"})
+
+    assert response.status_code == 204
+    # Gone at once, though their access tokens have minutes left.
+    assert {row.user_id for row in sessions()} == {grace.id}
+    for browser in browsers[:2]:
+        assert browser.get("/api/me").status_code == 401
+    assert browsers[2].get("/api/me").status_code == 200
+    assert ada.id not in fake.live_refresh_tokens.values()
+
+
+def test_sign_up_login_and_reset_name_the_browsers_address_as_the_relay(
+    client: TestClient, fake: Any
+) -> None:
+    fake.add_account()
+    # Whatever the browser claims is not passed on: the dashboard names the peer it saw.
+    spoofed = {"X-Forwarded-For": "198.51.100.66"}
+    client.post("/api/auth/signup", json={"email": "new@example.com",
+                                          "password": PASSWORD}, headers=spoofed)
+    client.post("/api/auth/login", json={"email": "ada@example.com", "password": PASSWORD},
+                headers=spoofed)
+    client.post("/api/auth/password-reset", json={"email": "ada@example.com"}, headers=spoofed)
+
+    for path in ("/accounts", "/login", "/password-reset"):
+        [sent] = fake.sent("tokendealer", "POST", path)
+        assert sent.headers["x-forwarded-for"] == "testclient"
+        claims = jwt.decode(sent.headers["authorization"].removeprefix("Bearer "),
+                            options={"verify_signature": False})
+        assert claims["scope"] == "accounts:relay"

@@ -43,10 +43,20 @@ class Settings(KitSettings):
     argon2_time_cost: int = Field(default=_ARGON2_DEFAULTS.time_cost, ge=1, le=20)
     argon2_memory_kib: int = Field(default=_ARGON2_DEFAULTS.memory_cost, ge=8, le=4_194_304)
     argon2_parallelism: int = Field(default=_ARGON2_DEFAULTS.parallelism, ge=1, le=64)
-    # Failed logins allowed per window (seconds), per account and per client address.
-    login_max_failures_per_account: int = Field(default=5, ge=1, le=1000)
+    # Failed logins allowed per window (seconds). Per account from one client address: the
+    # lock a guesser meets. Per account from every address together: a ceiling well above
+    # it, which stops a guess spread over many addresses and does not hold the addresses
+    # the account logged in from before, so a guesser cannot lock its owner out. Per client
+    # address, whatever the account.
+    login_max_failures_per_client: int = Field(default=5, ge=1, le=1000)
+    login_max_failures_per_account: int = Field(default=100, ge=1, le=100_000)
     login_max_failures_per_address: int = Field(default=20, ge=1, le=100_000)
     login_failure_window: int = Field(default=15 * 60, ge=1, le=24 * 3600)
+    # Mails asked for (sign-up, password reset) per window (seconds), per email address and
+    # per client address; beyond, 429. Counted whether or not the email has an account.
+    mail_max_per_email: int = Field(default=3, ge=1, le=1000)
+    mail_max_per_address: int = Field(default=10, ge=1, le=100_000)
+    mail_window: int = Field(default=3600, ge=1, le=7 * 24 * 3600)
     # Signing keys (PEM files, one per key); default <data dir>/tokendealer/keys.
     keys_dir: Path | None = None
 

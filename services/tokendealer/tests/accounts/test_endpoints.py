@@ -57,7 +57,12 @@ def test_a_weak_password_is_refused_with_a_clear_message_and_nothing_is_stored(
     cases = {
         "short1234": "Choose a password of at least 10 characters.",
         "x" * 129: "Choose a password of at most 128 characters.",
-        "Password123": "This password is one of the most common ones: choose a less obvious one.",
+        "Password123": "This is a very common password: choose a less obvious password. "
+        "Add another word or two. Uncommon words are better. "
+        "Capitalization doesn't help very much.",
+        "aaaaaaaaaa": 'Repeats like "aaa" are easy to guess: choose a less obvious password. '
+        "Add another word or two. Uncommon words are better. "
+        "Avoid repeated words and characters.",
         "my-ada.lovelace-pw": "Choose a password that does not contain your email address.",
     }
     for password, message in cases.items():

@@ -30,12 +30,12 @@ def test_a_service_gets_a_token_with_basic_auth(
     body = response.json()
     assert body["token_type"] == "Bearer"
     assert body["expires_in"] == 900
-    assert body["scope"] == "mail:read runs:read"
+    assert body["scope"] == "accounts:relay mail:read runs:read"
     claims = jwt.decode(body["access_token"], options={"verify_signature": False})
     assert claims["sub"] == claims["client_id"] == "dashboard"
     principal = verifier.verify(body["access_token"])
     assert principal.is_service
-    assert principal.scopes == {"mail:read", "runs:read"}
+    assert principal.scopes == {"accounts:relay", "mail:read", "runs:read"}
 
 
 def test_a_service_may_authenticate_in_the_form_and_ask_for_fewer_scopes(

@@ -25,7 +25,7 @@ def test_clients_follow_the_settings_at_each_start(
     first = settings_factory(database_url=database_url)
     with TestClient(create_app(first)) as client:
         assert stored_clients(client) == {
-            "dashboard": "mail:read runs:read",
+            "dashboard": "accounts:relay mail:read runs:read",
             "reports": "accounts:read runs:read",
         }
     new_secret = "a-rotated-secret-0123456789"

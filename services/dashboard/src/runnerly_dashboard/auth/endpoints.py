@@ -37,9 +37,9 @@ router = APIRouter(prefix="/auth", tags=["auth"])
     response_model=SignupAccepted,
     responses=problem_responses(409, 429, 503),
 )
-def signup(body: SignupRequest, peers: PeersDep) -> SignupAccepted:
+def signup(body: SignupRequest, request: Request, peers: PeersDep) -> SignupAccepted:
     """Create an account; a confirmation link is mailed to the address."""
-    return service.signup(peers, body)
+    return service.signup(peers, body, _client_address(request))
 
 
 @router.post("/confirm", response_model=Account, responses=problem_responses(404, 503))
@@ -58,9 +58,8 @@ def login(
     settings: SettingsDep,
 ) -> TokenPair:
     """Log in: returns a token pair for scripts and sets the browser's session cookies."""
-    client_address = request.client.host if request.client else None
     pair, new_session = service.login(
-        db, peers, settings, body, client_address, now=datetime.now(UTC)
+        db, peers, settings, body, _client_address(request), now=datetime.now(UTC)
     )
     set_session_cookies(response, settings, new_session.session_token, new_session.csrf_token)
     return pair
@@ -99,18 +98,28 @@ def logout(
     response_model=PasswordResetAccepted,
     responses=problem_responses(429, 503),
 )
-def request_password_reset(body: PasswordResetRequest, peers: PeersDep) -> PasswordResetAccepted:
-    """Mail a password-reset link to the address, if it has an account."""
-    return service.request_password_reset(peers, body)
+def request_password_reset(
+    body: PasswordResetRequest, request: Request, peers: PeersDep
+) -> PasswordResetAccepted:
+    """Mail a password-reset link to the address, if it has an account; it voids the links
+    mailed before."""
+    return service.request_password_reset(peers, body, _client_address(request))
 
 
 @router.post(
     "/password-reset/confirm",
     status_code=status.HTTP_204_NO_CONTENT,
     response_class=Response,
-    responses=problem_responses(404, 503),
+    responses=problem_responses(400, 503),
 )
-def confirm_password_reset(body: PasswordResetConfirm, peers: PeersDep) -> Response:
-    """Set a new password with the token from the reset mail."""
-    service.confirm_password_reset(peers, body)
+def confirm_password_reset(body: PasswordResetConfirm, db: SessionDep, peers: PeersDep) -> Response:
+    """Set a new password with the token from the reset mail (the newest one mailed); every
+    session and login of the account ends."""
+    service.confirm_password_reset(db, peers, body)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+def _client_address(request: Request) -> str | None:
+    # The peer, or behind a proxy named in RUNNERLY_TRUSTED_PROXIES the address it saw:
+    # the kit's middleware has already put it in place of the proxy's.
+    return request.client.host if request.client else None

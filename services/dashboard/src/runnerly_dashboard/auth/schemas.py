@@ -78,6 +78,12 @@ class PasswordResetAccepted(BaseModel):
     status: str | None = None
 
 
+class PasswordResetDone(BaseModel):
+    """Tokendealer's answer to a reset: whose password it was, so their sessions end."""
+
+    user_id: str = Field(min_length=1, max_length=64)
+
+
 class PasswordResetConfirm(BaseModel):
     model_config = ConfigDict(extra="forbid")
 

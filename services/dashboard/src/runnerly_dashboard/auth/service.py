@@ -9,7 +9,9 @@ import secrets
 import threading
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
+import httpx
 import jwt
 import structlog
 from sqlalchemy.orm import Session
@@ -22,6 +24,7 @@ from runnerly_dashboard.auth.schemas import (
     LogoutRequest,
     PasswordResetAccepted,
     PasswordResetConfirm,
+    PasswordResetDone,
     PasswordResetRequest,
     RefreshRequest,
     SignupAccepted,
@@ -87,8 +90,8 @@ def _aware(moment: datetime) -> datetime:
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
-def signup(peers: Peers, request: SignupRequest) -> SignupAccepted:
-    response = call(peers.tokendealer, "POST", "/accounts", json=request.model_dump())
+def signup(peers: Peers, request: SignupRequest, client_address: str | None) -> SignupAccepted:
+    response = _relay(peers, "/accounts", request.model_dump(), client_address)
     return parse(response, SignupAccepted, "tokendealer")
 
 
@@ -106,10 +109,7 @@ def login(
     now: datetime,
 ) -> tuple[TokenPair, NewSession]:
     """Log in at tokendealer and open a browser session holding the token pair."""
-    headers = {"X-Forwarded-For": client_address} if client_address else {}
-    response = call(
-        peers.tokendealer, "POST", "/login", json=credentials.model_dump(), headers=headers
-    )
+    response = _relay(peers, "/login", credentials.model_dump(), client_address)
     pair = parse(response, TokenPair, "tokendealer")
     new_session = NewSession(secrets.token_urlsafe(32), secrets.token_urlsafe(32))
     browser_session = repository.add(
@@ -162,13 +162,40 @@ def logout(
     return True
 
 
-def request_password_reset(peers: Peers, request: PasswordResetRequest) -> PasswordResetAccepted:
-    response = call(peers.tokendealer, "POST", "/password-reset", json=request.model_dump())
+def request_password_reset(
+    peers: Peers, request: PasswordResetRequest, client_address: str | None
+) -> PasswordResetAccepted:
+    response = _relay(peers, "/password-reset", request.model_dump(), client_address)
     return parse(response, PasswordResetAccepted, "tokendealer")
 
 
-def confirm_password_reset(peers: Peers, request: PasswordResetConfirm) -> None:
-    call(peers.tokendealer, "POST", "/password-reset/confirm", json=request.model_dump())
+def confirm_password_reset(db: Session, peers: Peers, request: PasswordResetConfirm) -> None:
+    """Set the new password; every browser session of the runner ends with their logins."""
+    response = call(
+        peers.tokendealer, "POST", "/password-reset/confirm", json=request.model_dump()
+    )
+    done = parse(response, PasswordResetDone, "tokendealer")
+    end_sessions_of(db, done.user_id)
+
+
+def _relay(
+    peers: Peers, path: str, body: dict[str, Any], client_address: str | None
+) -> httpx.Response:
+    """A browser's request to tokendealer, which limits it per client address: the
+    dashboard names the browser's address and proves with its token that it may."""
+    if client_address is None:
+        return call(peers.tokendealer, "POST", path, json=body)
+    try:
+        token = peers.relay.token()
+    except ServiceUnavailable:
+        # Without the token tokendealer counts the dashboard's own address for every
+        # browser: stricter limits, not looser, and the request still goes through.
+        log.error("auth.relay_token_unavailable", path=path)
+        return call(peers.tokendealer, "POST", path, json=body)
+    return call(
+        peers.tokendealer, "POST", path, json=body, token=token,
+        headers={"X-Forwarded-For": client_address},
+    )
 
 
 def resume(

@@ -75,7 +75,8 @@ export interface paths {
         put?: never;
         /**
          * Request Password Reset
-         * @description Mail a password-reset link to the address, if it has an account.
+         * @description Mail a password-reset link to the address, if it has an account; it voids the links
+         *     mailed before.
          */
         post: operations["request_password_reset_api_auth_password_reset_post"];
         delete?: never;
@@ -95,7 +96,8 @@ export interface paths {
         put?: never;
         /**
          * Confirm Password Reset
-         * @description Set a new password with the token from the reset mail.
+         * @description Set a new password with the token from the reset mail (the newest one mailed); every
+         *     session and login of the account ends.
          */
         post: operations["confirm_password_reset_api_auth_password_reset_confirm_post"];
         delete?: never;
@@ -2380,8 +2382,8 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Not found. */
-            404: {
+            /** @description Refused as asked: `detail` says why (e.g. a link that expired or was used). */
+            400: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -37,7 +37,8 @@ export default function SignupPage() {
           onChange={(e) => setEmail(e.target.value)} errors={fieldErrors(signup.error, "email")} />
         <Field label="Password" type="password" name="password" autoComplete="new-password" required
           value={password} onChange={(e) => setPassword(e.target.value)}
-          errors={fieldErrors(signup.error, "password")} hint="At least 8 characters; a passphrase is best." />
+          errors={fieldErrors(signup.error, "password")}
+          hint="At least 10 characters and not a common one: a few uncommon words work best." />
         <FormError error={signup.error} fields={["email", "password"]} />
         <button className="button" type="submit" disabled={signup.isPending}>
           {signup.isPending ? "Signing up…" : "Sign up"}

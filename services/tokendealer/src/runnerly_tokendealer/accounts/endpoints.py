@@ -13,10 +13,12 @@ from runnerly_tokendealer.accounts.schemas import (
     PasswordResetAccepted,
     PasswordResetConfirm,
     PasswordResetCreate,
+    PasswordResetDone,
     SignupAccepted,
 )
 from runnerly_tokendealer.deps import (
     AccountLister,
+    ClientAddress,
     ProfileReader,
     ProfileWriter,
     RuntimeDep,
@@ -26,6 +28,10 @@ from runnerly_tokendealer.deps import (
 router = APIRouter(tags=["accounts"])
 
 PROBLEM: dict[str, Any] = {"content": {"application/problem+json": {}}}
+TOO_MANY_MAILS: dict[str, Any] = {
+    **PROBLEM,
+    "description": "Too many mails asked for this address or from this client; see Retry-After",
+}
 RUNNER_ONLY: dict[int | str, dict[str, Any]] = {
     401: {**PROBLEM, "description": "No valid access token"},
     403: {**PROBLEM, "description": "A service's token, or a missing scope"},
@@ -37,11 +43,16 @@ RUNNER_ONLY: dict[int | str, dict[str, Any]] = {
     "/accounts",
     status_code=status.HTTP_202_ACCEPTED,
     response_model=SignupAccepted,
-    responses={422: {**PROBLEM, "description": "Invalid email, or a password too weak"}},
+    responses={
+        422: {**PROBLEM, "description": "Invalid email, or a password too weak"},
+        429: TOO_MANY_MAILS,
+    },
 )
-def sign_up(data: AccountCreate, session: SessionDep, runtime: RuntimeDep) -> SignupAccepted:
+def sign_up(
+    data: AccountCreate, session: SessionDep, runtime: RuntimeDep, address: ClientAddress
+) -> SignupAccepted:
     """Sign up: a confirmation link is mailed (the answer is the same for a known email)."""
-    return service.sign_up(session, runtime, data)
+    return service.sign_up(session, runtime, data, address)
 
 
 @router.get(
@@ -97,23 +108,27 @@ def delete_me(principal: ProfileWriter, session: SessionDep, runtime: RuntimeDep
     "/password-reset",
     status_code=status.HTTP_202_ACCEPTED,
     response_model=PasswordResetAccepted,
+    responses={429: TOO_MANY_MAILS},
 )
 def request_password_reset(
-    data: PasswordResetCreate, session: SessionDep, runtime: RuntimeDep
+    data: PasswordResetCreate, session: SessionDep, runtime: RuntimeDep, address: ClientAddress
 ) -> PasswordResetAccepted:
-    """Ask for a password reset link by mail (the answer is the same for an unknown email)."""
-    return service.request_password_reset(session, runtime, data.email)
+    """Ask for a password reset link by mail (the answer is the same for an unknown email);
+    it voids the links sent before."""
+    return service.request_password_reset(session, runtime, data.email, address)
 
 
 @router.post(
     "/password-reset/confirm",
-    status_code=status.HTTP_204_NO_CONTENT,
-    response_class=Response,
+    response_model=PasswordResetDone,
     responses={
-        400: {**PROBLEM, "description": "The link expired or was already used"},
+        400: {**PROBLEM, "description": "The link expired, was used, or a newer one was sent"},
         422: {**PROBLEM, "description": "The new password is too weak"},
     },
 )
-def reset_password(data: PasswordResetConfirm, session: SessionDep, runtime: RuntimeDep) -> None:
-    """Choose a new password with the token of the mailed link; every login ends."""
-    service.reset_password(session, runtime, data)
+def reset_password(
+    data: PasswordResetConfirm, session: SessionDep, runtime: RuntimeDep
+) -> PasswordResetDone:
+    """Choose a new password with the token of the mailed link; every other link and every
+    login of the account end."""
+    return service.reset_password(session, runtime, data)

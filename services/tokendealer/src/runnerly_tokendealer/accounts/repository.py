@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from runnerly_tokendealer.models import Account, AccountToken
+from runnerly_tokendealer.models import Account, AccountToken, MailRequest
 
 
 def get(session: Session, account_id: str) -> Account | None:
@@ -44,6 +44,40 @@ def find_usable_token(
         )
         .with_for_update()
     )
+
+
+def void_tokens(session: Session, account_id: str, purpose: str, now: datetime) -> int:
+    """Mark every unused link token of ``purpose`` used, so that none of them works."""
+    result = session.execute(
+        sa.update(AccountToken)
+        .where(
+            AccountToken.account_id == account_id,
+            AccountToken.purpose == purpose,
+            AccountToken.used_at.is_(None),
+        )
+        .values(used_at=now)
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+def count_mail_requests(
+    session: Session, subject: str, since: datetime
+) -> tuple[int, datetime | None]:
+    """How many mail requests ``subject`` made since ``since``, and when the oldest was."""
+    count, oldest = session.execute(
+        sa.select(sa.func.count(MailRequest.id), sa.func.min(MailRequest.requested_at)).where(
+            MailRequest.subject == subject, MailRequest.requested_at > since
+        )
+    ).one()
+    return int(count), oldest
+
+
+def add_mail_requests(session: Session, subjects: list[str], now: datetime) -> None:
+    session.add_all(MailRequest(subject=subject, requested_at=now) for subject in subjects)
+
+
+def prune_mail_requests(session: Session, before: datetime) -> None:
+    session.execute(sa.delete(MailRequest).where(MailRequest.requested_at <= before))
 
 
 def delete(session: Session, account: Account) -> None:

@@ -80,6 +80,12 @@ class PasswordResetAccepted(BaseModel):
     status: Literal["reset_link_sent"] = "reset_link_sent"
 
 
+class PasswordResetDone(BaseModel):
+    """Whose password was reset: the relay that called ends that runner's own sessions."""
+
+    user_id: str
+
+
 class PasswordResetConfirm(BaseModel):
     model_config = ConfigDict(extra="forbid")
 

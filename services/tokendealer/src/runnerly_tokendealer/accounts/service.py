@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import threading
 import uuid
 from datetime import timedelta
 from urllib.parse import urlencode
 
 import structlog
 from sqlalchemy.orm import Session
+from zxcvbn import zxcvbn
 
 from runnerly_kit.errors import BadRequest, InvalidInput, NotFound
+from runnerly_tokendealer import limits as limits_module
 from runnerly_tokendealer import opaque_tokens
 from runnerly_tokendealer.accounts import mails, repository
 from runnerly_tokendealer.accounts.roles import GRANTABLE_ROLES
@@ -19,12 +22,14 @@ from runnerly_tokendealer.accounts.schemas import (
     AccountSummary,
     PasswordResetAccepted,
     PasswordResetConfirm,
+    PasswordResetDone,
     SignupAccepted,
 )
 from runnerly_tokendealer.db import utcnow
 from runnerly_tokendealer.models import Account, AccountRole, AccountToken
 from runnerly_tokendealer.runtime import Runtime
 from runnerly_tokendealer.sessions import repository as sessions_repository
+from runnerly_tokendealer.sessions import service as sessions_service
 
 log = structlog.get_logger()
 
@@ -33,56 +38,16 @@ MAX_PASSWORD_LENGTH = 128
 CONFIRM = "confirm"
 RESET = "reset"
 MAIL_TASK = "mailer.mail.send"
-# The passwords tried first by anyone guessing (those of 10 characters or more).
-COMMON_PASSWORDS = frozenset(
-    {
-        "1234567890",
-        "0123456789",
-        "0987654321",
-        "1234512345",
-        "1111111111",
-        "0000000000",
-        "123456789a",
-        "a123456789",
-        "1q2w3e4r5t",
-        "1qaz2wsx3edc",
-        "qwertyuiop",
-        "qwerty1234",
-        "qwerty12345",
-        "qwerty123456",
-        "asdfghjkl1",
-        "zxcvbnm123",
-        "password12",
-        "password123",
-        "password1234",
-        "passw0rd123",
-        "iloveyou12",
-        "iloveyou123",
-        "letmein123",
-        "welcome123",
-        "monkey1234",
-        "dragon1234",
-        "football12",
-        "baseball12",
-        "sunshine12",
-        "princess12",
-        "trustno1234",
-        "starwars12",
-        "whatever12",
-        "superman12",
-        "abcdefghij",
-        "abcd123456",
-        "abc1234567",
-        "changeme123",
-        "administrator",
-        "runnerly123",
-        "runnerly2026",
-        "running123",
-        "marathon12",
-        "marathon123",
-        "iloverunning",
-    }
-)
+# zxcvbn's score (0-4) a password needs: 3 means more than 10^8 guesses even for an
+# attacker who tries common and breached passwords, words, names and keyboard patterns first.
+MIN_PASSWORD_SCORE = 3
+# zxcvbn refuses longer inputs (its matching is quadratic); the first 72 characters of a
+# password that strong are already beyond any guessing.
+STRENGTH_CHECKED_LENGTH = 72
+# Words anyone guessing at this site tries with the victim's own address.
+SITE_WORDS = ("runnerly", "running", "runner")
+# zxcvbn keeps the caller's words in a module-level dictionary while it matches.
+_strength_lock = threading.Lock()
 
 
 class AccountGone(NotFound):
@@ -97,18 +62,38 @@ def check_password(password: str, email: str) -> None:
         problem = f"Choose a password of at least {MIN_PASSWORD_LENGTH} characters."
     elif len(password) > MAX_PASSWORD_LENGTH:
         problem = f"Choose a password of at most {MAX_PASSWORD_LENGTH} characters."
-    elif password.lower() in COMMON_PASSWORDS:
-        problem = "This password is one of the most common ones: choose a less obvious one."
     elif len(local_part) >= 3 and local_part in password.lower():
         problem = "Choose a password that does not contain your email address."
+    else:
+        problem = _guessability_problem(password, email)
     if problem is not None:
         raise InvalidInput(problem, errors=[{"field": "password", "message": problem}])
 
 
-def sign_up(session: Session, runtime: Runtime, data: AccountCreate) -> SignupAccepted:
+def _guessability_problem(password: str, email: str) -> str | None:
+    """What makes the password easy to guess (common or breached ones, words, repeats,
+    sequences, keyboard rows), judged offline by zxcvbn's lists and patterns; or None."""
+    local_part, _, domain = email.lower().partition("@")
+    with _strength_lock:
+        verdict = zxcvbn(
+            password[:STRENGTH_CHECKED_LENGTH],
+            user_inputs=[email.lower(), local_part, domain, *SITE_WORDS],
+        )
+    if verdict["score"] >= MIN_PASSWORD_SCORE:
+        return None
+    feedback = verdict["feedback"]
+    reason = feedback["warning"] or "This password is easy to guess."
+    advice = " ".join(feedback["suggestions"]) or "Add another word or two."
+    return f"{reason.rstrip('.')}: choose a less obvious password. {advice}"
+
+
+def sign_up(
+    session: Session, runtime: Runtime, data: AccountCreate, address: str
+) -> SignupAccepted:
     """Create the account and mail a confirmation link; for an email that has an account,
     mail its owner instead. The answer is the same either way."""
     check_password(data.password, data.email)
+    _count_mail_request(session, runtime, "signup", data.email, address)
     # Hashed even when unused, so that both paths take as long.
     password_hash = runtime.hasher.hash(data.password)
     account = repository.get_by_email(session, data.email)
@@ -203,17 +188,22 @@ def delete(session: Session, runtime: Runtime, account_id: str) -> None:
     """Delete the account and everything kept about it; every service hears of it."""
     account = get(session, account_id)
     sessions_repository.delete_all_of_account(session, account.id)
-    sessions_repository.forget_failures(session, f"account:{account.email}")
+    sessions_repository.forget_failures_of_account(session, account.email)
     repository.delete(session, account)
     runtime.outbox.emit(session, "user.deleted", {"user_id": account.id, "email": account.email})
     log.info("account.deleted", user_id=account.id)
 
 
-def request_password_reset(session: Session, runtime: Runtime, email: str) -> PasswordResetAccepted:
-    """Mail a reset link if an account has this email; answer the same either way."""
+def request_password_reset(
+    session: Session, runtime: Runtime, email: str, address: str
+) -> PasswordResetAccepted:
+    """Mail a reset link if an account has this email; answer the same either way. The new
+    link voids every older one."""
+    _count_mail_request(session, runtime, "reset", email, address)
     account = repository.get_by_email(session, email)
     if account is not None:
         settings = runtime.settings
+        repository.void_tokens(session, account.id, RESET, utcnow())
         token = _new_link_token(session, account, RESET, settings.reset_token_ttl)
         mail = mails.password_reset(
             _link(runtime, "/reset-password", token), settings.reset_token_ttl // 60
@@ -223,22 +213,56 @@ def request_password_reset(session: Session, runtime: Runtime, email: str) -> Pa
     return PasswordResetAccepted()
 
 
-def reset_password(session: Session, runtime: Runtime, data: PasswordResetConfirm) -> None:
-    """Set a new password from a reset link; every login of the account ends."""
+def reset_password(
+    session: Session, runtime: Runtime, data: PasswordResetConfirm
+) -> PasswordResetDone:
+    """Set a new password from a reset link; every other link and every login of the
+    account ends."""
     now = utcnow()
     found = repository.find_usable_token(session, RESET, opaque_tokens.digest(data.token), now)
     account = repository.get(session, found.account_id) if found else None
     if found is None or account is None:
-        raise BadRequest("This password reset link has expired or was already used.")
+        raise BadRequest(
+            "This password reset link has expired, was already used or was replaced by a "
+            "newer one: use the newest link we sent, or ask for a new one."
+        )
     check_password(data.password, account.email)
-    found.used_at = now
+    repository.void_tokens(session, account.id, RESET, now)
     account.password_hash = runtime.hasher.hash(data.password)
     # Following the mailed link proves they own the address.
     if account.confirmed_at is None:
         account.confirmed_at = now
-    sessions_repository.revoke_all_of_account(session, account.id, now)
-    sessions_repository.forget_failures(session, f"account:{account.email}")
+    sessions_service.end_every_login(session, account, now)
     log.info("account.password_reset", user_id=account.id)
+    return PasswordResetDone(user_id=account.id)
+
+
+def _count_mail_request(
+    session: Session, runtime: Runtime, kind: str, email: str, address: str
+) -> None:
+    """Count a request that may mail ``email``, or refuse it past the limits: per kind of
+    mail and email, and per client address. Counted whether the email has an account or
+    not, so that the refusal reveals nothing."""
+    settings = runtime.settings
+    now = utcnow()
+    window = timedelta(seconds=settings.mail_window)
+    limits = {
+        f"{kind}:{email}": settings.mail_max_per_email,
+        f"address:{address}": settings.mail_max_per_address,
+    }
+    for subject, limit in limits.items():
+        count, oldest = repository.count_mail_requests(session, subject, now - window)
+        if count >= limit and oldest is not None:
+            log.warning("mail.throttled", subject=subject.split(":", 1)[0])
+            raise limits_module.refusal(
+                "Too many emails asked for: look for the ones already sent (and in the spam "
+                "folder), or",
+                oldest=oldest,
+                window=window,
+                now=now,
+            )
+    repository.prune_mail_requests(session, now - window)
+    repository.add_mail_requests(session, list(limits), now)
 
 
 def _send_confirmation(session: Session, runtime: Runtime, account: Account) -> None:

@@ -13,6 +13,7 @@ __all__ = [
     "AccountRole",
     "AccountToken",
     "LoginFailure",
+    "MailRequest",
     "Model",
     "OutboxMessage",
     "RefreshToken",
@@ -91,6 +92,9 @@ class RefreshToken(Model):
     expires_at: Mapped[datetime] = mapped_column(UtcDateTime)
     used_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     revoked_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    # The client address of the login that opened the family: a client the account logged
+    # in from is not held by the account-wide ceiling on failed logins.
+    login_address: Mapped[str | None] = mapped_column(sa.String(64))
 
 
 class LoginFailure(Model):
@@ -102,9 +106,21 @@ class LoginFailure(Model):
     __tablename__ = "login_failures"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    # "account:<email>" or "address:<ip>"
+    # "client:<email> <ip>", "account:<email>" or "address:<ip>"
     subject: Mapped[str] = mapped_column(sa.String(400), index=True)
     failed_at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
+
+
+class MailRequest(Model):
+    """A request that mails an email address (sign-up, password reset), counted per email
+    and per client address so that neither can be used to flood an inbox."""
+
+    __tablename__ = "mail_requests"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # "signup:<email>", "reset:<email>" or "address:<ip>"
+    subject: Mapped[str] = mapped_column(sa.String(400), index=True)
+    requested_at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
 
 
 class ServiceClient(Model):

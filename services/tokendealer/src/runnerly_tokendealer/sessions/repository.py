@@ -59,5 +59,31 @@ def forget_failures(session: Session, subject: str) -> None:
     session.execute(sa.delete(LoginFailure).where(LoginFailure.subject == subject))
 
 
+def forget_failures_of_account(session: Session, email: str) -> None:
+    """Forget the failures counted against an email, from every client."""
+    session.execute(
+        sa.delete(LoginFailure).where(
+            sa.or_(
+                LoginFailure.subject == f"account:{email}",
+                LoginFailure.subject.startswith(f"client:{email} ", autoescape=True),
+            )
+        )
+    )
+
+
+def has_logged_in_from(session: Session, account_id: str, address: str, since: datetime) -> bool:
+    """Whether a login of the account came from ``address`` since ``since``."""
+    found = session.scalar(
+        sa.select(RefreshToken.id)
+        .where(
+            RefreshToken.account_id == account_id,
+            RefreshToken.login_address == address,
+            RefreshToken.created_at > since,
+        )
+        .limit(1)
+    )
+    return found is not None
+
+
 def prune_failures(session: Session, before: datetime) -> None:
     session.execute(sa.delete(LoginFailure).where(LoginFailure.failed_at <= before))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 import uuid
 from datetime import datetime, timedelta
 
@@ -10,7 +9,8 @@ import structlog
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy.orm import Session
 
-from runnerly_kit.errors import Forbidden, TooManyRequests, Unauthorized
+from runnerly_kit.errors import Forbidden, Unauthorized
+from runnerly_tokendealer import limits as limits_module
 from runnerly_tokendealer import opaque_tokens
 from runnerly_tokendealer.accounts import repository as accounts_repository
 from runnerly_tokendealer.accounts.roles import scopes_for
@@ -39,36 +39,45 @@ def login(session: Session, runtime: Runtime, data: LoginRequest, address: str) 
     settings = runtime.settings
     now = utcnow()
     email = data.email.strip().lower()
-    subjects = {
-        f"account:{email}": settings.login_max_failures_per_account,
+    account = accounts_repository.get_by_email(session, email)
+    limits = {
+        # The lock a guesser meets: one account from one client.
+        f"client:{email} {address}": settings.login_max_failures_per_client,
         f"address:{address}": settings.login_max_failures_per_address,
+        # A guess spread over many clients meets this ceiling; the clients the account
+        # logged in from before are not held by it, so a guesser cannot lock the owner out.
+        f"account:{email}": settings.login_max_failures_per_account,
     }
+    if account is not None and repository.has_logged_in_from(
+        session, account.id, address, now - timedelta(seconds=settings.refresh_token_ttl)
+    ):
+        del limits[f"account:{email}"]
     window = timedelta(seconds=settings.login_failure_window)
-    for subject, limit in subjects.items():
+    for subject, limit in limits.items():
         count, oldest = repository.count_failures(session, subject, now - window)
         if count >= limit and oldest is not None:
-            wait = math.ceil((oldest + window - now).total_seconds())
             log.warning("login.throttled", subject=subject.split(":", 1)[0])
-            minutes = max(1, math.ceil(wait / 60))
-            raise TooManyRequests(
-                f"Too many failed logins: try again in {minutes} "
-                f"minute{'s' if minutes > 1 else ''}.",
-                retry_after=max(wait, 1),
+            raise limits_module.refusal(
+                "Too many failed logins:", oldest=oldest, window=window, now=now
             )
-    account = accounts_repository.get_by_email(session, email)
     matches = _password_matches(runtime, account, data.password)
     if account is None or not matches:
         repository.prune_failures(session, now - window)
-        repository.add_failures(session, list(subjects), now)
+        repository.add_failures(
+            session,
+            [f"client:{email} {address}", f"address:{address}", f"account:{email}"],
+            now,
+        )
         log.info("login.failed")
         raise WrongCredentials("Wrong email or password.")
     if not account.confirmed:
         raise Forbidden("Confirm your email address first: we sent you a link.")
-    repository.forget_failures(session, f"account:{email}")
+    # Only this client's count: the account-wide one goes on holding a distributed guess.
+    repository.forget_failures(session, f"client:{email} {address}")
     if runtime.hasher.check_needs_rehash(account.password_hash):
         account.password_hash = runtime.hasher.hash(data.password)
     log.info("login.succeeded", user_id=account.id)
-    return _issue(session, runtime, account.id, uuid.uuid4().hex, now)
+    return _issue(session, runtime, account.id, uuid.uuid4().hex, now, login_address=address)
 
 
 def refresh(session: Session, runtime: Runtime, refresh_token: str) -> TokenPair:
@@ -85,7 +94,10 @@ def refresh(session: Session, runtime: Runtime, refresh_token: str) -> TokenPair
     if found.expires_at <= now:
         raise RefreshTokenRefused("This refresh token has expired: log in again.")
     found.used_at = now
-    return _issue(session, runtime, found.account_id, found.family_id, now)
+    return _issue(
+        session, runtime, found.account_id, found.family_id, now,
+        login_address=found.login_address,
+    )
 
 
 def logout(session: Session, refresh_token: str) -> None:
@@ -94,6 +106,14 @@ def logout(session: Session, refresh_token: str) -> None:
     if found is not None:
         repository.revoke_family(session, found.family_id, utcnow())
         log.info("logout", user_id=found.account_id)
+
+
+def end_every_login(session: Session, account: Account, now: datetime) -> None:
+    """End every login of the account (its password changed): every refresh-token family
+    is revoked, and the failures counted against it are forgotten with the old password."""
+    revoked = repository.revoke_all_of_account(session, account.id, now)
+    repository.forget_failures_of_account(session, account.email)
+    log.info("login.ended_all", user_id=account.id, revoked=revoked)
 
 
 def _password_matches(runtime: Runtime, account: Account | None, password: str) -> bool:
@@ -108,7 +128,13 @@ def _password_matches(runtime: Runtime, account: Account | None, password: str) 
 
 
 def _issue(
-    session: Session, runtime: Runtime, account_id: str, family_id: str, now: datetime
+    session: Session,
+    runtime: Runtime,
+    account_id: str,
+    family_id: str,
+    now: datetime,
+    *,
+    login_address: str | None,
 ) -> TokenPair:
     settings = runtime.settings
     token = opaque_tokens.new_token()
@@ -120,6 +146,7 @@ def _issue(
             token_hash=opaque_tokens.digest(token),
             created_at=now,
             expires_at=now + timedelta(seconds=settings.refresh_token_ttl),
+            login_address=login_address,
         ),
     )
     account = accounts_repository.get(session, account_id)
