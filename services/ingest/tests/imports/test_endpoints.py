@@ -108,6 +108,38 @@ def test_a_reupload_and_a_gzipped_copy_are_duplicates(
     assert len(stored_runs()) == 1
 
 
+IMPORTED = sorted(name for name, (status, _) in EXPECTED.items() if status == "imported")
+
+
+@needs_data
+def test_a_file_another_runner_imported_is_a_run_of_ones_own(
+    client: TestClient, alice: Headers, bob: Headers, peers: Any, stored_runs: StoredRuns
+) -> None:
+    """Friends share files: the same bytes from two runners are two runs, and neither's
+    upload reaches, moves or names the other's run."""
+    names = [name for name in IMPORTED if (ACTIVITIES / name).exists()]
+    alices = client.post("/imports", files=_files(*names), headers=alice).json()["results"]
+    alice_runs = stored_runs("alice")
+    alice_details = {run["id"]: peers.dataservice.get(f"/runs/{run['id']}", headers=alice).json()
+                     for run in alice_runs}
+
+    bobs = client.post("/imports", files=_files(*names), headers=bob).json()["results"]
+    bobs_again = client.post("/imports", files=_files(*names), headers=bob).json()["results"]
+
+    alice_ids = {item["run_id"] for item in alices}
+    assert [item["status"] for item in alices] == ["imported"] * len(names)
+    assert [item["status"] for item in bobs] == ["imported"] * len(names)
+    bob_ids = {item["run_id"] for item in bobs}
+    assert len(bob_ids) == len(names) and not bob_ids & alice_ids
+    assert [(item["status"], item["run_id"]) for item in bobs_again] == [
+        ("duplicate", item["run_id"]) for item in bobs
+    ]
+    assert stored_runs("alice") == alice_runs
+    assert {run["id"]: peers.dataservice.get(f"/runs/{run['id']}", headers=alice).json()
+            for run in alice_runs} == alice_details
+    assert {run["id"] for run in stored_runs("bob")} == bob_ids
+
+
 def test_an_upload_needs_the_import_scope_and_some_files(
     client: TestClient, runner_headers: Callable[..., Headers], alice: Headers
 ) -> None:

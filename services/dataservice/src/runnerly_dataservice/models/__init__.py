@@ -34,8 +34,12 @@ class Profile(Model):
 class Run(Model):
     __tablename__ = "runs"
     __table_args__ = (
-        # The same activity synced twice is one run.
-        sa.UniqueConstraint("source", "external_id", name="uq_runs_source_external_id"),
+        # The same activity synced twice is one run of its runner. Two runners may hold the
+        # same key (friends share a GPX file, whose key is its content hash): the owner is
+        # part of the key, so no write that names a key can reach another runner's run.
+        sa.UniqueConstraint(
+            "runner_id", "source", "external_id", name="uq_runs_runner_source_external_id"
+        ),
         # A runner's runs newest first: the list endpoint's keyset walks this index.
         sa.Index(
             "ix_runs_runner_started",

@@ -13,10 +13,9 @@ from sqlalchemy.orm import Session
 from runnerly_dataservice.records import repository
 from runnerly_dataservice.records.efforts import STANDARD_DISTANCES, best_efforts
 from runnerly_dataservice.records.schemas import BestEffortList, BestEffortRead
+from runnerly_dataservice.runs.repository import RunKey
 from runnerly_dataservice.runs.schemas import RunUpsert
 from runnerly_kit.errors import InvalidInput
-
-RunKey = tuple[str, str]
 
 
 def replace_efforts(

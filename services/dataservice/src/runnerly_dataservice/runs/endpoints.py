@@ -45,7 +45,8 @@ NOT_FOUND: dict[int | str, dict[str, Any]] = {
 def upsert_runs(
     body: RunBatch, session: SessionDep, outbox: OutboxDep, _: RunWriterService
 ) -> RunBatchResult:
-    """Insert or update up to 1000 runs, keyed by source and external id, all or nothing."""
+    """Insert or update up to 1000 runs, keyed by runner, source and external id, all or
+    nothing."""
     return service.upsert_batch(session, outbox, body.runs)
 
 

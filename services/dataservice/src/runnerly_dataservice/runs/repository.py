@@ -62,7 +62,14 @@ INSERT_COLUMNS = (
     "created_at",
     "updated_at",
 )
-UPSERT_COLUMNS = tuple(name for name in INSERT_COLUMNS if name != "created_at")
+# What a known run's upsert overwrites: never its key, and so never its owner (the runner is
+# part of the key), nor ``created_at``.
+KEY_COLUMNS = ("runner_id", "source", "external_id")
+UPSERT_COLUMNS = tuple(
+    name for name in INSERT_COLUMNS if name not in (*KEY_COLUMNS, "created_at")
+)
+# A run's key: ``(runner_id, source, external_id)``.
+RunKey = tuple[str, str, str]
 _first_as_given = attrgetter(*_FIRST_AS_GIVEN)
 _then_as_given = attrgetter(*_THEN_AS_GIVEN)
 
@@ -86,7 +93,7 @@ def _upsert_statement(dialect: Dialect) -> str:
     # are looked up afterwards, and rows sent back unread cost 7-14 % of the upsert.
     statement = insert.inline().values({name: sa.bindparam(name) for name in INSERT_COLUMNS})
     upsert = statement.on_conflict_do_update(
-        index_elements=[runs.c.source, runs.c.external_id],
+        index_elements=[runs.c[name] for name in KEY_COLUMNS],
         set_={name: statement.excluded[name] for name in UPSERT_COLUMNS},
     )
     compiled = upsert.compile(dialect=dialect)
@@ -96,8 +103,8 @@ def _upsert_statement(dialect: Dialect) -> str:
 
 
 def upsert(session: Session, runs_: Iterable[RunUpsert], now: datetime) -> None:
-    """Insert or overwrite ``runs_`` (keyed by source and external id) in one executemany,
-    stamped ``now``.
+    """Insert or overwrite ``runs_`` (keyed by runner, source and external id) in one
+    executemany, stamped ``now``.
 
     The statement is built with Core but its parameters go to the driver as tuples made
     straight from the runs: SQLAlchemy's per-value type processing, or a dict per row, would
@@ -267,15 +274,15 @@ def delete_all_of_runner(session: Session, runner_id: str) -> int:
 
 
 
-def ids_by_key(session: Session, keys: Sequence[tuple[str, str]]) -> dict[tuple[str, str], int]:
-    """The ids of the stored runs among ``keys`` (``(source, external_id)``), by key: a
-    probe of the unique index per key.
+def ids_by_key(session: Session, keys: Sequence[RunKey]) -> dict[RunKey, int]:
+    """The ids of the stored runs among ``keys`` (``(runner_id, source, external_id)``), by
+    key: a probe of the unique index per key.
 
     Run on the driver's cursor: expanding a thousand bound tuples, and processing the
     rows, cost SQLAlchemy more than the lookup itself on the bulk upsert's path.
     """
     connection = session.connection()
-    found: dict[tuple[str, str], int] = {}
+    found: dict[RunKey, int] = {}
     cursor = connection.connection.cursor()
     try:
         if connection.dialect.name == "postgresql":
@@ -284,27 +291,33 @@ def ids_by_key(session: Session, keys: Sequence[tuple[str, str]]) -> dict[tuple[
             # as a scan of every run of the source, ten times slower at 50,000 runs and
             # growing. The LIMIT keeps the lateral subquery a nested loop of index probes.
             cursor.execute(
-                "SELECT k.source, k.external_id, r.id "
-                "FROM unnest(%s::text[], %s::text[]) AS k(source, external_id) "
-                "CROSS JOIN LATERAL (SELECT id FROM runs "
-                "WHERE source = k.source AND external_id = k.external_id LIMIT 1) AS r",
-                ([key[0] for key in keys], [key[1] for key in keys]),
+                "SELECT k.runner_id, k.source, k.external_id, r.id "
+                "FROM unnest(%s::text[], %s::text[], %s::text[]) "
+                "AS k(runner_id, source, external_id) "
+                "CROSS JOIN LATERAL (SELECT id FROM runs WHERE runner_id = k.runner_id "
+                "AND source = k.source AND external_id = k.external_id LIMIT 1) AS r",
+                tuple([key[part] for key in keys] for part in range(3)),
             )
-            for source, external_id, run_id in cursor.fetchall():
-                found[(source, external_id)] = run_id
+            for runner_id, source, external_id, run_id in cursor.fetchall():
+                found[(runner_id, source, external_id)] = run_id
             return found
-        by_source: dict[str, list[str]] = defaultdict(list)
-        for source, external_id in keys:
-            by_source[source].append(external_id)
-        for source, external_ids in by_source.items():
+        by_runner_source: dict[tuple[str, str], list[str]] = defaultdict(list)
+        for runner_id, source, external_id in keys:
+            by_runner_source[(runner_id, source)].append(external_id)
+        for (runner_id, source), external_ids in by_runner_source.items():
             # Chunks keep the statement's parameter count under SQLite's limit.
             for start in range(0, len(external_ids), 500):
                 chunk = external_ids[start : start + 500]
                 # Only placeholders are joined into the text: the values stay bound.
-                query = "SELECT id, external_id FROM runs WHERE source = ? AND external_id IN "
-                cursor.execute(query + "(" + ",".join("?" * len(chunk)) + ")", (source, *chunk))
+                query = (
+                    "SELECT id, external_id FROM runs "
+                    "WHERE runner_id = ? AND source = ? AND external_id IN "
+                )
+                cursor.execute(
+                    query + "(" + ",".join("?" * len(chunk)) + ")", (runner_id, source, *chunk)
+                )
                 for run_id, external_id in cursor.fetchall():
-                    found[(source, external_id)] = run_id
+                    found[(runner_id, source, external_id)] = run_id
         return found
     finally:
         cursor.close()

@@ -81,7 +81,8 @@ class RunFields(BaseModel):
 
 
 class RunUpsert(RunFields):
-    """A run as a source knows it; ``(source, external_id)`` identifies it."""
+    """A run as a source knows it; ``(runner_id, source, external_id)`` identifies it: the
+    same source and external id sent for another runner is another runner's run."""
 
     model_config = ConfigDict(extra="forbid")
 

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from runnerly_dataservice.cursors import decode_datetime_cursor, encode_cursor
 from runnerly_dataservice.records import service as records
 from runnerly_dataservice.runs import repository
+from runnerly_dataservice.runs.repository import RunKey
 from runnerly_dataservice.runs.schemas import (
     RunBatchResult,
     RunDetail,
@@ -35,16 +36,18 @@ DUPLICATE_DISTANCE_TOLERANCE = 0.02
 def upsert_batch(session: Session, outbox: Outbox, runs: list[RunUpsert]) -> RunBatchResult:
     """Insert new runs and overwrite known ones, all or nothing, and announce the new ones.
 
-    A run whose key is new but which is the same activity as one the runner already has
-    (from any source: started within 60 s, distance within 2 %) is not stored: its outcome
-    is ``duplicate``, naming the run that stands for it.
+    A run's key is ``(runner_id, source, external_id)``: the same file or activity id sent
+    for two runners is two runs, and nothing sent for one runner reaches another's. A run
+    whose key is new but which is the same activity as one the runner already has (from
+    any source: started within 60 s, distance within 2 %) is not stored: its outcome is
+    ``duplicate``, naming the runner's own run that stands for it.
     """
     now = datetime.now(UTC)
     # A key sent twice in one batch keeps its last version: one statement cannot write a
     # row twice, and the last version is the newest the caller knows.
-    latest: dict[tuple[str, str], RunUpsert] = {}
+    latest: dict[RunKey, RunUpsert] = {}
     for run in runs:
-        latest[(run.source, run.external_id)] = run
+        latest[(run.runner_id, run.source, run.external_id)] = run
     known = repository.ids_by_key(session, list(latest))
     duplicates = _duplicates_of_new_runs(
         session, {key: run for key, run in latest.items() if key not in known}
@@ -57,7 +60,7 @@ def upsert_batch(session: Session, outbox: Outbox, runs: list[RunUpsert]) -> Run
     # batch (or by a concurrent one meanwhile, whose row this batch then overwrote).
     written = repository.ids_by_key(session, list(to_write))
     created: dict[str, list[int]] = defaultdict(list)
-    created_ids: dict[tuple[str, str], int] = {}
+    created_ids: dict[RunKey, int] = {}
     for key, run_id in written.items():
         if run_id > last:
             created[to_write[key].runner_id].append(run_id)
@@ -79,7 +82,7 @@ def upsert_batch(session: Session, outbox: Outbox, runs: list[RunUpsert]) -> Run
     status: RunOutcomeStatus
     outcome_id: int | None
     for key in latest:
-        source, external_id = key
+        _, source, external_id = key
         if key in duplicates:
             original = duplicates[key]
             status = "duplicate"
@@ -115,12 +118,12 @@ def upsert_batch(session: Session, outbox: Outbox, runs: list[RunUpsert]) -> Run
 
 
 # What a duplicate stands for: a stored run's id, or the key of an earlier run of the batch.
-Original = int | tuple[str, str]
+Original = int | RunKey
 
 
 def _duplicates_of_new_runs(
-    session: Session, new: dict[tuple[str, str], RunUpsert]
-) -> dict[tuple[str, str], Original]:
+    session: Session, new: dict[RunKey, RunUpsert]
+) -> dict[RunKey, Original]:
     """The new runs that are the same activity as a stored run of their runner (or as an
     earlier new run of the same batch), each with what it duplicates.
 
@@ -158,7 +161,7 @@ def _duplicates_of_new_runs(
     for run_id, runner_id, _, _, started_at, distance_m in stored:
         moment = started_at.timestamp()
         buckets[(runner_id, int(moment // tolerance))].append((run_id, moment, distance_m))
-    found: dict[tuple[str, str], Original] = {}
+    found: dict[RunKey, Original] = {}
     for key, run in new.items():
         moment = moments[key]
         bucket = int(moment // tolerance)
