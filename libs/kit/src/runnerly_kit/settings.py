@@ -48,6 +48,12 @@ class KitSettings(BaseSettings):
     max_body_bytes: int = shared("MAX_BODY_BYTES", default=1_048_576)  # type: ignore[assignment]
     # Outbox relay poll interval, in seconds (commits wake it at once; this catches the rest).
     outbox_poll_seconds: float = shared("OUTBOX_POLL_SECONDS", default=2.0)  # type: ignore[assignment]
+    # How long relayed outbox rows are kept, in hours (rows carrying a secret or an address
+    # go at once); a relayed row is only needed to recognise a relay repeated soon after.
+    outbox_retention_hours: float = shared("OUTBOX_RETENTION_HOURS", default=24.0, ge=0)  # type: ignore[assignment]
+    # The longest access-token lifetime, in seconds, that any service accepts (tokendealer
+    # issues at most this): a validly signed token claiming more is refused.
+    access_token_max_ttl: int = shared("ACCESS_TOKEN_MAX_TTL", default=900, ge=10, le=900)  # type: ignore[assignment]
 
     host: str = "127.0.0.1"
     port: int = 0
