@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import json
 import secrets
+import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -183,7 +184,9 @@ class FakePeers:
         if route == ("POST", "/password-reset"):
             return httpx.Response(202, json={"status": "reset_sent"})
         if route == ("POST", "/password-reset/confirm"):
-            return httpx.Response(204)
+            # The reset token names the account whose earlier access tokens are refused.
+            return httpx.Response(200, json={"user_id": self._body(request)["token"],
+                                             "not_before": time.time()})
         if route == ("GET", "/accounts/me"):
             return httpx.Response(200, json=self._user(request).public())
         if route == ("DELETE", "/accounts/me"):

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import httpx
@@ -260,3 +261,20 @@ def test_password_reset_passes_through(client: TestClient, fake: Any) -> None:
                            json={"token": "t", "password": "a new password"})
     assert response.status_code == 204
     assert len(fake.sent("tokendealer", "POST", "/password-reset/confirm")) == 1
+
+
+def test_a_reset_refuses_the_earlier_tokens_at_once_and_not_the_later_ones(
+    client: TestClient, fake: Any
+) -> None:
+    ada = fake.add_account()
+    before = {"Authorization": f"Bearer {fake.pair_for(ada.id)['access_token']}"}
+    assert client.get("/api/runs", headers=before).status_code == 200
+
+    # The fake tokendealer's reset answers for the account its token names.
+    response = client.post("/api/auth/password-reset/confirm",
+                           json={"token": ada.id, "password": "a new password"})
+    assert response.status_code == 204
+
+    assert client.get("/api/runs", headers=before).status_code == 401
+    after = {"Authorization": f"Bearer {fake.keys.token(ada.id, iat=time.time())}"}
+    assert client.get("/api/runs", headers=after).status_code == 200

@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from fastapi.testclient import TestClient
 
 from runnerly_kit.errors import InvalidInput
+from runnerly_kit.testing import bearer
 from runnerly_tokendealer.accounts.service import check_password
 from runnerly_tokendealer.models import Account, AccountToken
 from runnerly_tokendealer.runtime import Runtime
@@ -52,6 +53,7 @@ def test_password_reset_sets_the_password_and_ends_every_login(
     password: str,
     mails: Callable[[str], list[dict[str, Any]]],
     link_in: Callable[[dict[str, Any], str], str],
+    outbox: Callable[[], list[Any]],
 ) -> None:
     before = registered("ada@example.com")
     token = reset_token(client, mails, link_in, "ada@example.com")
@@ -60,7 +62,12 @@ def test_password_reset_sets_the_password_and_ends_every_login(
         "/password-reset/confirm", json={"token": token, "password": NEW_PASSWORD}
     )
 
-    assert response.status_code == 204
+    assert response.status_code == 200
+    # The access tokens issued before are refused here at once, and everywhere by event.
+    revoked = response.json()
+    assert client.get("/accounts/me", headers=bearer(before["access_token"])).status_code == 401
+    [event] = [row for row in outbox() if row.name == "user.sessions_revoked"]
+    assert event.payload == revoked and revoked["not_before"] > 0
     assert (
         client.post("/login", json={"email": "ada@example.com", "password": password}).status_code
         == 401
@@ -96,7 +103,7 @@ def test_a_weak_new_password_is_refused_and_the_link_still_works(
         client.post(
             "/password-reset/confirm", json={"token": token, "password": NEW_PASSWORD}
         ).status_code
-        == 204
+        == 200
     )
 
 

@@ -22,6 +22,7 @@ from runnerly_dashboard.cookies import clear_session_cookies, set_session_cookie
 from runnerly_dashboard.deps import (
     CsrfTokenDep,
     PeersDep,
+    RevocationsDep,
     SessionCookieDep,
     SessionDep,
     SettingsDep,
@@ -110,7 +111,10 @@ def request_password_reset(body: PasswordResetRequest, peers: PeersDep) -> Passw
     response_class=Response,
     responses=problem_responses(404, 503),
 )
-def confirm_password_reset(body: PasswordResetConfirm, peers: PeersDep) -> Response:
-    """Set a new password with the token from the reset mail."""
-    service.confirm_password_reset(peers, body)
+def confirm_password_reset(
+    body: PasswordResetConfirm, db: SessionDep, peers: PeersDep, revocations: RevocationsDep
+) -> Response:
+    """Set a new password with the token from the reset mail; the access tokens issued
+    before it are refused from this answer on."""
+    service.confirm_password_reset(db, peers, revocations, body)
     return Response(status_code=status.HTTP_204_NO_CONTENT)

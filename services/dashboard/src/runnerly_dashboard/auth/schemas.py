@@ -78,6 +78,13 @@ class PasswordResetAccepted(BaseModel):
     status: str | None = None
 
 
+class SessionsRevoked(BaseModel):
+    """Tokendealer's answer to a reset: the runner's tokens issued before are refused."""
+
+    user_id: str = Field(min_length=1, max_length=64)
+    not_before: float
+
+
 class PasswordResetConfirm(BaseModel):
     model_config = ConfigDict(extra="forbid")
 

@@ -24,6 +24,7 @@ from runnerly_dashboard.auth.schemas import (
     PasswordResetConfirm,
     PasswordResetRequest,
     RefreshRequest,
+    SessionsRevoked,
     SignupAccepted,
     SignupRequest,
     TokenPair,
@@ -32,6 +33,7 @@ from runnerly_dashboard.config import Settings
 from runnerly_dashboard.models import BrowserSession
 from runnerly_dashboard.peers import PeerProblem, Peers, call, parse
 from runnerly_kit.errors import Forbidden, ServiceUnavailable, Unauthorized
+from runnerly_kit.revocations import Revocations
 
 log = structlog.get_logger()
 
@@ -68,14 +70,31 @@ class NewSession:
 def user_id_of(access_token: str) -> str:
     """The token's subject, read without verifying: the token came from tokendealer itself,
     or the peer it is sent to verifies it."""
+    return _subject_and_issued_at(access_token)[0]
+
+
+def _subject_and_issued_at(access_token: str) -> tuple[str, float]:
     try:
         claims = jwt.decode(access_token, options={"verify_signature": False})
     except jwt.PyJWTError as exc:
         raise Unauthorized("The access token is malformed.") from exc
-    subject = claims.get("sub")
+    subject, issued_at = claims.get("sub"), claims.get("iat")
     if not isinstance(subject, str) or not subject:
         raise Unauthorized("The access token names no user.")
-    return subject
+    if not isinstance(issued_at, int | float):
+        raise Unauthorized("The access token has no issue time.")
+    return subject, float(issued_at)
+
+
+def check_not_revoked(revocations: Revocations, caller: Caller) -> None:
+    """Refuse a deleted runner's token, or one issued before their password changed.
+
+    Read without verifying the signature, which only makes refusing possible: a token this
+    check lets through is still verified by the peer it goes to, and the claims read here
+    cannot be altered without failing that verification.
+    """
+    subject, issued_at = _subject_and_issued_at(caller.access_token)
+    revocations.check(subject, issued_at)
 
 
 def _hash(session_token: str) -> str:
@@ -167,8 +186,15 @@ def request_password_reset(peers: Peers, request: PasswordResetRequest) -> Passw
     return parse(response, PasswordResetAccepted, "tokendealer")
 
 
-def confirm_password_reset(peers: Peers, request: PasswordResetConfirm) -> None:
-    call(peers.tokendealer, "POST", "/password-reset/confirm", json=request.model_dump())
+def confirm_password_reset(
+    db: Session, peers: Peers, revocations: Revocations, request: PasswordResetConfirm
+) -> None:
+    """Relay the reset, and record before answering that the runner's earlier access
+    tokens are refused: the other services hear it by event, a moment later, but every
+    request of a runner passes this door first."""
+    response = call(peers.tokendealer, "POST", "/password-reset/confirm", json=request.model_dump())
+    revoked = parse(response, SessionsRevoked, "tokendealer")
+    revocations.record_not_before(db, revoked.user_id, revoked.not_before)
 
 
 def resume(

@@ -13,6 +13,7 @@ from runnerly_tokendealer.accounts.schemas import (
     PasswordResetAccepted,
     PasswordResetConfirm,
     PasswordResetCreate,
+    SessionsRevoked,
     SignupAccepted,
 )
 from runnerly_tokendealer.deps import (
@@ -107,13 +108,15 @@ def request_password_reset(
 
 @router.post(
     "/password-reset/confirm",
-    status_code=status.HTTP_204_NO_CONTENT,
-    response_class=Response,
+    response_model=SessionsRevoked,
     responses={
         400: {**PROBLEM, "description": "The link expired or was already used"},
         422: {**PROBLEM, "description": "The new password is too weak"},
     },
 )
-def reset_password(data: PasswordResetConfirm, session: SessionDep, runtime: RuntimeDep) -> None:
-    """Choose a new password with the token of the mailed link; every login ends."""
-    service.reset_password(session, runtime, data)
+def reset_password(
+    data: PasswordResetConfirm, session: SessionDep, runtime: RuntimeDep
+) -> SessionsRevoked:
+    """Choose a new password with the token of the mailed link; every login ends, and the
+    access tokens issued before are refused (the answer says from when)."""
+    return service.reset_password(session, runtime, data)

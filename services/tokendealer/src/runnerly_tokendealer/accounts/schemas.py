@@ -85,3 +85,10 @@ class PasswordResetConfirm(BaseModel):
 
     token: LinkToken
     password: Password
+
+
+class SessionsRevoked(BaseModel):
+    """The account's access tokens issued before ``not_before`` are refused everywhere."""
+
+    user_id: str
+    not_before: float = Field(description="Seconds since the epoch (milliseconds kept).")

@@ -10,6 +10,7 @@ import structlog
 from sqlalchemy.orm import Session
 
 from runnerly_kit.errors import BadRequest, InvalidInput, NotFound
+from runnerly_kit.revocations import not_before_now
 from runnerly_tokendealer import opaque_tokens
 from runnerly_tokendealer.accounts import mails, repository
 from runnerly_tokendealer.accounts.roles import GRANTABLE_ROLES
@@ -19,6 +20,7 @@ from runnerly_tokendealer.accounts.schemas import (
     AccountSummary,
     PasswordResetAccepted,
     PasswordResetConfirm,
+    SessionsRevoked,
     SignupAccepted,
 )
 from runnerly_tokendealer.db import utcnow
@@ -121,9 +123,9 @@ def sign_up(session: Session, runtime: Runtime, data: AccountCreate) -> SignupAc
             created_at=utcnow(),
         )
         if repository.add_if_new(session, account):
-            runtime.outbox.emit(
-                session, "user.created", {"user_id": account.id, "email": account.email}
-            )
+            # The id only: the outbox keeps relayed rows for a while, and an address there
+            # would outlive the account.
+            runtime.outbox.emit(session, "user.created", {"user_id": account.id})
             _send_confirmation(session, runtime, account)
             log.info("account.created", user_id=account.id)
             return SignupAccepted(email=data.email)
@@ -205,7 +207,14 @@ def delete(session: Session, runtime: Runtime, account_id: str) -> None:
     sessions_repository.delete_all_of_account(session, account.id)
     sessions_repository.forget_failures(session, f"account:{account.email}")
     repository.delete(session, account)
-    runtime.outbox.emit(session, "user.deleted", {"user_id": account.id, "email": account.email})
+    # This service refuses the account's tokens from this commit on, and keeps nothing that
+    # names it; every other service does the same when it hears of it.
+    runtime.revocations.record_deletion(session, account.id)
+    runtime.outbox.forget(session, [account.id, account.email])
+    # The address lets the mailer drop its local copies; the row goes once relayed.
+    runtime.outbox.emit(
+        session, "user.deleted", {"user_id": account.id, "email": account.email}, secret=True
+    )
     log.info("account.deleted", user_id=account.id)
 
 
@@ -223,7 +232,9 @@ def request_password_reset(session: Session, runtime: Runtime, email: str) -> Pa
     return PasswordResetAccepted()
 
 
-def reset_password(session: Session, runtime: Runtime, data: PasswordResetConfirm) -> None:
+def reset_password(
+    session: Session, runtime: Runtime, data: PasswordResetConfirm
+) -> SessionsRevoked:
     """Set a new password from a reset link; every login of the account ends."""
     now = utcnow()
     found = repository.find_usable_token(session, RESET, opaque_tokens.digest(data.token), now)
@@ -239,6 +250,18 @@ def reset_password(session: Session, runtime: Runtime, data: PasswordResetConfir
     sessions_repository.revoke_all_of_account(session, account.id, now)
     sessions_repository.forget_failures(session, f"account:{account.email}")
     log.info("account.password_reset", user_id=account.id)
+    return revoke_access_tokens(session, runtime, account.id)
+
+
+def revoke_access_tokens(session: Session, runtime: Runtime, account_id: str) -> SessionsRevoked:
+    """Refuse, in every service, the account's access tokens issued until now (its password
+    changed): here from this commit on, elsewhere when ``user.sessions_revoked`` arrives
+    (the dashboard records it before it answers)."""
+    revoked = SessionsRevoked(user_id=account_id, not_before=not_before_now())
+    runtime.revocations.record_not_before(session, account_id, revoked.not_before)
+    runtime.outbox.emit(session, "user.sessions_revoked", revoked.model_dump())
+    log.info("account.access_tokens_revoked", user_id=account_id)
+    return revoked
 
 
 def _send_confirmation(session: Session, runtime: Runtime, account: Account) -> None:
@@ -293,4 +316,5 @@ def _send(session: Session, runtime: Runtime, account: Account, mail: mails.Mail
             "html": mail.html,
             "user_id": account.id,
         },
+        secret=True,  # a confirmation or reset link, and the address
     )
