@@ -35,13 +35,14 @@ from bench import common
 from bench.common import HOST, WORKERS, log
 from bench.data import RUNS, as_json, runs
 from bench.read import jwks_server
-from runnerly_dataservice.models import OutboxMessage
+from runnerly_dataservice.models import OutboxMessage, Revocation
 from runnerly_dataservice.runs import service
 from runnerly_dataservice.runs.schemas import RunUpsert
 from runnerly_dataservice.runtime import MIGRATIONS_DIR
 from runnerly_kit.db import Database, migrate
 from runnerly_kit.logging import configure_logging
 from runnerly_kit.outbox import Outbox
+from runnerly_kit.revocations import Revocations
 from runnerly_kit.tasks import create_celery
 from runnerly_kit.testing import TestKeys
 
@@ -156,10 +157,11 @@ def _at_service_layer(
     database = Database(url)
     # The relay is never started: the outbox rows are written, as in the API, not sent.
     outbox = Outbox(OutboxMessage, database, create_celery("dataservice", "memory://"), "bench")
+    revocations = Revocations(Revocation, database)
 
     def send(batch: list[RunUpsert]) -> None:
         with database.transaction() as session:
-            service.upsert_batch(session, outbox, batch)
+            service.upsert_batch(session, outbox, batch, revocations=revocations)
 
     try:
         return _timed(models, send, passes)

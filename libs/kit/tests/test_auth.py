@@ -216,3 +216,25 @@ def test_remembered_tokens_are_bounded() -> None:
     assert [principal.sub for principal in principals] == [f"u{n}" for n in range(50)]
     assert len(verifier._verified) <= 20
     assert verifier.verify(tokens[-1]) is principals[-1]  # the newest are kept
+
+
+@pytest.mark.parametrize("lifetime", [900 + 6, 3600, 10 * 365 * 24 * 3600])
+def test_a_token_claiming_a_longer_life_than_the_maximum_is_refused(
+    client: TestClient, keys: TestKeys, lifetime: int
+) -> None:
+    # Signed by the trusted key, not expired, right audience and issuer: only too long.
+    assert "lifetime" in _refused(client, keys.token("u1", "runs:read", ttl=lifetime))
+
+
+def test_a_token_of_the_maximum_lifetime_is_accepted(client: TestClient, keys: TestKeys) -> None:
+    token = keys.token("u1", "runs:read", ttl=900)
+
+    assert client.get("/mine", headers=bearer(token)).status_code == 200
+
+
+def test_the_maximum_lifetime_follows_the_setting(keys: TestKeys) -> None:
+    verifier = TokenVerifier(JwksCache(keys.jwks), AUDIENCE, ISSUER, max_lifetime=60)
+
+    assert verifier.verify(keys.token("u1", "runs:read", ttl=60)).sub == "u1"
+    with pytest.raises(Unauthorized, match="lifetime"):
+        verifier.verify(keys.token("u1", "runs:read", ttl=120))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 from contextlib import closing
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -109,3 +110,56 @@ def test_the_embedded_broker_writes_ahead_and_delivers(outbox: Outbox, tmp_path:
         outbox.send_task(session, "mailer.mail.send", {"to": "a@b.c"})
     assert outbox.relay() == 1
     assert [m["body"][1] for m in _drain(outbox, "mailer")] == [{"to": "a@b.c"}]
+
+
+def _kept(outbox: Outbox) -> list[tuple[str, bool]]:
+    with outbox.database.transaction() as session:
+        rows = session.scalars(sa.select(OutboxMessage).order_by(OutboxMessage.id)).all()
+        return [(row.name, row.sent_at is not None) for row in rows]
+
+
+def test_a_secret_message_is_deleted_as_it_is_relayed(outbox: Outbox) -> None:
+    with outbox.database.transaction() as session:
+        outbox.send_task(session, "mailer.mail.send", {"text": "reset: /r?token=s3cr3t"},
+                         secret=True)
+        outbox.emit(session, "user.deleted", {"user_id": "u1", "email": "a@b.c"}, secret=True)
+        outbox.emit(session, "run.created", {"runner_id": "u2", "run_ids": [1]})
+
+    assert outbox.relay() == 3
+
+    assert _kept(outbox) == [("run.created", True)]
+    assert [m["body"][1] for m in _drain(outbox, "mailer")] == [
+        {"text": "reset: /r?token=s3cr3t"}
+    ]
+
+
+def test_relayed_messages_are_purged_after_the_retention(outbox: Outbox) -> None:
+    with outbox.database.transaction() as session:
+        outbox.emit(session, "run.created", {"runner_id": "u2", "run_ids": [1]})
+    outbox.relay()
+    with outbox.database.transaction() as session:
+        outbox.emit(session, "run.created", {"runner_id": "u2", "run_ids": [2]})  # not relayed
+    outbox.retention = timedelta(hours=1)
+
+    assert outbox.purge(datetime.now(UTC) + timedelta(minutes=59)) == 0
+    assert outbox.purge(datetime.now(UTC) + timedelta(minutes=61)) == 1
+
+    assert _kept(outbox) == [("run.created", False)]
+
+
+def test_forgetting_a_runner_drops_every_message_naming_them(outbox: Outbox) -> None:
+    with outbox.database.transaction() as session:
+        outbox.emit(session, "run.created", {"runner_id": "u1", "run_ids": [1]})
+        outbox.send_task(session, "mailer.mail.send", {"to": "a_b%c@example.com"})
+        outbox.emit(session, "run.created", {"runner_id": "u11", "run_ids": [2]})
+    outbox.relay()
+    with outbox.database.transaction() as session:
+        outbox.send_task(
+            session, "mailer.mail.send", {"to": "a_b%c@example.com", "user_id": "u1"}
+        )
+        outbox.send_task(session, "mailer.mail.send", {"to": "axbyc@example.com"})
+
+    with outbox.database.transaction() as session:
+        assert outbox.forget(session, ["u1", "a_b%c@example.com"]) == 3
+
+    assert _kept(outbox) == [("run.created", True), ("mailer.mail.send", False)]

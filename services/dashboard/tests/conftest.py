@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import json
 import secrets
+import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -196,7 +197,8 @@ class FakePeers:
                 if user_id == account.id:
                     del self.live_refresh_tokens[token]
                     self.revoked_refresh_tokens.add(token)
-            return httpx.Response(200, json={"user_id": account.id})
+            # Its earlier access tokens are refused from now on.
+            return httpx.Response(200, json={"user_id": account.id, "not_before": time.time()})
         if route == ("GET", "/accounts/me"):
             return httpx.Response(200, json=self._user(request).public())
         if route == ("DELETE", "/accounts/me"):

@@ -20,6 +20,7 @@ from runnerly_kit.errors import RunnerlyError, install_error_handlers
 from runnerly_kit.logging import configure_logging
 from runnerly_kit.middleware import BodySizeLimitMiddleware, RequestContextMiddleware
 from runnerly_kit.outbox import Outbox
+from runnerly_kit.revocations import Revocations
 from runnerly_kit.settings import KitSettings
 
 
@@ -32,6 +33,7 @@ def create_app(
     migrations_dir: Path | None = None,
     celery: Celery | None = None,
     outbox: Outbox | None = None,
+    revocations: Revocations | None = None,
     on_startup: Callable[[FastAPI], None] | None = None,
     on_shutdown: Callable[[FastAPI], None] | None = None,
     verify_tokens: bool = True,
@@ -48,7 +50,7 @@ def create_app(
         if on_startup is not None:
             on_startup(app)
         if outbox is not None:
-            outbox.start(settings.outbox_poll_seconds)
+            outbox.start(settings.outbox_poll_seconds, settings.outbox_retention_hours * 3600)
         try:
             yield
         finally:
@@ -71,6 +73,7 @@ def create_app(
     app.state.database = database
     app.state.celery = celery
     app.state.outbox = outbox
+    app.state.revocations = revocations
     checks: dict[str, health.Check] = {}
     if database is not None:
         checks["database"] = database.ping
@@ -79,7 +82,10 @@ def create_app(
     app.state.readiness_checks = checks
     if verify_tokens:
         app.state.verifier = TokenVerifier(
-            JwksCache.from_url(settings.jwks_url), settings.jwt_audience, settings.jwt_issuer
+            JwksCache.from_url(settings.jwks_url),
+            settings.jwt_audience,
+            settings.jwt_issuer,
+            max_lifetime=settings.access_token_max_ttl,
         )
 
     install_error_handlers(app)

@@ -13,6 +13,7 @@ import jwt
 from fastapi import Depends, Query, Request
 
 from runnerly_kit.errors import Forbidden, InvalidInput, ServiceUnavailable, Unauthorized
+from runnerly_kit.revocations import Revocations
 
 # Asymmetric algorithms only: "none" and HMAC (which an attacker could sign with the
 # public key) are never accepted.
@@ -26,6 +27,11 @@ MIN_REFETCH_SECONDS = 10.0
 # signature cost more than the rest of a read (bench/README.md). A forged or altered token
 # can never match an entry. At most this many are kept per process.
 VERIFIED_TOKENS_KEPT = 10_000
+# The longest lifetime (``exp - iat``, seconds) an access token may claim: tokendealer's
+# longest (``RUNNERLY_ACCESS_TOKEN_MAX_TTL``), and this much more for rounding. A token
+# that claims more was not issued by tokendealer as configured, whoever signed it.
+DEFAULT_MAX_LIFETIME = 900
+LIFETIME_LEEWAY = 5
 
 
 @dataclass(frozen=True)
@@ -96,10 +102,12 @@ class TokenVerifier:
         issuer: str,
         kept: int = VERIFIED_TOKENS_KEPT,
         clock: Callable[[], float] = time.time,
+        max_lifetime: int = DEFAULT_MAX_LIFETIME,
     ) -> None:
         self.jwks = jwks
         self.audience = audience
         self.issuer = issuer
+        self.max_lifetime = max_lifetime
         self._kept = kept
         self._clock = clock
         self._verified: dict[str, tuple[Principal, float]] = {}
@@ -150,6 +158,12 @@ class TokenVerifier:
             raise Unauthorized("The access token has expired.") from exc
         except jwt.PyJWTError as exc:
             raise Unauthorized(f"The access token is invalid: {str(exc).rstrip('.')}.") from exc
+        lifetime = _number(claims["exp"]) - _number(claims["iat"])
+        if not 0 < lifetime <= self.max_lifetime + LIFETIME_LEEWAY:
+            raise Unauthorized(
+                f"The access token claims a lifetime of {lifetime:.0f} s; "
+                f"at most {self.max_lifetime} s is accepted."
+            )
         scopes = frozenset(str(claims.get("scope", "")).split())
         kind = (
             "service"
@@ -157,6 +171,13 @@ class TokenVerifier:
             else "user"
         )
         return Principal(sub=str(claims["sub"]), scopes=scopes, kind=kind, claims=claims)
+
+
+def _number(value: Any) -> float:
+    try:
+        return float(value)
+    except (TypeError, ValueError) as exc:
+        raise Unauthorized("The access token's times are not numbers.") from exc
 
 
 def bearer_token(request: Request) -> str:
@@ -170,6 +191,12 @@ def bearer_token(request: Request) -> str:
 def authenticated(request: Request) -> Principal:
     verifier: TokenVerifier = request.app.state.verifier
     principal = verifier.verify(bearer_token(request))
+    if not principal.is_service:
+        # Checked on every request, after the remembered verification: a runner deleted
+        # or whose password changed is refused from the moment the row is committed.
+        revocations: Revocations | None = getattr(request.app.state, "revocations", None)
+        if revocations is not None:
+            revocations.check(principal.sub, float(principal.claims["iat"]))
     request.state.principal = principal
     return principal
 

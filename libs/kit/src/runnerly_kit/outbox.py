@@ -3,13 +3,20 @@ the change, then relayed to the broker after the commit, so a crash never loses 
 
 Delivery is at least once: a crash between publishing and marking a row sent publishes it
 again, so every consumer is idempotent.
+
+A relayed row is kept only as long as it may help recognise such a repeat: a row marked
+``secret`` at emit time (a mail with a link, an address) is deleted as it is relayed, the
+others once ``RUNNERLY_OUTBOX_RETENTION_HOURS`` have passed.
 """
 
 from __future__ import annotations
 
+import json
 import threading
+import time
 import uuid
-from datetime import UTC, datetime
+from collections.abc import Iterable
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -39,6 +46,8 @@ class OutboxMixin:
     request_id: Mapped[str | None] = mapped_column(sa.String(128))
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True))
     sent_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True), index=True)
+    # Carries a secret or personal data (a link, an address, a report): deleted once relayed.
+    secret: Mapped[bool] = mapped_column(sa.Boolean, default=False, server_default=sa.false())
 
 
 class Outbox:
@@ -55,14 +64,26 @@ class Outbox:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._relay_lock = threading.Lock()
+        # Relayed rows older than this are purged by the relay loop (see ``start``).
+        self.retention = timedelta(hours=24)
 
-    def emit(self, session: Session, event: str, payload: dict[str, Any]) -> None:
-        """Record the fact ``event`` (``entity.verb``) as part of the session's transaction."""
-        self._add(session, "event", event, payload)
+    def emit(
+        self, session: Session, event: str, payload: dict[str, Any], *, secret: bool = False
+    ) -> None:
+        """Record the fact ``event`` (``entity.verb``) as part of the session's transaction.
 
-    def send_task(self, session: Session, task: str, kwargs: dict[str, Any]) -> None:
-        """Ask for ``task`` to run once the session's transaction has committed."""
-        self._add(session, "task", task, kwargs)
+        ``secret``: the payload holds a secret or personal data, so the row goes once relayed.
+        """
+        self._add(session, "event", event, payload, secret)
+
+    def send_task(
+        self, session: Session, task: str, kwargs: dict[str, Any], *, secret: bool = False
+    ) -> None:
+        """Ask for ``task`` to run once the session's transaction has committed.
+
+        ``secret``: the kwargs hold a secret or personal data, so the row goes once relayed.
+        """
+        self._add(session, "task", task, kwargs, secret)
 
     def emit_many(self, session: Session, event: str, payloads: list[dict[str, Any]]) -> None:
         """Record one ``event`` per payload in one bulk statement, for large batches."""
@@ -88,7 +109,9 @@ class Outbox:
         )
         sa.event.listen(session, "after_commit", self._after_commit, once=True)
 
-    def _add(self, session: Session, kind: str, name: str, payload: dict[str, Any]) -> None:
+    def _add(
+        self, session: Session, kind: str, name: str, payload: dict[str, Any], secret: bool
+    ) -> None:
         model: Any = self.model  # a concrete mapped subclass of OutboxMixin
         session.add(
             model(
@@ -98,6 +121,7 @@ class Outbox:
                 payload=payload,
                 request_id=current_request_id(),
                 created_at=datetime.now(UTC),
+                secret=secret,
             )
         )
         sa.event.listen(session, "after_commit", self._after_commit, once=True)
@@ -122,13 +146,47 @@ class Outbox:
                     rows = session.scalars(query).all()
                     for row in rows:
                         self._publish(row)
-                        row.sent_at = datetime.now(UTC)
+                        if row.secret:
+                            session.delete(row)
+                        else:
+                            row.sent_at = datetime.now(UTC)
                     sent += len(rows)
                 if len(rows) < batch:
                     break
             if sent:
                 OUTBOX_RELAYED.labels(self.service).inc(sent)
             return sent
+
+    def purge(self, now: datetime | None = None) -> int:
+        """Delete the rows relayed longer ago than the retention; returns how many."""
+        cutoff = (now or datetime.now(UTC)) - self.retention
+        table = self.model.__table__  # type: ignore[attr-defined]
+        with self.database.transaction() as session:
+            result = session.execute(
+                sa.delete(table).where(table.c.sent_at.is_not(None), table.c.sent_at < cutoff)
+            )
+        purged = int(result.rowcount or 0)  # type: ignore[attr-defined]
+        if purged:
+            log.info("outbox.purged", rows=purged)
+        return purged
+
+    def forget(self, session: Session, names: Iterable[str]) -> int:
+        """Delete every row, relayed or not, whose payload holds any of ``names`` as a value
+        (a deleted runner's id and address): nothing more is sent for them, nothing kept."""
+        table = self.model.__table__  # type: ignore[attr-defined]
+        text = sa.cast(table.c.payload, sa.Text)
+        # Matched as a JSON string, quotes included: an id is never taken for a longer one.
+        matches = [
+            text.like(f"%{_escape_like(json.dumps(name))}%", escape="\\")
+            for name in names
+            if name
+        ]
+        if not matches:
+            return 0
+        result = session.execute(sa.delete(table).where(sa.or_(*matches)))
+        forgotten = int(result.rowcount or 0)  # type: ignore[attr-defined]
+        log.info("outbox.forgotten", rows=forgotten)
+        return forgotten
 
     def _publish(self, row: OutboxMixin) -> None:
         headers = {"request_id": row.request_id, "message_id": row.message_id}
@@ -151,15 +209,25 @@ class Outbox:
             )
         log.info("outbox.relayed", kind=row.kind, name=row.name, message_id=row.message_id)
 
-    def start(self, poll_seconds: float) -> None:
-        """Relay in a background thread: at once after each commit, and every poll interval."""
+    def start(self, poll_seconds: float, retention_seconds: float | None = None) -> None:
+        """Relay in a background thread: at once after each commit, and every poll interval;
+        purge what was relayed longer ago than ``retention_seconds`` once a poll interval."""
+        if retention_seconds is not None:
+            self.retention = timedelta(seconds=retention_seconds)
 
         def loop() -> None:
+            purged_at = 0.0
             while not self._stop.is_set():
                 try:
                     self.relay()
                 except Exception:  # the broker or database may be down: retry next round
                     log.warning("outbox.relay_failed", exc_info=True)
+                if time.monotonic() - purged_at >= poll_seconds:
+                    purged_at = time.monotonic()
+                    try:
+                        self.purge()
+                    except Exception:  # the database may be busy or down: next round
+                        log.warning("outbox.purge_failed", exc_info=True)
                 self._wake.wait(poll_seconds)
                 self._wake.clear()
 
@@ -172,3 +240,7 @@ class Outbox:
         self._wake.set()
         if self._thread:
             self._thread.join(timeout=5)
+
+
+def _escape_like(value: str) -> str:
+    return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")

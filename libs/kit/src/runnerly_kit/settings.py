@@ -52,6 +52,12 @@ class KitSettings(BaseSettings):
     # Reverse proxies whose X-Forwarded-For / X-Forwarded-Proto are believed: addresses or
     # CIDR networks, comma-separated. Empty: none, the peer of the connection is the client.
     trusted_proxies: str = shared("TRUSTED_PROXIES", default="")  # type: ignore[assignment]
+    # How long relayed outbox rows are kept, in hours (rows carrying a secret or an address
+    # go at once); a relayed row is only needed to recognise a relay repeated soon after.
+    outbox_retention_hours: float = shared("OUTBOX_RETENTION_HOURS", default=24.0, ge=0)  # type: ignore[assignment]
+    # The longest access-token lifetime, in seconds, that any service accepts (tokendealer
+    # issues at most this): a validly signed token claiming more is refused.
+    access_token_max_ttl: int = shared("ACCESS_TOKEN_MAX_TTL", default=900, ge=10, le=900)  # type: ignore[assignment]
 
     host: str = "127.0.0.1"
     port: int = 0

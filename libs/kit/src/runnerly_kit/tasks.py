@@ -12,7 +12,7 @@ from collections.abc import Callable
 from contextlib import closing
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import structlog
 from celery import Celery, Task, bootsteps, signals
@@ -24,6 +24,10 @@ from kombu.entity import Exchange, Queue, binding
 from runnerly_kit.logging import request_id_var
 from runnerly_kit.metrics import TASKS
 
+if TYPE_CHECKING:
+    from runnerly_kit.outbox import Outbox
+    from runnerly_kit.revocations import Revocations
+
 log = structlog.get_logger()
 
 EVENT_EXCHANGE = "runnerly.events"
@@ -32,12 +36,14 @@ EVENT_TASK = "runnerly.event"
 # The whole system's event routing in one table. It lives here, not in each service,
 # because the embedded broker (kombu's SQL transport) keeps exchange bindings in the
 # memory of the publishing process: every publisher must declare every binding.
+# Every consumer takes the two revocation events (see ``runnerly_kit.revocations``).
+_REVOCATIONS = ("user.deleted", "user.sessions_revoked")
 EVENT_SUBSCRIPTIONS: dict[str, tuple[str, ...]] = {
-    "dataservice": ("user.deleted",),
-    "mailer": ("user.deleted",),
-    "ingest": ("user.deleted",),
-    "plans": ("run.created", "run.deleted", "user.deleted"),
-    "reports": ("user.deleted",),
+    "dataservice": _REVOCATIONS,
+    "mailer": _REVOCATIONS,
+    "ingest": _REVOCATIONS,
+    "plans": ("run.created", "run.deleted", *_REVOCATIONS),
+    "reports": _REVOCATIONS,
 }
 
 
@@ -188,9 +194,19 @@ def embed_beat(app: Celery) -> None:
 
 
 def register_event_handlers(
-    app: Celery, handlers: dict[str, Callable[[dict[str, Any]], None]]
+    app: Celery,
+    handlers: dict[str, Callable[[dict[str, Any]], None]],
+    *,
+    revocations: Revocations,
+    outbox: Outbox,
 ) -> None:
-    """The service's one event task: dispatches each event it is subscribed to."""
+    """The service's one event task: dispatches each event it is subscribed to.
+
+    The revocation events come first and are the kit's: the service's revocation rows are
+    written (and, for a deleted runner, every outbox row naming them is dropped) before
+    its own ``user.deleted`` handler forgets their data.
+    """
+    handlers = revocations.event_handlers(handlers, forget=outbox.forget)
 
     @app.task(name=EVENT_TASK, bind=True)  # type: ignore[untyped-decorator]
     def handle_event(self: Task, event: str, payload: dict[str, Any], message_id: str) -> None:

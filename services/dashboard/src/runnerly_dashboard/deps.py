@@ -16,12 +16,14 @@ from runnerly_dashboard.peers import Peers
 from runnerly_kit.app import SessionDep
 from runnerly_kit.db import Database
 from runnerly_kit.errors import Unauthorized
+from runnerly_kit.revocations import Revocations
 
 __all__ = [
     "CallerDep",
     "CsrfTokenDep",
     "IfNoneMatchDep",
     "PeersDep",
+    "RevocationsDep",
     "SessionCookieDep",
     "SessionDep",
     "SettingsDep",
@@ -46,8 +48,14 @@ def _settings(request: Request) -> Settings:
     return settings
 
 
+def _revocations(request: Request) -> Revocations:
+    revocations: Revocations = request.app.state.revocations
+    return revocations
+
+
 PeersDep = Annotated[Peers, Depends(_peers)]
 SettingsDep = Annotated[Settings, Depends(_settings)]
+RevocationsDep = Annotated[Revocations, Depends(_revocations)]
 SessionCookieDep = Annotated[str | None, Depends(_session_cookie)]
 CsrfTokenDep = Annotated[
     str | None,
@@ -70,10 +78,13 @@ def _caller(
     session_token: SessionCookieDep,
     csrf_token: CsrfTokenDep = None,
 ) -> Caller:
+    revocations: Revocations = request.app.state.revocations
     # A Bearer token is sent by a script, never attached by a browser on its own, so it
     # needs no CSRF token; the peers verify it.
     if bearer is not None and bearer.credentials:
-        return Caller(access_token=bearer.credentials)
+        scripted = Caller(access_token=bearer.credentials)
+        auth_service.check_not_revoked(revocations, scripted)
+        return scripted
     if not session_token:
         raise Unauthorized("Log in, or send 'Authorization: Bearer <access token>'.")
     database: Database = request.app.state.database
@@ -90,6 +101,7 @@ def _caller(
         )
     if caller is None:
         raise Unauthorized("Your session has ended; log in again.")
+    auth_service.check_not_revoked(revocations, caller)
     return caller
 
 

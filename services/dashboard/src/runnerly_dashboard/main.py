@@ -9,11 +9,13 @@ from runnerly_dashboard.api import API_PREFIX, api_router
 from runnerly_dashboard.config import Settings, get_settings
 from runnerly_dashboard.imports.endpoints import IMPORT_PATH
 from runnerly_dashboard.imports.limits import BodyLimitExcept
+from runnerly_dashboard.models import Revocation
 from runnerly_dashboard.peers import Peers, build_peers
 from runnerly_dashboard.security import SecurityHeadersMiddleware
 from runnerly_dashboard.web import mount_web
 from runnerly_kit.app import create_app as create_service_app
 from runnerly_kit.db import Database
+from runnerly_kit.revocations import Revocations
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 DOCS_URL = f"{API_PREFIX}/docs"
@@ -32,12 +34,14 @@ def create_app(
 
     # The kit's limit admits imports; every other path keeps the system's own (below).
     large = max(settings.max_body_bytes, settings.import_max_body_bytes)
+    database = Database(settings.database_url)
     app = create_service_app(
         settings.model_copy(update={"max_body_bytes": large}),
         title="Runnerly API",
         routers=[api_router()],
-        database=Database(settings.database_url),
+        database=database,
         migrations_dir=MIGRATIONS_DIR,
+        revocations=Revocations(Revocation, database),
         on_shutdown=close_peers,
         # The peers verify the tokens the dashboard passes on; it holds no keys itself.
         verify_tokens=False,

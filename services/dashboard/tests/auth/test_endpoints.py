@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import httpx
@@ -313,3 +314,21 @@ def test_sign_up_login_and_reset_name_the_browsers_address_as_the_relay(
         claims = jwt.decode(sent.headers["authorization"].removeprefix("Bearer "),
                             options={"verify_signature": False})
         assert claims["scope"] == "accounts:relay"
+
+
+def test_a_reset_refuses_the_earlier_tokens_at_once_and_not_the_later_ones(
+    client: TestClient, fake: Any
+) -> None:
+    ada = fake.add_account()
+    before = {"Authorization": f"Bearer {fake.pair_for(ada.id)['access_token']}"}
+    assert client.get("/api/runs", headers=before).status_code == 200
+
+    client.post("/api/auth/password-reset", json={"email": ada.email})
+    [token] = fake.reset_links
+    response = client.post("/api/auth/password-reset/confirm",
+                           json={"token": token, "password": "a new password"})
+    assert response.status_code == 204
+
+    assert client.get("/api/runs", headers=before).status_code == 401
+    after = {"Authorization": f"Bearer {fake.keys.token(ada.id, iat=time.time())}"}
+    assert client.get("/api/runs", headers=after).status_code == 200

@@ -76,3 +76,21 @@ def test_failed_delete_keeps_the_sessions(
     assert_problem(client.delete("/api/me", headers={"X-CSRF-Token":
                                                      client.cookies["runnerly_csrf"]}), 503)
     assert len(sessions()) == 1
+
+
+def test_after_delete_the_old_token_is_refused_at_the_door_before_any_peer_hears(
+    client: TestClient, fake: Any, login: Any
+) -> None:
+    me = login()
+    client.cookies.clear()
+    bearer = {"Authorization": f"Bearer {me.tokens['access_token']}"}
+    assert client.delete("/api/me", headers=bearer).status_code == 204
+    fake.requests.clear()
+
+    for method, path in [("GET", "/api/runs"), ("GET", "/api/me"), ("PATCH", "/api/me"),
+                         ("POST", "/api/races"), ("GET", "/api/plans"),
+                         ("GET", "/api/reports"), ("DELETE", "/api/me")]:
+        response = client.request(method, path, headers=bearer, json={})
+        assert response.status_code == 401, (method, path, response.text)
+        assert response.json()["title"] == "Account deleted"
+    assert fake.requests == []  # refused here: no peer was asked

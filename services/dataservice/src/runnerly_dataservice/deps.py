@@ -17,6 +17,7 @@ from runnerly_kit.auth import (
 )
 from runnerly_kit.errors import Forbidden
 from runnerly_kit.outbox import Outbox
+from runnerly_kit.revocations import Revocations
 
 __all__ = [
     "OutboxDep",
@@ -24,6 +25,7 @@ __all__ = [
     "ProfileWriter",
     "RaceReader",
     "RaceWriter",
+    "RevocationsDep",
     "RunDeleter",
     "RunReader",
     "RunWriterService",
@@ -38,6 +40,14 @@ def _outbox(request: Request) -> Outbox:
 
 
 OutboxDep = Annotated[Outbox, Depends(_outbox)]
+
+
+def _revocations(request: Request) -> Revocations:
+    runtime: Runtime = request.app.state.runtime
+    return runtime.revocations
+
+
+RevocationsDep = Annotated[Revocations, Depends(_revocations)]
 
 # Reads a runner makes of their own data, and that a service (plans, reports) makes for one.
 ProfileReader = Annotated[RunnerAccess, Depends(reads_for_runner("profile:read"))]

@@ -25,6 +25,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         migrations_dir=MIGRATIONS_DIR,
         celery=runtime.celery,
         outbox=runtime.outbox,
+        revocations=runtime.revocations,
     )
     app.state.runtime = runtime
     return app

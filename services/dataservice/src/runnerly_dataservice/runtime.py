@@ -8,9 +8,10 @@ from pathlib import Path
 from celery import Celery
 
 from runnerly_dataservice.config import Settings
-from runnerly_dataservice.models import OutboxMessage
+from runnerly_dataservice.models import OutboxMessage, Revocation
 from runnerly_kit.db import Database
 from runnerly_kit.outbox import Outbox
+from runnerly_kit.revocations import Revocations
 from runnerly_kit.tasks import create_celery
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
@@ -22,6 +23,7 @@ class Runtime:
     database: Database
     celery: Celery
     outbox: Outbox
+    revocations: Revocations
 
 
 def build_runtime(settings: Settings) -> Runtime:
@@ -32,4 +34,5 @@ def build_runtime(settings: Settings) -> Runtime:
         database=database,
         celery=celery,
         outbox=Outbox(OutboxMessage, database, celery, settings.service_name),
+        revocations=Revocations(Revocation, database),
     )

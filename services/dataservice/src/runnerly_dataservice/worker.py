@@ -18,6 +18,8 @@ def create_worker_runtime() -> Runtime:
     register_event_handlers(
         runtime.celery,
         {"user.deleted": lambda payload: profile_tasks.forget_user(runtime, payload)},
+        revocations=runtime.revocations,
+        outbox=runtime.outbox,
     )
     return runtime
 

@@ -32,12 +32,17 @@ def test_the_same_activity_in_two_concurrent_batches_is_stored_once(
     def file_import() -> None:
         try:
             with runtime.database.transaction() as session:
-                outcome.append(service.upsert_batch(session, runtime.outbox, [file]))
+                result = service.upsert_batch(
+                    session, runtime.outbox, [file], revocations=runtime.revocations
+                )
+            outcome.append(result)
         except BaseException as exc:  # surfaced in the test's thread below
             failures.append(exc)
 
     with runtime.database.transaction() as session:
-        first = service.upsert_batch(session, runtime.outbox, [strava])
+        first = service.upsert_batch(
+            session, runtime.outbox, [strava], revocations=runtime.revocations
+        )
         # The file's batch arrives while the Strava batch is still uncommitted.
         second = threading.Thread(target=file_import)
         second.start()

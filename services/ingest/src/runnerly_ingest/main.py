@@ -47,6 +47,7 @@ def create_app(
         migrations_dir=MIGRATIONS_DIR,
         celery=runtime.celery,
         outbox=runtime.outbox,
+        revocations=runtime.revocations,
         on_startup=started,
         on_shutdown=stopped,
     )

@@ -13,11 +13,12 @@ from celery import Celery
 from runnerly_ingest.config import Settings
 from runnerly_ingest.crypto import TokenCipher
 from runnerly_ingest.dataservice import Dataservice
-from runnerly_ingest.models import OutboxMessage
+from runnerly_ingest.models import OutboxMessage, Revocation
 from runnerly_ingest.strava.client import StravaClient
 from runnerly_kit.db import Database
 from runnerly_kit.http import ClientCredentials, ServiceClient
 from runnerly_kit.outbox import Outbox
+from runnerly_kit.revocations import Revocations
 from runnerly_kit.tasks import create_celery
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
@@ -29,6 +30,7 @@ class Runtime:
     database: Database
     celery: Celery
     outbox: Outbox
+    revocations: Revocations
     cipher: TokenCipher
     strava: StravaClient
     dataservice: Dataservice
@@ -66,6 +68,7 @@ def build_runtime(
         database=database,
         celery=celery,
         outbox=Outbox(OutboxMessage, database, celery, settings.service_name),
+        revocations=Revocations(Revocation, database),
         cipher=TokenCipher(settings.fernet_keys),
         strava=StravaClient(
             settings.strava_oauth_url,

@@ -18,6 +18,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         database=runtime.database,
         migrations_dir=MIGRATIONS_DIR,
         celery=runtime.celery,
+        revocations=runtime.revocations,
     )
     app.state.runtime = runtime
     return app

@@ -9,10 +9,11 @@ from celery import Celery
 
 from runnerly_kit.db import Database
 from runnerly_kit.outbox import Outbox
+from runnerly_kit.revocations import Revocations
 from runnerly_kit.tasks import create_celery
 from runnerly_mailer.config import Settings
 from runnerly_mailer.mail.transports import MailTransport, transport_for
-from runnerly_mailer.models import OutboxMessage
+from runnerly_mailer.models import OutboxMessage, Revocation
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 
@@ -23,6 +24,7 @@ class Runtime:
     database: Database
     celery: Celery
     outbox: Outbox
+    revocations: Revocations
     transport: MailTransport
 
     @property
@@ -39,5 +41,6 @@ def build_runtime(settings: Settings) -> Runtime:
         database=database,
         celery=celery,
         outbox=Outbox(OutboxMessage, database, celery, settings.service_name),
+        revocations=Revocations(Revocation, database),
         transport=transport_for(settings.smtp_url, settings.maildir_path, settings.smtp_timeout),
     )

@@ -16,7 +16,10 @@ def create_worker_runtime() -> Runtime:
     migrate(runtime.database.url, MIGRATIONS_DIR)
     tasks.register(runtime)
     register_event_handlers(
-        runtime.celery, {"user.deleted": lambda payload: tasks.forget_user(runtime, payload)}
+        runtime.celery,
+        {"user.deleted": lambda payload: tasks.forget_user(runtime, payload)},
+        revocations=runtime.revocations,
+        outbox=runtime.outbox,
     )
     return runtime
 

@@ -76,7 +76,7 @@ def parts_of(message: email.message.Message) -> dict[str, Any]:
 
 def test_a_mail_carries_the_pdf_the_chart_and_the_unsubscribe_headers(runtime: Runtime) -> None:
     with runtime.database.transaction() as session:
-        assert service.send(session, runtime.transport, SENDER, "r1",
+        assert service.send(session, runtime.transport, runtime.revocations, SENDER, "r1",
                             MailRequest.model_validate(report_mail()))
 
     assert runtime.maildir is not None
@@ -95,7 +95,7 @@ def test_a_mail_carries_the_pdf_the_chart_and_the_unsubscribe_headers(runtime: R
 
 def test_the_mailbox_page_shows_the_text_and_html_not_the_attachments(runtime: Runtime) -> None:
     with runtime.database.transaction() as session:
-        service.send(session, runtime.transport, SENDER, "r2",
+        service.send(session, runtime.transport, runtime.revocations, SENDER, "r2",
                      MailRequest.model_validate(report_mail()))
 
     [item] = service.list_mailbox(runtime.maildir, 10).items
@@ -176,7 +176,7 @@ def test_smtp_delivers_the_parts_whole(runtime: Runtime, smtp_peer: tuple[_Recor
     transport = SmtpTransport(f"smtp://127.0.0.1:{port}", timeout=5)
 
     with runtime.database.transaction() as session:
-        service.send(session, transport, SENDER, "smtp-parts",
+        service.send(session, transport, runtime.revocations, SENDER, "smtp-parts",
                      MailRequest.model_validate(report_mail()))
 
     assert recorder.received.wait(5)

@@ -7,12 +7,14 @@ from collections.abc import Iterator
 from email.message import EmailMessage
 
 import pytest
+import sqlalchemy as sa
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, Envelope, Session
 
 from runnerly_mailer.mail import service
 from runnerly_mailer.mail.schemas import MailRequest
 from runnerly_mailer.mail.transports import SmtpTransport
+from runnerly_mailer.models import OutgoingMail
 from runnerly_mailer.runtime import Runtime
 
 SENDER = "Runnerly <no-reply@runnerly.localhost>"
@@ -30,7 +32,9 @@ def confirmation(to: str = "ada@example.com") -> MailRequest:
 
 def test_send_delivers_into_the_maildir(runtime: Runtime) -> None:
     with runtime.database.transaction() as session:
-        assert service.send(session, runtime.transport, SENDER, "k1", confirmation())
+        assert service.send(
+            session, runtime.transport, runtime.revocations, SENDER, "k1", confirmation()
+        )
 
     assert runtime.maildir is not None
     [message] = mailbox.Maildir(runtime.maildir).values()
@@ -42,7 +46,9 @@ def test_send_delivers_into_the_maildir(runtime: Runtime) -> None:
 def test_the_same_key_is_delivered_once(runtime: Runtime) -> None:
     for _ in range(3):
         with runtime.database.transaction() as session:
-            service.send(session, runtime.transport, SENDER, "same-key", confirmation())
+            service.send(
+                session, runtime.transport, runtime.revocations, SENDER, "same-key", confirmation()
+            )
 
     assert runtime.maildir is not None
     assert len(mailbox.Maildir(runtime.maildir)) == 1
@@ -54,18 +60,26 @@ def test_a_failed_delivery_leaves_nothing_marked_sent(runtime: Runtime) -> None:
             raise OSError("connection refused")
 
     with pytest.raises(OSError), runtime.database.transaction() as session:
-        service.send(session, Broken(), SENDER, "k2", confirmation())
+        service.send(session, Broken(), runtime.revocations, SENDER, "k2", confirmation())
     # The retry then delivers it exactly once.
     with runtime.database.transaction() as session:
-        assert service.send(session, runtime.transport, SENDER, "k2", confirmation())
+        assert service.send(
+            session, runtime.transport, runtime.revocations, SENDER, "k2", confirmation()
+        )
     assert runtime.maildir is not None
     assert len(mailbox.Maildir(runtime.maildir)) == 1
 
 
 def test_list_mailbox_is_newest_first_with_text_and_html(runtime: Runtime) -> None:
     with runtime.database.transaction() as session:
-        service.send(session, runtime.transport, SENDER, "a", confirmation("a@example.com"))
-        service.send(session, runtime.transport, SENDER, "b", confirmation("b@example.com"))
+        service.send(
+            session, runtime.transport, runtime.revocations, SENDER, "a",
+            confirmation("a@example.com"),
+        )
+        service.send(
+            session, runtime.transport, runtime.revocations, SENDER, "b",
+            confirmation("b@example.com"),
+        )
 
     listing = service.list_mailbox(runtime.maildir, limit=10)
 
@@ -76,10 +90,15 @@ def test_list_mailbox_is_newest_first_with_text_and_html(runtime: Runtime) -> No
 
 def test_forget_user_removes_records_and_mailbox_copies(runtime: Runtime) -> None:
     with runtime.database.transaction() as session:
-        service.send(session, runtime.transport, SENDER, "a", confirmation("a@example.com"))
-        service.send(session, runtime.transport, SENDER, "b", confirmation("b@example.com"))
-    with runtime.database.transaction() as session:
-        service.forget_user(session, runtime.maildir, "nobody", "a@example.com")
+        service.send(
+            session, runtime.transport, runtime.revocations, SENDER, "a",
+            confirmation("a@example.com"),
+        )
+        service.send(
+            session, runtime.transport, runtime.revocations, SENDER, "b",
+            confirmation("b@example.com"),
+        )
+    service.forget_user(runtime.maildir, "nobody", "a@example.com")
 
     assert [m.to for m in service.list_mailbox(runtime.maildir, 10).items] == ["b@example.com"]
 
@@ -116,8 +135,8 @@ def test_smtp_transport_delivers_to_a_real_smtp_server(
     transport = SmtpTransport(f"smtp://127.0.0.1:{port}", timeout=5)
 
     with runtime.database.transaction() as session:
-        service.send(session, transport, SENDER, "smtp-1", confirmation())
-        service.send(session, transport, SENDER, "smtp-1", confirmation())
+        service.send(session, transport, runtime.revocations, SENDER, "smtp-1", confirmation())
+        service.send(session, transport, runtime.revocations, SENDER, "smtp-1", confirmation())
 
     assert recorder.received.wait(5)
     [envelope] = recorder.envelopes
@@ -128,3 +147,30 @@ def test_smtp_transport_delivers_to_a_real_smtp_server(
 def test_a_bad_smtp_url_is_refused() -> None:
     with pytest.raises(ValueError, match="smtp://"):
         SmtpTransport("http://mail.example.com", timeout=5)
+
+
+def test_a_mail_for_a_deleted_runner_is_dropped_and_nothing_is_kept(runtime: Runtime) -> None:
+    with runtime.database.transaction() as session:
+        runtime.revocations.record_deletion(session, "u1")
+
+    with runtime.database.transaction() as session:
+        sent = service.send(
+            session, runtime.transport, runtime.revocations, SENDER, "late", confirmation()
+        )
+
+    assert sent is False
+    assert runtime.maildir is None or len(mailbox.Maildir(runtime.maildir)) == 0
+    with runtime.database.transaction() as session:
+        assert session.scalars(sa.select(OutgoingMail)).all() == []
+
+
+def test_the_log_of_sent_mail_keeps_no_address_subject_or_body(runtime: Runtime) -> None:
+    with runtime.database.transaction() as session:
+        service.send(session, runtime.transport, runtime.revocations, SENDER, "k9",
+                     confirmation("grace@example.com"))
+
+    with runtime.database.engine.connect() as connection:
+        rows = connection.execute(sa.text("SELECT * FROM outgoing_mail")).mappings().all()
+    assert [row["key"] for row in rows] == ["k9"]
+    assert not any("grace" in str(value) or "token=abc" in str(value)
+                   for row in rows for value in row.values())

@@ -13,10 +13,11 @@ from celery import Celery
 from runnerly_kit.db import Database
 from runnerly_kit.http import ClientCredentials, ServiceClient
 from runnerly_kit.outbox import Outbox
+from runnerly_kit.revocations import Revocations
 from runnerly_kit.tasks import create_celery
 from runnerly_plans.config import Settings
 from runnerly_plans.dataservice import Dataservice, HttpDataservice
-from runnerly_plans.models import OutboxMessage
+from runnerly_plans.models import OutboxMessage, Revocation
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 # What this service's own token asks for: it reads runners' data, never writes it.
@@ -29,6 +30,7 @@ class Runtime:
     database: Database
     celery: Celery
     outbox: Outbox
+    revocations: Revocations
     dataservice: Dataservice
     # The time, injected: tests move it to see workouts become missed.
     clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
@@ -70,6 +72,7 @@ def build_runtime(
         database=database,
         celery=celery,
         outbox=Outbox(OutboxMessage, database, celery, settings.service_name),
+        revocations=Revocations(Revocation, database),
         dataservice=dataservice,
         **({"clock": clock} if clock is not None else {}),
     )

@@ -15,7 +15,12 @@ def create_worker_runtime() -> Runtime:
     runtime = build_runtime(get_settings())
     configure_logging(runtime.settings.service_name, runtime.settings.log_level)
     migrate(runtime.database.url, MIGRATIONS_DIR)
-    register_event_handlers(runtime.celery, tasks.handlers(runtime))
+    register_event_handlers(
+        runtime.celery,
+        tasks.handlers(runtime),
+        revocations=runtime.revocations,
+        outbox=runtime.outbox,
+    )
     return runtime
 
 

@@ -212,4 +212,7 @@ def test_a_deleted_user_loses_their_plans(
 def test_the_worker_registers_a_handler_for_each_subscribed_event(runtime: Runtime) -> None:
     from runnerly_kit.tasks import EVENT_SUBSCRIPTIONS
 
-    assert set(tasks.handlers(runtime)) == set(EVENT_SUBSCRIPTIONS["plans"])
+    registered = runtime.revocations.event_handlers(
+        tasks.handlers(runtime), forget=runtime.outbox.forget
+    )
+    assert set(registered) == set(EVENT_SUBSCRIPTIONS["plans"])

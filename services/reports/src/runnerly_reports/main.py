@@ -37,6 +37,7 @@ def create_app(
         migrations_dir=MIGRATIONS_DIR,
         celery=runtime.celery,
         outbox=runtime.outbox,
+        revocations=runtime.revocations,
         on_shutdown=stopped,
     )
     app.state.runtime = runtime

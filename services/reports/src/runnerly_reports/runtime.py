@@ -13,9 +13,10 @@ from celery import Celery
 from runnerly_kit.db import Database
 from runnerly_kit.http import ClientCredentials, ServiceClient
 from runnerly_kit.outbox import Outbox
+from runnerly_kit.revocations import Revocations
 from runnerly_kit.tasks import create_celery
 from runnerly_reports.config import Settings
-from runnerly_reports.models import OutboxMessage
+from runnerly_reports.models import OutboxMessage, Revocation
 from runnerly_reports.peers import (
     AccountData,
     DataserviceClient,
@@ -36,6 +37,7 @@ class Runtime:
     database: Database
     celery: Celery
     outbox: Outbox
+    revocations: Revocations
     data: RunnerData
     plans: PlanData
     accounts: AccountData
@@ -85,6 +87,7 @@ def build_runtime(
         database=database,
         celery=celery,
         outbox=Outbox(OutboxMessage, database, celery, settings.service_name),
+        revocations=Revocations(Revocation, database),
         data=data,
         plans=plans,
         accounts=accounts,

@@ -41,6 +41,8 @@ def create_worker_runtime() -> Runtime:
     register_event_handlers(
         runtime.celery,
         {"user.deleted": lambda payload: report_tasks.forget_runner(runtime, payload)},
+        revocations=runtime.revocations,
+        outbox=runtime.outbox,
     )
     configure_beat(runtime)
     if runtime.settings.embed_beat:

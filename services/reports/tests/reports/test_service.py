@@ -173,8 +173,8 @@ def test_the_mail_is_one_the_mailer_delivers_once_with_pdf_chart_and_unsubscribe
     # The outbox relays at least once: the same message id twice is one mail.
     for _ in range(2):
         with mailer_runtime.database.transaction() as session:
-            mailer.send(session, mailer_runtime.transport, "Runnerly <r@x.test>",
-                        row.message_id, request)
+            mailer.send(session, mailer_runtime.transport, mailer_runtime.revocations,
+                        "Runnerly <r@x.test>", row.message_id, request)
     mailer_runtime.database.dispose()
 
     assert mailer_runtime.maildir is not None

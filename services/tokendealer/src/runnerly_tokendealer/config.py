@@ -32,7 +32,8 @@ class Settings(KitSettings):
 
     # Base of the links in mails (the dashboard, which serves /confirm and /reset-password).
     public_url: str = shared("PUBLIC_URL", default="http://127.0.0.1:8000")  # type: ignore[assignment]
-    # Lifetimes, in seconds. Access tokens cannot be revoked, so they live 15 minutes at most.
+    # Lifetimes, in seconds. Access tokens live 15 minutes at most (every service refuses
+    # longer ones); a deletion or a reset revokes them earlier (runnerly_kit.revocations).
     access_token_ttl: int = Field(default=900, ge=10, le=900)
     refresh_token_ttl: int = Field(default=30 * 24 * 3600, ge=60, le=365 * 24 * 3600)
     confirm_token_ttl: int = Field(default=48 * 3600, ge=60, le=30 * 24 * 3600)
@@ -67,6 +68,16 @@ class Settings(KitSettings):
             raise ValueError(
                 "RUNNERLY_TOKENDEALER_ARGON2_MEMORY_KIB must be at least 8 times "
                 "RUNNERLY_TOKENDEALER_ARGON2_PARALLELISM"
+            )
+        return self
+
+    @model_validator(mode="after")
+    def _check_access_token_ttl(self) -> Self:
+        # Every service refuses a token living longer than the shared maximum.
+        if self.access_token_ttl > self.access_token_max_ttl:
+            raise ValueError(
+                "RUNNERLY_TOKENDEALER_ACCESS_TOKEN_TTL must be at most "
+                f"RUNNERLY_ACCESS_TOKEN_MAX_TTL ({self.access_token_max_ttl})"
             )
         return self
 

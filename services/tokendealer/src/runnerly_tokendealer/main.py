@@ -32,6 +32,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         migrations_dir=MIGRATIONS_DIR,
         celery=runtime.celery,
         outbox=runtime.outbox,
+        revocations=runtime.revocations,
         on_startup=start,
         verify_tokens=False,
     )
@@ -44,4 +45,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
 def _verifier(runtime: Runtime) -> TokenVerifier:
     settings = runtime.settings
-    return TokenVerifier(LocalJwks(runtime.keys), settings.jwt_audience, settings.jwt_issuer)
+    return TokenVerifier(
+        LocalJwks(runtime.keys),
+        settings.jwt_audience,
+        settings.jwt_issuer,
+        max_lifetime=settings.access_token_max_ttl,
+    )

@@ -10,10 +10,11 @@ from celery import Celery
 
 from runnerly_kit.db import Database
 from runnerly_kit.outbox import Outbox
+from runnerly_kit.revocations import Revocations
 from runnerly_kit.tasks import create_celery
 from runnerly_tokendealer.config import Settings
 from runnerly_tokendealer.keys.service import KeyStore
-from runnerly_tokendealer.models import OutboxMessage
+from runnerly_tokendealer.models import OutboxMessage, Revocation
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 
@@ -24,6 +25,7 @@ class Runtime:
     database: Database
     celery: Celery
     outbox: Outbox
+    revocations: Revocations
     keys: KeyStore
     hasher: PasswordHasher
     # Verified against when the email or client is unknown, so that an answer takes as
@@ -42,6 +44,7 @@ def build_runtime(settings: Settings) -> Runtime:
         database=database,
         celery=celery,
         outbox=Outbox(OutboxMessage, database, celery, settings.service_name),
+        revocations=Revocations(Revocation, database),
         keys=KeyStore(settings),
         hasher=PasswordHasher(
             time_cost=settings.argon2_time_cost,

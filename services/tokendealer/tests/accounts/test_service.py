@@ -6,6 +6,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import jwt
 import pytest
 import sqlalchemy as sa
 from fastapi.testclient import TestClient
@@ -77,6 +78,7 @@ def test_password_reset_sets_the_password_and_ends_every_login(
     password: str,
     mails: Callable[[str], list[dict[str, Any]]],
     link_in: Callable[[dict[str, Any], str], str],
+    outbox: Callable[[], list[Any]],
 ) -> None:
     first = registered("ada@example.com")
     credentials = {"email": "ada@example.com", "password": password}
@@ -91,8 +93,14 @@ def test_password_reset_sets_the_password_and_ends_every_login(
     )
 
     assert response.status_code == 200
-    me = client.get("/accounts/me", headers={"Authorization": f"Bearer {first['access_token']}"})
-    assert response.json() == {"user_id": me.json()["id"]}
+    # The access tokens issued before are refused here at once, and everywhere by event.
+    revoked = response.json()
+    earlier = {"Authorization": f"Bearer {first['access_token']}"}
+    assert client.get("/accounts/me", headers=earlier).status_code == 401
+    claims = jwt.decode(first["access_token"], options={"verify_signature": False})
+    assert revoked["user_id"] == claims["sub"]
+    [event] = [row for row in outbox() if row.name == "user.sessions_revoked"]
+    assert event.payload == revoked and revoked["not_before"] > 0
     assert client.post("/login", json=credentials).status_code == 401
     assert (
         client.post(

@@ -22,6 +22,7 @@ from runnerly_dashboard.cookies import clear_session_cookies, set_session_cookie
 from runnerly_dashboard.deps import (
     CsrfTokenDep,
     PeersDep,
+    RevocationsDep,
     SessionCookieDep,
     SessionDep,
     SettingsDep,
@@ -112,10 +113,13 @@ def request_password_reset(
     response_class=Response,
     responses=problem_responses(400, 503),
 )
-def confirm_password_reset(body: PasswordResetConfirm, db: SessionDep, peers: PeersDep) -> Response:
-    """Set a new password with the token from the reset mail (the newest one mailed); every
-    session and login of the account ends."""
-    service.confirm_password_reset(db, peers, body)
+def confirm_password_reset(
+    body: PasswordResetConfirm, db: SessionDep, peers: PeersDep, revocations: RevocationsDep
+) -> Response:
+    """Set a new password with the token from the reset mail (the newest one mailed): every
+    session and login of the account ends, and the access tokens issued before it are
+    refused from this answer on."""
+    service.confirm_password_reset(db, peers, revocations, body)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 

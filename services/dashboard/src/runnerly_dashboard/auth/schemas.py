@@ -78,10 +78,11 @@ class PasswordResetAccepted(BaseModel):
     status: str | None = None
 
 
-class PasswordResetDone(BaseModel):
-    """Tokendealer's answer to a reset: whose password it was, so their sessions end."""
+class SessionsRevoked(BaseModel):
+    """Tokendealer's answer to a reset: the runner's tokens issued before are refused."""
 
     user_id: str = Field(min_length=1, max_length=64)
+    not_before: float
 
 
 class PasswordResetConfirm(BaseModel):

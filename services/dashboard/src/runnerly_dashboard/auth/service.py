@@ -24,9 +24,9 @@ from runnerly_dashboard.auth.schemas import (
     LogoutRequest,
     PasswordResetAccepted,
     PasswordResetConfirm,
-    PasswordResetDone,
     PasswordResetRequest,
     RefreshRequest,
+    SessionsRevoked,
     SignupAccepted,
     SignupRequest,
     TokenPair,
@@ -35,6 +35,7 @@ from runnerly_dashboard.config import Settings
 from runnerly_dashboard.models import BrowserSession
 from runnerly_dashboard.peers import PeerProblem, Peers, call, parse
 from runnerly_kit.errors import Forbidden, ServiceUnavailable, Unauthorized
+from runnerly_kit.revocations import Revocations
 
 log = structlog.get_logger()
 
@@ -71,14 +72,31 @@ class NewSession:
 def user_id_of(access_token: str) -> str:
     """The token's subject, read without verifying: the token came from tokendealer itself,
     or the peer it is sent to verifies it."""
+    return _subject_and_issued_at(access_token)[0]
+
+
+def _subject_and_issued_at(access_token: str) -> tuple[str, float]:
     try:
         claims = jwt.decode(access_token, options={"verify_signature": False})
     except jwt.PyJWTError as exc:
         raise Unauthorized("The access token is malformed.") from exc
-    subject = claims.get("sub")
+    subject, issued_at = claims.get("sub"), claims.get("iat")
     if not isinstance(subject, str) or not subject:
         raise Unauthorized("The access token names no user.")
-    return subject
+    if not isinstance(issued_at, int | float):
+        raise Unauthorized("The access token has no issue time.")
+    return subject, float(issued_at)
+
+
+def check_not_revoked(revocations: Revocations, caller: Caller) -> None:
+    """Refuse a deleted runner's token, or one issued before their password changed.
+
+    Read without verifying the signature, which only makes refusing possible: a token this
+    check lets through is still verified by the peer it goes to, and the claims read here
+    cannot be altered without failing that verification.
+    """
+    subject, issued_at = _subject_and_issued_at(caller.access_token)
+    revocations.check(subject, issued_at)
 
 
 def _hash(session_token: str) -> str:
@@ -169,13 +187,17 @@ def request_password_reset(
     return parse(response, PasswordResetAccepted, "tokendealer")
 
 
-def confirm_password_reset(db: Session, peers: Peers, request: PasswordResetConfirm) -> None:
-    """Set the new password; every browser session of the runner ends with their logins."""
-    response = call(
-        peers.tokendealer, "POST", "/password-reset/confirm", json=request.model_dump()
-    )
-    done = parse(response, PasswordResetDone, "tokendealer")
-    end_sessions_of(db, done.user_id)
+def confirm_password_reset(
+    db: Session, peers: Peers, revocations: Revocations, request: PasswordResetConfirm
+) -> None:
+    """Relay the reset; every browser session of the runner ends with their logins, and,
+    before the answer, the runner's earlier access tokens are recorded as refused: the
+    other services hear it by event, a moment later, but every request of a runner passes
+    this door first."""
+    response = call(peers.tokendealer, "POST", "/password-reset/confirm", json=request.model_dump())
+    revoked = parse(response, SessionsRevoked, "tokendealer")
+    end_sessions_of(db, revoked.user_id)
+    revocations.record_not_before(db, revoked.user_id, revoked.not_before)
 
 
 def _relay(

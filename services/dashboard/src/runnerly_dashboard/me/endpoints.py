@@ -3,7 +3,13 @@ from __future__ import annotations
 from fastapi import APIRouter, Response, status
 
 from runnerly_dashboard.cookies import clear_session_cookies
-from runnerly_dashboard.deps import CallerDep, PeersDep, SessionDep, SettingsDep
+from runnerly_dashboard.deps import (
+    CallerDep,
+    PeersDep,
+    RevocationsDep,
+    SessionDep,
+    SettingsDep,
+)
 from runnerly_dashboard.me import service
 from runnerly_dashboard.me.schemas import Me, ProfileUpdate
 from runnerly_dashboard.problems import AUTHENTICATED
@@ -27,10 +33,14 @@ def update_me(body: ProfileUpdate, caller: CallerDep, peers: PeersDep) -> Me:
     "", status_code=status.HTTP_204_NO_CONTENT, response_class=Response, responses=AUTHENTICATED
 )
 def delete_me(
-    caller: CallerDep, db: SessionDep, peers: PeersDep, settings: SettingsDep
+    caller: CallerDep,
+    db: SessionDep,
+    peers: PeersDep,
+    revocations: RevocationsDep,
+    settings: SettingsDep,
 ) -> Response:
     """Delete the account: every service forgets the runner, and the session ends."""
-    service.delete_me(db, peers, caller)
+    service.delete_me(db, peers, revocations, caller)
     response = Response(status_code=status.HTTP_204_NO_CONTENT)
     clear_session_cookies(response, settings)
     return response

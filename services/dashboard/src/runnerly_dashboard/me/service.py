@@ -10,6 +10,7 @@ from runnerly_dashboard.auth.schemas import Account
 from runnerly_dashboard.auth.service import Caller
 from runnerly_dashboard.me.schemas import Me, Profile, ProfileUpdate
 from runnerly_dashboard.peers import Peers, call, parse
+from runnerly_kit.revocations import Revocations
 
 log = structlog.get_logger()
 
@@ -37,10 +38,15 @@ def update_me(peers: Peers, caller: Caller, update: ProfileUpdate) -> Me:
     return Me(account=_account(peers, caller), profile=profile)
 
 
-def delete_me(db: Session, peers: Peers, caller: Caller) -> None:
+def delete_me(db: Session, peers: Peers, revocations: Revocations, caller: Caller) -> None:
     """Delete the account; tokendealer tells every service to forget the user, and the
-    dashboard forgets the user's sessions at once rather than wait for their next use."""
+    dashboard forgets the user's sessions at once rather than wait for their next use.
+
+    The deletion is recorded here before the answer: the other services hear of it by
+    event a moment later, but every request with the runner's tokens passes this door.
+    """
     user_id = caller.user_id
     call(peers.tokendealer, "DELETE", "/accounts/me", token=caller.access_token)
+    revocations.record_deletion(db, user_id)
     auth_service.end_sessions_of(db, user_id)
     log.info("account.deleted", user_id=user_id)

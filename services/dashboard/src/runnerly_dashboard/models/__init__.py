@@ -6,8 +6,9 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
 from runnerly_dashboard.db import Model
+from runnerly_kit.revocations import RevocationMixin
 
-__all__ = ["BrowserSession", "Model"]
+__all__ = ["BrowserSession", "Model", "Revocation"]
 
 
 class BrowserSession(Model):
@@ -25,3 +26,7 @@ class BrowserSession(Model):
     refresh_token: Mapped[str] = mapped_column(sa.Text)
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True))
     expires_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), index=True)
+
+
+class Revocation(RevocationMixin, Model):
+    """A runner whose tokens no longer count (deleted, or a password changed)."""

@@ -8,8 +8,18 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from runnerly_dataservice.db import Model, UTCDateTime
 from runnerly_kit.outbox import OutboxMixin
+from runnerly_kit.revocations import RevocationMixin
 
-__all__ = ["BestEffort", "Model", "OutboxMessage", "Profile", "Race", "RaceEntry", "Run"]
+__all__ = [
+    "BestEffort",
+    "Model",
+    "OutboxMessage",
+    "Profile",
+    "Race",
+    "RaceEntry",
+    "Revocation",
+    "Run",
+]
 
 
 class Profile(Model):
@@ -122,3 +132,7 @@ class RaceEntry(Model):
 
 class OutboxMessage(OutboxMixin, Model):
     pass
+
+
+class Revocation(RevocationMixin, Model):
+    """A runner whose tokens no longer count (deleted, or a password changed)."""

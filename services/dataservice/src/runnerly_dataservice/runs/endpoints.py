@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends, Query, Request, Response
 
 from runnerly_dataservice.deps import (
     OutboxDep,
+    RevocationsDep,
     RunDeleter,
     RunReader,
     RunWriterService,
@@ -43,11 +44,15 @@ NOT_FOUND: dict[int | str, dict[str, Any]] = {
 
 @router.post("/batch")
 def upsert_runs(
-    body: RunBatch, session: SessionDep, outbox: OutboxDep, _: RunWriterService
+    body: RunBatch,
+    session: SessionDep,
+    outbox: OutboxDep,
+    revocations: RevocationsDep,
+    _: RunWriterService,
 ) -> RunBatchResult:
     """Insert or update up to 1000 runs, keyed by runner, source and external id, all or
-    nothing."""
-    return service.upsert_batch(session, outbox, body.runs)
+    nothing (the runs of a deleted runner are dropped, without an outcome)."""
+    return service.upsert_batch(session, outbox, body.runs, revocations=revocations)
 
 
 # ``RunReader``'s checks, resolved on the event loop for the busiest endpoint. The kit's

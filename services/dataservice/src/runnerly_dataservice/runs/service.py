@@ -23,6 +23,7 @@ from runnerly_dataservice.runs.schemas import (
 )
 from runnerly_kit.errors import InvalidInput, NotFound
 from runnerly_kit.outbox import Outbox
+from runnerly_kit.revocations import Revocations
 
 log = structlog.get_logger()
 
@@ -33,7 +34,9 @@ DUPLICATE_START_TOLERANCE = timedelta(seconds=60)
 DUPLICATE_DISTANCE_TOLERANCE = 0.02
 
 
-def upsert_batch(session: Session, outbox: Outbox, runs: list[RunUpsert]) -> RunBatchResult:
+def upsert_batch(
+    session: Session, outbox: Outbox, runs: list[RunUpsert], *, revocations: Revocations
+) -> RunBatchResult:
     """Insert new runs and overwrite known ones, all or nothing, and announce the new ones.
 
     A run's key is ``(runner_id, source, external_id)``: the same file or activity id sent
@@ -41,8 +44,22 @@ def upsert_batch(session: Session, outbox: Outbox, runs: list[RunUpsert]) -> Run
     whose key is new but which is the same activity as one the runner already has (from
     any source: started within 60 s, distance within 2 %) is not stored: its outcome is
     ``duplicate``, naming the runner's own run that stands for it.
+    The runs of a runner whose account is gone (an import or a backfill still in flight)
+    are dropped and have no outcome.
     """
     now = datetime.now(UTC)
+    gone = {
+        runner_id
+        for runner_id in sorted({run.runner_id for run in runs})
+        if not revocations.admits(session, runner_id)
+    }
+    if gone:
+        log.info(
+            "runs.dropped_deleted_runner",
+            runners=sorted(gone),
+            runs=sum(1 for run in runs if run.runner_id in gone),
+        )
+        runs = [run for run in runs if run.runner_id not in gone]
     # A key sent twice in one batch keeps its last version: one statement cannot write a
     # row twice, and the last version is the newest the caller knows.
     latest: dict[RunKey, RunUpsert] = {}

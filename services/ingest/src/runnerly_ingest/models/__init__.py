@@ -7,8 +7,9 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from runnerly_ingest.db import Model, UTCDateTime
 from runnerly_kit.outbox import OutboxMixin
+from runnerly_kit.revocations import RevocationMixin
 
-__all__ = ["ConnectState", "Model", "OutboxMessage", "RateBudget", "StravaLink"]
+__all__ = ["ConnectState", "Model", "OutboxMessage", "RateBudget", "Revocation", "StravaLink"]
 
 
 class StravaLink(Model):
@@ -84,3 +85,7 @@ class RateBudget(Model):
 
 class OutboxMessage(OutboxMixin, Model):
     pass
+
+
+class Revocation(RevocationMixin, Model):
+    """A runner whose tokens no longer count (deleted, or a password changed)."""

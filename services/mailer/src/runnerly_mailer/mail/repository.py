@@ -15,17 +15,3 @@ def get_by_key(session: Session, key: str) -> OutgoingMail | None:
 def add(session: Session, mail: OutgoingMail) -> None:
     session.add(mail)
     session.flush()
-
-
-def delete_for_user(session: Session, user_id: str, email: str) -> list[str]:
-    """Forget a user's mail records; returns the addresses they were sent to."""
-    rows = (
-        session.execute(
-            sa.delete(OutgoingMail)
-            .where(sa.or_(OutgoingMail.user_id == user_id, OutgoingMail.to == email))
-            .returning(OutgoingMail.to)
-        )
-        .scalars()
-        .all()
-    )
-    return sorted(set(rows))

@@ -13,6 +13,7 @@ import structlog
 from sqlalchemy.orm import Session
 
 from runnerly_kit.errors import NotFound
+from runnerly_kit.revocations import Revocations
 from runnerly_mailer.mail import repository
 from runnerly_mailer.mail.schemas import MailboxList, MailboxMessage, MailRequest
 from runnerly_mailer.mail.transports import MailTransport
@@ -57,39 +58,43 @@ def build_message(request: MailRequest, sender: str, key: str) -> EmailMessage:
 
 
 def send(
-    session: Session, transport: MailTransport, sender: str, key: str, request: MailRequest
+    session: Session,
+    transport: MailTransport,
+    revocations: Revocations,
+    sender: str,
+    key: str,
+    request: MailRequest,
 ) -> bool:
-    """Deliver ``request`` unless the mail with this ``key`` was already sent.
+    """Deliver ``request`` unless the mail with this ``key`` was already sent, or its
+    runner's account is gone.
 
     Returns whether it was delivered now. The row is locked while delivering, so two
     workers handed the same message cannot both send it.
     """
+    if request.user_id is not None and not revocations.admits(session, request.user_id):
+        # Asked for before the deletion (a report queued a moment earlier): never sent.
+        log.info("mail.dropped_deleted_runner", key=key, user_id=request.user_id)
+        return False
     mail = repository.get_by_key(session, key)
     if mail is None:
-        mail = OutgoingMail(
-            key=key,
-            user_id=request.user_id,
-            to=str(request.to),
-            subject=request.subject,
-            created_at=datetime.now(UTC),
-        )
+        mail = OutgoingMail(key=key, created_at=datetime.now(UTC))
         repository.add(session, mail)
     if mail.sent_at is not None:
         log.info("mail.duplicate_ignored", key=key)
         return False
     transport.deliver(build_message(request, sender, key))
     mail.sent_at = datetime.now(UTC)
-    log.info("mail.sent", key=key, subject=request.subject)
+    log.info("mail.sent", key=key)
     return True
 
 
-def forget_user(session: Session, maildir: Path | None, user_id: str, email: str) -> None:
-    """Delete every trace of the user's mail, including the local mailbox's copies."""
-    addresses = set(repository.delete_for_user(session, user_id, email)) | {email}
+def forget_user(maildir: Path | None, user_id: str, email: str) -> None:
+    """Delete the local mailbox's copies of the user's mail (the log of sent mail names
+    nobody, and the kit has dropped the outbox rows naming them)."""
     if maildir is not None and maildir.exists():
         box = mailbox.Maildir(maildir, create=False)
         for key, message in list(box.items()):
-            if str(message["To"]) in addresses:
+            if str(message["To"]) == email:
                 box.discard(key)
     log.info("mail.user_forgotten", user_id=user_id)
 

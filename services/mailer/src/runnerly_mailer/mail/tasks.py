@@ -23,13 +23,17 @@ def register(runtime: Runtime) -> None:
         key = str(self.request.id)
         try:
             with runtime.database.transaction() as session:
-                service.send(session, runtime.transport, runtime.settings.mail_from, key, request)
+                service.send(
+                    session,
+                    runtime.transport,
+                    runtime.revocations,
+                    runtime.settings.mail_from,
+                    key,
+                    request,
+                )
         except (smtplib.SMTPException, OSError) as exc:
             raise RetryableError(f"mail delivery failed: {exc}") from exc
 
 
 def forget_user(runtime: Runtime, payload: dict[str, Any]) -> None:
-    with runtime.database.transaction() as session:
-        service.forget_user(
-            session, runtime.maildir, str(payload["user_id"]), str(payload["email"])
-        )
+    service.forget_user(runtime.maildir, str(payload["user_id"]), str(payload["email"]))

@@ -6,22 +6,28 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
 from runnerly_kit.outbox import OutboxMixin
+from runnerly_kit.revocations import RevocationMixin
 from runnerly_mailer.db import Model
 
 
 class OutgoingMail(Model):
-    """One mail asked for. ``key`` (the asking message's id) makes a repeated ask a no-op."""
+    """One mail asked for. ``key`` (the asking message's id) makes a repeated ask a no-op.
+
+    Only the key and times are kept: the address, subject and body went to the transport
+    (and, in development, the Maildir), and are nobody's business here afterwards.
+    """
 
     __tablename__ = "outgoing_mail"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     key: Mapped[str] = mapped_column(sa.String(64), unique=True)
-    user_id: Mapped[str | None] = mapped_column(sa.String(64), index=True)
-    to: Mapped[str] = mapped_column(sa.String(320), index=True)
-    subject: Mapped[str] = mapped_column(sa.String(200))
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True))
     sent_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
 
 
 class OutboxMessage(OutboxMixin, Model):
     pass
+
+
+class Revocation(RevocationMixin, Model):
+    """A runner whose tokens no longer count (deleted, or a password changed)."""

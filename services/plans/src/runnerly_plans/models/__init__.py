@@ -7,9 +7,10 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
 from runnerly_kit.outbox import OutboxMixin
+from runnerly_kit.revocations import RevocationMixin
 from runnerly_plans.db import Model, UTCDateTime
 
-__all__ = ["MatchedRun", "Model", "OutboxMessage", "Plan", "Workout"]
+__all__ = ["MatchedRun", "Model", "OutboxMessage", "Plan", "Revocation", "Workout"]
 
 
 class Plan(Model):
@@ -86,3 +87,7 @@ class MatchedRun(Model):
 
 class OutboxMessage(OutboxMixin, Model):
     pass
+
+
+class Revocation(RevocationMixin, Model):
+    """A runner whose tokens no longer count (deleted, or a password changed)."""

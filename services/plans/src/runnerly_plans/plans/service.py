@@ -318,6 +318,9 @@ def record_runs(session: Session, runtime: Runtime, runner_id: str, run_ids: Seq
     profile = runtime.dataservice.profile(runner_id)
     zone = _zone(profile.time_zone)
     runs = _fetch_runs(session, runtime.dataservice, runner_id, run_ids)
+    if not runtime.revocations.admits(session, runner_id):
+        log.info("plan.runs_dropped_deleted_runner", runner_id=runner_id, runs=len(run_ids))
+        return 0
     local_days = {run.id: run.started_at.astimezone(zone).date() for run in runs}
     plans = repository.plans_covering(session, runner_id, local_days.values())
     done = repository.matched_run_ids(session, [plan.id for plan in plans])

@@ -7,9 +7,10 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
 from runnerly_kit.outbox import OutboxMixin
+from runnerly_kit.revocations import RevocationMixin
 from runnerly_reports.db import Model
 
-__all__ = ["Model", "OutboxMessage", "Report", "Subscription"]
+__all__ = ["Model", "OutboxMessage", "Report", "Revocation", "Subscription"]
 
 
 class Report(Model):
@@ -44,3 +45,7 @@ class Subscription(Model):
 
 class OutboxMessage(OutboxMixin, Model):
     pass
+
+
+class Revocation(RevocationMixin, Model):
+    """A runner whose tokens no longer count (deleted, or a password changed)."""

@@ -110,6 +110,10 @@ class Built:
     created: bool
 
 
+class RunnerGone(NotFound):
+    title = "Account deleted"
+
+
 def ensure_built(session: Session, runtime: Runtime, runner_id: str, month: Month) -> Built:
     """The runner's report of ``month``, built (and stored) if it was not yet."""
     existing = repository.get(session, runner_id, str(month), lock=True)
@@ -117,6 +121,10 @@ def ensure_built(session: Session, runtime: Runtime, runner_id: str, month: Mont
         return Built(existing, None, created=False)
     content = build_content(gather(runtime, runner_id, month))
     rendered = render(content)
+    if not runtime.revocations.admits(session, runner_id):
+        # Deleted while the month was being gathered: nothing is stored, nothing mailed.
+        log.info("report.dropped_deleted_runner", runner_id=runner_id, month=str(month))
+        raise RunnerGone("This runner's account has been deleted.")
     created = repository.add(
         session,
         {
@@ -190,7 +198,9 @@ def mail_request(
 def _queue_mail(
     session: Session, runtime: Runtime, report: Report, email: str, chart_png: bytes | None
 ) -> None:
-    runtime.outbox.send_task(session, MAIL_TASK, mail_request(runtime, report, email, chart_png))
+    runtime.outbox.send_task(
+        session, MAIL_TASK, mail_request(runtime, report, email, chart_png), secret=True
+    )
     report.status = "sent"
     report.sent_at = runtime.now()
     report.send_count += 1
@@ -201,10 +211,13 @@ def build_and_send(
     session: Session, runtime: Runtime, runner_id: str, month: Month, email: str
 ) -> str:
     """The scheduled report of one runner: built and mailed once, whoever asks twice.
-    Returns what happened: ``sent``, ``already_sent`` or ``opted_out``."""
+    Returns what happened: ``sent``, ``already_sent``, ``opted_out`` or ``deleted``."""
     if not is_subscribed(session, runner_id):
         log.info("report.skipped_opted_out", runner_id=runner_id, month=str(month))
         return "opted_out"
+    if not runtime.revocations.admits(session, runner_id):
+        log.info("report.dropped_deleted_runner", runner_id=runner_id, month=str(month))
+        return "deleted"
     existing = repository.get(session, runner_id, str(month), lock=True)
     if existing is not None and existing.sent_at is not None:
         log.info("report.already_sent", runner_id=runner_id, month=str(month))
@@ -226,6 +239,9 @@ def send_again(
 ) -> ReportRead:
     """Mail the runner's report of a past month on their request (built if needed)."""
     built = ensure_built(session, runtime, runner_id, month)
+    if not runtime.revocations.admits(session, runner_id):
+        log.info("report.dropped_deleted_runner", runner_id=runner_id, month=str(month))
+        raise RunnerGone("This runner's account has been deleted.")
     _queue_mail(session, runtime, built.report, email, built.chart_png)
     log.info("report.sent_again", runner_id=runner_id, month=str(month),
              send_count=built.report.send_count)
@@ -243,6 +259,7 @@ def queue_month(session: Session, runtime: Runtime, month: Month, accounts: list
             session,
             BUILD_TASK,
             {"runner_id": account.user_id, "month": str(month), "email": account.email},
+            secret=True,
         )
         queued += 1
     return queued

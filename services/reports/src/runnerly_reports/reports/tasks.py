@@ -53,6 +53,8 @@ def build_one(runtime: Runtime, runner_id: str, month: str, email: str) -> str:
     try:
         with runtime.database.transaction() as session:
             return service.build_and_send(session, runtime, runner_id, Month.parse(month), email)
+    except service.RunnerGone:
+        return "deleted"  # logged where it was found
     except service.MonthNotOver as exc:
         log.warning("report.month_not_over", runner_id=runner_id, month=month,
                     detail=exc.detail)

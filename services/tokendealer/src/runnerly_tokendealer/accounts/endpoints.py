@@ -13,7 +13,7 @@ from runnerly_tokendealer.accounts.schemas import (
     PasswordResetAccepted,
     PasswordResetConfirm,
     PasswordResetCreate,
-    PasswordResetDone,
+    SessionsRevoked,
     SignupAccepted,
 )
 from runnerly_tokendealer.deps import (
@@ -120,7 +120,7 @@ def request_password_reset(
 
 @router.post(
     "/password-reset/confirm",
-    response_model=PasswordResetDone,
+    response_model=SessionsRevoked,
     responses={
         400: {**PROBLEM, "description": "The link expired, was used, or a newer one was sent"},
         422: {**PROBLEM, "description": "The new password is too weak"},
@@ -128,7 +128,8 @@ def request_password_reset(
 )
 def reset_password(
     data: PasswordResetConfirm, session: SessionDep, runtime: RuntimeDep
-) -> PasswordResetDone:
+) -> SessionsRevoked:
     """Choose a new password with the token of the mailed link; every other link and every
-    login of the account end."""
+    login of the account end, and the access tokens issued before are refused (the answer
+    says from when)."""
     return service.reset_password(session, runtime, data)

@@ -80,14 +80,15 @@ class PasswordResetAccepted(BaseModel):
     status: Literal["reset_link_sent"] = "reset_link_sent"
 
 
-class PasswordResetDone(BaseModel):
-    """Whose password was reset: the relay that called ends that runner's own sessions."""
-
-    user_id: str
-
-
 class PasswordResetConfirm(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     token: LinkToken
     password: Password
+
+
+class SessionsRevoked(BaseModel):
+    """The account's access tokens issued before ``not_before`` are refused everywhere."""
+
+    user_id: str
+    not_before: float = Field(description="Seconds since the epoch (milliseconds kept).")

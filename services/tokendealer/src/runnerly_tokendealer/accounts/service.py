@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from zxcvbn import zxcvbn
 
 from runnerly_kit.errors import BadRequest, InvalidInput, NotFound
+from runnerly_kit.revocations import not_before_now
 from runnerly_tokendealer import limits as limits_module
 from runnerly_tokendealer import opaque_tokens
 from runnerly_tokendealer.accounts import mails, repository
@@ -22,7 +23,7 @@ from runnerly_tokendealer.accounts.schemas import (
     AccountSummary,
     PasswordResetAccepted,
     PasswordResetConfirm,
-    PasswordResetDone,
+    SessionsRevoked,
     SignupAccepted,
 )
 from runnerly_tokendealer.db import utcnow
@@ -106,9 +107,9 @@ def sign_up(
             created_at=utcnow(),
         )
         if repository.add_if_new(session, account):
-            runtime.outbox.emit(
-                session, "user.created", {"user_id": account.id, "email": account.email}
-            )
+            # The id only: the outbox keeps relayed rows for a while, and an address there
+            # would outlive the account.
+            runtime.outbox.emit(session, "user.created", {"user_id": account.id})
             _send_confirmation(session, runtime, account)
             log.info("account.created", user_id=account.id)
             return SignupAccepted(email=data.email)
@@ -190,7 +191,14 @@ def delete(session: Session, runtime: Runtime, account_id: str) -> None:
     sessions_repository.delete_all_of_account(session, account.id)
     sessions_repository.forget_failures_of_account(session, account.email)
     repository.delete(session, account)
-    runtime.outbox.emit(session, "user.deleted", {"user_id": account.id, "email": account.email})
+    # This service refuses the account's tokens from this commit on, and keeps nothing that
+    # names it; every other service does the same when it hears of it.
+    runtime.revocations.record_deletion(session, account.id)
+    runtime.outbox.forget(session, [account.id, account.email])
+    # The address lets the mailer drop its local copies; the row goes once relayed.
+    runtime.outbox.emit(
+        session, "user.deleted", {"user_id": account.id, "email": account.email}, secret=True
+    )
     log.info("account.deleted", user_id=account.id)
 
 
@@ -215,7 +223,7 @@ def request_password_reset(
 
 def reset_password(
     session: Session, runtime: Runtime, data: PasswordResetConfirm
-) -> PasswordResetDone:
+) -> SessionsRevoked:
     """Set a new password from a reset link; every other link and every login of the
     account ends."""
     now = utcnow()
@@ -234,7 +242,18 @@ def reset_password(
         account.confirmed_at = now
     sessions_service.end_every_login(session, account, now)
     log.info("account.password_reset", user_id=account.id)
-    return PasswordResetDone(user_id=account.id)
+    return revoke_access_tokens(session, runtime, account.id)
+
+
+def revoke_access_tokens(session: Session, runtime: Runtime, account_id: str) -> SessionsRevoked:
+    """Refuse, in every service, the account's access tokens issued until now (its password
+    changed): here from this commit on, elsewhere when ``user.sessions_revoked`` arrives
+    (the dashboard records it before it answers)."""
+    revoked = SessionsRevoked(user_id=account_id, not_before=not_before_now())
+    runtime.revocations.record_not_before(session, account_id, revoked.not_before)
+    runtime.outbox.emit(session, "user.sessions_revoked", revoked.model_dump())
+    log.info("account.access_tokens_revoked", user_id=account_id)
+    return revoked
 
 
 def _count_mail_request(
@@ -317,4 +336,5 @@ def _send(session: Session, runtime: Runtime, account: Account, mail: mails.Mail
             "html": mail.html,
             "user_id": account.id,
         },
+        secret=True,  # a confirmation or reset link, and the address
     )

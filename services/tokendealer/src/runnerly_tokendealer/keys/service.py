@@ -3,6 +3,7 @@ have expired, then are pruned. And the access tokens they sign."""
 
 from __future__ import annotations
 
+import math
 import threading
 import time
 import uuid
@@ -122,15 +123,17 @@ def issue_access_token(
 ) -> str:
     """A short-lived JWT; a service's carries ``client_id`` equal to its ``sub``."""
     signer = store.signer()
-    now = int(time.time())
+    now = time.time()
     claims: dict[str, Any] = {
         "iss": settings.jwt_issuer,
         "aud": settings.jwt_audience,
         "sub": subject,
         "scope": scopes,
         "jti": uuid.uuid4().hex,
-        "iat": now,
-        "exp": now + settings.access_token_ttl,
+        # In milliseconds: a password reset refuses the tokens issued before its instant,
+        # and a login a moment after it (in the same second) must not be among them.
+        "iat": math.floor(now * 1000) / 1000,
+        "exp": int(now) + settings.access_token_ttl,
     }
     if client_id is not None:
         claims["client_id"] = client_id

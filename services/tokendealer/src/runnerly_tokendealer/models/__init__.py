@@ -6,6 +6,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from runnerly_kit.outbox import OutboxMixin
+from runnerly_kit.revocations import RevocationMixin
 from runnerly_tokendealer.db import Model, UtcDateTime
 
 __all__ = [
@@ -17,6 +18,7 @@ __all__ = [
     "Model",
     "OutboxMessage",
     "RefreshToken",
+    "Revocation",
     "ServiceClient",
 ]
 
@@ -136,3 +138,7 @@ class ServiceClient(Model):
 
 class OutboxMessage(OutboxMixin, Model):
     pass
+
+
+class Revocation(RevocationMixin, Model):
+    """A runner whose tokens no longer count (deleted, or a password changed)."""

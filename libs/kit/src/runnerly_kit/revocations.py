@@ -1,0 +1,186 @@
+"""Revocations: what every service remembers of runners whose tokens no longer count.
+
+A row per runner (``sub``): deleted (the account is gone: every token of theirs is
+refused, and nothing more is stored for them by any path), or a not-before instant (their
+password changed or was reset: tokens issued before it are refused). Tokendealer writes
+its rows as it deletes or resets; the dashboard, the public door, writes its own before it
+answers; every other service writes them from the ``user.deleted`` and
+``user.sessions_revoked`` events.
+
+Writers that store something for a runner named by a service token (a batch of runs, a
+plan's match, a report, a mail) call :meth:`Revocations.admits` in their transaction. It
+takes a per-runner lock that the deletion's own transaction takes exclusively, so a write
+either commits before the deletion is recorded (and the service's forgetting, which runs
+after, removes it) or sees the deletion and stores nothing.
+"""
+
+from __future__ import annotations
+
+import math
+import zlib
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+
+import sqlalchemy as sa
+import structlog
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from runnerly_kit.db import Database, is_sqlite
+from runnerly_kit.errors import Unauthorized
+
+log = structlog.get_logger()
+
+USER_DELETED = "user.deleted"
+SESSIONS_REVOKED = "user.sessions_revoked"
+
+EventHandler = Callable[[dict[str, Any]], None]
+
+
+class RevocationMixin:
+    """Add to a service's models as ``class Revocation(RevocationMixin, Base)``."""
+
+    __tablename__ = "revocations"
+
+    subject: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    deleted: Mapped[bool] = mapped_column(sa.Boolean, default=False)
+    # Seconds since the epoch: tokens whose ``iat`` is earlier are refused.
+    not_before: Mapped[float | None] = mapped_column(sa.Float)
+    recorded_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True))
+
+
+class AccountDeleted(Unauthorized):
+    title = "Account deleted"
+
+
+class TokenRevoked(Unauthorized):
+    title = "Access token revoked"
+
+
+def refusal(row: Any, issued_at: float) -> Unauthorized | None:
+    """Why a token issued at ``issued_at`` for the row's runner is refused; None if it is not."""
+    if row is None:
+        return None
+    if row.deleted:
+        return AccountDeleted("This account has been deleted.")
+    if row.not_before is not None and issued_at < row.not_before:
+        return TokenRevoked(
+            "This access token was issued before the password changed: log in again."
+        )
+    return None
+
+
+class Revocations:
+    """One service's revocation rows: read on every runner request, written by events."""
+
+    def __init__(self, model: type[RevocationMixin], database: Database) -> None:
+        self.model = model
+        self.database = database
+        table: sa.Table = model.__table__  # type: ignore[attr-defined]
+        self._table = table
+        # Compiled once: it runs on every runner request, a primary-key lookup.
+        self._lookup = sa.select(table.c.deleted, table.c.not_before).where(
+            table.c.subject == sa.bindparam("subject")
+        )
+
+    # --- the token check ------------------------------------------------------------------
+
+    def check(self, subject: str, issued_at: float) -> None:
+        """Raise ``Unauthorized`` when the runner's token issued at ``issued_at`` is revoked.
+
+        No cache in front of it: a revocation must hold from the moment its row commits,
+        and the lookup is one primary-key read on the service's own database.
+        """
+        with self.database.engine.connect() as connection:
+            row = connection.execute(self._lookup, {"subject": subject}).first()
+        refused = refusal(row, issued_at)
+        if refused is not None:
+            raise refused
+
+    # --- writers --------------------------------------------------------------------------
+
+    def admits(self, session: Session, subject: str) -> bool:
+        """Whether something may still be stored for ``subject`` in this transaction.
+
+        Holds the runner's lock until the transaction ends, so a deletion recorded
+        concurrently waits for this write (and then forgets it) or is seen by it.
+        """
+        self._lock(session, subject, exclusive=False)
+        row = session.execute(self._lookup, {"subject": subject}).first()
+        return row is None or not row.deleted
+
+    def record_deletion(self, session: Session, subject: str) -> None:
+        """The runner's account is gone: refuse their tokens and every later write."""
+        self._lock(session, subject, exclusive=True)
+        self._upsert(session, subject, {"deleted": True})
+        log.info("revocation.deleted", subject=subject)
+
+    def record_not_before(self, session: Session, subject: str, not_before: float) -> None:
+        """Refuse the runner's tokens issued before ``not_before`` (seconds since the epoch)."""
+        row = session.get(self.model, subject, with_for_update=True)
+        if row is not None and (row.deleted or (row.not_before or 0) >= not_before):
+            return  # a later (or final) revocation already holds
+        self._upsert(session, subject, {"not_before": not_before})
+        log.info("revocation.not_before", subject=subject, not_before=not_before)
+
+    def _upsert(self, session: Session, subject: str, values: dict[str, Any]) -> None:
+        row = session.get(self.model, subject)
+        now = datetime.now(UTC)
+        if row is None:
+            model: Any = self.model
+            session.add(model(subject=subject, recorded_at=now, **{"deleted": False, **values}))
+        else:
+            for name, value in values.items():
+                setattr(row, name, value)
+            row.recorded_at = now
+        session.flush()
+
+    def _lock(self, session: Session, subject: str, *, exclusive: bool) -> None:
+        if is_sqlite(self.database.url):
+            # SQLite has one writer at a time: taking the write lock now (a write that
+            # changes nothing) orders this transaction wholly before or after a deletion's.
+            session.execute(
+                sa.update(self._table).where(sa.false()).values(subject=self._table.c.subject)
+            )
+            return
+        function = "pg_advisory_xact_lock" if exclusive else "pg_advisory_xact_lock_shared"
+        session.execute(sa.select(getattr(sa.func, function)(_lock_key(subject))))
+
+    # --- the events -----------------------------------------------------------------------
+
+    def event_handlers(
+        self, handlers: dict[str, EventHandler], *, forget: Callable[[Session, list[str]], object]
+    ) -> dict[str, EventHandler]:
+        """``handlers`` with the revocation events in front: on ``user.deleted`` the row is
+        recorded (and ``forget`` drops whatever else names the runner, such as outbox rows)
+        in one transaction before the service's own handler forgets their data."""
+        own_deleted = handlers.get(USER_DELETED)
+
+        def user_deleted(payload: dict[str, Any]) -> None:
+            subject = str(payload["user_id"])
+            names = [subject, *([str(payload["email"])] if payload.get("email") else [])]
+            with self.database.transaction() as session:
+                self.record_deletion(session, subject)
+                forget(session, names)
+            if own_deleted is not None:
+                own_deleted(payload)
+
+        def sessions_revoked(payload: dict[str, Any]) -> None:
+            with self.database.transaction() as session:
+                self.record_not_before(
+                    session, str(payload["user_id"]), float(payload["not_before"])
+                )
+
+        return {**handlers, USER_DELETED: user_deleted, SESSIONS_REVOKED: sessions_revoked}
+
+
+def _lock_key(subject: str) -> int:
+    # PostgreSQL's advisory locks take a bigint: a stable 32-bit hash of the subject (two
+    # runners sharing a key only wait for each other).
+    return zlib.crc32(subject.encode())
+
+
+def not_before_now() -> float:
+    """The not-before instant of a revocation made now, in milliseconds: tokens issued in
+    the same second but after it (a login right after a reset) still count."""
+    return math.floor(datetime.now(UTC).timestamp() * 1000) / 1000

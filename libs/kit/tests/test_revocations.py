@@ -1,0 +1,189 @@
+"""Revocations: a deleted runner's tokens and those issued before a password change are
+refused, and writers for a deleted runner store nothing, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Annotated, Any
+
+import pytest
+from fastapi import APIRouter, Depends
+from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session
+
+from runnerly_kit.app import create_app
+from runnerly_kit.auth import Principal, require_scopes, require_user
+from runnerly_kit.db import Base, Database, metadata
+from runnerly_kit.revocations import RevocationMixin, Revocations, not_before_now
+from runnerly_kit.settings import KitSettings
+from runnerly_kit.testing import DATABASE_BACKENDS, TestKeys, bearer, database_for_test
+
+
+class Model(Base):
+    __abstract__ = True
+    metadata = metadata()
+
+
+class Revocation(RevocationMixin, Model):
+    pass
+
+
+class DemoSettings(KitSettings):
+    service_name = "demo"
+
+
+router = APIRouter()
+
+
+@router.get("/mine")
+def mine(principal: Annotated[Principal, Depends(require_user("runs:read"))]) -> dict[str, str]:
+    return {"sub": principal.sub}
+
+
+@router.get("/any")
+def any_token(
+    principal: Annotated[Principal, Depends(require_scopes("runs:read"))],
+) -> dict[str, str]:
+    return {"sub": principal.sub}
+
+
+@pytest.fixture(params=DATABASE_BACKENDS)
+def revocations(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Revocations]:
+    with database_for_test(request.param, "kit", tmp_path) as url:
+        database = Database(url)
+        Model.metadata.create_all(database.engine)
+        yield Revocations(Revocation, database)
+        database.dispose()
+
+
+@pytest.fixture
+def keys() -> TestKeys:
+    return TestKeys()
+
+
+@pytest.fixture
+def client(tmp_path: Path, revocations: Revocations, keys: TestKeys) -> Iterator[TestClient]:
+    app = create_app(
+        DemoSettings(env="test", data_dir=tmp_path),
+        title="demo",
+        routers=[router],
+        database=revocations.database,
+        revocations=revocations,
+    )
+    keys.install(app)
+    with TestClient(app) as client:
+        yield client
+
+
+def test_a_deleted_runners_tokens_are_refused_from_the_commit_on(
+    client: TestClient, revocations: Revocations, keys: TestKeys
+) -> None:
+    token = keys.token("u1", "runs:read")
+    other = keys.token("u2", "runs:read")
+    assert client.get("/mine", headers=bearer(token)).status_code == 200  # now remembered
+
+    with revocations.database.transaction() as session:
+        revocations.record_deletion(session, "u1")
+
+    refused = client.get("/mine", headers=bearer(token))
+    assert refused.status_code == 401
+    assert refused.json()["title"] == "Account deleted"
+    assert client.get("/any", headers=bearer(token)).status_code == 401
+    assert client.get("/mine", headers=bearer(keys.token("u1", "runs:read"))).status_code == 401
+    assert client.get("/mine", headers=bearer(other)).status_code == 200
+
+
+def test_tokens_issued_before_a_password_change_are_refused_and_later_ones_accepted(
+    client: TestClient, revocations: Revocations, keys: TestKeys
+) -> None:
+    now = time.time()
+    before = keys.token("u1", "runs:read", iat=now - 1)
+    assert client.get("/mine", headers=bearer(before)).status_code == 200
+
+    with revocations.database.transaction() as session:
+        revocations.record_not_before(session, "u1", now)
+        # An older instant arriving late (events out of order) does not undo the newer one.
+        revocations.record_not_before(session, "u1", now - 60)
+
+    assert client.get("/mine", headers=bearer(before)).status_code == 401
+    after = keys.token("u1", "runs:read", iat=now + 0.001)
+    assert client.get("/mine", headers=bearer(after)).status_code == 200
+
+
+def test_a_service_token_naming_itself_is_not_a_runner_and_is_not_checked(
+    client: TestClient, revocations: Revocations, keys: TestKeys
+) -> None:
+    with revocations.database.transaction() as session:
+        revocations.record_deletion(session, "plans")
+
+    token = keys.service_token("plans", "runs:read")
+    assert client.get("/any", headers=bearer(token)).status_code == 200
+
+
+def test_a_deletion_after_a_password_change_stays_a_deletion(revocations: Revocations) -> None:
+    with revocations.database.transaction() as session:
+        revocations.record_not_before(session, "u1", not_before_now())
+        revocations.record_deletion(session, "u1")
+        revocations.record_not_before(session, "u1", not_before_now() + 10)
+    with revocations.database.transaction() as session:
+        assert not revocations.admits(session, "u1")
+        assert revocations.admits(session, "u2")
+
+
+def test_a_write_in_progress_holds_back_the_deletion_which_the_next_write_sees(
+    revocations: Revocations,
+) -> None:
+    recorded = threading.Event()
+    failures: list[BaseException] = []
+
+    def delete() -> None:
+        try:
+            with revocations.database.transaction() as session:
+                revocations.record_deletion(session, "u1")
+            recorded.set()
+        except BaseException as exc:  # surfaced in the test's thread below
+            failures.append(exc)
+
+    with revocations.database.transaction() as session:
+        assert revocations.admits(session, "u1")
+        deletion = threading.Thread(target=delete)
+        deletion.start()
+        # The deletion must wait for this write to commit (so the forgetting that follows
+        # it sees what this write stored).
+        assert not recorded.wait(1.0)
+    deletion.join(timeout=30)
+
+    assert not failures, failures
+    assert recorded.is_set()
+    with revocations.database.transaction() as session:
+        assert not revocations.admits(session, "u1")
+
+
+def test_the_events_record_the_rows_then_hand_over_to_the_service(
+    revocations: Revocations,
+) -> None:
+    calls: list[tuple[str, Any]] = []
+
+    def forget(session: Session, names: list[str]) -> None:
+        calls.append(("forget", names))
+
+    handlers = revocations.event_handlers(
+        {
+            "user.deleted": lambda payload: calls.append(("own", payload["user_id"])),
+            "run.created": lambda payload: calls.append(("run", payload)),
+        },
+        forget=forget,
+    )
+
+    handlers["user.sessions_revoked"]({"user_id": "u2", "not_before": 1234.5})
+    handlers["user.deleted"]({"user_id": "u1", "email": "ada@example.com"})
+
+    assert calls == [("forget", ["u1", "ada@example.com"]), ("own", "u1")]
+    assert "run.created" in handlers
+    with revocations.database.transaction() as session:
+        assert not revocations.admits(session, "u1")
+        row = session.get(Revocation, "u2")
+        assert row is not None and row.not_before == 1234.5 and not row.deleted
