@@ -37,7 +37,10 @@ def create_app(
     openapi_url: str = "/openapi.json",
     docs_url: str | None = "/docs",
     redoc_url: str | None = "/redoc",
+    serve_metrics: bool = True,
 ) -> FastAPI:
+    """The service's app; ``serve_metrics=False`` leaves ``/metrics`` out, for a port that
+    faces the public."""
     configure_logging(settings.service_name, settings.log_level)
 
     @asynccontextmanager
@@ -86,7 +89,8 @@ def create_app(
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
     app.add_middleware(RequestContextMiddleware, service=settings.service_name)
     app.include_router(health.router)
-    app.include_router(metrics.router)
+    if serve_metrics:
+        app.include_router(metrics.router)
     for router in routers:
         app.include_router(router)
     return app
