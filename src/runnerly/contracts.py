@@ -41,11 +41,19 @@ PEER_MODELS = (
 )
 
 
+# Settings that turn on the routes only some setups serve, so that the contract documents
+# them too: the dashboard's development mailbox (a loopback development setup's only).
+CONTRACT_SETTINGS: dict[str, dict[str, Any]] = {"dashboard": {"dev_mail": True}}
+
+
 def openapi(service: str) -> dict[str, Any]:
     with tempfile.TemporaryDirectory() as data_dir:
         config = importlib.import_module(f"runnerly_{service}.config")
         main = importlib.import_module(f"runnerly_{service}.main")
-        app = main.create_app(config.Settings(env="test", data_dir=Path(data_dir)))
+        settings = config.Settings(
+            env="test", data_dir=Path(data_dir), **CONTRACT_SETTINGS.get(service, {})
+        )
+        app = main.create_app(settings)
         document: dict[str, Any] = app.openapi()
         return document
 

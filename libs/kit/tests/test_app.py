@@ -6,6 +6,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from runnerly_kit.app import create_app
+from runnerly_kit.settings import KitSettings
 
 from .conftest import DemoSettings, router
 
@@ -148,6 +149,16 @@ def test_metrics_count_requests_per_route_template(client: TestClient) -> None:
     )
     assert "runnerly_http_request_duration_seconds_bucket" in body
     assert "process_resident_memory_bytes" in body
+
+
+def test_metrics_can_be_left_off_a_public_port(settings: KitSettings) -> None:
+    app = create_app(settings, title="demo", routers=[], serve_metrics=False)
+
+    with TestClient(app) as client:
+        response = client.get("/metrics")
+
+    assert response.status_code == 404
+    assert response.headers["content-type"] == PROBLEM
 
 
 def test_large_responses_are_gzipped(client: TestClient) -> None:

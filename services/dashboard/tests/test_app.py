@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
 from typing import Any
 
 import httpx
@@ -10,6 +11,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from runnerly_dashboard.config import Settings
+from runnerly_dashboard.main import create_app
 
 SECURITY_HEADERS = {
     "x-content-type-options": "nosniff",
@@ -34,6 +36,50 @@ def test_security_headers_on_every_kind_of_response(
     _assert_secure(not_found)
     assert_problem(not_found, 404)
     _assert_secure(client.get("/api/me"))
+
+
+HSTS = "max-age=63072000; includeSubDomains"
+
+
+@pytest.fixture
+def https_client(settings: Settings, fake: Any) -> Iterator[TestClient]:
+    https = settings.model_copy(update={"public_url": "https://runnerly.example.org"})
+    app = create_app(https, transport=httpx.MockTransport(fake.handle))
+    with TestClient(app, base_url="https://runnerly.example.org") as client:
+        yield client
+
+
+@pytest.mark.parametrize("path", ["/", "/api/health", "/api/nowhere", "/api/me", "/api/docs",
+                                  "/api/openapi.json", "/health/live", "/metrics"])
+def test_https_responses_tell_browsers_to_stay_on_https(
+    https_client: TestClient, path: str
+) -> None:
+    response = https_client.get(path)
+    assert response.headers["strict-transport-security"] == HSTS
+    for name, value in SECURITY_HEADERS.items():
+        assert response.headers[name] == value
+
+
+def test_no_hsts_over_plain_http(client: TestClient) -> None:
+    # A browser ignores it over http, and a developer's localhost must not be pinned to https.
+    assert "strict-transport-security" not in client.get("/api/health").headers
+
+
+def test_the_public_port_serves_no_metrics(client: TestClient, assert_problem: Any) -> None:
+    client.post("/api/auth/login", json={"email": "a@example.com", "password": "x" * 16})
+    response = client.get("/metrics")
+    assert_problem(response, 404)
+    assert "runnerly_http_requests_total" not in response.text
+
+
+def test_metrics_are_served_when_turned_on(settings: Settings, fake: Any) -> None:
+    app = create_app(settings.model_copy(update={"metrics": True}),
+                     transport=httpx.MockTransport(fake.handle))
+    with TestClient(app) as client:
+        client.get("/api/health")
+        response = client.get("/metrics")
+    assert response.status_code == 200
+    assert 'service="dashboard"' in response.text
 
 
 def test_docs_page_loads_with_its_own_policy(client: TestClient) -> None:
@@ -113,8 +159,6 @@ def test_peer_breaking_its_contract_is_a_503_problem(
 def test_root_points_to_the_api_without_a_built_web_app(
     settings: Settings, fake: Any, tmp_path: Any
 ) -> None:
-    from runnerly_dashboard.main import create_app
-
     app = create_app(
         settings.model_copy(update={"web_dir": tmp_path / "not-built"}),
         transport=httpx.MockTransport(fake.handle),

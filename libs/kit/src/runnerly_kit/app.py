@@ -40,7 +40,10 @@ def create_app(
     openapi_url: str = "/openapi.json",
     docs_url: str | None = "/docs",
     redoc_url: str | None = "/redoc",
+    serve_metrics: bool = True,
 ) -> FastAPI:
+    """The service's app; ``serve_metrics=False`` leaves ``/metrics`` out, for a port that
+    faces the public."""
     configure_logging(settings.service_name, settings.log_level)
 
     @asynccontextmanager
@@ -98,7 +101,8 @@ def create_app(
         # that is not itself a trusted proxy: anything left of it the client wrote.
         app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.trusted_proxy_list)
     app.include_router(health.router)
-    app.include_router(metrics.router)
+    if serve_metrics:
+        app.include_router(metrics.router)
     for router in routers:
         app.include_router(router)
     return app

@@ -19,7 +19,9 @@ from runnerly_dashboard.strava.endpoints import router as strava_router
 API_PREFIX = "/api"
 
 
-def api_router() -> APIRouter:
+def api_router(*, dev_mail: bool) -> APIRouter:
+    """Every domain's routes; the development mailbox only where it is served, so that
+    elsewhere it does not exist, not even in the contract."""
     router = APIRouter(prefix=API_PREFIX)
     for domain in (
         auth_router,
@@ -32,7 +34,8 @@ def api_router() -> APIRouter:
         plans_router,
         reports_router,
         health_router,
-        devmail_router,
     ):
         router.include_router(domain)
+    if dev_mail:
+        router.include_router(devmail_router)
     return router

@@ -7,6 +7,7 @@ from typing import Self
 from pydantic import AliasChoices, Field, model_validator
 from pydantic_settings import SettingsConfigDict
 
+from runnerly_kit.loopback import is_loopback_url
 from runnerly_kit.settings import KitSettings, shared
 
 
@@ -29,10 +30,13 @@ class Settings(KitSettings):
     # Largest body of a file import (POST /api/runs/import), in bytes: up to 20 files. Every
     # other request keeps RUNNERLY_MAX_BODY_BYTES.
     import_max_body_bytes: int = Field(default=64 * 1024 * 1024, ge=1024, le=1024**3)
-    # Where browsers reach the dashboard; an https URL makes the cookies Secure.
+    # Where browsers reach the dashboard; an https URL makes the cookies Secure and adds HSTS.
     public_url: str = shared("PUBLIC_URL", default="http://127.0.0.1:8000")  # type: ignore[assignment]
-    # Serve the mailer's local mailbox at /api/dev/mail. Unset: on in development only.
+    # Serve the mailer's local mailbox at /api/dev/mail. Unset: on in development only. Either
+    # way only on a loopback public URL, and only to requests made on the machine itself.
     dev_mail: bool | None = None
+    # Serve /metrics on this, the public, port: for a proxy that keeps the path to itself.
+    metrics: bool = False
     # How long a browser session lasts without a new login, in seconds.
     session_ttl_seconds: int = Field(default=14 * 24 * 3600, ge=60, le=365 * 24 * 3600)
     # How long /api/health waits for each peer's readiness, in seconds.
@@ -48,12 +52,27 @@ class Settings(KitSettings):
         return self
 
     @property
-    def secure_cookies(self) -> bool:
+    def https(self) -> bool:
         return self.public_url.lower().startswith("https://")
 
     @property
+    def secure_cookies(self) -> bool:
+        return self.https
+
+    @property
     def dev_mail_enabled(self) -> bool:
-        return bool(self.dev_mail)
+        return self.dev_mail_off_reason is None
+
+    @property
+    def dev_mail_off_reason(self) -> str | None:
+        """Why /api/dev/mail is not served, or None when it is."""
+        if not self.dev_mail:
+            return "turned off"
+        # Everyone's confirmation and reset links are in it: where runners reach the system,
+        # it would be a door into every account.
+        if not is_loopback_url(self.public_url):
+            return "public URL is not loopback"
+        return None
 
 
 @lru_cache

@@ -7,6 +7,7 @@ from fastapi import FastAPI
 
 from runnerly_dashboard.api import API_PREFIX, api_router
 from runnerly_dashboard.config import Settings, get_settings
+from runnerly_dashboard.devmail.service import log_status as log_dev_mail_status
 from runnerly_dashboard.imports.endpoints import IMPORT_PATH
 from runnerly_dashboard.imports.limits import BodyLimitExcept
 from runnerly_dashboard.models import Revocation
@@ -38,21 +39,24 @@ def create_app(
     app = create_service_app(
         settings.model_copy(update={"max_body_bytes": large}),
         title="Runnerly API",
-        routers=[api_router()],
+        routers=[api_router(dev_mail=settings.dev_mail_enabled)],
         database=database,
         migrations_dir=MIGRATIONS_DIR,
         revocations=Revocations(Revocation, database),
+        on_startup=lambda app: log_dev_mail_status(settings),
         on_shutdown=close_peers,
         # The peers verify the tokens the dashboard passes on; it holds no keys itself.
         verify_tokens=False,
         openapi_url=f"{API_PREFIX}/openapi.json",
         docs_url=DOCS_URL,
         redoc_url=None,
+        # Its request counts by route (logins, signups, resets) are no one's business outside.
+        serve_metrics=settings.metrics,
     )
     app.state.settings = settings
     app.state.peers = peers
     app.add_middleware(BodyLimitExcept, max_bytes=settings.max_body_bytes,
                        large_paths=frozenset({IMPORT_PATH}))
-    app.add_middleware(SecurityHeadersMiddleware, docs_path=DOCS_URL)
+    app.add_middleware(SecurityHeadersMiddleware, docs_path=DOCS_URL, https=settings.https)
     mount_web(app, settings)
     return app

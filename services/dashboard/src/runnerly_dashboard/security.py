@@ -21,12 +21,18 @@ _FIXED_HEADERS = (
     (b"referrer-policy", b"same-origin"),
     (b"x-frame-options", b"DENY"),
 )
+# Two years, the subdomains too: the preload list's minimum. Sent only when the public URL is
+# https, since over http a browser ignores it and a developer's localhost must stay http.
+STRICT_TRANSPORT_SECURITY = (b"strict-transport-security", b"max-age=63072000; includeSubDomains")
 
 
 class SecurityHeadersMiddleware:
-    def __init__(self, app: ASGIApp, docs_path: str | None = None) -> None:
+    def __init__(self, app: ASGIApp, docs_path: str | None = None, https: bool = False) -> None:
         self.app = app
         self.docs_path = docs_path
+        self.fixed_headers = (
+            (*_FIXED_HEADERS, STRICT_TRANSPORT_SECURITY) if https else _FIXED_HEADERS
+        )
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -43,7 +49,7 @@ class SecurityHeadersMiddleware:
                 message["headers"] = [
                     *message.get("headers", []),
                     (b"content-security-policy", policy.encode()),
-                    *_FIXED_HEADERS,
+                    *self.fixed_headers,
                 ]
             await send(message)
 

@@ -5,7 +5,8 @@ from pathlib import Path
 
 from pydantic_settings import SettingsConfigDict
 
-from runnerly_kit.settings import KitSettings
+from runnerly_kit.loopback import is_loopback_url
+from runnerly_kit.settings import KitSettings, shared
 
 
 class Settings(KitSettings):
@@ -20,10 +21,20 @@ class Settings(KitSettings):
     mail_from: str = "Runnerly <no-reply@runnerly.localhost>"
     # Seconds to wait for the SMTP server before giving up (the task then retries).
     smtp_timeout: float = 10.0
+    # Where runners reach the system: the local mailbox is served only on a loopback one.
+    public_url: str = shared("PUBLIC_URL", default="http://127.0.0.1:8000")  # type: ignore[assignment]
 
     @property
     def maildir_path(self) -> Path:
         return self.maildir or self.service_dir / "Maildir"
+
+    @property
+    def dev_mailbox(self) -> bool:
+        """Whether GET /messages shows the local mailbox: it holds every account's
+        confirmation and reset links, so only on a developer's own machine."""
+        return (
+            self.env == "development" and is_loopback_url(self.public_url) and not self.smtp_url
+        )
 
 
 @lru_cache

@@ -1,11 +1,22 @@
 from __future__ import annotations
 
+import structlog
 from fastapi import FastAPI
 
 from runnerly_kit.app import create_app as create_service_app
 from runnerly_mailer.config import Settings, get_settings
 from runnerly_mailer.mail.endpoints import router as mail_router
-from runnerly_mailer.runtime import MIGRATIONS_DIR, build_runtime
+from runnerly_mailer.runtime import MIGRATIONS_DIR, Runtime, build_runtime
+
+log = structlog.get_logger()
+
+
+def log_delivery(runtime: Runtime) -> None:
+    """Say at start where mail goes and whether the local mailbox is shown, so that a
+    developer who finds no mail page knows where to look."""
+    log.info(
+        "mail.delivery", **runtime.transport.describe(), dev_mailbox=runtime.settings.dev_mailbox
+    )
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -19,6 +30,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         migrations_dir=MIGRATIONS_DIR,
         celery=runtime.celery,
         revocations=runtime.revocations,
+        on_startup=lambda app: log_delivery(runtime),
     )
     app.state.runtime = runtime
     return app

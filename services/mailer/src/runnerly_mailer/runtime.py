@@ -32,6 +32,11 @@ class Runtime:
         """The local mailbox, or None when mail goes to an SMTP server."""
         return None if self.settings.smtp_url else self.settings.maildir_path
 
+    @property
+    def dev_mailbox(self) -> Path | None:
+        """The local mailbox when it may be shown (see Settings.dev_mailbox), else None."""
+        return self.settings.maildir_path if self.settings.dev_mailbox else None
+
 
 def build_runtime(settings: Settings) -> Runtime:
     database = Database(settings.database_url)

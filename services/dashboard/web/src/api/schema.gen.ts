@@ -155,7 +155,8 @@ export interface paths {
         };
         /**
          * Read Mailbox
-         * @description Mail sent by the system, newest first (development setups only; 404 elsewhere).
+         * @description Mail sent by the system, newest first. Served only on a development setup whose
+         *     public URL is a loopback address, to requests made on that machine; 404 elsewhere.
          */
         get: operations["read_mailbox_api_dev_mail_get"];
         put?: never;

@@ -18,5 +18,6 @@ def list_messages(
     _: Annotated[Principal, Depends(require_scopes("mail:read"))],
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> MailboxList:
-    """The local mailbox, newest first (the embedded default's development mail page)."""
-    return service.list_mailbox(runtime.maildir, limit)
+    """The local mailbox, newest first (the embedded default's development mail page); 404
+    unless in development, on a loopback public URL, with mail delivered to a Maildir."""
+    return service.list_mailbox(runtime.dev_mailbox, limit)

@@ -100,9 +100,12 @@ def forget_user(maildir: Path | None, user_id: str, email: str) -> None:
 
 
 def list_mailbox(maildir: Path | None, limit: int) -> MailboxList:
-    """The local mailbox, newest first (the embedded default only)."""
+    """The local mailbox, newest first (a development setup only)."""
     if maildir is None:
-        raise NotFound("Mail is delivered by SMTP here: there is no local mailbox to show.")
+        raise NotFound(
+            "There is no local mailbox to show here: it is shown only in development, on a "
+            "loopback public URL, with mail delivered to a Maildir."
+        )
     if not maildir.exists():
         return MailboxList(items=[])
     box = mailbox.Maildir(maildir, create=False)

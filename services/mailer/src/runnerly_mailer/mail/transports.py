@@ -17,6 +17,10 @@ from urllib.parse import unquote, urlsplit
 class MailTransport(Protocol):
     def deliver(self, message: EmailMessage) -> None: ...
 
+    def describe(self) -> dict[str, str]:
+        """Where mail goes, for the log (never a password)."""
+        ...
+
 
 class MaildirTransport:
     def __init__(self, path: Path) -> None:
@@ -24,6 +28,9 @@ class MaildirTransport:
 
     def deliver(self, message: EmailMessage) -> None:
         mailbox.Maildir(self.path, create=True).add(message)
+
+    def describe(self) -> dict[str, str]:
+        return {"transport": "maildir", "maildir": str(self.path.resolve())}
 
 
 class SmtpTransport:
@@ -37,6 +44,13 @@ class SmtpTransport:
         self.username = unquote(parts.username) if parts.username else None
         self.password = unquote(parts.password) if parts.password else None
         self.timeout = timeout
+
+    def describe(self) -> dict[str, str]:
+        return {
+            "transport": "smtp",
+            "smtp_host": f"{self.host}:{self.port}",
+            "tls": "implicit" if self.implicit_tls else "starttls when offered",
+        }
 
     def deliver(self, message: EmailMessage) -> None:
         context = ssl.create_default_context()
