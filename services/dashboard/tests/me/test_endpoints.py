@@ -76,3 +76,17 @@ def test_failed_delete_keeps_the_sessions(
     assert_problem(client.delete("/api/me", headers={"X-CSRF-Token":
                                                      client.cookies["runnerly_csrf"]}), 503)
     assert len(sessions()) == 1
+
+
+def test_patch_me_refuses_hostile_display_names(
+    client: TestClient, fake: Any, login: Any, assert_problem: Any
+) -> None:
+    me = login()
+    for value, reason in (("Al\nice", "contains a line break"),
+                          ("\u202eecila", "contains a bidirectional override (U+202E)"),
+                          ("Alice\x1b[2J", "contains a control character (U+001B)"),
+                          ("\ufeffAlice", "contains an invisible formatting character (U+FEFF)"),
+                          ("   ", "must not be empty or only spaces")):
+        response = client.patch("/api/me", json={"display_name": value}, headers=me.csrf)
+        assert assert_problem(response, 422)["detail"] == f"display_name: {reason}"
+    assert fake.sent("dataservice", "PATCH", "/profile") == []
