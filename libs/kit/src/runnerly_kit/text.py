@@ -49,9 +49,12 @@ def problem(char: str) -> str | None:
 
 
 def one_line(text: str) -> str:
-    """``text`` made safe for a single-line field of a file or header: every character
-    ``SingleLine`` refuses becomes a space. For writers, whose rows may predate the rule."""
-    cleaned = "".join(" " if problem(char) else char for char in text)
+    """``text`` made safe for a single-line field of a file or header, for writers, whose
+    rows may predate the rule: line breaks and tabs become spaces, every other character
+    ``SingleLine`` refuses is dropped, runs of spaces become one."""
+    cleaned = "".join(
+        " " if char.isspace() else "" if problem(char) else char for char in text
+    )
     return unicodedata.normalize("NFC", " ".join(cleaned.split()))
 
 

@@ -288,7 +288,7 @@ HOSTILE_NAMES = {
     "tab": ("Morning&#9;run", "Morning run"),
     "bidi override": ("Morning \u202enur", "Morning nur"),
     "isolate": ("\u2067Morning\u2069 run", "Morning run"),
-    "zero width": ("Morn\u200bing", "Morn ing"),
+    "zero width": ("Morn\u200bing", "Morning"),
     "c1 and nel": ("Morning\u0085\u009brun", "Morning run"),
     "only spaces": ("&#10;  &#9;", None),
 }
