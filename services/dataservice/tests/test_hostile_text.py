@@ -26,7 +26,7 @@ HOSTILE = {
     "zero width space": ("Paris\u200bMarathon",
                          "contains an invisible formatting character (U+200B)"),
     "byte order mark": ("\ufeffParis", "contains an invisible formatting character (U+FEFF)"),
-    "only spaces": ("  \t ".replace("\t", " "), "must not be empty or only spaces"),
+    "only spaces": ("  \u3000 ", "must not be empty or only spaces"),
 }
 
 
@@ -57,7 +57,7 @@ def test_race_text_is_stored_normalised_and_trimmed(client: TestClient, alice: H
 
     assert response.status_code == 201
     assert (response.json()["name"], response.json()["location"]) == (
-        "Zürich 東京 🏃‍♀️", "مراتن"  # noqa: RUF001 - an Arabic name is the point
+        "Zürich 東京 🏃‍♀️", "مراتن"
     )
 
 
@@ -65,16 +65,17 @@ def test_race_dates_are_at_most_five_years_ahead(
     client: TestClient, alice: Headers, count_rows: Callable[[str], int]
 ) -> None:
     today = datetime.now(UTC).date()
-    last = today.replace(year=today.year + 5) if (today.month, today.day) != (2, 29) else (
-        today.replace(year=today.year + 5, day=28)
-    )
+    if (today.month, today.day) == (2, 29):
+        today = today.replace(day=28)
+    last = today.replace(year=today.year + 5)
 
     for too_far in (last + timedelta(days=1), date(9999, 12, 31)):
         response = client.post("/races", json=_race(date=too_far.isoformat()), headers=alice)
         assert response.status_code == 422, too_far
         assert "at most five years ahead" in response.json()["detail"]
     assert count_rows("races") == 0
-    assert client.post("/races", json=_race(date=last.isoformat()), headers=alice).status_code == 201
+    kept = client.post("/races", json=_race(date=last.isoformat()), headers=alice)
+    assert kept.status_code == 201
 
 
 @pytest.mark.parametrize("case", list(HOSTILE), ids=str)

@@ -24,7 +24,8 @@ OLD_NAMES = {
                        "Spring ATTENDEE:mailto:evil@example.org"),
     "bare lf": ("Spring\nhalf", "Spring half"),
     "bare cr": ("Spring\rhalf", "Spring half"),
-    "nul and escape": ("Spring\x00 half\x1b", "Spring half"),
+    # PostgreSQL stores no NUL: the writer's own test below covers it.
+    "bell and escape": ("Spring\x07 half\x1b", "Spring half"),
     "bidi override": ("Spring \u202eflah", "Spring flah"),
     "separators": ("Spring\u2028half\u2029", "Spring half"),
     "ical specials": ("Spring; half, \\ again", "Spring; half, \\ again"),
