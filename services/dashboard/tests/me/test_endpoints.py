@@ -94,3 +94,17 @@ def test_after_delete_the_old_token_is_refused_at_the_door_before_any_peer_hears
         assert response.status_code == 401, (method, path, response.text)
         assert response.json()["title"] == "Account deleted"
     assert fake.requests == []  # refused here: no peer was asked
+
+
+def test_patch_me_refuses_hostile_display_names(
+    client: TestClient, fake: Any, login: Any, assert_problem: Any
+) -> None:
+    me = login()
+    for value, reason in (("Al\nice", "contains a line break"),
+                          ("\u202eecila", "contains a bidirectional override (U+202E)"),
+                          ("Alice\x1b[2J", "contains a control character (U+001B)"),
+                          ("\ufeffAlice", "contains an invisible formatting character (U+FEFF)"),
+                          ("   ", "must not be empty or only spaces")):
+        response = client.patch("/api/me", json={"display_name": value}, headers=me.csrf)
+        assert assert_problem(response, 422)["detail"] == f"display_name: {reason}"
+    assert fake.sent("dataservice", "PATCH", "/profile") == []

@@ -101,3 +101,16 @@ def test_plans_down_is_a_503(client: TestClient, login: Any, plans: FakePlans,
 
 def test_anonymous_callers_are_refused(client: TestClient, assert_problem: Any) -> None:
     assert_problem(client.get("/api/plans"), 401)
+
+
+def test_a_hostile_plan_name_is_refused_before_the_plans_service(
+    client: TestClient, login: Any, plans: FakePlans, assert_problem: Any
+) -> None:
+    me = login()
+    sent_before = len(plans.requests)
+    for value, reason in (("Spring\r\n10K", "contains a line break"),
+                          ("Spring\u2066 10K", "contains a bidirectional override (U+2066)"),
+                          ("Spring\x7f", "contains a control character (U+007F)")):
+        response = client.post("/api/plans", json={**RACE, "name": value}, headers=me.csrf)
+        assert assert_problem(response, 422)["detail"] == f"name: {reason}"
+    assert len(plans.requests) == sent_before

@@ -58,3 +58,26 @@ def test_remove_a_race(client: TestClient, fake: Any, login: Any, assert_problem
     assert client.delete(f"/api/races/{race_id}", headers=me.csrf).status_code == 204
     assert fake.races == {}
     assert_problem(client.delete(f"/api/races/{race_id}", headers=me.csrf), 404)
+
+
+HOSTILE = {
+    "Paris\r\nMarathon": "contains a line break",
+    "Paris\u2029Marathon": "contains a line break",
+    "Paris\x00": "contains a control character (U+0000)",
+    "Paris\x9b": "contains a control character (U+009B)",
+    "\u202enohtaram": "contains a bidirectional override (U+202E)",
+    "Paris\u2068": "contains a bidirectional override (U+2068)",
+    "Par\u200bis": "contains an invisible formatting character (U+200B)",
+    " \u3000 ": "must not be empty or only spaces",
+}
+
+
+def test_hostile_race_names_and_locations_are_refused_before_the_dataservice(
+    client: TestClient, fake: Any, login: Any, assert_problem: Any
+) -> None:
+    me = login()
+    for field in ("name", "location"):
+        for value, reason in HOSTILE.items():
+            response = client.post("/api/races", json={**RACE, field: value}, headers=me.csrf)
+            assert assert_problem(response, 422)["detail"] == f"{field}: {reason}"
+    assert fake.races == {}

@@ -9,9 +9,11 @@ import random
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Annotated
 
 import polyline
 import pytest
+from pydantic import TypeAdapter
 
 from runnerly_ingest.files import (
     MAX_FILE_BYTES,
@@ -21,6 +23,7 @@ from runnerly_ingest.files import (
     NoTimestamps,
     parse_activity,
 )
+from runnerly_kit.text import SingleLine
 
 DATA = Path(__file__).parent / "data"
 START = datetime(2024, 5, 1, 6, 30, tzinfo=UTC)
@@ -273,3 +276,40 @@ def test_started_at_is_utc_and_name_uses_the_date() -> None:
     assert run.started_at == datetime(2024, 5, 1, 6, 30, tzinfo=UTC)
     assert run.name == "Run on 2024-05-01"
     assert run.elapsed_time_s == int(timedelta(seconds=90).total_seconds())
+
+
+# Names reach the dataservice as one clean line: it refuses line breaks, controls and bidi
+# overrides, and a run must not be lost for its name.
+_RUN_NAME = TypeAdapter(Annotated[str, SingleLine(max_length=200)])
+
+# As XML character references where XML allows them, else the characters themselves.
+HOSTILE_NAMES = {
+    "line breaks": ("Morning&#13;&#10;X-Injected: yes", "Morning X-Injected: yes"),
+    "tab": ("Morning&#9;run", "Morning run"),
+    "bidi override": ("Morning \u202enur", "Morning nur"),
+    "isolate": ("\u2067Morning\u2069 run", "Morning run"),
+    "zero width": ("Morn\u200bing", "Morning"),
+    "c1 and nel": ("Morning\u0085\u009brun", "Morning run"),
+    "only spaces": ("&#10;  &#9;", None),
+}
+
+
+@pytest.mark.parametrize("case", list(HOSTILE_NAMES), ids=str)
+def test_a_gpx_name_is_made_one_clean_line(case: str) -> None:
+    raw, expected = HOSTILE_NAMES[case]
+
+    run = parse_activity(gpx_track(30, 30.0, 10.0, name=raw).encode(), "run.gpx")
+
+    assert run.name == (expected or "Run on 2024-05-01")
+    assert _RUN_NAME.validate_python(run.name) == run.name
+
+
+def test_tcx_notes_on_several_lines_become_one_line() -> None:
+    text = tcx_run(30, 30.0, 10.0).replace(
+        "<Notes>Tempo by the river</Notes>",
+        "<Notes>Tempo by the river\n\nlegs heavy\r\n\u202eafter</Notes>",
+    )
+
+    run = parse_activity(text.encode(), "run.tcx")
+
+    assert run.name == "Tempo by the river legs heavy after"

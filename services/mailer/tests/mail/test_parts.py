@@ -138,7 +138,7 @@ def test_existing_mails_without_parts_are_unchanged(runtime: Runtime) -> None:
             {"filename": f"p{i}.pdf", "content_type": "application/pdf",
              "content_b64": b64(b"x" * (MAX_PART_BYTES - 10))} for i in range(3)
         ]}, "together exceed"),
-        ({"subject": "Hello\r\nBcc: eve@example.com"}, "one line"),
+        ({"subject": "Hello\r\nBcc: eve@example.com"}, "contains a line break"),
     ],
 )
 def test_unsafe_or_oversized_parts_are_refused(overrides: dict[str, Any], complaint: str) -> None:

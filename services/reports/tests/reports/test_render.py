@@ -176,3 +176,37 @@ def save_first_page(pdf: bytes, stem: Path) -> None:
     finally:
         document.close()
     stem.with_suffix(".pdf").write_bytes(pdf)
+
+
+def test_race_and_run_names_with_markup_are_printed_as_written_in_the_pdf(
+    build: Build, peers: FakePeers
+) -> None:
+    peers.add_runner("mal", "mal@example.com", display_name="Mal")
+    peers.add_run("mal", datetime(2026, 10, 10, 9, 0, tzinfo=UTC), 21100, 7000,
+                  name="<b>Long & slow</b> <font size=40>")
+    peers.add_race("<b>&amp; Lyon</b> <br/> & co", datetime(2027, 4, 11).date(), 42195,
+                   entered_by=("mal",))
+
+    rendered = render.render(build("mal"))
+    text = pdf_text(rendered.pdf)
+
+    assert "<b>Long & slow</b> <font size=40>" in text
+    assert "<b>&amp; Lyon</b> <br/> & co" in text
+
+
+def test_names_stored_before_the_one_line_rule_still_make_a_pdf(
+    build: Build, peers: FakePeers
+) -> None:
+    peers.add_runner("old", "old@example.com", display_name="Old\r\nRunner\x00")
+    peers.add_run("old", datetime(2026, 10, 10, 9, 0, tzinfo=UTC), 21100, 7000,
+                  name="Long\nrun\x1b[31m \u202eevil")
+    peers.add_race("Lyon\r\nMarathon\x07", datetime(2027, 4, 11).date(), 42195,
+                   entered_by=("old",))
+
+    rendered = render.render(build("old"))
+    text = pdf_text(rendered.pdf)
+
+    assert "Hello Old Runner," in text
+    assert "Long run" in text
+    assert "Lyon Marathon" in text
+    assert not re.search(r"[\x00-\x08\x0b-\x1f\x7f\u202a-\u202e]", text)

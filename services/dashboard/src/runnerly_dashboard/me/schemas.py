@@ -1,11 +1,12 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from runnerly_dashboard.auth.schemas import Account
+from runnerly_kit.text import SingleLine
 
 Units = Literal["km", "mi"]
 
@@ -32,7 +33,7 @@ class ProfileUpdate(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    display_name: str | None = Field(default=None, min_length=1, max_length=100)
+    display_name: Annotated[str, SingleLine(max_length=100)] | None = None
     birth_year: int | None = Field(default=None, ge=1900, le=2100)
     sex: str | None = Field(default=None, max_length=8)
     weight_kg: float | None = Field(default=None, gt=0, le=500)

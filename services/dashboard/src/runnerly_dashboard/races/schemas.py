@@ -1,17 +1,20 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Annotated
 
 from pydantic import AnyHttpUrl, BaseModel, ConfigDict, Field
+
+from runnerly_kit.text import SingleLine
 
 
 class RaceCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    name: str = Field(min_length=1, max_length=200)
+    name: Annotated[str, SingleLine(max_length=200)]
     date: dt.date
     distance_m: float = Field(gt=0, le=1_000_000, description="Race distance in metres.")
-    location: str = Field(min_length=1, max_length=200)
+    location: Annotated[str, SingleLine(max_length=200)]
     url: AnyHttpUrl | None = Field(default=None, max_length=2000)
 
 

@@ -1,10 +1,12 @@
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Annotated, Literal, Self
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
 from runnerly_dataservice.fields import TimeZoneName
+from runnerly_kit.text import SingleLine
 
 Sex = Literal["female", "male", "other"]
 Units = Literal["km", "mi"]
@@ -12,8 +14,16 @@ WeightKg = Annotated[float, Field(ge=20, le=300)]
 MaxHeartRate = Annotated[int, Field(ge=100, le=240)]
 RestingHeartRate = Annotated[int, Field(ge=25, le=120)]
 Vo2Max = Annotated[float, Field(ge=10, le=95)]
-BirthYear = Annotated[int, Field(ge=1900, le=2100)]
-DisplayName = Annotated[str, Field(min_length=1, max_length=100)]
+
+
+def _not_in_the_future(year: int) -> int:
+    if year > datetime.now(UTC).year:
+        raise ValueError(f"{year} is in the future")
+    return year
+
+
+BirthYear = Annotated[int, Field(ge=1900, le=2100), AfterValidator(_not_in_the_future)]
+DisplayName = Annotated[str, SingleLine(max_length=100)]
 
 
 class ProfileRead(BaseModel):

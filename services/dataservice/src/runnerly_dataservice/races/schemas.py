@@ -5,14 +5,19 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl
 
+from runnerly_kit.text import SingleLine
+
+RaceName = Annotated[str, SingleLine(max_length=200)]
+PlaceName = Annotated[str, SingleLine(max_length=200)]
+
 
 class RaceCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    name: str = Field(min_length=1, max_length=200)
+    name: RaceName
     date: date
     distance_m: float = Field(gt=0, le=1_000_000)
-    location: str | None = Field(default=None, max_length=200)
+    location: PlaceName | None = None
     url: Annotated[HttpUrl, Field(max_length=2000)] | None = None
 
 

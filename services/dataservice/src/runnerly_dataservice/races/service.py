@@ -17,15 +17,30 @@ log = structlog.get_logger()
 # The westernmost time zone is UTC-12: a date is "past" only once it is past everywhere,
 # so no runner is refused a race that is still today where they live.
 _EARLIEST_OFFSET = timedelta(hours=12)
+# Races are announced months, at most a few years, ahead; a date beyond is a typo (or
+# 9999-12-31) that would sit at the end of every list and in calendars for ever.
+MAX_YEARS_AHEAD = 5
 
 
 def earliest_today(now: datetime | None = None) -> date:
     return ((now or datetime.now(UTC)) - _EARLIEST_OFFSET).date()
 
 
+def latest_race_day(now: datetime | None = None) -> date:
+    today = (now or datetime.now(UTC)).date()
+    if (today.month, today.day) == (2, 29):  # no twin five years on
+        today = today.replace(day=28)
+    return today.replace(year=today.year + MAX_YEARS_AHEAD)
+
+
 def create(session: Session, outbox: Outbox, runner_id: str, body: RaceCreate) -> RaceRead:
     if body.date < earliest_today():
         raise InvalidInput(f"The race date {body.date.isoformat()} is in the past.")
+    if body.date > latest_race_day():
+        raise InvalidInput(
+            f"The race date {body.date.isoformat()} is too far ahead: a race may be at most "
+            f"five years ahead (until {latest_race_day().isoformat()})."
+        )
     race = Race(
         name=body.name,
         date=body.date,

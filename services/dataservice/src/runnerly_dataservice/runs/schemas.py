@@ -6,6 +6,7 @@ from typing import Annotated, Literal, Self
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
 
 from runnerly_dataservice.fields import RunnerId, TimeZoneName
+from runnerly_kit.text import SingleLine
 
 MAX_STREAM_POINTS = 1000
 MAX_BATCH_RUNS = 1000
@@ -67,8 +68,8 @@ class Split(BaseModel):
 
 
 class RunFields(BaseModel):
-    name: str = Field(min_length=1, max_length=200)
-    sport_type: str = Field(default="Run", min_length=1, max_length=32)
+    name: Annotated[str, SingleLine(max_length=200)]
+    sport_type: Annotated[str, SingleLine(max_length=32)] = "Run"
     started_at: AwareDatetime
     time_zone: TimeZoneName | None = None
     distance_m: Meters

@@ -5,6 +5,8 @@ from __future__ import annotations
 import hashlib
 from datetime import UTC, datetime, timedelta
 
+from runnerly_kit.text import one_line
+
 from . import compute
 from .container import detect
 from .errors import NoTimestamps
@@ -13,6 +15,9 @@ from .gpx import read_gpx
 from .model import ParsedActivity, Recording
 from .sports import infer_from_speed
 from .tcx import read_tcx
+
+# The dataservice's bound on a run's name.
+MAX_NAME = 200
 
 
 def parse_activity(data: bytes, filename: str) -> ParsedActivity:
@@ -69,7 +74,9 @@ def build(rec: Recording, sha256: str) -> ParsedActivity:
     elapsed_s = max(0, round(elapsed))
     return ParsedActivity(
         sport_type=sport_type,
-        name=rec.name or f"Run on {local.date().isoformat()}",
+        # A file's name (a TCX's notes, say) may span lines or hide controls: the
+        # dataservice takes one clean line, and the run must not be lost for its name.
+        name=one_line(rec.name or "")[:MAX_NAME].rstrip() or f"Run on {local.date().isoformat()}",
         started_at=started,
         distance_m=round(distance, 2),
         elapsed_time_s=elapsed_s,

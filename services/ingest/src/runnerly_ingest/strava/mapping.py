@@ -8,6 +8,8 @@ from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any
 
+from runnerly_kit.text import one_line
+
 RUN_SPORT_TYPES = frozenset({"Run", "TrailRun", "VirtualRun"})
 _TIMEZONE = re.compile(r"^\(GMT[+-]\d{2}:\d{2}\)\s*(?P<name>\S+)$")
 MAX_NAME = 200
@@ -58,8 +60,11 @@ def to_run(runner_id: str, activity: dict[str, Any]) -> dict[str, Any]:
         "runner_id": runner_id,
         "source": "strava",
         "external_id": str(activity["id"]),
-        "name": (str(activity.get("name") or "").strip() or "Run")[:MAX_NAME],
-        "sport_type": str(activity.get("sport_type") or activity.get("type") or "Run")[:32],
+        # One clean line, as the dataservice takes names: never a run lost for its name.
+        "name": one_line(str(activity.get("name") or ""))[:MAX_NAME].rstrip() or "Run",
+        "sport_type": one_line(
+            str(activity.get("sport_type") or activity.get("type") or "")
+        )[:32].rstrip() or "Run",
         "started_at": _started_at(activity).isoformat(),
         "time_zone": time_zone(activity.get("timezone")),
         "distance_m": max(0.0, _number(activity.get("distance")) or 0.0),

@@ -8,6 +8,8 @@ from typing import Annotated, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator, model_validator
 
+from runnerly_kit.text import SingleLine
+
 # Bounds one mail: each part decoded, all parts together (most providers refuse ~25 MB).
 MAX_PART_BYTES = 5 * 1024 * 1024
 MAX_PARTS_BYTES = 10 * 1024 * 1024
@@ -92,7 +94,7 @@ class MailRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     to: EmailStr
-    subject: str = Field(min_length=1, max_length=200)
+    subject: Annotated[str, SingleLine(max_length=200)]
     text: str = Field(min_length=1, max_length=100_000)
     html: str | None = Field(default=None, max_length=500_000)
     user_id: str | None = Field(default=None, max_length=64)
@@ -101,13 +103,6 @@ class MailRequest(BaseModel):
     headers: dict[str, str] = Field(
         default_factory=dict, description=f"Only {', '.join(ALLOWED_HEADERS)}."
     )
-
-    @field_validator("subject")
-    @classmethod
-    def _one_line_subject(cls, value: str) -> str:
-        if "\r" in value or "\n" in value:
-            raise ValueError("the subject must be one line")
-        return value
 
     @field_validator("headers")
     @classmethod

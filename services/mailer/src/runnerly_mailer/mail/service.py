@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import email
 import mailbox
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from email import policy
 from email.message import EmailMessage
@@ -10,6 +12,7 @@ from email.utils import make_msgid, parsedate_to_datetime
 from pathlib import Path
 
 import structlog
+from email_validator import EmailNotValidError, validate_email
 from sqlalchemy.orm import Session
 
 from runnerly_kit.errors import NotFound
@@ -25,12 +28,28 @@ log = structlog.get_logger()
 # Headers fold at whitespace up to RFC 5322's hard limit: a List-Unsubscribe URI is one long
 # word, which the default 78 would turn into an encoded-word no mail client reads as a URI.
 MESSAGE_POLICY = policy.default.clone(max_line_length=998)
+# Headers in UTF-8 (RFC 6532), for a recipient whose local part is not ASCII: an encoded
+# word is no address, so such a mail goes whole, by SMTPUTF8, or not at all.
+INTERNATIONAL_POLICY = MESSAGE_POLICY.clone(utf8=True)
+
+
+def recipient(address: str) -> str:
+    """``address`` as mail carries it: the domain in its ASCII (IDNA) form, which every
+    server and client reads; the local part as given, which needs SMTPUTF8 when not ASCII.
+    Without this, ``bücher.example`` became an encoded word in ``To:``, and no server
+    delivered it."""
+    try:
+        checked = validate_email(address, check_deliverability=False)
+    except EmailNotValidError:
+        return address
+    return f"{checked.local_part}@{checked.ascii_domain}"
 
 
 def build_message(request: MailRequest, sender: str, key: str) -> EmailMessage:
-    message = EmailMessage(policy=MESSAGE_POLICY)
+    to = recipient(str(request.to))
+    message = EmailMessage(policy=MESSAGE_POLICY if to.isascii() else INTERNATIONAL_POLICY)
     message["From"] = sender
-    message["To"] = str(request.to)
+    message["To"] = to
     message["Subject"] = request.subject
     message["Date"] = datetime.now(UTC)
     message["Message-ID"] = make_msgid(idstring=key, domain="runnerly.localhost")
@@ -90,11 +109,13 @@ def send(
 
 def forget_user(maildir: Path | None, user_id: str, email: str) -> None:
     """Delete the local mailbox's copies of the user's mail (the log of sent mail names
-    nobody, and the kit has dropped the outbox rows naming them)."""
+    nobody, and the kit has dropped the outbox rows naming them), whichever form of the
+    address (as given, or with its domain in IDNA) they were sent to."""
+    addresses = {email, recipient(email)}
     if maildir is not None and maildir.exists():
         box = mailbox.Maildir(maildir, create=False)
-        for key, message in list(box.items()):
-            if str(message["To"]) == email:
+        for key, message in list(_mails(box)):
+            if str(message["To"]) in addresses:
                 box.discard(key)
     log.info("mail.user_forgotten", user_id=user_id)
 
@@ -109,12 +130,19 @@ def list_mailbox(maildir: Path | None, limit: int) -> MailboxList:
     if not maildir.exists():
         return MailboxList(items=[])
     box = mailbox.Maildir(maildir, create=False)
-    items = [_read(key, message) for key, message in box.items()]
+    items = [_read(key, message) for key, message in _mails(box)]
     items.sort(key=lambda m: m.date or datetime.min.replace(tzinfo=UTC), reverse=True)
     return MailboxList(items=items[:limit])
 
 
-def _read(key: str, message: mailbox.MaildirMessage) -> MailboxMessage:
+def _mails(box: mailbox.Maildir) -> Iterator[tuple[str, EmailMessage]]:
+    """The mailbox's mails, read as RFC 6532 allows (headers in UTF-8): mailbox's own
+    parser (compat32) garbles them."""
+    for key in box.iterkeys():
+        yield key, email.message_from_bytes(box.get_bytes(key), policy=policy.default)
+
+
+def _read(key: str, message: EmailMessage) -> MailboxMessage:
     text, html = "", None
     for part in message.walk():
         if part.get_content_maintype() == "multipart" or part.get_content_disposition() in (

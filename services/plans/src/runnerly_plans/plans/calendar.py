@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import timedelta
 
-from icalendar import Calendar, Event
+from icalendar import Calendar, Event, vText
 
+from runnerly_kit.text import one_line
 from runnerly_plans.models import Plan, Workout
 
 KIND_TITLES = {
@@ -25,12 +26,21 @@ def workout_uid(plan_id: int, workout: Workout) -> str:
     return f"runnerly-plan-{plan_id}-{workout.date.isoformat()}@runnerly"
 
 
+def _text(value: str) -> vText:
+    """A TEXT value: iCalendar's own escapes (``\\n``, ``\\;``, ``\\,``) by the library,
+    made one line first. A name stored before names were one line could otherwise end a
+    content line and start a property of its own, which only an ``assert`` of the library
+    (gone under ``python -O``) would stop; an extension property such as X-WR-CALNAME is
+    not escaped unless given as ``vText``."""
+    return vText(one_line(value))
+
+
 def plan_calendar(plan: Plan, workouts: Sequence[Workout]) -> bytes:
     calendar = Calendar()
     calendar.add("prodid", "-//Runnerly//Training plans//EN")
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
-    calendar.add("x-wr-calname", f"Runnerly: {plan.race_name}")
+    calendar.add("x-wr-calname", _text(f"Runnerly: {plan.race_name}"))
     for workout in workouts:
         event = Event()
         event.add("uid", workout_uid(plan.id, workout))
@@ -38,9 +48,9 @@ def plan_calendar(plan: Plan, workouts: Sequence[Workout]) -> bytes:
         event.add("dtstart", workout.date)
         event.add("dtend", workout.date + timedelta(days=1))
         title = KIND_TITLES.get(workout.kind, workout.kind)
-        event.add("summary", f"{title}: {workout.distance_m / 1000:.1f} km"
-                  if workout.kind != "race" else f"Race: {plan.race_name}")
-        event.add("description", workout.description)
+        event.add("summary", _text(f"{title}: {workout.distance_m / 1000:.1f} km"
+                                   if workout.kind != "race" else f"Race: {plan.race_name}"))
+        event.add("description", _text(workout.description))
         event.add("transp", "TRANSPARENT")  # a workout does not make the day busy
         event.add("categories", [workout.kind])
         calendar.add_component(event)

@@ -1,9 +1,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal, Self
+from typing import Annotated, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from runnerly_kit.text import SingleLine
 
 Weekday = Literal["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 WEEKDAYS: tuple[Weekday, ...] = (
@@ -25,7 +27,7 @@ class PlanCreate(BaseModel):
     distance_m: float | None = Field(default=None, gt=0, le=1_000_000,
                                      description="Race distance in metres.")
     date: dt.date | None = Field(default=None, description="Race day.")
-    name: str | None = Field(default=None, min_length=1, max_length=200)
+    name: Annotated[str, SingleLine(max_length=200)] | None = None
     days_per_week: int = Field(ge=3, le=7, description="Days a week the runner can train.")
     long_run_day: Weekday = "sunday"
     goal_time_s: int | None = Field(default=None, ge=60, le=7 * 24 * 3600,

@@ -26,6 +26,7 @@ from reportlab.platypus import (
 )
 from reportlab.platypus.flowables import Flowable
 
+from runnerly_kit.text import one_line
 from runnerly_reports.reports.figures import ReportView, Row
 
 ACCENT = colors.HexColor("#e4572e")
@@ -54,11 +55,11 @@ def pdf(report: ReportView, chart_png: bytes | None) -> bytes:
     body = ParagraphStyle("ReportBody", parent=styles["BodyText"], fontName=regular)
     small = ParagraphStyle("ReportSmall", parent=body, fontSize=8, textColor=colors.grey)
     story: list[Flowable] = [
-        Paragraph(escape(report.title), title),
-        Paragraph(escape(report.greeting), body),
+        Paragraph(_markup(report.title), title),
+        Paragraph(_markup(report.greeting), body),
     ]
     if not report.has_runs:
-        story.append(Paragraph(escape(report.empty_note), body))
+        story.append(Paragraph(_markup(report.empty_note), body))
     sections: list[tuple[str, list[Row]]] = [
         ("The month", report.summary),
         ("Compared", report.comparisons),
@@ -87,11 +88,18 @@ def pdf(report: ReportView, chart_png: bytes | None) -> bytes:
     ):
         story.extend(_section(name, rows, heading, body, small))
     if report.prediction_note:
-        story.append(Paragraph(escape(report.prediction_note), small))
+        story.append(Paragraph(_markup(report.prediction_note), small))
     story.append(Spacer(1, 8 * mm))
-    story.extend(Paragraph(escape(note), small) for note in report.footnotes)
+    story.extend(Paragraph(_markup(note), small) for note in report.footnotes)
     document.build(story)
     return buffer.getvalue()
+
+
+def _markup(text: str) -> str:
+    """``text`` as a Paragraph's markup shows it: ``<``, ``>`` and ``&`` escaped (a race name
+    is not markup), and the controls a name stored before the one-line rule may hold made
+    spaces (ReportLab would print a NUL as a glyph)."""
+    return escape(one_line(text))
 
 
 @cache
@@ -115,13 +123,13 @@ def _section(
     if not rows:
         return []
     # A heading never ends a page alone.
-    return [KeepTogether([Paragraph(escape(name), heading), _table(rows, body, small)])]
+    return [KeepTogether([Paragraph(_markup(name), heading), _table(rows, body, small)])]
 
 
 def _table(rows: list[Row], body: ParagraphStyle, small: ParagraphStyle) -> Table:
     data = [
-        [Paragraph(escape(row.label), body), Paragraph(f"<b>{escape(row.value)}</b>", body),
-         Paragraph(escape(row.note), small)]
+        [Paragraph(_markup(row.label), body), Paragraph(f"<b>{_markup(row.value)}</b>", body),
+         Paragraph(_markup(row.note), small)]
         for row in rows
     ]
     table = Table(data, colWidths=[55 * mm, 45 * mm, 74 * mm])
