@@ -80,7 +80,7 @@ def plain_smtp_peer() -> Iterator[tuple[_Recorder, int]]:
 
 def _send(runtime: Runtime, transport: object, request: MailRequest, key: str) -> None:
     with runtime.database.transaction() as session:
-        service.send(session, transport, SENDER, key, request)  # type: ignore[arg-type]
+        service.send(session, transport, runtime.revocations, SENDER, key, request)  # type: ignore[arg-type]
 
 
 def test_an_idn_domain_is_delivered_by_smtp_as_its_ascii_form(
