@@ -28,6 +28,8 @@ INTEGRATION_ENV = {
     "RUNNERLY_STRAVASIM_LIMIT_DAILY": "40000",
     "RUNNERLY_INGEST_LEASE_SECONDS": "8",
     "RUNNERLY_INGEST_RESUME_SECONDS": "2",
+    # A refused sync tries again after seconds, not a minute, within the tests' waits.
+    "RUNNERLY_INGEST_REFUSAL_BACKOFF_SECONDS": "2",
 }
 
 
