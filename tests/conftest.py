@@ -32,6 +32,8 @@ INTEGRATION_ENV = {
     # session's tests refuse each other. They are tested in tokendealer's own tests.
     "RUNNERLY_TOKENDEALER_MAIL_MAX_PER_ADDRESS": "100000",
     "RUNNERLY_TOKENDEALER_LOGIN_MAX_FAILURES_PER_ADDRESS": "100000",
+    # A refused sync tries again after seconds, not a minute, within the tests' waits.
+    "RUNNERLY_INGEST_REFUSAL_BACKOFF_SECONDS": "2",
 }
 
 

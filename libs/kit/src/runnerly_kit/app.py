@@ -37,6 +37,7 @@ def create_app(
     on_startup: Callable[[FastAPI], None] | None = None,
     on_shutdown: Callable[[FastAPI], None] | None = None,
     verify_tokens: bool = True,
+    readiness_notes: dict[str, health.Note] | None = None,
     openapi_url: str = "/openapi.json",
     docs_url: str | None = "/docs",
     redoc_url: str | None = "/redoc",
@@ -83,6 +84,7 @@ def create_app(
     if celery is not None:
         checks["broker"] = lambda: _ping_broker(celery)
     app.state.readiness_checks = checks
+    app.state.readiness_notes = dict(readiness_notes or {})
     if verify_tokens:
         app.state.verifier = TokenVerifier(
             JwksCache.from_url(settings.jwks_url),

@@ -11,6 +11,9 @@ from fastapi.responses import JSONResponse
 router = APIRouter(tags=["health"])
 
 Check = Callable[[], None]
+# Something the operator should know that does not make the service unready (a peer
+# refusing it, say): a sentence, or None when there is nothing to say.
+Note = Callable[[], str | None]
 
 
 @router.get("/health/live", include_in_schema=False)
@@ -29,7 +32,16 @@ def ready(request: Request) -> JSONResponse:
         except Exception as exc:
             results[name] = f"down: {type(exc).__name__}"
     healthy = all(value == "ok" for value in results.values())
-    return JSONResponse(
-        {"status": "ok" if healthy else "unavailable", "checks": results},
-        status_code=200 if healthy else 503,
-    )
+    body: dict[str, object] = {"status": "ok" if healthy else "unavailable", "checks": results}
+    notes: dict[str, Note] = getattr(request.app.state, "readiness_notes", {})
+    details: dict[str, str] = {}
+    for name, note in notes.items():
+        try:
+            said = note()
+        except Exception as exc:  # what it reads is down: a check above says so too
+            said = f"unknown: {type(exc).__name__}"
+        if said:
+            details[name] = said
+    if details:
+        body["details"] = details
+    return JSONResponse(body, status_code=200 if healthy else 503)

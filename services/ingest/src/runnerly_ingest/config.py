@@ -59,6 +59,11 @@ class Settings(KitSettings):
     # Embed Celery beat (as a thread) in this service's worker: the embedded default.
     # At scale run one `runnerly beat ingest` instead and set this to false.
     embed_beat: bool = True
+    # After Strava refuses the app or an athlete (suspended, a permission missing, failing,
+    # not answering), the next try waits as long as the refusal has lasted, at least the
+    # first and at most the second of these (seconds); nothing is deleted meanwhile.
+    refusal_backoff_seconds: float = Field(default=60, ge=1)
+    refusal_backoff_max_seconds: float = Field(default=3600, ge=1)
     # Strava's limits until its headers tell (requests per 15 min and per day).
     default_short_limit: int = 200
     default_daily_limit: int = 2000

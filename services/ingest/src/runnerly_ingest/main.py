@@ -8,14 +8,22 @@ from datetime import datetime
 import httpx
 import structlog
 from fastapi import FastAPI
+from prometheus_client import Gauge
 
 from runnerly_ingest.config import Settings, get_settings
 from runnerly_ingest.imports.endpoints import router as imports_router
 from runnerly_ingest.runtime import MIGRATIONS_DIR, Runtime, build_runtime
+from runnerly_ingest.strava import service as strava_service
 from runnerly_ingest.strava.endpoints import router as strava_router
 from runnerly_kit.app import create_app as create_service_app
 
 log = structlog.get_logger()
+
+STRAVA_APP_REFUSED = Gauge(
+    "runnerly_strava_app_refused",
+    "1 while Strava refuses the application (suspended, failing, not answering): the sync "
+    "is paused and nothing is deleted.",
+)
 
 
 def create_app(
@@ -50,7 +58,11 @@ def create_app(
         revocations=runtime.revocations,
         on_startup=started,
         on_shutdown=stopped,
+        readiness_notes={"strava": lambda: strava_service.readiness_note(runtime)},
     )
+    # Read from the shared row at each scrape: the workers meet the refusals, this process
+    # serves /metrics.
+    STRAVA_APP_REFUSED.set_function(lambda: _or_nan(strava_service.app_refused, runtime))
     app.state.runtime = runtime
     return app
 
@@ -62,3 +74,10 @@ def announce_mode(runtime: Runtime) -> None:
                  message="Demo mode: Strava is the built-in simulator, not strava.com.")
     else:
         log.info("strava.live", api=settings.strava_api_url)
+
+
+def _or_nan(read: Callable[[Runtime], float], runtime: Runtime) -> float:
+    try:
+        return read(runtime)
+    except Exception:  # the database is down: readiness says so
+        return float("nan")

@@ -14,8 +14,10 @@ from runnerly_ingest.strava import mapping
 from runnerly_ingest.strava.client import (
     RateUsage,
     StravaClient,
+    StravaError,
     StravaNotFound,
     StravaRateLimited,
+    StravaRevoked,
     StravaUnauthorized,
     StravaUnavailable,
 )
@@ -102,6 +104,44 @@ def test_failures_are_typed(status: int, error: type[Exception]) -> None:
 
     with pytest.raises(error):
         _client(handler).activity("tok", 1)
+
+
+def _fault(resource: str, field: str, code: str, message: str = "Bad Request") -> Any:
+    return {"message": message, "errors": [{"resource": resource, "field": field, "code": code}]}
+
+
+@pytest.mark.parametrize("body", [
+    _fault("Application", "Status", "Inactive", "Forbidden"),  # the app is suspended
+    _fault("AccessToken", "activity:read_permission", "missing", "Forbidden"),
+])
+def test_a_403_is_a_refusal_never_an_unauthorized_token(body: Any) -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(403, json=body, headers=LIMIT_HEADERS)
+
+    with pytest.raises(StravaError) as refused:
+        _client(handler).activity("tok", 1)
+
+    assert not isinstance(refused.value, StravaUnauthorized | StravaRevoked)
+    assert refused.value.of_the_app is (body["errors"][0]["resource"] == "Application")
+
+
+@pytest.mark.parametrize(("status", "body", "revoked"), [
+    (400, _fault("RefreshToken", "refresh_token", "invalid"), True),  # Strava's answer
+    (400, {"error": "invalid_grant"}, True),  # OAuth 2's
+    (401, _fault("RefreshToken", "refresh_token", "invalid", "Authorization Error"), True),
+    (400, _fault("Application", "client_secret", "invalid"), False),  # our credentials
+    (403, _fault("Application", "Status", "Inactive", "Forbidden"), False),  # app suspended
+])
+def test_only_a_refused_refresh_token_is_a_revocation(
+    status: int, body: Any, revoked: bool
+) -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(status, json=body)
+
+    with pytest.raises(StravaError) as refused:
+        _client(handler).refresh("refresh-token")
+
+    assert isinstance(refused.value, StravaRevoked) is revoked
 
 
 def test_an_unreachable_strava_is_worth_a_retry() -> None:

@@ -109,7 +109,8 @@ def test_without_the_activity_scope_nothing_is_linked(
     assert "activities" in response.json()["detail"]
     assert client.get("/strava", headers=alice).json() == {
         "linked": False, "demo_mode": True, "athlete_id": None, "athlete_name": None,
-        "backfill": None, "last_sync_at": None, "rate_limited_until": None}
+        "backfill": None, "last_sync_at": None, "rate_limited_until": None,
+        "sync_paused": None}
 
 
 def test_an_athlete_linked_to_another_runner_is_a_conflict(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import httpx
+import pytest
 import sqlalchemy as sa
 from fastapi.testclient import TestClient
 
@@ -28,7 +29,13 @@ def test_subscription_validation_echoes_the_challenge(client: TestClient) -> Non
     assert wrong.status_code == 403
 
 
+def _subscribed(runtime: Runtime, subscription_id: int | None = 120475) -> None:
+    with runtime.database.transaction() as session:
+        repository.locked_budget(session).subscription_id = subscription_id
+
+
 def test_an_event_is_queued_and_acknowledged(client: TestClient, runtime: Runtime) -> None:
+    _subscribed(runtime)
     response = client.post("/strava/webhook", json=EVENT)
 
     assert response.status_code == 200
@@ -40,13 +47,24 @@ def test_an_event_is_queued_and_acknowledged(client: TestClient, runtime: Runtim
     assert "1360128428" in str(payload)
 
 
-def test_events_of_another_subscription_are_ignored(client: TestClient, runtime: Runtime) -> None:
-    with runtime.database.transaction() as session:
-        repository.locked_budget(session).subscription_id = 1
+@pytest.mark.parametrize(("stored", "sent"), [
+    (1, 120475),  # another subscription's
+    (120475, None),  # naming none
+    (None, 120475),  # none held yet: nothing can be ours
+    (None, None),
+])
+def test_events_not_of_the_current_subscription_are_ignored(
+    client: TestClient, runtime: Runtime, stored: int | None, sent: int | None
+) -> None:
+    """Answered 200 all the same, so Strava does not retry them for ever."""
+    _subscribed(runtime, stored)
 
-    response = client.post("/strava/webhook", json=EVENT)
+    response = client.post("/strava/webhook", json={**EVENT, "subscription_id": sent})
 
+    assert response.status_code == 200
     assert response.json() == {"status": "ignored"}
+    with runtime.database.engine.connect() as connection:
+        assert connection.execute(sa.text("SELECT count(*) FROM outbox")).scalar_one() == 0
 
 
 def test_malformed_events_are_refused(client: TestClient) -> None:

@@ -49,6 +49,31 @@ class LimitChange(BaseModel):
     read_limit_daily: int | None = Field(default=None, ge=0)
 
 
+class Deauthorization(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    # False: the tokens are revoked but no event is sent (one lost on the way).
+    event: bool = True
+
+
+class AppChange(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    active: bool
+
+
+_REASONS = {400: "Bad Request", 401: "Authorization Error", 403: "Forbidden",
+            404: "Record Not Found", 500: "Internal Server Error", 502: "Bad Gateway",
+            503: "Service Unavailable", 504: "Gateway Timeout"}
+
+
+class FaultChange(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    status: int = Field(ge=400, le=599)
+    message: str = ""
+    resource: str = "Application"
+    field: str = ""
+    code: str = "error"
+
+
 class ClockAdvance(BaseModel):
     seconds: float = Field(ge=0, le=366 * 86_400)
 
@@ -98,10 +123,45 @@ def delete_activity(
 
 
 @router.post("/deauthorize")
-def deauthorize(request: Request, background: BackgroundTasks) -> JSONResponse:
+def deauthorize(
+    request: Request, background: BackgroundTasks, body: Deauthorization | None = None
+) -> JSONResponse:
     simulator = sim(request)
-    had_tokens = deauthorize_athlete(simulator, demo.ATHLETE_ID, background)
-    return JSONResponse({"athlete_id": demo.ATHLETE_ID, "revoked": had_tokens})
+    event = body.event if body is not None else True
+    had_tokens, event_id = deauthorize_athlete(
+        simulator, demo.ATHLETE_ID, background, event=event
+    )
+    return JSONResponse(
+        {"athlete_id": demo.ATHLETE_ID, "revoked": had_tokens, "event_id": event_id}
+    )
+
+
+@router.post("/tokens/expire")
+def expire_tokens(request: Request) -> JSONResponse:
+    return JSONResponse({"expired": sim(request).expire_access_tokens()})
+
+
+@router.put("/app")
+def set_app(request: Request, body: AppChange) -> JSONResponse:
+    simulator = sim(request)
+    simulator.app_active = body.active
+    return JSONResponse({"active": simulator.app_active})
+
+
+@router.put("/fault")
+def set_fault(request: Request, body: FaultChange) -> JSONResponse:
+    simulator = sim(request)
+    simulator.fault = StravaFault(
+        body.status, body.message or _REASONS.get(body.status, "Error"), body.resource,
+        body.field, body.code,
+    )
+    return JSONResponse({"fault": {"status": body.status, **simulator.fault.body()}})
+
+
+@router.delete("/fault")
+def clear_fault(request: Request) -> JSONResponse:
+    sim(request).fault = None
+    return JSONResponse({"fault": None})
 
 
 @router.post("/ratelimit/reset")

@@ -39,6 +39,11 @@ def not_found(resource: str, field: str = "id") -> StravaFault:
     return StravaFault(404, "Record Not Found", resource, field, "invalid")
 
 
+def app_inactive() -> StravaFault:
+    """What Strava answers to every call of a suspended (inactive) application."""
+    return StravaFault(403, "Forbidden", "Application", "Status", "Inactive")
+
+
 RATE_LIMIT_BODY = fault_body("Rate Limit Exceeded", "Application", "rate limit", "exceeded")
 
 

@@ -7,15 +7,25 @@ from collections.abc import Awaitable, Callable
 
 import structlog
 from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
+from starlette.exceptions import HTTPException
 
 from runnerly_stravasim import admin, api, oauth
 from runnerly_stravasim.clock import Clock, FakeClock, SystemClock
 from runnerly_stravasim.config import Settings, get_settings
-from runnerly_stravasim.faults import RATE_LIMIT_BODY, StravaFault, fault_handler
+from runnerly_stravasim.faults import (
+    RATE_LIMIT_BODY,
+    StravaFault,
+    app_inactive,
+    fault_body,
+    fault_handler,
+)
 from runnerly_stravasim.sim import Simulator
 
 READ_METHODS = {"GET", "HEAD"}
+# A suspended application is refused here too, not only on the API.
+APP_OAUTH_PATHS = ("/oauth/token", "/oauth/deauthorize")
 
 
 def _configure_logging(level: str) -> None:
@@ -46,26 +56,37 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
     )
     app.state.sim = simulator
     app.add_exception_handler(StravaFault, fault_handler)
+    app.add_exception_handler(HTTPException, _http_fault)
+    app.add_exception_handler(RequestValidationError, _invalid_fault)
 
     @app.middleware("http")
     async def rate_limits(
         request: Request, call_next: Callable[[Request], Awaitable[Response]]
     ) -> Response:
         # The simulator has one application: every /api/v3 request counts against it.
-        if not request.url.path.startswith("/api/v3"):
-            response = await call_next(request)
+        path = request.url.path
+        response: Response
+        if not path.startswith("/api/v3"):
+            if not simulator.app_active and path in APP_OAUTH_PATHS:
+                response = _answer(app_inactive())
+            else:
+                response = await call_next(request)
         else:
             allowed, headers = simulator.limiter.hit(
                 settings.client_id, request.method in READ_METHODS
             )
-            if allowed:
-                response = await call_next(request)
-            else:
+            if not allowed:
                 response = JSONResponse(RATE_LIMIT_BODY, status_code=429)
+            elif not simulator.app_active:
+                response = _answer(app_inactive())
+            elif simulator.fault is not None:
+                response = _answer(simulator.fault)
+            else:
+                response = await call_next(request)
             response.headers.update(headers)
         route = request.scope.get("route")
-        path = getattr(route, "path", None) or request.url.path
-        simulator.counters[f"{request.method} {path}"] += 1
+        route_path = getattr(route, "path", None) or path
+        simulator.counters[f"{request.method} {route_path}"] += 1
         return response
 
     @app.get("/health/live", include_in_schema=False)
@@ -81,3 +102,25 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
     app.include_router(api.router)
     app.include_router(admin.router)
     return app
+
+
+def _answer(fault: StravaFault) -> JSONResponse:
+    return JSONResponse(fault.body(), status_code=fault.status)
+
+
+async def _http_fault(request: Request, exc: Exception) -> JSONResponse:
+    """An unknown route or a wrong method: still Strava's ``Fault``, never FastAPI's."""
+    assert isinstance(exc, HTTPException)
+    message = "Record Not Found" if exc.status_code == 404 else str(exc.detail)
+    body = fault_body(message, "Path", request.url.path, "invalid")
+    return JSONResponse(body, status_code=exc.status_code, headers=exc.headers)
+
+
+async def _invalid_fault(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    errors = [
+        {"resource": "Request", "field": ".".join(str(part) for part in error["loc"][1:]),
+         "code": "invalid"}
+        for error in exc.errors()
+    ]
+    return JSONResponse({"message": "Bad Request", "errors": errors}, status_code=422)

@@ -115,9 +115,15 @@ async def deauthorize(request: Request, background: BackgroundTasks) -> JSONResp
     return JSONResponse({"access_token": access_token})
 
 
-def deauthorize_athlete(simulator: Simulator, athlete_id: int, background: BackgroundTasks) -> bool:
+def deauthorize_athlete(
+    simulator: Simulator, athlete_id: int, background: BackgroundTasks, *, event: bool = True
+) -> tuple[bool, int | None]:
+    """Revoke the athlete's tokens and, unless ``event`` is False (an event lost on the
+    way), announce it; whether there were tokens, and the event's id."""
     had_tokens = simulator.deauthorize(athlete_id)
+    if not event:
+        return had_tokens, None
     event_id = simulator.record_event("athlete", athlete_id, "update", {"authorized": "false"})
     if event_id is not None:
         background.add_task(simulator.deliver, event_id)
-    return had_tokens
+    return had_tokens, event_id

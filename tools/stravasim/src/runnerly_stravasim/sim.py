@@ -90,6 +90,10 @@ class Simulator:
         )
         self.counters: Counter[str] = Counter()
         self._lock = threading.Lock()
+        # Scenario state (the admin API), in memory like the rate counters: a suspended
+        # application, and a fault answered to every /api/v3 call.
+        self.app_active = True
+        self.fault: StravaFault | None = None
         self._ensure_history()
 
     def now(self) -> int:
@@ -259,6 +263,16 @@ class Simulator:
                 .values(revoked=True)
             )
         return bool(live or live_refresh)
+
+    def expire_access_tokens(self) -> int:
+        """Every access token expires now; refresh tokens keep working."""
+        with self.sessions.begin() as db:
+            result = db.execute(
+                update(AccessToken)
+                .where(AccessToken.expires_at > self.now())
+                .values(expires_at=self.now())
+            )
+            return int(result.rowcount)  # type: ignore[attr-defined]
 
     # --- Activities -----------------------------------------------------------------------
 

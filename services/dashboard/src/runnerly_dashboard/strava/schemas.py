@@ -23,6 +23,17 @@ class StravaBackfill(BaseModel):
     finished_at: datetime | None = None
 
 
+class StravaSyncPaused(BaseModel):
+    """Strava refuses for now: the sync waits and resumes by itself; nothing is deleted."""
+
+    model_config = ConfigDict(extra="allow")
+
+    reason: Literal["app_refused", "permission_missing", "strava_unavailable"]
+    detail: str
+    since: datetime
+    next_try_at: datetime
+
+
 class StravaStatus(BaseModel):
     """The runner's Strava link and how far its sync has come (ingest's shape)."""
 
@@ -35,6 +46,7 @@ class StravaStatus(BaseModel):
     backfill: StravaBackfill | None = None
     last_sync_at: datetime | None = None
     rate_limited_until: datetime | None = None
+    sync_paused: StravaSyncPaused | None = None
 
 
 class StravaCallbackQuery(BaseModel):

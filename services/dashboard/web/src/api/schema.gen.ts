@@ -1867,6 +1867,32 @@ export interface components {
             linked: boolean;
             /** Rate Limited Until */
             rate_limited_until?: string | null;
+            sync_paused?: components["schemas"]["StravaSyncPaused"] | null;
+        } & {
+            [key: string]: unknown;
+        };
+        /**
+         * StravaSyncPaused
+         * @description Strava refuses for now: the sync waits and resumes by itself; nothing is deleted.
+         */
+        StravaSyncPaused: {
+            /** Detail */
+            detail: string;
+            /**
+             * Next Try At
+             * Format: date-time
+             */
+            next_try_at: string;
+            /**
+             * Reason
+             * @enum {string}
+             */
+            reason: "app_refused" | "permission_missing" | "strava_unavailable";
+            /**
+             * Since
+             * Format: date-time
+             */
+            since: string;
         } & {
             [key: string]: unknown;
         };

@@ -142,6 +142,27 @@ describe("the Strava card on Home", () => {
     expect(screen.queryByRole("button", { name: "Unlink Strava" })).toBeNull();
   });
 
+  it.each([
+    ["app_refused", /Strava is refusing Runnerly for now/],
+    ["permission_missing", /Strava no longer lets Runnerly read your activities/],
+    ["strava_unavailable", /Strava is not answering right now/],
+  ] as const)("says plainly that the sync is paused when Strava refuses (%s), and that no run is lost", async (reason, why) => {
+    const paused = { reason, detail: "Strava answered 403", since: "2026-03-01T09:00:00Z", next_try_at: "2026-03-01T10:15:00Z" };
+    stravaApi(linked({ state: "done", activities_seen: 400, runs_imported: 300 }, { sync_paused: paused }));
+    renderWithApp(<StravaCard />);
+    const note = await screen.findByTestId("strava-paused");
+    expect(note).toHaveTextContent("Strava sync paused");
+    expect(note).toHaveTextContent(why);
+    expect(note).toHaveTextContent(/Your runs are kept.*tries again at .*10:15/);
+  });
+
+  it("shows no pause once Strava answers again", async () => {
+    stravaApi(linked({ state: "done", activities_seen: 400, runs_imported: 300 }, { sync_paused: null }));
+    renderWithApp(<StravaCard />);
+    await screen.findByTestId("strava-progress");
+    expect(screen.queryByTestId("strava-paused")).toBeNull();
+  });
+
   it("says when the Strava service is down, and offers to try again", async () => {
     mockApi((request) =>
       new URL(request.url).pathname === "/api/me"
@@ -160,6 +181,8 @@ describe("polling", () => {
     expect(stravaPollInterval(linked({ state: "running" }))).toBe(2_000);
     expect(stravaPollInterval(linked({ state: "paused" }))).toBe(15_000);
     expect(stravaPollInterval(linked({ state: "done" }))).toBe(false);
+    const paused = { reason: "app_refused", detail: "", since: "2026-03-01T09:00:00Z", next_try_at: "2026-03-01T10:15:00Z" } as const;
+    expect(stravaPollInterval(linked({ state: "done" }, { sync_paused: paused }))).toBe(15_000);
     expect(stravaPollInterval(NOT_LINKED)).toBe(false);
     expect(stravaPollInterval(undefined)).toBe(false);
   });

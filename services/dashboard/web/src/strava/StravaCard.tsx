@@ -1,4 +1,5 @@
 import { useQueryClient } from "@tanstack/react-query";
+import { formatDateTime } from "../format/units";
 import { useEffect, useState } from "react";
 import { Link } from "react-router";
 import { usePreferences } from "../me/queries";
@@ -28,6 +29,7 @@ export function StravaCard({ manage = false }: { manage?: boolean }) {
           {status.data.linked ? (
             <>
               <p>Linked{status.data.athlete_name ? ` as ${status.data.athlete_name}` : ""}.</p>
+              {status.data.sync_paused && <SyncPaused paused={status.data.sync_paused} timeZone={timeZone} />}
               <SyncProgress status={status.data} timeZone={timeZone} />
               {manage && <Unlink onUnlinked={() => setUnlinked(true)} />}
             </>
@@ -41,6 +43,26 @@ export function StravaCard({ manage = false }: { manage?: boolean }) {
         </>
       )}
     </Card>
+  );
+}
+
+const PAUSED_BECAUSE: Record<NonNullable<StravaStatus["sync_paused"]>["reason"], string> = {
+  app_refused: "Strava is refusing Runnerly for now.",
+  permission_missing: "Strava no longer lets Runnerly read your activities; if you changed Runnerly's permissions at Strava, link Strava again.",
+  strava_unavailable: "Strava is not answering right now.",
+};
+
+/** Strava refuses the sync for now: say so, why, and that nothing is lost. */
+function SyncPaused({ paused, timeZone }: { paused: NonNullable<StravaStatus["sync_paused"]>; timeZone: string }) {
+  return (
+    <div className="sync-paused" data-testid="strava-paused">
+      <p role="status">
+        <strong>Strava sync paused.</strong> {PAUSED_BECAUSE[paused.reason]}
+      </p>
+      <p className="muted">
+        Your runs are kept, and Runnerly tries again at {formatDateTime(paused.next_try_at, timeZone)}.
+      </p>
+    </div>
   );
 }
 

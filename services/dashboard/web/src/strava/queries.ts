@@ -19,7 +19,8 @@ export function isSyncing(status: StravaStatus | undefined): boolean {
 
 export function stravaPollInterval(status: StravaStatus | undefined): number | false {
   if (isSyncing(status)) return SYNCING_POLL_MS;
-  if (status?.linked && status.backfill?.state === "paused") return PAUSED_POLL_MS;
+  // Paused by the rate limit or by a refusal: ask now and then, to see it resume.
+  if (status?.linked && (status.backfill?.state === "paused" || status.sync_paused)) return PAUSED_POLL_MS;
   return false;
 }
 

@@ -48,6 +48,12 @@ class StravaLink(Model):
     # Fairness: Strava read requests spent for this athlete on ``requests_day``.
     requests_day: Mapped[str | None] = mapped_column(sa.String(10))
     requests_today: Mapped[int] = mapped_column(sa.Integer, default=0)
+    # Strava refuses this athlete's sync for now (a permission missing, ...): why, since
+    # when, and when to try again. Cleared by the first answer Strava gives.
+    refused_reason: Mapped[str | None] = mapped_column(sa.String(32))
+    refused_detail: Mapped[str | None] = mapped_column(sa.String(300))
+    refused_since: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    refused_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class ConnectState(Model):
@@ -81,6 +87,13 @@ class RateBudget(Model):
     limited_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # The push subscription this app holds at Strava (events naming another are ignored).
     subscription_id: Mapped[int | None] = mapped_column(sa.BigInteger)
+    # Strava refuses the application itself (suspended, failing, not answering): why,
+    # since when, and no request before ``refused_until``. Nothing is deleted meanwhile;
+    # the first answer Strava gives clears it.
+    refused_reason: Mapped[str | None] = mapped_column(sa.String(32))
+    refused_detail: Mapped[str | None] = mapped_column(sa.String(300))
+    refused_since: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    refused_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class OutboxMessage(OutboxMixin, Model):

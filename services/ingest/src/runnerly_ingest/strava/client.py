@@ -2,8 +2,10 @@
 
 Every call returns what Strava reported about the app's rate-limit usage, so the caller can
 keep the shared budget; failures are typed so tasks can tell what to do: wait for the
-window (``StravaRateLimited``), retry later (``StravaUnavailable``), or give up on the link
-(``StravaUnauthorized``).
+window (``StravaRateLimited``), refresh the access token and try once more
+(``StravaUnauthorized``), forget the link (``StravaRevoked``, and only that), or pause and
+try again later (``StravaUnavailable``, and any other ``StravaError``: a suspended app, a
+missing permission).
 """
 
 from __future__ import annotations
@@ -21,15 +23,29 @@ TIMEOUT = httpx.Timeout(15.0, connect=5.0)
 
 
 class StravaError(Exception):
-    """Strava refused a request for a reason no retry will change (4xx)."""
+    """Strava refused a request (4xx); ``fault`` is the first error of Strava's ``Fault``
+    (``resource``, ``field``, ``code``), when it gave one."""
 
-    def __init__(self, message: str, status: int = 0) -> None:
+    def __init__(self, message: str, status: int = 0, fault: Fault | None = None) -> None:
         super().__init__(message)
         self.status = status
+        self.fault = fault
+
+    @property
+    def of_the_app(self) -> bool:
+        """Whether Strava refuses the application itself (suspended, bad credentials):
+        every athlete is refused alike."""
+        return self.fault is not None and self.fault.resource == "Application"
 
 
 class StravaUnauthorized(StravaError):
-    """The athlete's token is refused (revoked, or the app was deauthorized)."""
+    """401 on an API call: the access token is refused. Not proof of a revocation (a token
+    may expire or be replaced early): refresh it, and only a refused refresh tells."""
+
+
+class StravaRevoked(StravaError):
+    """Strava's token endpoint refused the athlete's refresh token: the athlete withdrew
+    Runnerly's access. The one confirmation that deletes their Strava runs."""
 
 
 class StravaNotFound(StravaError):
@@ -46,6 +62,13 @@ class StravaRateLimited(Exception):
     def __init__(self, usage: RateUsage | None) -> None:
         super().__init__("Strava's rate limit is exceeded")
         self.usage = usage
+
+
+@dataclass(frozen=True)
+class Fault:
+    resource: str
+    field: str
+    code: str
 
 
 @dataclass(frozen=True)
@@ -142,7 +165,12 @@ class StravaClient:
         return self._grant({"grant_type": "authorization_code", "code": code})
 
     def refresh(self, refresh_token: str) -> TokenGrant:
-        return self._grant({"grant_type": "refresh_token", "refresh_token": refresh_token})
+        try:
+            return self._grant({"grant_type": "refresh_token", "refresh_token": refresh_token})
+        except StravaError as exc:
+            if exc.status in (400, 401) and _refresh_token_refused(exc):
+                raise StravaRevoked(str(exc), exc.status, exc.fault) from exc
+            raise
 
     def _grant(self, form: dict[str, str]) -> TokenGrant:
         data = {"client_id": self.client_id, "client_secret": self.client_secret, **form}
@@ -232,17 +260,42 @@ class StravaClient:
             raise StravaRateLimited(usage)
         if status >= 500:
             raise StravaUnavailable(f"Strava answered {status}")
-        if status in (401, 403):
-            raise StravaUnauthorized(_message(response), status)
-        if status == 404:
-            raise StravaNotFound(_message(response), status)
         if status >= 400:
-            raise StravaError(_message(response), status)
+            message, fault = _message(response), _fault(response)
+            if status == 401 and token is not None:
+                raise StravaUnauthorized(message, status, fault)
+            if status == 404:
+                raise StravaNotFound(message, status, fault)
+            raise StravaError(message, status, fault)
         try:
             data = response.json() if response.content else None
         except ValueError as exc:
             raise StravaUnavailable("Strava answered with something that is not JSON") from exc
         return Answer(data, usage)
+
+
+def _refresh_token_refused(exc: StravaError) -> bool:
+    """Strava's ``RefreshToken``/``refresh_token`` ``invalid`` (or OAuth's
+    ``invalid_grant``): the refresh token itself is refused, not the app."""
+    fault = exc.fault
+    if fault is not None and (fault.resource == "RefreshToken" or fault.field == "refresh_token"):
+        return True
+    return "invalid_grant" in str(exc)
+
+
+def _fault(response: httpx.Response) -> Fault | None:
+    try:
+        body = response.json()
+    except ValueError:
+        return None
+    if isinstance(body, dict) and body.get("error") == "invalid_grant":
+        return Fault("RefreshToken", "refresh_token", "invalid_grant")
+    errors = body.get("errors") if isinstance(body, dict) else None
+    if not isinstance(errors, list) or not errors or not isinstance(errors[0], dict):
+        return None
+    first = errors[0]
+    return Fault(str(first.get("resource", "")), str(first.get("field", "")),
+                 str(first.get("code", "")))
 
 
 def _message(response: httpx.Response) -> str:
@@ -251,6 +304,12 @@ def _message(response: httpx.Response) -> str:
         body = response.json()
     except ValueError:
         return f"Strava answered {response.status_code}"
-    if isinstance(body, dict) and body.get("message"):
-        return f"Strava answered {response.status_code}: {body['message']}"
-    return f"Strava answered {response.status_code}"
+    if not isinstance(body, dict) or not body.get("message"):
+        return f"Strava answered {response.status_code}"
+    errors = body.get("errors")
+    said = ", ".join(
+        "/".join(str(e.get(k, "")) for k in ("resource", "field", "code"))
+        for e in (errors if isinstance(errors, list) else []) if isinstance(e, dict)
+    )
+    return f"Strava answered {response.status_code}: {body['message']}" + (
+        f" ({said})" if said else "")

@@ -6,6 +6,11 @@ reserves it in the budget, under the row's lock; when the request would pass a l
 not sent and the caller waits for the window's reset. After each answer the usage Strava
 reports (``X-RateLimit-Usage``/``X-ReadRateLimit-Usage``) is written back, so requests made
 by other processes, or before a restart, are counted too.
+
+Refusals pause the same way: when Strava refuses the application (suspended, failing, not
+answering) the row records why and since when, and no request is sent before the next try;
+when it refuses one athlete (a permission missing) their link records it. The next try
+waits as long as the refusal has lasted (bounded), and the first answer clears it.
 """
 
 from __future__ import annotations
@@ -66,6 +71,10 @@ def reserve(
     _roll(budget, now)
     if budget.limited_until is not None and budget.limited_until > now:
         return budget.limited_until
+    if budget.refused_until is not None and budget.refused_until > now:
+        return budget.refused_until
+    if link is not None and link.refused_until is not None and link.refused_until > now:
+        return link.refused_until
     headroom = settings.rate_headroom
 
     def full(usage: int, limit: int) -> bool:
@@ -146,3 +155,50 @@ def limited_until(session: Session, now: datetime) -> datetime | None:
     if budget.limited_until is not None and budget.limited_until > now:
         return budget.limited_until
     return None
+
+
+def refused(
+    session: Session,
+    settings: Settings,
+    now: datetime,
+    *,
+    reason: str,
+    detail: str,
+    link: StravaLink | None = None,
+) -> datetime:
+    """Strava refused: the application (``link`` None) or this athlete. Record why and
+    since when; give the next try, as far off as the refusal has lasted (bounded)."""
+    holder: RateBudget | StravaLink = link if link is not None else repository.locked_budget(
+        session)
+    since = holder.refused_since if holder.refused_reason and holder.refused_since else now
+    wait = min(
+        max((now - since).total_seconds(), settings.refusal_backoff_seconds),
+        settings.refusal_backoff_max_seconds,
+    )
+    holder.refused_reason, holder.refused_detail = reason, detail[:300]
+    holder.refused_since, holder.refused_until = since, now + timedelta(seconds=wait)
+    return holder.refused_until
+
+
+def answered(session: Session, link: StravaLink | None) -> bool:
+    """Strava answered: whatever refusal was recorded (the app's, this athlete's) is over.
+    Whether one was."""
+    was = False
+    if repository.budget(session).refused_reason is not None:
+        _clear(repository.locked_budget(session))
+        was = True
+    if link is not None and link.refused_reason is not None:
+        _clear(link)
+        was = True
+    return was
+
+
+def _clear(holder: RateBudget | StravaLink) -> None:
+    holder.refused_reason = holder.refused_detail = None
+    holder.refused_since = holder.refused_until = None
+
+
+def app_refusal(session: Session) -> RateBudget | None:
+    """The budget row while Strava refuses the application, else None."""
+    budget = repository.budget(session)
+    return budget if budget.refused_reason is not None else None

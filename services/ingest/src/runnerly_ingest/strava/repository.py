@@ -112,6 +112,19 @@ def synced_links(session: Session) -> Sequence[int]:
     ).all()
 
 
+def refused_synced_links(session: Session, now: datetime, *, everyone: bool) -> Sequence[int]:
+    """Synced links whose refusal's next try has come; with ``everyone`` (the application
+    was refused), every synced link not waiting for its own next try."""
+    due = sa.and_(StravaLink.refused_until.is_not(None), StravaLink.refused_until <= now)
+    if everyone:
+        due = sa.or_(StravaLink.refused_until.is_(None), StravaLink.refused_until <= now)
+    return session.scalars(
+        sa.select(StravaLink.id)
+        .where(StravaLink.backfill_state == "done", due)
+        .order_by(StravaLink.id)
+    ).all()
+
+
 # -- connect states ----------------------------------------------------------------------
 
 

@@ -33,6 +33,19 @@ class BackfillRead(BaseModel):
     finished_at: datetime | None
 
 
+class SyncPaused(BaseModel):
+    """Strava refuses for now: the sync waits and resumes by itself; nothing is deleted."""
+
+    reason: Literal["app_refused", "permission_missing", "strava_unavailable"] = Field(
+        description="app_refused: Strava refuses Runnerly's app (suspended, say); "
+        "permission_missing: Strava refuses this athlete's activities to Runnerly; "
+        "strava_unavailable: Strava fails or does not answer."
+    )
+    detail: str = Field(description="What Strava answered.")
+    since: datetime
+    next_try_at: datetime
+
+
 class StravaStatus(BaseModel):
     """The runner's Strava link and how far its sync has come."""
 
@@ -44,6 +57,9 @@ class StravaStatus(BaseModel):
     last_sync_at: datetime | None = None
     rate_limited_until: datetime | None = Field(
         default=None, description="While set, Strava's rate limit pauses the sync until then."
+    )
+    sync_paused: SyncPaused | None = Field(
+        default=None, description="While set, Strava refuses the sync for now."
     )
 
 

@@ -29,6 +29,7 @@ from runnerly_ingest.strava.client import (
     StravaError,
     StravaNotFound,
     StravaRateLimited,
+    StravaRevoked,
     StravaUnauthorized,
     StravaUnavailable,
 )
@@ -37,6 +38,7 @@ from runnerly_ingest.strava.schemas import (
     CallbackRequest,
     ConnectRead,
     StravaStatus,
+    SyncPaused,
     WebhookEvent,
 )
 from runnerly_kit.errors import BadRequest, Conflict, Forbidden, NotFound, ServiceUnavailable
@@ -69,6 +71,14 @@ class Paused(Exception):
 
 class LinkGone(Exception):
     """The link was removed (unlinked, deauthorized) while a task worked on it."""
+
+
+# What Strava refused, as the runner is told: the application itself, this athlete's
+# permission, or nothing at all (failing, not answering). None of these deletes anything.
+APP_REFUSED = "app_refused"
+PERMISSION_MISSING = "permission_missing"
+STRAVA_UNAVAILABLE = "strava_unavailable"
+Refusal = StravaError | StravaUnavailable
 
 
 def _hash(state: str) -> str:
@@ -178,6 +188,17 @@ def _status(
 ) -> StravaStatus:
     limited = limits.limited_until(session, now)
     paused_until = link.next_step_at if link.backfill_state == "paused" else None
+    refusal = limits.app_refusal(session) or (link if link.refused_reason else None)
+    sync_paused = None
+    if refusal is not None and refusal.refused_since and refusal.refused_until:
+        sync_paused = SyncPaused(
+            reason=refusal.refused_reason,
+            detail=refusal.refused_detail or "",
+            since=refusal.refused_since,
+            next_try_at=refusal.refused_until,
+        )
+        if paused_until == refusal.refused_until:
+            paused_until = None  # not the rate limit's pause
     return StravaStatus(
         linked=True,
         demo_mode=bool(settings.demo_mode),
@@ -192,6 +213,7 @@ def _status(
         ),
         last_sync_at=link.last_sync_at,
         rate_limited_until=paused_until or limited,
+        sync_paused=sync_paused,
     )
 
 
@@ -248,11 +270,28 @@ def _call(
         raise Paused(until) from exc
     with database.transaction() as session:
         limits.record(session, answer.usage, runtime.now())
+        link = repository.link(session, link_id) if link_id is not None else None
+        if limits.answered(session, link):
+            log.info("strava.refusal_over", link_id=link_id)
     return answer
 
 
-def access_token(runtime: Runtime, link_id: int) -> str:
-    """The link's access token, refreshed first when it expires within five minutes.
+def _with_token(runtime: Runtime, link_id: int, request: Callable[[str], Answer]) -> Answer:
+    """Send a request with the athlete's access token. A refused token (401) proves
+    nothing by itself: it is refreshed and the request sent once more; a refused refresh
+    raises ``StravaRevoked``, the confirmation that the athlete withdrew access."""
+    token = access_token(runtime, link_id)
+    try:
+        return _call(runtime, link_id, partial(request, token))
+    except StravaUnauthorized as exc:
+        log.info("strava.token_refused", link_id=link_id, error=str(exc))
+    token = access_token(runtime, link_id, refused=token)
+    return _call(runtime, link_id, partial(request, token))
+
+
+def access_token(runtime: Runtime, link_id: int, *, refused: str | None = None) -> str:
+    """The link's access token, refreshed first when it expires within five minutes, or
+    when it is the ``refused`` one (Strava answered 401 to it).
 
     The refresh holds the link's row lock, so two workers never refresh at once (Strava may
     rotate the refresh token: the loser would present a spent one), and the rotated refresh
@@ -262,8 +301,9 @@ def access_token(runtime: Runtime, link_id: int) -> str:
         link = repository.locked_link(session, link_id)
         if link is None:
             raise LinkGone
-        if link.expires_at - runtime.now() > REFRESH_MARGIN:
-            return runtime.cipher.decrypt(link.access_token)
+        stored = runtime.cipher.decrypt(link.access_token)
+        if link.expires_at - runtime.now() > REFRESH_MARGIN and stored != refused:
+            return stored
         grant = runtime.strava.refresh(runtime.cipher.decrypt(link.refresh_token))
         link.access_token = runtime.cipher.encrypt(grant.access_token)
         link.refresh_token = runtime.cipher.encrypt(grant.refresh_token)
@@ -278,7 +318,8 @@ def access_token(runtime: Runtime, link_id: int) -> str:
 def backfill_step(runtime: Runtime, link_id: int) -> datetime | None:
     """Import one page of the athlete's history (newest first), then queue the next page.
 
-    Returns the moment to continue when the rate budget is spent (the caller schedules it).
+    Returns the moment to continue when the rate budget is spent or Strava refuses for now
+    (the caller schedules it).
     """
     settings = runtime.settings
     now = runtime.now()
@@ -295,20 +336,25 @@ def backfill_step(runtime: Runtime, link_id: int) -> datetime | None:
         _backfill_page(runtime, link_id)
         return None
     except Paused as paused:
-        with runtime.database.transaction() as session:
-            link = repository.link(session, link_id)
-            if link is not None:
-                link.backfill_state = "paused"
-                link.next_step_at = paused.until
-                link.lease_until = None
-        log.info("strava.backfill.paused", link_id=link_id, until=paused.until.isoformat())
-        return paused.until
-    except (StravaUnauthorized, LinkGone):
-        deauthorized(runtime, link_id)
+        until = paused.until
+    except StravaRevoked as exc:
+        revoked(runtime, link_id, exc)
         return None
+    except LinkGone:
+        return None
+    except (StravaError, StravaUnavailable) as exc:
+        until = _refused(runtime, link_id, exc)
     except BaseException:
         _release(runtime, link_id)
         raise
+    with runtime.database.transaction() as session:
+        link = repository.link(session, link_id)
+        if link is not None:
+            link.backfill_state = "paused"
+            link.next_step_at = until
+            link.lease_until = None
+    log.info("strava.backfill.paused", link_id=link_id, until=until.isoformat())
+    return until
 
 
 def _release(runtime: Runtime, link_id: int) -> None:
@@ -332,14 +378,15 @@ def _backfill_page(runtime: Runtime, link_id: int) -> None:
         if link.backfill_state == "pending":
             link.backfill_started_at = runtime.now()
         link.backfill_state = "running"
-    token = access_token(runtime, link_id)
     # Strava's ``before`` is exclusive and a page may end between two activities started in
     # the same second: ask from the cursor's second on again and skip those already counted.
     before = cursor + 1 if cursor is not None else None
-    answer = _call(
+    answer = _with_token(
         runtime,
         link_id,
-        lambda: runtime.strava.activities(token, before=before, per_page=settings.page_size),
+        lambda token: runtime.strava.activities(
+            token, before=before, per_page=settings.page_size
+        ),
     )
     activities: list[dict[str, Any]] = [a for a in answer.data if isinstance(a, dict)]
     fresh = [a for a in activities if not _counted(a, cursor, counted)]
@@ -348,8 +395,8 @@ def _backfill_page(runtime: Runtime, link_id: int) -> None:
     wanted = max(0, settings.streams_for_recent - imported)
     for run in runs[:wanted]:
         activity_id = int(run["external_id"])
-        stream_answer = _call(
-            runtime, link_id, partial(runtime.strava.streams, token, activity_id)
+        stream_answer = _with_token(
+            runtime, link_id, partial(_streams, runtime, activity_id)
         )
         run["streams"] = mapping.to_streams(stream_answer.data)
     if runs:
@@ -423,9 +470,43 @@ def _queued_step_lost_at(runtime: Runtime) -> datetime:
 # -- deauthorization, webhooks, reconciliation ---------------------------------------------
 
 
+def _streams(runtime: Runtime, activity_id: int, token: str) -> Answer:
+    return runtime.strava.streams(token, activity_id)
+
+
+def _refused(runtime: Runtime, link_id: int | None, exc: Refusal) -> datetime:
+    """Strava refused, and nothing proves the athlete withdrew access: record it (the
+    application's refusal on the shared row, an athlete's on their link) and give the
+    next try. Nothing is deleted."""
+    if isinstance(exc, StravaUnavailable):
+        reason, app_wide = STRAVA_UNAVAILABLE, True
+    elif exc.of_the_app:
+        reason, app_wide = APP_REFUSED, True
+    else:
+        reason, app_wide = PERMISSION_MISSING, link_id is None
+    now = runtime.now()
+    with runtime.database.transaction() as session:
+        link = None if app_wide or link_id is None else repository.link(session, link_id)
+        until = limits.refused(
+            session, runtime.settings, now, reason=reason, detail=str(exc), link=link
+        )
+        since = (link or repository.budget(session)).refused_since
+    log.warning(
+        "strava.refused", reason=reason, app_wide=app_wide, link_id=link_id, error=str(exc),
+        since=since.isoformat() if since else None, next_try=until.isoformat(),
+    )
+    return until
+
+
+def revoked(runtime: Runtime, link_id: int, exc: StravaRevoked) -> None:
+    """Strava refused the athlete's refresh token: the athlete withdrew access."""
+    log.warning("strava.access_revoked", link_id=link_id, error=str(exc))
+    deauthorized(runtime, link_id)
+
+
 def deauthorized(runtime: Runtime, link_id: int) -> None:
-    """The athlete withdrew Runnerly's access: delete their Strava runs, forget the tokens
-    (Strava's API agreement)."""
+    """The athlete withdrew Runnerly's access (confirmed by a refused refresh token): delete
+    their Strava runs, forget the tokens (Strava's API agreement)."""
     with runtime.database.transaction() as session:
         link = repository.link(session, link_id)
         if link is None:
@@ -436,30 +517,14 @@ def deauthorized(runtime: Runtime, link_id: int) -> None:
                  runs=deleted)
 
 
-def _access_withdrawn(runtime: Runtime, link_id: int) -> bool:
-    """Whether Strava now refuses the link's tokens. A deauthorization event can be older
-    than the link it finds: the runner unlinked (which deauthorizes), then linked the same
-    athlete again before the event was handled. Only a refused token proves the new link
-    was withdrawn too; the event's whole-second time cannot tell."""
-    try:
-        token = access_token(runtime, link_id)
-        _call(runtime, link_id, lambda: runtime.strava.athlete(token))
-    except (StravaError, LinkGone):  # refused token or refresh, or already forgotten
-        return True
-    log.info("strava.webhook.stale_deauthorization", link_id=link_id)
-    return False
-
-
 def accept_event(session: Session, runtime: Runtime, event: WebhookEvent) -> bool:
-    """Queue a push event for the worker; False (ignored) when it is for another
-    subscription. Answered at once: Strava wants its 200 within two seconds."""
+    """Queue a push event for the worker; False (ignored) unless it names the subscription
+    this app holds (anyone can post to the webhook). Answered at once, and 200 either way:
+    Strava wants its answer within two seconds and retries anything else."""
     subscription = repository.budget(session).subscription_id
-    if (
-        subscription is not None
-        and event.subscription_id is not None
-        and event.subscription_id != subscription
-    ):
-        log.warning("strava.webhook.foreign", subscription_id=event.subscription_id)
+    if subscription is None or event.subscription_id != subscription:
+        log.warning("strava.webhook.foreign", subscription_id=event.subscription_id,
+                    current=subscription)
         return False
     runtime.outbox.send_task(session, EVENT_TASK, {"event": event.model_dump()})
     return True
@@ -471,40 +536,64 @@ def verify_subscription(settings: Settings, mode: str, verify_token: str) -> boo
 
 
 def handle_event(runtime: Runtime, event: WebhookEvent) -> None:
-    """Reflect one push event: a new or changed activity is fetched and upserted (or deleted
-    if no longer a run), a deleted one deleted, a deauthorization forgets the athlete."""
+    """Reflect one push event, as Strava confirms it: a new, changed or deleted activity is
+    fetched, then upserted if a run, deleted if gone (404) or no longer a run; a
+    deauthorization forgets the athlete once Strava refuses their refresh token.
+
+    Raises ``Paused`` (retry then) when the budget is spent or Strava refuses for now.
+    """
     with runtime.database.transaction() as session:
         link = repository.link_of_athlete(session, event.owner_id)
         link_id, runner_id = (link.id, link.runner_id) if link else (None, None)
     if link_id is None or runner_id is None:
         log.info("strava.webhook.unknown_athlete", owner_id=event.owner_id)
         return
-    if event.object_type == "athlete":
-        if str(event.updates.get("authorized", "")).lower() == "false" and _access_withdrawn(
-            runtime, link_id
-        ):
-            deauthorized(runtime, link_id)
-        return
-    activity_id = str(event.object_id)
-    if event.aspect_type == "delete":
-        runtime.dataservice.delete_runs(runner_id, "strava", [activity_id])
-        return
     try:
-        token = access_token(runtime, link_id)
-        answer = _call(runtime, link_id, lambda: runtime.strava.activity(token, event.object_id))
+        if event.object_type == "athlete":
+            _athlete_event(runtime, link_id, event)
+        else:
+            _activity_event(runtime, link_id, runner_id, event)
+    except StravaRevoked as exc:
+        revoked(runtime, link_id, exc)
+    except LinkGone:
+        return
+    except (StravaError, StravaUnavailable) as exc:
+        raise Paused(_refused(runtime, link_id, exc)) from exc
+
+
+def _athlete_event(runtime: Runtime, link_id: int, event: WebhookEvent) -> None:
+    """A deauthorization is confirmed the one way a lost event would be: the token is
+    refused, and so is its refresh (``StravaRevoked``). It can also be older than the link
+    it finds (the runner unlinked, then linked the same athlete again): the new link's
+    tokens work, and it stays."""
+    if str(event.updates.get("authorized", "")).lower() != "false":
+        return
+    _with_token(runtime, link_id, runtime.strava.athlete)
+    log.info("strava.webhook.stale_deauthorization", link_id=link_id)
+
+
+def _activity_event(
+    runtime: Runtime, link_id: int, runner_id: str, event: WebhookEvent
+) -> None:
+    activity_id = str(event.object_id)
+    try:
+        answer = _with_token(
+            runtime, link_id, lambda token: runtime.strava.activity(token, event.object_id)
+        )
     except StravaNotFound:
         runtime.dataservice.delete_runs(runner_id, "strava", [activity_id])
-        return
-    except (StravaUnauthorized, LinkGone):
-        deauthorized(runtime, link_id)
         return
     activity = answer.data if isinstance(answer.data, dict) else {}
     if not mapping.is_run(activity):
         runtime.dataservice.delete_runs(runner_id, "strava", [activity_id])
         return
+    if event.aspect_type == "delete":
+        # Strava still serves it as a run: the event was not Strava's, or is out of date.
+        log.warning("strava.webhook.delete_not_confirmed", link_id=link_id,
+                    activity_id=activity_id)
     run = mapping.to_run(runner_id, activity)
     if event.aspect_type == "create" and runtime.settings.streams_for_recent:
-        streams = _call(runtime, link_id, lambda: runtime.strava.streams(token, event.object_id))
+        streams = _with_token(runtime, link_id, partial(_streams, runtime, event.object_id))
         run["streams"] = mapping.to_streams(streams.data)
     runtime.dataservice.upsert_runs([run])
     with runtime.database.transaction() as session:
@@ -526,18 +615,13 @@ def reconcile(runtime: Runtime, link_id: int) -> None:
         # an update).
         runner_id, after = link.runner_id, max(0, (link.sync_after or 0) - 1)
     try:
-        token = access_token(runtime, link_id)
         page = 1
         while True:
-            answer = _call(
+            answer = _with_token(
                 runtime,
                 link_id,
-                partial(
-                    runtime.strava.activities,
-                    token,
-                    after=after,
-                    page=page,
-                    per_page=settings.page_size,
+                lambda token, page=page: runtime.strava.activities(  # type: ignore[misc]
+                    token, after=after, page=page, per_page=settings.page_size
                 ),
             )
             activities = [a for a in answer.data if isinstance(a, dict)]
@@ -557,8 +641,45 @@ def reconcile(runtime: Runtime, link_id: int) -> None:
             page += 1
     except Paused as paused:
         log.info("strava.reconcile.paused", link_id=link_id, until=paused.until.isoformat())
-    except (StravaUnauthorized, LinkGone):
-        deauthorized(runtime, link_id)
+    except StravaRevoked as exc:
+        revoked(runtime, link_id, exc)
+    except LinkGone:
+        return
+    except (StravaError, StravaUnavailable) as exc:
+        _refused(runtime, link_id, exc)
+
+
+def refused_links_due(runtime: Runtime) -> list[int]:
+    """Synced links to try again now that their refusal's next try has come (an
+    athlete's, or the application's: then every synced link, the first answer clears
+    it). Backfills resume through ``due_backfills``."""
+    now = runtime.now()
+    with runtime.database.transaction() as session:
+        budget = repository.budget(session)
+        if budget.refused_until is not None and budget.refused_until > now:
+            return []
+        app_due = budget.refused_reason is not None
+        return list(repository.refused_synced_links(session, now, everyone=app_due))
+
+
+def readiness_note(runtime: Runtime) -> str | None:
+    """What the operator is told while Strava refuses the application (ready stays 200:
+    the service is fine)."""
+    with runtime.database.sessions() as session:
+        refusal = limits.app_refusal(session)
+        if refusal is None or refusal.refused_since is None or refusal.refused_until is None:
+            return None
+        return (
+            f"Strava refuses the app ({refusal.refused_reason}) since "
+            f"{refusal.refused_since.isoformat()}: {refusal.refused_detail}. Sync is paused, "
+            f"nothing is deleted; next try at {refusal.refused_until.isoformat()}."
+        )
+
+
+def app_refused(runtime: Runtime) -> float:
+    """1 while Strava refuses the application, else 0 (a Prometheus gauge)."""
+    with runtime.database.sessions() as session:
+        return 0.0 if limits.app_refusal(session) is None else 1.0
 
 
 def reconcile_targets(runtime: Runtime) -> list[int]:

@@ -61,6 +61,10 @@ def register(runtime: Runtime) -> None:
     def resume() -> None:
         for link_id in service.due_backfills(runtime):
             celery.send_task(service.BACKFILL_TASK, kwargs={"link_id": link_id})
+        # Synced links Strava refused: try again once the refusal's next try has come; the
+        # first answer clears the pause.
+        for link_id in service.refused_links_due(runtime):
+            reconcile_one(link_id)
         # Until the push subscription exists (Strava or the dashboard may have been down
         # at start), try again at every tick; once it does, this is one database read.
         ensure_subscription()
@@ -71,13 +75,16 @@ def register(runtime: Runtime) -> None:
         except (StravaUnavailable, StravaError, KeyError, TypeError, ValueError) as exc:
             log.warning("strava.subscription.failed", error=str(exc))
 
+    def reconcile_one(link_id: int) -> None:
+        try:
+            service.reconcile(runtime, link_id)
+        except ServiceUnavailable as exc:
+            log.warning("strava.reconcile.failed", link_id=link_id, error=str(exc))
+
     @celery.task(name=RECONCILE_TASK)  # type: ignore[untyped-decorator]
     def reconcile() -> None:
         for link_id in service.reconcile_targets(runtime):
-            try:
-                service.reconcile(runtime, link_id)
-            except (StravaUnavailable, ServiceUnavailable, StravaError) as exc:
-                log.warning("strava.reconcile.failed", link_id=link_id, error=str(exc))
+            reconcile_one(link_id)
 
     @celery.task(name=SUBSCRIBE_TASK)  # type: ignore[untyped-decorator]
     def subscribe() -> None:
