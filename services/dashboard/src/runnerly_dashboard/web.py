@@ -26,6 +26,9 @@ ASSETS = "assets"
 IMMUTABLE = "public, max-age=31536000, immutable"
 # The page that names the current assets must be revalidated on every load.
 NO_CACHE = "no-cache"
+# The services' metrics path, which the public port does not serve (RUNNERLY_DASHBOARD_METRICS
+# turns the dashboard's own on, as a route of its own ahead of this one).
+METRICS = "metrics"
 ALL_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
 
 
@@ -57,6 +60,9 @@ def mount_web(app: FastAPI, settings: Settings) -> None:
     def web_app(path: str, request: Request) -> Response:
         if f"/{path}" == API_PREFIX or path.startswith(API_PREFIX.lstrip("/") + "/"):
             _refuse_api_path(request)
+        if path == METRICS:
+            # Not a page of the app: a scraper (or a curious visitor) gets a plain 404.
+            raise NotFound("Metrics are not served on the public port.")
         if request.method not in ("GET", "HEAD"):
             raise MethodNotAllowed("The web app's pages are only read.")
         file = (root / path).resolve()
