@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 from runnerly_kit.errors import InvalidInput, NotFound
 from runnerly_kit.testing import TestKeys, bearer
 from runnerly_tokendealer.accounts import service
-from runnerly_tokendealer.models import Account, AccountToken, RefreshToken
+from runnerly_tokendealer.models import Account, AccountToken, MailRequest, RefreshToken
 from runnerly_tokendealer.runtime import Runtime
 
 PROBLEM = "application/problem+json"
@@ -195,6 +195,10 @@ def test_deleting_my_account_forgets_it_and_tells_every_service(
     tokens = registered("ada@example.com")
     registered("grace@example.com")
     [ada] = [a for a in accounts_in(runtime) if a.email == "ada@example.com"]
+    client.post("/password-reset", json={"email": "ada@example.com"})
+    counted = mail_request_subjects(runtime)
+    # The mail limits count addresses by digest: no row names her.
+    assert counted and not [s for s in counted if "ada@example.com" in s]
 
     response = client.delete("/accounts/me", headers=bearer(tokens["access_token"]))
 
@@ -222,10 +226,17 @@ def test_deleting_my_account_forgets_it_and_tells_every_service(
     assert gone.status_code == 401
     assert gone.json()["title"] == "Account deleted"
     assert client.delete("/accounts/me", headers=bearer(tokens["access_token"])).status_code == 401
+    # Her mail requests are forgotten with her; Grace's stay counted.
+    assert len(mail_request_subjects(runtime)) == len(counted) - 2
     # Nothing kept names her but the event every service still has to hear (sent, then gone).
     assert [row.name for row in outbox() if "ada@example.com" in str(row.payload)] == [
         "user.deleted"
     ]
+
+
+def mail_request_subjects(runtime: Runtime) -> list[str]:
+    with runtime.database.transaction() as session:
+        return list(session.scalars(sa.select(MailRequest.subject)))
 
 
 def test_a_service_token_cannot_use_the_runner_endpoints(

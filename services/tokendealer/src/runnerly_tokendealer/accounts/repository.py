@@ -76,6 +76,10 @@ def add_mail_requests(session: Session, subjects: list[str], now: datetime) -> N
     session.add_all(MailRequest(subject=subject, requested_at=now) for subject in subjects)
 
 
+def delete_mail_requests(session: Session, subjects: list[str]) -> None:
+    session.execute(sa.delete(MailRequest).where(MailRequest.subject.in_(subjects)))
+
+
 def prune_mail_requests(session: Session, before: datetime) -> None:
     session.execute(sa.delete(MailRequest).where(MailRequest.requested_at <= before))
 

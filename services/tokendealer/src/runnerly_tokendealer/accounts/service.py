@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import threading
 import uuid
 from datetime import timedelta
@@ -190,6 +191,9 @@ def delete(session: Session, runtime: Runtime, account_id: str) -> None:
     account = get(session, account_id)
     sessions_repository.delete_all_of_account(session, account.id)
     sessions_repository.forget_failures_of_account(session, account.email)
+    repository.delete_mail_requests(
+        session, [_mail_subject(kind, account.email) for kind in MAIL_KINDS]
+    )
     repository.delete(session, account)
     # This service refuses the account's tokens from this commit on, and keeps nothing that
     # names it; every other service does the same when it hears of it.
@@ -266,7 +270,7 @@ def _count_mail_request(
     now = utcnow()
     window = timedelta(seconds=settings.mail_window)
     limits = {
-        f"{kind}:{email}": settings.mail_max_per_email,
+        _mail_subject(kind, email): settings.mail_max_per_email,
         f"address:{address}": settings.mail_max_per_address,
     }
     for subject, limit in limits.items():
@@ -282,6 +286,15 @@ def _count_mail_request(
             )
     repository.prune_mail_requests(session, now - window)
     repository.add_mail_requests(session, list(limits), now)
+
+
+MAIL_KINDS = ("signup", "reset")
+
+
+def _mail_subject(kind: str, email: str) -> str:
+    """How a mail request is counted for an email: by its digest, so the count keeps no
+    address (an unknown address is counted too, and a deleted runner's is forgotten)."""
+    return f"{kind}:{hashlib.sha256(email.encode()).hexdigest()}"
 
 
 def _send_confirmation(session: Session, runtime: Runtime, account: Account) -> None:
