@@ -232,3 +232,26 @@ def test_a_run_the_dataservice_still_refuses_is_refused_alone(
     assert [outcome.status for outcome in outcomes] == ["created", "refused", "created"]
     assert outcomes[1].message
     assert sorted(run["external_id"] for run in stored_runs()) == ["a" * 64, "c" * 64]
+
+
+def test_repeated_timestamps_keep_the_best_efforts(
+    client: TestClient, alice: Headers, peers: Any, runner_headers: Callable[..., Headers]
+) -> None:
+    """Devices write a few points at the same second as the one before (FIT around laps and
+    pauses): they are merged, so the run's streams still give its best efforts."""
+
+    def repeat(i: int, point: dict[str, str]) -> None:
+        if i % 10 == 5:
+            point["time"] = (START + timedelta(seconds=(i - 1) * STEP_S)).strftime(
+                "%Y-%m-%dT%H:%M:%SZ")
+
+    results = upload(client, alice, "repeats.gpx", gpx(edit=repeat).encode())
+
+    assert results[1]["status"] == "imported", results[1]
+    run = peers.dataservice.get(f"/runs/{results[1]['run_id']}", headers=alice).json()
+    times = run["streams"]["time"]
+    assert times == sorted(set(times))
+    stats = runner_headers("alice", "runs:read stats:read")
+    records = peers.dataservice.get("/records", headers=stats).json()["items"]
+    one_k = [r for r in records if r["distance"] == "1k" and r["run_id"] == run["id"]]
+    assert one_k and 300 <= one_k[0]["elapsed_time_s"] <= 345, records
