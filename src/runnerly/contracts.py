@@ -38,6 +38,12 @@ PEER_MODELS = (
         ROOT / "services/dashboard/src/runnerly_dashboard/reports/content.py",
         prefix="Report",
     ),
+    PeerModels(
+        "dataservice",
+        "RunUpsert",
+        ROOT / "services/ingest/src/runnerly_ingest/imports/run_upsert.py",
+        prefix="Run",
+    ),
 )
 
 

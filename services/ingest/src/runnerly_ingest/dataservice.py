@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+import httpx
 import structlog
 
 from runnerly_kit.errors import ServiceUnavailable
@@ -23,6 +24,14 @@ class Outcome:
     external_id: str
     status: str
     run_id: int | None
+
+
+class BatchRefused(ServiceUnavailable):
+    """The dataservice found a run of the batch invalid (422); ``reason`` is its detail."""
+
+    def __init__(self, detail: str, reason: str) -> None:
+        super().__init__(detail)
+        self.reason = reason
 
 
 class Dataservice:
@@ -44,9 +53,10 @@ class Dataservice:
                     status=response.status_code,
                     body=response.text[:500],
                 )
-                raise ServiceUnavailable(
-                    f"The dataservice refused a batch of runs ({response.status_code})."
-                )
+                detail = f"The dataservice refused a batch of runs ({response.status_code})."
+                if response.status_code == 422:
+                    raise BatchRefused(detail, _reason(response))
+                raise ServiceUnavailable(detail)
             body = response.json()
             outcomes.extend(
                 Outcome(str(item["external_id"]), str(item["status"]), item.get("run_id"))
@@ -68,3 +78,13 @@ class Dataservice:
                 f"The dataservice refused to delete runs ({response.status_code})."
             )
         return int(response.json().get("deleted", 0))
+
+
+
+def _reason(response: httpx.Response) -> str:
+    try:
+        body = response.json()
+    except ValueError:
+        return ""
+    detail = body.get("detail") if isinstance(body, dict) else None
+    return detail[:500] if isinstance(detail, str) else ""

@@ -23,6 +23,7 @@ from runnerly_ingest.files import (
     NoTimestamps,
     parse_activity,
 )
+from runnerly_ingest.files.parse import read_activity
 from runnerly_kit.text import SingleLine
 
 DATA = Path(__file__).parent / "data"
@@ -119,7 +120,17 @@ EXTERNAL_ENTITY = b"""<?xml version="1.0"?>
 """
 
 
-@pytest.mark.parametrize("payload", [BILLION_LAUGHS, EXTERNAL_ENTITY])
+@pytest.mark.parametrize(
+    "payload",
+    [
+        BILLION_LAUGHS,
+        EXTERNAL_ENTITY,
+        # re-encoded before parsing: the refusal must hold in every encoding
+        codecs.BOM_UTF16_LE + BILLION_LAUGHS.decode().encode("utf-16-le"),
+        EXTERNAL_ENTITY.replace(b'"1.0"?>', b'"1.0" encoding="Shift_JIS"?>'),
+        EXTERNAL_ENTITY.decode().encode("utf-32"),
+    ],
+)
 def test_xml_with_a_dtd_is_refused_fast(payload: bytes) -> None:
     began = time.perf_counter()
     with pytest.raises(CorruptFile) as caught:
@@ -211,7 +222,7 @@ def test_gpx_extensions_give_heart_rate_and_doubled_cadence() -> None:
 
 
 def test_gpx_that_never_moves_has_no_pace() -> None:
-    run = parse_activity(gpx_track(20, 0.0, 10.0).encode(), "still.gpx")
+    run = read_activity(gpx_track(20, 0.0, 10.0).encode(), "still.gpx")
     assert run.distance_m == 0
     assert run.splits == []
     assert run.streams is not None and set(run.streams["pace"]) == {None}

@@ -21,11 +21,13 @@ from runnerly_ingest.files import (
     NotARun,
     NoTimestamps,
     ParsedActivity,
+    TooShort,
     compute,
     parse_activity,
 )
 from runnerly_ingest.files.fit import read_fit
 from runnerly_ingest.files.model import Sample
+from runnerly_ingest.files.parse import read_activity
 
 DATA = Path(__file__).parent / "data"
 RUNS = [
@@ -39,8 +41,18 @@ RUNS = [
 
 @functools.cache
 def parse(name: str) -> ParsedActivity:
-    """Parsed once per test session: the tests only read the result."""
-    return parse_activity((DATA / name).read_bytes(), name)
+    """Read once per test session (scraps too: two files are): the tests only read it."""
+    return read_activity((DATA / name).read_bytes(), name)
+
+
+@pytest.mark.parametrize("name", ["garmin-fenix-5-run.fit", "track-with-empty-segment.gpx"])
+def test_a_scrap_is_read_but_refused(name: str) -> None:
+    run = parse(name)
+    with pytest.raises(TooShort) as caught:
+        parse_activity((DATA / name).read_bytes(), name)
+    assert caught.value.message.startswith(
+        f"This recording is {run.distance_m:.0f} m in {run.elapsed_time_s} s: too short"
+    )
 
 
 def fit_messages(name: str) -> dict[str, list[dict[str, Any]]]:
@@ -158,7 +170,15 @@ def test_truncated_fit_is_refused_cleanly() -> None:
     assert "Traceback" not in message and "Error" not in message and "@" not in message
 
 
-@pytest.mark.parametrize("name", ["korita-zbevnica.gpx", "cerknicko-jezero.gpx"])
+def test_a_gps_jump_is_not_counted() -> None:
+    """Cerknicko's fourth segment jumps 184 m in 2 s: no distance is counted across it."""
+    run = parse("cerknicko-jezero.gpx")
+    ref = gpxpy_reference("cerknicko-jezero.gpx")
+    assert run.distance_m == pytest.approx(ref["length_2d"] - 184, abs=5)
+    assert run.started_at.timestamp() == ref["start"]
+
+
+@pytest.mark.parametrize("name", ["korita-zbevnica.gpx"])
 def test_gpx_tracks_agree_with_gpxpy(name: str) -> None:
     run = parse(name)
     ref = gpxpy_reference(name)
@@ -229,7 +249,7 @@ def test_stand_up_paddling_tcx_is_refused() -> None:
 @pytest.mark.parametrize("name", RUNS)
 def test_gzipped_copy_parses_the_same(name: str) -> None:
     data = (DATA / name).read_bytes()
-    assert parse_activity(gzip.compress(data), name + ".gz") == parse(name)
+    assert read_activity(gzip.compress(data), name + ".gz") == parse(name)
 
 
 @pytest.mark.parametrize(
@@ -267,4 +287,4 @@ def test_invariants(name: str) -> None:
 
 def test_the_format_is_told_by_content_not_name() -> None:
     data = (DATA / "garmin-fenix-5-run.fit").read_bytes()
-    assert parse_activity(data, "upload.gpx") == parse("garmin-fenix-5-run.fit")
+    assert read_activity(data, "upload.gpx") == parse("garmin-fenix-5-run.fit")

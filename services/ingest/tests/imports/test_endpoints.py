@@ -24,11 +24,11 @@ EXPECTED = {
     "cerknicko-jezero.gpx": ("imported", None),
     "cerknicko-without-times.gpx": ("refused", "No times: not a recorded activity"),
     "garmin-fenix-5-bike.fit": ("refused", "This is a cycling activity"),
-    "garmin-fenix-5-run.fit": ("imported", None),
+    "garmin-fenix-5-run.fit": ("refused", "158 m in 57 s: too short to be a run"),
     "korita-zbevnica.gpx": ("imported", None),
     "route.gpx": ("refused", "planned route"),
     "sup_activity_1.tcx": ("refused", "not a run"),
-    "track-with-empty-segment.gpx": ("imported", None),
+    "track-with-empty-segment.gpx": ("refused", "86 m in 76 s: too short to be a run"),
     "unicode_with_bom.gpx": ("refused", "not a recorded activity"),
 }
 
@@ -90,12 +90,12 @@ def test_the_detail_has_streams_splits_and_a_route(
 def test_a_reupload_and_a_gzipped_copy_are_duplicates(
     client: TestClient, alice: Headers, stored_runs: StoredRuns
 ) -> None:
-    first = client.post("/imports", files=_files("garmin-fenix-5-run.fit"), headers=alice)
-    data = (ACTIVITIES / "garmin-fenix-5-run.fit").read_bytes()
+    first = client.post("/imports", files=_files("korita-zbevnica.gpx"), headers=alice)
+    data = (ACTIVITIES / "korita-zbevnica.gpx").read_bytes()
     again = client.post(
         "/imports",
-        files=[("files", ("again.fit", data, "application/octet-stream")),
-               ("files", ("copy.fit.gz", gzip.compress(data), "application/gzip"))],
+        files=[("files", ("again.gpx", data, "application/octet-stream")),
+               ("files", ("copy.gpx.gz", gzip.compress(data), "application/gzip"))],
         headers=alice,
     )
 
@@ -103,8 +103,8 @@ def test_a_reupload_and_a_gzipped_copy_are_duplicates(
     assert imported["status"] == "imported"
     statuses = [(item["filename"], item["status"], item["run_id"])
                 for item in again.json()["results"]]
-    assert statuses == [("again.fit", "duplicate", imported["run_id"]),
-                        ("copy.fit.gz", "duplicate", imported["run_id"])]
+    assert statuses == [("again.gpx", "duplicate", imported["run_id"]),
+                        ("copy.gpx.gz", "duplicate", imported["run_id"])]
     assert len(stored_runs()) == 1
 
 

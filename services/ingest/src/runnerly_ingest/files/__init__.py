@@ -4,7 +4,15 @@
 ``ActivityFileError`` whose ``message`` is a sentence for the runner.
 """
 
-from .errors import ActivityFileError, CorruptFile, FileTooLarge, NotARun, NoTimestamps
+from .errors import (
+    ActivityFileError,
+    CorruptFile,
+    FileTooLarge,
+    ImpossibleTimes,
+    NotARun,
+    NoTimestamps,
+    TooShort,
+)
 from .model import MAX_FILE_BYTES, ParsedActivity, Split
 from .parse import parse_activity
 
@@ -13,9 +21,11 @@ __all__ = [
     "ActivityFileError",
     "CorruptFile",
     "FileTooLarge",
+    "ImpossibleTimes",
     "NoTimestamps",
     "NotARun",
     "ParsedActivity",
     "Split",
+    "TooShort",
     "parse_activity",
 ]

@@ -7,6 +7,13 @@ expanded or fetched. Only bytes that passed that parse are handed to gpxpy (whic
 parses again, with the standard library's ElementTree): without a DTD no entity can
 be declared, so its parser has nothing to expand or resolve. TCX is read from the
 defusedxml tree itself (``tcx.py``), so it is parsed once.
+
+Encodings: expat reads only UTF-8, UTF-16 and single-byte encodings, and refuses the
+multi-byte ones XML allows as well (Shift_JIS, EUC-JP, GB18030, Big5...). So the text is
+decoded first as XML's own rules say (appendix F of the XML 1.0 recommendation: a byte-order
+mark, else the first bytes for UTF-16/UTF-32, else the encoding the prolog declares, else
+UTF-8), and the parsers are given it re-encoded as UTF-8 with the declaration saying so.
+Decoding changes no markup, so the DTD and entity refusals above see what the file holds.
 """
 
 from __future__ import annotations
@@ -29,6 +36,21 @@ from .model import MAX_FILE_BYTES
 GZIP_MAGIC = b"\x1f\x8b"
 _CHUNK = 1024 * 1024
 _XML_DECLARED_ENCODING = re.compile(rb"""^<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9._-]+)["']""")
+_DECLARATION = re.compile(r"""^<\?xml[^>]*?\?>""")
+# Appendix F: byte-order marks, longest first, then the first bytes of "<?" unmarked.
+_BOMS = (
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+)
+_UNMARKED = (
+    (b"\x00\x00\x00<", "utf-32-be"),
+    (b"<\x00\x00\x00", "utf-32-le"),
+    (b"\x00<\x00?", "utf-16-be"),
+    (b"<\x00?\x00", "utf-16-le"),
+)
 
 Kind = Literal["fit", "gpx", "tcx"]
 
@@ -38,6 +60,7 @@ class Detected:
     kind: Kind
     data: bytes  # decompressed
     root: Element | None = None  # the safely parsed XML tree (GPX, TCX)
+    xml: bytes | None = None  # the XML text re-encoded as UTF-8 (GPX, TCX)
 
 
 def _too_large() -> FileTooLarge:
@@ -69,10 +92,22 @@ def is_fit(data: bytes) -> bool:
 
 
 def _looks_like_xml(data: bytes) -> bool:
-    head = data[:4]
-    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+    if _wide_encoding(data) is not None:
         return True
     return data.removeprefix(codecs.BOM_UTF8).lstrip()[:1] == b"<"
+
+
+def _wide_encoding(data: bytes) -> tuple[str, int] | None:
+    """The encoding told by a byte-order mark or by UTF-16/32's first bytes, and the
+    mark's length; ``None`` for UTF-8 without a mark and the encodings compatible with
+    ASCII (those say theirs in the prolog)."""
+    for bom, name in _BOMS:
+        if data.startswith(bom) and name != "utf-8":
+            return name, len(bom)
+    for head, name in _UNMARKED:
+        if data.startswith(head):
+            return name, 0
+    return None
 
 
 def parse_xml_safely(data: bytes) -> Element:
@@ -92,9 +127,15 @@ def parse_xml_safely(data: bytes) -> Element:
 
 
 def xml_text(data: bytes) -> str:
-    """Decode XML bytes as their declaration says (UTF-8 by default, a BOM allowed)."""
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return data.decode("utf-16")
+    """Decode XML bytes as XML says (see the module doc): a byte-order mark or UTF-16/32's
+    first bytes, else the declared encoding, else UTF-8."""
+    wide = _wide_encoding(data)
+    if wide is not None:
+        name, skip = wide
+        try:
+            return data[skip:].decode(name)
+        except UnicodeDecodeError as exc:
+            raise CorruptFile(f"This file's text is not valid {name.upper()}.") from exc
     declared = _XML_DECLARED_ENCODING.search(data.removeprefix(codecs.BOM_UTF8).lstrip()[:200])
     encoding = declared.group(1).decode("ascii") if declared else "utf-8"
     try:
@@ -103,6 +144,15 @@ def xml_text(data: bytes) -> str:
         return data.decode(encoding)
     except (LookupError, UnicodeDecodeError) as exc:
         raise CorruptFile(f"This file's text is not valid {encoding}.") from exc
+
+
+def as_utf8(data: bytes) -> bytes:
+    """The XML re-encoded as UTF-8, its declaration saying so."""
+    text = xml_text(data).lstrip("\ufeff")
+    declaration = _DECLARATION.match(text)
+    if declaration is not None:
+        text = '<?xml version="1.0" encoding="UTF-8"?>' + text[declaration.end() :]
+    return text.encode("utf-8")
 
 
 def local_name(tag: str) -> str:
@@ -118,12 +168,13 @@ def detect(data: bytes, filename: str = "") -> Detected:
     if is_fit(data):
         return Detected("fit", data)
     if _looks_like_xml(data):
-        root = parse_xml_safely(data)
+        xml = as_utf8(data)
+        root = parse_xml_safely(xml)
         name = local_name(root.tag)
         if name == "gpx":
-            return Detected("gpx", data, root)
+            return Detected("gpx", data, root, xml)
         if name == "TrainingCenterDatabase":
-            return Detected("tcx", data, root)
+            return Detected("tcx", data, root, xml)
     elif filename.lower().removesuffix(".gz").endswith(".fit") and data[8:12] != b".FIT":
         raise CorruptFile("This FIT file is truncated or corrupt: it has no FIT header.")
     raise CorruptFile("This is not a GPX, FIT or TCX file.")

@@ -34,3 +34,11 @@ class NoTimestamps(ActivityFileError):
 
 class FileTooLarge(ActivityFileError):
     """Larger than ``MAX_FILE_BYTES``, before or after decompression."""
+
+
+class ImpossibleTimes(ActivityFileError):
+    """Times that cannot be true: before GPS watches, in the future, or no time passing."""
+
+
+class TooShort(ActivityFileError):
+    """Under 100 m or 60 s: a watch started by mistake, not a run."""

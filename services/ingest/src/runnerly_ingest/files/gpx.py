@@ -19,6 +19,7 @@ import gpxpy.gpx
 from .container import local_name, xml_text
 from .errors import CorruptFile, NoTimestamps
 from .model import Recording, Sample
+from .plausible import ALTITUDE_M, within
 from .sports import run_type
 
 _UNTIMED_TOLERANCE = 0.10
@@ -32,7 +33,17 @@ def _timed(points: list[gpxpy.gpx.GPXTrackPoint]) -> list[gpxpy.gpx.GPXTrackPoin
     timed = [p for p in points if p.time is not None]
     if len(timed) < 2 or len(points) - len(timed) > _UNTIMED_TOLERANCE * len(points):
         return []
-    return timed
+    # gpxpy's figures are worked out from these: an impossible position or altitude (nan,
+    # latitude 91, 1e308 m) would make them fail or absurd, so it goes first.
+    kept = [
+        p
+        for p in timed
+        if within(p.latitude, (-90.0, 90.0)) is not None
+        and within(p.longitude, (-180.0, 180.0)) is not None
+    ]
+    for p in kept:
+        p.elevation = within(p.elevation, ALTITUDE_M)
+    return kept if len(kept) >= 2 else []
 
 
 def _extension_values(point: gpxpy.gpx.GPXTrackPoint) -> tuple[float | None, float | None]:
@@ -133,6 +144,7 @@ def read_gpx(data: bytes) -> Recording:
         sport_type=run_type(sport) or "",  # "" -> inferred from speed by the caller
         name=_name(gpx, source_tracks),
         device=(gpx.creator or "").strip()[:100] or None,
+        from_positions=True,
         distance_m=kept.length_2d(),
         moving_time_s=kept.get_moving_data().moving_time,
         elevation_gain_m=(

@@ -86,3 +86,6 @@ class Recording:
     average_hr: float | None = None
     max_hr: float | None = None
     average_cadence: float | None = None
+    # Its distance, moving time and climb were worked out from the positions (GPX):
+    # worked out again if positions are dropped as impossible.
+    from_positions: bool = False

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 from runnerly_kit.text import one_line
 
-from . import compute
+from . import compute, plausible
 from .container import detect
 from .errors import NoTimestamps
 from .fit import read_fit
@@ -20,33 +20,48 @@ from .tcx import read_tcx
 MAX_NAME = 200
 
 
-def parse_activity(data: bytes, filename: str) -> ParsedActivity:
+def parse_activity(
+    data: bytes, filename: str, *, now: datetime | None = None
+) -> ParsedActivity:
+    """``read_activity``, refusing scraps (``TooShort``: under 100 m or 60 s)."""
+    activity = read_activity(data, filename, now=now)
+    plausible.refuse_scraps(activity.distance_m, activity.elapsed_time_s)
+    return activity
+
+
+def read_activity(
+    data: bytes, filename: str, *, now: datetime | None = None
+) -> ParsedActivity:
     """Read an uploaded activity file; the format is told by content, not by name.
 
-    Raises an ``ActivityFileError`` (``NotARun``, ``CorruptFile``, ``NoTimestamps``,
-    ``FileTooLarge``) whose ``message`` can be shown to the runner as it is.
+    Impossible samples are dropped (``plausible``); ``now`` bounds the times a run may
+    have. Raises an ``ActivityFileError`` (``NotARun``, ``CorruptFile``, ``NoTimestamps``,
+    ``ImpossibleTimes``, ``TooShort``, ``FileTooLarge``) whose ``message`` can be shown to
+    the runner as it is.
     """
     found = detect(data, filename)
     sha256 = hashlib.sha256(found.data).hexdigest()
     if found.kind == "fit":
         recording = read_fit(found.data)
     elif found.kind == "gpx":
-        recording = read_gpx(found.data)
+        assert found.xml is not None
+        recording = read_gpx(found.xml)
     else:
         assert found.root is not None
         recording = read_tcx(found.root)
-    return build(recording, sha256)
+    return build(recording, sha256, now=now or datetime.now(UTC))
 
 
 def _round(value: float | None, digits: int = 1) -> float | None:
     return float(round(value, digits)) if value is not None else None
 
 
-def build(rec: Recording, sha256: str) -> ParsedActivity:
+def build(rec: Recording, sha256: str, *, now: datetime) -> ParsedActivity:
     """Fill what the file did not say from its samples, then streams, splits, polyline."""
-    samples = rec.samples
-    if len(samples) < 2:
+    if len(rec.samples) < 2:
         raise NoTimestamps("This file holds no recorded points: not a recorded activity.")
+    plausible.clean(rec, now)
+    samples = rec.samples
     compute.fill_distances(samples)
     sport_type = rec.sport_type or infer_from_speed(samples)
 

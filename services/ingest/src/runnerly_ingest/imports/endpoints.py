@@ -29,4 +29,6 @@ def import_files(
         data = upload.file.read(MAX_FILE_BYTES + 1)
         name = (upload.filename or "upload")[-255:]
         uploads.append(service.Upload(name, data if len(data) <= MAX_FILE_BYTES else None))
-    return service.import_files(runtime.dataservice, runner.sub, uploads, MAX_FILE_BYTES)
+    return service.import_files(
+        runtime.dataservice, runner.sub, uploads, MAX_FILE_BYTES, now=runtime.now()
+    )

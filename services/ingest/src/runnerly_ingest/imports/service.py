@@ -1,16 +1,23 @@
-"""File import: each file parsed on its own (a bad one refuses only itself), the runs sent
-to the dataservice in one batch keyed by the file's SHA-256, so a re-upload is recognised,
-and the same activity from another file or from Strava is a duplicate there."""
+"""File import: each file parsed on its own (a bad one refuses only itself), each run checked
+against the dataservice's own contract (``run_upsert``, generated from it), the runs sent to
+the dataservice in one batch keyed by the file's SHA-256, so a re-upload is recognised, and
+the same activity from another file or from Strava is a duplicate there. Should the
+dataservice still refuse a run (422), the batch is sent again run by run: the others are
+stored and that file alone is refused."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 import structlog
+from pydantic import ValidationError
 
-from runnerly_ingest.dataservice import Dataservice
+from runnerly_ingest.dataservice import BatchRefused, Dataservice
 from runnerly_ingest.files import ActivityFileError, ParsedActivity, parse_activity
+from runnerly_ingest.imports.run_upsert import RunUpsert
 from runnerly_ingest.imports.schemas import FileOutcome, ImportResult
 
 log = structlog.get_logger()
@@ -25,8 +32,27 @@ class Upload:
     data: bytes | None  # None: larger than the limit (not read past it)
 
 
+@dataclass(frozen=True)
+class Sent:
+    """What became of one run sent: the dataservice's ``created``, ``updated`` or
+    ``duplicate``, or ``refused`` with the reason it gave."""
+
+    external_id: str
+    status: str
+    run_id: int | None = None
+    message: str | None = None
+
+
+_IMPOSSIBLE = "This file's figures are impossible for a run, so it was not stored"
+
+
 def import_files(
-    dataservice: Dataservice, runner_id: str, uploads: list[Upload], max_bytes: int
+    dataservice: Dataservice,
+    runner_id: str,
+    uploads: list[Upload],
+    max_bytes: int,
+    *,
+    now: datetime,
 ) -> ImportResult:
     outcomes: list[FileOutcome | None] = []
     parsed: dict[str, tuple[int, ParsedActivity]] = {}  # sha256 -> (file index, activity)
@@ -36,20 +62,25 @@ def import_files(
             outcomes.append(_refused(upload, f"The file is larger than {max_bytes} bytes."))
             continue
         try:
-            activity = parse_activity(upload.data, upload.filename)
+            activity = parse_activity(upload.data, upload.filename, now=now)
         except ActivityFileError as exc:
             outcomes.append(_refused(upload, exc.message))
+            continue
+        problem = check(to_run(runner_id, activity))
+        if problem is not None:
+            log.warning("imports.run_invalid", runner_id=runner_id, problem=problem)
+            outcomes.append(_refused(upload, f"{_IMPOSSIBLE} ({problem})."))
             continue
         if activity.source_sha256 in parsed:
             twins[index] = activity.source_sha256
         else:
             parsed[activity.source_sha256] = (index, activity)
         outcomes.append(None)
-    stored: dict[str, tuple[str, int | None]] = {}
+    stored: dict[str, Sent] = {}
     if parsed:
         runs = [to_run(runner_id, activity) for _, activity in parsed.values()]
-        for sent in dataservice.upsert_runs(runs):
-            stored[sent.external_id] = (sent.status, sent.run_id)
+        for sent in send_runs(dataservice, runs):
+            stored[sent.external_id] = sent
     results: list[FileOutcome] = []
     for index, (upload, outcome) in enumerate(zip(uploads, outcomes, strict=True)):
         if outcome is not None:
@@ -61,15 +92,18 @@ def import_files(
                 FileOutcome(
                     filename=upload.filename,
                     status="duplicate",
-                    run_id=stored.get(sha, ("", None))[1],
+                    run_id=stored[sha].run_id if sha in stored else None,
                     message="The same file was sent twice.",
                 )
             )
             continue
         sha = next(key for key, (i, _) in parsed.items() if i == index)
-        status, run_id = stored.get(sha, ("duplicate", None))
+        sent = stored.get(sha, Sent(sha, "duplicate"))
+        status, run_id = sent.status, sent.run_id
         if status == "created":
             results.append(FileOutcome(filename=upload.filename, status="imported", run_id=run_id))
+        elif status == "refused":
+            results.append(_refused(upload, sent.message or _IMPOSSIBLE + "."))
         else:
             results.append(
                 FileOutcome(
@@ -88,6 +122,39 @@ def import_files(
         refused=sum(1 for r in results if r.status == "refused"),
     )
     return ImportResult(results=results)
+
+
+def send_runs(dataservice: Dataservice, runs: list[dict[str, Any]]) -> list[Sent]:
+    """Upsert ``runs`` in one batch; when the dataservice refuses the batch as invalid, send
+    them one by one, so that only the run it refuses is lost (and said so)."""
+    try:
+        return [
+            Sent(outcome.external_id, outcome.status, outcome.run_id)
+            for outcome in dataservice.upsert_runs(runs)
+        ]
+    except BatchRefused as refused:
+        if len(runs) > 1:
+            return [sent for run in runs for sent in send_runs(dataservice, [run])]
+        external_id = str(runs[0]["external_id"])
+        log.warning("imports.run_refused", external_id=external_id, reason=refused.reason)
+        reason = f" ({refused.reason})" if refused.reason else ""
+        return [Sent(external_id, "refused", message=f"{_IMPOSSIBLE}{reason}.")]
+
+
+def check(run: dict[str, Any]) -> str | None:
+    """Why the dataservice would refuse ``run`` (its own contract, and JSON's finite
+    numbers), or ``None`` when it is a valid ``RunUpsert``."""
+    try:
+        json.dumps(run, allow_nan=False)
+    except ValueError:
+        return "a figure is not a number"
+    try:
+        RunUpsert.model_validate(run)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(part) for part in first["loc"])
+        return f"{where}: {first['msg']}"
+    return None
 
 
 def _refused(upload: Upload, message: str) -> FileOutcome:
