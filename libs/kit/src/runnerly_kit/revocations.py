@@ -149,7 +149,10 @@ class Revocations:
     # --- the events -----------------------------------------------------------------------
 
     def event_handlers(
-        self, handlers: dict[str, EventHandler], *, forget: Callable[[Session, list[str]], object]
+        self,
+        handlers: dict[str, EventHandler],
+        *,
+        forget: Callable[[Session, list[str]], object] | None,
     ) -> dict[str, EventHandler]:
         """``handlers`` with the revocation events in front: on ``user.deleted`` the row is
         recorded (and ``forget`` drops whatever else names the runner, such as outbox rows)
@@ -161,7 +164,8 @@ class Revocations:
             names = [subject, *([str(payload["email"])] if payload.get("email") else [])]
             with self.database.transaction() as session:
                 self.record_deletion(session, subject)
-                forget(session, names)
+                if forget is not None:
+                    forget(session, names)
             if own_deleted is not None:
                 own_deleted(payload)
 

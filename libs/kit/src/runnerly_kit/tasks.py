@@ -198,15 +198,18 @@ def register_event_handlers(
     handlers: dict[str, Callable[[dict[str, Any]], None]],
     *,
     revocations: Revocations,
-    outbox: Outbox,
+    outbox: Outbox | None,
 ) -> None:
     """The service's one event task: dispatches each event it is subscribed to.
 
     The revocation events come first and are the kit's: the service's revocation rows are
     written (and, for a deleted runner, every outbox row naming them is dropped) before
-    its own ``user.deleted`` handler forgets their data.
+    its own ``user.deleted`` handler forgets their data. ``outbox`` is None for a service
+    that sends nothing.
     """
-    handlers = revocations.event_handlers(handlers, forget=outbox.forget)
+    handlers = revocations.event_handlers(
+        handlers, forget=None if outbox is None else outbox.forget
+    )
 
     @app.task(name=EVENT_TASK, bind=True)  # type: ignore[untyped-decorator]
     def handle_event(self: Task, event: str, payload: dict[str, Any], message_id: str) -> None:

@@ -8,12 +8,11 @@ from pathlib import Path
 from celery import Celery
 
 from runnerly_kit.db import Database
-from runnerly_kit.outbox import Outbox
 from runnerly_kit.revocations import Revocations
 from runnerly_kit.tasks import create_celery
 from runnerly_mailer.config import Settings
 from runnerly_mailer.mail.transports import MailTransport, transport_for
-from runnerly_mailer.models import OutboxMessage, Revocation
+from runnerly_mailer.models import Revocation
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 
@@ -23,7 +22,6 @@ class Runtime:
     settings: Settings
     database: Database
     celery: Celery
-    outbox: Outbox
     revocations: Revocations
     transport: MailTransport
 
@@ -45,7 +43,6 @@ def build_runtime(settings: Settings) -> Runtime:
         settings=settings,
         database=database,
         celery=celery,
-        outbox=Outbox(OutboxMessage, database, celery, settings.service_name),
         revocations=Revocations(Revocation, database),
         transport=transport_for(settings.smtp_url, settings.maildir_path, settings.smtp_timeout),
     )

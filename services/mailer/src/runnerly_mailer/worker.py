@@ -19,7 +19,8 @@ def create_worker_runtime() -> Runtime:
         runtime.celery,
         {"user.deleted": lambda payload: tasks.forget_user(runtime, payload)},
         revocations=runtime.revocations,
-        outbox=runtime.outbox,
+        # The mailer only receives: it sends no event and asks no other service anything.
+        outbox=None,
     )
     return runtime
 

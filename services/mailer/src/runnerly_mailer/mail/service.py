@@ -109,8 +109,8 @@ def send(
 
 def forget_user(maildir: Path | None, user_id: str, email: str) -> None:
     """Delete the local mailbox's copies of the user's mail (the log of sent mail names
-    nobody, and the kit has dropped the outbox rows naming them), whichever form of the
-    address (as given, or with its domain in IDNA) they were sent to."""
+    nobody), whichever form of the address (as given, or with its domain in IDNA) they
+    were sent to."""
     addresses = {email, recipient(email)}
     if maildir is not None and maildir.exists():
         box = mailbox.Maildir(maildir, create=False)

@@ -5,7 +5,6 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-from runnerly_kit.outbox import OutboxMixin
 from runnerly_kit.revocations import RevocationMixin
 from runnerly_mailer.db import Model
 
@@ -23,10 +22,6 @@ class OutgoingMail(Model):
     key: Mapped[str] = mapped_column(sa.String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True))
     sent_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
-
-
-class OutboxMessage(OutboxMixin, Model):
-    pass
 
 
 class Revocation(RevocationMixin, Model):
