@@ -57,8 +57,9 @@ lint: install ## ruff, and mypy --strict on the kit and every service
 	$(UV) run mypy libs/kit/src $(foreach s,$(SERVICES),services/$(s)/src) tools/stravasim/src src
 
 .PHONY: contracts
-contracts: install ## Export each service's OpenAPI to contracts/, and the peer models made from them
+contracts: install $(WEB)/node_modules/.installed ## Export each service's OpenAPI to contracts/, and the peer models and web app types made from them
 	$(UV) run python -m runnerly.contracts write
+	cd $(WEB) && npm run generate
 
 .PHONY: contracts-check
 contracts-check: install ## Fail when contracts/ differs from the code

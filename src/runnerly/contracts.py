@@ -21,29 +21,50 @@ CONTRACTS_DIR = ROOT / "contracts"
 
 @dataclass(frozen=True)
 class PeerModels:
-    """A schema of a peer's contract, generated (with every schema it uses) into a module of
-    the service that passes it on, so that both document and check the same shape."""
+    """Schemas of a peer's contract, generated (with every schema they use) into one module of
+    the service that passes them on, so that both document and check the same shapes."""
 
     peer: str
-    schema: str
+    schemas: tuple[str, ...]
     module: Path
-    # Prepended to the names of the schemas it uses, which the consumer may use for others.
+    # Prepended to the names of the schemas that lack it, so that the consumer's own schemas,
+    # and those it generates from other peers, keep their names apart.
     prefix: str
 
+    def __str__(self) -> str:
+        return f"{self.peer}:{','.join(self.schemas)}"
+
+    @property
+    def import_name(self) -> str:
+        """The module's dotted name, as its service's package imports it."""
+        relative = self.module.relative_to(ROOT / "services")
+        return ".".join(relative.parts[2:]).removesuffix(".py")
+
+    def class_name(self, schema: str) -> str:
+        """The name the module gives the peer's ``schema``."""
+        return schema if schema.startswith(self.prefix) else f"{self.prefix}{schema}"
+
+
+_DASHBOARD = ROOT / "services/dashboard/src/runnerly_dashboard"
 
 PEER_MODELS = (
-    PeerModels(
-        "reports",
-        "ReportContent",
-        ROOT / "services/dashboard/src/runnerly_dashboard/reports/content.py",
-        prefix="Report",
-    ),
+    PeerModels("reports", ("ReportContent",), _DASHBOARD / "reports/content.py", prefix="Report"),
     PeerModels(
         "dataservice",
-        "RunUpsert",
+        ("RunUpsert",),
         ROOT / "services/ingest/src/runnerly_ingest/imports/run_upsert.py",
         prefix="Run",
     ),
+    # What the dashboard relays of its peers' answers, a module per domain.
+    PeerModels("dataservice", ("RunList", "RunDetail"), _DASHBOARD / "runs/contract.py",
+               prefix="Run"),
+    PeerModels("dataservice", ("StatsRead", "BestEffortList"), _DASHBOARD / "stats/contract.py",
+               prefix="Stats"),
+    PeerModels("dataservice", ("RaceList", "RaceRead"), _DASHBOARD / "races/contract.py",
+               prefix="Race"),
+    PeerModels("dataservice", ("ProfileRead",), _DASHBOARD / "me/contract.py", prefix="Profile"),
+    PeerModels("plans", ("PlanList", "PlanRead"), _DASHBOARD / "plans/contract.py",
+               prefix="Plan"),
 )
 
 
@@ -77,24 +98,19 @@ def generate_models(models: PeerModels) -> str:
     from datamodel_code_generator.parser import LiteralType
 
     schemas = json.loads(render(models.peer))["components"]["schemas"]
-    used = _schemas_used(schemas, models.schema)
-    schema = {
-        **schemas[models.schema],
-        "$defs": {name: schemas[name] for name in sorted(used - {models.schema})},
-    }
-    # One JSON Schema document: the references point into its own $defs.
-    document = json.dumps(schema).replace(f'"{_REF}', '"#/$defs/')
+    used = set().union(*(_schemas_used(schemas, name) for name in models.schemas))
+    # One JSON Schema document of definitions only: the references point into its $defs.
+    document = json.dumps(
+        {"$defs": {name: _fold_nullable(schemas[name]) for name in sorted(used)}}
+    ).replace(f'"{_REF}', '"#/$defs/')
     code = generate(
         document,
         input_file_type=InputFileType.JsonSchema,
         output_model_type=DataModelType.PydanticV2BaseModel,
         target_python_version=PythonVersion.PY_311,
-        class_name=models.schema,
-        model_name_map={
-            name: f"{models.prefix}{name}"
-            for name in used
-            if name != models.schema and not name.startswith(models.prefix)
-        },
+        skip_root_model=True,
+        strict_nullable=True,
+        model_name_map={name: models.class_name(name) for name in used},
         use_annotated=True,
         use_schema_description=True,
         field_constraints=True,
@@ -105,7 +121,7 @@ def generate_models(models: PeerModels) -> str:
         disable_timestamp=True,
         formatters=[Formatter.RUFF_CHECK, Formatter.RUFF_FORMAT],
         custom_file_header=(
-            f'"""Generated from contracts/{models.peer}.json ({models.schema}) by '
+            f'"""Generated from contracts/{models.peer}.json ({", ".join(models.schemas)}) by '
             f'`make contracts`: do not edit."""\n'
         ),
     )
@@ -113,6 +129,29 @@ def generate_models(models: PeerModels) -> str:
     return code
 
 
+def _fold_nullable(node: Any) -> Any:
+    """``node`` with each ``anyOf`` of one plain type and null written as a list of types.
+
+    The same values pass; but the generator makes a model of its own of a constrained
+    branch of a union, which the consumer's OpenAPI would then show as a schema of its own
+    (``AverageHr``, ``TimeZone``), while a nullable type keeps the constraints on the field.
+    """
+    if isinstance(node, list):
+        return [_fold_nullable(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    node = {key: _fold_nullable(value) for key, value in node.items()}
+    branches = node.get("anyOf")
+    if isinstance(branches, list) and len(branches) == 2 and _NULL in branches:
+        (other,) = (branch for branch in branches if branch != _NULL)
+        # An enum lists its values, which null would then have to be among.
+        if isinstance(other.get("type"), str) and "enum" not in other:
+            rest = {key: value for key, value in node.items() if key != "anyOf"}
+            return {**other, **rest, "type": [other["type"], "null"]}
+    return node
+
+
+_NULL = {"type": "null"}
 _REF = "#/components/schemas/"
 
 

@@ -1,11 +1,17 @@
 """The dashboard on a temp database built by its migrations, its peers played by
 ``FakePeers``: a MockTransport handler that keeps the peers' contracts (tokens that
-expire and rotate, problems, ETags) so every edge case runs with the network off."""
+expire and rotate, problems, ETags) so every edge case runs with the network off. Every
+answer of a fake dataservice or plans service must validate against the model the
+dashboard generates from that peer's contract for the route (``vouched``), so a fake
+cannot drift from its peer."""
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import importlib
 import json
+import re
 import secrets
 import time
 import uuid
@@ -20,8 +26,10 @@ import pytest
 import sqlalchemy as sa
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from pydantic import BaseModel, ValidationError
 from sqlalchemy.orm import Session
 
+from runnerly.contracts import CONTRACTS_DIR, PEER_MODELS
 from runnerly_dashboard.config import Settings
 from runnerly_dashboard.main import create_app
 from runnerly_dashboard.models import BrowserSession
@@ -41,6 +49,51 @@ def problem(status: int, title: str, detail: str, **extra: Any) -> httpx.Respons
     return httpx.Response(
         status, json=body, headers={"Content-Type": "application/problem+json"}
     )
+
+
+@functools.cache
+def _operations(peer: str) -> list[tuple[str, re.Pattern[str], dict[str, Any]]]:
+    """The peer's routes from its committed contract: method, path pattern, operation."""
+    contract = json.loads((CONTRACTS_DIR / f"{peer}.json").read_text())
+    return [
+        (method.upper(), re.compile(re.sub(r"\\\{[^}]+\\\}", "[^/.]+", re.escape(path)) + "$"),
+         operation)
+        for path, operations in contract["paths"].items()
+        for method, operation in operations.items()
+    ]
+
+
+def _generated(peer: str, schema: str) -> type[BaseModel]:
+    """The dashboard's model generated from the peer's ``schema``."""
+    for models in PEER_MODELS:
+        if models.peer == peer and models.import_name.startswith("runnerly_dashboard."):
+            module = importlib.import_module(models.import_name)
+            found = getattr(module, models.class_name(schema), None)
+            if isinstance(found, type) and issubclass(found, BaseModel):
+                return found
+    raise AssertionError(f"The dashboard generates no model of {peer}'s {schema}.")
+
+
+def vouched(peer: str, request: httpx.Request, response: httpx.Response) -> httpx.Response:
+    """``response``, once the peer's contract vouches for it: a status the route documents
+    and, for a JSON success, a body its generated model accepts."""
+    if response.status_code == 304 or response.status_code >= 400:
+        return response
+    matching = [operation for method, pattern, operation in _operations(peer)
+                if method == request.method and pattern.match(request.url.path)]
+    assert matching, f"{peer} has no route {request.method} {request.url.path}"
+    documented = matching[0]["responses"]
+    where = f"{peer} {request.method} {request.url.path}"
+    assert str(response.status_code) in documented, f"{where} never answers {response.status_code}"
+    media = documented[str(response.status_code)].get("content", {})
+    ref = media.get("application/json", {}).get("schema", {}).get("$ref")
+    if ref is not None:
+        model = _generated(peer, ref.rsplit("/", 1)[1])
+        try:
+            model.model_validate_json(response.content)
+        except ValidationError as exc:
+            raise AssertionError(f"The fake {where} drifted from its contract: {exc}") from exc
+    return response
 
 
 @dataclass
@@ -78,6 +131,14 @@ class FakePeers:
     strava_states: dict[str, str] = field(default_factory=dict)  # state -> user id
     import_answer: dict[str, Any] = field(default_factory=lambda: {"results": []})
 
+    # Set by a test that makes a peer break its contract on purpose.
+    breaks_contract: bool = False
+
+    def vouch(self, peer: str, request: httpx.Request, response: httpx.Response
+              ) -> httpx.Response:
+        """``response`` vouched for by the peer's contract (the fakes of tests/plans too)."""
+        return response if self.breaks_contract else vouched(peer, request, response)
+
     @property
     def verifier(self) -> TokenVerifier:
         return TokenVerifier(JwksCache(self.keys.jwks), AUDIENCE, ISSUER)
@@ -92,6 +153,8 @@ class FakePeers:
 
     def add_run(self, owner: Account, run_id: int, **fields: Any) -> dict[str, Any]:
         run = {"id": run_id, "runner_id": owner.id, "name": f"Run {run_id}",
+               "source": "file", "external_id": f"sha256-{run_id}",
+               "created_at": "2026-03-01T09:00:00Z", "updated_at": "2026-03-01T09:00:00Z",
                "started_at": "2026-03-01T07:00:00Z", "distance_m": 10000.0,
                "moving_time_s": 3000, "elapsed_time_s": 3100, **fields}
         self.runs[run_id] = run
@@ -125,6 +188,8 @@ class FakePeers:
             response: httpx.Response = handler(request)
         except RunnerlyError as exc:
             return problem(exc.status, exc.title, exc.detail)
+        if peer in ("dataservice", "plans"):
+            return self.vouch(peer, request, response)
         return response
 
     def _body(self, request: httpx.Request) -> dict[str, Any]:
@@ -246,11 +311,13 @@ class FakePeers:
         if path == "/stats":
             period = request.url.params["period"]
             return self._cached(request, {"period": period, "time_zone": "UTC", "buckets": [
-                {"start": "2026-03-02", "runs": 1, "distance_m": 10000.0}]})
+                {"start": "2026-03-02", "runs": 1, "distance_m": 10000.0, "moving_time_s": 3000,
+                 "elevation_gain_m": 42.0}]})
         if parts[0] == "races":
             if len(parts) == 1 and method == "POST":
                 race_id = len(self.races) + 1
-                race = {"id": race_id, "entrants": 0, "entered": False, **self._body(request)}
+                race = {"id": race_id, "entrants": 0, "entered": False, "location": None,
+                        "url": None, **self._body(request)}
                 self.races[race_id] = race
                 return httpx.Response(201, json=race)
             if len(parts) == 1:

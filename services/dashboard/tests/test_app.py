@@ -153,6 +153,7 @@ def test_peer_breaking_its_contract_is_a_503_problem(
         return httpx.Response(200, json={"unexpected": True})
 
     fake._dataservice = wrong_shape
+    fake.breaks_contract = True
     assert_problem(client.get("/api/runs"), 503)
 
 

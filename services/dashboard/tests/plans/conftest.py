@@ -1,6 +1,6 @@
 """The plans service played next to the other fake peers, on its own port (8005): the
-runner's token checked like the others, its answers checked against the plans service's
-own response schemas."""
+runner's token checked like the others, its answers vouched for by the plans service's
+contract like the dataservice's."""
 
 from __future__ import annotations
 
@@ -16,8 +16,6 @@ from fastapi import FastAPI
 from runnerly_dashboard.config import Settings
 from runnerly_dashboard.main import create_app
 from runnerly_kit.errors import RunnerlyError
-from runnerly_plans.plans.schemas import PlanList as ServicePlanList
-from runnerly_plans.plans.schemas import PlanRead as ServicePlanRead
 
 PLANS_PORT = 8005
 ICS = b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nEND:VCALENDAR\r\n"
@@ -77,8 +75,7 @@ def plan(plan_id: int, race_name: str = "Spring 10K") -> dict[str, Any]:
             {"phase": "taper", "start": "2026-03-16", "end": "2026-03-22", "weeks": 1}],
         "weeks": weeks,
     }
-    # The plans service's own schema vouches for the shape.
-    return ServicePlanRead.model_validate(body).model_dump(mode="json")
+    return body
 
 
 def summary(body: dict[str, Any]) -> dict[str, Any]:
@@ -119,8 +116,7 @@ class FakePlans:
                 created = self.add(user, body.get("name") or "My race")
                 return httpx.Response(201, json=created)
             items = [summary(body) for _, body in sorted(mine.items(), reverse=True)]
-            listing = ServicePlanList.model_validate({"items": items, "next_cursor": None})
-            return httpx.Response(200, json=listing.model_dump(mode="json"))
+            return httpx.Response(200, json={"items": items, "next_cursor": None})
         rest = path.removeprefix("/plans/")
         if rest.endswith(".ics"):
             if int(rest.removesuffix(".ics")) not in mine:
@@ -149,7 +145,8 @@ def plans(fake: Any) -> FakePlans:
 def app(settings: Settings, fake: Any, plans: FakePlans) -> FastAPI:
     def route(request: httpx.Request) -> httpx.Response:
         if request.url.port == PLANS_PORT:
-            return plans.handle(request)
+            vouched: httpx.Response = fake.vouch("plans", request, plans.handle(request))
+            return vouched
         response: httpx.Response = fake.handle(request)
         return response
 

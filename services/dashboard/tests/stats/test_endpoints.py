@@ -73,6 +73,7 @@ def test_records_in_an_unexpected_shape_are_a_failing_peer(
     client: TestClient, fake: Any, login: Any, assert_problem: Any
 ) -> None:
     logged_in = login()
+    fake.breaks_contract = True
     fake.records[logged_in.account.id] = [{**FIVE_K, "distance": "3k"}]
 
     assert_problem(client.get("/api/records"), 503)

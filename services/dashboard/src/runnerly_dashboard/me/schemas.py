@@ -1,31 +1,19 @@
+"""The runner's record as the public API shows it: the account, and the profile in the
+dataservice's own shape (``contract``, generated from its contract)."""
+
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from runnerly_dashboard.auth.schemas import Account
+from runnerly_dashboard.me.contract import ProfileRead
 from runnerly_kit.text import SingleLine
 
+__all__ = ["Me", "ProfileRead", "ProfileUpdate", "Units"]
+
 Units = Literal["km", "mi"]
-
-
-class Profile(BaseModel):
-    """A runner's profile as dataservice keeps it."""
-
-    model_config = ConfigDict(extra="allow")
-
-    display_name: str | None = None
-    birth_year: int | None = None
-    sex: str | None = None
-    weight_kg: float | None = None
-    max_hr: int | None = None
-    resting_hr: int | None = None
-    vo2max: float | None = None
-    units: Units = "km"
-    time_zone: str = "UTC"
-    updated_at: datetime | None = None
 
 
 class ProfileUpdate(BaseModel):
@@ -46,4 +34,4 @@ class ProfileUpdate(BaseModel):
 
 class Me(BaseModel):
     account: Account
-    profile: Profile
+    profile: ProfileRead = Field(description="The profile as the dataservice keeps it.")

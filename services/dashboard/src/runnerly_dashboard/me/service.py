@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 from runnerly_dashboard.auth import service as auth_service
 from runnerly_dashboard.auth.schemas import Account
 from runnerly_dashboard.auth.service import Caller
-from runnerly_dashboard.me.schemas import Me, Profile, ProfileUpdate
+from runnerly_dashboard.me.schemas import Me, ProfileRead, ProfileUpdate
 from runnerly_dashboard.peers import Peers, call, parse
 from runnerly_kit.revocations import Revocations
 
@@ -23,7 +23,7 @@ def _account(peers: Peers, caller: Caller) -> Account:
 def get_me(peers: Peers, caller: Caller) -> Me:
     account = _account(peers, caller)
     response = call(peers.dataservice, "GET", "/profile", token=caller.access_token)
-    return Me(account=account, profile=parse(response, Profile, "dataservice"))
+    return Me(account=account, profile=parse(response, ProfileRead, "dataservice"))
 
 
 def update_me(peers: Peers, caller: Caller, update: ProfileUpdate) -> Me:
@@ -34,7 +34,7 @@ def update_me(peers: Peers, caller: Caller, update: ProfileUpdate) -> Me:
         token=caller.access_token,
         json=update.model_dump(mode="json", exclude_unset=True),
     )
-    profile = parse(response, Profile, "dataservice")
+    profile = parse(response, ProfileRead, "dataservice")
     return Me(account=_account(peers, caller), profile=profile)
 
 

@@ -204,5 +204,5 @@ class ReportContent(BaseModel):
     ]
     totals: ReportTotals
     units: Annotated[Literal["km", "mi"], Field(title="Units")]
-    version: Annotated[int | None, Field(description="The shape's version.", title="Version")] = 1
+    version: Annotated[int, Field(description="The shape's version.", title="Version")] = 1
     weeks: Annotated[list[ReportWeekDistance], Field(title="Weeks")]

@@ -1,9 +1,15 @@
+"""The runs as the public API shows them: the dataservice's own shapes (``contract``,
+generated from its contract), which the dashboard passes on whole."""
+
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
+
+from runnerly_dashboard.runs.contract import RunDetail, RunList, RunSplit, RunStreams, RunSummary
+
+__all__ = ["RunDetail", "RunList", "RunListQuery", "RunSplit", "RunStreams", "RunSummary"]
 
 
 class RunListQuery(BaseModel):
@@ -15,35 +21,3 @@ class RunListQuery(BaseModel):
     )
     after: datetime | None = Field(default=None, description="Only runs started after this.")
     before: datetime | None = Field(default=None, description="Only runs started before this.")
-
-
-class RunSummary(BaseModel):
-    """A run as listed (dataservice's shape; fields it adds pass through)."""
-
-    model_config = ConfigDict(extra="allow")
-
-    id: int
-    name: str | None = None
-    sport_type: str | None = None
-    started_at: datetime | None = None
-    time_zone: str | None = None
-    distance_m: float | None = None
-    moving_time_s: int | None = None
-    elapsed_time_s: int | None = None
-    elevation_gain_m: float | None = None
-    average_hr: float | None = None
-    max_hr: float | None = None
-    summary_polyline: str | None = None
-
-
-class RunRead(RunSummary):
-    """A run with its downsampled streams and per-km splits."""
-
-    average_cadence: float | None = None
-    streams: dict[str, Any] | None = None
-    splits: list[dict[str, Any]] | None = None
-
-
-class RunList(BaseModel):
-    items: list[RunSummary]
-    next_cursor: str | None = None

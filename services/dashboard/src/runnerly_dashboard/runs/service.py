@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from runnerly_dashboard.auth.service import Caller
 from runnerly_dashboard.peers import Fetched, Peers, call, fetch
-from runnerly_dashboard.runs.schemas import RunList, RunListQuery, RunRead
+from runnerly_dashboard.runs.schemas import RunDetail, RunList, RunListQuery
 
 
 def list_runs(
@@ -22,8 +22,8 @@ def list_runs(
 
 
 def get_run(peers: Peers, caller: Caller, run_id: int, if_none_match: str | None
-            ) -> Fetched[RunRead]:
-    return fetch(peers.dataservice, f"/runs/{run_id}", RunRead, token=caller.access_token,
+            ) -> Fetched[RunDetail]:
+    return fetch(peers.dataservice, f"/runs/{run_id}", RunDetail, token=caller.access_token,
                  if_none_match=if_none_match)
 
 

@@ -8,13 +8,13 @@ from runnerly_dashboard.deps import CallerDep, IfNoneMatchDep, PeersDep
 from runnerly_dashboard.peers import cached
 from runnerly_dashboard.problems import conditional_read_responses
 from runnerly_dashboard.stats import service
-from runnerly_dashboard.stats.schemas import Period, Records, RecordsQuery, Stats
+from runnerly_dashboard.stats.schemas import Period, RecordsQuery, StatsBestEffortList, StatsRead
 
 # Totals and records are both read from the runner's runs; one router serves both paths.
 router = APIRouter()
 
 
-@router.get("/stats", tags=["stats"], response_model=Stats,
+@router.get("/stats", tags=["stats"], response_model=StatsRead,
             responses=conditional_read_responses(401, 403, 503))
 def get_stats(
     caller: CallerDep,
@@ -22,12 +22,12 @@ def get_stats(
     response: Response,
     period: Annotated[Period, Query(description="The length of each bucket.")] = "week",
     if_none_match: IfNoneMatchDep = None,
-) -> Stats | Response:
+) -> StatsRead | Response:
     """The runner's totals per week, month or year, in their time zone."""
     return cached(service.get_stats(peers, caller, period, if_none_match), response)
 
 
-@router.get("/records", tags=["records"], response_model=Records,
+@router.get("/records", tags=["records"], response_model=StatsBestEffortList,
             responses=conditional_read_responses(401, 403, 503))
 def get_records(
     query: Annotated[RecordsQuery, Query()],
@@ -35,7 +35,7 @@ def get_records(
     peers: PeersDep,
     response: Response,
     if_none_match: IfNoneMatchDep = None,
-) -> Records | Response:
+) -> StatsBestEffortList | Response:
     """The runner's personal records: best efforts over 1 km, 5 km, 10 km, half and
     marathon, all time or among the runs started in [after, before)."""
     return cached(service.get_records(peers, caller, query, if_none_match), response)

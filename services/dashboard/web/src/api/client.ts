@@ -1,19 +1,7 @@
 import createClient, { type Middleware } from "openapi-fetch";
-import type { components, paths } from "./schema.gen";
+import type { paths } from "./schema.gen";
 
-export type Schemas = components["schemas"];
-export type Me = Schemas["Me"];
-export type Profile = Schemas["Profile"];
-export type RunSummary = Schemas["RunSummary"];
-export type RunRead = Schemas["RunRead"];
-export type RaceRead = Schemas["RaceRead"];
-export type StatsBucket = {
-  start: string;
-  runs: number;
-  distance_m: number;
-  moving_time_s: number;
-  elevation_gain_m: number;
-};
+export type { Me, Profile, RaceRead, RunRead, RunSummary, Schemas, StatsBucket } from "./types";
 
 const UNSAFE = new Set(["POST", "PUT", "PATCH", "DELETE"]);
 export const CSRF_COOKIE = "runnerly_csrf";

@@ -96,8 +96,9 @@ export interface paths {
         put?: never;
         /**
          * Confirm Password Reset
-         * @description Set a new password with the token from the reset mail (the newest one mailed); every
-         *     session and login of the account ends.
+         * @description Set a new password with the token from the reset mail (the newest one mailed): every
+         *     session and login of the account ends, and the access tokens issued before it are
+         *     refused from this answer on.
          */
         post: operations["confirm_password_reset_api_auth_password_reset_confirm_post"];
         delete?: never;
@@ -722,30 +723,6 @@ export interface components {
         } & {
             [key: string]: unknown;
         };
-        /**
-         * BestEffort
-         * @description The fastest effort over one standard distance, and the run it was set in.
-         */
-        BestEffort: {
-            /**
-             * Distance
-             * @enum {string}
-             */
-            distance: "1k" | "5k" | "10k" | "half" | "marathon";
-            /** Distance M */
-            distance_m: number;
-            /** Elapsed Time S */
-            elapsed_time_s: number;
-            /** Run Id */
-            run_id: number;
-            /**
-             * Started At
-             * Format: date-time
-             */
-            started_at: string;
-        } & {
-            [key: string]: unknown;
-        };
         /** ConfirmRequest */
         ConfirmRequest: {
             /** Token */
@@ -785,6 +762,15 @@ export interface components {
             /** Results */
             results: components["schemas"]["FileOutcome"][];
         };
+        /** LatlngItem */
+        LatlngItem: [
+            components["schemas"]["LatlngItemItem"],
+            components["schemas"]["LatlngItemItem1"]
+        ];
+        /** LatlngItemItem */
+        LatlngItemItem: number;
+        /** LatlngItemItem1 */
+        LatlngItemItem1: number;
         /**
          * LogoutRequest
          * @description Revoke this refresh token; without a body, logout ends the cookie session.
@@ -818,7 +804,8 @@ export interface components {
         /** Me */
         Me: {
             account: components["schemas"]["Account"];
-            profile: components["schemas"]["Profile"];
+            /** @description The profile as the dataservice keeps it. */
+            profile: components["schemas"]["ProfileRead"];
         };
         /** PasswordResetAccepted */
         PasswordResetAccepted: {
@@ -844,18 +831,28 @@ export interface components {
         };
         /** PlanAdherence */
         PlanAdherence: {
-            /** Done Distance M */
+            /**
+             * Done Distance M
+             * @description Distance run, workouts or not.
+             */
             done_distance_m: number;
-            /** Planned Distance M */
+            /**
+             * Planned Distance M
+             * @description Distance of the workouts due.
+             */
             planned_distance_m: number;
-            /** Ratio */
+            /**
+             * Ratio
+             * @description workouts_done / workouts_due; null when none due.
+             */
             ratio: number | null;
             /** Workouts Done */
             workouts_done: number;
-            /** Workouts Due */
+            /**
+             * Workouts Due
+             * @description Workouts dated before today, or done already.
+             */
             workouts_due: number;
-        } & {
-            [key: string]: unknown;
         };
         /**
          * PlanCreate
@@ -894,8 +891,8 @@ export interface components {
             /** Race Id */
             race_id?: number | null;
         };
-        /** PlanEffort */
-        PlanEffort: {
+        /** PlanEffortRead */
+        PlanEffortRead: {
             /** Distance M */
             distance_m: number;
             /** Run Id */
@@ -904,21 +901,18 @@ export interface components {
             started_at: string | null;
             /** Time S */
             time_s: number;
-        } & {
-            [key: string]: unknown;
         };
-        /** PlanFitness */
-        PlanFitness: {
-            effort: components["schemas"]["PlanEffort"] | null;
+        /** PlanFitnessRead */
+        PlanFitnessRead: {
+            effort: components["schemas"]["PlanEffortRead"] | null;
             /**
              * Source
+             * @description best_efforts or runs of the last 8 weeks, the profile's VO2max, or the default for a runner with no history.
              * @enum {string}
              */
             source: "best_efforts" | "runs" | "profile" | "default";
             /** Vdot */
             vdot: number;
-        } & {
-            [key: string]: unknown;
         };
         /** PlanList */
         PlanList: {
@@ -928,12 +922,10 @@ export interface components {
              * Next Cursor
              * @description Pass as `cursor` to get the next page; null on the last page.
              */
-            next_cursor?: string | null;
-        } & {
-            [key: string]: unknown;
+            next_cursor: string | null;
         };
-        /** PlanMatchedRun */
-        PlanMatchedRun: {
+        /** PlanMatchedRunRead */
+        PlanMatchedRunRead: {
             /**
              * Date
              * Format: date
@@ -945,8 +937,6 @@ export interface components {
             moving_time_s: number;
             /** Run Id */
             run_id: number;
-        } & {
-            [key: string]: unknown;
         };
         /** PlanPace */
         PlanPace: {
@@ -954,22 +944,18 @@ export interface components {
             fast_s_per_km: number;
             /** Slow S Per Km */
             slow_s_per_km: number;
-        } & {
-            [key: string]: unknown;
         };
-        /** PlanPaces */
-        PlanPaces: {
+        /** PlanPacesRead */
+        PlanPacesRead: {
             easy: components["schemas"]["PlanPace"];
             interval: components["schemas"]["PlanPace"];
             marathon: components["schemas"]["PlanPace"];
             recovery: components["schemas"]["PlanPace"];
             repetition: components["schemas"]["PlanPace"];
             threshold: components["schemas"]["PlanPace"];
-        } & {
-            [key: string]: unknown;
         };
-        /** PlanPhase */
-        PlanPhase: {
+        /** PlanPhaseRead */
+        PlanPhaseRead: {
             /**
              * End
              * Format: date
@@ -987,11 +973,9 @@ export interface components {
             start: string;
             /** Weeks */
             weeks: number;
-        } & {
-            [key: string]: unknown;
         };
-        /** PlanPrediction */
-        PlanPrediction: {
+        /** PlanPredictionRead */
+        PlanPredictionRead: {
             /**
              * Distance
              * @enum {string}
@@ -999,19 +983,23 @@ export interface components {
             distance: "5k" | "10k" | "half" | "marathon";
             /** Distance M */
             distance_m: number;
-            /** Riegel Time S */
+            /**
+             * Riegel Time S
+             * @description By Riegel's formula from the effort the fitness comes from.
+             */
             riegel_time_s: number | null;
-            /** Vdot Time S */
+            /**
+             * Vdot Time S
+             * @description By the Daniels-Gilbert equations.
+             */
             vdot_time_s: number;
-        } & {
-            [key: string]: unknown;
         };
         /** PlanRead */
         PlanRead: {
             adherence: components["schemas"]["PlanAdherence"];
             /**
              * Behind
-             * @description Well behind the plan: offer to regenerate it.
+             * @description Fewer than 60 % of the last 14 days' workouts (at least 3) were done: offer to regenerate.
              */
             behind: boolean;
             /**
@@ -1019,13 +1007,16 @@ export interface components {
              * Format: date-time
              */
             created_at: string;
-            /** Current Week */
+            /**
+             * Current Week
+             * @description Index of this week; null outside the plan.
+             */
             current_week: number | null;
             /** Days Per Week */
             days_per_week: number;
             /** Distance M */
             distance_m: number;
-            fitness: components["schemas"]["PlanFitness"];
+            fitness: components["schemas"]["PlanFitnessRead"];
             /**
              * Fitness Source
              * @enum {string}
@@ -1040,11 +1031,11 @@ export interface components {
              * @enum {string}
              */
             long_run_day: "monday" | "tuesday" | "wednesday" | "thursday" | "friday" | "saturday" | "sunday";
-            paces: components["schemas"]["PlanPaces"];
+            paces: components["schemas"]["PlanPacesRead"];
             /** Phases */
-            phases: components["schemas"]["PlanPhase"][];
+            phases: components["schemas"]["PlanPhaseRead"][];
             /** Predictions */
-            predictions: components["schemas"]["PlanPrediction"][];
+            predictions: components["schemas"]["PlanPredictionRead"][];
             /**
              * Race Date
              * Format: date
@@ -1059,13 +1050,17 @@ export interface components {
              * Format: date
              */
             start_date: string;
-            /** Target Time S */
+            /**
+             * Target Time S
+             * @description The race time the plan aims at.
+             */
             target_time_s: number;
             /** Time Zone */
             time_zone: string;
             /**
              * Today
              * Format: date
+             * @description Today in the runner's time zone.
              */
             today: string;
             /**
@@ -1078,16 +1073,14 @@ export interface components {
             /** Warnings */
             warnings: string[];
             /** Weeks */
-            weeks: components["schemas"]["PlanWeek"][];
-        } & {
-            [key: string]: unknown;
+            weeks: components["schemas"]["PlanWeekRead"][];
         };
         /** PlanSummary */
         PlanSummary: {
             adherence: components["schemas"]["PlanAdherence"];
             /**
              * Behind
-             * @description Well behind the plan: offer to regenerate it.
+             * @description Fewer than 60 % of the last 14 days' workouts (at least 3) were done: offer to regenerate.
              */
             behind: boolean;
             /**
@@ -1095,7 +1088,10 @@ export interface components {
              * Format: date-time
              */
             created_at: string;
-            /** Current Week */
+            /**
+             * Current Week
+             * @description Index of this week; null outside the plan.
+             */
             current_week: number | null;
             /** Days Per Week */
             days_per_week: number;
@@ -1129,13 +1125,17 @@ export interface components {
              * Format: date
              */
             start_date: string;
-            /** Target Time S */
+            /**
+             * Target Time S
+             * @description The race time the plan aims at.
+             */
             target_time_s: number;
             /** Time Zone */
             time_zone: string;
             /**
              * Today
              * Format: date
+             * @description Today in the runner's time zone.
              */
             today: string;
             /**
@@ -1145,13 +1145,14 @@ export interface components {
             updated_at: string;
             /** Vdot */
             vdot: number;
-        } & {
-            [key: string]: unknown;
         };
-        /** PlanWeek */
-        PlanWeek: {
+        /** PlanWeekRead */
+        PlanWeekRead: {
             adherence: components["schemas"]["PlanAdherence"];
-            /** Cutback */
+            /**
+             * Cutback
+             * @description A lighter week.
+             */
             cutback: boolean;
             /**
              * End
@@ -1165,22 +1166,26 @@ export interface components {
              * @enum {string}
              */
             phase: "base" | "build" | "peak" | "taper";
-            /** Planned Distance M */
+            /**
+             * Planned Distance M
+             * @description Training volume, the race excluded.
+             */
             planned_distance_m: number;
             /**
              * Start
              * Format: date
              */
             start: string;
-            /** Unplanned Runs */
-            unplanned_runs: components["schemas"]["PlanMatchedRun"][];
+            /**
+             * Unplanned Runs
+             * @description Runs on rest days.
+             */
+            unplanned_runs: components["schemas"]["PlanMatchedRunRead"][];
             /** Workouts */
-            workouts: components["schemas"]["PlanWorkout"][];
-        } & {
-            [key: string]: unknown;
+            workouts: components["schemas"]["PlanWorkoutRead"][];
         };
-        /** PlanWorkout */
-        PlanWorkout: {
+        /** PlanWorkoutRead */
+        PlanWorkoutRead: {
             /**
              * Date
              * Format: date
@@ -1201,21 +1206,16 @@ export interface components {
             kind: "easy" | "long" | "tempo" | "intervals" | "recovery" | "race";
             pace: components["schemas"]["PlanPace"];
             /** Runs */
-            runs: components["schemas"]["PlanMatchedRun"][];
+            runs: components["schemas"]["PlanMatchedRunRead"][];
             /**
              * Status
              * @description done: a run that day; missed: the day is past without one.
              * @enum {string}
              */
             status: "planned" | "done" | "missed";
-        } & {
-            [key: string]: unknown;
         };
-        /**
-         * Profile
-         * @description A runner's profile as dataservice keeps it.
-         */
-        Profile: {
+        /** ProfileRead */
+        ProfileRead: {
             /** Birth Year */
             birth_year?: number | null;
             /** Display Name */
@@ -1225,7 +1225,7 @@ export interface components {
             /** Resting Hr */
             resting_hr?: number | null;
             /** Sex */
-            sex?: string | null;
+            sex?: ("female" | "male" | "other") | null;
             /**
              * Time Zone
              * @default UTC
@@ -1237,14 +1237,10 @@ export interface components {
              * @enum {string}
              */
             units: "km" | "mi";
-            /** Updated At */
-            updated_at?: string | null;
             /** Vo2Max */
             vo2max?: number | null;
             /** Weight Kg */
             weight_kg?: number | null;
-        } & {
-            [key: string]: unknown;
         };
         /**
          * ProfileUpdate
@@ -1297,14 +1293,9 @@ export interface components {
              * Next Cursor
              * @description Pass as `cursor` to get the next page; null on the last page.
              */
-            next_cursor?: string | null;
-        } & {
-            [key: string]: unknown;
+            next_cursor: string | null;
         };
-        /**
-         * RaceRead
-         * @description A race every runner sees (dataservice's shape; fields it adds pass through).
-         */
+        /** RaceRead */
         RaceRead: {
             /**
              * Date
@@ -1326,23 +1317,11 @@ export interface components {
             /** Id */
             id: number;
             /** Location */
-            location?: string | null;
+            location: string | null;
             /** Name */
             name: string;
             /** Url */
-            url?: string | null;
-        } & {
-            [key: string]: unknown;
-        };
-        /** Records */
-        Records: {
-            /**
-             * Items
-             * @description One per distance some run covered, shortest distance first.
-             */
-            items: components["schemas"]["BestEffort"][];
-        } & {
-            [key: string]: unknown;
+            url: string | null;
         };
         /** RefreshRequest */
         RefreshRequest: {
@@ -1437,7 +1416,7 @@ export interface components {
              * @description The shape's version.
              * @default 1
              */
-            version: number | null;
+            version: number;
             /** Weeks */
             weeks: components["schemas"]["ReportWeekDistance"][];
         };
@@ -1697,86 +1676,160 @@ export interface components {
              */
             week_start: string;
         };
+        /** RunDetail */
+        RunDetail: {
+            /** Average Cadence */
+            average_cadence?: number | null;
+            /** Average Hr */
+            average_hr?: number | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Distance M */
+            distance_m: number;
+            /** Elapsed Time S */
+            elapsed_time_s: number;
+            /** Elevation Gain M */
+            elevation_gain_m?: number | null;
+            /** External Id */
+            external_id: string;
+            /** Id */
+            id: number;
+            /** Max Hr */
+            max_hr?: number | null;
+            /** Moving Time S */
+            moving_time_s: number;
+            /** Name */
+            name: string;
+            /**
+             * Source
+             * @enum {string}
+             */
+            source: "strava" | "file" | "manual";
+            /** Splits */
+            splits?: components["schemas"]["RunSplit"][] | null;
+            /**
+             * Sport Type
+             * @default Run
+             */
+            sport_type: string;
+            /**
+             * Started At
+             * Format: date-time
+             */
+            started_at: string;
+            streams?: components["schemas"]["RunStreams"] | null;
+            /** Summary Polyline */
+            summary_polyline?: string | null;
+            /**
+             * Time Zone
+             * @example Europe/Paris
+             */
+            time_zone?: string | null;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+        };
         /** RunList */
         RunList: {
             /** Items */
             items: components["schemas"]["RunSummary"][];
-            /** Next Cursor */
-            next_cursor?: string | null;
+            /**
+             * Next Cursor
+             * @description Pass as `cursor` to get the next page; null on the last page.
+             */
+            next_cursor: string | null;
         };
         /**
-         * RunRead
-         * @description A run with its downsampled streams and per-km splits.
+         * RunSplit
+         * @description One kilometre (or the last, shorter part) of a run.
          */
-        RunRead: {
+        RunSplit: {
+            /** Average Hr */
+            average_hr?: number | null;
+            /** Distance M */
+            distance_m: number;
+            /** Elapsed Time S */
+            elapsed_time_s: number;
+            /** Elevation Difference M */
+            elevation_difference_m?: number | null;
+            /** Moving Time S */
+            moving_time_s?: number | null;
+        };
+        /**
+         * RunStreams
+         * @description Downsampled per-point series of a run; every series sent has the same length.
+         */
+        RunStreams: {
+            /** Altitude */
+            altitude?: number[] | null;
+            /** Cadence */
+            cadence?: number[] | null;
+            /** Distance */
+            distance?: number[] | null;
+            /** Grade Smooth */
+            grade_smooth?: number[] | null;
+            /** Heartrate */
+            heartrate?: number[] | null;
+            /** Latlng */
+            latlng?: components["schemas"]["LatlngItem"][] | null;
+            /** Moving */
+            moving?: boolean[] | null;
+            /** Temp */
+            temp?: number[] | null;
+            /** Time */
+            time?: number[] | null;
+            /** Velocity Smooth */
+            velocity_smooth?: number[] | null;
+            /** Watts */
+            watts?: number[] | null;
+        };
+        /** RunSummary */
+        RunSummary: {
             /** Average Cadence */
             average_cadence?: number | null;
             /** Average Hr */
             average_hr?: number | null;
             /** Distance M */
-            distance_m?: number | null;
+            distance_m: number;
             /** Elapsed Time S */
-            elapsed_time_s?: number | null;
+            elapsed_time_s: number;
             /** Elevation Gain M */
             elevation_gain_m?: number | null;
+            /** External Id */
+            external_id: string;
             /** Id */
             id: number;
             /** Max Hr */
             max_hr?: number | null;
             /** Moving Time S */
-            moving_time_s?: number | null;
+            moving_time_s: number;
             /** Name */
-            name?: string | null;
-            /** Splits */
-            splits?: {
-                [key: string]: unknown;
-            }[] | null;
-            /** Sport Type */
-            sport_type?: string | null;
-            /** Started At */
-            started_at?: string | null;
-            /** Streams */
-            streams?: {
-                [key: string]: unknown;
-            } | null;
-            /** Summary Polyline */
-            summary_polyline?: string | null;
-            /** Time Zone */
+            name: string;
+            /**
+             * Source
+             * @enum {string}
+             */
+            source: "strava" | "file" | "manual";
+            /**
+             * Sport Type
+             * @default Run
+             */
+            sport_type: string;
+            /**
+             * Started At
+             * Format: date-time
+             */
+            started_at: string;
+            /**
+             * Time Zone
+             * @example Europe/Paris
+             */
             time_zone?: string | null;
-        } & {
-            [key: string]: unknown;
-        };
-        /**
-         * RunSummary
-         * @description A run as listed (dataservice's shape; fields it adds pass through).
-         */
-        RunSummary: {
-            /** Average Hr */
-            average_hr?: number | null;
-            /** Distance M */
-            distance_m?: number | null;
-            /** Elapsed Time S */
-            elapsed_time_s?: number | null;
-            /** Elevation Gain M */
-            elevation_gain_m?: number | null;
-            /** Id */
-            id: number;
-            /** Max Hr */
-            max_hr?: number | null;
-            /** Moving Time S */
-            moving_time_s?: number | null;
-            /** Name */
-            name?: string | null;
-            /** Sport Type */
-            sport_type?: string | null;
-            /** Started At */
-            started_at?: string | null;
-            /** Summary Polyline */
-            summary_polyline?: string | null;
-            /** Time Zone */
-            time_zone?: string | null;
-        } & {
-            [key: string]: unknown;
         };
         /** SignupAccepted */
         SignupAccepted: {
@@ -1797,26 +1850,80 @@ export interface components {
             /** Password */
             password: string;
         };
-        /** Stats */
-        Stats: {
-            /** Buckets */
+        /** StatsBestEffortList */
+        StatsBestEffortList: {
+            /**
+             * Items
+             * @description One per distance some run covered, shortest distance first.
+             */
+            items: components["schemas"]["StatsBestEffortRead"][];
+        };
+        /**
+         * StatsBestEffortRead
+         * @description The fastest effort over one standard distance among the runs asked about.
+         */
+        StatsBestEffortRead: {
+            /**
+             * Distance
+             * @enum {string}
+             */
+            distance: "1k" | "5k" | "10k" | "half" | "marathon";
+            /**
+             * Distance M
+             * @description The distance's length: 1000, 5000, 10000, 21097.5 or 42195 metres.
+             */
+            distance_m: number;
+            /**
+             * Elapsed Time S
+             * @description Seconds the runner took over the distance.
+             */
+            elapsed_time_s: number;
+            /**
+             * Run Id
+             * @description The run it was set in.
+             */
+            run_id: number;
+            /**
+             * Started At
+             * Format: date-time
+             * @description When that run started.
+             */
+            started_at: string;
+        };
+        /** StatsBucket */
+        StatsBucket: {
+            /** Distance M */
+            distance_m: number;
+            /** Elevation Gain M */
+            elevation_gain_m: number;
+            /** Moving Time S */
+            moving_time_s: number;
+            /** Runs */
+            runs: number;
+            /**
+             * Start
+             * Format: date
+             * @description First day of the week (a Monday), month or year.
+             */
+            start: string;
+        };
+        /** StatsRead */
+        StatsRead: {
+            /**
+             * Buckets
+             * @description Oldest first, empty ones included.
+             */
             buckets: components["schemas"]["StatsBucket"][];
             /**
              * Period
              * @enum {string}
              */
             period: "week" | "month" | "year";
-            /** Time Zone */
+            /**
+             * Time Zone
+             * @description The runner's time zone the buckets are cut in.
+             */
             time_zone: string;
-        } & {
-            [key: string]: unknown;
-        };
-        /**
-         * StatsBucket
-         * @description Totals over one week, month or year (dataservice's shape passes through).
-         */
-        StatsBucket: {
-            [key: string]: unknown;
         };
         /** StravaBackfill */
         StravaBackfill: {
@@ -4903,7 +5010,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Records"];
+                    "application/json": components["schemas"]["StatsBestEffortList"];
                 };
             };
             /** @description The copy named by If-None-Match is still current. */
@@ -6224,7 +6331,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["RunRead"];
+                    "application/json": components["schemas"]["RunDetail"];
                 };
             };
             /** @description The copy named by If-None-Match is still current. */
@@ -6512,7 +6619,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Stats"];
+                    "application/json": components["schemas"]["StatsRead"];
                 };
             };
             /** @description The copy named by If-None-Match is still current. */

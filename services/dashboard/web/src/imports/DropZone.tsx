@@ -1,5 +1,6 @@
 import { useId, useState, type DragEvent } from "react";
 import { useQueryClient } from "@tanstack/react-query";
+import type { ImportResult } from "../api/types";
 import { uploadFile } from "./upload";
 
 interface Item {
@@ -9,14 +10,9 @@ interface Item {
   message?: string;
 }
 
-interface FileOutcome {
-  status?: string;
-  message?: string | null;
-}
-
 function describe(status: number, body: unknown): string {
   if (body && typeof body === "object" && "detail" in body) return String((body as { detail: unknown }).detail);
-  const results = (body as { results?: FileOutcome[] } | null)?.results;
+  const results = (body as Partial<ImportResult> | null)?.results;
   if (Array.isArray(results) && results.length > 0) {
     const outcome = results[0];
     const label = outcome.status === "imported" ? "Imported" : outcome.status === "duplicate" ? "Already imported" : "Refused";
@@ -28,7 +24,7 @@ function describe(status: number, body: unknown): string {
 
 /** Whether the import answered, for the file, that it took nothing from it (200 all the same). */
 function refused(body: unknown): boolean {
-  const results = (body as { results?: FileOutcome[] } | null)?.results;
+  const results = (body as Partial<ImportResult> | null)?.results;
   const status = Array.isArray(results) ? results[0]?.status : undefined;
   return status !== undefined && status !== "imported" && status !== "duplicate";
 }

@@ -1,12 +1,9 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { api, type Schemas } from "../api/client";
+import { api } from "../api/client";
 import { unwrap } from "../api/problem";
+import type { PlanCreate } from "../api/types";
 
-export type Plan = Schemas["PlanRead"];
-export type PlanSummary = Schemas["PlanSummary"];
-export type PlanWeek = Schemas["PlanWeek"];
-export type PlanWorkout = Schemas["PlanWorkout"];
-export type PlanCreate = Schemas["PlanCreate"];
+export type { Plan, PlanCreate, PlanSummary, PlanWeek, PlanWorkout } from "../api/types";
 
 /** The runner's plans, newest first. */
 export function usePlans() {

@@ -1,17 +1,9 @@
 import { formatDistance, formatDuration, formatHeartRate, formatPace, type Units } from "../format/units";
+import type { Split } from "../api/types";
 import { TableWrap } from "../ui/TableWrap";
 
-interface Split {
-  distance_m?: number;
-  elapsed_time_s?: number;
-  moving_time_s?: number | null;
-  elevation_difference_m?: number | null;
-  average_hr?: number | null;
-}
-
 /** Per-km splits (as the run's source cut them). */
-export function SplitsTable({ splits, units }: { splits: Record<string, unknown>[]; units: Units }) {
-  const rows = splits as Split[];
+export function SplitsTable({ splits, units }: { splits: Split[]; units: Units }) {
   return (
     <TableWrap label="Splits table">
       <table className="splits-table">
@@ -31,7 +23,7 @@ export function SplitsTable({ splits, units }: { splits: Record<string, unknown>
           </tr>
         </thead>
         <tbody>
-          {rows.map((split, i) => {
+          {splits.map((split, i) => {
             const time = split.moving_time_s ?? split.elapsed_time_s;
             const diff = split.elevation_difference_m;
             return (

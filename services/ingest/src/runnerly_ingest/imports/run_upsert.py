@@ -7,40 +7,6 @@ from typing import Annotated, Literal
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, RootModel
 
 
-class AverageCadence(RootModel[float]):
-    root: Annotated[float, Field(ge=0.0, le=500.0, title="Average Cadence")]
-
-
-class AverageHr(RootModel[float]):
-    root: Annotated[float, Field(ge=0.0, le=300.0, title="Average Hr")]
-
-
-class ElevationGainM(RootModel[float]):
-    root: Annotated[float, Field(ge=0.0, le=100000.0, title="Elevation Gain M")]
-
-
-class MaxHr(RootModel[float]):
-    root: Annotated[float, Field(ge=0.0, le=300.0, title="Max Hr")]
-
-
-class SummaryPolyline(RootModel[str]):
-    root: Annotated[str, Field(max_length=100000, title="Summary Polyline")]
-
-
-class TimeZone(RootModel[str]):
-    root: Annotated[
-        str, Field(examples=["Europe/Paris"], max_length=64, min_length=1, title="Time Zone")
-    ]
-
-
-class ElevationDifferenceM(RootModel[float]):
-    root: Annotated[float, Field(ge=-10000.0, le=10000.0, title="Elevation Difference M")]
-
-
-class MovingTimeS(RootModel[int]):
-    root: Annotated[int, Field(ge=0, le=100000000, title="Moving Time S")]
-
-
 class RunSplit(BaseModel):
     """
     One kilometre (or the last, shorter part) of a run.
@@ -49,33 +15,13 @@ class RunSplit(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
     )
-    average_hr: Annotated[AverageHr | None, Field(title="Average Hr")] = None
+    average_hr: Annotated[float | None, Field(ge=0.0, le=300.0, title="Average Hr")] = None
     distance_m: Annotated[float, Field(ge=0.0, le=10000000.0, title="Distance M")]
     elapsed_time_s: Annotated[int, Field(ge=0, le=100000000, title="Elapsed Time S")]
     elevation_difference_m: Annotated[
-        ElevationDifferenceM | None, Field(title="Elevation Difference M")
+        float | None, Field(ge=-10000.0, le=10000.0, title="Elevation Difference M")
     ] = None
-    moving_time_s: Annotated[MovingTimeS | None, Field(title="Moving Time S")] = None
-
-
-class Altitude(RootModel[list[float]]):
-    root: Annotated[list[float], Field(max_length=1000, title="Altitude")]
-
-
-class Cadence(RootModel[list[float]]):
-    root: Annotated[list[float], Field(max_length=1000, title="Cadence")]
-
-
-class Distance(RootModel[list[float]]):
-    root: Annotated[list[float], Field(max_length=1000, title="Distance")]
-
-
-class GradeSmooth(RootModel[list[float]]):
-    root: Annotated[list[float], Field(max_length=1000, title="Grade Smooth")]
-
-
-class Heartrate(RootModel[list[float]]):
-    root: Annotated[list[float], Field(max_length=1000, title="Heartrate")]
+    moving_time_s: Annotated[int | None, Field(ge=0, le=100000000, title="Moving Time S")] = None
 
 
 class LatlngItemItem(RootModel[float]):
@@ -90,30 +36,6 @@ class LatlngItem(RootModel[tuple[LatlngItemItem, LatlngItemItem1]]):
     root: Annotated[tuple[LatlngItemItem, LatlngItemItem1], Field(max_length=2, min_length=2)]
 
 
-class Latlng(RootModel[list[LatlngItem]]):
-    root: Annotated[list[LatlngItem], Field(max_length=1000, title="Latlng")]
-
-
-class Moving(RootModel[list[bool]]):
-    root: Annotated[list[bool], Field(max_length=1000, title="Moving")]
-
-
-class Temp(RootModel[list[float]]):
-    root: Annotated[list[float], Field(max_length=1000, title="Temp")]
-
-
-class Time(RootModel[list[float]]):
-    root: Annotated[list[float], Field(max_length=1000, title="Time")]
-
-
-class VelocitySmooth(RootModel[list[float]]):
-    root: Annotated[list[float], Field(max_length=1000, title="Velocity Smooth")]
-
-
-class Watts(RootModel[list[float]]):
-    root: Annotated[list[float], Field(max_length=1000, title="Watts")]
-
-
 class RunStreams(BaseModel):
     """
     Downsampled per-point series of a run; every series sent has the same length.
@@ -122,21 +44,19 @@ class RunStreams(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
     )
-    altitude: Annotated[Altitude | None, Field(title="Altitude")] = None
-    cadence: Annotated[Cadence | None, Field(title="Cadence")] = None
-    distance: Annotated[Distance | None, Field(title="Distance")] = None
-    grade_smooth: Annotated[GradeSmooth | None, Field(title="Grade Smooth")] = None
-    heartrate: Annotated[Heartrate | None, Field(title="Heartrate")] = None
-    latlng: Annotated[Latlng | None, Field(title="Latlng")] = None
-    moving: Annotated[Moving | None, Field(title="Moving")] = None
-    temp: Annotated[Temp | None, Field(title="Temp")] = None
-    time: Annotated[Time | None, Field(title="Time")] = None
-    velocity_smooth: Annotated[VelocitySmooth | None, Field(title="Velocity Smooth")] = None
-    watts: Annotated[Watts | None, Field(title="Watts")] = None
-
-
-class Splits(RootModel[list[RunSplit]]):
-    root: Annotated[list[RunSplit], Field(max_length=500, title="Splits")]
+    altitude: Annotated[list[float] | None, Field(max_length=1000, title="Altitude")] = None
+    cadence: Annotated[list[float] | None, Field(max_length=1000, title="Cadence")] = None
+    distance: Annotated[list[float] | None, Field(max_length=1000, title="Distance")] = None
+    grade_smooth: Annotated[list[float] | None, Field(max_length=1000, title="Grade Smooth")] = None
+    heartrate: Annotated[list[float] | None, Field(max_length=1000, title="Heartrate")] = None
+    latlng: Annotated[list[LatlngItem] | None, Field(max_length=1000, title="Latlng")] = None
+    moving: Annotated[list[bool] | None, Field(max_length=1000, title="Moving")] = None
+    temp: Annotated[list[float] | None, Field(max_length=1000, title="Temp")] = None
+    time: Annotated[list[float] | None, Field(max_length=1000, title="Time")] = None
+    velocity_smooth: Annotated[
+        list[float] | None, Field(max_length=1000, title="Velocity Smooth")
+    ] = None
+    watts: Annotated[list[float] | None, Field(max_length=1000, title="Watts")] = None
 
 
 class RunUpsert(BaseModel):
@@ -148,22 +68,28 @@ class RunUpsert(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
     )
-    average_cadence: Annotated[AverageCadence | None, Field(title="Average Cadence")] = None
-    average_hr: Annotated[AverageHr | None, Field(title="Average Hr")] = None
+    average_cadence: Annotated[float | None, Field(ge=0.0, le=500.0, title="Average Cadence")] = (
+        None
+    )
+    average_hr: Annotated[float | None, Field(ge=0.0, le=300.0, title="Average Hr")] = None
     distance_m: Annotated[float, Field(ge=0.0, le=10000000.0, title="Distance M")]
     elapsed_time_s: Annotated[int, Field(ge=0, le=100000000, title="Elapsed Time S")]
-    elevation_gain_m: Annotated[ElevationGainM | None, Field(title="Elevation Gain M")] = None
+    elevation_gain_m: Annotated[
+        float | None, Field(ge=0.0, le=100000.0, title="Elevation Gain M")
+    ] = None
     external_id: Annotated[str, Field(max_length=64, min_length=1, title="External Id")]
-    max_hr: Annotated[MaxHr | None, Field(title="Max Hr")] = None
+    max_hr: Annotated[float | None, Field(ge=0.0, le=300.0, title="Max Hr")] = None
     moving_time_s: Annotated[int, Field(ge=0, le=100000000, title="Moving Time S")]
     name: Annotated[str, Field(max_length=200, min_length=1, title="Name")]
     runner_id: Annotated[str, Field(max_length=64, min_length=1, title="Runner Id")]
     source: Annotated[Literal["strava", "file", "manual"], Field(title="Source")]
-    splits: Annotated[Splits | None, Field(title="Splits")] = None
-    sport_type: Annotated[str | None, Field(max_length=32, min_length=1, title="Sport Type")] = (
-        "Run"
-    )
+    splits: Annotated[list[RunSplit] | None, Field(max_length=500, title="Splits")] = None
+    sport_type: Annotated[str, Field(max_length=32, min_length=1, title="Sport Type")] = "Run"
     started_at: Annotated[AwareDatetime, Field(title="Started At")]
     streams: RunStreams | None = None
-    summary_polyline: Annotated[SummaryPolyline | None, Field(title="Summary Polyline")] = None
-    time_zone: Annotated[TimeZone | None, Field(title="Time Zone")] = None
+    summary_polyline: Annotated[str | None, Field(max_length=100000, title="Summary Polyline")] = (
+        None
+    )
+    time_zone: Annotated[
+        str | None, Field(examples=["Europe/Paris"], max_length=64, min_length=1, title="Time Zone")
+    ] = None
