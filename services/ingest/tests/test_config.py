@@ -11,9 +11,9 @@ from pydantic import ValidationError
 
 from runnerly_ingest.config import Settings
 
-SECRETS = {"token_key": "a-real-key", "webhook_verify_token": "a-real-token"}
-CREDENTIALS = {"strava_client_id": "98765", "strava_client_secret": "a-real-secret"}
-STRAVA_URLS = {
+SECRETS: dict[str, Any] = {"token_key": "a-real-key", "webhook_verify_token": "a-real-token"}
+CREDENTIALS: dict[str, Any] = {"strava_client_id": "98765", "strava_client_secret": "a-real-secret"}
+STRAVA_URLS: dict[str, Any] = {
     "strava_oauth_url": "https://www.strava.com/oauth",
     "strava_api_url": "https://www.strava.com/api/v3",
 }

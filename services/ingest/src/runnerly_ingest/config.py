@@ -56,6 +56,9 @@ class Settings(KitSettings):
     athlete_daily_share: float = Field(default=0.5, gt=0, le=1)
     # Requests left unused in each window, for webhooks and interactive calls.
     rate_headroom: int = Field(default=0, ge=0, le=1000)
+    # Share of each 15-minute window's and of the day's read limit that verifying webhook
+    # events (and catching up the ones folded) may spend; the rest is the sync's (0-1).
+    verify_share: float = Field(default=0.25, gt=0, lt=1)
     # Reconciliation (Celery beat): list activities after the last sync, every N seconds.
     reconcile_seconds: float = Field(default=1800, ge=10)
     # How often beat wakes stalled or paused backfills, in seconds.

@@ -118,7 +118,9 @@ async def deauthorize(request: Request, background: BackgroundTasks) -> JSONResp
     return _revoke(request, background, bearer(request, await params(request)))
 
 
-def _revoke(request: Request, background: BackgroundTasks, access_token: str | None) -> JSONResponse:
+def _revoke(
+    request: Request, background: BackgroundTasks, access_token: str | None
+) -> JSONResponse:
     simulator = sim(request)
     row = simulator.authenticate(access_token)
     deauthorize_athlete(simulator, row.athlete_id, background)

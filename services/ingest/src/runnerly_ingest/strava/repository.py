@@ -6,9 +6,10 @@ from collections.abc import Sequence
 from datetime import datetime
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from runnerly_ingest.models import ConnectState, RateBudget, StravaLink
+from runnerly_ingest.models import ConnectState, PendingEvent, RateBudget, StravaLink
 
 BUDGET_ID = 1
 ACTIVE_BACKFILL = ("pending", "running", "paused")
@@ -53,6 +54,7 @@ def add_link(session: Session, link: StravaLink) -> StravaLink:
 
 
 def delete_link(session: Session, link: StravaLink) -> None:
+    session.execute(sa.delete(PendingEvent).where(PendingEvent.link_id == link.id))
     session.delete(link)
     session.flush()
 
@@ -123,6 +125,43 @@ def refused_synced_links(session: Session, now: datetime, *, everyone: bool) -> 
         .where(StravaLink.backfill_state == "done", due)
         .order_by(StravaLink.id)
     ).all()
+
+
+def catch_ups_due(session: Session, now: datetime) -> Sequence[int]:
+    """Links whose folded webhook events are due to be caught up."""
+    return session.scalars(
+        sa.select(StravaLink.id)
+        .where(StravaLink.catch_up_at.is_not(None), StravaLink.catch_up_at <= now)
+        .order_by(StravaLink.catch_up_at, StravaLink.id)
+    ).all()
+
+
+# -- webhook events waiting to be verified -------------------------------------------------
+
+
+def add_pending_event(session: Session, link_id: int, object_type: str, object_id: int) -> bool:
+    """Note that an event for this object waits; False when one already did (the new one
+    is folded into it). Two requests racing for one object: one insert wins."""
+    dialect = session.get_bind().dialect.name
+    insert = (
+        postgresql.insert(PendingEvent) if dialect == "postgresql" else sqlite.insert(PendingEvent)
+    )
+    result = session.execute(
+        insert.values(link_id=link_id, object_type=object_type, object_id=object_id)
+        .on_conflict_do_nothing()
+    )
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+def take_pending_event(session: Session, link_id: int, object_type: str, object_id: int) -> None:
+    """The event's verification begins: an event arriving from now on is queued anew."""
+    session.execute(
+        sa.delete(PendingEvent).where(
+            PendingEvent.link_id == link_id,
+            PendingEvent.object_type == object_type,
+            PendingEvent.object_id == object_id,
+        )
+    )
 
 
 # -- connect states ----------------------------------------------------------------------
