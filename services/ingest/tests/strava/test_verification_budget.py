@@ -216,6 +216,20 @@ def test_folded_events_are_caught_up_by_one_listing_once_the_share_is_back(
     assert str(another) in {r["external_id"] for r in stored_runs()}
 
 
+def test_an_event_whose_task_was_lost_is_queued_again_once_it_counts_as_lost(
+    runtime: Runtime, client: TestClient, linked: int, clock: FakeClock,
+) -> None:
+    assert _post(client, [_event(1)]) == ["accepted"]
+    assert len(_queued_events(runtime)) == 1  # and never run: lost
+
+    _post(client, [_event(1)])
+    assert _queued_events(runtime) == []  # folded into the one still waiting
+    clock.advance(repository.PENDING_EVENT_LOST.total_seconds() + 1)
+    _post(client, [_event(1), _event(1)])
+
+    assert len(_queued_events(runtime)) == 1
+
+
 def test_a_link_removed_while_its_events_wait_leaves_nothing_behind(
     runtime: Runtime, client: TestClient, linked: int, alice: Headers,
 ) -> None:

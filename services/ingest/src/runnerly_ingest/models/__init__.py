@@ -71,6 +71,8 @@ class PendingEvent(Model):
     link_id: Mapped[int] = mapped_column(sa.Integer, primary_key=True)
     object_type: Mapped[str] = mapped_column(sa.String(16), primary_key=True)
     object_id: Mapped[int] = mapped_column(sa.BigInteger, primary_key=True)
+    # When its task was queued: one still waiting long after counts as lost, queued again.
+    queued_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
 class ConnectState(Model):

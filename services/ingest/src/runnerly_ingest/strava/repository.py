@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
@@ -12,6 +12,9 @@ from sqlalchemy.orm import Session
 from runnerly_ingest.models import ConnectState, PendingEvent, RateBudget, StravaLink
 
 BUDGET_ID = 1
+# A webhook event's task not taken by a worker within this long counts as lost: the next
+# event for its object is queued again rather than folded into it.
+PENDING_EVENT_LOST = timedelta(hours=1)
 ACTIVE_BACKFILL = ("pending", "running", "paused")
 
 
@@ -139,18 +142,28 @@ def catch_ups_due(session: Session, now: datetime) -> Sequence[int]:
 # -- webhook events waiting to be verified -------------------------------------------------
 
 
-def add_pending_event(session: Session, link_id: int, object_type: str, object_id: int) -> bool:
+def add_pending_event(
+    session: Session, link_id: int, object_type: str, object_id: int, now: datetime
+) -> bool:
     """Note that an event for this object waits; False when one already did (the new one
-    is folded into it). Two requests racing for one object: one insert wins."""
+    is folded into it), unless that one counts as lost. Two requests racing for one object:
+    one insert wins."""
     dialect = session.get_bind().dialect.name
     insert = (
         postgresql.insert(PendingEvent) if dialect == "postgresql" else sqlite.insert(PendingEvent)
     )
     result = session.execute(
-        insert.values(link_id=link_id, object_type=object_type, object_id=object_id)
-        .on_conflict_do_nothing()
+        insert.values(
+            link_id=link_id, object_type=object_type, object_id=object_id, queued_at=now
+        ).on_conflict_do_update(
+            index_elements=[PendingEvent.link_id, PendingEvent.object_type,
+                            PendingEvent.object_id],
+            set_={"queued_at": now},
+            where=PendingEvent.queued_at < now - PENDING_EVENT_LOST,
+        ).returning(PendingEvent.link_id)
     )
-    return bool(result.rowcount)  # type: ignore[attr-defined]
+    # RETURNING, not the row count: PostgreSQL's driver counts a conflict left alone too.
+    return result.first() is not None
 
 
 def take_pending_event(session: Session, link_id: int, object_type: str, object_id: int) -> None:

@@ -556,7 +556,9 @@ def accept_event(session: Session, runtime: Runtime, event: WebhookEvent) -> boo
     if link is None:
         log.debug("strava.webhook.unknown_athlete", owner_id=event.owner_id)
         return False
-    if repository.add_pending_event(session, link.id, event.object_type, event.object_id):
+    if repository.add_pending_event(
+        session, link.id, event.object_type, event.object_id, runtime.now()
+    ):
         runtime.outbox.send_task(session, EVENT_TASK, {"event": event.model_dump()})
     return True
 

@@ -29,6 +29,7 @@ def upgrade() -> None:
         sa.Column("link_id", sa.Integer(), nullable=False),
         sa.Column("object_type", sa.String(length=16), nullable=False),
         sa.Column("object_id", sa.BigInteger(), nullable=False),
+        sa.Column("queued_at", sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint(
             "link_id", "object_type", "object_id", name=op.f("pk_strava_pending_events")
         ),
