@@ -103,6 +103,7 @@ class Topology:
                 RUNNERLY_STRAVA_API_URL=f"{simulator}/api/v3",
                 RUNNERLY_STRAVA_CLIENT_ID=DEMO_STRAVA_CLIENT_ID,
                 RUNNERLY_STRAVA_CLIENT_SECRET=DEMO_STRAVA_CLIENT_SECRET,
+                RUNNERLY_STRAVA_DEMO="true",
             )
         return {**env, **{k: v for k, v in os.environ.items() if k in env}}
 

@@ -24,6 +24,7 @@ def test_without_credentials_the_simulator_plays_strava(
     assert env["RUNNERLY_STRAVA_API_URL"] == "http://127.0.0.1:18009/api/v3"
     assert env["RUNNERLY_STRAVA_OAUTH_URL"] == "http://127.0.0.1:18009/oauth"
     assert env["RUNNERLY_STRAVA_CLIENT_ID"] == "12345"
+    assert env["RUNNERLY_STRAVA_DEMO"] == "true"
     assert env["RUNNERLY_INGEST_URL"] == "http://127.0.0.1:18004"
     Fernet(env["RUNNERLY_INGEST_TOKEN_KEY"].encode())  # a valid key
     stored = json.loads((tmp_path / "secrets.json").read_text())
@@ -47,4 +48,5 @@ def test_with_credentials_strava_is_strava(
     env = topology.environment()
 
     assert "RUNNERLY_STRAVA_API_URL" not in env
+    assert "RUNNERLY_STRAVA_DEMO" not in env
     assert "[program:stravasim]" not in write_config(topology).read_text()

@@ -64,3 +64,31 @@ def test_a_suspended_app_pauses_the_sync_keeps_the_runs_and_resumes(system: Syst
     assert "strava" not in httpx.get(f"{system.port(INGEST)}/health/ready",
                                      timeout=30).json().get("details", {})
     assert system.http.delete("/api/strava", headers=auth(tokens)).status_code == 204
+
+
+def test_an_access_revoked_while_its_event_was_lost_ends_once_strava_confirms(
+    system: System,
+) -> None:
+    """The athlete revokes Runnerly at Strava and the deauthorization event never arrives:
+    the link is not kept for ever. The next call ingest makes meets the refused token, its
+    refresh is refused too (``invalid_grant``), and the link ends like a deauthorization."""
+    _unlink_everyone(system)
+    _, tokens = sign_up(system)
+    assert link_strava(system, tokens).status_code == 303
+    _wait_done(system, tokens)
+    assert _strava_ids(system, tokens)
+
+    revoked = httpx.post(f"{system.simulator_url}/admin/deauthorize", json={"event": False},
+                         timeout=30)
+    assert revoked.status_code == 200, revoked.text
+    assert revoked.json()["revoked"] is True and revoked.json()["event_id"] is None
+    assert strava_status(system, tokens)["linked"] is True  # nothing deleted on a guess
+    # A new activity's event: verifying it is the next call ingest makes with the tokens.
+    created = httpx.post(f"{system.simulator_url}/admin/activities",
+                         json={"sport_type": "Run", "name": "After the revocation"},
+                         timeout=30)
+    assert created.status_code == 201, created.text
+
+    wait_until(lambda: strava_status(system, tokens)["linked"] is False, 120,
+               "the link to end once Strava refuses the refresh token")
+    assert _strava_ids(system, tokens) == set()

@@ -165,6 +165,7 @@ def settings(tmp_path: Path, database_url: str) -> Settings:
         strava_client_id="12345",
         strava_client_secret="stravasim-demo-secret",
         webhook_verify_token="verify-me",
+        demo_mode=True,
     )
 
 

@@ -276,3 +276,31 @@ def test_state_persists_across_restarts(settings: Settings, clock: FakeClock) ->
         again = client.get("/api/v3/athlete/activities", headers=headers)
         assert again.status_code == 200
         assert [a["id"] for a in again.json()] == ids
+
+
+def test_revoke_takes_the_token_from_the_header_and_revokes_every_token(
+    client: TestClient,
+) -> None:
+    body = exchange(client, authorize(client))
+    other = exchange(client, authorize(client))
+    response = client.post(
+        "/oauth/revoke", headers={"Authorization": f"Bearer {body['access_token']}"})
+    assert response.status_code == 200
+    assert response.json() == {"access_token": body["access_token"]}
+    for token in (body["access_token"], other["access_token"]):
+        denied = client.get("/api/v3/athlete", headers={"Authorization": f"Bearer {token}"})
+        assert denied.status_code == 401
+    assert _refresh(client, body["refresh_token"])["status"] == 400
+
+
+def test_revoke_refuses_a_token_outside_the_header(client: TestClient) -> None:
+    """Strava's revoke takes the token in ``Authorization: Bearer`` only."""
+    body = exchange(client, authorize(client))
+    token = body["access_token"]
+    for sent in (client.post("/oauth/revoke", data={"access_token": token}),
+                 client.post("/oauth/revoke", params={"access_token": token}),
+                 client.post("/oauth/revoke")):
+        assert sent.status_code == 401, sent.text
+        assert sent.json()["errors"][0]["field"] == "access_token"
+    headers = {"Authorization": f"Bearer {token}"}
+    assert client.get("/api/v3/athlete", headers=headers).status_code == 200

@@ -38,6 +38,7 @@ def test_an_inactive_app_is_refused_on_every_call_until_active_again(
         client.get("/api/v3/activities/1", headers=auth),
         _refresh(client, tokens["refresh_token"]),
         client.post("/oauth/deauthorize", headers=auth),
+        client.post("/oauth/revoke", headers=auth),
         client.get("/api/v3/push_subscriptions",
                    params={"client_id": CLIENT_ID, "client_secret": CLIENT_SECRET}),
     ]

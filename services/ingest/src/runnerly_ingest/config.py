@@ -38,8 +38,14 @@ class Settings(KitSettings):
     token_key: SecretStr = SecretStr(DEV_SECRET)
     # The token Strava echoes when it validates the webhook subscription.
     webhook_verify_token: SecretStr = SecretStr(DEV_SECRET)
-    # None: demo mode exactly when the Strava URLs are not strava.com's (the simulator).
-    demo_mode: bool | None = None
+    # Demo mode: Strava is the built-in simulator (`runnerly up` sets it when it starts
+    # one). Said, never guessed from a URL. RUNNERLY_INGEST_DEMO_MODE is its former name.
+    demo_mode: bool = Field(
+        default=False,
+        validation_alias=AliasChoices(
+            "RUNNERLY_STRAVA_DEMO", "RUNNERLY_INGEST_DEMO_MODE", "demo_mode"
+        ),
+    )
     # Activities per list page (Strava's maximum is 200) and runs per dataservice batch.
     # At least 2: each page lists again the activities of the previous one's last second.
     page_size: int = Field(default=200, ge=2, le=200)
@@ -50,6 +56,9 @@ class Settings(KitSettings):
     athlete_daily_share: float = Field(default=0.5, gt=0, le=1)
     # Requests left unused in each window, for webhooks and interactive calls.
     rate_headroom: int = Field(default=0, ge=0, le=1000)
+    # Share of each 15-minute window's and of the day's read limit that verifying webhook
+    # events (and catching up the ones folded) may spend; the rest is the sync's (0-1).
+    verify_share: float = Field(default=0.25, gt=0, lt=1)
     # Reconciliation (Celery beat): list activities after the last sync, every N seconds.
     reconcile_seconds: float = Field(default=1800, ge=10)
     # How often beat wakes stalled or paused backfills, in seconds.
@@ -71,9 +80,9 @@ class Settings(KitSettings):
     default_read_daily_limit: int = 1000
 
     @model_validator(mode="after")
-    def _demo_and_secrets(self) -> Self:
-        if self.demo_mode is None:
-            self.demo_mode = not self.strava_api_url.startswith(REAL_STRAVA_API_URL)
+    def _strava_and_secrets(self) -> Self:
+        if self.env == "production" and not self.demo_mode:
+            self._refuse_unusable_strava()
         if self.env == "production":
             for name in ("token_key", "webhook_verify_token"):
                 value: SecretStr = getattr(self, name)
@@ -83,6 +92,19 @@ class Settings(KitSettings):
                         f"when RUNNERLY_ENV={self.env}"
                     )
         return self
+
+    def _refuse_unusable_strava(self) -> None:
+        """Without demo mode, production talks to Strava itself: the app's credentials
+        are needed, and every URL must be https (they carry tokens and the secret)."""
+        if not self.has_strava_credentials:
+            raise ValueError(
+                "RUNNERLY_STRAVA_CLIENT_ID and RUNNERLY_STRAVA_CLIENT_SECRET must be set when "
+                f"RUNNERLY_ENV={self.env} (or RUNNERLY_STRAVA_DEMO=true for the simulator)"
+            )
+        for variable, url in (("RUNNERLY_STRAVA_OAUTH_URL", self.strava_oauth_url),
+                              ("RUNNERLY_STRAVA_API_URL", self.strava_api_url)):
+            if not url.lower().startswith("https://"):
+                raise ValueError(f"{variable} must be an https URL when RUNNERLY_ENV={self.env}")
 
     @property
     def fernet_keys(self) -> list[bytes]:

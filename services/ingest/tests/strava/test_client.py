@@ -173,3 +173,64 @@ def test_the_token_grants_speak_oauth_forms() -> None:
     assert forms[1]["grant_type"] == ["refresh_token"] and forms[1]["refresh_token"] == ["r1"]
     assert grant.athlete == {"id": 134815, "firstname": "Ada", "lastname": "L"}
     assert refreshed.refresh_token == "r2" and refreshed.expires_at == 1_700_021_600
+
+
+def _token_outside_the_header(request: httpx.Request, token: str) -> bool:
+    """Whether the access token travels anywhere but ``Authorization: Bearer``: the URL
+    (logged by every proxy) or the body, in clear or URL-encoded."""
+    encoded = httpx.QueryParams({"t": token}).get("t")
+    body = request.content.decode(errors="replace")
+    return any(form in str(request.url) or form in body for form in {token, encoded})
+
+
+def _every_call_with_a_token(client: StravaClient, token: str) -> None:
+    client.athlete(token)
+    client.activities(token, before=1_700_000_000, after=1, page=2, per_page=50)
+    client.activity(token, 123)
+    client.streams(token, 123)
+    client.deauthorize(token)
+
+
+@pytest.mark.parametrize("token", ["plain-token", "a+b/c=d&access_token=e", "with space%20"])
+def test_the_access_token_travels_only_in_the_authorization_header(token: str) -> None:
+    seen: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        data: Any = [] if request.url.path.endswith("/athlete/activities") else {}
+        return httpx.Response(200, json=data)
+
+    _every_call_with_a_token(_client(handler), token)
+
+    assert len(seen) == 5
+    for request in seen:
+        assert request.headers["authorization"] == f"Bearer {token}", request.url
+        assert not _token_outside_the_header(request, token), request.url
+
+
+def test_deauthorization_revokes_and_falls_back_only_on_a_404() -> None:
+    def strava(revoke_status: int) -> tuple[StravaClient, list[str]]:
+        paths: list[str] = []
+
+        def handler(request: httpx.Request) -> httpx.Response:
+            paths.append(request.url.path)
+            if request.url.path.endswith("/revoke") and revoke_status != 200:
+                return httpx.Response(revoke_status, json={
+                    "message": "Record Not Found", "errors": []})
+            return httpx.Response(200, json={"access_token": "tok"})
+
+        return _client(handler), paths
+
+    client, paths = strava(200)
+    client.deauthorize("tok")
+    assert paths == ["/oauth/revoke"]
+
+    client, paths = strava(404)
+    client.deauthorize("tok")
+    assert paths == ["/oauth/revoke", "/oauth/deauthorize"]
+
+    for status, error in ((401, StravaError), (403, StravaError), (500, StravaUnavailable)):
+        client, paths = strava(status)
+        with pytest.raises(error):
+            client.deauthorize("tok")
+        assert paths == ["/oauth/revoke"], status

@@ -34,9 +34,14 @@ def _subscribed(runtime: Runtime, subscription_id: int | None = 120475) -> None:
         repository.locked_budget(session).subscription_id = subscription_id
 
 
-def test_an_event_is_queued_and_acknowledged(client: TestClient, runtime: Runtime) -> None:
+def test_an_event_is_queued_and_acknowledged(
+    client: TestClient, runtime: Runtime, alice: dict[str, str], link_strava: Any
+) -> None:
+    assert link_strava(alice).status_code == 200
     _subscribed(runtime)
-    response = client.post("/strava/webhook", json=EVENT)
+    with runtime.database.transaction() as session:
+        session.execute(sa.text("DELETE FROM outbox"))
+    response = client.post("/strava/webhook", json={**EVENT, "owner_id": 1234567})
 
     assert response.status_code == 200
     assert response.json() == {"status": "accepted"}

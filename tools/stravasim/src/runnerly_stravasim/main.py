@@ -25,7 +25,7 @@ from runnerly_stravasim.sim import Simulator
 
 READ_METHODS = {"GET", "HEAD"}
 # A suspended application is refused here too, not only on the API.
-APP_OAUTH_PATHS = ("/oauth/token", "/oauth/deauthorize")
+APP_OAUTH_PATHS = ("/oauth/token", "/oauth/revoke", "/oauth/deauthorize")
 
 
 def _configure_logging(level: str) -> None:

@@ -1,4 +1,5 @@
-"""Strava's OAuth: /oauth/authorize (an approval page), /oauth/token, /oauth/deauthorize."""
+"""Strava's OAuth: /oauth/authorize (an approval page), /oauth/token, /oauth/revoke and
+its former name /oauth/deauthorize."""
 
 from __future__ import annotations
 
@@ -105,11 +106,22 @@ async def token(request: Request) -> JSONResponse:
     raise bad_request("Application", "grant_type")
 
 
+@router.post("/revoke")
+async def revoke(request: Request, background: BackgroundTasks) -> JSONResponse:
+    """Strava's announced revocation: the token in ``Authorization: Bearer`` only."""
+    return _revoke(request, background, bearer(request, header_only=True))
+
+
 @router.post("/deauthorize")
 async def deauthorize(request: Request, background: BackgroundTasks) -> JSONResponse:
+    """The former name: the header too, or still a form or query ``access_token``."""
+    return _revoke(request, background, bearer(request, await params(request)))
+
+
+def _revoke(
+    request: Request, background: BackgroundTasks, access_token: str | None
+) -> JSONResponse:
     simulator = sim(request)
-    values = await params(request)
-    access_token = bearer(request, values)
     row = simulator.authenticate(access_token)
     deauthorize_athlete(simulator, row.athlete_id, background)
     return JSONResponse({"access_token": access_token})

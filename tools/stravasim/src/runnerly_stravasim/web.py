@@ -36,10 +36,14 @@ async def params(request: Request, *, allow_json: bool = True) -> dict[str, str]
     return values
 
 
-def bearer(request: Request, values: dict[str, str] | None = None) -> str | None:
+def bearer(
+    request: Request, values: dict[str, str] | None = None, *, header_only: bool = False
+) -> str | None:
     header = request.headers.get("authorization", "")
     if header.lower().startswith("bearer "):
         return header[7:].strip()
+    if header_only:
+        return None
     if values and values.get("access_token"):
         return values["access_token"]
     return request.query_params.get("access_token")

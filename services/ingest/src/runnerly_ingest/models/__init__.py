@@ -9,7 +9,10 @@ from runnerly_ingest.db import Model, UTCDateTime
 from runnerly_kit.outbox import OutboxMixin
 from runnerly_kit.revocations import RevocationMixin
 
-__all__ = ["ConnectState", "Model", "OutboxMessage", "RateBudget", "Revocation", "StravaLink"]
+__all__ = [
+    "ConnectState", "Model", "OutboxMessage", "PendingEvent", "RateBudget", "Revocation",
+    "StravaLink",
+]
 
 
 class StravaLink(Model):
@@ -54,6 +57,22 @@ class StravaLink(Model):
     refused_detail: Mapped[str | None] = mapped_column(sa.String(300))
     refused_since: Mapped[datetime | None] = mapped_column(UTCDateTime)
     refused_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Webhook events folded while the verification share was spent: one listing catches
+    # them up, due when the share is back. Until then the athlete's events cost no read.
+    catch_up_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class PendingEvent(Model):
+    """An object a queued webhook event will verify at Strava: the events that arrive for
+    it meanwhile are folded into that one (one read per object, however many events)."""
+
+    __tablename__ = "strava_pending_events"
+
+    link_id: Mapped[int] = mapped_column(sa.Integer, primary_key=True)
+    object_type: Mapped[str] = mapped_column(sa.String(16), primary_key=True)
+    object_id: Mapped[int] = mapped_column(sa.BigInteger, primary_key=True)
+    # When its task was queued: one still waiting long after counts as lost, queued again.
+    queued_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
 class ConnectState(Model):
@@ -83,6 +102,10 @@ class RateBudget(Model):
     read_daily_limit: Mapped[int] = mapped_column(sa.Integer)
     read_short_usage: Mapped[int] = mapped_column(sa.Integer, default=0)
     read_daily_usage: Mapped[int] = mapped_column(sa.Integer, default=0)
+    # Reads spent verifying webhook events, in the same window and day: capped apart
+    # (``verify_share``), so forged events cannot spend the sync's budget.
+    verify_short_usage: Mapped[int] = mapped_column(sa.Integer, default=0)
+    verify_daily_usage: Mapped[int] = mapped_column(sa.Integer, default=0)
     # Set after a 429: no request before this moment.
     limited_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # The push subscription this app holds at Strava (events naming another are ignored).

@@ -186,7 +186,13 @@ class StravaClient:
             raise StravaError("Strava's token answer is missing fields") from exc
 
     def deauthorize(self, access_token: str) -> None:
-        self._send("POST", f"{self.oauth_url}/deauthorize", data={"access_token": access_token})
+        """Revoke the athlete's grant: Strava's ``/oauth/revoke``, its former
+        ``/oauth/deauthorize`` only where ``/revoke`` does not exist (404). The token goes
+        in the ``Authorization`` header only, as on every call: never in a form or a URL."""
+        try:
+            self._send("POST", f"{self.oauth_url}/revoke", token=access_token)
+        except StravaNotFound:
+            self._send("POST", f"{self.oauth_url}/deauthorize", token=access_token)
 
     # -- API -----------------------------------------------------------------------------
 

@@ -11,6 +11,10 @@ Refusals pause the same way: when Strava refuses the application (suspended, fai
 answering) the row records why and since when, and no request is sent before the next try;
 when it refuses one athlete (a permission missing) their link records it. The next try
 waits as long as the refusal has lasted (bounded), and the first answer clears it.
+
+Verifying webhook events (anyone can post one) spends reads of its own: at most
+``verify_share`` of each window's and of the day's read limit, counted apart on the same
+row, so a flood of events leaves the rest to the backfills and reconciliations.
 """
 
 from __future__ import annotations
@@ -51,10 +55,12 @@ def _roll(budget: RateBudget, now: datetime) -> None:
         budget.window_start = window_start(now)
         budget.short_usage = 0
         budget.read_short_usage = 0
+        budget.verify_short_usage = 0
     if budget.day != _day(now):
         budget.day = _day(now)
         budget.daily_usage = 0
         budget.read_daily_usage = 0
+        budget.verify_daily_usage = 0
 
 
 def reserve(
@@ -64,17 +70,22 @@ def reserve(
     *,
     read: bool = True,
     link: StravaLink | None = None,
+    verify: bool = False,
 ) -> datetime | None:
     """Count one request in the budget, or give the moment its window resets (nothing
-    counted) if it would pass a limit. ``link`` is the athlete it is made for (fairness)."""
+    counted) if it would pass a limit. ``link`` is the athlete it is made for (fairness);
+    ``verify``: it verifies webhook events, within the verification share."""
     budget = repository.locked_budget(session)
     _roll(budget, now)
     if budget.limited_until is not None and budget.limited_until > now:
         return budget.limited_until
-    if budget.refused_until is not None and budget.refused_until > now:
-        return budget.refused_until
-    if link is not None and link.refused_until is not None and link.refused_until > now:
-        return link.refused_until
+    held = refused_until(session, now, link)
+    if held is not None:
+        return held
+    if verify:
+        spent = _verification_spent(budget, settings, now)
+        if spent is not None:
+            return spent
     headroom = settings.rate_headroom
 
     def full(usage: int, limit: int) -> bool:
@@ -97,11 +108,41 @@ def reserve(
     if read:
         budget.read_short_usage += 1
         budget.read_daily_usage += 1
-    if link is not None:
+    if verify:
+        budget.verify_short_usage += 1
+        budget.verify_daily_usage += 1
+    elif link is not None:
+        # Only the sync counts towards an athlete's fair share: events anyone may post
+        # about them must not make their backfill wait.
         if link.requests_day != _day(now):
             link.requests_day = _day(now)
             link.requests_today = 0
         link.requests_today += 1
+    return None
+
+
+def _verification_spent(
+    budget: RateBudget, settings: Settings, now: datetime
+) -> datetime | None:
+    """When the verification share is back, if this window's or the day's is spent."""
+
+    def cap(limit: int) -> int:
+        return max(1, int(limit * settings.verify_share))
+
+    if budget.verify_daily_usage + 1 > cap(budget.read_daily_limit):
+        return next_day(now)
+    if budget.verify_short_usage + 1 > cap(budget.read_short_limit):
+        return next_window(now)
+    return None
+
+
+def refused_until(session: Session, now: datetime, link: StravaLink | None) -> datetime | None:
+    """While Strava refuses the application, or this athlete: the next try."""
+    budget = repository.budget(session)
+    if budget.refused_until is not None and budget.refused_until > now:
+        return budget.refused_until
+    if link is not None and link.refused_until is not None and link.refused_until > now:
+        return link.refused_until
     return None
 
 

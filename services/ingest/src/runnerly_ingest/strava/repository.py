@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from runnerly_ingest.models import ConnectState, RateBudget, StravaLink
+from runnerly_ingest.models import ConnectState, PendingEvent, RateBudget, StravaLink
 
 BUDGET_ID = 1
+# A webhook event's task not taken by a worker within this long counts as lost: the next
+# event for its object is queued again rather than folded into it.
+PENDING_EVENT_LOST = timedelta(hours=1)
 ACTIVE_BACKFILL = ("pending", "running", "paused")
 
 
@@ -53,6 +57,7 @@ def add_link(session: Session, link: StravaLink) -> StravaLink:
 
 
 def delete_link(session: Session, link: StravaLink) -> None:
+    session.execute(sa.delete(PendingEvent).where(PendingEvent.link_id == link.id))
     session.delete(link)
     session.flush()
 
@@ -123,6 +128,53 @@ def refused_synced_links(session: Session, now: datetime, *, everyone: bool) -> 
         .where(StravaLink.backfill_state == "done", due)
         .order_by(StravaLink.id)
     ).all()
+
+
+def catch_ups_due(session: Session, now: datetime) -> Sequence[int]:
+    """Links whose folded webhook events are due to be caught up."""
+    return session.scalars(
+        sa.select(StravaLink.id)
+        .where(StravaLink.catch_up_at.is_not(None), StravaLink.catch_up_at <= now)
+        .order_by(StravaLink.catch_up_at, StravaLink.id)
+    ).all()
+
+
+# -- webhook events waiting to be verified -------------------------------------------------
+
+
+def add_pending_event(
+    session: Session, link_id: int, object_type: str, object_id: int, now: datetime
+) -> bool:
+    """Note that an event for this object waits; False when one already did (the new one
+    is folded into it), unless that one counts as lost. Two requests racing for one object:
+    one insert wins."""
+    dialect = session.get_bind().dialect.name
+    insert = (
+        postgresql.insert(PendingEvent) if dialect == "postgresql" else sqlite.insert(PendingEvent)
+    )
+    result = session.execute(
+        insert.values(
+            link_id=link_id, object_type=object_type, object_id=object_id, queued_at=now
+        ).on_conflict_do_update(
+            index_elements=[PendingEvent.link_id, PendingEvent.object_type,
+                            PendingEvent.object_id],
+            set_={"queued_at": now},
+            where=PendingEvent.queued_at < now - PENDING_EVENT_LOST,
+        ).returning(PendingEvent.link_id)
+    )
+    # RETURNING, not the row count: PostgreSQL's driver counts a conflict left alone too.
+    return result.first() is not None
+
+
+def take_pending_event(session: Session, link_id: int, object_type: str, object_id: int) -> None:
+    """The event's verification begins: an event arriving from now on is queued anew."""
+    session.execute(
+        sa.delete(PendingEvent).where(
+            PendingEvent.link_id == link_id,
+            PendingEvent.object_type == object_type,
+            PendingEvent.object_id == object_id,
+        )
+    )
 
 
 # -- connect states ----------------------------------------------------------------------

@@ -52,6 +52,9 @@ REQUESTED_SCOPE = "read,activity:read_all"
 ACTIVITY_SCOPES = frozenset({"activity:read_all", "activity:read"})
 BACKFILL_TASK = "ingest.strava.backfill"
 EVENT_TASK = "ingest.strava.event"
+# A catch-up of folded webhook events lists the activities started this far back (or since
+# the last sync, if earlier): the ones an update or a change of sport most likely concerns.
+CATCH_UP_LOOKBACK_DAYS = 7
 
 
 class StateRefused(BadRequest):
@@ -66,6 +69,14 @@ class Paused(Exception):
 
     def __init__(self, until: datetime) -> None:
         super().__init__(f"paused until {until.isoformat()}")
+        self.until = until
+
+
+class VerificationSpent(Exception):
+    """The share of the budget for verifying webhook events is spent until ``until``."""
+
+    def __init__(self, until: datetime) -> None:
+        super().__init__(f"verification share spent until {until.isoformat()}")
         self.until = until
 
 
@@ -252,15 +263,26 @@ def _deauthorize_at_strava(runtime: Runtime, link: StravaLink) -> None:
 
 
 def _call(
-    runtime: Runtime, link_id: int | None, request: Callable[[], Answer], *, read: bool = True
+    runtime: Runtime,
+    link_id: int | None,
+    request: Callable[[], Answer],
+    *,
+    read: bool = True,
+    verify: bool = False,
 ) -> Answer:
-    """Reserve the request in the shared budget, send it, keep the usage Strava reports."""
+    """Reserve the request in the shared budget, send it, keep the usage Strava reports.
+    ``verify``: it verifies webhook events, within their own share of the budget; when that
+    (or the budget) is spent it raises ``VerificationSpent``, not ``Paused``."""
     database = runtime.database
+    now = runtime.now()
     with database.transaction() as session:
         link = repository.link(session, link_id) if link_id is not None else None
-        wait = limits.reserve(session, runtime.settings, runtime.now(), read=read, link=link)
+        wait = limits.reserve(
+            session, runtime.settings, now, read=read, link=link, verify=verify
+        )
+        refused = wait is not None and limits.refused_until(session, now, link) is not None
     if wait is not None:
-        raise Paused(wait)
+        raise VerificationSpent(wait) if verify and not refused else Paused(wait)
     try:
         answer = request()
     except StravaRateLimited as exc:
@@ -276,17 +298,19 @@ def _call(
     return answer
 
 
-def _with_token(runtime: Runtime, link_id: int, request: Callable[[str], Answer]) -> Answer:
+def _with_token(
+    runtime: Runtime, link_id: int, request: Callable[[str], Answer], *, verify: bool = False
+) -> Answer:
     """Send a request with the athlete's access token. A refused token (401) proves
     nothing by itself: it is refreshed and the request sent once more; a refused refresh
     raises ``StravaRevoked``, the confirmation that the athlete withdrew access."""
     token = access_token(runtime, link_id)
     try:
-        return _call(runtime, link_id, partial(request, token))
+        return _call(runtime, link_id, partial(request, token), verify=verify)
     except StravaUnauthorized as exc:
         log.info("strava.token_refused", link_id=link_id, error=str(exc))
     token = access_token(runtime, link_id, refused=token)
-    return _call(runtime, link_id, partial(request, token))
+    return _call(runtime, link_id, partial(request, token), verify=verify)
 
 
 def access_token(runtime: Runtime, link_id: int, *, refused: str | None = None) -> str:
@@ -519,14 +543,23 @@ def deauthorized(runtime: Runtime, link_id: int) -> None:
 
 def accept_event(session: Session, runtime: Runtime, event: WebhookEvent) -> bool:
     """Queue a push event for the worker; False (ignored) unless it names the subscription
-    this app holds (anyone can post to the webhook). Answered at once, and 200 either way:
-    Strava wants its answer within two seconds and retries anything else."""
+    this app holds and a linked athlete (anyone can post to the webhook). An event for an
+    object whose event still waits is folded into it: one verification for both. Answered
+    at once, and 200 either way: Strava wants its answer within two seconds and retries
+    anything else."""
     subscription = repository.budget(session).subscription_id
     if subscription is None or event.subscription_id != subscription:
         log.warning("strava.webhook.foreign", subscription_id=event.subscription_id,
                     current=subscription)
         return False
-    runtime.outbox.send_task(session, EVENT_TASK, {"event": event.model_dump()})
+    link = repository.link_of_athlete(session, event.owner_id)
+    if link is None:
+        log.debug("strava.webhook.unknown_athlete", owner_id=event.owner_id)
+        return False
+    if repository.add_pending_event(
+        session, link.id, event.object_type, event.object_id, runtime.now()
+    ):
+        runtime.outbox.send_task(session, EVENT_TASK, {"event": event.model_dump()})
     return True
 
 
@@ -540,19 +573,31 @@ def handle_event(runtime: Runtime, event: WebhookEvent) -> None:
     fetched, then upserted if a run, deleted if gone (404) or no longer a run; a
     deauthorization forgets the athlete once Strava refuses their refresh token.
 
-    Raises ``Paused`` (retry then) when the budget is spent or Strava refuses for now.
+    The reads are the verification share's: once it is spent, the athlete's events are
+    folded into one catch-up listing (``catch_up``), due when the share is back.
+
+    Raises ``Paused`` (retry then) when Strava refuses for now.
     """
+    now = runtime.now()
     with runtime.database.transaction() as session:
         link = repository.link_of_athlete(session, event.owner_id)
         link_id, runner_id = (link.id, link.runner_id) if link else (None, None)
+        folded = link is not None and link.catch_up_at is not None and link.catch_up_at > now
+        if link_id is not None:
+            repository.take_pending_event(session, link_id, event.object_type, event.object_id)
     if link_id is None or runner_id is None:
         log.info("strava.webhook.unknown_athlete", owner_id=event.owner_id)
+        return
+    if folded:
+        log.debug("strava.webhook.folded", link_id=link_id, object_id=event.object_id)
         return
     try:
         if event.object_type == "athlete":
             _athlete_event(runtime, link_id, event)
         else:
             _activity_event(runtime, link_id, runner_id, event)
+    except VerificationSpent as spent:
+        _fold(runtime, link_id, spent.until)
     except StravaRevoked as exc:
         revoked(runtime, link_id, exc)
     except LinkGone:
@@ -568,8 +613,20 @@ def _athlete_event(runtime: Runtime, link_id: int, event: WebhookEvent) -> None:
     tokens work, and it stays."""
     if str(event.updates.get("authorized", "")).lower() != "false":
         return
-    _with_token(runtime, link_id, runtime.strava.athlete)
+    _with_token(runtime, link_id, runtime.strava.athlete, verify=True)
     log.info("strava.webhook.stale_deauthorization", link_id=link_id)
+
+
+def _fold(runtime: Runtime, link_id: int, until: datetime) -> None:
+    """The verification share is spent: this event and the athlete's next ones until
+    ``until`` wait for one catch-up listing, rather than a read each."""
+    with runtime.database.transaction() as session:
+        link = repository.link(session, link_id)
+        if link is None:
+            return
+        if link.catch_up_at is None or link.catch_up_at < until:
+            link.catch_up_at = until
+    log.info("strava.webhook.folded_into_catch_up", link_id=link_id, at=until.isoformat())
 
 
 def _activity_event(
@@ -578,7 +635,8 @@ def _activity_event(
     activity_id = str(event.object_id)
     try:
         answer = _with_token(
-            runtime, link_id, lambda token: runtime.strava.activity(token, event.object_id)
+            runtime, link_id, lambda token: runtime.strava.activity(token, event.object_id),
+            verify=True,
         )
     except StravaNotFound:
         runtime.dataservice.delete_runs(runner_id, "strava", [activity_id])
@@ -593,7 +651,9 @@ def _activity_event(
                     activity_id=activity_id)
     run = mapping.to_run(runner_id, activity)
     if event.aspect_type == "create" and runtime.settings.streams_for_recent:
-        streams = _with_token(runtime, link_id, partial(_streams, runtime, event.object_id))
+        streams = _with_token(
+            runtime, link_id, partial(_streams, runtime, event.object_id), verify=True
+        )
         run["streams"] = mapping.to_streams(streams.data)
     runtime.dataservice.upsert_runs([run])
     with runtime.database.transaction() as session:
@@ -603,17 +663,31 @@ def _activity_event(
             link.last_sync_at = runtime.now()
 
 
-def reconcile(runtime: Runtime, link_id: int) -> None:
-    """List the activities started after the last sync (what a lost event missed)."""
+def reconcile(runtime: Runtime, link_id: int, *, catch_up: bool = False) -> None:
+    """List the activities started after the last sync (what a lost event missed).
+
+    ``catch_up``: for the webhook events folded while the verification share was spent,
+    also the last ``CATCH_UP_LOOKBACK_DAYS`` (what they may have changed), on that share;
+    it is due again when the share is back if that share or Strava stops it.
+    """
     settings = runtime.settings
     with runtime.database.transaction() as session:
         link = repository.link(session, link_id)
-        if link is None or link.backfill_state != "done":
+        if link is None:
+            return
+        if link.backfill_state != "done":
+            if catch_up:
+                link.catch_up_at = None  # the backfill still to come lists them all
             return
         # ``after`` is exclusive: from the newest start's second on, so an activity started
         # in that same second and not yet seen is listed too (the known one is re-sent,
         # an update).
         runner_id, after = link.runner_id, max(0, (link.sync_after or 0) - 1)
+        due = link.catch_up_at
+        if catch_up:
+            lookback = runtime.now() - timedelta(days=CATCH_UP_LOOKBACK_DAYS)
+            after = min(after, int(lookback.timestamp()))
+    again: datetime | None = None
     try:
         page = 1
         while True:
@@ -623,11 +697,17 @@ def reconcile(runtime: Runtime, link_id: int) -> None:
                 lambda token, page=page: runtime.strava.activities(  # type: ignore[misc]
                     token, after=after, page=page, per_page=settings.page_size
                 ),
+                verify=catch_up,
             )
             activities = [a for a in answer.data if isinstance(a, dict)]
             runs = [mapping.to_run(runner_id, a) for a in activities if mapping.is_run(a)]
             if runs:
                 runtime.dataservice.upsert_runs(runs)
+            if catch_up:
+                # An update event may have been a change of sport: no longer a run.
+                others = [str(a["id"]) for a in activities if not mapping.is_run(a)]
+                if others:
+                    runtime.dataservice.delete_runs(runner_id, "strava", others)
             with runtime.database.transaction() as session:
                 link = repository.link(session, link_id)
                 if link is None:
@@ -639,14 +719,36 @@ def reconcile(runtime: Runtime, link_id: int) -> None:
             if len(activities) < settings.page_size:
                 break
             page += 1
-    except Paused as paused:
+    except (Paused, VerificationSpent) as paused:
         log.info("strava.reconcile.paused", link_id=link_id, until=paused.until.isoformat())
+        again = paused.until
     except StravaRevoked as exc:
         revoked(runtime, link_id, exc)
+        return
     except LinkGone:
         return
     except (StravaError, StravaUnavailable) as exc:
-        _refused(runtime, link_id, exc)
+        again = _refused(runtime, link_id, exc)
+    if catch_up:
+        with runtime.database.transaction() as session:
+            link = repository.link(session, link_id)
+            if link is not None and again is not None:
+                link.catch_up_at = max(again, link.catch_up_at or again)
+            elif link is not None and link.catch_up_at == due:
+                link.catch_up_at = None  # else events were folded meanwhile: due again
+        if again is None:
+            log.info("strava.webhook.caught_up", link_id=link_id)
+
+
+def catch_up(runtime: Runtime, link_id: int) -> None:
+    """One listing for the athlete's webhook events folded while the verification share
+    was spent."""
+    reconcile(runtime, link_id, catch_up=True)
+
+
+def catch_ups_due(runtime: Runtime) -> list[int]:
+    with runtime.database.transaction() as session:
+        return list(repository.catch_ups_due(session, runtime.now()))
 
 
 def refused_links_due(runtime: Runtime) -> list[int]:

@@ -65,6 +65,9 @@ def register(runtime: Runtime) -> None:
         # first answer clears the pause.
         for link_id in service.refused_links_due(runtime):
             reconcile_one(link_id)
+        # Webhook events folded while their verification share was spent: one listing each.
+        for link_id in service.catch_ups_due(runtime):
+            catch_up_one(link_id)
         # Until the push subscription exists (Strava or the dashboard may have been down
         # at start), try again at every tick; once it does, this is one database read.
         ensure_subscription()
@@ -80,6 +83,12 @@ def register(runtime: Runtime) -> None:
             service.reconcile(runtime, link_id)
         except ServiceUnavailable as exc:
             log.warning("strava.reconcile.failed", link_id=link_id, error=str(exc))
+
+    def catch_up_one(link_id: int) -> None:
+        try:
+            service.catch_up(runtime, link_id)
+        except ServiceUnavailable as exc:
+            log.warning("strava.catch_up.failed", link_id=link_id, error=str(exc))
 
     @celery.task(name=RECONCILE_TASK)  # type: ignore[untyped-decorator]
     def reconcile() -> None:
