@@ -60,3 +60,35 @@ def test_one_bad_file_never_sinks_an_upload(system: System) -> None:
     assert set(stored) == {r["run_id"] for r in results.values() if r["status"] == "imported"}
     assert stored[results["latitude-91.gpx"]["run_id"]]["distance_m"] < 2_000
     assert stored[results["shift-jis.gpx"]["run_id"]]["name"] == "朝のラン"
+
+
+def test_a_walk_is_refused_until_the_runner_imports_it_as_a_run(system: System) -> None:
+    _, tokens = sign_up(system)
+    walk = [("files", ("lake.gpx", (FILES / "cerknicko-jezero.gpx").read_bytes(),
+                       "application/gpx+xml"))]
+
+    refused = system.http.post("/api/runs/import", headers=auth(tokens), files=walk)
+    nothing = all_runs(system, tokens)
+    imported = system.http.post("/api/runs/import", headers=auth(tokens), files=walk,
+                                data={"as_run": ["lake.gpx"]})
+
+    [outcome] = refused.json()["results"]
+    assert (outcome["status"], outcome["reason"]) == ("refused", "looks_like_walk")
+    assert outcome["message"].startswith("This looks like a walk")
+    assert nothing == []
+    [outcome] = imported.json()["results"]
+    assert outcome["status"] == "imported", outcome
+    run = system.http.get(f"/api/runs/{outcome['run_id']}", headers=auth(tokens)).json()
+    assert run["sport_type"] == "Run"
+
+
+def test_a_file_run_shows_the_time_zone_of_where_it_was(system: System) -> None:
+    _, tokens = sign_up(system)
+    files = [("files", ("stavanger.fit", (FILES / "activity-small-fenix2-run.fit").read_bytes(),
+                        "application/octet-stream"))]
+
+    [outcome] = system.http.post("/api/runs/import", headers=auth(tokens),
+                                 files=files).json()["results"]
+    run = system.http.get(f"/api/runs/{outcome['run_id']}", headers=auth(tokens)).json()
+
+    assert run["time_zone"] == "Europe/Oslo"

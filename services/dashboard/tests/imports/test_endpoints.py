@@ -45,3 +45,25 @@ def test_imports_may_be_large_other_bodies_may_not(
 
     assert imported.status_code == 200
     assert_problem(other, 413)
+
+
+def test_a_walk_refusal_and_the_as_run_override_pass_through(
+    client: TestClient, fake: Any, login: Any
+) -> None:
+    me = login()
+    fake.import_answer = {"results": [
+        {"filename": "walk.gpx", "status": "refused", "reason": "looks_like_walk",
+         "message": "This looks like a walk: typically 12:00 /km."}]}
+
+    response = client.post("/api/runs/import", headers=me.csrf, data={"as_run": ["walk.gpx"]},
+                           files=[("files", ("walk.gpx", b"<gpx/>", "application/gpx+xml"))])
+
+    assert response.json()["results"][0]["reason"] == "looks_like_walk"
+    [sent] = fake.sent("ingest", "POST", "/imports")
+    assert b'name="as_run"\r\n\r\nwalk.gpx\r\n' in sent.content
+    # Documented, so the web app's generated client knows both.
+    api = client.get("/api/openapi.json").json()
+    form = api["paths"]["/api/runs/import"]["post"]["requestBody"]["content"][
+        "multipart/form-data"]["schema"]
+    assert form["properties"]["as_run"]["items"]["type"] == "string"
+    assert "reason" in api["components"]["schemas"]["FileOutcome"]["properties"]

@@ -21,16 +21,19 @@ StoredRuns = Callable[..., list[Any]]
 EXPECTED = {
     "activity-small-fenix2-run.fit": ("imported", None),
     "activity-unexpected-eof.fit": ("refused", "truncated or corrupt"),
-    "cerknicko-jezero.gpx": ("imported", None),
+    "cerknicko-jezero.gpx": ("refused", "This looks like a walk: "),
     "cerknicko-without-times.gpx": ("refused", "No times: not a recorded activity"),
     "garmin-fenix-5-bike.fit": ("refused", "This is a cycling activity"),
     "garmin-fenix-5-run.fit": ("refused", "158 m in 57 s: too short to be a run"),
-    "korita-zbevnica.gpx": ("imported", None),
+    "korita-zbevnica.gpx": ("refused", "This looks like a hike: "),
     "route.gpx": ("refused", "planned route"),
     "sup_activity_1.tcx": ("refused", "not a run"),
     "track-with-empty-segment.gpx": ("refused", "86 m in 76 s: too short to be a run"),
     "unicode_with_bom.gpx": ("refused", "not a recorded activity"),
 }
+
+
+WALKS = {"cerknicko-jezero.gpx", "korita-zbevnica.gpx"}
 
 
 def _files(*names: str) -> list[tuple[str, tuple[str, bytes, str]]]:
@@ -58,6 +61,8 @@ def test_every_shared_file_is_imported_or_refused_with_its_reason(
         assert results[name]["status"] == status, (name, results[name])
         if message:
             assert message in results[name]["message"], (name, results[name])
+        # Only a walk's refusal is one the runner may override.
+        assert results[name]["reason"] == ("looks_like_walk" if name in WALKS else None)
     runs = stored_runs()
     imported = {item["run_id"] for item in results.values() if item["status"] == "imported"}
     assert {run["id"] for run in runs} == imported
@@ -90,12 +95,12 @@ def test_the_detail_has_streams_splits_and_a_route(
 def test_a_reupload_and_a_gzipped_copy_are_duplicates(
     client: TestClient, alice: Headers, stored_runs: StoredRuns
 ) -> None:
-    first = client.post("/imports", files=_files("korita-zbevnica.gpx"), headers=alice)
-    data = (ACTIVITIES / "korita-zbevnica.gpx").read_bytes()
+    first = client.post("/imports", files=_files("activity-small-fenix2-run.fit"), headers=alice)
+    data = (ACTIVITIES / "activity-small-fenix2-run.fit").read_bytes()
     again = client.post(
         "/imports",
-        files=[("files", ("again.gpx", data, "application/octet-stream")),
-               ("files", ("copy.gpx.gz", gzip.compress(data), "application/gzip"))],
+        files=[("files", ("again.fit", data, "application/octet-stream")),
+               ("files", ("copy.fit.gz", gzip.compress(data), "application/gzip"))],
         headers=alice,
     )
 
@@ -103,12 +108,14 @@ def test_a_reupload_and_a_gzipped_copy_are_duplicates(
     assert imported["status"] == "imported"
     statuses = [(item["filename"], item["status"], item["run_id"])
                 for item in again.json()["results"]]
-    assert statuses == [("again.gpx", "duplicate", imported["run_id"]),
-                        ("copy.gpx.gz", "duplicate", imported["run_id"])]
+    assert statuses == [("again.fit", "duplicate", imported["run_id"]),
+                        ("copy.fit.gz", "duplicate", imported["run_id"])]
     assert len(stored_runs()) == 1
 
 
-IMPORTED = sorted(name for name, (status, _) in EXPECTED.items() if status == "imported")
+IMPORTED = sorted(
+    name for name, (status, _) in EXPECTED.items() if status == "imported" or name in WALKS
+)
 
 
 @needs_data
@@ -118,13 +125,17 @@ def test_a_file_another_runner_imported_is_a_run_of_ones_own(
     """Friends share files: the same bytes from two runners are two runs, and neither's
     upload reaches, moves or names the other's run."""
     names = [name for name in IMPORTED if (ACTIVITIES / name).exists()]
-    alices = client.post("/imports", files=_files(*names), headers=alice).json()["results"]
+    walks = {"as_run": sorted(WALKS)}
+    alices = client.post("/imports", files=_files(*names), data=walks,
+                         headers=alice).json()["results"]
     alice_runs = stored_runs("alice")
     alice_details = {run["id"]: peers.dataservice.get(f"/runs/{run['id']}", headers=alice).json()
                      for run in alice_runs}
 
-    bobs = client.post("/imports", files=_files(*names), headers=bob).json()["results"]
-    bobs_again = client.post("/imports", files=_files(*names), headers=bob).json()["results"]
+    bobs = client.post("/imports", files=_files(*names), data=walks,
+                       headers=bob).json()["results"]
+    bobs_again = client.post("/imports", files=_files(*names), data=walks,
+                             headers=bob).json()["results"]
 
     alice_ids = {item["run_id"] for item in alices}
     assert [item["status"] for item in alices] == ["imported"] * len(names)
@@ -138,6 +149,48 @@ def test_a_file_another_runner_imported_is_a_run_of_ones_own(
     assert {run["id"]: peers.dataservice.get(f"/runs/{run['id']}", headers=alice).json()
             for run in alice_runs} == alice_details
     assert {run["id"] for run in stored_runs("bob")} == bob_ids
+
+
+@needs_data
+def test_a_walk_is_refused_until_the_runner_says_it_was_a_run(
+    client: TestClient, alice: Headers, peers: Any, stored_runs: StoredRuns
+) -> None:
+    names = ["cerknicko-jezero.gpx", "korita-zbevnica.gpx", "garmin-fenix-5-bike.fit",
+             "garmin-fenix-5-run.fit"]
+
+    refused = client.post("/imports", files=_files(*names), headers=alice).json()["results"]
+    nothing_stored = stored_runs()
+    # Every file named: only the walks' refusals give way, a ride and a scrap stay refused.
+    again = client.post("/imports", files=_files(*names), data={"as_run": names},
+                        headers=alice).json()["results"]
+
+    assert [(r["status"], r["reason"]) for r in refused] == [
+        ("refused", "looks_like_walk"), ("refused", "looks_like_walk"),
+        ("refused", None), ("refused", None)]
+    assert refused[0]["message"].startswith("This looks like a walk: ")
+    assert refused[1]["message"].startswith("This looks like a hike: ")
+    assert "import it as a run" in refused[0]["message"]
+    assert nothing_stored == []
+    assert [(r["status"], r["reason"]) for r in again] == [
+        ("imported", None), ("imported", None), ("refused", None), ("refused", None)]
+    assert "cycling" in again[2]["message"] and "too short" in again[3]["message"]
+    for result in again[:2]:
+        run = peers.dataservice.get(f"/runs/{result['run_id']}", headers=alice).json()
+        assert run["sport_type"] == "Run"
+
+
+@needs_data
+def test_a_file_run_gets_the_time_zone_of_where_it_was(
+    client: TestClient, alice: Headers, peers: Any
+) -> None:
+    names = ["activity-small-fenix2-run.fit", "cerknicko-jezero.gpx"]
+    results = client.post("/imports", files=_files(*names), data={"as_run": names[1]},
+                          headers=alice).json()["results"]
+
+    zones = [peers.dataservice.get(f"/runs/{r['run_id']}", headers=alice).json()["time_zone"]
+             for r in results]
+
+    assert zones == ["Europe/Oslo", "Europe/Ljubljana"]
 
 
 def test_an_upload_needs_the_import_scope_and_some_files(

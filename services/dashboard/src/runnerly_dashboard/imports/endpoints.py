@@ -17,8 +17,14 @@ IMPORT_PATH = "/api/runs/import"
              openapi_extra={"requestBody": {"required": True, "content": {
                  "multipart/form-data": {"schema": {
                      "type": "object", "required": ["files"],
-                     "properties": {"files": {"type": "array", "maxItems": 20, "items": {
-                         "type": "string", "format": "binary"}}}}}}}})
+                     "properties": {
+                         "files": {"type": "array", "maxItems": 20, "items": {
+                             "type": "string", "format": "binary"}},
+                         "as_run": {"type": "array", "maxItems": 20, "items": {
+                             "type": "string"}, "description": (
+                             "Filenames of uploaded files to import as runs whatever they "
+                             "look like (a walk or a hike, refused with the reason "
+                             "`looks_like_walk`); the other refusals still apply.")}}}}}}})
 async def import_runs(request: Request, caller: CallerDep, peers: PeersDep) -> ImportResult:
     """Import runs from activity files; each file gets its own outcome (imported,
     duplicate, or refused with the reason)."""

@@ -14,6 +14,8 @@ class FileOutcome(BaseModel):
     status: Literal["imported", "duplicate", "refused"]
     run_id: int | None = None
     message: str | None = None
+    # A stable code for a refusal the runner may override ("looks_like_walk").
+    reason: str | None = None
 
 
 class ImportResult(BaseModel):

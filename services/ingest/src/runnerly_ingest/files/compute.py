@@ -118,7 +118,7 @@ def moving_time(samples: Sequence[Sample]) -> float:
     )
 
 
-def _moving_average(times: Sequence[float], values: Sequence[float], window: float) -> list[float]:
+def moving_average(times: Sequence[float], values: Sequence[float], window: float) -> list[float]:
     half = window / 2
     prefix = [0.0]
     for v in values:
@@ -161,7 +161,7 @@ def elevation_gain(samples: Sequence[Sample]) -> float | None:
             continue
         seen = True
         times = [p[0] for p in points]
-        smoothed = _moving_average(times, [p[1] for p in points], ELEVATION_WINDOW_S)
+        smoothed = moving_average(times, [p[1] for p in points], ELEVATION_WINDOW_S)
         gain += _climb(smoothed, ELEVATION_HYSTERESIS_M)
     return gain if seen else None
 

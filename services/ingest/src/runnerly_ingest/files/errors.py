@@ -4,7 +4,10 @@ from __future__ import annotations
 
 
 class ActivityFileError(Exception):
-    """A file that cannot become a run. ``message`` is written for the runner."""
+    """A file that cannot become a run. ``message`` is written for the runner; ``reason``,
+    a stable code, names the refusals the runner may override."""
+
+    reason: str | None = None
 
     def __init__(self, message: str) -> None:
         super().__init__(message)
@@ -17,6 +20,18 @@ class NotARun(ActivityFileError):
     def __init__(self, sport: str, message: str | None = None) -> None:
         super().__init__(message or f"This is a {sport} activity, not a run.")
         self.sport = sport
+
+
+class LooksLikeWalk(NotARun):
+    """A walk or a hike, declared or told by its pace: imported as a run only when the
+    runner says it was one."""
+
+    reason = "looks_like_walk"
+
+    def __init__(self, kind: str, why: str) -> None:
+        super().__init__(
+            kind, f"This looks like a {kind}: {why}. If it was a run, import it as a run."
+        )
 
 
 class CorruptFile(ActivityFileError):

@@ -129,6 +129,7 @@ def read_fit(data: bytes) -> Recording:
     if sport is not None and sport.startswith("sport #"):
         sport = None  # a code newer than fitdecode's profile: judge by speed
     sport_type = run_type(sport, sub_sport)  # raises NotARun for other sports
+    # Walks' cadence is per leg too (the devices count it as a run's).
     per_leg = sport_type is not None or sport is None
     samples = [s for s in (_record(r, per_leg) for r in records) if s is not None]
     samples.sort(key=lambda s: s.t)

@@ -18,7 +18,7 @@ import gpxpy.gpx
 
 from .container import local_name, xml_text
 from .errors import CorruptFile, NoTimestamps
-from .model import Recording, Sample
+from .model import Recording, Sample, local_offset
 from .plausible import ALTITUDE_M, within
 from .sports import run_type
 
@@ -139,11 +139,13 @@ def read_gpx(data: bytes) -> Recording:
         s.dist = offset + last_dist
 
     sport = next((t.type for t in source_tracks if t.type), None)
+    first_time = kept_track.segments[0].points[0].time
     rec = Recording(
         samples=samples,
         sport_type=run_type(sport) or "",  # "" -> inferred from speed by the caller
         name=_name(gpx, source_tracks),
         device=(gpx.creator or "").strip()[:100] or None,
+        local_offset=local_offset(first_time.utcoffset() if first_time else None),
         from_positions=True,
         distance_m=kept.length_2d(),
         moving_time_s=kept.get_moving_data().moving_time,

@@ -13,6 +13,10 @@ MAX_FILE_BYTES = 25 * 1024 * 1024
 SPORT_RUN = "Run"
 SPORT_TRAIL_RUN = "TrailRun"
 SPORT_VIRTUAL_RUN = "VirtualRun"  # treadmill, indoor
+# What a file may read as but is not imported as, unless the runner says it was a run.
+SPORT_WALK = "Walk"
+SPORT_HIKE = "Hike"
+WALKING = frozenset({SPORT_WALK, SPORT_HIKE})
 
 
 @dataclass(frozen=True)
@@ -37,7 +41,7 @@ class ParsedActivity:
     and ``latlng`` (``[lat, lng]`` pairs); a stream the file has no data for is absent.
     """
 
-    sport_type: str  # "Run" | "TrailRun" | "VirtualRun"
+    sport_type: str  # "Run" | "TrailRun" | "VirtualRun"; "Walk" | "Hike" from read_activity
     name: str
     started_at: datetime  # timezone-aware, UTC
     distance_m: float
@@ -52,6 +56,8 @@ class ParsedActivity:
     splits: list[Split]
     source_sha256: str  # of the decompressed file: the import's external id
     device: str | None
+    time_zone: str | None = None  # IANA name, where the run was; None: the runner's own
+    walk_evidence: str | None = None  # for a Walk or Hike: what gave it away, in words
 
 
 @dataclass(slots=True)
@@ -89,3 +95,11 @@ class Recording:
     # Its distance, moving time and climb were worked out from the positions (GPX):
     # worked out again if positions are dropped as impossible.
     from_positions: bool = False
+
+
+def local_offset(offset: timedelta | None) -> timedelta | None:
+    """A GPX or TCX time's UTC offset as the recording's local clock: "Z" and +00:00 are how
+    tools write UTC, not a clock (they say nothing), nor does an offset past ±14 hours."""
+    if offset is None or not offset or abs(offset) > timedelta(hours=14):
+        return None
+    return offset

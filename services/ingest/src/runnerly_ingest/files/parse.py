@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from runnerly_kit.text import one_line
 
-from . import compute, plausible
+from . import compute, plausible, sports, zone
 from .container import detect
-from .errors import NoTimestamps
+from .errors import LooksLikeWalk, NoTimestamps
 from .fit import read_fit
 from .gpx import read_gpx
-from .model import ParsedActivity, Recording
-from .sports import infer_from_speed
+from .model import SPORT_RUN, WALKING, ParsedActivity, Recording
 from .tcx import read_tcx
 
 # The dataservice's bound on a run's name.
@@ -21,11 +22,17 @@ MAX_NAME = 200
 
 
 def parse_activity(
-    data: bytes, filename: str, *, now: datetime | None = None
+    data: bytes, filename: str, *, now: datetime | None = None, as_run: bool = False
 ) -> ParsedActivity:
-    """``read_activity``, refusing scraps (``TooShort``: under 100 m or 60 s)."""
+    """``read_activity``, refusing scraps (``TooShort``: under 100 m or 60 s) and walks and
+    hikes (``LooksLikeWalk``), unless ``as_run``: the runner says it was a run, and it is
+    imported as one. The refusals a runner cannot override come first."""
     activity = read_activity(data, filename, now=now)
     plausible.refuse_scraps(activity.distance_m, activity.elapsed_time_s)
+    if activity.sport_type in WALKING:
+        if not as_run:
+            raise LooksLikeWalk(activity.sport_type.lower(), activity.walk_evidence or "")
+        activity = dataclasses.replace(activity, sport_type=SPORT_RUN, walk_evidence=None)
     return activity
 
 
@@ -35,9 +42,10 @@ def read_activity(
     """Read an uploaded activity file; the format is told by content, not by name.
 
     Impossible samples are dropped (``plausible``); ``now`` bounds the times a run may
-    have. Raises an ``ActivityFileError`` (``NotARun``, ``CorruptFile``, ``NoTimestamps``,
-    ``ImpossibleTimes``, ``TooShort``, ``FileTooLarge``) whose ``message`` can be shown to
-    the runner as it is.
+    have. A walk or a hike is read as one (``sport_type`` Walk or Hike). Raises an
+    ``ActivityFileError`` (``NotARun``, ``CorruptFile``, ``NoTimestamps``,
+    ``ImpossibleTimes``, ``FileTooLarge``) whose ``message`` can be shown to the runner as
+    it is.
     """
     found = detect(data, filename)
     sha256 = hashlib.sha256(found.data).hexdigest()
@@ -63,7 +71,11 @@ def build(rec: Recording, sha256: str, *, now: datetime) -> ParsedActivity:
     plausible.clean(rec, now)
     samples = rec.samples
     compute.fill_distances(samples)
-    sport_type = rec.sport_type or infer_from_speed(samples)
+    if rec.sport_type in WALKING:
+        sports.refuse_rides(samples)  # a "walk" at a bicycle's speed is a ride
+        gait = sports.declared_walk(rec.sport_type)
+    else:
+        gait = sports.Gait(rec.sport_type) if rec.sport_type else sports.gait(samples)
 
     distance = rec.distance_m if rec.distance_m is not None else (samples[-1].dist or 0.0)
     compute.scale_distances(samples, distance)
@@ -85,10 +97,17 @@ def build(rec: Recording, sha256: str, *, now: datetime) -> ParsedActivity:
     if cadence is None:
         cadence = compute.mean([s.cad for s in samples if s.cad])  # zeros: standing still
 
-    local = started + (rec.local_offset or timedelta(0))
+    start = next(((s.lat, s.lng) for s in samples if s.lat is not None and s.lng is not None),
+                 None)
+    time_zone = zone.time_zone(position=start, offset=rec.local_offset, at=started)
+    local = (
+        started.astimezone(ZoneInfo(time_zone))
+        if time_zone
+        else started + (rec.local_offset or timedelta(0))
+    )
     elapsed_s = max(0, round(elapsed))
     return ParsedActivity(
-        sport_type=sport_type,
+        sport_type=gait.sport_type,
         # A file's name (a TCX's notes, say) may span lines or hide controls: the
         # dataservice takes one clean line, and the run must not be lost for its name.
         name=one_line(rec.name or "")[:MAX_NAME].rstrip() or f"Run on {local.date().isoformat()}",
@@ -105,4 +124,6 @@ def build(rec: Recording, sha256: str, *, now: datetime) -> ParsedActivity:
         splits=compute.splits(samples, distance),
         source_sha256=sha256,
         device=rec.device,
+        time_zone=time_zone,
+        walk_evidence=gait.why,
     )

@@ -15,7 +15,7 @@ from xml.etree.ElementTree import Element
 
 from .container import local_name
 from .errors import NotARun, NoTimestamps
-from .model import Recording, Sample
+from .model import Recording, Sample, local_offset
 from .sports import run_type
 
 
@@ -126,12 +126,15 @@ def read_tcx(root: Element) -> Recording:
     samples.sort(key=lambda s: s.t)
 
     notes = _text(activity, "Notes")
+    started = _time(_text(activity, "Id"))
+    stamped = started or _time(_text(_child(activity, "Lap", "Track", "Trackpoint"), "Time"))
     return Recording(
         samples=samples,
         sport_type=sport_type,
         name=notes[:200] if notes else None,
         device=_text(activity, "Creator", "Name"),
-        started_at=_time(_text(activity, "Id")),
+        started_at=started,
+        local_offset=local_offset(stamped.utcoffset() if stamped else None),
         distance_m=lap_distance if has_lap_distance and lap_distance > 0 else None,
         moving_time_s=lap_time if has_lap_time and lap_time > 0 else None,
     )

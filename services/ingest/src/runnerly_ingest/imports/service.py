@@ -30,6 +30,7 @@ _SERIES = ("time", "distance", "altitude", "heartrate", "cadence")
 class Upload:
     filename: str
     data: bytes | None  # None: larger than the limit (not read past it)
+    as_run: bool = False  # the runner says it was a run, whatever it looks like
 
 
 @dataclass(frozen=True)
@@ -62,9 +63,11 @@ def import_files(
             outcomes.append(_refused(upload, f"The file is larger than {max_bytes} bytes."))
             continue
         try:
-            activity = parse_activity(upload.data, upload.filename, now=now)
+            activity = parse_activity(
+                upload.data, upload.filename, now=now, as_run=upload.as_run
+            )
         except ActivityFileError as exc:
-            outcomes.append(_refused(upload, exc.message))
+            outcomes.append(_refused(upload, exc.message, exc.reason))
             continue
         problem = check(to_run(runner_id, activity))
         if problem is not None:
@@ -157,8 +160,8 @@ def check(run: dict[str, Any]) -> str | None:
     return None
 
 
-def _refused(upload: Upload, message: str) -> FileOutcome:
-    return FileOutcome(filename=upload.filename, status="refused", message=message)
+def _refused(upload: Upload, message: str, reason: str | None = None) -> FileOutcome:
+    return FileOutcome(filename=upload.filename, status="refused", message=message, reason=reason)
 
 
 def to_run(runner_id: str, activity: ParsedActivity) -> dict[str, Any]:
@@ -178,6 +181,7 @@ def to_run(runner_id: str, activity: ParsedActivity) -> dict[str, Any]:
         "max_hr": activity.max_hr,
         "average_cadence": activity.average_cadence,
         "summary_polyline": activity.summary_polyline,
+        "time_zone": activity.time_zone,
         "streams": _streams(activity.streams),
         "splits": [
             {
