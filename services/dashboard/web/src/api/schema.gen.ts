@@ -747,6 +747,8 @@ export interface components {
             filename: string;
             /** Message */
             message?: string | null;
+            /** Reason */
+            reason?: string | null;
             /** Run Id */
             run_id?: number | null;
             /**
@@ -6178,6 +6180,8 @@ export interface operations {
         requestBody: {
             content: {
                 "multipart/form-data": {
+                    /** @description Filenames of uploaded files to import as runs whatever they look like (a walk or a hike, refused with the reason `looks_like_walk`); the other refusals still apply. */
+                    as_run?: string[];
                     files: string[];
                 };
             };
