@@ -17,6 +17,7 @@ _SHARED = Path(__file__).resolve().parents[5] / "shared" / "data" / "activities"
 ACTIVITIES = _SHARED if _SHARED.is_dir() else Path(__file__).parents[1] / "files" / "data"
 Headers = dict[str, str]
 StoredRuns = Callable[..., list[Any]]
+Upload = Callable[..., list[dict[str, Any]]]
 
 EXPECTED = {
     "activity-small-fenix2-run.fit": ("imported", None),
@@ -45,13 +46,10 @@ needs_data = pytest.mark.skipif(
 
 @needs_data
 def test_every_shared_file_is_imported_or_refused_with_its_reason(
-    client: TestClient, alice: Headers, stored_runs: StoredRuns
+    upload: Upload, alice: Headers, stored_runs: StoredRuns
 ) -> None:
     names = sorted(name for name in EXPECTED if (ACTIVITIES / name).exists())
-    response = client.post("/imports", files=_files(*names), headers=alice)
-
-    assert response.status_code == 200, response.text
-    results = {item["filename"]: item for item in response.json()["results"]}
+    results = {item["filename"]: item for item in upload(_files(*names), alice)}
     assert list(results) == names
     for name in names:
         status, message = EXPECTED[name]
@@ -71,10 +69,9 @@ def test_every_shared_file_is_imported_or_refused_with_its_reason(
 
 @needs_data
 def test_the_detail_has_streams_splits_and_a_route(
-    client: TestClient, alice: Headers, peers: Any
+    upload: Upload, alice: Headers, peers: Any
 ) -> None:
-    result = client.post("/imports", files=_files("activity-small-fenix2-run.fit"),
-                         headers=alice).json()["results"][0]
+    [result] = upload(_files("activity-small-fenix2-run.fit"), alice)
 
     detail = peers.dataservice.get(f"/runs/{result['run_id']}", headers=alice).json()
 
@@ -88,21 +85,18 @@ def test_the_detail_has_streams_splits_and_a_route(
 
 @needs_data
 def test_a_reupload_and_a_gzipped_copy_are_duplicates(
-    client: TestClient, alice: Headers, stored_runs: StoredRuns
+    upload: Upload, alice: Headers, stored_runs: StoredRuns
 ) -> None:
-    first = client.post("/imports", files=_files("korita-zbevnica.gpx"), headers=alice)
+    [imported] = upload(_files("korita-zbevnica.gpx"), alice)
     data = (ACTIVITIES / "korita-zbevnica.gpx").read_bytes()
-    again = client.post(
-        "/imports",
-        files=[("files", ("again.gpx", data, "application/octet-stream")),
-               ("files", ("copy.gpx.gz", gzip.compress(data), "application/gzip"))],
-        headers=alice,
+    again = upload(
+        [("files", ("again.gpx", data, "application/octet-stream")),
+         ("files", ("copy.gpx.gz", gzip.compress(data), "application/gzip"))],
+        alice,
     )
 
-    [imported] = first.json()["results"]
     assert imported["status"] == "imported"
-    statuses = [(item["filename"], item["status"], item["run_id"])
-                for item in again.json()["results"]]
+    statuses = [(item["filename"], item["status"], item["run_id"]) for item in again]
     assert statuses == [("again.gpx", "duplicate", imported["run_id"]),
                         ("copy.gpx.gz", "duplicate", imported["run_id"])]
     assert len(stored_runs()) == 1
@@ -113,18 +107,18 @@ IMPORTED = sorted(name for name, (status, _) in EXPECTED.items() if status == "i
 
 @needs_data
 def test_a_file_another_runner_imported_is_a_run_of_ones_own(
-    client: TestClient, alice: Headers, bob: Headers, peers: Any, stored_runs: StoredRuns
+    upload: Upload, alice: Headers, bob: Headers, peers: Any, stored_runs: StoredRuns
 ) -> None:
     """Friends share files: the same bytes from two runners are two runs, and neither's
     upload reaches, moves or names the other's run."""
     names = [name for name in IMPORTED if (ACTIVITIES / name).exists()]
-    alices = client.post("/imports", files=_files(*names), headers=alice).json()["results"]
+    alices = upload(_files(*names), alice)
     alice_runs = stored_runs("alice")
     alice_details = {run["id"]: peers.dataservice.get(f"/runs/{run['id']}", headers=alice).json()
                      for run in alice_runs}
 
-    bobs = client.post("/imports", files=_files(*names), headers=bob).json()["results"]
-    bobs_again = client.post("/imports", files=_files(*names), headers=bob).json()["results"]
+    bobs = upload(_files(*names), bob)
+    bobs_again = upload(_files(*names), bob)
 
     alice_ids = {item["run_id"] for item in alices}
     assert [item["status"] for item in alices] == ["imported"] * len(names)
@@ -155,14 +149,13 @@ def test_an_upload_needs_the_import_scope_and_some_files(
 
 
 def test_garbage_and_oversized_files_are_refused_alone(
-    client: TestClient, alice: Headers, stored_runs: StoredRuns
+    upload: Upload, alice: Headers, stored_runs: StoredRuns
 ) -> None:
     files = [("files", ("notes.txt", b"hello", "text/plain")),
              ("files", ("huge.gpx", b"<" * (MAX_FILE_BYTES + 1), "application/gpx+xml"))]
 
-    response = client.post("/imports", files=files, headers=alice)
+    results = upload(files, alice)
 
-    assert response.status_code == 200, response.text
-    assert [item["status"] for item in response.json()["results"]] == ["refused", "refused"]
-    assert "larger than" in response.json()["results"][1]["message"]
+    assert [item["status"] for item in results] == ["refused", "refused"]
+    assert "larger than" in results[1]["message"]
     assert stored_runs() == []
