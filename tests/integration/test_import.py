@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.system import import_files
+
 from .conftest import System
 from .test_strava import all_runs
 from .test_user_journey import auth, sign_up
@@ -27,10 +29,8 @@ def test_import_files_refuses_what_is_not_a_run_and_stores_each_run_once(
         ("files", ("route.gpx", (FILES / "route.gpx").read_bytes(), "application/gpx+xml")),
     ]
 
-    response = system.http.post("/api/runs/import", headers=auth(tokens), files=files)
+    results = import_files(system.http, files, headers=auth(tokens))
 
-    assert response.status_code == 200, response.text
-    results = response.json()["results"]
     assert [(r["filename"], r["status"]) for r in results] == [
         ("run.fit", "imported"), ("bike.fit", "refused"), ("route.gpx", "refused")]
     assert "cycling" in results[1]["message"]
@@ -38,7 +38,7 @@ def test_import_files_refuses_what_is_not_a_run_and_stores_each_run_once(
     assert stored["id"] == results[0]["run_id"]
     assert stored["distance_m"] == pytest.approx(9008, rel=0.01)
 
-    again = system.http.post("/api/runs/import", headers=auth(tokens), files=[
-        ("files", ("run.fit.gz", gzip.compress(run), "application/gzip"))])
-    assert again.json()["results"][0]["status"] == "duplicate", again.text
+    [again] = import_files(system.http, [
+        ("files", ("run.fit.gz", gzip.compress(run), "application/gzip"))], headers=auth(tokens))
+    assert again["status"] == "duplicate", again
     assert len(all_runs(system, tokens)) == 1
