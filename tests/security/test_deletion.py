@@ -192,6 +192,7 @@ def _every_door(race_id: int, month: str) -> list[tuple[str, str, dict[str, Any]
         ("GET", "/api/plans", {}),
         ("POST", "/api/plans", {"json": {"race_id": race_id, "days_per_week": 4}}),
         ("POST", "/api/runs/import", {"files": _files(1, 200)}),
+        ("GET", f"/api/runs/imports/{'0' * 32}", {}),
         ("GET", "/api/runs", {}),
         ("GET", "/api/stats", {}),
         ("GET", "/api/records", {}),
