@@ -142,7 +142,7 @@ def test_unfinished_imports_are_limited_per_runner(
 
     assert refused.status_code == 429
     assert int(refused.headers["Retry-After"]) > 0
-    assert "at once" in refused.json()["detail"]
+    assert "still being read" in refused.json()["detail"]
     assert client.post("/imports", files=_files(GOOD[0]), headers=bob).status_code == 202
     run_steps()
     assert client.post("/imports", files=_files(GOOD[0]), headers=alice).status_code == 202

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import secrets
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -103,8 +104,8 @@ def create_job(
     repository.lock_runner(session, runner_id)
     if repository.unfinished_count(session, runner_id) >= settings.import_jobs_per_runner:
         raise TooManyRequests(
-            f"You have {settings.import_jobs_per_runner} imports still being read; send "
-            "more files once one has finished (they are not imported at once).",
+            f"You have {settings.import_jobs_per_runner} imports still being read: send these "
+            "files again once one of them has finished.",
             retry_after=RETRY_AFTER_SECONDS,
         )
     job = ImportJob(id=secrets.token_hex(16), runner_id=runner_id, created_at=now, step=1)
@@ -136,7 +137,7 @@ def job_of(session: Session, *, runner_id: str, job_id: str) -> ImportJobRead:
     return _read(job, repository.files(session, job_id))
 
 
-def _read(job: ImportJob, files: Any) -> ImportJobRead:
+def _read(job: ImportJob, files: Iterable[ImportFile]) -> ImportJobRead:
     return ImportJobRead(
         id=job.id,
         created_at=job.created_at,
