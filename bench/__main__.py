@@ -1,4 +1,4 @@
-"""``python -m bench [read|upsert|memory ...]``: run benchmarks, print markdown tables.
+"""``python -m bench [read|upsert|memory|backfill|parse ...]``: run benchmarks, print tables.
 
 Progress goes to stderr; the tables (to paste into bench/README.md) to stdout.
 """
@@ -10,13 +10,14 @@ import os
 import time
 from collections.abc import Callable
 
-from bench import backfill, common, memory, read, upsert
+from bench import backfill, common, memory, parse, read, upsert
 
 BENCHMARKS: dict[str, Callable[[argparse.Namespace], str]] = {
     "read": lambda options: read.run(seconds=options.seconds),
     "upsert": lambda options: upsert.run(updates=options.updates),
     "memory": lambda options: memory.run(),
     "backfill": lambda options: backfill.run(),
+    "parse": lambda options: parse.run(profile=options.profile),
 }
 
 
@@ -38,6 +39,11 @@ def main() -> None:
         "--updates",
         action="store_true",
         help="upsert: also time a second pass that updates every run (doubles its time)",
+    )
+    parser.add_argument(
+        "--profile",
+        action="store_true",
+        help="parse: print each format's cProfile of parse_activity to stderr",
     )
     options = parser.parse_args()
     unknown = [name for name in options.names if name not in BENCHMARKS]

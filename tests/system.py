@@ -430,3 +430,28 @@ def running_system(
             _drop_postgres_databases(postgres_admin, database_urls)
             _drop_rabbitmq_vhost(env["RUNNERLY_BROKER_URL"])
     assert not left, f"runnerly up left processes running after it stopped: {left}"
+
+
+def import_files(
+    http: httpx.Client,
+    files: list[tuple[str, tuple[str, bytes, str]]],
+    *,
+    headers: Mapping[str, str],
+    data: Mapping[str, Any] | None = None,
+    timeout: float = 180,
+) -> list[dict[str, Any]]:
+    """Upload ``files`` (httpx's ``files``: ``("files", (name, bytes, type))``) through
+    ``/api/runs/import``, which answers at once (202) with an import job, then follow the
+    job until every file has its outcome: the outcomes, in the order the files were sent."""
+    response = http.post("/api/runs/import", headers=dict(headers), files=files, data=data)
+    assert response.status_code == 202, response.text
+    job_id = response.json()["id"]
+
+    def finished() -> list[dict[str, Any]] | None:
+        job = http.get(f"/api/runs/imports/{job_id}", headers=dict(headers))
+        assert job.status_code == 200, job.text
+        body = job.json()
+        return body["files"] if body["finished_at"] is not None else None
+
+    outcomes: list[dict[str, Any]] = wait_until(finished, timeout, f"import {job_id} to finish")
+    return outcomes

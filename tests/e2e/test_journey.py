@@ -109,7 +109,8 @@ def test_a_new_runner_signs_up_sees_runs_and_leaves(new_tab: Any, system: Any) -
     tab.shot("stats")
     tab.audit("statistics")
 
-    # Files from a watch: each gets its own result; a ride is refused, a run imported.
+    # Files from a watch: each gets its own result once the worker has read it; a ride is
+    # refused, a run imported.
     page.get_by_role("navigation").get_by_role("link", name="Import").click()
     tab.audit("import")
     page.get_by_label("Choose files").set_input_files(
@@ -117,9 +118,11 @@ def test_a_new_runner_signs_up_sees_runs_and_leaves(new_tab: Any, system: Any) -
          ACTIVITY_FILES / "garmin-fenix-5-bike.fit"]
     )
     uploads = page.locator(".uploads li")
-    expect(uploads.filter(has_text="activity-small-fenix2-run.fit")).to_contain_text("Imported")
+    expect(uploads.filter(has_text="activity-small-fenix2-run.fit")).to_contain_text(
+        "Imported", timeout=60_000
+    )
     expect(uploads.filter(has_text="garmin-fenix-5-bike.fit")).to_contain_text(
-        re.compile("Refused: .*cycling")
+        re.compile("Refused: .*cycling"), timeout=60_000
     )
     tab.shot("import")
     tab.audit("import, with results")

@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 import gzip
+import os
+import signal
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
-from .conftest import System
+from tests.system import import_files
+
+from .conftest import System, wait_until
 from .test_strava import all_runs
 from .test_user_journey import auth, sign_up
 
@@ -27,10 +33,8 @@ def test_import_files_refuses_what_is_not_a_run_and_stores_each_run_once(
         ("files", ("route.gpx", (FILES / "route.gpx").read_bytes(), "application/gpx+xml")),
     ]
 
-    response = system.http.post("/api/runs/import", headers=auth(tokens), files=files)
+    results = import_files(system.http, files, headers=auth(tokens))
 
-    assert response.status_code == 200, response.text
-    results = response.json()["results"]
     assert [(r["filename"], r["status"]) for r in results] == [
         ("run.fit", "imported"), ("bike.fit", "refused"), ("route.gpx", "refused")]
     assert "cycling" in results[1]["message"]
@@ -38,7 +42,60 @@ def test_import_files_refuses_what_is_not_a_run_and_stores_each_run_once(
     assert stored["id"] == results[0]["run_id"]
     assert stored["distance_m"] == pytest.approx(9008, rel=0.01)
 
-    again = system.http.post("/api/runs/import", headers=auth(tokens), files=[
-        ("files", ("run.fit.gz", gzip.compress(run), "application/gzip"))])
-    assert again.json()["results"][0]["status"] == "duplicate", again.text
+    [again] = import_files(system.http, [
+        ("files", ("run.fit.gz", gzip.compress(run), "application/gzip"))], headers=auth(tokens))
+    assert again["status"] == "duplicate", again
     assert len(all_runs(system, tokens)) == 1
+
+
+def _gpx_run(day: int, points: int) -> bytes:
+    """A recorded run (north at 3 m a second, a point a second) starting on the ``day``-th."""
+    start = datetime(2026, 2, 1, 6, 30, tzinfo=UTC) + timedelta(days=day)
+    rows = "".join(
+        f'<trkpt lat="{46.05 + i * 3 / 111_195.0:.7f}" lon="14.5"><ele>300</ele>'
+        f"<time>{(start + timedelta(seconds=i)).strftime('%Y-%m-%dT%H:%M:%SZ')}</time></trkpt>"
+        for i in range(points)
+    )
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        '<gpx version="1.1" creator="test" xmlns="http://www.topografix.com/GPX/1/1">'
+        f"<trk><type>running</type><trkseg>{rows}</trkseg></trk></gpx>"
+    ).encode()
+
+
+def test_a_worker_killed_mid_import_loses_no_file_and_stores_each_once(
+    system: System,
+) -> None:
+    _, tokens = sign_up(system)
+    files = [("files", (f"run-{day}.gpx", _gpx_run(day, 7200), "application/gpx+xml"))
+             for day in range(12)]
+    response = system.http.post("/api/runs/import", headers=auth(tokens), files=files)
+    assert response.status_code == 202, response.text
+    job_id = response.json()["id"]
+
+    def statuses() -> list[str]:
+        job = system.http.get(f"/api/runs/imports/{job_id}", headers=auth(tokens))
+        assert job.status_code == 200, job.text
+        return [f["status"] for f in job.json()["files"]]
+
+    def once(done: Callable[[list[str]], bool]) -> Callable[[], list[str] | None]:
+        def check() -> list[str] | None:
+            now = statuses()
+            return now if done(now) else None
+
+        return check
+
+    at_kill = wait_until(once(lambda now: "imported" in now), 120,
+                         "the worker to import a first file")
+    victim = system.pid_of("worker ingest")
+    assert victim is not None
+    os.kill(victim, signal.SIGKILL)
+    assert "queued" in at_kill, at_kill  # killed in the middle, not after
+    wait_until(lambda: system.pid_of("worker ingest") not in (None, victim), 60,
+               "the supervisor to restart the ingest worker")
+
+    done = wait_until(once(lambda now: not {"queued", "parsing"} & set(now)), 240,
+                      "every file to have its outcome")
+    assert done == ["imported"] * len(files)
+    stored = [run["external_id"] for run in all_runs(system, tokens)]
+    assert len(stored) == len(set(stored)) == len(files)

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.system import import_files
+
 from .conftest import System
 from .test_strava import all_runs
 from .test_user_journey import auth, sign_up
@@ -44,12 +46,11 @@ def test_one_bad_file_never_sinks_an_upload(system: System) -> None:
                                encoding="Shift_JIS").encode("shift_jis")),
     ]
 
-    response = system.http.post(
-        "/api/runs/import", headers=auth(tokens),
-        files=[("files", (name, data, "application/octet-stream")) for name, data in files])
+    outcomes = import_files(
+        system.http, [("files", (name, data, "application/octet-stream")) for name, data in files],
+        headers=auth(tokens))
 
-    assert response.status_code == 200, response.text
-    results = {r["filename"]: r for r in response.json()["results"]}
+    results = {r["filename"]: r for r in outcomes}
     assert {name: r["status"] for name, r in results.items()} == {
         "run.fit": "imported", "latitude-91.gpx": "imported", "tomorrow.gpx": "refused",
         "rollover.gpx": "refused", "scrap.gpx": "refused", "shift-jis.gpx": "imported"}

@@ -15,6 +15,8 @@ import pytest
 import sqlalchemy as sa
 from cryptography.fernet import Fernet, MultiFernet
 
+from tests.system import import_files
+
 from .conftest import System, wait_until
 from .test_user_journey import auth, sign_up
 
@@ -153,9 +155,9 @@ def test_link_backfill_webhooks_and_unlink(system: System) -> None:
                60, "the deleted run to go")
 
     # A file run stays when Strava is unlinked; every Strava run goes.
-    imported = system.http.post("/api/runs/import", headers=auth(tokens), files=[
-        ("files", ("track.gpx", _gpx(), "application/gpx+xml"))])
-    assert imported.json()["results"][0]["status"] == "imported", imported.text
+    [imported] = import_files(system.http, [
+        ("files", ("track.gpx", _gpx(), "application/gpx+xml"))], headers=auth(tokens))
+    assert imported["status"] == "imported", imported
     unlinked = system.http.delete("/api/strava", headers=auth(tokens))
     assert unlinked.status_code == 204, unlinked.text
     assert [r["source"] for r in all_runs(system, tokens)] == ["file"]

@@ -25,7 +25,7 @@ import sqlalchemy as sa
 from cryptography.hazmat.primitives import serialization
 
 from tests.integration.conftest import CONFIRM_LINK, text_of
-from tests.system import System, wait_until
+from tests.system import System, import_files, wait_until
 
 pytestmark = [pytest.mark.integration, pytest.mark.xdist_group("integration")]
 
@@ -192,6 +192,7 @@ def _every_door(race_id: int, month: str) -> list[tuple[str, str, dict[str, Any]
         ("GET", "/api/plans", {}),
         ("POST", "/api/plans", {"json": {"race_id": race_id, "days_per_week": 4}}),
         ("POST", "/api/runs/import", {"files": _files(1, 200)}),
+        ("GET", f"/api/runs/imports/{'0' * 32}", {}),
         ("GET", "/api/runs", {}),
         ("GET", "/api/stats", {}),
         ("GET", "/api/records", {}),
@@ -218,8 +219,8 @@ def test_a_deleted_runners_token_reaches_nothing_and_nothing_of_them_is_kept(
     assert system.http.patch(
         "/api/me", headers=runner.auth, json={"display_name": "Ada"}
     ).status_code == 200
-    imported = system.http.post("/api/runs/import", headers=runner.auth, files=_files(1, 300))
-    assert imported.json()["results"][0]["status"] == "imported", imported.text
+    [imported] = import_files(system.http, _files(1, 300), headers=runner.auth)
+    assert imported["status"] == "imported", imported
 
     deleted = system.http.delete("/api/me", headers=runner.auth)
     assert deleted.status_code == 204, deleted.text

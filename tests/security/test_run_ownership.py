@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
-from ..system import System
+from ..system import System, import_files
 
 pytestmark = [pytest.mark.integration, pytest.mark.xdist_group("integration")]
 
@@ -54,10 +54,8 @@ def _runner(system: System) -> tuple[str, dict[str, str]]:
 
 def _upload(system: System, headers: dict[str, str], name: str) -> dict[str, Any]:
     data = (FILES / name).read_bytes()
-    response = system.http.post("/api/runs/import", headers=headers,
-                                files=[("files", (name, data, "application/octet-stream"))])
-    assert response.status_code == 200, response.text
-    [outcome] = response.json()["results"]
+    [outcome] = import_files(system.http, [("files", (name, data, "application/octet-stream"))],
+                             headers=headers)
     result: dict[str, Any] = outcome
     return result
 

@@ -129,7 +129,9 @@ class FakePeers:
     # Ingest: the Strava links (user id -> athlete id) and its canned answers.
     strava_links: dict[str, int] = field(default_factory=dict)
     strava_states: dict[str, str] = field(default_factory=dict)  # state -> user id
-    import_answer: dict[str, Any] = field(default_factory=lambda: {"results": []})
+    # Ingest's import jobs: id -> (the owner's user id, the job as ingest shows it).
+    import_jobs: dict[str, tuple[str, dict[str, Any]]] = field(default_factory=dict)
+    imports_busy: bool = False  # the runner has as many unfinished imports as allowed
 
     # Set by a test that makes a peer break its contract on purpose.
     breaks_contract: bool = False
@@ -377,7 +379,22 @@ class FakePeers:
                 "linked": True, "demo_mode": True, "athlete_id": self.strava_links[user.id],
                 "backfill": {"state": "running", "activities_seen": 200, "runs_imported": 150}})
         if (method, path) == ("POST", "/imports"):
-            return httpx.Response(200, json=self.import_answer)
+            if self.imports_busy:
+                response = problem(429, "Too many requests", "Two imports are still being read.")
+                response.headers["Retry-After"] = "10"
+                return response
+            names = re.findall(rb'filename="([^"]*)"', request.read())
+            job = {"id": uuid.uuid4().hex, "created_at": "2026-03-01T07:00:00Z",
+                   "finished_at": None,
+                   "files": [{"filename": name.decode(), "status": "queued", "run_id": None,
+                              "message": None, "reason": None} for name in names]}
+            self.import_jobs[job["id"]] = (user.id, job)
+            return httpx.Response(202, json=job)
+        if method == "GET" and path.startswith("/imports/"):
+            owner, job = self.import_jobs.get(path.removeprefix("/imports/"), ("", {}))
+            if owner != user.id:
+                return problem(404, "Not found", "No such import.")
+            return httpx.Response(200, json=job)
         return problem(404, "Not found", "No such route.")
 
     def _mailer(self, request: httpx.Request) -> httpx.Response:

@@ -15,13 +15,16 @@ from typing import Any
 import httpx
 import httpx2
 import pytest
+import sqlalchemy as sa
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from runnerly_dataservice.config import Settings as DataserviceSettings
 from runnerly_dataservice.main import create_app as create_dataservice
 from runnerly_ingest.config import Settings
+from runnerly_ingest.imports import service as imports_service
 from runnerly_ingest.main import create_app
+from runnerly_ingest.models import OutboxMessage
 from runnerly_ingest.runtime import Runtime
 from runnerly_ingest.strava import repository as strava_repository
 from runnerly_ingest.strava import service as strava_service
@@ -269,3 +272,50 @@ def run_backfill(runtime: Runtime, clock: FakeClock) -> Callable[..., int]:
         raise AssertionError("the backfill did not finish")
 
     return run
+
+
+@pytest.fixture
+def run_steps(runtime: Runtime) -> Callable[..., list[str]]:
+    """The worker: each queued step (an outbox row, in the order it was queued, which is the
+    queue's) runs ``import_step``; a step queues the next behind every other. Returns the
+    job ids in the order their steps ran."""
+    done: set[int] = set()
+
+    def run(max_steps: int = 200) -> list[str]:
+        order: list[str] = []
+        for _ in range(max_steps):
+            with runtime.database.transaction() as session:
+                row = session.scalars(
+                    sa.select(OutboxMessage)
+                    .where(OutboxMessage.name == imports_service.STEP_TASK,
+                           OutboxMessage.id.not_in(done or {0}))
+                    .order_by(OutboxMessage.id)
+                    .limit(1)
+                ).first()
+                if row is None:
+                    return order
+                done.add(row.id)
+                kwargs = row.payload
+            order.append(kwargs["job_id"])
+            imports_service.import_step(runtime, kwargs["job_id"], kwargs["step"])
+        raise AssertionError("the import did not finish")
+
+    return run
+
+
+@pytest.fixture
+def upload(client: TestClient, run_steps: Callable[..., list[str]]) -> Callable[..., Any]:
+    """Post files to ``/imports`` (202), let the worker's steps run, and return each file's
+    outcome from ``GET /imports/{id}``."""
+
+    def post(files: Any, headers: Headers, **extra: Any) -> list[dict[str, Any]]:
+        response = client.post("/imports", files=files, headers=headers, **extra)
+        assert response.status_code == 202, response.text
+        run_steps()
+        job = client.get(f"/imports/{response.json()['id']}", headers=headers)
+        assert job.status_code == 200, job.text
+        assert job.json()["finished_at"] is not None
+        outcomes: list[dict[str, Any]] = job.json()["files"]
+        return outcomes
+
+    return post

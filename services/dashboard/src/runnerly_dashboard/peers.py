@@ -80,7 +80,7 @@ def build_peers(settings: Settings, transport: httpx.BaseTransport | None = None
         mailer=ServiceClient(
             urls["mailer"], "mailer", credentials=mail_reader, transport=transport
         ),
-        # Imports carry files and wait for their parsing: a longer read timeout.
+        # Imports carry files (up to 20; parsed later, in the worker): a longer read timeout.
         ingest=ServiceClient(
             urls["ingest"], "ingest", timeout=httpx.Timeout(60.0, connect=2.0),
             transport=transport,

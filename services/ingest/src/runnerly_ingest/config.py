@@ -65,6 +65,10 @@ class Settings(KitSettings):
     resume_seconds: float = Field(default=15, ge=1)
     # A backfill step is leased for this long (s): a worker killed mid-step frees it then.
     lease_seconds: float = Field(default=45, ge=5)
+    # Unfinished file imports a runner may have at once; past it an upload is a 429.
+    import_jobs_per_runner: int = Field(default=2, ge=1, le=100)
+    # Finished import jobs (their outcomes) are kept this long, in hours, then purged.
+    import_retention_hours: float = Field(default=24, gt=0)
     # Embed Celery beat (as a thread) in this service's worker: the embedded default.
     # At scale run one `runnerly beat ingest` instead and set this to false.
     embed_beat: bool = True

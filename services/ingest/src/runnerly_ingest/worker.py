@@ -12,6 +12,8 @@ from typing import Any
 from celery import signals
 
 from runnerly_ingest.config import get_settings
+from runnerly_ingest.imports import service as imports_service
+from runnerly_ingest.imports import tasks as imports_tasks
 from runnerly_ingest.main import announce_mode
 from runnerly_ingest.runtime import MIGRATIONS_DIR, Runtime, build_runtime
 from runnerly_ingest.strava import tasks as strava_tasks
@@ -28,8 +30,18 @@ def configure_beat(runtime: Runtime) -> None:
             "schedule": settings.resume_seconds,
         },
         "reconcile": {"task": strava_tasks.RECONCILE_TASK, "schedule": settings.reconcile_seconds},
+        # Import jobs whose step a crash lost; finished ones past their retention.
+        "resume-imports": {
+            "task": imports_service.RESUME_TASK,
+            "schedule": settings.resume_seconds,
+        },
     }
     runtime.celery.conf.beat_schedule_filename = str(settings.service_dir / "celerybeat-schedule")
+
+
+def forget_user(runtime: Runtime, payload: dict[str, Any]) -> None:
+    strava_tasks.forget_user(runtime, payload)
+    imports_service.forget_runner(runtime, str(payload["user_id"]))
 
 
 def create_worker_runtime() -> Runtime:
@@ -37,9 +49,10 @@ def create_worker_runtime() -> Runtime:
     configure_logging(runtime.settings.service_name, runtime.settings.log_level)
     migrate(runtime.database.url, MIGRATIONS_DIR)
     strava_tasks.register(runtime)
+    imports_tasks.register(runtime)
     register_event_handlers(
         runtime.celery,
-        {"user.deleted": lambda payload: strava_tasks.forget_user(runtime, payload)},
+        {"user.deleted": lambda payload: forget_user(runtime, payload)},
         revocations=runtime.revocations,
         outbox=runtime.outbox,
     )
@@ -56,6 +69,8 @@ celery = runtime.celery
 @signals.worker_ready.connect  # type: ignore[untyped-decorator]
 def _on_ready(**_: Any) -> None:
     announce_mode(runtime)
-    # Backfills a crash interrupted (their queued step lost with the worker) go on now.
+    # Backfills and imports a crash interrupted (their queued step lost with the worker)
+    # go on now.
     celery.send_task(strava_tasks.RESUME_TASK)
+    celery.send_task(imports_service.RESUME_TASK)
     celery.send_task(strava_tasks.SUBSCRIBE_TASK)

@@ -129,6 +129,13 @@ EXTERNAL_ENTITY = b"""<?xml version="1.0"?>
         codecs.BOM_UTF16_LE + BILLION_LAUGHS.decode().encode("utf-16-le"),
         EXTERNAL_ENTITY.replace(b'"1.0"?>', b'"1.0" encoding="Shift_JIS"?>'),
         EXTERNAL_ENTITY.decode().encode("utf-32"),
+        # whatever the root: the check comes before the format is told
+        b'<?xml version="1.0"?><!DOCTYPE TrainingCenterDatabase SYSTEM "file:///etc/passwd">'
+        b'<TrainingCenterDatabase xmlns="http://www.garmin.com/xmlschemas/'
+        b'TrainingCenterDatabase/v2"/>',
+        b'<?xml version="1.0"?><!DOCTYPE gpx [<!ELEMENT gpx ANY>]><gpx version="1.1"/>',
+        # an attribute-list declaration beside the entity: a DTD all the same
+        EXTERNAL_ENTITY.replace(b"<!DOCTYPE gpx [", b"<!DOCTYPE gpx [<!ATTLIST gpx x CDATA 'y'>"),
     ],
 )
 def test_xml_with_a_dtd_is_refused_fast(payload: bytes) -> None:

@@ -17,6 +17,7 @@ _SHARED = Path(__file__).resolve().parents[5] / "shared" / "data" / "activities"
 ACTIVITIES = _SHARED if _SHARED.is_dir() else Path(__file__).parents[1] / "files" / "data"
 Headers = dict[str, str]
 StoredRuns = Callable[..., list[Any]]
+Upload = Callable[..., list[dict[str, Any]]]
 
 EXPECTED = {
     "activity-small-fenix2-run.fit": ("imported", None),
@@ -48,13 +49,10 @@ needs_data = pytest.mark.skipif(
 
 @needs_data
 def test_every_shared_file_is_imported_or_refused_with_its_reason(
-    client: TestClient, alice: Headers, stored_runs: StoredRuns
+    upload: Upload, alice: Headers, stored_runs: StoredRuns
 ) -> None:
     names = sorted(name for name in EXPECTED if (ACTIVITIES / name).exists())
-    response = client.post("/imports", files=_files(*names), headers=alice)
-
-    assert response.status_code == 200, response.text
-    results = {item["filename"]: item for item in response.json()["results"]}
+    results = {item["filename"]: item for item in upload(_files(*names), alice)}
     assert list(results) == names
     for name in names:
         status, message = EXPECTED[name]
@@ -76,10 +74,9 @@ def test_every_shared_file_is_imported_or_refused_with_its_reason(
 
 @needs_data
 def test_the_detail_has_streams_splits_and_a_route(
-    client: TestClient, alice: Headers, peers: Any
+    upload: Upload, alice: Headers, peers: Any
 ) -> None:
-    result = client.post("/imports", files=_files("activity-small-fenix2-run.fit"),
-                         headers=alice).json()["results"][0]
+    [result] = upload(_files("activity-small-fenix2-run.fit"), alice)
 
     detail = peers.dataservice.get(f"/runs/{result['run_id']}", headers=alice).json()
 
@@ -93,21 +90,18 @@ def test_the_detail_has_streams_splits_and_a_route(
 
 @needs_data
 def test_a_reupload_and_a_gzipped_copy_are_duplicates(
-    client: TestClient, alice: Headers, stored_runs: StoredRuns
+    upload: Upload, alice: Headers, stored_runs: StoredRuns
 ) -> None:
-    first = client.post("/imports", files=_files("activity-small-fenix2-run.fit"), headers=alice)
+    [imported] = upload(_files("activity-small-fenix2-run.fit"), alice)
     data = (ACTIVITIES / "activity-small-fenix2-run.fit").read_bytes()
-    again = client.post(
-        "/imports",
-        files=[("files", ("again.fit", data, "application/octet-stream")),
-               ("files", ("copy.fit.gz", gzip.compress(data), "application/gzip"))],
-        headers=alice,
+    again = upload(
+        [("files", ("again.fit", data, "application/octet-stream")),
+         ("files", ("copy.fit.gz", gzip.compress(data), "application/gzip"))],
+        alice,
     )
 
-    [imported] = first.json()["results"]
     assert imported["status"] == "imported"
-    statuses = [(item["filename"], item["status"], item["run_id"])
-                for item in again.json()["results"]]
+    statuses = [(item["filename"], item["status"], item["run_id"]) for item in again]
     assert statuses == [("again.fit", "duplicate", imported["run_id"]),
                         ("copy.fit.gz", "duplicate", imported["run_id"])]
     assert len(stored_runs()) == 1
@@ -120,22 +114,19 @@ IMPORTED = sorted(
 
 @needs_data
 def test_a_file_another_runner_imported_is_a_run_of_ones_own(
-    client: TestClient, alice: Headers, bob: Headers, peers: Any, stored_runs: StoredRuns
+    upload: Upload, alice: Headers, bob: Headers, peers: Any, stored_runs: StoredRuns
 ) -> None:
     """Friends share files: the same bytes from two runners are two runs, and neither's
     upload reaches, moves or names the other's run."""
     names = [name for name in IMPORTED if (ACTIVITIES / name).exists()]
     walks = {"as_run": sorted(WALKS)}
-    alices = client.post("/imports", files=_files(*names), data=walks,
-                         headers=alice).json()["results"]
+    alices = upload(_files(*names), alice, data=walks)
     alice_runs = stored_runs("alice")
     alice_details = {run["id"]: peers.dataservice.get(f"/runs/{run['id']}", headers=alice).json()
                      for run in alice_runs}
 
-    bobs = client.post("/imports", files=_files(*names), data=walks,
-                       headers=bob).json()["results"]
-    bobs_again = client.post("/imports", files=_files(*names), data=walks,
-                             headers=bob).json()["results"]
+    bobs = upload(_files(*names), bob, data=walks)
+    bobs_again = upload(_files(*names), bob, data=walks)
 
     alice_ids = {item["run_id"] for item in alices}
     assert [item["status"] for item in alices] == ["imported"] * len(names)
@@ -153,16 +144,15 @@ def test_a_file_another_runner_imported_is_a_run_of_ones_own(
 
 @needs_data
 def test_a_walk_is_refused_until_the_runner_says_it_was_a_run(
-    client: TestClient, alice: Headers, peers: Any, stored_runs: StoredRuns
+    upload: Upload, alice: Headers, peers: Any, stored_runs: StoredRuns
 ) -> None:
     names = ["cerknicko-jezero.gpx", "korita-zbevnica.gpx", "garmin-fenix-5-bike.fit",
              "garmin-fenix-5-run.fit"]
 
-    refused = client.post("/imports", files=_files(*names), headers=alice).json()["results"]
+    refused = upload(_files(*names), alice)
     nothing_stored = stored_runs()
     # Every file named: only the walks' refusals give way, a ride and a scrap stay refused.
-    again = client.post("/imports", files=_files(*names), data={"as_run": names},
-                        headers=alice).json()["results"]
+    again = upload(_files(*names), alice, data={"as_run": names})
 
     assert [(r["status"], r["reason"]) for r in refused] == [
         ("refused", "looks_like_walk"), ("refused", "looks_like_walk"),
@@ -181,11 +171,10 @@ def test_a_walk_is_refused_until_the_runner_says_it_was_a_run(
 
 @needs_data
 def test_a_file_run_gets_the_time_zone_of_where_it_was(
-    client: TestClient, alice: Headers, peers: Any
+    upload: Upload, alice: Headers, peers: Any
 ) -> None:
     names = ["activity-small-fenix2-run.fit", "cerknicko-jezero.gpx"]
-    results = client.post("/imports", files=_files(*names), data={"as_run": names[1]},
-                          headers=alice).json()["results"]
+    results = upload(_files(*names), alice, data={"as_run": names[1]})
 
     zones = [peers.dataservice.get(f"/runs/{r['run_id']}", headers=alice).json()["time_zone"]
              for r in results]
@@ -208,14 +197,13 @@ def test_an_upload_needs_the_import_scope_and_some_files(
 
 
 def test_garbage_and_oversized_files_are_refused_alone(
-    client: TestClient, alice: Headers, stored_runs: StoredRuns
+    upload: Upload, alice: Headers, stored_runs: StoredRuns
 ) -> None:
     files = [("files", ("notes.txt", b"hello", "text/plain")),
              ("files", ("huge.gpx", b"<" * (MAX_FILE_BYTES + 1), "application/gpx+xml"))]
 
-    response = client.post("/imports", files=files, headers=alice)
+    results = upload(files, alice)
 
-    assert response.status_code == 200, response.text
-    assert [item["status"] for item in response.json()["results"]] == ["refused", "refused"]
-    assert "larger than" in response.json()["results"][1]["message"]
+    assert [item["status"] for item in results] == ["refused", "refused"]
+    assert "larger than" in results[1]["message"]
     assert stored_runs() == []

@@ -11,11 +11,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from fastapi.testclient import TestClient
 
 from runnerly_ingest.runtime import Runtime
 
 GOOD = Path(__file__).parents[1] / "files" / "data" / "activity-small-fenix2-run.fit"
+Post = Callable[..., list[dict[str, Any]]]
 Headers = dict[str, str]
 StoredRuns = Callable[..., list[Any]]
 START = datetime(2024, 5, 1, 6, 30, tzinfo=UTC)
@@ -77,14 +77,12 @@ def everywhere(**values: str) -> Callable[[int, dict[str, str]], None]:
     return edit
 
 
-def upload(client: TestClient, headers: Headers, name: str, data: bytes) -> list[dict[str, Any]]:
+def send(post: Post, headers: Headers, name: str, data: bytes) -> list[dict[str, Any]]:
     files = [
         ("files", ("good.fit", GOOD.read_bytes(), "application/octet-stream")),
         ("files", (name, data, "application/octet-stream")),
     ]
-    response = client.post("/imports", files=files, headers=headers)
-    assert response.status_code == 200, response.text
-    results: list[dict[str, Any]] = response.json()["results"]
+    results = post(files, headers)
     assert [r["filename"] for r in results] == ["good.fit", name]
     assert results[0]["status"] == "imported", results[0]
     return results
@@ -112,9 +110,9 @@ BAD_SAMPLES = {
 
 @pytest.mark.parametrize("case", list(BAD_SAMPLES), ids=str)
 def test_impossible_samples_are_dropped_not_the_file(
-    case: str, client: TestClient, alice: Headers, peers: Any
+    case: str, upload: Post, alice: Headers, peers: Any
 ) -> None:
-    results = upload(client, alice, "odd.gpx", gpx(edit=BAD_SAMPLES[case]).encode())
+    results = send(upload, alice, "odd.gpx", gpx(edit=BAD_SAMPLES[case]).encode())
 
     assert results[1]["status"] == "imported", results[1]
     run = peers.dataservice.get(f"/runs/{results[1]['run_id']}", headers=alice).json()
@@ -153,11 +151,11 @@ REFUSED = {
 
 @pytest.mark.parametrize("case", list(REFUSED), ids=str)
 def test_impossible_times_and_scraps_are_refused_alone(
-    case: str, client: TestClient, alice: Headers, stored_runs: StoredRuns
+    case: str, upload: Post, alice: Headers, stored_runs: StoredRuns
 ) -> None:
     make, reason = REFUSED[case]
 
-    results = upload(client, alice, "odd.gpx", make().encode())
+    results = send(upload, alice, "odd.gpx", make().encode())
 
     assert results[1]["status"] == "refused", results[1]
     assert reason in results[1]["message"], results[1]
@@ -196,11 +194,11 @@ ENCODINGS: dict[str, tuple[str, Callable[[], bytes]]] = {
 
 @pytest.mark.parametrize("case", list(ENCODINGS), ids=str)
 def test_every_xml_encoding_is_read(
-    case: str, client: TestClient, alice: Headers, stored_runs: StoredRuns
+    case: str, upload: Post, alice: Headers, stored_runs: StoredRuns
 ) -> None:
     name, make = ENCODINGS[case]
 
-    results = upload(client, alice, "encoded.gpx", make())
+    results = send(upload, alice, "encoded.gpx", make())
 
     assert results[1]["status"] == "imported", results[1]
     run = next(run for run in stored_runs() if run["id"] == results[1]["run_id"])
@@ -235,7 +233,7 @@ def test_a_run_the_dataservice_still_refuses_is_refused_alone(
 
 
 def test_repeated_timestamps_keep_the_best_efforts(
-    client: TestClient, alice: Headers, peers: Any, runner_headers: Callable[..., Headers]
+    upload: Post, alice: Headers, peers: Any, runner_headers: Callable[..., Headers]
 ) -> None:
     """Devices write a few points at the same second as the one before (FIT around laps and
     pauses): they are merged, so the run's streams still give its best efforts."""
@@ -247,7 +245,7 @@ def test_repeated_timestamps_keep_the_best_efforts(
 
     # Alone: the good file beside it is a faster run, whose records would hide this one's.
     files = [("files", ("repeats.gpx", gpx(edit=repeat).encode(), "application/gpx+xml"))]
-    [result] = client.post("/imports", files=files, headers=alice).json()["results"]
+    [result] = upload(files, alice)
 
     assert result["status"] == "imported", result
     run = peers.dataservice.get(f"/runs/{result['run_id']}", headers=alice).json()

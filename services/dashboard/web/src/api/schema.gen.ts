@@ -560,10 +560,32 @@ export interface paths {
         put?: never;
         /**
          * Import Runs
-         * @description Import runs from activity files; each file gets its own outcome (imported,
-         *     duplicate, or refused with the reason).
+         * @description Import runs from activity files: answered at once with an import job, each file
+         *     ``queued``; follow it at ``/api/runs/imports/{id}``. 429 (with ``Retry-After``) while
+         *     the runner has too many imports unfinished.
          */
         post: operations["import_runs_api_runs_import_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/runs/imports/{job_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Import Job
+         * @description An import job: each file's state (queued, parsing), then its outcome (imported,
+         *     duplicate, or refused with the reason).
+         */
+        get: operations["import_job_api_runs_imports__job_id__get"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -740,7 +762,8 @@ export interface components {
         };
         /**
          * FileOutcome
-         * @description What became of one uploaded file.
+         * @description What became of one uploaded file: ``queued`` and ``parsing`` until it has its outcome
+         *     (imported, duplicate, or refused with the reason).
          */
         FileOutcome: {
             /** Filename */
@@ -755,14 +778,26 @@ export interface components {
              * Status
              * @enum {string}
              */
-            status: "imported" | "duplicate" | "refused";
+            status: "queued" | "parsing" | "imported" | "duplicate" | "refused";
         } & {
             [key: string]: unknown;
         };
-        /** ImportResult */
-        ImportResult: {
-            /** Results */
-            results: components["schemas"]["FileOutcome"][];
+        /**
+         * ImportJob
+         * @description An upload being read: each file's state, in the order they were sent.
+         */
+        ImportJob: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Files */
+            files: components["schemas"]["FileOutcome"][];
+            /** Finished At */
+            finished_at?: string | null;
+            /** Id */
+            id: string;
         };
         /** LatlngItem */
         LatlngItem: [
@@ -6188,12 +6223,12 @@ export interface operations {
         };
         responses: {
             /** @description Successful Response */
-            200: {
+            202: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ImportResult"];
+                    "application/json": components["schemas"]["ImportJob"];
                 };
             };
             /** @description Not authenticated: log in (session cookie) or send a Bearer token. */
@@ -6244,6 +6279,146 @@ export interface operations {
             };
             /** @description The request body is too large. */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** Detail */
+                        detail: string;
+                        /** Status */
+                        status: number;
+                        /** Title */
+                        title: string;
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Invalid input; `errors` lists each field's problem. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** Detail */
+                        detail: string;
+                        /** Status */
+                        status: number;
+                        /** Title */
+                        title: string;
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Too many attempts; retry after the Retry-After header's seconds. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** Detail */
+                        detail: string;
+                        /** Status */
+                        status: number;
+                        /** Title */
+                        title: string;
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description A service behind the dashboard is unavailable. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** Detail */
+                        detail: string;
+                        /** Status */
+                        status: number;
+                        /** Title */
+                        title: string;
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
+    import_job_api_runs_imports__job_id__get: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The runnerly_csrf cookie's value; required on cookie-authenticated writes. */
+                "X-CSRF-Token"?: string | null;
+            };
+            path: {
+                job_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportJob"];
+                };
+            };
+            /** @description Not authenticated: log in (session cookie) or send a Bearer token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** Detail */
+                        detail: string;
+                        /** Status */
+                        status: number;
+                        /** Title */
+                        title: string;
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Not found. */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

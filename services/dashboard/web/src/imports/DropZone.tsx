@@ -1,56 +1,70 @@
-import { useId, useState, type DragEvent } from "react";
+import { useEffect, useId, useRef, useState, type DragEvent } from "react";
 import { useQueryClient } from "@tanstack/react-query";
-import type { ImportResult } from "../api/types";
-import { uploadFile } from "./upload";
+import { hasOutcome, isFinished, useImportJob, type FileOutcome, type ImportJob } from "./queries";
+import { uploadFiles } from "./upload";
 
-interface Item {
-  name: string;
+// The API takes at most this many files in one import.
+const MAX_FILES = 20;
+
+interface Batch {
+  files: File[];
   progress: number;
-  state: "uploading" | "done" | "failed";
+  state: "uploading" | "sent" | "failed";
+  job?: ImportJob;
   message?: string;
 }
 
-function describe(status: number, body: unknown): string {
+function problemDetail(status: number, body: unknown): string {
   if (body && typeof body === "object" && "detail" in body) return String((body as { detail: unknown }).detail);
-  const results = (body as Partial<ImportResult> | null)?.results;
-  if (Array.isArray(results) && results.length > 0) {
-    const outcome = results[0];
-    const label = outcome.status === "imported" ? "Imported" : outcome.status === "duplicate" ? "Already imported" : "Refused";
-    return outcome.message ? `${label}: ${outcome.message}` : `${label}.`;
-  }
-  if (body && typeof body === "object") return "Imported.";
   return status ? `The server answered ${status}.` : "Runnerly could not be reached.";
 }
 
-/** Whether the import answered, for the file, that it took nothing from it (200 all the same). */
-function refused(body: unknown): boolean {
-  const results = (body as Partial<ImportResult> | null)?.results;
-  const status = Array.isArray(results) ? results[0]?.status : undefined;
-  return status !== undefined && status !== "imported" && status !== "duplicate";
+function describe(file: FileOutcome): string {
+  switch (file.status) {
+    case "queued":
+      return "Waiting to be read…";
+    case "parsing":
+      return "Reading…";
+    case "imported":
+      return file.message ? `Imported: ${file.message}` : "Imported.";
+    case "duplicate":
+      return file.message ? `Already imported: ${file.message}` : "Already imported.";
+    default:
+      return file.message ? `Refused: ${file.message}` : "Refused.";
+  }
 }
 
-/** Drop GPX, TCX or FIT files (or pick them): each is posted with its own progress and result. */
+function itemClass(file: FileOutcome): string {
+  if (!hasOutcome(file)) return "upload upload-uploading";
+  return file.status === "refused" ? "upload upload-failed" : "upload upload-done";
+}
+
+/** Drop GPX, TCX or FIT files (or pick them): they go as one import, whose files are followed
+ * one by one as the server reads them. */
 export function DropZone() {
   const inputId = useId();
-  const client = useQueryClient();
-  const [items, setItems] = useState<Item[]>([]);
+  const [batches, setBatches] = useState<Batch[]>([]);
   const [over, setOver] = useState(false);
+  const sentBatches = useRef(0);
 
-  const update = (index: number, change: Partial<Item>) =>
-    setItems((current) => current.map((item, i) => (i === index ? { ...item, ...change } : item)));
+  const update = (index: number, change: Partial<Batch>) =>
+    setBatches((current) => current.map((batch, i) => (i === index ? { ...batch, ...change } : batch)));
 
-  async function send(files: File[]) {
-    const offset = items.length;
-    setItems((current) => [...current, ...files.map((f) => ({ name: f.name, progress: 0, state: "uploading" as const }))]);
-    await Promise.all(
-      files.map(async (file, i) => {
-        const result = await uploadFile(file, (p) => update(offset + i, { progress: p }));
-        const failed = !result.ok || refused(result.body);
-        update(offset + i, { state: failed ? "failed" : "done", progress: 1, message: describe(result.status, result.body) });
-      }),
-    );
-    void client.invalidateQueries({ queryKey: ["runs"] });
-    void client.invalidateQueries({ queryKey: ["stats"] });
+  async function send(files: File[], asRun: string[] = []) {
+    const chunks: File[][] = [];
+    for (let i = 0; i < files.length; i += MAX_FILES) chunks.push(files.slice(i, i + MAX_FILES));
+    const offset = sentBatches.current;
+    sentBatches.current += chunks.length;
+    setBatches((current) => [...current, ...chunks.map((chunk) => ({ files: chunk, progress: 0, state: "uploading" as const }))]);
+    // One after the other: the server reads a runner's imports a few at a time.
+    for (const [i, chunk] of chunks.entries()) {
+      const result = await uploadFiles(chunk, (p) => update(offset + i, { progress: p }), asRun);
+      if (result.ok && result.body && typeof result.body === "object" && "files" in result.body) {
+        update(offset + i, { state: "sent", progress: 1, job: result.body as ImportJob });
+      } else {
+        update(offset + i, { state: "failed", progress: 1, message: problemDetail(result.status, result.body) });
+      }
+    }
   }
 
   function drop(event: DragEvent) {
@@ -69,14 +83,61 @@ export function DropZone() {
           onChange={(e) => { void send([...(e.target.files ?? [])]); e.target.value = ""; }} />
       </div>
       <ul className="uploads" aria-live="polite">
-        {items.map((item, i) => (
-          <li key={i} className={`upload upload-${item.state}`}>
-            <span>{item.name}</span>
-            <progress max={1} value={item.progress} aria-label={`Upload of ${item.name}`} />
-            <span>{item.state === "uploading" ? "Uploading…" : item.message}</span>
-          </li>
-        ))}
+        {batches.map((batch, i) =>
+          batch.job ? (
+            <FollowedImport key={i} initial={batch.job} files={batch.files} onAsRun={(file) => void send([file], [file.name])} />
+          ) : (
+            batch.files.map((file, j) => (
+              <li key={`${i}-${j}`} className={`upload upload-${batch.state === "failed" ? "failed" : "uploading"}`}>
+                <span>{file.name}</span>
+                <progress max={1} value={batch.progress} aria-label={`Upload of ${file.name}`} />
+                <span>{batch.state === "failed" ? batch.message : "Uploading…"}</span>
+              </li>
+            ))
+          ),
+        )}
       </ul>
     </div>
+  );
+}
+
+/** The files of one import, each with its state, then its outcome. */
+function FollowedImport({ initial, files, onAsRun }: { initial: ImportJob; files: File[]; onAsRun: (file: File) => void }) {
+  const client = useQueryClient();
+  const { data } = useImportJob(initial);
+  const job = data ?? initial;
+  const finished = isFinished(job);
+  const [retried, setRetried] = useState<Set<number>>(new Set());
+
+  useEffect(() => {
+    if (!finished) return;
+    void client.invalidateQueries({ queryKey: ["runs"] });
+    void client.invalidateQueries({ queryKey: ["stats"] });
+  }, [finished, client]);
+
+  return (
+    <>
+      {job.files.map((outcome, j) => {
+        const file = files[j];
+        const offer = outcome.reason === "looks_like_walk" && file !== undefined && !retried.has(j);
+        return (
+          <li key={j} className={itemClass(outcome)}>
+            <span>{outcome.filename}</span>
+            <progress max={1} value={1} aria-label={`Upload of ${outcome.filename}`} />
+            <span>
+              {describe(outcome)}
+              {offer && (
+                <button type="button" className="button secondary" onClick={() => {
+                  setRetried((current) => new Set(current).add(j));
+                  onAsRun(file);
+                }}>
+                  Import as a run anyway
+                </button>
+              )}
+            </span>
+          </li>
+        );
+      })}
+    </>
   );
 }

@@ -1,7 +1,7 @@
-import { screen, within } from "@testing-library/react";
+import { screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { renderWithApp } from "../test/render";
+import { json, mockApi, renderWithApp } from "../test/render";
 import ImportPage from "./ImportPage";
 
 afterEach(() => vi.unstubAllGlobals());
@@ -9,11 +9,18 @@ afterEach(() => vi.unstubAllGlobals());
 interface Sent {
   url: string;
   csrf: string | null;
-  file: File;
+  files: File[];
+  asRun: string[];
+}
+
+type Outcome = { filename: string; status: string; run_id?: number | null; message?: string | null; reason?: string | null };
+
+function job(id: string, files: Outcome[], finished = false) {
+  return { id, created_at: "2026-03-01T07:00:00Z", finished_at: finished ? "2026-03-01T07:00:05Z" : null, files };
 }
 
 /** Stands in for the network under XMLHttpRequest (fetch cannot report upload progress). */
-function fakeServer(answer: (file: File) => { status: number; body: unknown }) {
+function fakeUploads(answer: (files: File[], asRun: string[]) => { status: number; body: unknown; headers?: Record<string, string> }) {
   const sent: Sent[] = [];
   class FakeRequest {
     upload: { onprogress: ((event: { lengthComputable: boolean; loaded: number; total: number }) => void) | null } = {
@@ -32,11 +39,12 @@ function fakeServer(answer: (file: File) => { status: number; body: unknown }) {
       this.headers[key] = value;
     }
     send(data: FormData) {
-      const file = data.get("files") as File;
-      sent.push({ url: this.url, csrf: this.headers["X-CSRF-Token"] ?? null, file });
-      const { status, body } = answer(file);
+      const files = data.getAll("files") as File[];
+      const asRun = data.getAll("as_run") as string[];
+      sent.push({ url: this.url, csrf: this.headers["X-CSRF-Token"] ?? null, files, asRun });
+      const { status, body } = answer(files, asRun);
       setTimeout(() => {
-        this.upload.onprogress?.({ lengthComputable: true, loaded: file.size, total: file.size });
+        this.upload.onprogress?.({ lengthComputable: true, loaded: 1, total: 1 });
         this.status = status;
         this.responseText = JSON.stringify(body);
         this.onload?.();
@@ -47,40 +55,110 @@ function fakeServer(answer: (file: File) => { status: number; body: unknown }) {
   return sent;
 }
 
+/** The job as ingest's worker moves it on: each GET answers the next state, the last one for ever after. */
+function fakeJobs(states: Record<string, ReturnType<typeof job>[]>) {
+  const asked: string[] = [];
+  mockApi((request) => {
+    const id = new URL(request.url).pathname.replace("/api/runs/imports/", "");
+    asked.push(id);
+    const queue = states[id];
+    if (!queue) return json({ title: "Not found", status: 404, detail: "No such import." }, 404);
+    return json(queue.length > 1 ? queue.shift() : queue[0]);
+  });
+  return asked;
+}
+
+const FOLLOW = { timeout: 5_000 };
+
 describe("importing files", () => {
-  it("posts each file on its own and shows each one's result", async () => {
+  it("sends the files as one import and follows each file until it has its outcome", async () => {
     document.cookie = "runnerly_csrf=tok";
-    const sent = fakeServer((file) =>
-      file.name.endsWith(".fit")
-        ? { status: 200, body: { results: [{ filename: file.name, status: "imported", run_id: 3, message: null }] } }
-        : { status: 200, body: { results: [{ filename: file.name, status: "refused", message: "This is cycling, not a run." }] } },
-    );
+    const queued = [{ filename: "morning.fit", status: "queued" }, { filename: "ride.gpx", status: "queued" }];
+    const sent = fakeUploads(() => ({ status: 202, body: job("j1", queued) }));
+    fakeJobs({
+      j1: [
+        job("j1", [{ filename: "morning.fit", status: "parsing" }, { filename: "ride.gpx", status: "queued" }]),
+        job("j1", [{ filename: "morning.fit", status: "imported", run_id: 3 }, { filename: "ride.gpx", status: "parsing" }]),
+        job(
+          "j1",
+          [
+            { filename: "morning.fit", status: "imported", run_id: 3 },
+            { filename: "ride.gpx", status: "refused", message: "This is cycling, not a run.", reason: "not_a_run" },
+          ],
+          true,
+        ),
+      ],
+    });
     renderWithApp(<ImportPage />);
 
-    await userEvent.upload(screen.getByLabelText("Choose files"), [
-      new File(["fit"], "morning.fit"),
-      new File(["<gpx/>"], "ride.gpx"),
-    ]);
+    await userEvent.upload(screen.getByLabelText("Choose files"), [new File(["fit"], "morning.fit"), new File(["<gpx/>"], "ride.gpx")]);
 
     const items = await screen.findAllByRole("listitem");
     expect(items).toHaveLength(2);
-    expect(await within(items[0]).findByText("Imported.")).toBeInTheDocument();
-    expect(within(items[1]).getByText("Refused: This is cycling, not a run.")).toBeInTheDocument();
-    // Refused in a 200 answer is a failure all the same: shown as one.
+    // Each file's state as it changes: read, then its outcome.
+    expect(await within(items[0]).findByText("Reading…", {}, FOLLOW)).toBeInTheDocument();
+    expect(await within(items[1]).findByText("Reading…", {}, FOLLOW)).toBeInTheDocument();
+    expect(await within(items[1]).findByText("Refused: This is cycling, not a run.", {}, FOLLOW)).toBeInTheDocument();
+    expect(within(items[0]).getByText("Imported.")).toBeInTheDocument();
     expect(items[0]).toHaveClass("upload-done");
     expect(items[1]).toHaveClass("upload-failed");
     expect(within(items[0]).getByRole("progressbar", { name: "Upload of morning.fit" })).toHaveAttribute("value", "1");
-    expect(sent.map((s) => [s.url, s.csrf, s.file.name])).toEqual([
-      ["/api/runs/import", "tok", "morning.fit"],
-      ["/api/runs/import", "tok", "ride.gpx"],
+    expect(sent.map((s) => [s.url, s.csrf, s.files.map((f) => f.name)])).toEqual([
+      ["/api/runs/import", "tok", ["morning.fit", "ride.gpx"]],
     ]);
   });
 
-  it("says what the API objected to when a file is refused outright", async () => {
-    fakeServer(() => ({ status: 413, body: { title: "Payload too large", status: 413, detail: "A file is at most 25 MB." } }));
+  it("stops asking once every file has its outcome", async () => {
+    fakeUploads(() => ({ status: 202, body: job("j2", [{ filename: "a.gpx", status: "queued" }]) }));
+    const asked = fakeJobs({ j2: [job("j2", [{ filename: "a.gpx", status: "duplicate", run_id: 4, message: "Already stored." }], true)] });
+    renderWithApp(<ImportPage />);
+
+    await userEvent.upload(screen.getByLabelText("Choose files"), new File(["x"], "a.gpx"));
+
+    expect(await screen.findByText("Already imported: Already stored.", {}, FOLLOW)).toBeInTheDocument();
+    const count = asked.length;
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    expect(asked.length).toBe(count);
+  });
+
+  it("offers to import a file that looks like a walk as a run anyway", async () => {
+    const sent = fakeUploads((files, asRun) =>
+      asRun.length
+        ? { status: 202, body: job("j4", [{ filename: files[0].name, status: "queued" }]) }
+        : { status: 202, body: job("j3", [{ filename: "hike.gpx", status: "queued" }]) },
+    );
+    fakeJobs({
+      j3: [job("j3", [{ filename: "hike.gpx", status: "refused", message: "This looks like a walk.", reason: "looks_like_walk" }], true)],
+      j4: [job("j4", [{ filename: "hike.gpx", status: "imported", run_id: 9 }], true)],
+    });
+    renderWithApp(<ImportPage />);
+    await userEvent.upload(screen.getByLabelText("Choose files"), new File(["<gpx/>"], "hike.gpx"));
+
+    await userEvent.click(await screen.findByRole("button", { name: "Import as a run anyway" }, FOLLOW));
+
+    await waitFor(() => expect(screen.getAllByText("Imported.")).toHaveLength(1), FOLLOW);
+    expect(sent.map((s) => [s.files.map((f) => f.name), s.asRun])).toEqual([
+      [["hike.gpx"], []],
+      [["hike.gpx"], ["hike.gpx"]],
+    ]);
+    expect(screen.queryByRole("button", { name: "Import as a run anyway" })).not.toBeInTheDocument();
+  });
+
+  it("says what the API objected to when the upload is refused outright", async () => {
+    fakeUploads(() => ({ status: 413, body: { title: "Payload too large", status: 413, detail: "A file is at most 25 MB." } }));
     renderWithApp(<ImportPage />);
     await userEvent.upload(screen.getByLabelText("Choose files"), new File(["x"], "huge.fit"));
     expect(await screen.findByText("A file is at most 25 MB.")).toBeInTheDocument();
     expect(screen.getByRole("listitem")).toHaveClass("upload-failed");
+  });
+
+  it("says plainly when too many imports are already under way", async () => {
+    fakeUploads(() => ({
+      status: 429,
+      body: { title: "Too many requests", status: 429, detail: "You have 2 imports still being read." },
+    }));
+    renderWithApp(<ImportPage />);
+    await userEvent.upload(screen.getByLabelText("Choose files"), new File(["x"], "a.fit"));
+    expect(await screen.findByText("You have 2 imports still being read.")).toBeInTheDocument();
   });
 });

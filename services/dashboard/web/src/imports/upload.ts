@@ -6,8 +6,13 @@ export interface UploadResult {
   body: unknown;
 }
 
-/** Post one file as multipart field `files`, reporting progress (fetch cannot, so XHR). */
-export function uploadFile(file: File, onProgress: (fraction: number) => void): Promise<UploadResult> {
+/** Post files as one import (multipart field `files`; `asRun` names those to import as runs
+ * whatever they look like), reporting progress (fetch cannot, so XHR). */
+export function uploadFiles(
+  files: File[],
+  onProgress: (fraction: number) => void,
+  asRun: string[] = [],
+): Promise<UploadResult> {
   return new Promise((resolve) => {
     const request = new XMLHttpRequest();
     request.open("POST", "/api/runs/import");
@@ -27,7 +32,8 @@ export function uploadFile(file: File, onProgress: (fraction: number) => void): 
     };
     request.onerror = () => resolve({ ok: false, status: 0, body: null });
     const data = new FormData();
-    data.append("files", file);
+    for (const file of files) data.append("files", file);
+    for (const name of asRun) data.append("as_run", name);
     request.send(data);
   });
 }

@@ -1,12 +1,14 @@
 """From uploaded bytes to a known format: gzip, FIT or XML (GPX, TCX), read safely.
 
-XML safety: activity XML is first parsed by defusedxml with DTDs, entity
-declarations and external references all forbidden, so a "billion laughs" bomb or
-an external-entity file is refused at its ``<!DOCTYPE`` before anything is
-expanded or fetched. Only bytes that passed that parse are handed to gpxpy (which
-parses again, with the standard library's ElementTree): without a DTD no entity can
-be declared, so its parser has nothing to expand or resolve. TCX is read from the
-defusedxml tree itself (``tcx.py``), so it is parsed once.
+XML safety: activity XML is first read through by expat with DTDs, entity declarations
+and external references all refused (the handlers defusedxml sets, and only those), so a
+"billion laughs" bomb or an external-entity file is refused at its ``<!DOCTYPE`` before
+anything is expanded or fetched. Only bytes that passed that read are parsed into a tree:
+by gpxpy (GPX) or by the standard library's C ElementTree (TCX, read in ``tcx.py``). Without
+a DTD no entity can be declared, so their parsers have nothing to expand or resolve.
+defusedxml's own ``fromstring`` did both at once, but built its tree with the pure-Python
+parser: a third of a GPX file's import and most of a TCX's (bench/README.md, "Parse
+throughput"), where the read through builds nothing.
 
 Encodings: expat reads only UTF-8, UTF-16 and single-byte encodings, and refuses the
 multi-byte ones XML allows as well (Shift_JIS, EUC-JP, GB18030, Big5...). So the text is
@@ -24,11 +26,9 @@ import io
 import re
 import zlib
 from dataclasses import dataclass
-from typing import Literal, cast
-from xml.etree.ElementTree import Element, ParseError
-
-import defusedxml
-import defusedxml.ElementTree as SafeET
+from typing import Literal
+from xml.etree.ElementTree import Element, fromstring
+from xml.parsers import expat
 
 from .errors import CorruptFile, FileTooLarge
 from .model import MAX_FILE_BYTES
@@ -59,7 +59,7 @@ Kind = Literal["fit", "gpx", "tcx"]
 class Detected:
     kind: Kind
     data: bytes  # decompressed
-    root: Element | None = None  # the safely parsed XML tree (GPX, TCX)
+    root: Element | None = None  # the parsed XML tree (TCX)
     xml: bytes | None = None  # the XML text re-encoded as UTF-8 (GPX, TCX)
 
 
@@ -110,20 +110,42 @@ def _wide_encoding(data: bytes) -> tuple[str, int] | None:
     return None
 
 
-def parse_xml_safely(data: bytes) -> Element:
-    """Parse XML refusing DTDs, entities and external references (see the module doc)."""
+class _Forbidden(Exception):
+    pass
+
+
+def _forbid(*_: object) -> int:
+    raise _Forbidden
+
+
+def safe_root_name(data: bytes) -> str:
+    """Read the whole XML through, refusing DTDs, entities and external references (see
+    the module doc); the root element's local name. No tree is built."""
+    parser = expat.ParserCreate(namespace_separator="}")
+    parser.StartDoctypeDeclHandler = _forbid
+    parser.EntityDeclHandler = _forbid
+    parser.UnparsedEntityDeclHandler = _forbid
+    parser.ExternalEntityRefHandler = _forbid
+    names: list[str] = []
+
+    def start(name: str, _: object) -> None:
+        names.append(name)
+        # Only the root is wanted: the rest is read through without a call into Python.
+        parser.StartElementHandler = None
+
+    parser.StartElementHandler = start
     try:
-        root = SafeET.fromstring(data, forbid_dtd=True, forbid_entities=True, forbid_external=True)
-    except defusedxml.DefusedXmlException as exc:
+        parser.Parse(data, True)
+    except _Forbidden as exc:
         raise CorruptFile(
             "This file declares a DTD or XML entities, which activity files never need: "
             "refused for safety."
         ) from exc
-    except ParseError as exc:
+    except expat.ExpatError as exc:
         raise CorruptFile(
             f"This file is not well-formed XML (truncated or damaged?): {exc}."
         ) from exc
-    return cast(Element, root)
+    return local_name(names[0])
 
 
 def xml_text(data: bytes) -> str:
@@ -169,12 +191,12 @@ def detect(data: bytes, filename: str = "") -> Detected:
         return Detected("fit", data)
     if _looks_like_xml(data):
         xml = as_utf8(data)
-        root = parse_xml_safely(xml)
-        name = local_name(root.tag)
+        name = safe_root_name(xml)
         if name == "gpx":
-            return Detected("gpx", data, root, xml)
+            return Detected("gpx", data, xml=xml)
         if name == "TrainingCenterDatabase":
-            return Detected("tcx", data, root, xml)
+            # Read through above with every DTD refused: nothing left to expand or fetch.
+            return Detected("tcx", data, fromstring(xml), xml)  # noqa: S314
     elif filename.lower().removesuffix(".gz").endswith(".fit") and data[8:12] != b".FIT":
         raise CorruptFile("This FIT file is truncated or corrupt: it has no FIT header.")
     raise CorruptFile("This is not a GPX, FIT or TCX file.")

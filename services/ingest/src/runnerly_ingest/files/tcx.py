@@ -1,8 +1,8 @@
 """TCX (Garmin Training Center) activities, read from the safely parsed tree.
 
 tcxreader only reads from a path and parses the XML again with the standard
-library, so the tree ``container`` already parsed with defusedxml is read here
-directly. Totals follow the laps: distance is the sum of the laps'
+library, so the tree ``container`` already parsed (once its XML passed the safety
+read) is read here directly. Totals follow the laps: distance is the sum of the laps'
 ``DistanceMeters`` (else the last trackpoint's), moving time the sum of their
 ``TotalTimeSeconds`` (the device's timer time). ``RunCadence`` is per leg, as in
 FIT: doubled into steps per minute.

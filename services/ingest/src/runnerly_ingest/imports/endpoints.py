@@ -4,18 +4,19 @@ from typing import Annotated
 
 from fastapi import APIRouter, File, Form, UploadFile
 
-from runnerly_ingest.deps import Runner, RuntimeDep
+from runnerly_ingest.deps import Runner, RunReader, RuntimeDep, SessionDep
 from runnerly_ingest.files import MAX_FILE_BYTES
 from runnerly_ingest.imports import service
-from runnerly_ingest.imports.schemas import ImportResult
+from runnerly_ingest.imports.schemas import ImportJobRead
 from runnerly_kit.errors import InvalidInput
 
 router = APIRouter(prefix="/imports", tags=["imports"])
 
 
-@router.post("")
+@router.post("", status_code=202)
 def import_files(
     runtime: RuntimeDep,
+    session: SessionDep,
     runner: Runner,
     files: Annotated[
         list[UploadFile], File(description="GPX, FIT or TCX files (optionally gzipped).")
@@ -28,18 +29,24 @@ def import_files(
             max_length=service.MAX_FILES,
         ),
     ] = None,
-) -> ImportResult:
-    """Import activity files as runs; each file gets its own outcome."""
+) -> ImportJobRead:
+    """Store activity files as an import job and answer at once; the worker parses them,
+    and ``GET /imports/{id}`` follows each file."""
     if not 1 <= len(files) <= service.MAX_FILES:
         raise InvalidInput(f"Send between 1 and {service.MAX_FILES} files.")
-    runs = {name[-255:] for name in as_run or []}
+    overrides = {name[-255:] for name in as_run or []}
     uploads = []
     for upload in files:
         data = upload.file.read(MAX_FILE_BYTES + 1)
         name = (upload.filename or "upload")[-255:]
-        uploads.append(
-            service.Upload(name, data if len(data) <= MAX_FILE_BYTES else None, name in runs)
-        )
-    return service.import_files(
-        runtime.dataservice, runner.sub, uploads, MAX_FILE_BYTES, now=runtime.now()
+        uploads.append(service.Upload(
+            name, data if len(data) <= MAX_FILE_BYTES else None, as_run=name in overrides))
+    return service.create_job(
+        runtime, session, runner_id=runner.sub, uploads=uploads, max_bytes=MAX_FILE_BYTES
     )
+
+
+@router.get("/{job_id}")
+def import_job(session: SessionDep, runner: RunReader, job_id: str) -> ImportJobRead:
+    """An import job: each file's state, then its outcome."""
+    return service.job_of(session, runner_id=runner.sub, job_id=job_id)

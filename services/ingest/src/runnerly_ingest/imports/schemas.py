@@ -1,14 +1,18 @@
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Literal
 
 from pydantic import BaseModel, Field
 
-ImportStatus = Literal["imported", "duplicate", "refused"]
+ImportStatus = Literal["queued", "parsing", "imported", "duplicate", "refused"]
+# The statuses a file ends with: it has its outcome.
+FINAL: frozenset[str] = frozenset({"imported", "duplicate", "refused"})
 
 
 class FileOutcome(BaseModel):
-    """What became of one uploaded file."""
+    """What became of one uploaded file (``queued`` or ``parsing`` until it has its
+    outcome)."""
 
     filename: str
     status: ImportStatus
@@ -23,5 +27,11 @@ class FileOutcome(BaseModel):
     )
 
 
-class ImportResult(BaseModel):
-    results: list[FileOutcome]
+class ImportJobRead(BaseModel):
+    """An upload being parsed: each file's state, in the order they were sent."""
+
+    id: str
+    created_at: datetime
+    # Set once every file has its outcome.
+    finished_at: datetime | None = None
+    files: list[FileOutcome]

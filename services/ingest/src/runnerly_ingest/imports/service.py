@@ -1,28 +1,46 @@
-"""File import: each file parsed on its own (a bad one refuses only itself), each run checked
-against the dataservice's own contract (``run_upsert``, generated from it), the runs sent to
-the dataservice in one batch keyed by the file's SHA-256, so a re-upload is recognised, and
-the same activity from another file or from Strava is a duplicate there. Should the
-dataservice still refuse a run (422), the batch is sent again run by run: the others are
-stored and that file alone is refused."""
+"""File import as jobs: the upload is stored (in the database: at scale the worker is on
+another host) and answered at once; the worker parses it one file a step, and each step
+queues the next behind every other job's, so runners' files interleave. A step holds a
+lease on its job: one killed with its worker is taken up again once the lease lapses (the
+resume tick, or the next worker's start), and the run it may have stored is stored again as
+the same run (keyed by the file's SHA-256).
+
+Each file is parsed on its own (a bad one refuses only itself), its run checked against the
+dataservice's own contract (``run_upsert``, generated from it) and sent to its idempotent
+upsert, where a re-upload, or the same activity from another file or from Strava, is a
+duplicate. Should the dataservice still refuse a run (422), that file alone is refused."""
 
 from __future__ import annotations
 
 import json
+import secrets
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import timedelta
 from typing import Any
 
 import structlog
 from pydantic import ValidationError
+from sqlalchemy.orm import Session
 
 from runnerly_ingest.dataservice import BatchRefused, Dataservice
 from runnerly_ingest.files import ActivityFileError, ParsedActivity, parse_activity
+from runnerly_ingest.imports import repository
 from runnerly_ingest.imports.run_upsert import RunUpsert
-from runnerly_ingest.imports.schemas import FileOutcome, ImportResult
+from runnerly_ingest.imports.schemas import FINAL, FileOutcome, ImportJobRead
+from runnerly_ingest.models import ImportFile, ImportJob
+from runnerly_ingest.runtime import Runtime
+from runnerly_kit.errors import NotFound, TooManyRequests
 
 log = structlog.get_logger()
 
 MAX_FILES = 20
+STEP_TASK = "ingest.imports.step"
+RESUME_TASK = "ingest.imports.resume"
+# Steps a file may take: one that kills its worker every time is refused after these.
+MAX_ATTEMPTS = 3
+# What a refused upload waits before trying again (s): about a file's parse.
+RETRY_AFTER_SECONDS = 10
 _SERIES = ("time", "distance", "altitude", "heartrate", "cadence")
 
 
@@ -44,87 +62,261 @@ class Sent:
     message: str | None = None
 
 
+@dataclass(frozen=True)
+class Claimed:
+    """A file a step has taken, read out of the transaction that took it."""
+
+    file_id: int
+    job_id: str
+    runner_id: str
+    position: int
+    filename: str
+    data: bytes
+    as_run: bool
+    attempt: int
+
+
+@dataclass(frozen=True)
+class Outcome:
+    status: str
+    run_id: int | None = None
+    message: str | None = None
+    reason: str | None = None
+    sha256: str | None = None
+
+
 _IMPOSSIBLE = "This file's figures are impossible for a run, so it was not stored"
+_UNREADABLE = "This file could not be read: parsing it stopped the importer every time."
+_TWICE = "The same file was sent twice."
+_ALREADY = "This run is already stored (the same start and distance)."
 
 
-def import_files(
-    dataservice: Dataservice,
-    runner_id: str,
-    uploads: list[Upload],
-    max_bytes: int,
-    *,
-    now: datetime,
-) -> ImportResult:
-    outcomes: list[FileOutcome | None] = []
-    parsed: dict[str, tuple[int, ParsedActivity]] = {}  # sha256 -> (file index, activity)
-    twins: dict[int, str] = {}  # file index -> sha256 of an earlier identical file
-    for index, upload in enumerate(uploads):
+# -- the API's side -----------------------------------------------------------------------
+
+
+def create_job(
+    runtime: Runtime, session: Session, *, runner_id: str, uploads: list[Upload], max_bytes: int
+) -> ImportJobRead:
+    """Store the upload as a job and queue its first step; a runner with too many
+    unfinished jobs is told to wait."""
+    settings = runtime.settings
+    now = runtime.now()
+    repository.lock_runner(session, runner_id)
+    if repository.unfinished_count(session, runner_id) >= settings.import_jobs_per_runner:
+        raise TooManyRequests(
+            f"You have {settings.import_jobs_per_runner} imports still being read: send these "
+            "files again once one of them has finished.",
+            retry_after=RETRY_AFTER_SECONDS,
+        )
+    job = ImportJob(id=secrets.token_hex(16), runner_id=runner_id, created_at=now, step=1)
+    session.add(job)
+    session.flush()  # the files refer to it
+    rows = []
+    for position, upload in enumerate(uploads):
+        row = ImportFile(job_id=job.id, position=position, filename=upload.filename,
+                         as_run=upload.as_run, data=upload.data, status="queued", attempts=0)
         if upload.data is None:
-            outcomes.append(_refused(upload, f"The file is larger than {max_bytes} bytes."))
-            continue
-        try:
-            activity = parse_activity(
-                upload.data, upload.filename, now=now, as_run=upload.as_run
-            )
-        except ActivityFileError as exc:
-            outcomes.append(_refused(upload, exc.message, exc.reason))
-            continue
-        problem = check(to_run(runner_id, activity))
-        if problem is not None:
-            log.warning("imports.run_invalid", runner_id=runner_id, problem=problem)
-            outcomes.append(_refused(upload, f"{_IMPOSSIBLE} ({problem})."))
-            continue
-        if activity.source_sha256 in parsed:
-            twins[index] = activity.source_sha256
+            row.status, row.reason = "refused", "too_large"
+            row.message = f"The file is larger than {max_bytes} bytes."
+        rows.append(row)
+    session.add_all(rows)
+    if all(row.status in FINAL for row in rows):
+        job.finished_at = now
+    else:
+        _queue_step(runtime, session, job)
+    session.flush()
+    log.info("imports.queued", runner_id=runner_id, job_id=job.id, files=len(rows))
+    return _read(job, rows)
+
+
+def job_of(session: Session, *, runner_id: str, job_id: str) -> ImportJobRead:
+    """The runner's job; another runner's is not found."""
+    job = repository.job(session, job_id)
+    if job is None or job.runner_id != runner_id:
+        raise NotFound("No such import.")
+    return _read(job, repository.files(session, job_id))
+
+
+def _read(job: ImportJob, files: Iterable[ImportFile]) -> ImportJobRead:
+    return ImportJobRead(
+        id=job.id,
+        created_at=job.created_at,
+        finished_at=job.finished_at,
+        files=[
+            FileOutcome.model_validate({
+                "filename": f.filename, "status": f.status, "run_id": f.run_id,
+                "message": f.message, "reason": f.reason,
+            })
+            for f in files
+        ],
+    )
+
+
+def _queue_step(runtime: Runtime, session: Session, job: ImportJob) -> None:
+    """Queue the job's next step behind every step already queued (round-robin across
+    jobs); until a lease's length has passed without a worker taking it, the resume tick
+    leaves the job alone."""
+    job.next_step_at = runtime.now() + timedelta(seconds=runtime.settings.lease_seconds)
+    runtime.outbox.send_task(session, STEP_TASK, {"job_id": job.id, "step": job.step})
+
+
+# -- the worker's side --------------------------------------------------------------------
+
+
+def import_step(runtime: Runtime, job_id: str, step: int) -> None:
+    """Parse the job's next file, record its outcome, queue the next step."""
+    claimed = claim(runtime, job_id, step)
+    if claimed is None:
+        return
+    try:
+        outcome = parse_and_store(runtime, claimed)
+    except BaseException:
+        _release(runtime, claimed)
+        raise
+    record(runtime, claimed, outcome)
+
+
+def claim(runtime: Runtime, job_id: str, step: int) -> Claimed | None:
+    """Take the job's lease and its next file (marked ``parsing``); ``None`` when the step
+    is stale, another worker holds the job, or nothing is left. A file taken too often
+    (it killed its worker each time) is refused here and the next one taken."""
+    now = runtime.now()
+    until = now + timedelta(seconds=runtime.settings.lease_seconds)
+    with runtime.database.transaction() as session:
+        job = repository.job(session, job_id, lock=True)
+        if job is None or job.finished_at is not None or job.step != step:
+            return None
+        if not repository.take_lease(session, job_id, now, until):
+            log.info("imports.step.busy", job_id=job_id)
+            return None
+        while (row := repository.next_file(session, job_id)) is not None:
+            if row.attempts < MAX_ATTEMPTS:
+                break
+            log.warning("imports.file.unreadable", job_id=job_id, filename=row.filename)
+            _set_outcome(row, Outcome("refused", message=_UNREADABLE, reason="unreadable"))
+            session.flush()
+        if row is None or row.data is None:
+            _finish(runtime, session, job_id)
+            return None
+        row.status = "parsing"
+        row.attempts += 1
+        return Claimed(row.id, job_id, job.runner_id, row.position, row.filename, row.data,
+                       row.as_run, row.attempts)
+
+
+def parse_and_store(runtime: Runtime, claimed: Claimed) -> Outcome:
+    """Parse the file and upsert its run (idempotent: a second time is an update)."""
+    try:
+        activity = parse_activity(
+            claimed.data, claimed.filename, now=runtime.now(), as_run=claimed.as_run
+        )
+    except ActivityFileError as exc:
+        return Outcome("refused", message=exc.message, reason=exc.reason)
+    run = to_run(claimed.runner_id, activity)
+    problem = check(run)
+    if problem is not None:
+        log.warning("imports.run_invalid", runner_id=claimed.runner_id, problem=problem)
+        return Outcome("refused", message=f"{_IMPOSSIBLE} ({problem}).", reason="impossible")
+    sha = activity.source_sha256
+    with runtime.database.transaction() as session:
+        twin = repository.earlier_twin(session, claimed.job_id, claimed.position, sha)
+        if twin is not None and twin.status in FINAL:
+            return Outcome("duplicate", run_id=twin.run_id, message=_TWICE, sha256=sha)
+    [sent] = send_runs(runtime.dataservice, [run])
+    if sent.status == "created" or (sent.status == "updated" and claimed.attempt > 1):
+        # Updated on a second try: the try a crash cut short had stored it.
+        return Outcome("imported", run_id=sent.run_id, sha256=sha)
+    if sent.status == "refused":
+        return Outcome("refused", message=sent.message or _IMPOSSIBLE + ".",
+                       reason="impossible", sha256=sha)
+    if twin is not None:
+        return Outcome("duplicate", run_id=sent.run_id, message=_TWICE, sha256=sha)
+    return Outcome("duplicate", run_id=sent.run_id, message=_ALREADY, sha256=sha)
+
+
+def record(runtime: Runtime, claimed: Claimed, outcome: Outcome) -> None:
+    """The file's outcome, its bytes gone, the lease released, and the next step queued
+    (or the job finished), in one transaction."""
+    with runtime.database.transaction() as session:
+        job = repository.job(session, claimed.job_id, lock=True)
+        row = repository.file(session, claimed.file_id)
+        if job is None or row is None:
+            return  # the runner was forgotten meanwhile
+        _set_outcome(row, outcome)
+        job.lease_until = None
+        session.flush()
+        log.info("imports.file.done", job_id=job.id, status=outcome.status,
+                 reason=outcome.reason)
+        if repository.next_file(session, job.id) is None:
+            _finish(runtime, session, job.id)
         else:
-            parsed[activity.source_sha256] = (index, activity)
-        outcomes.append(None)
-    stored: dict[str, Sent] = {}
-    if parsed:
-        runs = [to_run(runner_id, activity) for _, activity in parsed.values()]
-        for sent in send_runs(dataservice, runs):
-            stored[sent.external_id] = sent
-    results: list[FileOutcome] = []
-    for index, (upload, outcome) in enumerate(zip(uploads, outcomes, strict=True)):
-        if outcome is not None:
-            results.append(outcome)
-            continue
-        sha = twins.get(index)
-        if sha is not None:
-            results.append(
-                FileOutcome(
-                    filename=upload.filename,
-                    status="duplicate",
-                    run_id=stored[sha].run_id if sha in stored else None,
-                    message="The same file was sent twice.",
-                )
-            )
-            continue
-        sha = next(key for key, (i, _) in parsed.items() if i == index)
-        sent = stored.get(sha, Sent(sha, "duplicate"))
-        status, run_id = sent.status, sent.run_id
-        if status == "created":
-            results.append(FileOutcome(filename=upload.filename, status="imported", run_id=run_id))
-        elif status == "refused":
-            results.append(_refused(upload, sent.message or _IMPOSSIBLE + "."))
-        else:
-            results.append(
-                FileOutcome(
-                    filename=upload.filename,
-                    status="duplicate",
-                    run_id=run_id,
-                    message="This run is already stored (the same start and distance).",
-                )
-            )
+            job.step += 1
+            _queue_step(runtime, session, job)
+
+
+def _set_outcome(row: ImportFile, outcome: Outcome) -> None:
+    row.status, row.run_id, row.message = outcome.status, outcome.run_id, outcome.message
+    row.reason, row.sha256 = outcome.reason, outcome.sha256 or row.sha256
+    row.data = None
+
+
+def _finish(runtime: Runtime, session: Session, job_id: str) -> None:
+    job = repository.job(session, job_id)
+    if job is None:
+        return
+    job.finished_at, job.lease_until, job.next_step_at = runtime.now(), None, None
+    files = repository.files(session, job_id)
+    for row in files:
+        row.data = None  # nothing kept that is not needed
     log.info(
         "imports.done",
-        runner_id=runner_id,
-        files=len(uploads),
-        imported=sum(1 for r in results if r.status == "imported"),
-        duplicates=sum(1 for r in results if r.status == "duplicate"),
-        refused=sum(1 for r in results if r.status == "refused"),
+        runner_id=job.runner_id,
+        job_id=job_id,
+        files=len(files),
+        imported=sum(1 for r in files if r.status == "imported"),
+        duplicates=sum(1 for r in files if r.status == "duplicate"),
+        refused=sum(1 for r in files if r.status == "refused"),
     )
-    return ImportResult(results=results)
+
+
+def _release(runtime: Runtime, claimed: Claimed) -> None:
+    """The step failed cleanly (the dataservice down, say): the file waits for its retry,
+    and this try does not count as one that killed its worker."""
+    with runtime.database.transaction() as session:
+        job = repository.job(session, claimed.job_id)
+        row = repository.file(session, claimed.file_id)
+        if job is not None:
+            job.lease_until = None
+        if row is not None and row.status == "parsing":
+            row.status, row.attempts = "queued", max(0, row.attempts - 1)
+
+
+def resume_jobs(runtime: Runtime) -> list[str]:
+    """Queue a new step for each unfinished job whose step was lost (a worker killed
+    mid-step, or its message lost): once per lease, the older step then stale."""
+    with runtime.database.transaction() as session:
+        due = list(repository.due_jobs(session, runtime.now()))
+        for job in due:
+            job.step += 1
+            _queue_step(runtime, session, job)
+            log.info("imports.resumed", job_id=job.id)
+        return [job.id for job in due]
+
+
+def purge_finished(runtime: Runtime) -> int:
+    """Forget jobs finished longer than the retention ago."""
+    cutoff = runtime.now() - timedelta(hours=runtime.settings.import_retention_hours)
+    with runtime.database.transaction() as session:
+        purged = repository.delete_jobs(session, ImportJob.finished_at < cutoff)
+    if purged:
+        log.info("imports.purged", jobs=purged)
+    return purged
+
+
+def forget_runner(runtime: Runtime, runner_id: str) -> None:
+    """The account is gone (``user.deleted``): its uploads go too."""
+    with runtime.database.transaction() as session:
+        repository.delete_jobs(session, ImportJob.runner_id == runner_id)
 
 
 def send_runs(dataservice: Dataservice, runs: list[dict[str, Any]]) -> list[Sent]:
@@ -158,10 +350,6 @@ def check(run: dict[str, Any]) -> str | None:
         where = ".".join(str(part) for part in first["loc"])
         return f"{where}: {first['msg']}"
     return None
-
-
-def _refused(upload: Upload, message: str, reason: str | None = None) -> FileOutcome:
-    return FileOutcome(filename=upload.filename, status="refused", message=message, reason=reason)
 
 
 def to_run(runner_id: str, activity: ParsedActivity) -> dict[str, Any]:

@@ -10,7 +10,14 @@ from runnerly_kit.outbox import OutboxMixin
 from runnerly_kit.revocations import RevocationMixin
 
 __all__ = [
-    "ConnectState", "Model", "OutboxMessage", "PendingEvent", "RateBudget", "Revocation",
+    "ConnectState",
+    "ImportFile",
+    "ImportJob",
+    "Model",
+    "OutboxMessage",
+    "PendingEvent",
+    "RateBudget",
+    "Revocation",
     "StravaLink",
 ]
 
@@ -117,6 +124,53 @@ class RateBudget(Model):
     refused_detail: Mapped[str | None] = mapped_column(sa.String(300))
     refused_since: Mapped[datetime | None] = mapped_column(UTCDateTime)
     refused_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class ImportJob(Model):
+    """An upload of activity files, parsed in the worker one file a step."""
+
+    __tablename__ = "import_jobs"
+
+    # Random: it is in the runner's URLs (and another runner's job is a 404 anyway).
+    id: Mapped[str] = mapped_column(sa.String(32), primary_key=True)
+    runner_id: Mapped[str] = mapped_column(sa.String(64), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # Set when every file has its outcome; the job is purged a retention later.
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    # The step queued last: a step message naming another is stale (the resume tick
+    # queued a new one after it was lost) and does nothing, so a job never has two turns.
+    step: Mapped[int] = mapped_column(sa.Integer, default=1)
+    # When the queued step counts as lost if no worker has taken it, and who holds one.
+    next_step_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class ImportFile(Model):
+    """One file of an import job: its bytes until it has its outcome, then the outcome."""
+
+    __tablename__ = "import_files"
+    __table_args__ = (sa.UniqueConstraint("job_id", "position"),)
+
+    id: Mapped[int] = mapped_column(sa.Integer, primary_key=True, autoincrement=True)
+    job_id: Mapped[str] = mapped_column(
+        sa.String(32), sa.ForeignKey("import_jobs.id", ondelete="CASCADE"), index=True
+    )
+    position: Mapped[int] = mapped_column(sa.Integer)
+    filename: Mapped[str] = mapped_column(sa.String(255))
+    # The runner says this file is a run whatever it looks like.
+    as_run: Mapped[bool] = mapped_column(sa.Boolean, default=False)
+    # The file as uploaded (gzipped or not); None once it has its outcome. In the database,
+    # not on a disk: at scale the worker runs on another host than the API.
+    data: Mapped[bytes | None] = mapped_column(sa.LargeBinary, deferred=True)
+    status: Mapped[str] = mapped_column(sa.String(16), default="queued")
+    run_id: Mapped[int | None] = mapped_column(sa.BigInteger)
+    message: Mapped[str | None] = mapped_column(sa.String(1000))
+    reason: Mapped[str | None] = mapped_column(sa.String(64))
+    # The decompressed file's SHA-256 (the run's external id), once parsed: the same file
+    # twice in one upload is said to be so.
+    sha256: Mapped[str | None] = mapped_column(sa.String(64))
+    # Steps that took this file: one that kills its worker every time is refused in the end.
+    attempts: Mapped[int] = mapped_column(sa.Integer, default=0)
 
 
 class OutboxMessage(OutboxMixin, Model):
