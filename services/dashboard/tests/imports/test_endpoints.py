@@ -85,14 +85,15 @@ def test_a_walk_refusal_and_the_as_run_override_pass_through(
     client: TestClient, fake: Any, login: Any
 ) -> None:
     me = login()
-    fake.import_answer = {"results": [
-        {"filename": "walk.gpx", "status": "refused", "reason": "looks_like_walk",
-         "message": "This looks like a walk: typically 12:00 /km."}]}
 
     response = client.post("/api/runs/import", headers=me.csrf, data={"as_run": ["walk.gpx"]},
                            files=[("files", ("walk.gpx", b"<gpx/>", "application/gpx+xml"))])
+    _, held = fake.import_jobs[response.json()["id"]]
+    held["files"][0].update(status="refused", reason="looks_like_walk",
+                            message="This looks like a walk: typically 12:00 /km.")
+    followed = client.get(f"/api/runs/imports/{response.json()['id']}", headers=me.csrf)
 
-    assert response.json()["results"][0]["reason"] == "looks_like_walk"
+    assert followed.json()["files"][0]["reason"] == "looks_like_walk"
     [sent] = fake.sent("ingest", "POST", "/imports")
     assert b'name="as_run"\r\n\r\nwalk.gpx\r\n' in sent.content
     # Documented, so the web app's generated client knows both.

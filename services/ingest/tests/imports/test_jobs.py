@@ -23,6 +23,8 @@ StoredRuns = Callable[..., list[Any]]
 RunSteps = Callable[..., list[str]]
 FIRST_STEP = 1
 GOOD = ("korita-zbevnica.gpx", "cerknicko-jezero.gpx", "activity-small-fenix2-run.fit")
+# Two of the good files are a walk and a hike: the runner says they were runs.
+AS_RUN = {"as_run": ["korita-zbevnica.gpx", "cerknicko-jezero.gpx"]}
 
 
 def _files(*names: str) -> list[tuple[str, tuple[str, bytes, str]]]:
@@ -48,7 +50,7 @@ def test_an_upload_is_answered_at_once_and_parsed_in_the_worker(
     stored_runs: StoredRuns, run_steps: RunSteps,
 ) -> None:
     names = [*GOOD, "route.gpx"]
-    response = client.post("/imports", files=_files(*names), headers=alice)
+    response = client.post("/imports", files=_files(*names), data=AS_RUN, headers=alice)
 
     assert response.status_code == 202, response.text
     job = response.json()
@@ -85,14 +87,16 @@ def test_each_file_carries_its_override_and_a_reason(
     assert as_run == [False, True]
     run_steps()
     files = client.get(f"/imports/{job['id']}", headers=alice).json()["files"]
-    assert all("reason" in f for f in files)
+    # A hike not named in as_run is refused as one; a route named there is still no run.
+    assert [(f["status"], f["reason"]) for f in files] == [
+        ("refused", "looks_like_walk"), ("refused", None)]
 
 
 def test_a_step_killed_mid_parse_is_taken_up_again_and_stores_once(
     client: TestClient, runtime: Runtime, alice: Headers, clock: FakeClock,
     stored_runs: StoredRuns, run_steps: RunSteps,
 ) -> None:
-    job = client.post("/imports", files=_files(*GOOD), headers=alice).json()
+    job = client.post("/imports", files=_files(*GOOD), data=AS_RUN, headers=alice).json()
     # A worker takes the first file, stores its run, and dies before writing the outcome.
     claimed = service.claim(runtime, job["id"], FIRST_STEP)
     assert claimed is not None
@@ -119,7 +123,8 @@ def test_a_step_killed_mid_parse_is_taken_up_again_and_stores_once(
 def test_a_file_that_kills_every_worker_is_refused_in_the_end(
     client: TestClient, runtime: Runtime, alice: Headers, clock: FakeClock
 ) -> None:
-    job = client.post("/imports", files=_files("korita-zbevnica.gpx"), headers=alice).json()
+    job = client.post("/imports", files=_files("korita-zbevnica.gpx"), data=AS_RUN,
+                      headers=alice).json()
     for _ in range(service.MAX_ATTEMPTS):
         assert service.claim(runtime, job["id"], FIRST_STEP) is not None
         clock.set(clock.now() + runtime.settings.lease_seconds + 1)
@@ -136,23 +141,27 @@ def test_unfinished_imports_are_limited_per_runner(
 ) -> None:
     limit = 2
     for _ in range(limit):
-        assert client.post("/imports", files=_files(GOOD[0]), headers=alice).status_code == 202
+        accepted = client.post("/imports", files=_files(GOOD[0]), data=AS_RUN, headers=alice)
+        assert accepted.status_code == 202
 
-    refused = client.post("/imports", files=_files(GOOD[0]), headers=alice)
+    refused = client.post("/imports", files=_files(GOOD[0]), data=AS_RUN, headers=alice)
 
     assert refused.status_code == 429
     assert int(refused.headers["Retry-After"]) > 0
     assert "still being read" in refused.json()["detail"]
-    assert client.post("/imports", files=_files(GOOD[0]), headers=bob).status_code == 202
+    for_bob = client.post("/imports", files=_files(GOOD[0]), data=AS_RUN, headers=bob)
+    assert for_bob.status_code == 202
     run_steps()
-    assert client.post("/imports", files=_files(GOOD[0]), headers=alice).status_code == 202
+    again = client.post("/imports", files=_files(GOOD[0]), data=AS_RUN, headers=alice)
+    assert again.status_code == 202
 
 
 def test_one_runners_large_upload_does_not_hold_up_anothers(
     client: TestClient, alice: Headers, bob: Headers, run_steps: RunSteps
 ) -> None:
-    alices = client.post("/imports", files=_files(*GOOD, *GOOD), headers=alice).json()
-    bobs = client.post("/imports", files=_files(GOOD[0]), headers=bob).json()
+    alices = client.post("/imports", files=_files(*GOOD, *GOOD), data=AS_RUN,
+                         headers=alice).json()
+    bobs = client.post("/imports", files=_files(GOOD[0]), data=AS_RUN, headers=bob).json()
 
     order = run_steps()
 
@@ -165,7 +174,8 @@ def test_one_runners_large_upload_does_not_hold_up_anothers(
 def test_the_same_file_twice_in_one_upload_is_one_run(
     client: TestClient, alice: Headers, stored_runs: StoredRuns, run_steps: RunSteps
 ) -> None:
-    job = client.post("/imports", files=_files(GOOD[0], GOOD[0]), headers=alice).json()
+    job = client.post("/imports", files=_files(GOOD[0], GOOD[0]), data=AS_RUN,
+                      headers=alice).json()
     run_steps()
 
     files = client.get(f"/imports/{job['id']}", headers=alice).json()["files"]
@@ -179,9 +189,9 @@ def test_finished_jobs_are_purged_after_the_retention(
     client: TestClient, runtime: Runtime, alice: Headers, clock: FakeClock,
     run_steps: RunSteps,
 ) -> None:
-    finished = client.post("/imports", files=_files(GOOD[0]), headers=alice).json()
+    finished = client.post("/imports", files=_files(GOOD[0]), data=AS_RUN, headers=alice).json()
     run_steps()
-    unfinished = client.post("/imports", files=_files(GOOD[1]), headers=alice).json()
+    unfinished = client.post("/imports", files=_files(GOOD[1]), data=AS_RUN, headers=alice).json()
     retention = timedelta(hours=runtime.settings.import_retention_hours)
     clock.set(clock.now() + retention.total_seconds() + 1)
 
@@ -198,7 +208,7 @@ def test_finished_jobs_are_purged_after_the_retention(
 def test_a_deleted_runners_imports_are_forgotten(
     client: TestClient, runtime: Runtime, alice: Headers
 ) -> None:
-    job = client.post("/imports", files=_files(GOOD[0]), headers=alice).json()
+    job = client.post("/imports", files=_files(GOOD[0]), data=AS_RUN, headers=alice).json()
 
     service.forget_runner(runtime, "alice")
 
