@@ -68,18 +68,16 @@ def test_a_walk_is_refused_until_the_runner_imports_it_as_a_run(system: System) 
     walk = [("files", ("lake.gpx", (FILES / "cerknicko-jezero.gpx").read_bytes(),
                        "application/gpx+xml"))]
 
-    refused = system.http.post("/api/runs/import", headers=auth(tokens), files=walk)
+    [refused] = import_files(system.http, walk, headers=auth(tokens))
     nothing = all_runs(system, tokens)
-    imported = system.http.post("/api/runs/import", headers=auth(tokens), files=walk,
-                                data={"as_run": ["lake.gpx"]})
+    [imported] = import_files(system.http, walk, headers=auth(tokens),
+                              data={"as_run": ["lake.gpx"]})
 
-    [outcome] = refused.json()["results"]
-    assert (outcome["status"], outcome["reason"]) == ("refused", "looks_like_walk")
-    assert outcome["message"].startswith("This looks like a walk")
+    assert (refused["status"], refused["reason"]) == ("refused", "looks_like_walk")
+    assert refused["message"].startswith("This looks like a walk")
     assert nothing == []
-    [outcome] = imported.json()["results"]
-    assert outcome["status"] == "imported", outcome
-    run = system.http.get(f"/api/runs/{outcome['run_id']}", headers=auth(tokens)).json()
+    assert imported["status"] == "imported", imported
+    run = system.http.get(f"/api/runs/{imported['run_id']}", headers=auth(tokens)).json()
     assert run["sport_type"] == "Run"
 
 
@@ -88,8 +86,7 @@ def test_a_file_run_shows_the_time_zone_of_where_it_was(system: System) -> None:
     files = [("files", ("stavanger.fit", (FILES / "activity-small-fenix2-run.fit").read_bytes(),
                         "application/octet-stream"))]
 
-    [outcome] = system.http.post("/api/runs/import", headers=auth(tokens),
-                                 files=files).json()["results"]
+    [outcome] = import_files(system.http, files, headers=auth(tokens))
     run = system.http.get(f"/api/runs/{outcome['run_id']}", headers=auth(tokens)).json()
 
     assert run["time_zone"] == "Europe/Oslo"
