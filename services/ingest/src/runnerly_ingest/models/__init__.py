@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
@@ -9,7 +10,15 @@ from runnerly_ingest.db import Model, UTCDateTime
 from runnerly_kit.outbox import OutboxMixin
 from runnerly_kit.revocations import RevocationMixin
 
-__all__ = ["ConnectState", "Model", "OutboxMessage", "RateBudget", "Revocation", "StravaLink"]
+__all__ = [
+    "ConnectState",
+    "Model",
+    "OutboxMessage",
+    "PendingStreams",
+    "RateBudget",
+    "Revocation",
+    "StravaLink",
+]
 
 
 class StravaLink(Model):
@@ -54,6 +63,30 @@ class StravaLink(Model):
     refused_detail: Mapped[str | None] = mapped_column(sa.String(300))
     refused_since: Mapped[datetime | None] = mapped_column(UTCDateTime)
     refused_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Streams, one request per run, after the backfill's list pages: when the next streams
+    # step may run (a pause), or counts as lost if queued and not taken; who runs one now.
+    streams_next_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    streams_lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class PendingStreams(Model):
+    """A run of the link whose streams are still to fetch. The rows are the streams queue:
+    a crash loses nothing, and a row goes only with the upsert of its streams."""
+
+    __tablename__ = "strava_pending_streams"
+
+    link_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("strava_links.id", ondelete="CASCADE"), primary_key=True
+    )
+    activity_id: Mapped[int] = mapped_column(sa.BigInteger, primary_key=True)
+    # Newest first: the runs a runner looks at first get their detail first.
+    started_at: Mapped[int] = mapped_column(sa.BigInteger)
+    # The run as listed (the dataservice's ``RunUpsert``), sent again with its streams.
+    run: Mapped[dict[str, Any]] = mapped_column(sa.JSON)
+    # Set when the runner opened the run: fetched ahead of the others.
+    requested_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    __table_args__ = (sa.Index("ix_strava_pending_streams_order", "link_id", "started_at"),)
 
 
 class ConnectState(Model):
