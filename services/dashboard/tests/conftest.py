@@ -77,6 +77,8 @@ class FakePeers:
     strava_links: dict[str, int] = field(default_factory=dict)
     strava_states: dict[str, str] = field(default_factory=dict)  # state -> user id
     import_answer: dict[str, Any] = field(default_factory=lambda: {"results": []})
+    # (user id, Strava activity id) whose streams ingest still has to fetch.
+    pending_streams: set[tuple[str, int]] = field(default_factory=set)
 
     @property
     def verifier(self) -> TokenVerifier:
@@ -311,6 +313,9 @@ class FakePeers:
                 "backfill": {"state": "running", "activities_seen": 200, "runs_imported": 150}})
         if (method, path) == ("POST", "/imports"):
             return httpx.Response(200, json=self.import_answer)
+        if method == "POST" and path.startswith("/strava/streams/"):
+            key = (user.id, int(path.rsplit("/", 1)[1]))
+            return httpx.Response(200, json={"pending": key in self.pending_streams})
         return problem(404, "Not found", "No such route.")
 
     def _mailer(self, request: httpx.Request) -> httpx.Response:

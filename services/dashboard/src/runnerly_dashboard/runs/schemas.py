@@ -39,9 +39,22 @@ class RunSummary(BaseModel):
 class RunRead(RunSummary):
     """A run with its downsampled streams and per-km splits."""
 
+    source: str | None = None
+    external_id: str | None = None
     average_cadence: float | None = None
     streams: dict[str, Any] | None = None
     splits: list[dict[str, Any]] | None = None
+    streams_pending: bool = Field(
+        default=False,
+        description="true: the run's streams (and splits) are being fetched from Strava "
+        "right now; read the run again in a few seconds.",
+    )
+
+
+class StreamsRequested(BaseModel):
+    """Ingest's answer: whether the run's streams are on their way."""
+
+    pending: bool
 
 
 class RunList(BaseModel):
