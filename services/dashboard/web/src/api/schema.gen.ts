@@ -96,8 +96,9 @@ export interface paths {
         put?: never;
         /**
          * Confirm Password Reset
-         * @description Set a new password with the token from the reset mail (the newest one mailed); every
-         *     session and login of the account ends.
+         * @description Set a new password with the token from the reset mail (the newest one mailed): every
+         *     session and login of the account ends, and the access tokens issued before it are
+         *     refused from this answer on.
          */
         post: operations["confirm_password_reset_api_auth_password_reset_confirm_post"];
         delete?: never;
@@ -1719,6 +1720,8 @@ export interface components {
             elapsed_time_s?: number | null;
             /** Elevation Gain M */
             elevation_gain_m?: number | null;
+            /** External Id */
+            external_id?: string | null;
             /** Id */
             id: number;
             /** Max Hr */
@@ -1727,6 +1730,8 @@ export interface components {
             moving_time_s?: number | null;
             /** Name */
             name?: string | null;
+            /** Source */
+            source?: string | null;
             /** Splits */
             splits?: {
                 [key: string]: unknown;
@@ -1739,6 +1744,12 @@ export interface components {
             streams?: {
                 [key: string]: unknown;
             } | null;
+            /**
+             * Streams Pending
+             * @description true: the run's streams (and splits) are being fetched from Strava right now; read the run again in a few seconds.
+             * @default false
+             */
+            streams_pending: boolean;
             /** Summary Polyline */
             summary_polyline?: string | null;
             /** Time Zone */
