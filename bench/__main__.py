@@ -10,13 +10,14 @@ import os
 import time
 from collections.abc import Callable
 
-from bench import backfill, common, memory, read, upsert
+from bench import backfill, common, memory, read, streams, upsert
 
 BENCHMARKS: dict[str, Callable[[argparse.Namespace], str]] = {
     "read": lambda options: read.run(seconds=options.seconds),
     "upsert": lambda options: upsert.run(updates=options.updates),
     "memory": lambda options: memory.run(),
     "backfill": lambda options: backfill.run(),
+    "streams": lambda options: streams.run(),
 }
 
 
