@@ -10,7 +10,7 @@ import os
 import time
 from collections.abc import Callable
 
-from bench import backfill, common, memory, parse, read, upsert
+from bench import backfill, common, memory, parse, read, streams, upsert
 
 BENCHMARKS: dict[str, Callable[[argparse.Namespace], str]] = {
     "read": lambda options: read.run(seconds=options.seconds),
@@ -18,6 +18,7 @@ BENCHMARKS: dict[str, Callable[[argparse.Namespace], str]] = {
     "memory": lambda options: memory.run(),
     "backfill": lambda options: backfill.run(),
     "parse": lambda options: parse.run(profile=options.profile),
+    "streams": lambda options: streams.run(),
 }
 
 

@@ -56,12 +56,11 @@ PASSWORD = "correct horse battery staple"
 PHONE = {"width": 375, "height": 812}
 DESKTOP = {"width": 1280, "height": 900}
 
-# The demo athlete's history, kept small so the browser watches all of it arrive; the
-# latest runs get their streams (charts) as Strava's would.
+# The demo athlete's history, kept small so the browser watches all of it arrive (and
+# its runs' streams, charts and splits after it, newest first).
 E2E_ENV = {
     "RUNNERLY_STRAVASIM_DEMO_ACTIVITIES": "120",
     "RUNNERLY_INGEST_PAGE_SIZE": "30",
-    "RUNNERLY_INGEST_STREAMS_FOR_RECENT": "3",
     # Every browser here is 127.0.0.1, signing up more runners than one person would.
     "RUNNERLY_TOKENDEALER_MAIL_MAX_PER_ADDRESS": "100000",
 }

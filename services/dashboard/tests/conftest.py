@@ -140,6 +140,8 @@ class FakePeers:
               ) -> httpx.Response:
         """``response`` vouched for by the peer's contract (the fakes of tests/plans too)."""
         return response if self.breaks_contract else vouched(peer, request, response)
+    # (user id, Strava activity id) whose streams ingest still has to fetch.
+    pending_streams: set[tuple[str, int]] = field(default_factory=set)
 
     @property
     def verifier(self) -> TokenVerifier:
@@ -395,6 +397,9 @@ class FakePeers:
             if owner != user.id:
                 return problem(404, "Not found", "No such import.")
             return httpx.Response(200, json=job)
+        if method == "POST" and path.startswith("/strava/streams/"):
+            key = (user.id, int(path.rsplit("/", 1)[1]))
+            return httpx.Response(200, json={"pending": key in self.pending_streams})
         return problem(404, "Not found", "No such route.")
 
     def _mailer(self, request: httpx.Request) -> httpx.Response:

@@ -85,3 +85,51 @@ def test_run_id_must_be_a_positive_number(
     login()
     assert_problem(client.get("/api/runs/abc"), 422)
     assert_problem(client.get("/api/runs/0"), 422)
+
+
+def test_a_strava_run_without_streams_is_fetched_at_once_and_said_to_be_on_its_way(
+    client: TestClient, fake: Any, login: Any
+) -> None:
+    me = login()
+    fake.add_run(me.account, 7, source="strava", external_id="9001")
+    fake.pending_streams.add((me.account.id, 9001))
+
+    response = client.get("/api/runs/7")
+
+    assert response.status_code == 200
+    assert response.json()["streams_pending"] is True
+    [asked] = fake.sent("ingest", "POST", "/strava/streams/9001")
+    # With the runner's own token: ingest hurries only that runner's own runs.
+    token = asked.headers["authorization"].removeprefix("Bearer ")
+    assert fake.verifier.verify(token).sub == me.account.id
+    # Not kept by the browser: the next read is a whole one, until the streams are in.
+    assert "etag" not in response.headers
+
+
+def test_a_run_with_streams_or_from_a_file_asks_ingest_nothing(
+    client: TestClient, fake: Any, login: Any
+) -> None:
+    me = login()
+    fake.add_run(me.account, 7, source="strava", external_id="9001",
+                 streams={"time": [0, 1], "distance": [0, 3]})
+    fake.add_run(me.account, 8, source="file", external_id="ab" * 32)
+    fake.add_run(me.account, 9, source="strava", external_id="9002")  # none at Strava
+
+    answers = [client.get(f"/api/runs/{run_id}").json() for run_id in (7, 8, 9)]
+
+    assert [answer["streams_pending"] for answer in answers] == [False, False, False]
+    assert [r.url.path for r in fake.requests if r.url.port == 8004] == [
+        "/strava/streams/9002"]
+
+
+def test_a_run_shows_without_its_streams_when_ingest_is_down(
+    client: TestClient, fake: Any, login: Any
+) -> None:
+    me = login()
+    fake.add_run(me.account, 7, source="strava", external_id="9001")
+    fake.down.add("ingest")
+
+    response = client.get("/api/runs/7")
+
+    assert response.status_code == 200
+    assert response.json()["streams_pending"] is False

@@ -240,3 +240,44 @@ def test_a_forgotten_runner_leaves_no_efforts(
 
     assert records(client, alice) == {}
     assert count_rows("best_efforts") == 1
+
+
+def test_streams_arriving_for_a_known_run_set_its_efforts_from_them(
+    client: TestClient, alice: Headers, three_runs: dict[str, int], make_run: RunBuilder,
+    post_runs: PostRuns,
+) -> None:
+    # The half, first known by its summary only, gets its streams: a fast first 5 km
+    # (3:50/km), then 5:30/km. Its efforts come from them, so its 1 km is never slower
+    # than its 5 km's pace.
+    fast = steady_streams(230, 5000)
+    slow = steady_streams(330, 16_200)
+    streams = {
+        "time": fast["time"] + [1150 + t for t in slow["time"][1:]],
+        "distance": fast["distance"] + [5000 + d for d in slow["distance"][1:]],
+    }
+    post_runs([make_run("half", started_at="2026-05-01T07:00:00Z", distance_m=21_200,
+                        elapsed_time_s=6300, streams=streams)])
+
+    found = records(client, alice)
+
+    assert (found["5k"]["run_id"], found["5k"]["elapsed_time_s"]) == (three_runs["half"], 1150)
+    assert found["1k"]["elapsed_time_s"] <= found["5k"]["elapsed_time_s"] / 5
+
+
+def test_a_summary_sent_again_without_streams_keeps_the_streams_and_their_efforts(
+    client: TestClient, alice: Headers, three_runs: dict[str, int], make_run: RunBuilder,
+    post_runs: PostRuns,
+) -> None:
+    # A source re-sends what it lists (a reconciliation, a changed title) without the
+    # streams it fetched on its own: the run keeps them, and the efforts found in them.
+    before = client.get(f"/runs/{three_runs['fast']}", headers=alice).json()
+    post_runs([make_run("fast", name="Renamed", started_at="2026-04-01T07:00:00Z",
+                        distance_m=5500, elapsed_time_s=1320)])
+
+    after = client.get(f"/runs/{three_runs['fast']}", headers=alice).json()
+    found = records(client, alice)
+
+    assert after["name"] == "Renamed"
+    assert after["streams"] == before["streams"] is not None
+    assert (found["1k"]["run_id"], found["1k"]["elapsed_time_s"]) == (three_runs["fast"], 240)
+    assert (found["5k"]["run_id"], found["5k"]["elapsed_time_s"]) == (three_runs["fast"], 1200)

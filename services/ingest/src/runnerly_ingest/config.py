@@ -49,9 +49,9 @@ class Settings(KitSettings):
     # Activities per list page (Strava's maximum is 200) and runs per dataservice batch.
     # At least 2: each page lists again the activities of the previous one's last second.
     page_size: int = Field(default=200, ge=2, le=200)
-    # Streams are fetched for the most recent N runs of a backfill (one request each) and
-    # for every run arriving by webhook; 0 turns them off.
-    streams_for_recent: int = Field(default=0, ge=0, le=1000)
+    # Every Strava run's streams are fetched in the background (one request each) once the
+    # backfill's list pages are in; false leaves only those of the runs a runner opens.
+    background_streams: bool = True
     # Share of the daily read budget one athlete may use while others wait (0-1].
     athlete_daily_share: float = Field(default=0.5, gt=0, le=1)
     # Requests left unused in each window, for webhooks and interactive calls.

@@ -8,7 +8,7 @@ from runnerly_dashboard.deps import CallerDep, IfNoneMatchDep, PeersDep
 from runnerly_dashboard.peers import cached
 from runnerly_dashboard.problems import conditional_read_responses, problem_responses
 from runnerly_dashboard.runs import service
-from runnerly_dashboard.runs.schemas import RunDetail, RunList, RunListQuery
+from runnerly_dashboard.runs.schemas import RunList, RunListQuery, RunRead
 
 router = APIRouter(prefix="/runs", tags=["runs"])
 
@@ -27,7 +27,7 @@ def list_runs(
     return cached(service.list_runs(peers, caller, query, if_none_match), response)
 
 
-@router.get("/{run_id}", response_model=RunDetail,
+@router.get("/{run_id}", response_model=RunRead,
             responses=conditional_read_responses(401, 403, 404, 503))
 def get_run(
     run_id: RunId,
@@ -35,7 +35,7 @@ def get_run(
     peers: PeersDep,
     response: Response,
     if_none_match: IfNoneMatchDep = None,
-) -> RunDetail | Response:
+) -> RunRead | Response:
     """One of the runner's runs, with its streams and splits."""
     return cached(service.get_run(peers, caller, run_id, if_none_match), response)
 

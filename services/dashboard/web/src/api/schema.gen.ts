@@ -1713,8 +1713,21 @@ export interface components {
              */
             week_start: string;
         };
-        /** RunDetail */
-        RunDetail: {
+        /** RunList */
+        RunList: {
+            /** Items */
+            items: components["schemas"]["RunSummary"][];
+            /**
+             * Next Cursor
+             * @description Pass as `cursor` to get the next page; null on the last page.
+             */
+            next_cursor: string | null;
+        };
+        /**
+         * RunRead
+         * @description A run with its downsampled streams and per-km splits.
+         */
+        RunRead: {
             /** Average Cadence */
             average_cadence?: number | null;
             /** Average Hr */
@@ -1758,6 +1771,12 @@ export interface components {
              */
             started_at: string;
             streams?: components["schemas"]["RunStreams"] | null;
+            /**
+             * Streams Pending
+             * @description true: the run's streams (and splits) are being fetched from Strava right now; read the run again in a few seconds.
+             * @default false
+             */
+            streams_pending: boolean;
             /** Summary Polyline */
             summary_polyline?: string | null;
             /**
@@ -1770,16 +1789,6 @@ export interface components {
              * Format: date-time
              */
             updated_at: string;
-        };
-        /** RunList */
-        RunList: {
-            /** Items */
-            items: components["schemas"]["RunSummary"][];
-            /**
-             * Next Cursor
-             * @description Pass as `cursor` to get the next page; null on the last page.
-             */
-            next_cursor: string | null;
         };
         /**
          * RunSplit
@@ -6510,7 +6519,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["RunDetail"];
+                    "application/json": components["schemas"]["RunRead"];
                 };
             };
             /** @description The copy named by If-None-Match is still current. */

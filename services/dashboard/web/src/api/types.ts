@@ -10,7 +10,7 @@ export type Me = Schemas["Me"];
 export type Profile = Schemas["ProfileRead"];
 
 export type RunSummary = Schemas["RunSummary"];
-export type RunRead = Schemas["RunDetail"];
+export type RunRead = Schemas["RunRead"];
 export type Split = Schemas["RunSplit"];
 export type Streams = Schemas["RunStreams"];
 

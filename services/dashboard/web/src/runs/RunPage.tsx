@@ -17,6 +17,8 @@ import { useRun } from "./queries";
 import { SplitsTable } from "./SplitsTable";
 import { streamSeries } from "./streams";
 
+const FETCHING = "Fetching this run's detail from Strava…";
+
 const RunMap = lazy(() => import("./RunMap"));
 const RunCharts = lazy(() => import("./RunCharts"));
 
@@ -62,7 +64,13 @@ export default function RunPage() {
           )}
         </Card>
         <Card title="Splits">
-          {data.splits?.length ? <SplitsTable splits={data.splits} units={units} /> : <Empty>No splits for this run.</Empty>}
+          {data.splits?.length ? (
+            <SplitsTable splits={data.splits} units={units} />
+          ) : data.streams_pending ? (
+            <Loading label={FETCHING} />
+          ) : (
+            <Empty>No splits for this run.</Empty>
+          )}
         </Card>
       </div>
       <Card title="Charts">
@@ -70,6 +78,8 @@ export default function RunPage() {
           <Suspense fallback={<Loading label="Loading the charts…" />}>
             <RunCharts series={series} units={units} />
           </Suspense>
+        ) : data.streams_pending ? (
+          <Loading label={FETCHING} />
         ) : (
           <Empty>This run has no recorded streams to chart.</Empty>
         )}

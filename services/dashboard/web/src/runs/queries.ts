@@ -27,10 +27,14 @@ export function useRuns(filters: RunFilters, limit = PAGE_SIZE) {
   });
 }
 
+/** How often a run whose streams are being fetched from Strava is read again (ms). */
+export const STREAMS_PENDING_REFETCH_MS = 3000;
+
 export function useRun(id: number) {
   return useQuery({
     queryKey: ["runs", "detail", id],
     queryFn: () => unwrap(api.GET("/api/runs/{run_id}", { params: { path: { run_id: id } } })),
+    refetchInterval: (query) => (query.state.data?.streams_pending ? STREAMS_PENDING_REFETCH_MS : false),
   });
 }
 

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from runnerly_dataservice.records import repository
 from runnerly_dataservice.records.efforts import STANDARD_DISTANCES, best_efforts
 from runnerly_dataservice.records.schemas import BestEffortList, BestEffortRead
+from runnerly_dataservice.runs import repository as runs_repository
 from runnerly_dataservice.runs.repository import RunKey
 from runnerly_dataservice.runs.schemas import RunUpsert
 from runnerly_kit.errors import InvalidInput
@@ -31,21 +32,27 @@ def replace_efforts(
     the whole batch, whatever its size.
     """
     rows: list[dict[str, Any]] = []
-    overwritten: list[int] = []
+    overwritten = [known_ids[key] for key in written if key not in created_ids and key in known_ids]
+    # A known run sent without streams keeps those it had (the upsert leaves them): its
+    # efforts still come from them.
+    kept = runs_repository.stored_streams(
+        session,
+        [known_ids[key] for key, run in written.items()
+         if run.streams is None and key not in created_ids and key in known_ids],
+    )
     for key, run in written.items():
         run_id = created_ids.get(key)
         if run_id is None:
             run_id = known_ids.get(key)
             if run_id is None:  # not written after all: nothing to hang efforts on
                 continue
-            overwritten.append(run_id)
-        streams = run.streams
+        time, distance = _series(run, kept.get(run_id))
         efforts = best_efforts(
             sport_type=run.sport_type,
             distance_m=run.distance_m,
             elapsed_time_s=run.elapsed_time_s,
-            time=None if streams is None else streams.time,
-            distance=None if streams is None else streams.distance,
+            time=time,
+            distance=distance,
         )
         rows.extend(
             {
@@ -59,6 +66,22 @@ def replace_efforts(
         )
     repository.delete_of_runs(session, overwritten)
     repository.insert(session, rows)
+
+
+def _series(
+    run: RunUpsert, stored: dict[str, Any] | None
+) -> tuple[list[float] | None, list[float] | None]:
+    """The ``time`` and ``distance`` series the run's efforts come from: those sent, else
+    those it keeps."""
+    if run.streams is not None:
+        return run.streams.time, run.streams.distance
+    if stored is None:
+        return None, None
+    time, distance = stored.get("time"), stored.get("distance")
+    return (
+        time if isinstance(time, list) else None,
+        distance if isinstance(distance, list) else None,
+    )
 
 
 def records(

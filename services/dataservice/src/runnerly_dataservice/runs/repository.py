@@ -68,6 +68,10 @@ KEY_COLUMNS = ("runner_id", "source", "external_id")
 UPSERT_COLUMNS = tuple(
     name for name in INSERT_COLUMNS if name not in (*KEY_COLUMNS, "created_at")
 )
+# Kept when an upsert carries none: a source fetches a run's streams apart from its summary
+# (Strava: one request per activity, long after the list), and sends the summary again
+# without them (a reconciliation, a changed title).
+KEPT_WHEN_ABSENT = ("streams", "splits")
 # A run's key: ``(runner_id, source, external_id)``.
 RunKey = tuple[str, str, str]
 _first_as_given = attrgetter(*_FIRST_AS_GIVEN)
@@ -94,7 +98,14 @@ def _upsert_statement(dialect: Dialect) -> str:
     statement = insert.inline().values({name: sa.bindparam(name) for name in INSERT_COLUMNS})
     upsert = statement.on_conflict_do_update(
         index_elements=[runs.c[name] for name in KEY_COLUMNS],
-        set_={name: statement.excluded[name] for name in UPSERT_COLUMNS},
+        set_={
+            name: (
+                sa.func.coalesce(statement.excluded[name], runs.c[name])
+                if name in KEPT_WHEN_ABSENT
+                else statement.excluded[name]
+            )
+            for name in UPSERT_COLUMNS
+        },
     )
     compiled = upsert.compile(dialect=dialect)
     if tuple(compiled.positiontup or ()) != INSERT_COLUMNS:
@@ -133,6 +144,18 @@ def upsert(session: Session, runs_: Iterable[RunUpsert], now: datetime) -> None:
             for run in runs_
         ],
     )
+
+
+def stored_streams(session: Session, run_ids: Sequence[int]) -> dict[int, dict[str, Any]]:
+    """The streams stored for these runs (those that have any), by run id."""
+    if not run_ids:
+        return {}
+    rows = session.execute(
+        sa.select(runs.c.id, runs.c.streams).where(
+            runs.c.id.in_(list(run_ids)), runs.c.streams.is_not(None)
+        )
+    ).tuples()
+    return {run_id: streams for run_id, streams in rows if isinstance(streams, dict)}
 
 
 def _sqlite_datetime_text(moment: datetime) -> str:

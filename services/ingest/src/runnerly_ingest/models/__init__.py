@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
@@ -16,6 +17,7 @@ __all__ = [
     "Model",
     "OutboxMessage",
     "PendingEvent",
+    "PendingStreams",
     "RateBudget",
     "Revocation",
     "StravaLink",
@@ -67,6 +69,10 @@ class StravaLink(Model):
     # Webhook events folded while the verification share was spent: one listing catches
     # them up, due when the share is back. Until then the athlete's events cost no read.
     catch_up_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Streams, one request per run, after the backfill's list pages: when the next streams
+    # step may run (a pause), or counts as lost if queued and not taken; who runs one now.
+    streams_next_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    streams_lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class PendingEvent(Model):
@@ -80,6 +86,26 @@ class PendingEvent(Model):
     object_id: Mapped[int] = mapped_column(sa.BigInteger, primary_key=True)
     # When its task was queued: one still waiting long after counts as lost, queued again.
     queued_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class PendingStreams(Model):
+    """A run of the link whose streams are still to fetch. The rows are the streams queue:
+    a crash loses nothing, and a row goes only with the upsert of its streams."""
+
+    __tablename__ = "strava_pending_streams"
+
+    link_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("strava_links.id", ondelete="CASCADE"), primary_key=True
+    )
+    activity_id: Mapped[int] = mapped_column(sa.BigInteger, primary_key=True)
+    # Newest first: the runs a runner looks at first get their detail first.
+    started_at: Mapped[int] = mapped_column(sa.BigInteger)
+    # The run as listed (the dataservice's ``RunUpsert``), sent again with its streams.
+    run: Mapped[dict[str, Any]] = mapped_column(sa.JSON)
+    # Set when the runner opened the run: fetched ahead of the others.
+    requested_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    __table_args__ = (sa.Index("ix_strava_pending_streams_order", "link_id", "started_at"),)
 
 
 class ConnectState(Model):

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Path, Query, Response
 
 from runnerly_ingest.deps import Runner, RunReader, RuntimeDep, SessionDep
 from runnerly_ingest.strava import service
@@ -10,6 +10,7 @@ from runnerly_ingest.strava.schemas import (
     CallbackRequest,
     ConnectRead,
     StravaStatus,
+    StreamsRequested,
     WebhookAccepted,
     WebhookChallenge,
     WebhookEvent,
@@ -45,6 +46,19 @@ def unlink(session: SessionDep, runtime: RuntimeDep, runner: Runner) -> Response
     """Unlink Strava: deauthorize, delete every Strava run, forget the tokens."""
     service.unlink(session, runtime, runner.sub)
     return Response(status_code=204)
+
+
+@router.post("/streams/{activity_id}")
+def request_streams(
+    activity_id: Annotated[int, Path(ge=1, le=2**63 - 1)],
+    session: SessionDep,
+    runtime: RuntimeDep,
+    runner: RunReader,
+) -> StreamsRequested:
+    """The runner opened one of their Strava runs: fetch its streams now if still to come."""
+    return StreamsRequested(
+        pending=service.request_streams(session, runtime, runner.sub, activity_id)
+    )
 
 
 @router.get("/webhook", response_model=WebhookChallenge, response_model_by_alias=True)

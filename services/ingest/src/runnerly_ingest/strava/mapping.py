@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import math
 import re
 import zoneinfo
 from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any
 
+from runnerly_ingest.files import compute
+from runnerly_ingest.files.model import Sample
 from runnerly_kit.text import one_line
 
 RUN_SPORT_TYPES = frozenset({"Run", "TrailRun", "VirtualRun"})
@@ -93,8 +96,14 @@ def to_streams(stream_set: object, max_points: int = 1000) -> dict[str, Any] | N
     if not series:
         return None
     length = min(len(values) for values in series.values())
-    step = max(1, -(-length // max_points))
-    picked = list(range(0, length, step))[:max_points]
+    # Spread evenly in time, always the first and the last point: the run's end (its
+    # distance, its last metres of a race) must not be dropped.
+    time = _series(stream_set, "time")
+    if time is not None and len(time) >= length:
+        picked = compute.downsample_indices(time[:length], max_points)
+    else:
+        picked = sorted({round(k * (length - 1) / max(1, max_points - 1))
+                         for k in range(min(length, max_points))})
     result: dict[str, Any] = {}
     for key, values in series.items():
         sampled = [values[index] for index in picked]
@@ -102,3 +111,55 @@ def to_streams(stream_set: object, max_points: int = 1000) -> dict[str, Any] | N
             sampled = [value * 2 for value in sampled]
         result[key] = sampled
     return result
+
+
+def to_splits(stream_set: object) -> list[dict[str, Any]] | None:
+    """Per-kilometre splits of a ``StreamSet`` (``key_by_type=true``), worked out from its
+    full resolution (before ``to_streams`` downsamples it), as the files' are."""
+    if not isinstance(stream_set, dict):
+        return None
+    time, distance = _series(stream_set, "time"), _series(stream_set, "distance")
+    if time is None or distance is None:
+        return None
+    altitude = _series(stream_set, "altitude")
+    heartrate = _series(stream_set, "heartrate")
+    samples: list[Sample] = []
+    for index, (moment, metres) in enumerate(zip(time, distance, strict=False)):
+        if samples and moment <= samples[-1].t:
+            continue  # time must increase; a repeated second adds nothing to a split
+        samples.append(Sample(
+            t=moment,
+            dist=metres,
+            alt=altitude[index] if altitude and index < len(altitude) else None,
+            hr=heartrate[index] if heartrate and index < len(heartrate) else None,
+        ))
+    if len(samples) < 2:
+        return None
+    # Strava's distance may wobble back by a few centimetres: splits need it to grow.
+    top = 0.0
+    for sample in samples:
+        top = max(top, sample.dist or 0.0)
+        sample.dist = top
+    found = compute.splits(samples, top)
+    return [
+        {
+            "distance_m": split.distance_m,
+            "elapsed_time_s": split.elapsed_time_s,
+            "moving_time_s": split.moving_time_s,
+            "elevation_difference_m": split.elevation_diff_m,
+            "average_hr": split.average_hr,
+        }
+        for split in found[:500]
+    ] or None
+
+
+def _series(stream_set: dict[str, Any], key: str) -> list[float] | None:
+    """One stream's numbers, or None when it is absent or holds anything else."""
+    stream = stream_set.get(key)
+    data = stream.get("data") if isinstance(stream, dict) else None
+    if not isinstance(data, list) or not data:
+        return None
+    if not all(isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v)
+               for v in data):
+        return None
+    return [float(v) for v in data]

@@ -4,12 +4,19 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime, timedelta
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from runnerly_ingest.models import ConnectState, PendingEvent, RateBudget, StravaLink
+from runnerly_ingest.models import (
+    ConnectState,
+    PendingEvent,
+    PendingStreams,
+    RateBudget,
+    StravaLink,
+)
 
 BUDGET_ID = 1
 # A webhook event's task not taken by a worker within this long counts as lost: the next
@@ -97,15 +104,133 @@ def set_next_step(session: Session, link_ids: Sequence[int], at: datetime) -> No
 
 
 def others_waiting(session: Session, link_id: int) -> bool:
-    """Whether another athlete's backfill is still to be served."""
-    return (
-        session.scalar(
-            sa.select(sa.func.count())
-            .select_from(StravaLink)
-            .where(StravaLink.id != link_id, StravaLink.backfill_state.in_(ACTIVE_BACKFILL))
+    """Whether another athlete's backfill, or streams, are still to be served."""
+    backfill = session.scalar(
+        sa.select(sa.func.count())
+        .select_from(StravaLink)
+        .where(StravaLink.id != link_id, StravaLink.backfill_state.in_(ACTIVE_BACKFILL))
+    )
+    return bool(backfill) or session.scalar(
+        sa.select(PendingStreams.link_id).where(PendingStreams.link_id != link_id).limit(1)
+    ) is not None
+
+
+# -- streams -----------------------------------------------------------------------------
+
+
+def take_streams_lease(session: Session, link_id: int, now: datetime, until: datetime) -> bool:
+    """Claim the link's streams step unless another worker holds it."""
+    result = session.execute(
+        sa.update(StravaLink)
+        .where(
+            StravaLink.id == link_id,
+            sa.or_(StravaLink.streams_lease_until.is_(None), StravaLink.streams_lease_until < now),
         )
-        or 0
-    ) > 0
+        .values(streams_lease_until=until)
+    )
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+def add_pending_streams(session: Session, link_id: int, runs: Sequence[dict[str, Any]],
+                        starts: Sequence[int]) -> None:
+    """Queue these runs' streams; a run already waiting keeps its place, with the newer
+    summary."""
+    if not runs:
+        return
+    waiting = {
+        row.activity_id: row
+        for row in session.scalars(
+            sa.select(PendingStreams).where(
+                PendingStreams.link_id == link_id,
+                PendingStreams.activity_id.in_([int(run["external_id"]) for run in runs]),
+            )
+        )
+    }
+    for run, started_at in zip(runs, starts, strict=True):
+        activity_id = int(run["external_id"])
+        row = waiting.get(activity_id)
+        if row is None:
+            row = PendingStreams(link_id=link_id, activity_id=activity_id, run=run,
+                                 started_at=started_at)
+            session.add(row)
+            waiting[activity_id] = row
+        else:
+            row.run, row.started_at = run, started_at
+    session.flush()
+
+
+def update_pending_runs(session: Session, link_id: int, runs: Sequence[dict[str, Any]]) -> None:
+    """The newer summaries of runs still waiting for their streams (sent with them)."""
+    by_id = {int(run["external_id"]): run for run in runs}
+    if not by_id:
+        return
+    for row in session.scalars(
+        sa.select(PendingStreams).where(
+            PendingStreams.link_id == link_id, PendingStreams.activity_id.in_(list(by_id))
+        )
+    ):
+        row.run = by_id[row.activity_id]
+
+
+def next_pending_streams(
+    session: Session, link_id: int, limit: int, *, requested_only: bool = False
+) -> Sequence[PendingStreams]:
+    """The runs to fetch next: those a runner opened (latest first), then newest first."""
+    query = sa.select(PendingStreams).where(PendingStreams.link_id == link_id)
+    if requested_only:
+        query = query.where(PendingStreams.requested_at.is_not(None))
+    return session.scalars(
+        query.order_by(
+            PendingStreams.requested_at.is_(None),
+            PendingStreams.requested_at.desc(),
+            PendingStreams.started_at.desc(),
+            PendingStreams.activity_id.desc(),
+        ).limit(limit)
+    ).all()
+
+
+def pending_streams(session: Session, link_id: int, activity_id: int) -> PendingStreams | None:
+    return session.get(PendingStreams, (link_id, activity_id))
+
+
+def delete_pending_streams(session: Session, link_id: int, activity_ids: Sequence[int]) -> None:
+    if activity_ids:
+        session.execute(
+            sa.delete(PendingStreams).where(
+                PendingStreams.link_id == link_id,
+                PendingStreams.activity_id.in_(list(activity_ids)),
+            )
+        )
+
+
+def has_pending_streams(session: Session, link_id: int) -> bool:
+    return session.scalar(
+        sa.select(PendingStreams.link_id).where(PendingStreams.link_id == link_id).limit(1)
+    ) is not None
+
+
+def due_streams(session: Session, now: datetime, limit: int = 100) -> Sequence[int]:
+    """Links with streams to fetch whose next step is due and that no worker holds, once
+    their backfill's list pages are in; least recently served first."""
+    return session.scalars(
+        sa.select(StravaLink.id)
+        .where(
+            StravaLink.backfill_state == "done",
+            sa.or_(StravaLink.streams_next_at.is_(None), StravaLink.streams_next_at <= now),
+            sa.or_(StravaLink.streams_lease_until.is_(None),
+                   StravaLink.streams_lease_until < now),
+            sa.exists().where(PendingStreams.link_id == StravaLink.id),
+        )
+        .order_by(StravaLink.streams_next_at, StravaLink.id)
+        .limit(limit)
+    ).all()
+
+
+def set_streams_next(session: Session, link_ids: Sequence[int], at: datetime) -> None:
+    if link_ids:
+        session.execute(
+            sa.update(StravaLink).where(StravaLink.id.in_(link_ids)).values(streams_next_at=at)
+        )
 
 
 def synced_links(session: Session) -> Sequence[int]:

@@ -85,3 +85,12 @@ class WebhookEvent(BaseModel):
 
 class WebhookAccepted(BaseModel):
     status: Literal["accepted", "ignored"]
+
+
+class StreamsRequested(BaseModel):
+    """Whether the run's streams are on their way (fetched at once, ahead of the others)."""
+
+    pending: bool = Field(
+        description="true: being fetched from Strava; false: none to fetch (fetched "
+        "already, none at Strava, or not one of the runner's Strava runs)."
+    )

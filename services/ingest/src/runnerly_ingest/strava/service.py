@@ -21,6 +21,7 @@ import structlog
 from sqlalchemy.orm import Session
 
 from runnerly_ingest.config import Settings
+from runnerly_ingest.dataservice import Outcome
 from runnerly_ingest.models import ConnectState, StravaLink
 from runnerly_ingest.runtime import Runtime
 from runnerly_ingest.strava import limits, mapping, repository
@@ -55,6 +56,9 @@ EVENT_TASK = "ingest.strava.event"
 # A catch-up of folded webhook events lists the activities started this far back (or since
 # the last sync, if earlier): the ones an update or a change of sport most likely concerns.
 CATCH_UP_LOOKBACK_DAYS = 7
+STREAMS_TASK = "ingest.strava.streams"
+# Runs whose streams one turn fetches (a request each) before the link goes back in line.
+STREAMS_PER_STEP = 5
 
 
 class StateRefused(BadRequest):
@@ -397,7 +401,7 @@ def _backfill_page(runtime: Runtime, link_id: int) -> None:
         if limits.over_fair_share(session, settings, link, runtime.now()):
             log.info("strava.backfill.fair_share", link_id=link_id)
             raise Paused(limits.next_day(runtime.now()))
-        runner_id, cursor, imported = link.runner_id, link.backfill_before, link.runs_imported
+        runner_id, cursor = link.runner_id, link.backfill_before
         counted = frozenset(link.backfill_boundary or ())
         if link.backfill_state == "pending":
             link.backfill_started_at = runtime.now()
@@ -414,17 +418,14 @@ def _backfill_page(runtime: Runtime, link_id: int) -> None:
     )
     activities: list[dict[str, Any]] = [a for a in answer.data if isinstance(a, dict)]
     fresh = [a for a in activities if not _counted(a, cursor, counted)]
-    runs = [mapping.to_run(runner_id, a) for a in fresh if mapping.is_run(a)]
-    # Streams cost one request per run: only for the most recent runs, if at all.
-    wanted = max(0, settings.streams_for_recent - imported)
-    for run in runs[:wanted]:
-        activity_id = int(run["external_id"])
-        stream_answer = _with_token(
-            runtime, link_id, partial(_streams, runtime, activity_id)
-        )
-        run["streams"] = mapping.to_streams(stream_answer.data)
-    if runs:
-        runtime.dataservice.upsert_runs(runs)
+    listed = [a for a in fresh if mapping.is_run(a)]
+    runs = [mapping.to_run(runner_id, a) for a in listed]
+    outcomes = runtime.dataservice.upsert_runs(runs) if runs else []
+    # Every run stored gets its streams once the list pages are in; a duplicate of a run
+    # from a file keeps the file's.
+    stored = {o.external_id for o in outcomes if o.status != "duplicate"}
+    detail = [(run, mapping.start_epoch(a)) for run, a in zip(runs, listed, strict=True)
+              if run["external_id"] in stored]
     with runtime.database.transaction() as session:
         link = repository.locked_link(session, link_id)
         if link is None:
@@ -436,6 +437,9 @@ def _backfill_page(runtime: Runtime, link_id: int) -> None:
         starts = [mapping.start_epoch(a) for a in activities]
         link.activities_seen += len(fresh)
         link.runs_imported += len(runs)
+        repository.add_pending_streams(
+            session, link_id, [run for run, _ in detail], [start for _, start in detail]
+        )
         if starts:
             oldest = min(starts)
             boundary = {int(a["id"]) for a in activities if mapping.start_epoch(a) == oldest}
@@ -456,6 +460,7 @@ def _backfill_page(runtime: Runtime, link_id: int) -> None:
             link.next_step_at = None
             log.info("strava.backfill.done", link_id=link_id, activities=link.activities_seen,
                      runs=link.runs_imported)
+            _queue_streams(session, runtime, link)
         else:
             link.next_step_at = _queued_step_lost_at(runtime)
             # Re-queued behind every other athlete's step: round-robin across athletes.
@@ -489,6 +494,193 @@ def _queued_step_lost_at(runtime: Runtime) -> datetime:
     from now. Until then beat's resume tick leaves the link alone; a step queued twice
     would give its athlete two turns in every round of the queue."""
     return runtime.now() + timedelta(seconds=runtime.settings.lease_seconds)
+
+
+# -- streams -----------------------------------------------------------------------------
+
+
+def streams_step(runtime: Runtime, link_id: int, *, requested: bool = False) -> datetime | None:
+    """Fetch the streams of a few of the link's runs (those a runner opened first, then
+    newest first), send each run again with them and its splits, then queue the next turn
+    behind every other queued step. ``requested``: only the runs a runner opened, at once,
+    and no next turn (the link's own turns go on as they were).
+
+    Returns the moment to try again when the rate budget is spent, Strava refuses for now,
+    or (``requested``) another worker holds the link's streams (the caller schedules it).
+    """
+    settings = runtime.settings
+    now = runtime.now()
+    with runtime.database.transaction() as session:
+        link = repository.link(session, link_id)
+        if link is None:
+            return None
+        if not requested and (link.backfill_state != "done" or not settings.background_streams):
+            return None  # the list pages first: the backfill's last page queues the streams
+        if not repository.take_streams_lease(
+            session, link_id, now, now + timedelta(seconds=settings.lease_seconds)
+        ):
+            log.info("strava.streams.busy", link_id=link_id, requested=requested)
+            return now + timedelta(seconds=1) if requested else None
+    try:
+        _fetch_streams(runtime, link_id, requested=requested)
+        return None
+    except Paused as paused:
+        until = paused.until
+    except StravaRevoked as exc:
+        revoked(runtime, link_id, exc)
+        return None
+    except LinkGone:
+        return None
+    except (StravaError, StravaUnavailable) as exc:
+        until = _refused(runtime, link_id, exc)
+    except BaseException:
+        _release_streams(runtime, link_id)
+        raise
+    with runtime.database.transaction() as session:
+        link = repository.link(session, link_id)
+        if link is not None:
+            link.streams_lease_until = None
+            if not requested:
+                link.streams_next_at = until
+    log.info("strava.streams.paused", link_id=link_id, until=until.isoformat())
+    return until
+
+
+def _release_streams(runtime: Runtime, link_id: int) -> None:
+    with runtime.database.transaction() as session:
+        link = repository.link(session, link_id)
+        if link is not None:
+            link.streams_lease_until = None
+
+
+def _fetch_streams(runtime: Runtime, link_id: int, *, requested: bool) -> None:
+    with runtime.database.transaction() as session:
+        link = repository.link(session, link_id)
+        if link is None:
+            raise LinkGone
+        if not requested and limits.over_fair_share(
+            session, runtime.settings, link, runtime.now()
+        ):
+            log.info("strava.streams.fair_share", link_id=link_id)
+            raise Paused(limits.next_day(runtime.now()))
+        runner_id = link.runner_id
+        batch = [
+            (row.activity_id, dict(row.run))
+            for row in repository.next_pending_streams(
+                session, link_id, STREAMS_PER_STEP, requested_only=requested
+            )
+        ]
+    for activity_id, run in batch:
+        try:
+            answer = _with_token(runtime, link_id, partial(_streams, runtime, activity_id))
+        except StravaNotFound:
+            # Gone, made private, or recorded without streams: nothing more to fetch.
+            log.info("strava.streams.none", link_id=link_id, activity_id=activity_id)
+            with runtime.database.transaction() as session:
+                repository.delete_pending_streams(session, link_id, [activity_id])
+            continue
+        run["streams"] = mapping.to_streams(answer.data)
+        run["splits"] = mapping.to_splits(answer.data)
+        runtime.dataservice.upsert_runs([run])
+        with runtime.database.transaction() as session:
+            if repository.locked_link(session, link_id) is None:
+                # Unlinked while the streams were on their way: the run must not stay.
+                runtime.dataservice.delete_runs(runner_id, "strava", [str(activity_id)])
+                raise LinkGone
+            repository.delete_pending_streams(session, link_id, [activity_id])
+        log.info("strava.streams.fetched", link_id=link_id, activity_id=activity_id,
+                 requested=requested)
+    with runtime.database.transaction() as session:
+        link = repository.locked_link(session, link_id)
+        if link is None:
+            raise LinkGone
+        link.streams_lease_until = None
+        if requested:
+            return
+        if repository.has_pending_streams(session, link_id):
+            link.streams_next_at = _queued_step_lost_at(runtime)
+            # Behind every other athlete's step: round-robin across athletes.
+            runtime.outbox.send_task(session, STREAMS_TASK, {"link_id": link_id})
+        else:
+            link.streams_next_at = None
+            log.info("strava.streams.done", link_id=link_id)
+
+
+def _queue_streams(session: Session, runtime: Runtime, link: StravaLink) -> None:
+    """Start the link's streams turns, unless they are on their way (queued or paused) or
+    the backfill's list pages are not all in."""
+    if (
+        not runtime.settings.background_streams
+        or link.backfill_state != "done"
+        or link.streams_next_at is not None
+        or not repository.has_pending_streams(session, link.id)
+    ):
+        return
+    link.streams_next_at = _queued_step_lost_at(runtime)
+    runtime.outbox.send_task(session, STREAMS_TASK, {"link_id": link.id})
+
+
+def _runs_listed(
+    session: Session,
+    runtime: Runtime,
+    link: StravaLink,
+    listed: list[tuple[dict[str, Any], dict[str, Any]]],
+    outcomes: list[Outcome],
+) -> None:
+    """Runs an event or a reconciliation brought: the new ones wait for their streams; a
+    known one still waiting is sent with its newer summary."""
+    created = {o.external_id for o in outcomes if o.status == "created"}
+    new = [(run, a) for run, a in listed if run["external_id"] in created]
+    repository.add_pending_streams(
+        session, link.id, [run for run, _ in new], [mapping.start_epoch(a) for _, a in new]
+    )
+    repository.update_pending_runs(
+        session, link.id, [run for run, _ in listed if run["external_id"] not in created]
+    )
+    _queue_streams(session, runtime, link)
+
+
+def _forget_runs(runtime: Runtime, link_id: int, runner_id: str, external_ids: list[str]
+                 ) -> None:
+    """Runs gone at Strava (or no longer runs): deleted, and their streams no longer
+    fetched (a late fetch would bring them back)."""
+    with runtime.database.transaction() as session:
+        repository.delete_pending_streams(session, link_id, [int(i) for i in external_ids])
+    runtime.dataservice.delete_runs(runner_id, "strava", external_ids)
+
+
+def request_streams(session: Session, runtime: Runtime, runner_id: str, activity_id: int
+                    ) -> bool:
+    """A runner opened one of their runs whose streams are still to fetch: fetch them at
+    once, ahead of the link's other runs. False when none are to fetch for this runner
+    (fetched already, none at Strava, or not one of theirs)."""
+    link = repository.link_of_runner(session, runner_id)
+    if link is None:
+        return False
+    row = repository.pending_streams(session, link.id, activity_id)
+    if row is None:
+        return False
+    now = runtime.now()
+    # A page that polls until the streams arrive asks again and again: one task a lease.
+    if row.requested_at is None or row.requested_at < now - timedelta(
+        seconds=runtime.settings.lease_seconds
+    ):
+        row.requested_at = now
+        runtime.outbox.send_task(session, STREAMS_TASK, {"link_id": link.id, "requested": True})
+        log.info("strava.streams.requested", link_id=link.id, activity_id=activity_id)
+    return True
+
+
+def due_streams(runtime: Runtime) -> list[int]:
+    """Links whose next streams step is due and that no worker holds (paused ones whose
+    window reset, and any whose queued step a crash lost), each marked as queued again by
+    the caller."""
+    if not runtime.settings.background_streams:
+        return []
+    with runtime.database.transaction() as session:
+        due = list(repository.due_streams(session, runtime.now()))
+        repository.set_streams_next(session, due, _queued_step_lost_at(runtime))
+        return due
 
 
 # -- deauthorization, webhooks, reconciliation ---------------------------------------------
@@ -639,28 +831,24 @@ def _activity_event(
             verify=True,
         )
     except StravaNotFound:
-        runtime.dataservice.delete_runs(runner_id, "strava", [activity_id])
+        _forget_runs(runtime, link_id, runner_id, [activity_id])
         return
     activity = answer.data if isinstance(answer.data, dict) else {}
     if not mapping.is_run(activity):
-        runtime.dataservice.delete_runs(runner_id, "strava", [activity_id])
+        _forget_runs(runtime, link_id, runner_id, [activity_id])
         return
     if event.aspect_type == "delete":
         # Strava still serves it as a run: the event was not Strava's, or is out of date.
         log.warning("strava.webhook.delete_not_confirmed", link_id=link_id,
                     activity_id=activity_id)
     run = mapping.to_run(runner_id, activity)
-    if event.aspect_type == "create" and runtime.settings.streams_for_recent:
-        streams = _with_token(
-            runtime, link_id, partial(_streams, runtime, event.object_id), verify=True
-        )
-        run["streams"] = mapping.to_streams(streams.data)
-    runtime.dataservice.upsert_runs([run])
+    outcomes = runtime.dataservice.upsert_runs([run])
     with runtime.database.transaction() as session:
         link = repository.link(session, link_id)
         if link is not None:
             link.sync_after = max(link.sync_after or 0, mapping.start_epoch(activity))
             link.last_sync_at = runtime.now()
+            _runs_listed(session, runtime, link, [(run, activity)], outcomes)
 
 
 def reconcile(runtime: Runtime, link_id: int, *, catch_up: bool = False) -> None:
@@ -700,18 +888,20 @@ def reconcile(runtime: Runtime, link_id: int, *, catch_up: bool = False) -> None
                 verify=catch_up,
             )
             activities = [a for a in answer.data if isinstance(a, dict)]
-            runs = [mapping.to_run(runner_id, a) for a in activities if mapping.is_run(a)]
-            if runs:
-                runtime.dataservice.upsert_runs(runs)
+            listed = [(mapping.to_run(runner_id, a), a) for a in activities if mapping.is_run(a)]
+            outcomes = (
+                runtime.dataservice.upsert_runs([run for run, _ in listed]) if listed else []
+            )
             if catch_up:
                 # An update event may have been a change of sport: no longer a run.
                 others = [str(a["id"]) for a in activities if not mapping.is_run(a)]
                 if others:
-                    runtime.dataservice.delete_runs(runner_id, "strava", others)
+                    _forget_runs(runtime, link_id, runner_id, others)
             with runtime.database.transaction() as session:
                 link = repository.link(session, link_id)
                 if link is None:
                     return
+                _runs_listed(session, runtime, link, listed, outcomes)
                 starts = [mapping.start_epoch(a) for a in activities]
                 if starts:
                     link.sync_after = max(link.sync_after or 0, max(starts))

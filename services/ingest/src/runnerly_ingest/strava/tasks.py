@@ -46,6 +46,20 @@ def register(runtime: Runtime) -> None:
             self.app.send_task(service.BACKFILL_TASK, kwargs={"link_id": link_id},
                                eta=resume_at)
 
+    @celery.task(name=service.STREAMS_TASK, bind=True)  # type: ignore[untyped-decorator]
+    def streams(self: Task, link_id: int, requested: bool = False) -> None:
+        try:
+            resume_at = service.streams_step(runtime, link_id, requested=requested)
+        except (StravaUnavailable, ServiceUnavailable) as exc:
+            raise RetryableError(str(exc)) from exc
+        finally:
+            relay()
+        if resume_at is not None:
+            # As a backfill step: continues when the window resets, beat as the safety net.
+            self.app.send_task(service.STREAMS_TASK,
+                               kwargs={"link_id": link_id, "requested": requested},
+                               eta=resume_at)
+
     @celery.task(name=service.EVENT_TASK, bind=True)  # type: ignore[untyped-decorator]
     def event(self: Task, event: dict[str, Any]) -> None:
         parsed = WebhookEvent.model_validate(event)
@@ -61,6 +75,8 @@ def register(runtime: Runtime) -> None:
     def resume() -> None:
         for link_id in service.due_backfills(runtime):
             celery.send_task(service.BACKFILL_TASK, kwargs={"link_id": link_id})
+        for link_id in service.due_streams(runtime):
+            celery.send_task(service.STREAMS_TASK, kwargs={"link_id": link_id})
         # Synced links Strava refused: try again once the refusal's next try has come; the
         # first answer clears the pause.
         for link_id in service.refused_links_due(runtime):

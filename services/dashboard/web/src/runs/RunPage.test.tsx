@@ -1,0 +1,74 @@
+import { screen } from "@testing-library/react";
+import { Route, Routes } from "react-router";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { json, mockApi, renderWithApp } from "../test/render";
+import RunPage from "./RunPage";
+
+afterEach(() => vi.unstubAllGlobals());
+
+const ME = {
+  account: { id: "u1", email: "ada@example.com", confirmed: true, created_at: "2026-01-01T00:00:00Z" },
+  profile: { units: "km", time_zone: "Europe/Paris" },
+};
+
+const RUN = {
+  id: 7,
+  name: "Morning Run",
+  source: "strava",
+  external_id: "9001",
+  started_at: "2026-10-01T05:00:00Z",
+  distance_m: 1500,
+  moving_time_s: 450,
+  elapsed_time_s: 450,
+};
+
+function renderRun() {
+  renderWithApp(
+    <Routes>
+      <Route path="runs/:runId" element={<RunPage />} />
+    </Routes>,
+    "/runs/7",
+  );
+}
+
+describe("a run whose streams are on their way", () => {
+  it("says they are being fetched from Strava, and reads the run again until they are in", async () => {
+    let reads = 0;
+    mockApi((request) => {
+      const url = new URL(request.url);
+      if (url.pathname === "/api/me") return json(ME);
+      reads += 1;
+      if (reads === 1) return json({ ...RUN, streams: null, splits: null, streams_pending: true });
+      return json({
+        ...RUN,
+        streams_pending: false,
+        splits: [
+          { distance_m: 1000, elapsed_time_s: 300, moving_time_s: 300 },
+          { distance_m: 500, elapsed_time_s: 150, moving_time_s: 150 },
+        ],
+      });
+    });
+    renderRun();
+
+    expect(await screen.findAllByText("Fetching this run's detail from Strava…")).toHaveLength(2);
+    expect(screen.queryByText("No splits for this run.")).toBeNull();
+    expect(screen.queryByText("This run has no recorded streams to chart.")).toBeNull();
+
+    expect(await screen.findByRole("table", {}, { timeout: 10_000 })).toBeInTheDocument();
+    expect(screen.queryByText("Fetching this run's detail from Strava…")).toBeNull();
+    expect(reads).toBe(2);
+  });
+
+  it("says a run without streams has none, and does not read it again", async () => {
+    const fetchMock = mockApi((request) => {
+      const url = new URL(request.url);
+      if (url.pathname === "/api/me") return json(ME);
+      return json({ ...RUN, streams: null, splits: null, streams_pending: false });
+    });
+    renderRun();
+
+    expect(await screen.findByText("No splits for this run.")).toBeInTheDocument();
+    expect(screen.getByText("This run has no recorded streams to chart.")).toBeInTheDocument();
+    expect(fetchMock.mock.calls.filter(([input]) => String(input instanceof Request ? input.url : input).includes("/api/runs/7"))).toHaveLength(1);
+  });
+});
