@@ -76,6 +76,11 @@ RELAYS = [
     (("POST", "/api/plans/{plan_id}/regenerate"), ("plans", "POST", "/plans/{plan_id}/regenerate"),
      None),
 ]
+# What the dashboard adds on purpose to a relayed answer (optional fields, its own).
+ADDED = {
+    # A Strava run whose streams ingest is fetching because the runner opened it.
+    ("GET", "/api/runs/{run_id}"): {"streams_pending"},
+}
 
 
 @pytest.mark.parametrize(("route", "peer_route", "part"), RELAYS,
@@ -89,8 +94,15 @@ def test_the_dashboard_documents_what_it_relays_as_the_peer_has_it(
     relayed = _answer(dashboard, *route)
     if part is not None:
         relayed = _resolve(dashboard, relayed)["properties"][part]
+    shape = _shape(dashboard, relayed)
+    added = ADDED.get(route, set())
+    assert not added & set(shape.get("required", []))
+    if added:
+        shape["properties"] = {
+            name: value for name, value in shape["properties"].items() if name not in added
+        }
 
-    assert _shape(dashboard, relayed) == _shape(contract, _answer(contract, method, path))
+    assert shape == _shape(contract, _answer(contract, method, path))
 
 
 def _answer(document: dict[str, Any], method: str, path: str) -> Any:
