@@ -1,6 +1,11 @@
 """Plans: made from the runner's fitness, rebuilt when the runner falls behind, and kept in
-step with the runs they do; what a read answers is assembled by ``read_model``. Never
-commits."""
+step with the runs they do; what a read answers is assembled by ``read_model``.
+
+Functions that only touch the database run in the caller's transaction and never commit.
+Those that read the dataservice (making, rebuilding, matching) own short transactions
+around their database parts, so that none is open, holding its locks and a connection,
+while the dataservice answers.
+"""
 
 from __future__ import annotations
 
@@ -96,11 +101,15 @@ def _refusal(refused: PlanRefused, *, rebuilding: bool = False) -> InvalidInput 
     return InvalidInput(refused.message, reason=refused.reason)
 
 
-def create_plan(session: Session, runtime: Runtime, runner_id: str, body: PlanCreate
-                ) -> PlanRead:
-    dataservice = runtime.dataservice
+def _check_room(session: Session, runner_id: str) -> None:
     if len(repository.plan_ids_of(session, runner_id)) >= MAX_PLANS_PER_RUNNER:
         raise Conflict(f"A runner keeps at most {MAX_PLANS_PER_RUNNER} plans; delete one first.")
+
+
+def create_plan(runtime: Runtime, runner_id: str, body: PlanCreate) -> PlanRead:
+    dataservice = runtime.dataservice
+    with runtime.database.transaction() as session:
+        _check_room(session, runner_id)  # before any request to the dataservice
     day = _runner_day(runtime, runner_id)
     if body.race_id is not None:
         race = dataservice.race(runner_id, body.race_id)
@@ -136,14 +145,17 @@ def create_plan(session: Session, runtime: Runtime, runner_id: str, body: PlanCr
         start_date=generated.start, created_at=now,
     )
     _apply(plan, generated, fitness, day.time_zone, now, kept_weeks=[])
-    repository.add_plan(session, plan, _workouts(generated))
-    runtime.outbox.emit(session, "plan.created", {
-        "plan_id": plan.id, "runner_id": runner_id, "race_date": race_date.isoformat(),
-        "distance_m": distance_m,
-    })
-    log.info("plan.created", plan_id=plan.id, runner_id=runner_id, weeks=len(generated.weeks),
-             vdot=round(fitness.vdot, 1), fitness_source=fitness.source)
-    return read_model.read(session, plan, now)
+    with runtime.database.transaction() as session:
+        _check_room(session, runner_id)  # plans made while the dataservice answered count
+        repository.add_plan(session, plan, _workouts(generated))
+        runtime.outbox.emit(session, "plan.created", {
+            "plan_id": plan.id, "runner_id": runner_id, "race_date": race_date.isoformat(),
+            "distance_m": distance_m,
+        })
+        log.info("plan.created", plan_id=plan.id, runner_id=runner_id,
+                 weeks=len(generated.weeks), vdot=round(fitness.vdot, 1),
+                 fitness_source=fitness.source)
+        return read_model.read(session, plan, now)
 
 
 def _apply(plan: Plan, generated: GeneratedPlan, fitness: Fitness, time_zone: str,
@@ -227,9 +239,10 @@ def delete_plan(session: Session, runner_id: str, plan_id: int) -> None:
     log.info("plan.deleted", plan_id=plan_id, runner_id=runner_id)
 
 
-def regenerate(session: Session, runtime: Runtime, runner_id: str, plan_id: int) -> PlanRead:
+def regenerate(runtime: Runtime, runner_id: str, plan_id: int) -> PlanRead:
     """Rebuild the weeks from next Monday on from current fitness; the past stays."""
-    plan = _owned(session, runner_id, plan_id, lock=True)
+    with runtime.database.transaction() as session:
+        plan = _owned(session, runner_id, plan_id)  # a 404 before any request
     day = _runner_day(runtime, runner_id)
     if plan.race_date < day.today:
         raise Conflict("The race is over: there is nothing left to rebuild.", reason="race_over")
@@ -248,32 +261,44 @@ def regenerate(session: Session, runtime: Runtime, runner_id: str, plan_id: int)
         ))
     except PlanRefused as refused:
         raise _refusal(refused, rebuilding=True) from refused
-    repository.delete_workouts_from(session, plan.id, start)
-    repository.add_workouts(session, plan.id, _workouts(generated))
-    repository.attach_runs(session, plan.id, start)
-    kept = [week for week in plan.weeks if int(week["index"]) < first_index]
-    _apply(plan, generated, fitness, day.time_zone, now, kept_weeks=kept)
-    log.info("plan.regenerated", plan_id=plan.id, runner_id=runner_id, from_week=first_index,
-             vdot=round(fitness.vdot, 1))
-    return read_model.read(session, plan, now)
+    with runtime.database.transaction() as session:
+        # Locked now, and read again: deleted or rebuilt while the dataservice answered.
+        plan = _owned(session, runner_id, plan_id, lock=True)
+        repository.delete_workouts_from(session, plan.id, start)
+        repository.add_workouts(session, plan.id, _workouts(generated))
+        repository.attach_runs(session, plan.id, start)
+        kept = [week for week in plan.weeks if int(week["index"]) < first_index]
+        _apply(plan, generated, fitness, day.time_zone, now, kept_weeks=kept)
+        log.info("plan.regenerated", plan_id=plan.id, runner_id=runner_id,
+                 from_week=first_index, vdot=round(fitness.vdot, 1))
+        return read_model.read(session, plan, now)
 
 
 # Planned versus done -------------------------------------------------------------------
 
 
-def record_runs(session: Session, runtime: Runtime, runner_id: str, run_ids: Sequence[int]
-                ) -> int:
+def record_runs(runtime: Runtime, runner_id: str, run_ids: Sequence[int]) -> int:
     """Match new runs to the runner's plans, on their local day; how many matches were
     made. Runs already matched are left as they are (redelivered events)."""
-    if not run_ids or not repository.has_plans(session, runner_id):
+    if not run_ids:
+        return 0
+    with runtime.database.transaction() as session:
+        span = repository.span_of(session, runner_id)
+    if span is None:
         return 0
     profile = runtime.dataservice.profile(runner_id)
     zone = zone_of(profile.time_zone)
-    runs = _fetch_runs(session, runtime.dataservice, runner_id, run_ids)
-    if not runtime.revocations.admits(session, runner_id):
-        log.info("plan.runs_dropped_deleted_runner", runner_id=runner_id, runs=len(run_ids))
-        return 0
+    runs = _fetch_runs(runtime.dataservice, runner_id, run_ids, span)
     local_days = {run.id: run.started_at.astimezone(zone).date() for run in runs}
+    with runtime.database.transaction() as session:
+        if not runtime.revocations.admits(session, runner_id):
+            log.info("plan.runs_dropped_deleted_runner", runner_id=runner_id, runs=len(run_ids))
+            return 0
+        return _match(session, runs, local_days, runner_id)
+
+
+def _match(session: Session, runs: Sequence[Run], local_days: dict[int, date], runner_id: str
+           ) -> int:
     plans = repository.plans_covering(session, runner_id, local_days.values())
     done = repository.matched_run_ids(session, [plan.id for plan in plans])
     made = 0
@@ -294,19 +319,18 @@ def record_runs(session: Session, runtime: Runtime, runner_id: str, run_ids: Seq
     return made
 
 
-def _fetch_runs(session: Session, dataservice: Dataservice, runner_id: str,
-                run_ids: Sequence[int]) -> list[Run]:
+def _fetch_runs(dataservice: Dataservice, runner_id: str, run_ids: Sequence[int],
+                span: tuple[date, date]) -> list[Run]:
     wanted = set(run_ids)
     if len(wanted) <= RUNS_READ_ONE_BY_ONE:
         found = (dataservice.run(runner_id, run_id) for run_id in sorted(wanted))
         return [run for run in found if run is not None]
     # Many runs: one listing over the runner's plans' span (a day's margin each side for
     # time zones), filtered to the new ones.
-    plans = repository.plans_of(session, runner_id, MAX_PLANS_PER_RUNNER, None)
-    first = min(plan.start_date for plan in plans) - timedelta(days=1)
+    first = span[0] - timedelta(days=1)
     listed = dataservice.runs(runner_id, datetime.combine(first, time(), UTC),
                               limit=MAX_RUNS_LISTED)
-    last = max(plan.race_date for plan in plans) + timedelta(days=2)
+    last = span[1] + timedelta(days=2)
     return [run for run in listed if run.id in wanted and run.started_at.date() <= last]
 
 
