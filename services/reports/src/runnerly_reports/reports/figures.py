@@ -9,13 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from runnerly_reports.reports.content import (
-    FASTEST_PACE_MIN_M,
-    Comparison,
-    Month,
-    ReportContent,
-    RunHighlight,
-)
+from runnerly_reports.reports.content import FASTEST_PACE_MIN_M, Month
+from runnerly_reports.reports.schemas import Comparison, ReportContent, RunHighlight
 
 METRES_PER_MILE = 1609.344
 FEET_PER_METRE = 3.28084

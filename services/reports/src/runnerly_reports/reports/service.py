@@ -28,13 +28,13 @@ from runnerly_reports.reports.content import (
     PREDICTION_WINDOW,
     Month,
     MonthData,
-    ReportContent,
     build_content,
     today_in,
 )
 from runnerly_reports.reports.figures import view
 from runnerly_reports.reports.render import CHART_CID, Links, RenderedReport, html, render, text
 from runnerly_reports.reports.schemas import (
+    ReportContent,
     ReportList,
     ReportRead,
     ReportSummary,
