@@ -6,6 +6,10 @@ mail is asked for through the outbox in the same transaction that marks the repo
 either both happen or neither: a worker dying after the build and before the send leaves a
 ``built`` report that the redelivered task mails, once; one dying after the commit leaves
 an outbox row that is relayed, and the mailer delivers a message id only once.
+
+Functions that only touch the database run in the caller's transaction and never commit.
+Building and sending read the peers, so they own their transactions and hold none open
+while a peer answers.
 """
 
 from __future__ import annotations
