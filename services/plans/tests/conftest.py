@@ -253,6 +253,11 @@ def dataservice() -> FakeDataservice:
 
 
 @pytest.fixture
+def peer_network(dataservice: FakeDataservice, keys: TestKeys) -> httpx.MockTransport:
+    return network(dataservice, keys)
+
+
+@pytest.fixture
 def clock() -> Clock:
     # A Wednesday morning: plans made now start on Monday 9 March 2026.
     return Clock(datetime(2026, 3, 4, 9, 0, tzinfo=UTC))

@@ -31,7 +31,8 @@ from runnerly_kit.testing import DATABASE_BACKENDS, TestKeys, bearer, database_f
 from runnerly_reports.config import Settings
 from runnerly_reports.main import create_app
 from runnerly_reports.reports import service
-from runnerly_reports.reports.content import Month, ReportContent, build_content
+from runnerly_reports.reports.content import Month, build_content
+from runnerly_reports.reports.schemas import ReportContent
 from runnerly_reports.runtime import MIGRATIONS_DIR, Runtime, build_runtime
 
 DATASERVICE = "http://dataservice.test"

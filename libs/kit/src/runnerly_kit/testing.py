@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import json
 import os
+import threading
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import httpx
 import jwt
 import sqlalchemy as sa
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -108,3 +110,41 @@ class TestKeys:
 
 def bearer(token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
+
+
+class PeerCallWatch:
+    """The peer requests a service makes while the calling thread holds a connection of its
+    database: a transaction kept open across a call to another service, holding its locks
+    (and a connection of the pool) for as long as the peer takes to answer.
+
+    Serve the peers through ``transport()``, then ``watch(engine)`` once the service's
+    engine exists; who holds a connection is kept from the pool's own events.
+    """
+
+    def __init__(self, peers: Callable[[httpx.Request], httpx.Response]) -> None:
+        self.peers = peers
+        # Every request served, and those made while holding a connection: "GET host/path".
+        self.requests: list[str] = []
+        self.in_transaction: list[str] = []
+        self._holders: dict[int, int] = {}  # connection record -> thread holding it
+
+    def transport(self) -> httpx.MockTransport:
+        return httpx.MockTransport(self._handle)
+
+    def watch(self, engine: sa.Engine) -> None:
+        sa.event.listen(engine, "checkout", self._checkout)
+        sa.event.listen(engine, "checkin", self._checkin)
+
+    def _checkout(self, _: Any, record: Any, __: Any) -> None:
+        self._holders[id(record)] = threading.get_ident()
+
+    def _checkin(self, _: Any, record: Any) -> None:
+        # Sessions may be closed on another thread than the one that used them.
+        self._holders.pop(id(record), None)
+
+    def _handle(self, request: httpx.Request) -> httpx.Response:
+        call = f"{request.method} {request.url.host}{request.url.path}"
+        self.requests.append(call)
+        if threading.get_ident() in self._holders.values():
+            self.in_transaction.append(call)
+        return self.peers(request)

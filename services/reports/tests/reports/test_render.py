@@ -13,8 +13,8 @@ import pypdf
 import pypdfium2
 
 from runnerly_reports.reports import render
-from runnerly_reports.reports.content import ReportContent
 from runnerly_reports.reports.figures import ReportView
+from runnerly_reports.reports.schemas import ReportContent
 
 if TYPE_CHECKING:
     from pathlib import Path

@@ -21,10 +21,9 @@ ICS_MEDIA_TYPE = "text/calendar"
           "over a year away, or of a distance plans do not cover (see `reason`)."},
     503: {"description": "The dataservice is unavailable."},
 })
-def create_plan(body: PlanCreate, session: SessionDep, runtime: RuntimeDep,
-                runner: PlanWriter) -> PlanRead:
+def create_plan(body: PlanCreate, runtime: RuntimeDep, runner: PlanWriter) -> PlanRead:
     """Make a training plan for a race, from next Monday to race day."""
-    return service.create_plan(session, runtime, runner.sub, body)
+    return service.create_plan(runtime, runner.sub, body)
 
 
 @router.get("")
@@ -74,7 +73,6 @@ def delete_plan(plan_id: PlanId, session: SessionDep, runner: PlanWriter) -> Non
     409: {"description": "The race is over, or too close to rebuild the plan."},
     503: {"description": "The dataservice is unavailable."},
 })
-def regenerate_plan(plan_id: PlanId, session: SessionDep, runtime: RuntimeDep,
-                    runner: PlanWriter) -> PlanRead:
+def regenerate_plan(plan_id: PlanId, runtime: RuntimeDep, runner: PlanWriter) -> PlanRead:
     """Rebuild the weeks from next Monday on from current fitness; the past weeks stay."""
-    return service.regenerate(session, runtime, runner.sub, plan_id)
+    return service.regenerate(runtime, runner.sub, plan_id)

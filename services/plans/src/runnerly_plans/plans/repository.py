@@ -57,10 +57,13 @@ def plans_covering(session: Session, runner_id: str, days: Iterable[date]) -> Se
     ).all()
 
 
-def has_plans(session: Session, runner_id: str) -> bool:
-    return session.scalar(
-        sa.select(sa.exists().where(Plan.runner_id == runner_id))
-    ) is True
+def span_of(session: Session, runner_id: str) -> tuple[date, date] | None:
+    """From the first day of the runner's plans to their last race day; None without plans."""
+    first, last = session.execute(
+        sa.select(sa.func.min(Plan.start_date), sa.func.max(Plan.race_date))
+        .where(Plan.runner_id == runner_id)
+    ).one()
+    return None if first is None else (first, last)
 
 
 def workouts_of(session: Session, plan_ids: Sequence[int]) -> Sequence[Workout]:

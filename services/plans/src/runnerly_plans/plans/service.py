@@ -1,10 +1,14 @@
-"""Plans: made from the runner's fitness, read with planned versus done, rebuilt when the
-runner falls behind, and kept in step with the runs they do. Never commits."""
+"""Plans: made from the runner's fitness, rebuilt when the runner falls behind, and kept in
+step with the runs they do; what a read answers is assembled by ``read_model``.
+
+Functions that only touch the database run in the caller's transaction and never commit.
+Those that read the dataservice (making, rebuilding, matching) own short transactions
+around their database parts, so that none is open, holding its locks and a connection,
+while the dataservice answers.
+"""
 
 from __future__ import annotations
 
-import zoneinfo
-from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
@@ -24,9 +28,8 @@ from runnerly_plans.fitness.current import (
     current_fitness,
     predictions,
 )
-from runnerly_plans.fitness.paces import PaceRange, training_paces
 from runnerly_plans.models import MatchedRun, Plan, Workout
-from runnerly_plans.plans import repository
+from runnerly_plans.plans import read_model, repository
 from runnerly_plans.plans.generator import (
     GeneratedPlan,
     PlannedWeek,
@@ -36,31 +39,12 @@ from runnerly_plans.plans.generator import (
     generate,
     next_monday,
 )
-from runnerly_plans.plans.schemas import (
-    WEEKDAYS,
-    Adherence,
-    EffortRead,
-    FitnessRead,
-    MatchedRunRead,
-    Pace,
-    PacesRead,
-    PhaseRead,
-    PlanCreate,
-    PlanList,
-    PlanRead,
-    PlanSummary,
-    PredictionRead,
-    WeekRead,
-    WorkoutRead,
-)
+from runnerly_plans.plans.read_model import zone_of
+from runnerly_plans.plans.schemas import WEEKDAYS, PlanCreate, PlanList, PlanRead
 from runnerly_plans.runtime import Runtime
 
 log = structlog.get_logger()
 
-# "Behind": of the workouts of the last two weeks (at least this many), under 60 % done.
-BEHIND_WINDOW_DAYS = 14
-BEHIND_MIN_DUE = 3
-BEHIND_RATIO = 0.6
 # Recent weekly volume: the last complete weeks.
 RECENT_WEEKS = 4
 # A batch of new runs larger than this is read as one listing of the plans' span rather
@@ -71,7 +55,6 @@ REBUILD_MIN_FULL_WEEKS = 1
 MAX_PLANS_PER_RUNNER = 50
 # The most runs one listing reads (a year of twice-a-day running, and then some).
 MAX_RUNS_LISTED = 5000
-FALLBACK_ZONE = "UTC"
 
 
 @dataclass(frozen=True)
@@ -83,20 +66,9 @@ class RunnerDay:
     today: date
 
 
-def _zone(name: str) -> zoneinfo.ZoneInfo:
-    try:
-        return zoneinfo.ZoneInfo(name)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return zoneinfo.ZoneInfo(FALLBACK_ZONE)
-
-
-def local_today(now: datetime, time_zone: str) -> date:
-    return now.astimezone(_zone(time_zone)).date()
-
-
 def _runner_day(runtime: Runtime, runner_id: str) -> RunnerDay:
     profile = runtime.dataservice.profile(runner_id)
-    zone = _zone(profile.time_zone)
+    zone = zone_of(profile.time_zone)
     return RunnerDay(profile, zone.key, runtime.now().astimezone(zone).date())
 
 
@@ -129,11 +101,15 @@ def _refusal(refused: PlanRefused, *, rebuilding: bool = False) -> InvalidInput 
     return InvalidInput(refused.message, reason=refused.reason)
 
 
-def create_plan(session: Session, runtime: Runtime, runner_id: str, body: PlanCreate
-                ) -> PlanRead:
-    dataservice = runtime.dataservice
+def _check_room(session: Session, runner_id: str) -> None:
     if len(repository.plan_ids_of(session, runner_id)) >= MAX_PLANS_PER_RUNNER:
         raise Conflict(f"A runner keeps at most {MAX_PLANS_PER_RUNNER} plans; delete one first.")
+
+
+def create_plan(runtime: Runtime, runner_id: str, body: PlanCreate) -> PlanRead:
+    dataservice = runtime.dataservice
+    with runtime.database.transaction() as session:
+        _check_room(session, runner_id)  # before any request to the dataservice
     day = _runner_day(runtime, runner_id)
     if body.race_id is not None:
         race = dataservice.race(runner_id, body.race_id)
@@ -169,14 +145,17 @@ def create_plan(session: Session, runtime: Runtime, runner_id: str, body: PlanCr
         start_date=generated.start, created_at=now,
     )
     _apply(plan, generated, fitness, day.time_zone, now, kept_weeks=[])
-    repository.add_plan(session, plan, _workouts(generated))
-    runtime.outbox.emit(session, "plan.created", {
-        "plan_id": plan.id, "runner_id": runner_id, "race_date": race_date.isoformat(),
-        "distance_m": distance_m,
-    })
-    log.info("plan.created", plan_id=plan.id, runner_id=runner_id, weeks=len(generated.weeks),
-             vdot=round(fitness.vdot, 1), fitness_source=fitness.source)
-    return _read(session, plan, now)
+    with runtime.database.transaction() as session:
+        _check_room(session, runner_id)  # plans made while the dataservice answered count
+        repository.add_plan(session, plan, _workouts(generated))
+        runtime.outbox.emit(session, "plan.created", {
+            "plan_id": plan.id, "runner_id": runner_id, "race_date": race_date.isoformat(),
+            "distance_m": distance_m,
+        })
+        log.info("plan.created", plan_id=plan.id, runner_id=runner_id,
+                 weeks=len(generated.weeks), vdot=round(fitness.vdot, 1),
+                 fitness_source=fitness.source)
+        return read_model.read(session, plan, now)
 
 
 def _apply(plan: Plan, generated: GeneratedPlan, fitness: Fitness, time_zone: str,
@@ -231,7 +210,7 @@ def _owned(session: Session, runner_id: str, plan_id: int, *, lock: bool = False
 
 
 def get_plan(session: Session, runtime: Runtime, runner_id: str, plan_id: int) -> PlanRead:
-    return _read(session, _owned(session, runner_id, plan_id), runtime.now())
+    return read_model.read(session, _owned(session, runner_id, plan_id), runtime.now())
 
 
 def plan_with_workouts(session: Session, runner_id: str, plan_id: int
@@ -250,23 +229,8 @@ def list_plans(session: Session, runtime: Runtime, runner_id: str, limit: int,
     plans = list(repository.plans_of(session, runner_id, limit + 1, before_id))
     more = len(plans) > limit
     plans = plans[:limit]
-    ids = [plan.id for plan in plans]
-    workouts = _by_plan(repository.workouts_of(session, ids))
-    matched = _by_plan(repository.matched_runs_of(session, ids))
-    now = runtime.now()
-    summary_fields = set(PlanSummary.model_fields)
-    items = []
-    for plan in plans:
-        view = _view(plan, workouts[plan.id], matched[plan.id], now)
-        items.append(PlanSummary(**{name: value for name, value in view if name in summary_fields}))
-    return PlanList(items=items, next_cursor=str(plans[-1].id) if more else None)
-
-
-def _by_plan(rows: Sequence[Workout] | Sequence[MatchedRun]) -> dict[int, list[Any]]:
-    grouped: dict[int, list[Any]] = defaultdict(list)
-    for row in rows:
-        grouped[row.plan_id].append(row)
-    return grouped
+    return PlanList(items=read_model.summaries(session, plans, runtime.now()),
+                    next_cursor=str(plans[-1].id) if more else None)
 
 
 def delete_plan(session: Session, runner_id: str, plan_id: int) -> None:
@@ -275,9 +239,10 @@ def delete_plan(session: Session, runner_id: str, plan_id: int) -> None:
     log.info("plan.deleted", plan_id=plan_id, runner_id=runner_id)
 
 
-def regenerate(session: Session, runtime: Runtime, runner_id: str, plan_id: int) -> PlanRead:
+def regenerate(runtime: Runtime, runner_id: str, plan_id: int) -> PlanRead:
     """Rebuild the weeks from next Monday on from current fitness; the past stays."""
-    plan = _owned(session, runner_id, plan_id, lock=True)
+    with runtime.database.transaction() as session:
+        plan = _owned(session, runner_id, plan_id)  # a 404 before any request
     day = _runner_day(runtime, runner_id)
     if plan.race_date < day.today:
         raise Conflict("The race is over: there is nothing left to rebuild.", reason="race_over")
@@ -296,32 +261,44 @@ def regenerate(session: Session, runtime: Runtime, runner_id: str, plan_id: int)
         ))
     except PlanRefused as refused:
         raise _refusal(refused, rebuilding=True) from refused
-    repository.delete_workouts_from(session, plan.id, start)
-    repository.add_workouts(session, plan.id, _workouts(generated))
-    repository.attach_runs(session, plan.id, start)
-    kept = [week for week in plan.weeks if int(week["index"]) < first_index]
-    _apply(plan, generated, fitness, day.time_zone, now, kept_weeks=kept)
-    log.info("plan.regenerated", plan_id=plan.id, runner_id=runner_id, from_week=first_index,
-             vdot=round(fitness.vdot, 1))
-    return _read(session, plan, now)
+    with runtime.database.transaction() as session:
+        # Locked now, and read again: deleted or rebuilt while the dataservice answered.
+        plan = _owned(session, runner_id, plan_id, lock=True)
+        repository.delete_workouts_from(session, plan.id, start)
+        repository.add_workouts(session, plan.id, _workouts(generated))
+        repository.attach_runs(session, plan.id, start)
+        kept = [week for week in plan.weeks if int(week["index"]) < first_index]
+        _apply(plan, generated, fitness, day.time_zone, now, kept_weeks=kept)
+        log.info("plan.regenerated", plan_id=plan.id, runner_id=runner_id,
+                 from_week=first_index, vdot=round(fitness.vdot, 1))
+        return read_model.read(session, plan, now)
 
 
 # Planned versus done -------------------------------------------------------------------
 
 
-def record_runs(session: Session, runtime: Runtime, runner_id: str, run_ids: Sequence[int]
-                ) -> int:
+def record_runs(runtime: Runtime, runner_id: str, run_ids: Sequence[int]) -> int:
     """Match new runs to the runner's plans, on their local day; how many matches were
     made. Runs already matched are left as they are (redelivered events)."""
-    if not run_ids or not repository.has_plans(session, runner_id):
+    if not run_ids:
+        return 0
+    with runtime.database.transaction() as session:
+        span = repository.span_of(session, runner_id)
+    if span is None:
         return 0
     profile = runtime.dataservice.profile(runner_id)
-    zone = _zone(profile.time_zone)
-    runs = _fetch_runs(session, runtime.dataservice, runner_id, run_ids)
-    if not runtime.revocations.admits(session, runner_id):
-        log.info("plan.runs_dropped_deleted_runner", runner_id=runner_id, runs=len(run_ids))
-        return 0
+    zone = zone_of(profile.time_zone)
+    runs = _fetch_runs(runtime.dataservice, runner_id, run_ids, span)
     local_days = {run.id: run.started_at.astimezone(zone).date() for run in runs}
+    with runtime.database.transaction() as session:
+        if not runtime.revocations.admits(session, runner_id):
+            log.info("plan.runs_dropped_deleted_runner", runner_id=runner_id, runs=len(run_ids))
+            return 0
+        return _match(session, runs, local_days, runner_id)
+
+
+def _match(session: Session, runs: Sequence[Run], local_days: dict[int, date], runner_id: str
+           ) -> int:
     plans = repository.plans_covering(session, runner_id, local_days.values())
     done = repository.matched_run_ids(session, [plan.id for plan in plans])
     made = 0
@@ -342,19 +319,18 @@ def record_runs(session: Session, runtime: Runtime, runner_id: str, run_ids: Seq
     return made
 
 
-def _fetch_runs(session: Session, dataservice: Dataservice, runner_id: str,
-                run_ids: Sequence[int]) -> list[Run]:
+def _fetch_runs(dataservice: Dataservice, runner_id: str, run_ids: Sequence[int],
+                span: tuple[date, date]) -> list[Run]:
     wanted = set(run_ids)
     if len(wanted) <= RUNS_READ_ONE_BY_ONE:
         found = (dataservice.run(runner_id, run_id) for run_id in sorted(wanted))
         return [run for run in found if run is not None]
     # Many runs: one listing over the runner's plans' span (a day's margin each side for
     # time zones), filtered to the new ones.
-    plans = repository.plans_of(session, runner_id, MAX_PLANS_PER_RUNNER, None)
-    first = min(plan.start_date for plan in plans) - timedelta(days=1)
+    first = span[0] - timedelta(days=1)
     listed = dataservice.runs(runner_id, datetime.combine(first, time(), UTC),
                               limit=MAX_RUNS_LISTED)
-    last = max(plan.race_date for plan in plans) + timedelta(days=2)
+    last = span[1] + timedelta(days=2)
     return [run for run in listed if run.id in wanted and run.started_at.date() <= last]
 
 
@@ -370,110 +346,3 @@ def forget_runner(session: Session, runner_id: str) -> int:
     repository.delete_plans(session, plan_ids)
     log.info("plan.runner_forgotten", runner_id=runner_id, plans=len(plan_ids))
     return len(plan_ids)
-
-
-# Reading a plan --------------------------------------------------------------------------
-
-
-def _read(session: Session, plan: Plan, now: datetime) -> PlanRead:
-    return _view(
-        plan,
-        repository.workouts_of(session, [plan.id]),
-        repository.matched_runs_of(session, [plan.id]),
-        now,
-    )
-
-
-def _pace(pace: PaceRange) -> Pace:
-    return Pace(slow_s_per_km=round(pace.slow_s_per_km, 1),
-                fast_s_per_km=round(pace.fast_s_per_km, 1))
-
-
-def _matched(run: MatchedRun) -> MatchedRunRead:
-    return MatchedRunRead(run_id=run.run_id, date=run.local_date, distance_m=run.distance_m,
-                          moving_time_s=run.moving_time_s)
-
-
-def _adherence(workouts: Sequence[WorkoutRead], runs: Sequence[MatchedRun]) -> Adherence:
-    due = [w for w in workouts if w.status != "planned"]
-    done = [w for w in due if w.status == "done"]
-    return Adherence(
-        workouts_due=len(due),
-        workouts_done=len(done),
-        planned_distance_m=sum(w.distance_m for w in due),
-        done_distance_m=round(sum(run.distance_m for run in runs), 1),
-        ratio=round(len(done) / len(due), 3) if due else None,
-    )
-
-
-def _view(plan: Plan, workouts: Sequence[Workout], matched: Sequence[MatchedRun],
-          now: datetime) -> PlanRead:
-    today = local_today(now, plan.time_zone)
-    by_workout: dict[int, list[MatchedRun]] = defaultdict(list)
-    for run in matched:
-        if run.workout_id is not None:
-            by_workout[run.workout_id].append(run)
-    reads = [
-        WorkoutRead(
-            id=w.id, date=w.date, kind=w.kind,
-            distance_m=w.distance_m, duration_s=w.duration_s,
-            pace=Pace(slow_s_per_km=w.pace_slow_s_per_km, fast_s_per_km=w.pace_fast_s_per_km),
-            description=w.description,
-            status="done" if by_workout[w.id] else "missed" if w.date < today else "planned",
-            runs=[_matched(run) for run in by_workout[w.id]],
-        )
-        for w in workouts
-    ]
-    weeks = []
-    for week in sorted(plan.weeks, key=lambda week: int(week["index"])):
-        start = date.fromisoformat(week["start"])
-        end = min(start + timedelta(days=6), plan.race_date)
-        in_week = [w for w in reads if start <= w.date <= end]
-        runs = [run for run in matched if start <= run.local_date <= end]
-        weeks.append(WeekRead(
-            index=int(week["index"]), start=start, end=end, phase=week["phase"],
-            cutback=bool(week["cutback"]), planned_distance_m=int(week["distance_m"]),
-            adherence=_adherence(in_week, runs), workouts=in_week,
-            unplanned_runs=[_matched(run) for run in runs if run.workout_id is None],
-        ))
-    window = [w for w in reads if today - timedelta(days=BEHIND_WINDOW_DAYS) <= w.date < today]
-    window_done = sum(1 for w in window if w.status == "done")
-    behind = (len(window) >= BEHIND_MIN_DUE and window_done < BEHIND_RATIO * len(window)
-              and today <= plan.race_date)
-    current = next((week.index for week in weeks if week.start <= today <= week.end), None)
-    paces = training_paces(plan.vdot)
-    effort = plan.fitness_effort
-    return PlanRead(
-        id=plan.id, race_id=plan.race_id, race_name=plan.race_name, race_date=plan.race_date,
-        distance_m=plan.distance_m, start_date=plan.start_date,
-        days_per_week=plan.days_per_week, long_run_day=WEEKDAYS[plan.long_run_day],
-        goal_time_s=plan.goal_time_s, target_time_s=plan.target_time_s, vdot=plan.vdot,
-        fitness_source=plan.fitness_source,
-        time_zone=plan.time_zone, today=today, current_week=current,
-        adherence=_adherence(reads, matched), behind=behind,
-        created_at=plan.created_at, updated_at=plan.updated_at,
-        fitness=FitnessRead(
-            vdot=plan.vdot, source=plan.fitness_source,
-            effort=None if effort is None else EffortRead.model_validate(effort),
-        ),
-        paces=PacesRead(
-            recovery=_pace(paces.recovery), easy=_pace(paces.easy),
-            marathon=_pace(paces.marathon), threshold=_pace(paces.threshold),
-            interval=_pace(paces.interval), repetition=_pace(paces.repetition),
-        ),
-        predictions=[PredictionRead.model_validate(p) for p in plan.predictions],
-        warnings=list(plan.warnings),
-        phases=_phases(weeks),
-        weeks=weeks,
-    )
-
-
-def _phases(weeks: Sequence[WeekRead]) -> list[PhaseRead]:
-    phases: list[PhaseRead] = []
-    for week in weeks:
-        if phases and phases[-1].phase == week.phase:
-            last = phases[-1]
-            phases[-1] = last.model_copy(update={"end": week.end, "weeks": last.weeks + 1})
-        else:
-            phases.append(PhaseRead(phase=week.phase, start=week.start, end=week.end, weeks=1))
-    return phases

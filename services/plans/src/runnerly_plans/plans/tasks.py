@@ -1,5 +1,6 @@
-"""Edges: the events plans consume, each one service call in its own transaction; a
-dataservice that cannot answer becomes a retry."""
+"""Edges: the events plans consume, each one service call in its own transaction (matching
+runs owns its transactions, between the dataservice's answers); a dataservice that cannot
+answer becomes a retry."""
 
 from __future__ import annotations
 
@@ -15,8 +16,7 @@ def runs_created(runtime: Runtime, payload: dict[str, Any]) -> None:
     runner_id = str(payload["runner_id"])
     run_ids = [int(run_id) for run_id in payload.get("run_ids", [])]
     try:
-        with runtime.database.transaction() as session:
-            service.record_runs(session, runtime, runner_id, run_ids)
+        service.record_runs(runtime, runner_id, run_ids)
     except ServiceUnavailable as exc:
         raise RetryableError(str(exc)) from exc
 

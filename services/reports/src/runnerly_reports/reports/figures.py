@@ -9,13 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from runnerly_reports.reports.content import (
-    FASTEST_PACE_MIN_M,
-    Comparison,
-    Month,
-    ReportContent,
-    RunHighlight,
-)
+from runnerly_reports.reports.content import FASTEST_PACE_MIN_M, Month
+from runnerly_reports.reports.schemas import Comparison, ReportContent, RunHighlight
 
 METRES_PER_MILE = 1609.344
 FEET_PER_METRE = 3.28084
@@ -124,111 +119,162 @@ def view(content: ReportContent) -> ReportView:
     units = content.units
     month = Month.parse(content.month)
     name = content.display_name or "runner"
-    totals = content.totals
-    result = ReportView(
+    runs = content.has_runs
+    return ReportView(
         title=f"Your {month.label()} in running",
         month_label=month.label(),
         greeting=f"Hello {name},",
-        has_runs=content.has_runs,
+        has_runs=runs,
         empty_note=(
             f"No runs were recorded in {month.label()}. Rest is part of training too; "
             "whenever you lace up again, your next report will show it."
         ),
+        summary=_summary(content, units) if runs else [],
+        comparisons=_comparisons(content, units) if runs else [],
+        highlights=_highlights(content, units) if runs else [],
+        efforts=_efforts(content) if runs else [],
+        weeks=_weeks(content, units) if runs else [],
+        plan=_plan(content),
+        race=_race(content, units),
+        predictions=_predictions(content),
+        prediction_note=_prediction_note(content),
+        footnotes=_footnotes(content, units),
         units=units,
     )
-    if content.has_runs:
-        result.summary = [
-            Row("Distance", distance(totals.distance_m, units)),
-            Row("Moving time", duration(totals.moving_time_s)),
-            Row("Runs", str(totals.runs)),
-            Row("Elevation gain", elevation(totals.elevation_gain_m, units)),
-        ]
-        labels = {"previous_month": "Against", "last_year": "Against"}
-        for comparison in content.comparisons:
-            other = Month.parse(comparison.month).label()
-            result.comparisons.append(
-                Row(
-                    f"{labels[comparison.kind]} {other}",
-                    change(comparison, units),
-                    f"{distance(comparison.totals.distance_m, units)}, "
-                    f"{comparison.totals.runs} run{'' if comparison.totals.runs == 1 else 's'}"
-                    " then"
-                    if comparison.totals.runs
-                    else "",
-                )
+
+
+def _summary(content: ReportContent, units: str) -> list[Row]:
+    totals = content.totals
+    return [
+        Row("Distance", distance(totals.distance_m, units)),
+        Row("Moving time", duration(totals.moving_time_s)),
+        Row("Runs", str(totals.runs)),
+        Row("Elevation gain", elevation(totals.elevation_gain_m, units)),
+    ]
+
+
+def _comparisons(content: ReportContent, units: str) -> list[Row]:
+    labels = {"previous_month": "Against", "last_year": "Against"}
+    rows = []
+    for comparison in content.comparisons:
+        other = Month.parse(comparison.month).label()
+        then = comparison.totals
+        rows.append(
+            Row(
+                f"{labels[comparison.kind]} {other}",
+                change(comparison, units),
+                f"{distance(then.distance_m, units)}, "
+                f"{then.runs} run{'' if then.runs == 1 else 's'} then"
+                if then.runs
+                else "",
             )
-        if content.longest_run:
-            run = content.longest_run
-            result.highlights.append(
-                Row("Longest run", _highlight(run, units), f"{run.name}, {day(run.day)}")
-            )
-        if content.fastest_run:
-            run = content.fastest_run
-            result.highlights.append(
-                Row(
-                    "Fastest pace",
-                    pace(run.pace_s_per_km, units),
-                    f"{run.name}, {day(run.day)}, {distance(run.distance_m, units)}",
-                )
-            )
-        for effort in content.best_efforts:
-            note = (
-                "your first at this distance"
-                if effort.previous_best_s is None
-                else f"was {clock(effort.previous_best_s)}"
-            )
-            result.efforts.append(
-                Row(
-                    EFFORT_NAMES.get(effort.distance, effort.distance),
-                    clock(effort.elapsed_time_s),
-                    f"{day(effort.day)}, {note}",
-                )
-            )
-        result.weeks = [
-            Week(
-                label=f"{week.first_day.day}\u2013{week.last_day.day} {week.last_day:%b}"
-                if week.first_day != week.last_day
-                else f"{week.first_day.day} {week.first_day:%b}",
-                distance=distance(week.distance_m, units),
-                distance_m=week.distance_m,
-                runs=week.runs,
-            )
-            for week in content.weeks
-        ]
-    if content.plan:
-        plan = content.plan
-        share = f"{plan.share * 100:.0f} %" if plan.share is not None else "nothing due yet"
-        result.plan = [
-            Row("Plan", plan.name or f"Plan {plan.plan_id}"),
-            Row("Workouts done", f"{plan.done} of {plan.done + plan.missed}", share),
-            Row("Workouts planned this month", str(plan.planned)),
-        ]
-    if content.next_race:
-        race = content.next_race
-        days = "today" if race.days_to_go == 0 else (
-            "tomorrow" if race.days_to_go == 1 else f"in {race.days_to_go} days"
         )
-        result.race = [
-            Row("Next race", race.name, f"{day(race.date)} {race.date.year}, "
-                f"{distance(race.distance_m, units)}"),
-            Row("Countdown", days),
-        ]
-        if race.predicted_time_s is not None:
-            result.race.append(Row("Predicted time", clock(race.predicted_time_s)))
-    if content.prediction_basis:
-        basis = content.prediction_basis
-        result.predictions = [
-            Row(EFFORT_NAMES.get(p.distance, p.distance), clock(p.time_s))
-            for p in content.predictions
-        ]
-        result.prediction_note = (
-            "Predicted with Riegel's formula from your best recent effort: "
-            f"{EFFORT_NAMES.get(basis.distance, basis.distance)} in "
-            f"{clock(basis.elapsed_time_s)} on {day(basis.day)}."
+    return rows
+
+
+def _highlights(content: ReportContent, units: str) -> list[Row]:
+    rows = []
+    if content.longest_run:
+        run = content.longest_run
+        rows.append(Row("Longest run", _highlight(run, units), f"{run.name}, {day(run.day)}"))
+    if content.fastest_run:
+        run = content.fastest_run
+        rows.append(
+            Row(
+                "Fastest pace",
+                pace(run.pace_s_per_km, units),
+                f"{run.name}, {day(run.day)}, {distance(run.distance_m, units)}",
+            )
         )
+    return rows
+
+
+def _efforts(content: ReportContent) -> list[Row]:
+    rows = []
+    for effort in content.best_efforts:
+        note = (
+            "your first at this distance"
+            if effort.previous_best_s is None
+            else f"was {clock(effort.previous_best_s)}"
+        )
+        rows.append(
+            Row(
+                EFFORT_NAMES.get(effort.distance, effort.distance),
+                clock(effort.elapsed_time_s),
+                f"{day(effort.day)}, {note}",
+            )
+        )
+    return rows
+
+
+def _weeks(content: ReportContent, units: str) -> list[Week]:
+    return [
+        Week(
+            label=f"{week.first_day.day}\u2013{week.last_day.day} {week.last_day:%b}"
+            if week.first_day != week.last_day
+            else f"{week.first_day.day} {week.first_day:%b}",
+            distance=distance(week.distance_m, units),
+            distance_m=week.distance_m,
+            runs=week.runs,
+        )
+        for week in content.weeks
+    ]
+
+
+def _plan(content: ReportContent) -> list[Row]:
+    plan = content.plan
+    if plan is None:
+        return []
+    share = f"{plan.share * 100:.0f} %" if plan.share is not None else "nothing due yet"
+    return [
+        Row("Plan", plan.name or f"Plan {plan.plan_id}"),
+        Row("Workouts done", f"{plan.done} of {plan.done + plan.missed}", share),
+        Row("Workouts planned this month", str(plan.planned)),
+    ]
+
+
+def _race(content: ReportContent, units: str) -> list[Row]:
+    race = content.next_race
+    if race is None:
+        return []
+    days = "today" if race.days_to_go == 0 else (
+        "tomorrow" if race.days_to_go == 1 else f"in {race.days_to_go} days"
+    )
+    rows = [
+        Row("Next race", race.name, f"{day(race.date)} {race.date.year}, "
+            f"{distance(race.distance_m, units)}"),
+        Row("Countdown", days),
+    ]
+    if race.predicted_time_s is not None:
+        rows.append(Row("Predicted time", clock(race.predicted_time_s)))
+    return rows
+
+
+def _predictions(content: ReportContent) -> list[Row]:
+    if content.prediction_basis is None:
+        return []
+    return [
+        Row(EFFORT_NAMES.get(p.distance, p.distance), clock(p.time_s))
+        for p in content.predictions
+    ]
+
+
+def _prediction_note(content: ReportContent) -> str:
+    basis = content.prediction_basis
+    if basis is None:
+        return ""
+    return (
+        "Predicted with Riegel's formula from your best recent effort: "
+        f"{EFFORT_NAMES.get(basis.distance, basis.distance)} in "
+        f"{clock(basis.elapsed_time_s)} on {day(basis.day)}."
+    )
+
+
+def _footnotes(content: ReportContent, units: str) -> list[str]:
+    footnotes = []
     if content.has_runs:
-        result.footnotes.append(
+        footnotes.append(
             f"Fastest pace counts runs of {distance(FASTEST_PACE_MIN_M, units)} or more."
         )
-    result.footnotes.append(f"Days are counted in your time zone, {content.time_zone}.")
-    return result
+    footnotes.append(f"Days are counted in your time zone, {content.time_zone}.")
+    return footnotes

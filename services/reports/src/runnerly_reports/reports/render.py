@@ -7,8 +7,8 @@ from dataclasses import dataclass
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
-from runnerly_reports.reports.content import ReportContent
 from runnerly_reports.reports.figures import ReportView, view
+from runnerly_reports.reports.schemas import ReportContent
 
 CHART_CID = "weekly-chart@runnerly"
 

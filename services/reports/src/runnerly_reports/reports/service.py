@@ -6,6 +6,10 @@ mail is asked for through the outbox in the same transaction that marks the repo
 either both happen or neither: a worker dying after the build and before the send leaves a
 ``built`` report that the redelivered task mails, once; one dying after the commit leaves
 an outbox row that is relayed, and the mailer delivers a message id only once.
+
+Functions that only touch the database run in the caller's transaction and never commit.
+Building and sending read the peers, so they own their transactions and hold none open
+while a peer answers.
 """
 
 from __future__ import annotations
@@ -28,13 +32,13 @@ from runnerly_reports.reports.content import (
     PREDICTION_WINDOW,
     Month,
     MonthData,
-    ReportContent,
     build_content,
     today_in,
 )
 from runnerly_reports.reports.figures import view
-from runnerly_reports.reports.render import CHART_CID, Links, html, render, text
+from runnerly_reports.reports.render import CHART_CID, Links, RenderedReport, html, render, text
 from runnerly_reports.reports.schemas import (
+    ReportContent,
     ReportList,
     ReportRead,
     ReportSummary,
@@ -103,6 +107,21 @@ def gather(runtime: Runtime, runner_id: str, month: Month) -> MonthData:
 
 
 @dataclass(frozen=True)
+class Draft:
+    """A report made from the peers' answers, not stored yet."""
+
+    content: ReportContent
+    rendered: RenderedReport
+
+
+def draft(runtime: Runtime, runner_id: str, month: Month) -> Draft:
+    """Gather, compute and render a report: the peers' part of a build, and the slow one,
+    done with no transaction open."""
+    content = build_content(gather(runtime, runner_id, month))
+    return Draft(content, render(content))
+
+
+@dataclass(frozen=True)
 class Built:
     report: Report
     # The chart rendered with the report, reused by the mail (None: no runs, no chart).
@@ -114,17 +133,22 @@ class RunnerGone(NotFound):
     title = "Account deleted"
 
 
-def ensure_built(session: Session, runtime: Runtime, runner_id: str, month: Month) -> Built:
-    """The runner's report of ``month``, built (and stored) if it was not yet."""
-    existing = repository.get(session, runner_id, str(month), lock=True)
-    if existing is not None:
-        return Built(existing, None, created=False)
-    content = build_content(gather(runtime, runner_id, month))
-    rendered = render(content)
+def ensure_built(
+    session: Session, runtime: Runtime, runner_id: str, month: Month,
+    drafted: Draft | None = None,
+) -> Built:
+    """The runner's report of ``month``, stored from ``drafted`` if it was not yet.
+
+    Without a draft, one is made first, before the session's first statement: a
+    transaction just begun holds no connection (nor lock) while the peers answer.
+    """
+    if drafted is None:
+        drafted = draft(runtime, runner_id, month)
     if not runtime.revocations.admits(session, runner_id):
         # Deleted while the month was being gathered: nothing is stored, nothing mailed.
         log.info("report.dropped_deleted_runner", runner_id=runner_id, month=str(month))
         raise RunnerGone("This runner's account has been deleted.")
+    content, rendered = drafted.content, drafted.rendered
     created = repository.add(
         session,
         {
@@ -207,11 +231,31 @@ def _queue_mail(
     session.flush()
 
 
-def build_and_send(
-    session: Session, runtime: Runtime, runner_id: str, month: Month, email: str
-) -> str:
+# Building and sending read the peers between two transactions, never inside one: a
+# first transaction looks at what is stored (a report already built needs no peer), the
+# peers are read and the report rendered with none open, and a second one stores and
+# mails, checking again what may have changed meanwhile.
+UNBUILT = "unbuilt"
+
+
+def build_and_send(runtime: Runtime, runner_id: str, month: Month, email: str) -> str:
     """The scheduled report of one runner: built and mailed once, whoever asks twice.
     Returns what happened: ``sent``, ``already_sent``, ``opted_out`` or ``deleted``."""
+    with runtime.database.transaction() as session:
+        outcome = _send_scheduled(session, runtime, runner_id, month, email, None)
+    if outcome != UNBUILT:
+        return outcome
+    drafted = draft(runtime, runner_id, month)
+    with runtime.database.transaction() as session:
+        return _send_scheduled(session, runtime, runner_id, month, email, drafted)
+
+
+def _send_scheduled(
+    session: Session, runtime: Runtime, runner_id: str, month: Month, email: str,
+    drafted: Draft | None,
+) -> str:
+    """Mail the stored report, or store ``drafted`` and mail it; ``UNBUILT`` when there is
+    neither."""
     if not is_subscribed(session, runner_id):
         log.info("report.skipped_opted_out", runner_id=runner_id, month=str(month))
         return "opted_out"
@@ -222,10 +266,12 @@ def build_and_send(
     if existing is not None and existing.sent_at is not None:
         log.info("report.already_sent", runner_id=runner_id, month=str(month))
         return "already_sent"
+    if existing is None and drafted is None:
+        return UNBUILT
     built = (
         Built(existing, None, created=False)
         if existing is not None
-        else ensure_built(session, runtime, runner_id, month)
+        else ensure_built(session, runtime, runner_id, month, drafted)
     )
     if built.report.sent_at is not None:  # another worker built and sent it meanwhile
         return "already_sent"
@@ -234,11 +280,33 @@ def build_and_send(
     return "sent"
 
 
-def send_again(
-    session: Session, runtime: Runtime, runner_id: str, month: Month, email: str
-) -> ReportRead:
+def send_again(runtime: Runtime, runner_id: str, month: Month, email: str) -> ReportRead:
     """Mail the runner's report of a past month on their request (built if needed)."""
-    built = ensure_built(session, runtime, runner_id, month)
+    with runtime.database.transaction() as session:
+        sent = _send_again(session, runtime, runner_id, month, email, None)
+    if sent is not None:
+        return sent
+    drafted = draft(runtime, runner_id, month)
+    with runtime.database.transaction() as session:
+        sent = _send_again(session, runtime, runner_id, month, email, drafted)
+    assert sent is not None  # stored now, or found stored
+    return sent
+
+
+def _send_again(
+    session: Session, runtime: Runtime, runner_id: str, month: Month, email: str,
+    drafted: Draft | None,
+) -> ReportRead | None:
+    """Mail the stored report, or store ``drafted`` and mail it; None when there is
+    neither."""
+    existing = repository.get(session, runner_id, str(month), lock=True)
+    if existing is None and drafted is None:
+        return None
+    built = (
+        Built(existing, None, created=False)
+        if existing is not None
+        else ensure_built(session, runtime, runner_id, month, drafted)
+    )
     if not runtime.revocations.admits(session, runner_id):
         log.info("report.dropped_deleted_runner", runner_id=runner_id, month=str(month))
         raise RunnerGone("This runner's account has been deleted.")

@@ -51,8 +51,7 @@ def queue_month(runtime: Runtime, month: str | None) -> int:
 
 def build_one(runtime: Runtime, runner_id: str, month: str, email: str) -> str:
     try:
-        with runtime.database.transaction() as session:
-            return service.build_and_send(session, runtime, runner_id, Month.parse(month), email)
+        return service.build_and_send(runtime, runner_id, Month.parse(month), email)
     except service.RunnerGone:
         return "deleted"  # logged where it was found
     except service.MonthNotOver as exc:

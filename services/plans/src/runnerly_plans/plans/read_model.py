@@ -1,0 +1,176 @@
+"""A plan as it is read: the weeks with planned versus done, adherence, whether the runner
+is behind, phases, paces and predictions, assembled from the stored rows as of a moment.
+Reads only; never writes."""
+
+from __future__ import annotations
+
+import zoneinfo
+from collections import defaultdict
+from collections.abc import Sequence
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from runnerly_plans.fitness.paces import PaceRange, training_paces
+from runnerly_plans.models import MatchedRun, Plan, Workout
+from runnerly_plans.plans import repository
+from runnerly_plans.plans.schemas import (
+    WEEKDAYS,
+    Adherence,
+    EffortRead,
+    FitnessRead,
+    MatchedRunRead,
+    Pace,
+    PacesRead,
+    PhaseRead,
+    PlanRead,
+    PlanSummary,
+    PredictionRead,
+    WeekRead,
+    WorkoutRead,
+)
+
+# "Behind": of the workouts of the last two weeks (at least this many), under 60 % done.
+BEHIND_WINDOW_DAYS = 14
+BEHIND_MIN_DUE = 3
+BEHIND_RATIO = 0.6
+FALLBACK_ZONE = "UTC"
+
+
+def zone_of(name: str) -> zoneinfo.ZoneInfo:
+    try:
+        return zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return zoneinfo.ZoneInfo(FALLBACK_ZONE)
+
+
+def local_today(now: datetime, time_zone: str) -> date:
+    return now.astimezone(zone_of(time_zone)).date()
+
+
+def read(session: Session, plan: Plan, now: datetime) -> PlanRead:
+    """What ``GET /plans/{id}`` answers for ``plan``, as of ``now``."""
+    return view(
+        plan,
+        repository.workouts_of(session, [plan.id]),
+        repository.matched_runs_of(session, [plan.id]),
+        now,
+    )
+
+
+def summaries(session: Session, plans: Sequence[Plan], now: datetime) -> list[PlanSummary]:
+    """What ``GET /plans`` answers for each of ``plans``: the plan's read without its
+    weeks."""
+    ids = [plan.id for plan in plans]
+    workouts = _by_plan(repository.workouts_of(session, ids))
+    matched = _by_plan(repository.matched_runs_of(session, ids))
+    summary_fields = set(PlanSummary.model_fields)
+    items = []
+    for plan in plans:
+        read = view(plan, workouts[plan.id], matched[plan.id], now)
+        items.append(PlanSummary(**{name: value for name, value in read if name in summary_fields}))
+    return items
+
+
+def _by_plan(rows: Sequence[Workout] | Sequence[MatchedRun]) -> dict[int, list[Any]]:
+    grouped: dict[int, list[Any]] = defaultdict(list)
+    for row in rows:
+        grouped[row.plan_id].append(row)
+    return grouped
+
+
+def _pace(pace: PaceRange) -> Pace:
+    return Pace(slow_s_per_km=round(pace.slow_s_per_km, 1),
+                fast_s_per_km=round(pace.fast_s_per_km, 1))
+
+
+def _matched(run: MatchedRun) -> MatchedRunRead:
+    return MatchedRunRead(run_id=run.run_id, date=run.local_date, distance_m=run.distance_m,
+                          moving_time_s=run.moving_time_s)
+
+
+def _adherence(workouts: Sequence[WorkoutRead], runs: Sequence[MatchedRun]) -> Adherence:
+    due = [w for w in workouts if w.status != "planned"]
+    done = [w for w in due if w.status == "done"]
+    return Adherence(
+        workouts_due=len(due),
+        workouts_done=len(done),
+        planned_distance_m=sum(w.distance_m for w in due),
+        done_distance_m=round(sum(run.distance_m for run in runs), 1),
+        ratio=round(len(done) / len(due), 3) if due else None,
+    )
+
+
+def view(plan: Plan, workouts: Sequence[Workout], matched: Sequence[MatchedRun],
+         now: datetime) -> PlanRead:
+    """The plan with its workouts' status, weeks, adherence, phases, paces and predictions."""
+    today = local_today(now, plan.time_zone)
+    by_workout: dict[int, list[MatchedRun]] = defaultdict(list)
+    for run in matched:
+        if run.workout_id is not None:
+            by_workout[run.workout_id].append(run)
+    reads = [
+        WorkoutRead(
+            id=w.id, date=w.date, kind=w.kind,
+            distance_m=w.distance_m, duration_s=w.duration_s,
+            pace=Pace(slow_s_per_km=w.pace_slow_s_per_km, fast_s_per_km=w.pace_fast_s_per_km),
+            description=w.description,
+            status="done" if by_workout[w.id] else "missed" if w.date < today else "planned",
+            runs=[_matched(run) for run in by_workout[w.id]],
+        )
+        for w in workouts
+    ]
+    weeks = []
+    for week in sorted(plan.weeks, key=lambda week: int(week["index"])):
+        start = date.fromisoformat(week["start"])
+        end = min(start + timedelta(days=6), plan.race_date)
+        in_week = [w for w in reads if start <= w.date <= end]
+        runs = [run for run in matched if start <= run.local_date <= end]
+        weeks.append(WeekRead(
+            index=int(week["index"]), start=start, end=end, phase=week["phase"],
+            cutback=bool(week["cutback"]), planned_distance_m=int(week["distance_m"]),
+            adherence=_adherence(in_week, runs), workouts=in_week,
+            unplanned_runs=[_matched(run) for run in runs if run.workout_id is None],
+        ))
+    window = [w for w in reads if today - timedelta(days=BEHIND_WINDOW_DAYS) <= w.date < today]
+    window_done = sum(1 for w in window if w.status == "done")
+    behind = (len(window) >= BEHIND_MIN_DUE and window_done < BEHIND_RATIO * len(window)
+              and today <= plan.race_date)
+    current = next((week.index for week in weeks if week.start <= today <= week.end), None)
+    paces = training_paces(plan.vdot)
+    effort = plan.fitness_effort
+    return PlanRead(
+        id=plan.id, race_id=plan.race_id, race_name=plan.race_name, race_date=plan.race_date,
+        distance_m=plan.distance_m, start_date=plan.start_date,
+        days_per_week=plan.days_per_week, long_run_day=WEEKDAYS[plan.long_run_day],
+        goal_time_s=plan.goal_time_s, target_time_s=plan.target_time_s, vdot=plan.vdot,
+        fitness_source=plan.fitness_source,
+        time_zone=plan.time_zone, today=today, current_week=current,
+        adherence=_adherence(reads, matched), behind=behind,
+        created_at=plan.created_at, updated_at=plan.updated_at,
+        fitness=FitnessRead(
+            vdot=plan.vdot, source=plan.fitness_source,
+            effort=None if effort is None else EffortRead.model_validate(effort),
+        ),
+        paces=PacesRead(
+            recovery=_pace(paces.recovery), easy=_pace(paces.easy),
+            marathon=_pace(paces.marathon), threshold=_pace(paces.threshold),
+            interval=_pace(paces.interval), repetition=_pace(paces.repetition),
+        ),
+        predictions=[PredictionRead.model_validate(p) for p in plan.predictions],
+        warnings=list(plan.warnings),
+        phases=_phases(weeks),
+        weeks=weeks,
+    )
+
+
+def _phases(weeks: Sequence[WeekRead]) -> list[PhaseRead]:
+    phases: list[PhaseRead] = []
+    for week in weeks:
+        if phases and phases[-1].phase == week.phase:
+            last = phases[-1]
+            phases[-1] = last.model_copy(update={"end": week.end, "weeks": last.weeks + 1})
+        else:
+            phases.append(PhaseRead(phase=week.phase, start=week.start, end=week.end, weeks=1))
+    return phases
