@@ -17,7 +17,7 @@ from runnerly_kit.db import (
     migrate,
     new_revision,
 )
-from runnerly_kit.testing import DATABASE_BACKENDS, database_for_test
+from runnerly_kit.testing import DATABASE_BACKENDS, _drop_database, database_for_test
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -101,3 +101,24 @@ def test_a_sqlite_file_gets_its_folder(tmp_path: Path) -> None:
     Database(f"sqlite:///{path}").ping()
 
     assert path.exists()
+
+
+@pytest.mark.skipif("postgresql" not in DATABASE_BACKENDS, reason="needs PostgreSQL")
+def test_a_test_database_that_cannot_be_dropped_is_reported_after_retrying() -> None:
+    with database_for_test("postgresql", "kit", Path()) as url:
+        # Connected to the database itself, the drop fails however often it is tried.
+        inside = sa.create_engine(url, isolation_level="AUTOCOMMIT", poolclass=sa.NullPool)
+        drops: list[str] = []
+        sa.event.listen(
+            inside,
+            "before_cursor_execute",
+            lambda _conn, _cursor, statement, *_: drops.append(statement),
+        )
+        name = sa.make_url(url).database
+        assert name is not None
+
+        with pytest.raises(sa.exc.OperationalError, match="currently open database"):
+            _drop_database(inside, name, attempts=2)
+
+        assert len(drops) == 2 and all(drop.startswith("DROP DATABASE") for drop in drops)
+        inside.dispose()
