@@ -4,8 +4,7 @@
 from __future__ import annotations
 
 import os
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -21,6 +20,8 @@ from runnerly_kit.outbox import Outbox, OutboxMixin
 from runnerly_kit.settings import KitSettings
 from runnerly_kit.tasks import create_celery
 from runnerly_kit.testing import DATABASE_BACKENDS, database_for_test
+
+from .conftest import wait_for
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 AMQP_URL = os.environ.get("RUNNERLY_TEST_AMQP_URL")
@@ -66,13 +67,6 @@ def add_note(text: str, session: SessionDep, request: Request) -> dict[str, str]
     return {"text": text}
 
 
-def _wait_for(condition: Callable[[], bool], what: str, timeout: float = 30) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, f"timed out waiting for {what}"
-        time.sleep(0.05)
-
-
 @pytest.fixture(params=DATABASE_BACKENDS)
 def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     with database_for_test(request.param, "kit", tmp_path) as url:
@@ -116,7 +110,7 @@ def test_the_lifespan_migrates_starts_the_relay_and_stops_it(
         }
         assert client.post("/notes/hello").status_code == 201
         # Relayed at once after the commit, not at the next poll a minute away.
-        _wait_for(lambda: _relayed(database) == 1, "the relay")
+        wait_for(lambda: _relayed(database) == 1, "the relay")
         relay = outbox._thread
         assert relay is not None and relay.is_alive()
 

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import closing
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -20,6 +19,8 @@ from runnerly_kit.db import Base, Database, metadata
 from runnerly_kit.outbox import Outbox, OutboxMixin
 from runnerly_kit.tasks import EVENT_TASK, create_celery
 from runnerly_kit.testing import DATABASE_BACKENDS, database_for_test
+
+from .conftest import wait_for
 
 
 class Model(Base):
@@ -195,13 +196,6 @@ def test_forgetting_no_name_forgets_nothing(outbox: Outbox) -> None:
     assert _kept(outbox) == [("run.created", False)]
 
 
-def _wait_for(condition: Callable[[], bool], what: str, timeout: float = 30) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, f"timed out waiting for {what}"
-        time.sleep(0.05)
-
-
 def test_the_relay_thread_outlives_a_database_not_ready_yet(tmp_path: Path) -> None:
     database = Database(f"sqlite:///{tmp_path / 'late.sqlite'}")  # no tables yet
     celery = create_celery("mailer", f"sqla+sqlite:///{tmp_path / 'broker.sqlite'}")
@@ -211,7 +205,7 @@ def test_the_relay_thread_outlives_a_database_not_ready_yet(tmp_path: Path) -> N
         outbox.start(poll_seconds=0.05)
         try:
             # Both the relay and the purge fail on the missing table, and are tried again.
-            _wait_for(
+            wait_for(
                 lambda: {"outbox.relay_failed", "outbox.purge_failed"}
                 <= {log["event"] for log in logs},
                 "both failures",
@@ -219,7 +213,7 @@ def test_the_relay_thread_outlives_a_database_not_ready_yet(tmp_path: Path) -> N
             Model.metadata.create_all(database.engine)
             with database.transaction() as session:
                 outbox.send_task(session, "mailer.mail.send", {"to": "a@b.c"})
-            _wait_for(lambda: _kept(outbox) == [("mailer.mail.send", True)], "the relay")
+            wait_for(lambda: _kept(outbox) == [("mailer.mail.send", True)], "the relay")
         finally:
             outbox.stop()
         failures = [log["event"] for log in logs if log["log_level"] == "warning"]

@@ -7,7 +7,7 @@ import os
 import sqlite3
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import closing
 from pathlib import Path
 from typing import Any
@@ -24,6 +24,8 @@ from runnerly_kit.logging import current_request_id, request_id_var
 from runnerly_kit.outbox import Outbox, OutboxMixin
 from runnerly_kit.revocations import RevocationMixin, Revocations
 from runnerly_kit.tasks import create_celery, embed_beat, register_event_handlers
+
+from .conftest import wait_for
 
 AMQP_URL = os.environ.get("RUNNERLY_TEST_AMQP_URL")
 BROKERS = ["embedded", *(["rabbitmq"] if AMQP_URL else [])]
@@ -42,13 +44,6 @@ class OutboxMessage(OutboxMixin, Model):
 
 class Revocation(RevocationMixin, Model):
     pass
-
-
-def _wait_for(condition: Callable[[], bool], what: str, timeout: float = 30) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, f"timed out waiting for {what}"
-        time.sleep(0.05)
 
 
 def _counted(service: str, task: str, outcome: str) -> float:
@@ -103,8 +98,8 @@ def test_a_task_runs_with_the_asking_request_id_is_counted_and_acknowledged(
     error_before = _counted(service, fail.name, "error")
 
     with start_worker(service_app, pool=pool, **WORKER):
-        _wait_for(lambda: _counted(service, fail.name, "error") == error_before + 1, "tasks")
-        _wait_for(lambda: len(seen) == 2, "both records")
+        wait_for(lambda: _counted(service, fail.name, "error") == error_before + 1, "tasks")
+        wait_for(lambda: len(seen) == 2, "both records")
 
     assert sorted(seen, key=str) == ["rid-asked", "rid-given"]
     assert _counted(service, record.name, "ok") == ok_before + 2
@@ -127,7 +122,7 @@ def test_beat_runs_in_a_thread_of_the_worker_and_stops_with_it(
     embed_beat(service_app)
 
     with start_worker(service_app, **WORKER) as worker:
-        _wait_for(lambda: len(ticks) >= 2, "two ticks")
+        wait_for(lambda: len(ticks) >= 2, "two ticks")
         [beat] = [step.obj for step in worker.steps if type(step).__name__ == "ThreadedBeat"]
         assert beat.is_alive()
 
@@ -167,8 +162,8 @@ def test_events_reach_the_handlers_after_the_revocations(tmp_path: Path) -> None
         outbox.send_task(session, "mailer.mail.send", {"to": "ada@example.com"})
 
     with capture_logs() as logs, start_worker(app, **WORKER):
-        _wait_for(lambda: len(handled) == 2, "the handlers")
-        _wait_for(lambda: any(log["event"] == "event.ignored" for log in logs), "run.deleted")
+        wait_for(lambda: len(handled) == 2, "the handlers")
+        wait_for(lambda: any(log["event"] == "event.ignored" for log in logs), "run.deleted")
 
     assert handled == [("run.created", [8]), ("user.deleted", False)]
     [ignored] = [log for log in logs if log["event"] == "event.ignored"]
