@@ -45,7 +45,14 @@ test: install web web-test ## Run the whole test suite: unit, functional, integr
 	@# elsewhere it runs when RUNNERLY_TEST_POSTGRES_URL and RUNNERLY_TEST_AMQP_URL are set.
 	@if [ "$$(id -u)" = 0 ]; then scripts/infra.sh install && scripts/infra.sh start; fi
 	@if [ "$$(id -u)" = 0 ]; then set -a; eval "$$(scripts/infra.sh urls)"; set +a; fi; \
-	$(UV) run pytest -n 2 --dist loadgroup libs services tests
+	$(UV) run pytest -n 2 --dist loadgroup --cov libs services tests
+	@$(MAKE) --no-print-directory coverage
+
+.PHONY: coverage
+coverage: ## Fail when the last test run left the kit less than 100 % covered (make test runs it)
+	@# Measured by pytest-cov in the test processes only (settings: pyproject.toml's
+	@# tool.coverage); the kit's PostgreSQL paths run only when RUNNERLY_TEST_POSTGRES_URL is set.
+	$(UV) run coverage report --include='libs/kit/*' --fail-under=100
 
 .PHONY: test-fast
 test-fast: install ## Run the unit and functional tests only

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Annotated
 
@@ -77,3 +78,11 @@ def client(settings: DemoSettings, keys: TestKeys) -> Iterator[TestClient]:
     keys.install(app)
     with TestClient(app, raise_server_exceptions=False) as client:
         yield client
+
+
+def wait_for(condition: Callable[[], bool], what: str, timeout: float = 30) -> None:
+    """Wait until ``condition`` holds (what another thread does), failing after ``timeout``."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, f"timed out waiting for {what}"
+        time.sleep(0.05)

@@ -1,8 +1,9 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 import pytest
+from fastapi import APIRouter, Body
 from fastapi.testclient import TestClient
 
 from runnerly_kit.app import create_app
@@ -200,3 +201,21 @@ def test_behind_a_trusted_proxy_the_right_most_untrusted_hop_is_the_client(
 def test_a_trusted_proxy_must_be_an_address_or_a_network(tmp_path: Any, value: str) -> None:
     with pytest.raises(ValueError, match="RUNNERLY_TRUSTED_PROXIES"):
         DemoSettings(env="test", data_dir=tmp_path, trusted_proxies=value)
+
+
+def test_a_body_of_the_wrong_kind_says_what_it_should_be(settings: KitSettings) -> None:
+    numbers = APIRouter()
+
+    @numbers.post("/numbers")
+    def add_numbers(values: Annotated[list[int], Body()]) -> int:
+        return sum(values)
+
+    app = create_app(settings, title="demo", routers=[numbers], verify_tokens=False)
+
+    with TestClient(app) as client:
+        response = client.post("/numbers", json={"a": 1})
+
+    assert response.status_code == 422
+    assert response.json()["errors"] == [
+        {"field": "body", "message": "Input should be a valid list"}
+    ]

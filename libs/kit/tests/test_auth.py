@@ -4,16 +4,24 @@ from __future__ import annotations
 
 import base64
 import json
+import socket
+import threading
 import time
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Annotated
 
 import jwt
 import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
+from fastapi import APIRouter, Depends
 from fastapi.testclient import TestClient
 
-from runnerly_kit.auth import JwksCache, TokenVerifier
-from runnerly_kit.errors import Unauthorized
+from runnerly_kit.app import create_app
+from runnerly_kit.auth import JwksCache, RunnerAccess, TokenVerifier, reads_for_runner
+from runnerly_kit.errors import ServiceUnavailable, Unauthorized
+from runnerly_kit.settings import KitSettings
 from runnerly_kit.testing import AUDIENCE, ISSUER, TestKeys, bearer
 
 
@@ -238,3 +246,147 @@ def test_the_maximum_lifetime_follows_the_setting(keys: TestKeys) -> None:
     assert verifier.verify(keys.token("u1", "runs:read", ttl=60)).sub == "u1"
     with pytest.raises(Unauthorized, match="lifetime"):
         verifier.verify(keys.token("u1", "runs:read", ttl=120))
+
+
+@pytest.mark.parametrize(
+    ("claim", "value"),
+    [("exp", 10**400), ("iat", -(10**400)), ("iat", -(2**1024))],
+    ids=["exp-far-future", "iat-far-past", "iat-just-past-a-double"],
+)
+def test_a_time_too_large_for_a_number_is_refused_not_a_crash(
+    client: TestClient, keys: TestKeys, claim: str, value: int
+) -> None:
+    # JSON integers have no bound, and the token library compares them as integers: a far
+    # future expiry or a far past issue passes it, and reaches the lifetime check as is.
+    assert "times" in _refused(client, keys.token("u1", "runs:read", **{claim: value}))
+
+
+@pytest.mark.parametrize("token", ["", "not-a-jwt", "a.b", "!!.!!.!!", "bm90IGpzb24.e30.e30"])
+def test_a_malformed_token(client: TestClient, token: str) -> None:
+    assert "malformed" in _refused(client, token or " ")
+
+
+def test_a_token_without_a_key_id(client: TestClient, keys: TestKeys) -> None:
+    claims = jwt.decode(keys.token("u1", "runs:read"), options={"verify_signature": False})
+    # (A key id that is there but not a string, the token library calls malformed.)
+    header, payload = (
+        base64.urlsafe_b64encode(json.dumps(part).encode()).decode().rstrip("=")
+        for part in ({"alg": "EdDSA", "typ": "JWT"}, claims)
+    )
+
+    assert "key id" in _refused(client, f"{header}.{payload}.c2lnbmF0dXJl")
+
+
+def test_only_usable_keys_of_the_jwks_are_kept() -> None:
+    good, other = TestKeys(kid="good"), TestKeys(kid="other")
+    [good_key] = good.jwks()["keys"]
+    [other_key] = other.jwks()["keys"]
+    hmac_key = json.loads(jwt.algorithms.HMACAlgorithm.to_jwk(b"a shared secret"))
+    published = [
+        {"kty": "nonsense", "kid": "broken"},
+        {**other_key, "kid": None},  # no key id: no token could name it
+        {**hmac_key, "kid": "hmac", "alg": "HS256"},  # an algorithm no service accepts
+        good_key,
+    ]
+    cache = JwksCache(lambda: {"keys": published})
+
+    assert cache.key("good") is not None
+    assert cache._keys.keys() == {"good"}
+
+
+class _Jwks(BaseHTTPRequestHandler):
+    """Publishes whatever the test sets as the JWKS, with the status it sets."""
+
+    body = b""
+    status = 200
+
+    def do_GET(self) -> None:
+        self.send_response(self.status)
+        self.send_header("content-type", "application/json")
+        self.end_headers()
+        self.wfile.write(self.body)
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def jwks_server() -> Iterator[tuple[str, type[_Jwks]]]:
+    handler = type("Handler", (_Jwks,), {})
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}/.well-known/jwks.json", handler
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_keys_are_fetched_from_the_jwks_url(jwks_server: tuple[str, type[_Jwks]]) -> None:
+    url, handler = jwks_server
+    keys = TestKeys()
+    handler.body = json.dumps(keys.jwks()).encode()
+    verifier = TokenVerifier(JwksCache.from_url(url), AUDIENCE, ISSUER)
+
+    assert verifier.verify(keys.token("u1", "runs:read")).sub == "u1"
+
+
+@pytest.mark.parametrize(("status", "body"), [(500, b"{}"), (200, b"<html>"), (200, b"")])
+def test_a_jwks_url_failing_or_not_json_is_a_503(
+    jwks_server: tuple[str, type[_Jwks]], status: int, body: bytes
+) -> None:
+    url, handler = jwks_server
+    handler.status, handler.body = status, body
+
+    with pytest.raises(ServiceUnavailable):
+        JwksCache.from_url(url).key("any")
+
+
+def test_a_jwks_url_nobody_answers_is_a_503() -> None:
+    with socket.socket() as unused:
+        unused.bind(("127.0.0.1", 0))
+        port = unused.getsockname()[1]
+    # Nothing listens on the port any more: the connection is refused.
+    with pytest.raises(ServiceUnavailable):
+        JwksCache.from_url(f"http://127.0.0.1:{port}/jwks.json", timeout=1).key("any")
+
+
+reads = APIRouter()
+
+
+@reads.get("/runs")
+def runs(access: Annotated[RunnerAccess, Depends(reads_for_runner("runs:read"))]) -> dict[str, str]:
+    return {"runner": access.runner_id, "by": access.principal.sub}
+
+
+@pytest.fixture
+def reads_client(settings: KitSettings, keys: TestKeys) -> Iterator[TestClient]:
+    app = create_app(settings, title="demo", routers=[reads])
+    keys.install(app)
+    with TestClient(app) as client:
+        yield client
+
+
+def test_a_runner_reads_their_own_data(reads_client: TestClient, keys: TestKeys) -> None:
+    token = bearer(keys.token("u1", "runs:read"))
+
+    assert reads_client.get("/runs", headers=token).json() == {"runner": "u1", "by": "u1"}
+    assert reads_client.get("/runs?runner_id=u1", headers=token).json()["runner"] == "u1"
+    other = reads_client.get("/runs?runner_id=u2", headers=token)
+    assert other.status_code == 403
+
+
+def test_a_service_reads_for_the_runner_it_names(reads_client: TestClient, keys: TestKeys) -> None:
+    token = bearer(keys.service_token("plans", "runs:read"))
+
+    named = reads_client.get("/runs?runner_id=u2", headers=token)
+    unnamed = reads_client.get("/runs", headers=token)
+    unscoped = reads_client.get(
+        "/runs?runner_id=u2", headers=bearer(keys.service_token("plans", "races:read"))
+    )
+
+    assert named.json() == {"runner": "u2", "by": "plans"}
+    assert unnamed.status_code == 422
+    assert "runner_id" in unnamed.json()["detail"]
+    assert unscoped.status_code == 403

@@ -115,3 +115,120 @@ def test_a_refused_service_token_is_a_503() -> None:
 
     with pytest.raises(ServiceUnavailable):
         credentials.token()
+
+
+def _tokendealer(issued: list[str]) -> httpx.MockTransport:
+    def handler(request: httpx.Request) -> httpx.Response:
+        issued.append(f"t{len(issued)}")
+        return httpx.Response(200, json={"access_token": issued[-1], "expires_in": 900})
+
+    return httpx.MockTransport(handler)
+
+
+def test_a_refused_service_token_is_renewed_and_the_read_tried_again() -> None:
+    issued: list[str] = []
+    credentials = ClientCredentials(
+        "http://td/oauth/token", "plans", "s3cret", "runs:read", transport=_tokendealer(issued)
+    )
+    seen: list[str] = []
+
+    def peer(request: httpx.Request) -> httpx.Response:
+        seen.append(request.headers["authorization"])
+        # Signed by a key the peer no longer trusts: only the renewed token is accepted.
+        return httpx.Response(401 if seen[-1] == "Bearer t0" else 200)
+
+    client = ServiceClient(
+        "http://peer", "peer", credentials=credentials, transport=httpx.MockTransport(peer)
+    )
+
+    assert client.request("GET", "/runs").status_code == 200
+    assert seen == ["Bearer t0", "Bearer t1"]
+
+
+def test_a_refused_write_is_not_sent_twice_but_the_next_call_gets_a_new_token() -> None:
+    issued: list[str] = []
+    credentials = ClientCredentials(
+        "http://td/oauth/token", "plans", "s3cret", "runs:write", transport=_tokendealer(issued)
+    )
+    seen: list[str] = []
+
+    def peer(request: httpx.Request) -> httpx.Response:
+        seen.append(request.headers["authorization"])
+        return httpx.Response(401 if seen[-1] == "Bearer t0" else 201)
+
+    client = ServiceClient(
+        "http://peer", "peer", credentials=credentials, transport=httpx.MockTransport(peer)
+    )
+
+    assert client.request("POST", "/runs", json={}).status_code == 401
+    assert client.request("POST", "/runs", json={}).status_code == 201
+    assert seen == ["Bearer t0", "Bearer t1"]
+
+
+def test_a_runners_own_token_refused_is_not_replaced_by_the_services() -> None:
+    issued: list[str] = []
+    credentials = ClientCredentials(
+        "http://td/oauth/token", "plans", "s3cret", "runs:read", transport=_tokendealer(issued)
+    )
+    seen: list[str] = []
+
+    def peer(request: httpx.Request) -> httpx.Response:
+        seen.append(request.headers["authorization"])
+        return httpx.Response(401)
+
+    client = ServiceClient(
+        "http://peer", "peer", credentials=credentials, transport=httpx.MockTransport(peer)
+    )
+
+    assert client.request("GET", "/runs", token="runner").status_code == 401
+    assert seen == ["Bearer runner"]
+    assert issued == []
+
+
+def _unreachable() -> httpx.MockTransport:
+    def handler(request: httpx.Request) -> httpx.Response:
+        raise httpx.ConnectTimeout("timed out", request=request)
+
+    return httpx.MockTransport(handler)
+
+
+def test_a_token_service_out_of_reach_is_a_503() -> None:
+    credentials = ClientCredentials(
+        "http://td/oauth/token", "plans", "s3cret", "runs:read", transport=_unreachable()
+    )
+
+    with pytest.raises(ServiceUnavailable, match="token service"):
+        credentials.token()
+
+
+@pytest.mark.parametrize("retries", [0, -1, -5])
+def test_a_call_is_sent_at_least_once(retries: int) -> None:
+    calls: list[str] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        calls.append(request.method)
+        return httpx.Response(503)
+
+    client = ServiceClient(
+        "http://peer", "peer", retries=retries, transport=httpx.MockTransport(handler)
+    )
+
+    assert client.request("GET", "/x").status_code == 503
+    assert calls == ["GET"]
+
+
+def test_a_closed_client_sends_nothing_more() -> None:
+    calls: list[str] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        calls.append(request.method)
+        return httpx.Response(200)
+
+    client = ServiceClient("http://peer", "peer", transport=httpx.MockTransport(handler))
+    client.request("GET", "/x")
+
+    client.close()
+
+    with pytest.raises(RuntimeError, match="closed"):
+        client.request("GET", "/x")
+    assert calls == ["GET"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterator
 from contextlib import closing
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -12,10 +13,14 @@ import pytest
 import sqlalchemy as sa
 from kombu import Connection
 from sqlalchemy.orm import Mapped, mapped_column
+from structlog.testing import capture_logs
 
 from runnerly_kit.db import Base, Database, metadata
 from runnerly_kit.outbox import Outbox, OutboxMixin
 from runnerly_kit.tasks import EVENT_TASK, create_celery
+from runnerly_kit.testing import DATABASE_BACKENDS, database_for_test
+
+from .conftest import wait_for
 
 
 class Model(Base):
@@ -33,12 +38,14 @@ class OutboxMessage(OutboxMixin, Model):
     pass
 
 
-@pytest.fixture
-def outbox(tmp_path: Path) -> Outbox:
-    database = Database(f"sqlite:///{tmp_path / 'demo.sqlite'}")
-    Model.metadata.create_all(database.engine)
-    celery = create_celery("mailer", f"sqla+sqlite:///{tmp_path / 'broker.sqlite'}")
-    return Outbox(OutboxMessage, database, celery, "demo")
+@pytest.fixture(params=DATABASE_BACKENDS)
+def outbox(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Outbox]:
+    with database_for_test(request.param, "kit", tmp_path) as url:
+        database = Database(url)
+        Model.metadata.create_all(database.engine)
+        celery = create_celery("mailer", f"sqla+sqlite:///{tmp_path / 'broker.sqlite'}")
+        yield Outbox(OutboxMessage, database, celery, "demo")
+        database.dispose()
 
 
 def _drain(outbox: Outbox, queue: str) -> list[dict[str, Any]]:
@@ -163,3 +170,61 @@ def test_forgetting_a_runner_drops_every_message_naming_them(outbox: Outbox) -> 
         assert outbox.forget(session, ["u1", "a_b%c@example.com"]) == 3
 
     assert _kept(outbox) == [("run.created", True), ("mailer.mail.send", False)]
+
+
+def test_a_bulk_of_events_is_written_at_once_and_relayed_in_batches(outbox: Outbox) -> None:
+    with outbox.database.transaction() as session:
+        outbox.emit_many(session, "run.created", [])  # nothing to say: nothing written
+    assert _kept(outbox) == []
+    with outbox.database.transaction() as session:
+        outbox.emit_many(
+            session, "run.created", [{"runner_id": "u1", "run_ids": [n]} for n in range(5)]
+        )
+
+    assert outbox.relay(batch=2) == 5
+
+    assert _kept(outbox) == [("run.created", True)] * 5
+    events = _drain(outbox, "plans.events")
+    assert [event["body"][1]["payload"]["run_ids"] for event in events] == [[n] for n in range(5)]
+
+
+def test_forgetting_no_name_forgets_nothing(outbox: Outbox) -> None:
+    with outbox.database.transaction() as session:
+        outbox.emit(session, "run.created", {"runner_id": "", "run_ids": [1]})
+        assert outbox.forget(session, ["", ""]) == 0
+
+    assert _kept(outbox) == [("run.created", False)]
+
+
+def test_the_relay_thread_outlives_a_database_not_ready_yet(tmp_path: Path) -> None:
+    database = Database(f"sqlite:///{tmp_path / 'late.sqlite'}")  # no tables yet
+    celery = create_celery("mailer", f"sqla+sqlite:///{tmp_path / 'broker.sqlite'}")
+    outbox = Outbox(OutboxMessage, database, celery, "demo")
+    failures: list[str] = []
+    with capture_logs() as logs:
+        outbox.start(poll_seconds=0.05)
+        try:
+            # Both the relay and the purge fail on the missing table, and are tried again.
+            wait_for(
+                lambda: {"outbox.relay_failed", "outbox.purge_failed"}
+                <= {log["event"] for log in logs},
+                "both failures",
+            )
+            Model.metadata.create_all(database.engine)
+            with database.transaction() as session:
+                outbox.send_task(session, "mailer.mail.send", {"to": "a@b.c"})
+            wait_for(lambda: _kept(outbox) == [("mailer.mail.send", True)], "the relay")
+        finally:
+            outbox.stop()
+        failures = [log["event"] for log in logs if log["log_level"] == "warning"]
+
+    assert outbox._thread is not None and not outbox._thread.is_alive()
+    assert set(failures) == {"outbox.relay_failed", "outbox.purge_failed"}
+    assert outbox.retention == timedelta(hours=24)  # not given: kept
+    assert [m["body"][1] for m in _drain(outbox, "mailer")] == [{"to": "a@b.c"}]
+
+
+def test_stopping_a_relay_never_started_does_nothing(outbox: Outbox) -> None:
+    outbox.stop()
+
+    assert outbox._thread is None

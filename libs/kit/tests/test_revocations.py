@@ -187,3 +187,15 @@ def test_the_events_record_the_rows_then_hand_over_to_the_service(
         assert not revocations.admits(session, "u1")
         row = session.get(Revocation, "u2")
         assert row is not None and row.not_before == 1234.5 and not row.deleted
+
+
+def test_a_service_with_no_deletion_handler_nor_outbox_still_records_the_deletion(
+    revocations: Revocations,
+) -> None:
+    handlers = revocations.event_handlers({}, forget=None)
+
+    handlers["user.deleted"]({"user_id": "u1"})
+
+    with revocations.database.transaction() as session:
+        assert not revocations.admits(session, "u1")
+        assert revocations.admits(session, "u2")

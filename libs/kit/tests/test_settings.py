@@ -50,3 +50,16 @@ def test_shared_and_prefixed_variables(tmp_path: Path, monkeypatch: pytest.Monke
     assert settings.data_dir == tmp_path
     assert settings.broker_url.startswith("amqp://")
     assert settings.database_url == "postgresql+psycopg://u:p@db/demo"
+
+
+def test_a_port_and_client_given_are_kept(tmp_path: Path) -> None:
+    settings = SecretSettings(data_dir=tmp_path, port=9100, client_id="demo-replica")
+
+    assert (settings.port, settings.client_id) == (9100, "demo-replica")
+
+
+def test_the_service_folder_is_made_in_the_data_dir(tmp_path: Path) -> None:
+    folder = SecretSettings(data_dir=tmp_path / "var").service_dir
+
+    assert folder == tmp_path / "var" / "demo"
+    assert folder.is_dir()

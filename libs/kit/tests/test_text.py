@@ -76,6 +76,8 @@ def test_classes_are_named() -> None:
         "a\x00b": "contains a control character (U+0000)",
         "a\tb": "contains a control character (U+0009)",
         "a\u200bb": "contains an invisible formatting character (U+200B)",
+        # Half a surrogate pair, as Python's json decodes "\\udc00" (pydantic's refuses it).
+        "a\udc00b": "contains an unpaired surrogate (U+DC00)",
         "   ": "must not be empty or only spaces",
         "\u3000\u00a0": "must not be empty or only spaces",
         "x" * 21: "must be at most 20 characters",

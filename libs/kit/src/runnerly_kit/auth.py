@@ -176,7 +176,7 @@ class TokenVerifier:
 def _number(value: Any) -> float:
     try:
         return float(value)
-    except (TypeError, ValueError) as exc:
+    except (TypeError, ValueError, OverflowError) as exc:  # JSON integers have no bound
         raise Unauthorized("The access token's times are not numbers.") from exc
 
 

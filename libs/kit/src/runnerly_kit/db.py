@@ -50,12 +50,14 @@ MAX_OVERFLOW = 60
 
 
 def create_engine(url: str, **kwargs: Any) -> Engine:
-    if "poolclass" not in kwargs and ":memory:" not in url:  # sizes fit the queue pool only
+    # "sqlite://" and "sqlite:///:memory:" are both a database in memory, with no file.
+    path = sa.make_url(url).database if is_sqlite(url) else None
+    in_memory = is_sqlite(url) and path in (None, "", ":memory:")
+    if "poolclass" not in kwargs and not in_memory:  # sizes fit the queue pool only
         kwargs.setdefault("pool_size", POOL_SIZE)
         kwargs.setdefault("max_overflow", MAX_OVERFLOW)
     if is_sqlite(url):
-        path = url.split("///", 1)[-1]
-        if path and path != ":memory:":
+        if path and not in_memory:
             Path(path).parent.mkdir(parents=True, exist_ok=True)
         engine = sa.create_engine(url, connect_args={"timeout": 30}, **kwargs)
         event.listen(engine, "connect", _sqlite_pragmas)

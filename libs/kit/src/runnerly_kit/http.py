@@ -89,7 +89,7 @@ class ServiceClient:
     ) -> None:
         self.name = name
         self.credentials = credentials
-        self.retries = retries
+        self.retries = max(0, retries)  # every call is sent at least once
         self._http = httpx.Client(
             base_url=base_url,
             timeout=timeout,
@@ -128,6 +128,7 @@ class ServiceClient:
                 self._backoff(attempt)
                 continue
             return response
+        # The last attempt returns or raises above; only the type checker needs this line.
         raise AssertionError("unreachable")  # pragma: no cover
 
     @staticmethod

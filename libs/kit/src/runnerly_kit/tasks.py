@@ -152,8 +152,6 @@ def _write_ahead_log(path: str) -> None:
     ms against 2.0-3.1). The mode is kept in the file, so setting it once is enough:
     kombu's engine cannot be given pragmas.
     """
-    if not path or path == ":memory:":
-        return
     Path(path).parent.mkdir(parents=True, exist_ok=True)
     try:
         with closing(sqlite3.connect(path, timeout=5)) as connection:
@@ -168,23 +166,11 @@ class ThreadedBeat(bootsteps.StartStopStep):  # type: ignore[misc]
 
     requires = {"celery.worker.components:Pool"}
 
-    def __init__(self, worker: Any, **kwargs: Any) -> None:
-        super().__init__(worker, **kwargs)
-        self.service: Any = None
-
     def create(self, worker: Any) -> Any:
-        self.service = EmbeddedService(
+        # What create returns, the step starts with the worker and stops with it.
+        return EmbeddedService(
             worker.app, thread=True, schedule_filename=worker.app.conf.beat_schedule_filename
         )
-        return self.service
-
-    def start(self, worker: Any) -> None:
-        if self.service is not None:
-            self.service.start()
-
-    def stop(self, worker: Any) -> None:
-        if self.service is not None:
-            self.service.stop()
 
 
 def embed_beat(app: Celery) -> None:

@@ -50,13 +50,15 @@ def database_for_test(backend: str, service: str, tmp_path: Path) -> Iterator[st
 def _drop_database(admin: sa.Engine, name: str, attempts: int = 5) -> None:
     # A session that is still closing (or a server process visiting the new database) can
     # make the first attempt fail; it is gone a moment later.
-    for attempt in range(attempts):
+    tried = 0
+    while True:  # until dropped, or the last attempt's error is raised
         try:
             with admin.connect() as connection:
                 connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
             return
         except sa.exc.DBAPIError:
-            if attempt == attempts - 1:
+            tried += 1
+            if tried >= attempts:
                 raise
             time.sleep(1)
 

@@ -1,0 +1,124 @@
+"""Engines, migrations and their helpers, on SQLite and (when named) PostgreSQL."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from runnerly_kit.db import (
+    Database,
+    alembic_config,
+    create_engine,
+    current_revision,
+    migrate,
+    new_revision,
+)
+from runnerly_kit.testing import DATABASE_BACKENDS, _drop_database, database_for_test
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+@pytest.fixture(params=DATABASE_BACKENDS)
+def url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    with database_for_test(request.param, "kit", tmp_path) as url:
+        yield url
+
+
+def _tables(url: str) -> set[str]:
+    engine = create_engine(url, poolclass=sa.pool.NullPool)
+    try:
+        return set(sa.inspect(engine).get_table_names())
+    finally:
+        engine.dispose()
+
+
+def test_migrate_builds_the_schema_and_records_its_revision(url: str) -> None:
+    assert current_revision(url) is None
+
+    migrate(url, MIGRATIONS)
+
+    assert current_revision(url) == "0001"
+    assert {"notes", "outbox"} <= _tables(url)
+    migrate(url, MIGRATIONS)  # at head already: nothing to do
+    assert current_revision(url) == "0001"
+
+
+def test_a_new_revision_holds_what_the_models_add(url: str, tmp_path: Path) -> None:
+    scripts = tmp_path / "migrations"
+    shutil.copytree(MIGRATIONS, scripts, ignore=shutil.ignore_patterns("__pycache__"))
+    for version in (scripts / "versions").glob("*.py"):
+        version.unlink()
+
+    new_revision(url, scripts, "notes and outbox")
+
+    [written] = (scripts / "versions").glob("*_notes_and_outbox.py")
+    assert "op.create_table" in written.read_text()
+    assert _tables(url) <= {"alembic_version"}  # written, not applied
+    migrate(url, scripts)
+    assert {"notes", "outbox"} <= _tables(url)
+
+
+def test_a_percent_sign_in_the_url_reaches_the_driver_unchanged() -> None:
+    url = "postgresql+psycopg://runnerly:p%40ss%25word@db/runnerly"
+
+    config = alembic_config(url, MIGRATIONS)
+
+    assert config.get_main_option("sqlalchemy.url") == url
+
+
+@pytest.mark.parametrize("url", ["sqlite://", "sqlite:///:memory:"])
+def test_an_in_memory_database_has_no_file_and_the_same_pragmas(
+    url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    database = Database(url)
+
+    with database.engine.connect() as connection:
+        assert connection.execute(sa.text("PRAGMA foreign_keys")).scalar() == 1
+        assert connection.execute(sa.text("PRAGMA busy_timeout")).scalar() == 30000
+    database.dispose()
+
+    assert list(tmp_path.iterdir()) == []  # no file, no folder
+
+
+def test_a_pool_given_by_the_caller_is_used_as_given(tmp_path: Path) -> None:
+    # A static pool takes no size: the defaults for the queue pool must not reach it.
+    engine = create_engine(f"sqlite:///{tmp_path / 'one.sqlite'}", poolclass=sa.pool.StaticPool)
+
+    with engine.connect() as connection:
+        assert connection.execute(sa.text("SELECT 1")).scalar() == 1
+    assert isinstance(engine.pool, sa.pool.StaticPool)
+    engine.dispose()
+
+
+def test_a_sqlite_file_gets_its_folder(tmp_path: Path) -> None:
+    path = tmp_path / "deep" / "er" / "demo.sqlite"
+
+    Database(f"sqlite:///{path}").ping()
+
+    assert path.exists()
+
+
+@pytest.mark.skipif("postgresql" not in DATABASE_BACKENDS, reason="needs PostgreSQL")
+def test_a_test_database_that_cannot_be_dropped_is_reported_after_retrying() -> None:
+    with database_for_test("postgresql", "kit", Path()) as url:
+        # Connected to the database itself, the drop fails however often it is tried.
+        inside = sa.create_engine(url, isolation_level="AUTOCOMMIT", poolclass=sa.NullPool)
+        drops: list[str] = []
+        sa.event.listen(
+            inside,
+            "before_cursor_execute",
+            lambda _conn, _cursor, statement, *_: drops.append(statement),
+        )
+        name = sa.make_url(url).database
+        assert name is not None
+
+        with pytest.raises(sa.exc.OperationalError, match="currently open database"):
+            _drop_database(inside, name, attempts=2)
+
+        assert len(drops) == 2 and all(drop.startswith("DROP DATABASE") for drop in drops)
+        inside.dispose()
