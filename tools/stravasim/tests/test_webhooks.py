@@ -158,3 +158,61 @@ def test_no_subscription_no_event(client: TestClient) -> None:
 def test_admin_rejects_bad_input(client: TestClient) -> None:
     assert client.post("/admin/activities", json={"distance": -1}).status_code == 422
     assert client.patch("/admin/activities/1", json={"name": "x"}).status_code == 404
+
+
+def _create(client: TestClient, count: int) -> list[int]:
+    ids = []
+    for _ in range(count):
+        created = client.post("/admin/activities", json={"sport_type": "Run"})
+        assert created.status_code == 201
+        ids.append(created.json()["activity"]["id"])
+    return ids
+
+
+def _statuses(client: TestClient) -> list[str]:
+    return [e["status"] for e in client.get("/admin/events").json()]
+
+
+def test_the_next_events_can_be_dropped(client: TestClient, callback: Any) -> None:
+    _subscribe(client, callback)
+    assert client.put("/admin/webhooks", json={"drop_next": 2}).json()["drop_next"] == 2
+    ids = _create(client, 3)
+    # The third is delivered; the first two never reach the callback, not even later.
+    assert [e["object_id"] for e in _wait(callback, 1)] == [ids[2]]
+    assert _statuses(client) == ["dropped", "dropped", "delivered"]
+    assert [e["attempts"] for e in client.get("/admin/events").json()] == [0, 0, 1]
+    _create(client, 1)
+    assert len(_wait(callback, 2)) == 2  # the count is spent: delivery is back
+
+
+def test_a_share_of_events_is_dropped_evenly(client: TestClient, callback: Any) -> None:
+    _subscribe(client, callback)
+    client.put("/admin/webhooks", json={"drop_share": 0.25})
+    _create(client, 8)
+    _wait(callback, 6)
+    assert _statuses(client).count("dropped") == 2
+    assert _statuses(client).count("delivered") == 6
+    assert len(callback.events) == 6
+    client.delete("/admin/webhooks")
+    _create(client, 4)
+    assert len(_wait(callback, 10)) == 10
+
+
+def test_events_can_be_delivered_twice(client: TestClient, callback: Any) -> None:
+    _subscribe(client, callback)
+    assert client.put("/admin/webhooks", json={"duplicate": True}).json()["duplicate"] is True
+    ids = _create(client, 2)
+    events = _wait(callback, 4)
+    assert [e["object_id"] for e in events] == [ids[0], ids[0], ids[1], ids[1]]
+    assert events[0] == events[1] and events[2] == events[3]
+    assert _statuses(client) == ["duplicated", "duplicated"]
+    # The deauthorization event is an event like any other.
+    client.post("/admin/deauthorize")
+    assert [e["updates"] for e in _wait(callback, 6)[4:]] == [{"authorized": "false"}] * 2
+
+
+def test_webhook_scenarios_refuse_nonsense(client: TestClient) -> None:
+    for body in ({"drop_next": -1}, {"drop_share": 1.5}, {"drop": 1}):
+        answer = client.put("/admin/webhooks", json=body)
+        assert answer.status_code == 422
+        assert set(answer.json()) == {"message", "errors"}

@@ -74,6 +74,15 @@ class FaultChange(BaseModel):
     code: str = "error"
 
 
+class WebhookScenario(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    # Not delivered: the next N events, then a share of the others (spread evenly).
+    drop_next: int | None = Field(default=None, ge=0, le=10_000)
+    drop_share: float | None = Field(default=None, ge=0, le=1)
+    # Every delivered event POSTed twice, as an at-least-once sender may.
+    duplicate: bool | None = None
+
+
 class ClockAdvance(BaseModel):
     seconds: float = Field(ge=0, le=366 * 86_400)
 
@@ -162,6 +171,17 @@ def set_fault(request: Request, body: FaultChange) -> JSONResponse:
 def clear_fault(request: Request) -> JSONResponse:
     sim(request).fault = None
     return JSONResponse({"fault": None})
+
+
+@router.put("/webhooks")
+def set_webhooks(request: Request, body: WebhookScenario) -> JSONResponse:
+    return JSONResponse(sim(request).set_webhook_scenario(**body.model_dump()))
+
+
+@router.delete("/webhooks")
+def clear_webhooks(request: Request) -> JSONResponse:
+    scenario = sim(request).set_webhook_scenario(drop_next=0, drop_share=0.0, duplicate=False)
+    return JSONResponse(scenario)
 
 
 @router.post("/ratelimit/reset")

@@ -9,7 +9,8 @@ from fastapi.responses import JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from runnerly_stravasim import demo
-from runnerly_stravasim.faults import StravaFault, bad_request
+from runnerly_stravasim.faults import StravaFault, bad_request, not_found
+from runnerly_stravasim.sim import RESOLUTIONS
 from runnerly_stravasim.web import bearer, int_param, params, sim, truthy
 
 router = APIRouter(prefix="/api/v3")
@@ -58,10 +59,60 @@ def get_streams(request: Request, activity_id: str) -> JSONResponse:
     simulator = sim(request)
     token = simulator.authenticate(bearer(request))
     simulator.require_activity_scope(token)
-    raw_keys = request.query_params.get("keys", "")
-    keys = [k.strip() for k in raw_keys.split(",") if k.strip()]
-    key_by_type = truthy(request.query_params.get("key_by_type", "false"))
-    return JSONResponse(simulator.streams(token, _activity_id(activity_id), keys, key_by_type))
+    query = request.query_params
+    keys = [k.strip() for k in query.get("keys", "").split(",") if k.strip()]
+    key_by_type = truthy(query.get("key_by_type", "false"))
+    # Not in the official description, yet Strava honours them (stravalib sends them).
+    resolution = query.get("resolution") or None
+    if resolution is not None and resolution not in RESOLUTIONS:
+        raise bad_request("Stream", "resolution")
+    series_type = query.get("series_type") or None
+    if series_type is not None and series_type not in {"time", "distance"}:
+        raise bad_request("Stream", "series_type")
+    return JSONResponse(
+        simulator.streams(
+            token, _activity_id(activity_id), keys, key_by_type, resolution, series_type
+        )
+    )
+
+
+@router.get("/activities/{activity_id}/laps")
+def get_laps(request: Request, activity_id: str) -> JSONResponse:
+    simulator = sim(request)
+    token = simulator.authenticate(bearer(request))
+    simulator.require_activity_scope(token)
+    return JSONResponse(simulator.laps(token, _activity_id(activity_id)))
+
+
+@router.get("/activities/{activity_id}/zones")
+def get_activity_zones(request: Request, activity_id: str) -> JSONResponse:
+    simulator = sim(request)
+    token = simulator.authenticate(bearer(request))
+    simulator.require_activity_scope(token)
+    return JSONResponse(simulator.activity_zones(token, _activity_id(activity_id)))
+
+
+@router.get("/athlete/zones")
+def get_athlete_zones(request: Request) -> JSONResponse:
+    simulator = sim(request)
+    return JSONResponse(simulator.athlete_zones(simulator.authenticate(bearer(request))))
+
+
+@router.get("/athletes/{athlete_id}/stats")
+def get_stats(request: Request, athlete_id: str) -> JSONResponse:
+    simulator = sim(request)
+    token = simulator.authenticate(bearer(request))
+    try:
+        wanted = int(athlete_id)
+    except ValueError as exc:
+        raise not_found("Athlete") from exc
+    return JSONResponse(simulator.stats(token, wanted))
+
+
+@router.get("/gear/{gear_id}")
+def get_gear(request: Request, gear_id: str) -> JSONResponse:
+    simulator = sim(request)
+    return JSONResponse(simulator.gear(simulator.authenticate(bearer(request)), gear_id))
 
 
 # --- Push subscriptions (application credentials, form-encoded as Strava requires) ---------

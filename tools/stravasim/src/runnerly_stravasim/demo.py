@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import itertools
 import random
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -12,7 +13,15 @@ from zoneinfo import ZoneInfo
 
 import polyline
 
-from runnerly_stravasim.tracks import RUN_SPORTS, Spec, Track, build_track, latlngs, summarize
+from runnerly_stravasim.tracks import (
+    HR_MAX,
+    RUN_SPORTS,
+    Spec,
+    Track,
+    build_track,
+    latlngs,
+    summarize,
+)
 
 ATHLETE_ID = 1234567
 TIMEZONE = "Europe/Paris"
@@ -22,6 +31,17 @@ SHOE_ID = "g11350027"
 SHOE_TRAIL_ID = "g11350028"
 BIKE_ID = "b7304512"
 DEVICE = "Garmin Forerunner 255"
+# The athlete's gear, as GET /gear/{id} describes it; activities name it by gear_id.
+GEAR: dict[str, dict[str, Any]] = {
+    SHOE_ID: {"primary": True, "name": "Road shoes", "brand_name": "ASICS",
+              "model_name": "Novablast 4", "description": "Everyday and race shoes."},
+    SHOE_TRAIL_ID: {"primary": False, "name": "Trail shoes", "brand_name": "HOKA",
+                    "model_name": "Speedgoat 5", "description": "Monts d'Or trails."},
+    BIKE_ID: {"primary": True, "name": "Vélo de route", "brand_name": "Canyon",
+              "model_name": "Endurace CF 7", "frame_type": 3, "description": ""},
+}
+# Strava's default heart-rate zones: shares of the maximum heart rate.
+HR_ZONE_SHARES = (0.65, 0.81, 0.89, 0.97)
 
 FIRST_NAMES = ("Claire", "Camille", "Julie", "Léa", "Marion", "Élodie")
 LAST_NAMES = ("Morel", "Girard", "Fournier", "Lambert", "Bonnet", "Faure")
@@ -61,8 +81,9 @@ def default_name(sport_type: str, local: dt.datetime) -> str:
     return f"{part} {SPORT_WORDS.get(sport_type, sport_type)}"
 
 
-def athlete(seed: int, created_at: int) -> dict[str, Any]:
-    """The demo athlete as a DetailedAthlete (resource_state 3)."""
+def athlete(seed: int, created_at: int, distances: dict[str, float]) -> dict[str, Any]:
+    """The demo athlete as a DetailedAthlete (resource_state 3), with the metres logged
+    with each piece of gear."""
     rng = random.Random(f"athlete:{seed}")
     stamp = iso(created_at)
     return {
@@ -94,32 +115,39 @@ def athlete(seed: int, created_at: int) -> dict[str, Any]:
         "measurement_preference": "meters",
         "ftp": None,
         "clubs": [],
-        "bikes": [
-            {
-                "id": BIKE_ID,
-                "primary": True,
-                "name": "Vélo de route",
-                "resource_state": 2,
-                "distance": 2_814_300.0,
-            },
-        ],
+        "bikes": [summary_gear(BIKE_ID, distances.get(BIKE_ID, 0.0))],
         "shoes": [
-            {
-                "id": SHOE_ID,
-                "primary": True,
-                "name": "Road shoes",
-                "resource_state": 2,
-                "distance": 1_402_500.0,
-            },
-            {
-                "id": SHOE_TRAIL_ID,
-                "primary": False,
-                "name": "Trail shoes",
-                "resource_state": 2,
-                "distance": 386_100.0,
-            },
+            summary_gear(gear_id, distances.get(gear_id, 0.0))
+            for gear_id in (SHOE_ID, SHOE_TRAIL_ID)
         ],
     }
+
+
+def summary_gear(gear_id: str, distance: float) -> dict[str, Any]:
+    """SummaryGear (resource_state 2), as listed on the athlete and an activity."""
+    gear = GEAR[gear_id]
+    return {
+        "id": gear_id,
+        "primary": gear["primary"],
+        "name": gear["name"],
+        "resource_state": 2,
+        "distance": distance,
+    }
+
+
+def detailed_gear(gear_id: str, distance: float) -> dict[str, Any]:
+    """DetailedGear (resource_state 3): GET /gear/{id}."""
+    out = summary_gear(gear_id, distance) | {
+        k: v for k, v in GEAR[gear_id].items() if k not in {"primary", "name"}
+    }
+    out["resource_state"] = 3
+    return out
+
+
+def heart_rate_zones() -> list[dict[str, int]]:
+    """Five zones from 0 to open-ended (max -1), as Strava sends them."""
+    bounds = [0, *(round(HR_MAX * share) for share in HR_ZONE_SHARES), -1]
+    return [{"min": a, "max": b} for a, b in itertools.pairwise(bounds)]
 
 
 def summary_athlete(full: dict[str, Any]) -> dict[str, Any]:
@@ -152,6 +180,12 @@ def summary_athlete(full: dict[str, Any]) -> dict[str, Any]:
 
 def iso(epoch: float) -> str:
     return dt.datetime.fromtimestamp(int(epoch), dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def from_iso(stamp: str) -> int:
+    """Epoch seconds of a Strava UTC date-time (``2026-03-10T10:07:00Z``)."""
+    moment = dt.datetime.strptime(stamp, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=dt.UTC)
+    return int(moment.timestamp())
 
 
 def local_parts(epoch: int) -> tuple[str, int]:

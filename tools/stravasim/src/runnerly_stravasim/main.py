@@ -24,6 +24,7 @@ from runnerly_stravasim.faults import (
 from runnerly_stravasim.sim import Simulator
 
 READ_METHODS = {"GET", "HEAD"}
+API = "/api/v3"
 # A suspended application is refused here too, not only on the API.
 APP_OAUTH_PATHS = ("/oauth/token", "/oauth/revoke", "/oauth/deauthorize")
 
@@ -63,11 +64,13 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
     async def rate_limits(
         request: Request, call_next: Callable[[Request], Awaitable[Response]]
     ) -> Response:
-        # The simulator has one application: every /api/v3 request counts against it.
+        # The simulator has one application: every /api/v3 request counts against it, but
+        # OAuth, which the official description also places under /api/v3/oauth.
         path = request.url.path
+        oauth_path = path.removeprefix(API) if path.startswith(f"{API}/oauth/") else path
         response: Response
-        if not path.startswith("/api/v3"):
-            if not simulator.app_active and path in APP_OAUTH_PATHS:
+        if not oauth_path.startswith(API):
+            if not simulator.app_active and oauth_path in APP_OAUTH_PATHS:
                 response = _answer(app_inactive())
             else:
                 response = await call_next(request)
@@ -99,6 +102,8 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
         return {"status": "ok"}
 
     app.include_router(oauth.router)
+    # The official description's OAuth URLs (stravalib deauthorizes there too).
+    app.include_router(oauth.router, prefix=API, include_in_schema=False)
     app.include_router(api.router)
     app.include_router(admin.router)
     return app

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import bisect
+import datetime as dt
 import json
 import secrets
 import threading
@@ -31,6 +33,7 @@ from runnerly_stravasim.db import (
 from runnerly_stravasim.faults import StravaFault, authorization_error, bad_request, not_found
 from runnerly_stravasim.ratelimit import Limits, RateLimiter
 from runnerly_stravasim.tracks import (
+    HR_MAX,
     RUN_SPORTS,
     Spec,
     Track,
@@ -67,6 +70,11 @@ STREAM_KEYS = (
 )
 # Strava hands back the same access token while it has more than an hour to live.
 REUSE_ACCESS_TOKEN_ABOVE = 3600
+# Points a stream keeps at each resolution (Strava's low, medium and high).
+RESOLUTIONS = {"low": 100, "medium": 1000, "high": 10_000}
+RIDE_TYPES = {"Ride", "VirtualRide", "EBikeRide"}
+# "Recent" totals cover the last four weeks.
+RECENT = 28 * 86_400
 
 
 def _token() -> str:
@@ -94,6 +102,12 @@ class Simulator:
         # application, and a fault answered to every /api/v3 call.
         self.app_active = True
         self.fault: StravaFault | None = None
+        # Webhook delivery going wrong: the next N events dropped, a share of them dropped
+        # (evenly: a share of 0.25 drops one event in four), every event delivered twice.
+        self.drop_next = 0
+        self.drop_share = 0.0
+        self._drop_debt = 0.0
+        self.duplicate = False
         self._ensure_history()
 
     def now(self) -> int:
@@ -126,7 +140,68 @@ class Simulator:
             return int(meta.value) if meta else self.now()
 
     def athlete(self) -> dict[str, Any]:
-        return demo.athlete(self.settings.seed, self.anchor())
+        return demo.athlete(self.settings.seed, self.anchor(), self.gear_distances())
+
+    def _summaries(self, athlete_id: int) -> list[dict[str, Any]]:
+        with self.sessions() as db:
+            rows = db.scalars(
+                select(Activity.summary_json).where(
+                    Activity.athlete_id == athlete_id, Activity.deleted.is_(False)
+                )
+            ).all()
+        return [json.loads(row) for row in rows]
+
+    def gear_distances(self) -> dict[str, float]:
+        """Metres logged with each piece of the athlete's gear: its activities' distances."""
+        totals = dict.fromkeys(demo.GEAR, 0.0)
+        for summary in self._summaries(demo.ATHLETE_ID):
+            gear_id = summary.get("gear_id")
+            if gear_id in totals:
+                totals[gear_id] += summary["distance"]
+        return {gear_id: round(total, 1) for gear_id, total in totals.items()}
+
+    def gear(self, token: AccessToken, gear_id: str) -> dict[str, Any]:
+        if token.athlete_id != demo.ATHLETE_ID or gear_id not in demo.GEAR:
+            raise not_found("Gear")
+        return demo.detailed_gear(gear_id, self.gear_distances()[gear_id])
+
+    def stats(self, token: AccessToken, athlete_id: int) -> dict[str, Any]:
+        """ActivityStats: totals of the athlete's activities visible to everyone."""
+        if athlete_id != token.athlete_id:
+            raise authorization_error("Athlete", "id", "invalid")
+        public = [
+            s for s in self._summaries(athlete_id) if s.get("visibility") == "everyone"
+        ]
+        now = self.now()
+        local_now = dt.datetime.fromtimestamp(now, demo.TZ)
+        new_year = int(dt.datetime(local_now.year, 1, 1, tzinfo=demo.TZ).timestamp())
+        starts = {id(s): demo.from_iso(s["start_date"]) for s in public}
+        groups = {
+            "run": [s for s in public if s["sport_type"] in RUN_SPORTS],
+            "ride": [s for s in public if s["type"] in RIDE_TYPES],
+            "swim": [s for s in public if s["type"] == "Swim"],
+        }
+        out: dict[str, Any] = {
+            "biggest_ride_distance": max((s["distance"] for s in groups["ride"]), default=0.0),
+            "biggest_climb_elevation_gain": max(
+                (s["total_elevation_gain"] for s in groups["ride"]), default=0.0
+            ),
+        }
+        for sport, rows in groups.items():
+            recent = [s for s in rows if starts[id(s)] >= now - RECENT]
+            out[f"recent_{sport}_totals"] = _totals(recent) | {
+                "achievement_count": sum(s.get("achievement_count", 0) for s in recent)
+            }
+            out[f"all_{sport}_totals"] = _totals(rows)
+            out[f"ytd_{sport}_totals"] = _totals([s for s in rows if starts[id(s)] >= new_year])
+        return out
+
+    @staticmethod
+    def athlete_zones(token: AccessToken) -> dict[str, Any]:
+        if "profile:read_all" not in token.scope.split(","):
+            raise authorization_error("AccessToken", "profile:read_all_permission", "missing")
+        # No power meter and no FTP: Strava then sends heart-rate zones only.
+        return {"heart_rate": {"custom_zones": False, "zones": demo.heart_rate_zones()}}
 
     # --- OAuth ----------------------------------------------------------------------------
 
@@ -321,19 +396,72 @@ class Simulator:
             raise not_found("Activity")
         return row
 
+    @staticmethod
+    def _track(row: Activity) -> Track:
+        spec = {k: v for k, v in row.spec.items() if k != "description"}
+        return build_track(Spec.from_json(spec))
+
     def detail(self, token: AccessToken, activity_id: int) -> dict[str, Any]:
         row = self._activity(token, activity_id)
         summary = row.summary
-        spec = Spec.from_json({k: v for k, v in row.spec.items() if k != "description"})
-        track = build_track(spec)
-        return detailed(summary, track, row.spec.get("description", ""))
+        gear_id = summary.get("gear_id")
+        gear = None
+        if gear_id in demo.GEAR:
+            gear = demo.summary_gear(gear_id, self.gear_distances()[gear_id])
+        return detailed(summary, self._track(row), row.spec.get("description", ""), gear)
+
+    def laps(self, token: AccessToken, activity_id: int) -> list[dict[str, Any]]:
+        row = self._activity(token, activity_id)
+        return _laps(row.summary, self._track(row))
+
+    def activity_zones(self, token: AccessToken, activity_id: int) -> list[dict[str, Any]]:
+        """Time in each heart-rate zone (none without a heart-rate sensor)."""
+        row = self._activity(token, activity_id)
+        summary = row.summary
+        if not summary.get("has_heartrate"):
+            return []
+        track = self._track(row)
+        zones = demo.heart_rate_zones()
+        seconds = [0.0] * len(zones)
+        for j in range(len(track.t) - 1):
+            beat = (track.hr[j] + track.hr[j + 1]) / 2
+            index = next(
+                (i for i, z in enumerate(zones) if z["max"] == -1 or beat < z["max"]),
+                len(zones) - 1,
+            )
+            seconds[index] += track.t[j + 1] - track.t[j]
+        score = round(summary.get("suffer_score") or 0)
+        return [
+            {
+                "score": score,
+                "distribution_buckets": [
+                    {"min": z["min"], "max": z["max"], "time": round(t)}
+                    for z, t in zip(zones, seconds, strict=True)
+                ],
+                "type": "heartrate",
+                "resource_state": 3,
+                "sensor_based": True,
+                "points": score,
+                "custom_zones": False,
+                "max": round(HR_MAX),
+            }
+        ]
 
     def streams(
-        self, token: AccessToken, activity_id: int, keys: list[str], key_by_type: bool
+        self,
+        token: AccessToken,
+        activity_id: int,
+        keys: list[str],
+        key_by_type: bool,
+        resolution: str | None = None,
+        series_type: str | None = None,
     ) -> Any:
         row = self._activity(token, activity_id)
-        spec = Spec.from_json({k: v for k, v in row.spec.items() if k != "description"})
-        data = streams(build_track(spec))
+        data = streams(self._track(row))
+        size = len(data["time"])
+        series = series_type or "distance"
+        # A resolution keeps that many points at most, taken evenly along the series.
+        picked = _sample(data[series], RESOLUTIONS[resolution]) if resolution else None
         wanted = [k for k in STREAM_KEYS if k in keys or k == "distance"]
         # Strava always sends the distance stream, the series the others are sampled on.
         out = []
@@ -344,10 +472,10 @@ class Simulator:
             out.append(
                 {
                     "type": key,
-                    "data": values,
-                    "series_type": "distance",
-                    "original_size": len(values),
-                    "resolution": "high",
+                    "data": values if picked is None else [values[i] for i in picked],
+                    "series_type": series,
+                    "original_size": size,
+                    "resolution": resolution or "high",
                 }
             )
         if key_by_type:
@@ -519,11 +647,48 @@ class Simulator:
             "subscription_id": subscription.id,
             "updates": updates or {},
         }
+        with self._lock:
+            dropped = self._drops_next_event()
         with self.sessions.begin() as db:
-            row = Event(subscription_id=subscription.id, payload_json=json.dumps(payload))
+            row = Event(
+                subscription_id=subscription.id,
+                payload_json=json.dumps(payload),
+                status="dropped" if dropped else "pending",
+            )
             db.add(row)
             db.flush()
             return row.id
+
+    def _drops_next_event(self) -> bool:
+        if self.drop_next > 0:
+            self.drop_next -= 1
+            return True
+        self._drop_debt += self.drop_share
+        if self.drop_share > 0 and self._drop_debt >= 1.0 - 1e-9:
+            self._drop_debt -= 1.0
+            return True
+        return False
+
+    def set_webhook_scenario(
+        self,
+        *,
+        drop_next: int | None = None,
+        drop_share: float | None = None,
+        duplicate: bool | None = None,
+    ) -> dict[str, Any]:
+        with self._lock:
+            if drop_next is not None:
+                self.drop_next = drop_next
+            if drop_share is not None:
+                self.drop_share = drop_share
+                self._drop_debt = 0.0
+            if duplicate is not None:
+                self.duplicate = duplicate
+            return {
+                "drop_next": self.drop_next,
+                "drop_share": self.drop_share,
+                "duplicate": self.duplicate,
+            }
 
     def deliver(self, event_id: int) -> None:
         """POST an event to the callback; retry up to ``webhook_retries`` times."""
@@ -531,6 +696,9 @@ class Simulator:
             row = db.get(Event, event_id)
             subscription = db.get(Subscription, row.subscription_id) if row else None
         if row is None or subscription is None:
+            return
+        if row.status == "dropped":
+            log.info("webhook event dropped", event_id=event_id)
             return
         payload = json.loads(row.payload_json)
         status, error, attempts = "failed", "", 0
@@ -542,6 +710,14 @@ class Simulator:
                 )
                 if response.status_code == 200:
                     status, error = "delivered", ""
+                    if self.duplicate:
+                        # At-least-once delivery: the same event a second time.
+                        httpx.post(
+                            subscription.callback_url,
+                            json=payload,
+                            timeout=self.settings.webhook_timeout,
+                        )
+                        status = "duplicated"
                     break
                 error = f"HTTP {response.status_code}"
             except httpx.HTTPError as exc:
@@ -573,6 +749,28 @@ class Simulator:
     def clear_events(self) -> None:
         with self.sessions.begin() as db:
             db.execute(delete(Event))
+
+
+def _totals(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """An ActivityTotal: the sums of the activities' own numbers."""
+    return {
+        "count": len(rows),
+        "distance": round(sum(s["distance"] for s in rows), 1),
+        "moving_time": sum(s["moving_time"] for s in rows),
+        "elapsed_time": sum(s["elapsed_time"] for s in rows),
+        "elevation_gain": round(sum(s["total_elevation_gain"] for s in rows), 1),
+    }
+
+
+def _sample(series: list[float], points: int) -> list[int] | None:
+    """Indices of at most ``points`` values evenly spread along a non-decreasing series
+    (first and last kept), or None when the series is short enough already."""
+    if len(series) <= points:
+        return None
+    first, last = series[0], series[-1]
+    targets = [first + (last - first) * i / (points - 1) for i in range(points)]
+    picked = [min(len(series) - 1, bisect.bisect_left(series, t)) for t in targets]
+    return sorted(set(picked))
 
 
 def require(value: str | None, resource: str, field: str) -> str:
@@ -661,7 +859,9 @@ def _laps(summary: dict[str, Any], track: Track) -> list[dict[str, Any]]:
     return laps
 
 
-def detailed(summary: dict[str, Any], track: Track, description: str) -> dict[str, Any]:
+def detailed(
+    summary: dict[str, Any], track: Track, description: str, gear: dict[str, Any] | None
+) -> dict[str, Any]:
     """A DetailedActivity (resource_state 3): the summary plus map, splits and laps."""
     out = dict(summary)
     out["resource_state"] = 3
@@ -682,19 +882,7 @@ def detailed(summary: dict[str, Any], track: Track, description: str) -> dict[st
         out["splits_metric"] = _splits(track, 1000.0, track.spec.has_hr)
         out["splits_standard"] = _splits(track, 1609.34, track.spec.has_hr)
     out["laps"] = _laps(summary, track)
-    gear_id = summary.get("gear_id")
-    if gear_id:
-        gear = {
-            "id": gear_id,
-            "primary": gear_id in {demo.SHOE_ID, demo.BIKE_ID},
-            "name": {
-                demo.SHOE_ID: "Road shoes",
-                demo.SHOE_TRAIL_ID: "Trail shoes",
-                demo.BIKE_ID: "Vélo de route",
-            }.get(gear_id, "Gear"),
-            "resource_state": 2,
-            "distance": 1_402_500.0,
-        }
+    if gear is not None:
         out["gear"] = gear
     out["photos"] = {"primary": None, "count": 0}
     out["stats_visibility"] = [

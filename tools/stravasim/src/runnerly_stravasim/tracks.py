@@ -29,6 +29,8 @@ TERRAIN: dict[str, tuple[float, tuple[tuple[float, float], ...]]] = {
     "race": (168.0, ((6.0, 3400.0), (3.0, 1500.0), (1.5, 700.0))),
 }
 MAX_POINTS = 10_000
+# grade_smooth averages the grade over this many metres either side of a point.
+GRADE_SMOOTHING = 25.0
 RUN_SPORTS = {"Run", "TrailRun", "VirtualRun"}
 HR_REST, HR_MAX = 50.0, 188.0
 
@@ -340,6 +342,20 @@ def sample_interval(track: Track) -> int:
     return max(1, math.ceil(track.elapsed / (MAX_POINTS - 1)))
 
 
+def smoothed_grades(track: Track) -> list[float]:
+    """The grade of each grid step, in percent, averaged over its neighbourhood."""
+    raw = [100.0 * (b - a) / track.step for a, b in zip(track.alt, track.alt[1:], strict=False)]
+    reach = max(1, round(GRADE_SMOOTHING / track.step))
+    sums = [0.0]
+    for grade in raw:
+        sums.append(sums[-1] + grade)
+    out = []
+    for i in range(len(raw)):
+        lo, hi = max(0, i - reach), min(len(raw), i + reach + 1)
+        out.append((sums[hi] - sums[lo]) / (hi - lo))
+    return out
+
+
 def streams(track: Track) -> dict[str, list[Any]]:
     """Every stream the recording has, sampled every second (or every few seconds)."""
     spec = track.spec
@@ -354,9 +370,12 @@ def streams(track: Track) -> dict[str, list[Any]]:
         "velocity_smooth": [],
         "moving": [],
     }
+    grades: list[float] = []
     if track.lat:
         out["latlng"] = []
         out["altitude"] = []
+        out["grade_smooth"] = []
+        grades = smoothed_grades(track)
     if spec.has_hr:
         out["heartrate"] = []
     if any(c > 0 for c in track.cadence):
@@ -386,6 +405,7 @@ def streams(track: Track) -> dict[str, list[Any]]:
                 ]
             )
             out["altitude"].append(round(track.alt[i] + (track.alt[i + 1] - track.alt[i]) * g, 1))
+            out["grade_smooth"].append(round(grades[i], 1))
         if "heartrate" in out:
             beat = track.hr[j] + (track.hr[j + 1] - track.hr[j]) * f + rng.gauss(0.0, 0.8)
             out["heartrate"].append(round(beat))
