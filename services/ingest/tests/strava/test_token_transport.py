@@ -56,10 +56,10 @@ def test_no_access_token_reaches_strava_outside_the_authorization_header(
 ) -> None:
     recorder = Recorder(peers.router.routes["strava.test"])
     peers.router.routes["strava.test"] = recorder
-    runtime.settings.streams_for_recent = 5
 
     assert link_strava(alice).status_code == 200  # the code exchanged
-    run_backfill()  # list pages and streams
+    run_backfill()  # list pages
+    service.streams_step(runtime, 1)  # a turn of streams
     created = simulator.post("/admin/activities", json={"sport_type": "Run"}).json()
     service.handle_event(runtime, _event(created["activity"]["id"], "create"))  # one activity
     simulator.post("/admin/tokens/expire")
