@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,7 @@ import sqlalchemy as sa
 
 from runnerly_kit.db import (
     Database,
+    UTCDateTime,
     alembic_config,
     create_engine,
     current_revision,
@@ -122,3 +124,32 @@ def test_a_test_database_that_cannot_be_dropped_is_reported_after_retrying() -> 
 
         assert len(drops) == 2 and all(drop.startswith("DROP DATABASE") for drop in drops)
         inside.dispose()
+
+
+def test_utc_datetimes_come_back_aware_in_utc_and_in_time_order(url: str) -> None:
+    table = sa.Table("moments", sa.MetaData(), sa.Column("id", sa.Integer, primary_key=True),
+                     sa.Column("at", UTCDateTime))
+    paris = timezone(timedelta(hours=2))
+    engine = create_engine(url, poolclass=sa.pool.NullPool)
+    try:
+        table.create(engine)
+        with engine.begin() as connection:
+            connection.execute(table.insert(), [
+                # 08:30 in Paris is 06:30 UTC: earlier than 07:00 UTC, though it reads later.
+                {"id": 1, "at": datetime(2026, 6, 1, 8, 30, tzinfo=paris)},
+                {"id": 2, "at": datetime(2026, 6, 1, 7, 0, tzinfo=UTC)},
+                {"id": 3, "at": None},
+            ])
+            with pytest.raises(sa.exc.StatementError, match="naive datetimes are ambiguous"):
+                connection.execute(table.insert(), {"id": 4, "at": datetime(2026, 6, 1, 7, 0)})
+        with engine.connect() as connection:
+            known = sa.select(table.c.id, table.c.at).where(table.c.at.is_not(None))
+            rows = connection.execute(known.order_by(table.c.at)).all()
+            missing = connection.scalar(sa.select(table.c.at).where(table.c.id == 3))
+    finally:
+        engine.dispose()
+
+    assert [(row.id, row.at) for row in rows] == [
+        (1, datetime(2026, 6, 1, 6, 30, tzinfo=UTC)), (2, datetime(2026, 6, 1, 7, 0, tzinfo=UTC))]
+    assert all(row.at.utcoffset() == timedelta(0) for row in rows)
+    assert missing is None

@@ -6,7 +6,8 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-from runnerly_ingest.db import Model, UTCDateTime
+from runnerly_ingest.db import Model
+from runnerly_kit.db import UTCDateTime
 from runnerly_kit.outbox import OutboxMixin
 from runnerly_kit.revocations import RevocationMixin
 

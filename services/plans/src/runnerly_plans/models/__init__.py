@@ -6,9 +6,10 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
+from runnerly_kit.db import UTCDateTime
 from runnerly_kit.outbox import OutboxMixin
 from runnerly_kit.revocations import RevocationMixin
-from runnerly_plans.db import Model, UTCDateTime
+from runnerly_plans.db import Model
 
 __all__ = ["MatchedRun", "Model", "OutboxMessage", "Plan", "Revocation", "Workout"]
 

@@ -5,9 +5,10 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from runnerly_kit.db import UTCDateTime
 from runnerly_kit.outbox import OutboxMixin
 from runnerly_kit.revocations import RevocationMixin
-from runnerly_tokendealer.db import Model, UtcDateTime
+from runnerly_tokendealer.db import Model
 
 __all__ = [
     "Account",
@@ -31,8 +32,8 @@ class Account(Model):
     id: Mapped[str] = mapped_column(sa.String(32), primary_key=True)
     email: Mapped[str] = mapped_column(sa.String(320), unique=True)
     password_hash: Mapped[str] = mapped_column(sa.String(200))
-    confirmed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
-    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     role_grants: Mapped[list[AccountRole]] = relationship(
         lazy="selectin", cascade="all, delete-orphan", order_by="AccountRole.role"
     )
@@ -56,7 +57,7 @@ class AccountRole(Model):
         sa.ForeignKey("accounts.id", ondelete="CASCADE"), primary_key=True
     )
     role: Mapped[str] = mapped_column(sa.String(32), primary_key=True)
-    granted_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    granted_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
 class AccountToken(Model):
@@ -70,9 +71,9 @@ class AccountToken(Model):
     )
     purpose: Mapped[str] = mapped_column(sa.String(16))  # "confirm" or "reset"
     token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
-    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
-    expires_at: Mapped[datetime] = mapped_column(UtcDateTime)
-    used_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class RefreshToken(Model):
@@ -90,10 +91,10 @@ class RefreshToken(Model):
     )
     family_id: Mapped[str] = mapped_column(sa.String(32), index=True)
     token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
-    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
-    expires_at: Mapped[datetime] = mapped_column(UtcDateTime)
-    used_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
-    revoked_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # The client address of the login that opened the family: a client the account logged
     # in from is not held by the account-wide ceiling on failed logins.
     login_address: Mapped[str | None] = mapped_column(sa.String(64))
@@ -110,7 +111,7 @@ class LoginFailure(Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     # "client:<email> <ip>", "account:<email>" or "address:<ip>"
     subject: Mapped[str] = mapped_column(sa.String(400), index=True)
-    failed_at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
+    failed_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
 
 
 class MailRequest(Model):
@@ -122,7 +123,7 @@ class MailRequest(Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     # "signup:<email>", "reset:<email>" or "address:<ip>"
     subject: Mapped[str] = mapped_column(sa.String(400), index=True)
-    requested_at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
+    requested_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
 
 
 class ServiceClient(Model):
@@ -133,7 +134,7 @@ class ServiceClient(Model):
     client_id: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
     secret_hash: Mapped[str] = mapped_column(sa.String(200))
     scopes: Mapped[str] = mapped_column(sa.String(1000))
-    updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
 class OutboxMessage(OutboxMixin, Model):
