@@ -16,6 +16,7 @@ from runnerly_kit.db import (
     alembic_config,
     create_engine,
     current_revision,
+    insert_for,
     migrate,
     new_revision,
 )
@@ -153,3 +154,28 @@ def test_utc_datetimes_come_back_aware_in_utc_and_in_time_order(url: str) -> Non
         (1, datetime(2026, 6, 1, 6, 30, tzinfo=UTC)), (2, datetime(2026, 6, 1, 7, 0, tzinfo=UTC))]
     assert all(row.at.utcoffset() == timedelta(0) for row in rows)
     assert missing is None
+
+
+def test_an_insert_for_the_session_s_database_takes_on_conflict(url: str) -> None:
+    table = sa.Table("counts", sa.MetaData(), sa.Column("name", sa.String(8), primary_key=True),
+                     sa.Column("seen", sa.Integer))
+    database = Database(url)
+    try:
+        table.create(database.engine)
+        with database.transaction() as session:
+            session.execute(insert_for(session, table).values(name="a", seen=1))
+            # A second insert of the key: nothing, then an update, neither an error.
+            session.execute(
+                insert_for(session, table).values(name="a", seen=5).on_conflict_do_nothing()
+            )
+            kept = session.scalar(sa.select(table.c.seen))
+            session.execute(
+                insert_for(session, table).values(name="a", seen=2).on_conflict_do_update(
+                    index_elements=[table.c.name], set_={"seen": table.c.seen + 1}
+                )
+            )
+            updated = session.scalar(sa.select(table.c.seen))
+    finally:
+        database.dispose()
+
+    assert (kept, updated) == (1, 2)

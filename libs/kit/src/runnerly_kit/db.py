@@ -16,6 +16,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import event
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Dialect, Engine
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
@@ -36,6 +37,15 @@ class Base(DeclarativeBase):
 
 def metadata() -> sa.MetaData:
     return sa.MetaData(naming_convention=NAMING_CONVENTION)
+
+
+def insert_for(session: Session, table: Any) -> postgresql.Insert | sqlite.Insert:
+    """An INSERT of ``table`` (a model or a table) that takes ``on_conflict_do_nothing`` and
+    ``on_conflict_do_update``: SQLite and PostgreSQL both have ON CONFLICT, but SQLAlchemy
+    offers it on each dialect's own ``insert``."""
+    if session.get_bind().dialect.name == "postgresql":
+        return postgresql.insert(table)
+    return sqlite.insert(table)
 
 
 class UTCDateTime(sa.TypeDecorator[datetime]):

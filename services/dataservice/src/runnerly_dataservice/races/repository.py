@@ -5,10 +5,10 @@ from datetime import date, datetime
 from typing import Any, cast
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from runnerly_dataservice.models import Race, RaceEntry
+from runnerly_kit.db import insert_for
 
 races = cast(sa.Table, Race.__table__)
 entries = cast(sa.Table, RaceEntry.__table__)
@@ -77,12 +77,10 @@ def add(session: Session, race: Race) -> None:
 
 def add_entry(session: Session, race_id: int, runner_id: str, now: datetime) -> None:
     """Idempotent, even when two requests race: the second insert does nothing."""
-    dialect = session.get_bind().dialect.name
-    insert = postgresql.insert(entries) if dialect == "postgresql" else sqlite.insert(entries)
     session.execute(
-        insert.values(race_id=race_id, runner_id=runner_id, created_at=now).on_conflict_do_nothing(
-            index_elements=[entries.c.race_id, entries.c.runner_id]
-        )
+        insert_for(session, entries)
+        .values(race_id=race_id, runner_id=runner_id, created_at=now)
+        .on_conflict_do_nothing(index_elements=[entries.c.race_id, entries.c.runner_id])
     )
 
 

@@ -7,7 +7,6 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from runnerly_ingest.models import (
@@ -17,6 +16,7 @@ from runnerly_ingest.models import (
     RateBudget,
     StravaLink,
 )
+from runnerly_kit.db import insert_for
 
 BUDGET_ID = 1
 # A webhook event's task not taken by a worker within this long counts as lost: the next
@@ -273,12 +273,8 @@ def add_pending_event(
     """Note that an event for this object waits; False when one already did (the new one
     is folded into it), unless that one counts as lost. Two requests racing for one object:
     one insert wins."""
-    dialect = session.get_bind().dialect.name
-    insert = (
-        postgresql.insert(PendingEvent) if dialect == "postgresql" else sqlite.insert(PendingEvent)
-    )
     result = session.execute(
-        insert.values(
+        insert_for(session, PendingEvent).values(
             link_id=link_id, object_type=object_type, object_id=object_id, queued_at=now
         ).on_conflict_do_update(
             index_elements=[PendingEvent.link_id, PendingEvent.object_type,

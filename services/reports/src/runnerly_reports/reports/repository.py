@@ -5,10 +5,9 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, undefer
 
+from runnerly_kit.db import insert_for
 from runnerly_reports.models import Report, Subscription
 
 
@@ -29,9 +28,8 @@ def add(session: Session, values: dict[str, Any]) -> bool:
     ``ON CONFLICT DO NOTHING``: two workers building the same report race on the unique
     key, and the loser learns it without an error that would end its transaction.
     """
-    insert = sqlite_insert if session.get_bind().dialect.name == "sqlite" else pg_insert
     result = session.execute(
-        insert(Report).values(**values).on_conflict_do_nothing(
+        insert_for(session, Report).values(**values).on_conflict_do_nothing(
             index_elements=["runner_id", "month"]
         )
     )
