@@ -11,7 +11,8 @@ from pydantic import ValidationError
 
 from runnerly_ingest.config import Settings
 
-SECRETS: dict[str, Any] = {"token_key": "a-real-key", "webhook_verify_token": "a-real-token"}
+SECRETS: dict[str, Any] = {"token_key": "a-real-key", "webhook_verify_token": "a-real-token",
+                           "client_secret": "a-real-client-secret"}
 CREDENTIALS: dict[str, Any] = {"strava_client_id": "98765", "strava_client_secret": "a-real-secret"}
 STRAVA_URLS: dict[str, Any] = {
     "strava_oauth_url": "https://www.strava.com/oauth",

@@ -16,6 +16,7 @@ class Settings(KitSettings):
         env_prefix="RUNNERLY_DASHBOARD_", extra="ignore", populate_by_name=True
     )
     service_name = "dashboard"
+    secret_fields = ("client_secret",)
 
     # The dashboard is the front door, so the system-wide port variable names it too.
     port: int = Field(

@@ -10,6 +10,7 @@ import httpx
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from pydantic import SecretStr
 from structlog.testing import capture_logs
 
 from runnerly_dashboard.config import Settings
@@ -144,7 +145,9 @@ def test_dev_mail_defaults_to_on_only_in_development_on_a_loopback_url() -> None
     assert Settings(env="test", dev_mail=True).dev_mail_enabled is True
     public = "https://runnerly.example.org"
     assert Settings(env="development", public_url=public).dev_mail_enabled is False
-    assert Settings(env="production", public_url=public, dev_mail=True).dev_mail_enabled is False
+    production = Settings(env="production", public_url=public, dev_mail=True,
+                          client_secret=SecretStr("a-real-client-secret"))
+    assert production.dev_mail_enabled is False
 
 
 @pytest.mark.parametrize(

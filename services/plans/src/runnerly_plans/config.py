@@ -13,6 +13,7 @@ class Settings(KitSettings):
         env_prefix="RUNNERLY_PLANS_", extra="ignore", populate_by_name=True
     )
     service_name = "plans"
+    secret_fields = ("client_secret",)
 
     # Shared with the rest of the system (unprefixed variable).
     dataservice_url: str = shared("DATASERVICE_URL", default="http://127.0.0.1:8002")  # type: ignore[assignment]

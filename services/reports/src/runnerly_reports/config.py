@@ -1,9 +1,8 @@
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Self
 
-from pydantic import Field, SecretStr, model_validator
+from pydantic import Field, SecretStr
 from pydantic_settings import SettingsConfigDict
 
 from runnerly_kit.settings import DEV_SECRET, KitSettings, shared
@@ -14,6 +13,7 @@ class Settings(KitSettings):
         env_prefix="RUNNERLY_REPORTS_", extra="ignore", populate_by_name=True
     )
     service_name = "reports"
+    secret_fields = ("client_secret", "unsubscribe_key")
 
     # Shared with the rest of the system (unprefixed variables).
     dataservice_url: str = shared("DATASERVICE_URL", default="http://127.0.0.1:8002")  # type: ignore[assignment]
@@ -36,20 +36,6 @@ class Settings(KitSettings):
     accounts_page_size: int = Field(default=500, ge=1, le=500)
     # Seconds to wait for a peer (the dataservice's month of runs can be a few pages).
     peer_timeout: float = Field(default=30.0, gt=0, le=300)
-
-    @model_validator(mode="after")
-    def _refuse_default_key(self) -> Self:
-        # Production only: the contract export and the tests build the app in "test"
-        # without secrets, as for ingest's keys.
-        if self.env == "production" and self.unsubscribe_key.get_secret_value() in (
-            "",
-            DEV_SECRET,
-        ):
-            raise ValueError(
-                "RUNNERLY_REPORTS_UNSUBSCRIBE_KEY must be set to a real secret "
-                "when RUNNERLY_ENV=production"
-            )
-        return self
 
     @property
     def token_url(self) -> str:
