@@ -20,6 +20,7 @@ from prometheus_client import REGISTRY
 from structlog.testing import capture_logs
 
 from runnerly_kit.db import Base, Database, metadata
+from runnerly_kit.errors import ServiceUnavailable
 from runnerly_kit.logging import current_request_id, request_id_var
 from runnerly_kit.outbox import Outbox, OutboxMixin
 from runnerly_kit.revocations import RevocationMixin, Revocations
@@ -105,6 +106,26 @@ def test_a_task_runs_with_the_asking_request_id_is_counted_and_acknowledged(
     assert _counted(service, record.name, "ok") == ok_before + 2
     assert current_request_id() is None  # the worker's thread kept its own
     assert _waiting(service_app, service) == 0  # every message acknowledged
+
+
+def test_a_peer_that_cannot_answer_now_is_asked_again_later(service_app: Celery) -> None:
+    """A service's ``ServiceUnavailable`` (a peer down or overloaded) retries the task with
+    backoff, as a dropped connection does: no task translates it by hand."""
+    service = service_app.main
+    tries: list[int] = []
+
+    @service_app.task(name=f"{service}.notes.sync")  # type: ignore[untyped-decorator]
+    def sync() -> None:
+        tries.append(len(tries) + 1)
+        if len(tries) == 1:
+            raise ServiceUnavailable("The dataservice is not answering.")
+
+    sync.delay()
+    with start_worker(service_app, pool="solo", **WORKER):
+        wait_for(lambda: _counted(service, sync.name, "ok") == 1, "the task to succeed")
+
+    assert tries == [1, 2]
+    assert _counted(service, sync.name, "error") == 1
 
 
 def test_beat_runs_in_a_thread_of_the_worker_and_stops_with_it(

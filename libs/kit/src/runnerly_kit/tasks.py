@@ -21,6 +21,7 @@ from celery.concurrency.solo import TaskPool as SoloPool
 from celery.worker.consumer import Consumer
 from kombu.entity import Exchange, Queue, binding
 
+from runnerly_kit.errors import ServiceUnavailable
 from runnerly_kit.logging import request_id_var
 from runnerly_kit.metrics import TASKS
 
@@ -95,7 +96,9 @@ class RunnerlyTask(Task):  # type: ignore[misc]
 
     acks_late = True
     reject_on_worker_lost = True
-    autoretry_for = (RetryableError, ConnectionError, TimeoutError)
+    # ServiceUnavailable: a peer down or overloaded (the service clients raise it), like a
+    # dropped connection, is worth asking again later.
+    autoretry_for = (RetryableError, ServiceUnavailable, ConnectionError, TimeoutError)
     retry_backoff = 2
     retry_backoff_max = 300
     retry_jitter = True

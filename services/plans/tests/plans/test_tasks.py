@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from fastapi.testclient import TestClient
 
-from runnerly_kit.tasks import RetryableError
+from runnerly_kit.tasks import RunnerlyTask
 from runnerly_plans.plans import tasks
 from runnerly_plans.runtime import Runtime
 
@@ -136,7 +136,7 @@ def test_a_failing_dataservice_makes_the_event_retry(
 ) -> None:
     run = dataservice.add_run("alice", at(date(2026, 3, 10)), 6000, 2100)
     dataservice.failing_with = 503
-    with pytest.raises(RetryableError):
+    with pytest.raises(RunnerlyTask.autoretry_for):  # retried by every task
         tasks.runs_created(runtime, {"runner_id": "alice", "run_ids": [run]})
     assert count_rows("matched_runs") == 0
 

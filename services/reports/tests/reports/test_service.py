@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 from runnerly_kit.db import migrate
 from runnerly_kit.errors import BadRequest
-from runnerly_kit.tasks import RetryableError
+from runnerly_kit.tasks import RunnerlyTask
 from runnerly_mailer.config import Settings as MailerSettings
 from runnerly_mailer.mail import service as mailer
 from runnerly_mailer.mail.schemas import MailRequest
@@ -101,7 +101,7 @@ def test_a_report_built_but_not_sent_is_sent_once(runtime: Runtime, alice: FakeP
 def test_a_peer_down_is_retried_and_stores_nothing(runtime: Runtime, alice: FakePeers) -> None:
     alice.down.add("dataservice.test")
 
-    with pytest.raises(RetryableError):
+    with pytest.raises(RunnerlyTask.autoretry_for):  # retried by every task
         tasks.build_one(runtime, "alice", "2026-10", "alice@example.com")
 
     assert reports(runtime) == [] and mail_tasks(runtime) == []

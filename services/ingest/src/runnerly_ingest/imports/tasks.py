@@ -6,8 +6,6 @@ import structlog
 
 from runnerly_ingest.imports import service
 from runnerly_ingest.runtime import Runtime
-from runnerly_kit.errors import ServiceUnavailable
-from runnerly_kit.tasks import RetryableError
 
 log = structlog.get_logger()
 
@@ -26,8 +24,6 @@ def register(runtime: Runtime) -> None:
     def step(job_id: str, step: int) -> None:
         try:
             service.import_step(runtime, job_id, step)
-        except ServiceUnavailable as exc:
-            raise RetryableError(str(exc)) from exc
         finally:
             relay()
 

@@ -37,7 +37,7 @@ def register(runtime: Runtime) -> None:
     def backfill(self: Task, link_id: int) -> None:
         try:
             resume_at = service.backfill_step(runtime, link_id)
-        except (StravaUnavailable, ServiceUnavailable) as exc:
+        except StravaUnavailable as exc:
             raise RetryableError(str(exc)) from exc
         finally:
             relay()
@@ -50,7 +50,7 @@ def register(runtime: Runtime) -> None:
     def streams(self: Task, link_id: int, requested: bool = False) -> None:
         try:
             resume_at = service.streams_step(runtime, link_id, requested=requested)
-        except (StravaUnavailable, ServiceUnavailable) as exc:
+        except StravaUnavailable as exc:
             raise RetryableError(str(exc)) from exc
         finally:
             relay()
@@ -68,7 +68,7 @@ def register(runtime: Runtime) -> None:
         except service.Paused as paused:
             countdown = max(1.0, (paused.until - datetime.now(UTC)).total_seconds())
             raise self.retry(countdown=countdown, max_retries=None) from paused
-        except (StravaUnavailable, ServiceUnavailable) as exc:
+        except StravaUnavailable as exc:
             raise RetryableError(str(exc)) from exc
 
     @celery.task(name=RESUME_TASK)  # type: ignore[untyped-decorator]

@@ -6,8 +6,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from runnerly_kit.errors import ServiceUnavailable
-from runnerly_kit.tasks import RetryableError
 from runnerly_plans.plans import service
 from runnerly_plans.runtime import Runtime
 
@@ -15,10 +13,7 @@ from runnerly_plans.runtime import Runtime
 def runs_created(runtime: Runtime, payload: dict[str, Any]) -> None:
     runner_id = str(payload["runner_id"])
     run_ids = [int(run_id) for run_id in payload.get("run_ids", [])]
-    try:
-        service.record_runs(runtime, runner_id, run_ids)
-    except ServiceUnavailable as exc:
-        raise RetryableError(str(exc)) from exc
+    service.record_runs(runtime, runner_id, run_ids)
 
 
 def runs_deleted(runtime: Runtime, payload: dict[str, Any]) -> None:

@@ -8,7 +8,6 @@ import structlog
 from celery import Celery
 from sqlalchemy.exc import OperationalError
 
-from runnerly_kit.errors import ServiceUnavailable
 from runnerly_kit.tasks import RetryableError, create_celery
 from runnerly_reports.config import Settings
 from runnerly_reports.reports import service
@@ -39,12 +38,9 @@ def queue_month(runtime: Runtime, month: str | None) -> int:
         log.warning("report.month_not_over", month=str(target))
         return 0
     queued = 0
-    try:
-        for page in runtime.accounts.accounts(runtime.settings.accounts_page_size):
-            with runtime.database.transaction() as session:
-                queued += service.queue_month(session, runtime, target, page)
-    except ServiceUnavailable as exc:
-        raise RetryableError(str(exc)) from exc
+    for page in runtime.accounts.accounts(runtime.settings.accounts_page_size):
+        with runtime.database.transaction() as session:
+            queued += service.queue_month(session, runtime, target, page)
     log.info("report.month_queued", month=str(target), runners=queued)
     return queued
 
@@ -58,9 +54,9 @@ def build_one(runtime: Runtime, runner_id: str, month: str, email: str) -> str:
         log.warning("report.month_not_over", runner_id=runner_id, month=month,
                     detail=exc.detail)
         return "month_not_over"
-    except (ServiceUnavailable, OperationalError) as exc:
-        # A peer down, or (SQLite) another writer's lock: the retry finds the report as the
-        # committed state left it.
+    except OperationalError as exc:
+        # (SQLite) another writer's lock: the retry finds the report as the committed state
+        # left it. A peer down (ServiceUnavailable) is retried by the kit's task class.
         raise RetryableError(f"report {runner_id} {month}: {exc}") from exc
 
 
