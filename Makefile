@@ -43,9 +43,10 @@ run: install web ## Set everything up and start the whole system on the embedded
 test: install web web-test ## Run the whole test suite: unit, functional, integration, browser (embedded and at scale)
 	@# As root (CI, a fresh server) the at-scale column gets real PostgreSQL and RabbitMQ;
 	@# elsewhere it runs when RUNNERLY_TEST_POSTGRES_URL and RUNNERLY_TEST_AMQP_URL are set.
+	@# --cov comes last: before the paths it would take the first of them as its source.
 	@if [ "$$(id -u)" = 0 ]; then scripts/infra.sh install && scripts/infra.sh start; fi
 	@if [ "$$(id -u)" = 0 ]; then set -a; eval "$$(scripts/infra.sh urls)"; set +a; fi; \
-	$(UV) run pytest -n 2 --dist loadgroup --cov libs services tests
+	$(UV) run pytest -n 2 --dist loadgroup libs services tests --cov
 	@$(MAKE) --no-print-directory coverage
 
 .PHONY: coverage
