@@ -17,7 +17,9 @@ export function RunsList({ query, units, timeZone, filtered, paged = true }: {
   paged?: boolean;
 }) {
   if (query.isPending) return <Loading label="Loading runs…" />;
-  if (query.isError) return <ErrorState error={query.error} retry={() => query.refetch()} />;
+  // A failed "load more" keeps the pages already shown, its error below them.
+  if (query.isError && !query.isFetchNextPageError)
+    return <ErrorState error={query.error} retry={() => query.refetch()} />;
   const runs = query.data.pages.flatMap((page) => page.items);
   if (runs.length === 0) return <NoRuns filtered={filtered} />;
   return (
@@ -38,7 +40,7 @@ export function RunsList({ query, units, timeZone, filtered, paged = true }: {
           {query.isFetchingNextPage ? "Loading…" : "Load more"}
         </button>
       )}
-      {query.isFetchNextPageError && <ErrorState error={(query as RunsQuery).error} />}
+      {query.isFetchNextPageError && <ErrorState error={query.error} />}
     </>
   );
 }
