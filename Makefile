@@ -60,9 +60,10 @@ test-fast: install ## Run the unit and functional tests only
 	$(UV) run pytest -n 2 libs services
 
 .PHONY: lint
-lint: install ## ruff, and mypy --strict on the kit and every service
+lint: install $(WEB)/node_modules/.installed ## ruff, mypy --strict on the kit and every service, and ESLint on the web app
 	$(UV) run ruff check .
 	$(UV) run mypy libs/kit/src $(foreach s,$(SERVICES),services/$(s)/src) tools/stravasim/src src
+	cd $(WEB) && npm run lint
 
 .PHONY: contracts
 contracts: install $(WEB)/node_modules/.installed ## Export each service's OpenAPI to contracts/, and the peer models and web app types made from them

@@ -24,6 +24,11 @@ export class ApiError extends Error {
   }
 }
 
+/** A form field's messages in a failed submission's problem (none for any other error). */
+export function fieldErrors(error: unknown, field: string): string[] {
+  return error instanceof ApiError ? error.fieldErrors(field) : [];
+}
+
 function isProblem(body: unknown): body is Problem {
   return typeof body === "object" && body !== null && "status" in body && "title" in body;
 }

@@ -73,7 +73,7 @@ export function Nav() {
             <button
               type="button"
               className="link-button"
-              onClick={() => logout.mutate(undefined, { onSettled: () => { close(); navigate("/"); } })}
+              onClick={() => logout.mutate(undefined, { onSettled: () => { close(); void navigate("/"); } })}
             >
               Log out
             </button>

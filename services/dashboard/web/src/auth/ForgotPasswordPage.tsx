@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from "react";
+import { useState, type SubmitEvent } from "react";
 import { Field } from "../ui/Field";
 import { FormError } from "../ui/FormError";
 import { Status } from "../ui/States";
@@ -8,7 +8,7 @@ export default function ForgotPasswordPage() {
   const reset = useRequestReset();
   const [email, setEmail] = useState("");
 
-  function submit(event: FormEvent) {
+  function submit(event: SubmitEvent) {
     event.preventDefault();
     reset.mutate(email);
   }

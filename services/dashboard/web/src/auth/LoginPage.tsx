@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from "react";
+import { useState, type SubmitEvent } from "react";
 import { Link, useLocation, useNavigate } from "react-router";
 import { Field } from "../ui/Field";
 import { FormError } from "../ui/FormError";
@@ -12,9 +12,9 @@ export default function LoginPage() {
   const [password, setPassword] = useState("");
   const next = (location.state as { from?: string } | null)?.from ?? "/";
 
-  function submit(event: FormEvent) {
+  function submit(event: SubmitEvent) {
     event.preventDefault();
-    login.mutate({ email, password }, { onSuccess: () => navigate(next, { replace: true }) });
+    login.mutate({ email, password }, { onSuccess: () => { void navigate(next, { replace: true }); } });
   }
 
   return (

@@ -1,7 +1,8 @@
-import { useState, type FormEvent } from "react";
+import { useState, type SubmitEvent } from "react";
 import { Link, useSearchParams } from "react-router";
 import { Field } from "../ui/Field";
-import { FormError, fieldErrors } from "../ui/FormError";
+import { fieldErrors } from "../api/problem";
+import { FormError } from "../ui/FormError";
 import { Status } from "../ui/States";
 import { useConfirmReset } from "./queries";
 
@@ -11,7 +12,7 @@ export default function ResetPasswordPage() {
   const reset = useConfirmReset();
   const [password, setPassword] = useState("");
 
-  function submit(event: FormEvent) {
+  function submit(event: SubmitEvent) {
     event.preventDefault();
     reset.mutate({ token, password });
   }

@@ -1,7 +1,8 @@
-import { useState, type FormEvent } from "react";
+import { useState, type SubmitEvent } from "react";
 import { Link } from "react-router";
 import { Field } from "../ui/Field";
-import { FormError, fieldErrors } from "../ui/FormError";
+import { fieldErrors } from "../api/problem";
+import { FormError } from "../ui/FormError";
 import { Status } from "../ui/States";
 import { useSignup } from "./queries";
 
@@ -10,7 +11,7 @@ export default function SignupPage() {
   const [email, setEmail] = useState("");
   const [password, setPassword] = useState("");
 
-  function submit(event: FormEvent) {
+  function submit(event: SubmitEvent) {
     event.preventDefault();
     signup.mutate({ email, password });
   }

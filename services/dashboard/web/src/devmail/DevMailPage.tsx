@@ -40,7 +40,7 @@ export default function DevMailPage() {
       {mail.isPending && <Loading />}
       {mail.isError && <ErrorState error={mail.error} retry={() => mail.refetch()} />}
       {mail.data === null && <Empty>This Runnerly does not keep a local mailbox.</Empty>}
-      {mail.data && mail.data.items.length === 0 && <Empty>No mail yet. Sign up to get one.</Empty>}
+      {mail.data?.items.length === 0 && <Empty>No mail yet. Sign up to get one.</Empty>}
       {mail.data && mail.data.items.length > 0 && (
         <ol className="mail-list" aria-live="polite">
           {mail.data.items.map((message) => (

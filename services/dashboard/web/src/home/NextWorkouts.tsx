@@ -14,7 +14,8 @@ export function NextWorkouts({ units }: { units: Units }) {
   // Each plan says what day it is on the runner's clock (its time zone).
   const next = (plans.data?.items ?? [])
     .filter((plan) => plan.race_date >= plan.today)
-    .sort((a, b) => a.race_date.localeCompare(b.race_date))[0];
+    .sort((a, b) => a.race_date.localeCompare(b.race_date))
+    .at(0);
   return (
     <Card title="Next workouts" actions={<Link to="/plans">All plans</Link>}>
       {plans.isPending && <Loading label="Loading your plan" />}

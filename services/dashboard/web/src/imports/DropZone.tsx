@@ -15,7 +15,7 @@ interface Batch {
 }
 
 function problemDetail(status: number, body: unknown): string {
-  if (body && typeof body === "object" && "detail" in body) return String((body as { detail: unknown }).detail);
+  if (body && typeof body === "object" && "detail" in body) return String(body.detail);
   return status ? `The server answered ${status}.` : "Runnerly could not be reached.";
 }
 
@@ -104,8 +104,7 @@ export function DropZone() {
 /** The files of one import, each with its state, then its outcome. */
 function FollowedImport({ initial, files, onAsRun }: { initial: ImportJob; files: File[]; onAsRun: (file: File) => void }) {
   const client = useQueryClient();
-  const { data } = useImportJob(initial);
-  const job = data ?? initial;
+  const { data: job } = useImportJob(initial);
   const finished = isFinished(job);
   const [retried, setRetried] = useState<Set<number>>(new Set());
 
@@ -118,7 +117,7 @@ function FollowedImport({ initial, files, onAsRun }: { initial: ImportJob; files
   return (
     <>
       {job.files.map((outcome, j) => {
-        const file = files[j];
+        const file = files.at(j);
         const offer = outcome.reason === "looks_like_walk" && file !== undefined && !retried.has(j);
         return (
           <li key={j} className={itemClass(outcome)}>

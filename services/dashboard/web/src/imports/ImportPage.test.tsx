@@ -1,6 +1,7 @@
 import { screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { afterEach, describe, expect, it, vi } from "vitest";
+import type { FileOutcome, ImportJob } from "../api/types";
 import { json, mockApi, renderWithApp } from "../test/render";
 import ImportPage from "./ImportPage";
 
@@ -13,9 +14,7 @@ interface Sent {
   asRun: string[];
 }
 
-type Outcome = { filename: string; status: string; run_id?: number | null; message?: string | null; reason?: string | null };
-
-function job(id: string, files: Outcome[], finished = false) {
+function job(id: string, files: FileOutcome[], finished = false): ImportJob {
   return { id, created_at: "2026-03-01T07:00:00Z", finished_at: finished ? "2026-03-01T07:00:05Z" : null, files };
 }
 
@@ -56,7 +55,7 @@ function fakeUploads(answer: (files: File[], asRun: string[]) => { status: numbe
 }
 
 /** The job as ingest's worker moves it on: each GET answers the next state, the last one for ever after. */
-function fakeJobs(states: Record<string, ReturnType<typeof job>[]>) {
+function fakeJobs(states: Partial<Record<string, ReturnType<typeof job>[]>>) {
   const asked: string[] = [];
   mockApi((request) => {
     const id = new URL(request.url).pathname.replace("/api/runs/imports/", "");
@@ -73,7 +72,7 @@ const FOLLOW = { timeout: 5_000 };
 describe("importing files", () => {
   it("sends the files as one import and follows each file until it has its outcome", async () => {
     document.cookie = "runnerly_csrf=tok";
-    const queued = [{ filename: "morning.fit", status: "queued" }, { filename: "ride.gpx", status: "queued" }];
+    const queued: FileOutcome[] = [{ filename: "morning.fit", status: "queued" }, { filename: "ride.gpx", status: "queued" }];
     const sent = fakeUploads(() => ({ status: 202, body: job("j1", queued) }));
     fakeJobs({
       j1: [

@@ -2,7 +2,8 @@ export const DEFAULT_TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png";
 export const DEFAULT_ATTRIBUTION = "© OpenStreetMap contributors";
 
 function meta(name: string): string | null {
-  return document.querySelector<HTMLMetaElement>(`meta[name="${name}"]`)?.content.trim() || null;
+  const content = document.querySelector<HTMLMetaElement>(`meta[name="${name}"]`)?.content.trim() ?? "";
+  return content === "" ? null : content;
 }
 
 /** The tile server, from the page's <meta name="runnerly-map-tiles"> (empty: no tiles). */

@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from "react";
+import { useState, type SubmitEvent } from "react";
 import { useNavigate } from "react-router";
 import { Field } from "../ui/Field";
 import { FormError } from "../ui/FormError";
@@ -12,9 +12,9 @@ export function DeleteAccount() {
   const navigate = useNavigate();
   const [typed, setTyped] = useState("");
 
-  function submit(event: FormEvent) {
+  function submit(event: SubmitEvent) {
     event.preventDefault();
-    remove.mutate(undefined, { onSuccess: () => navigate("/", { replace: true }) });
+    remove.mutate(undefined, { onSuccess: () => { void navigate("/", { replace: true }); } });
   }
 
   return (

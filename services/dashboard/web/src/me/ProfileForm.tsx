@@ -1,13 +1,13 @@
-import { useState, type FormEvent } from "react";
+import { useState, type SubmitEvent } from "react";
 import type { Profile, Schemas } from "../api/client";
 import { timeZones } from "../format/units";
 import { Field, SelectField } from "../ui/Field";
-import { FormError, fieldErrors } from "../ui/FormError";
+import { fieldErrors } from "../api/problem";
+import { FormError } from "../ui/FormError";
 import { Status } from "../ui/States";
 import { useUpdateProfile } from "./queries";
 
 const NUMBER_FIELDS = ["birth_year", "weight_kg", "max_hr", "resting_hr", "vo2max"] as const;
-type NumberField = (typeof NUMBER_FIELDS)[number];
 
 function text(value: number | string | null | undefined): string {
   return value == null ? "" : String(value);
@@ -18,7 +18,7 @@ export function ProfileForm({ profile }: { profile: Profile }) {
   const [form, setForm] = useState({
     display_name: text(profile.display_name),
     sex: text(profile.sex),
-    time_zone: profile.time_zone ?? "UTC",
+    time_zone: profile.time_zone,
     birth_year: text(profile.birth_year),
     weight_kg: text(profile.weight_kg),
     max_hr: text(profile.max_hr),
@@ -29,7 +29,7 @@ export function ProfileForm({ profile }: { profile: Profile }) {
   const set = (key: keyof typeof form) => (e: { target: { value: string } }) => setForm({ ...form, [key]: e.target.value });
   const errors = (field: string) => fieldErrors(update.error, field);
 
-  function submit(event: FormEvent) {
+  function submit(event: SubmitEvent) {
     event.preventDefault();
     const body: Schemas["ProfileUpdate"] = {
       display_name: form.display_name.trim() || null,
@@ -37,7 +37,7 @@ export function ProfileForm({ profile }: { profile: Profile }) {
       time_zone: form.time_zone,
     };
     for (const key of NUMBER_FIELDS) {
-      const raw = form[key as NumberField].trim().replace(",", ".");
+      const raw = form[key].trim().replace(",", ".");
       (body as Record<string, unknown>)[key] = raw === "" ? null : Number(raw);
     }
     update.mutate(body);

@@ -1,4 +1,3 @@
-import type { Units } from "../format/units";
 import { SubscriptionToggle } from "../reports/SubscriptionToggle";
 import { LinkOutcome } from "../strava/LinkOutcome";
 import { StravaCard } from "../strava/StravaCard";
@@ -26,7 +25,7 @@ export default function SettingsPage() {
         </Card>
         <div className="stack">
           <Card title="Units">
-            <UnitsForm units={profile.units as Units} />
+            <UnitsForm units={profile.units} />
           </Card>
           <StravaCard manage />
           <Card title="Monthly report">

@@ -25,7 +25,7 @@ export function useMe() {
 export function usePreferences(): { units: Units; timeZone: string } {
   const { data } = useMe();
   return {
-    units: (data?.profile.units as Units | undefined) ?? "km",
+    units: data?.profile.units ?? "km",
     timeZone: data?.profile.time_zone ?? "UTC",
   };
 }

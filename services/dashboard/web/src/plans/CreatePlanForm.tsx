@@ -1,23 +1,15 @@
-import { useState, type FormEvent } from "react";
+import { useState, type SubmitEvent } from "react";
 import { useNavigate } from "react-router";
 import { formatDay, formatDistance, unitLength, type Units } from "../format/units";
 import { useRaces } from "../races/queries";
 import { Field, SelectField } from "../ui/Field";
-import { FormError, fieldErrors } from "../ui/FormError";
-import { WEEKDAYS } from "./format";
+import { fieldErrors } from "../api/problem";
+import { FormError } from "../ui/FormError";
+import { parseGoal, WEEKDAYS } from "./format";
 import { useCreatePlan, type PlanCreate } from "./queries";
 
 const OWN_RACE = "own";
 const FIELDS = ["race_id", "distance_m", "date", "name", "days_per_week", "long_run_day", "goal_time_s"];
-
-/** "3:30:00", "45:00" or "2700" → seconds; null when empty, NaN when unreadable. */
-export function parseGoal(text: string): number | null {
-  const value = text.trim();
-  if (!value) return null;
-  const parts = value.split(":").map((p) => Number(p));
-  if (parts.length > 3 || parts.some((p) => !Number.isFinite(p) || p < 0)) return Number.NaN;
-  return parts.reduce((total, part) => total * 60 + part, 0);
-}
 
 /** Make a plan for a race of the list (preselected when coming from a race) or one of the runner's own. */
 export function CreatePlanForm({ units, raceId }: { units: Units; raceId?: number }) {
@@ -32,7 +24,7 @@ export function CreatePlanForm({ units, raceId }: { units: Units; raceId?: numbe
   const [goalError, setGoalError] = useState<string | null>(null);
   const listed = races.data?.pages.flatMap((p) => p.items) ?? [];
 
-  function submit(event: FormEvent) {
+  function submit(event: SubmitEvent) {
     event.preventDefault();
     const goalSeconds = parseGoal(goal);
     if (goalSeconds !== null && !Number.isFinite(goalSeconds)) {
@@ -54,7 +46,7 @@ export function CreatePlanForm({ units, raceId }: { units: Units; raceId?: numbe
     } else {
       body = { ...common, race_id: Number(race) };
     }
-    create.mutate(body, { onSuccess: (plan) => navigate(`/plans/${plan.id}`) });
+    create.mutate(body, { onSuccess: (plan) => { void navigate(`/plans/${plan.id}`); } });
   }
 
   const raceOptions = [

@@ -3,7 +3,8 @@ import userEvent from "@testing-library/user-event";
 import { Route, Routes } from "react-router";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { json, mockApi, renderWithApp } from "../test/render";
-import { CreatePlanForm, parseGoal } from "./CreatePlanForm";
+import { CreatePlanForm } from "./CreatePlanForm";
+import { parseGoal } from "./format";
 import { PlanCalendar } from "./PlanCalendar";
 import type { PlanWeek } from "./queries";
 

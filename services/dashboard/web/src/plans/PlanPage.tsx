@@ -114,7 +114,7 @@ export default function PlanPage() {
         </a>{" "}
         <button type="button" className="button secondary" disabled={remove.isPending}
           onClick={() => {
-            if (window.confirm("Delete this plan?")) remove.mutate(undefined, { onSuccess: () => navigate("/plans") });
+            if (window.confirm("Delete this plan?")) remove.mutate(undefined, { onSuccess: () => { void navigate("/plans"); } });
           }}>
           Delete plan
         </button>

@@ -43,3 +43,12 @@ export function shortDay(day: string): string {
 export function percent(ratio: number | null | undefined): string {
   return ratio == null ? "–" : `${Math.round(ratio * 100)} %`;
 }
+
+/** "3:30:00", "45:00" or "2700" → seconds; null when empty, NaN when unreadable. */
+export function parseGoal(text: string): number | null {
+  const value = text.trim();
+  if (!value) return null;
+  const parts = value.split(":").map((p) => Number(p));
+  if (parts.length > 3 || parts.some((p) => !Number.isFinite(p) || p < 0)) return Number.NaN;
+  return parts.reduce((total, part) => total * 60 + part, 0);
+}

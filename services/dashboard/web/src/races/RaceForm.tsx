@@ -1,7 +1,8 @@
-import { useState, type FormEvent } from "react";
+import { useState, type SubmitEvent } from "react";
 import { unitLength, type Units } from "../format/units";
 import { Field } from "../ui/Field";
-import { FormError, fieldErrors } from "../ui/FormError";
+import { fieldErrors } from "../api/problem";
+import { FormError } from "../ui/FormError";
 import { Status } from "../ui/States";
 import { useCreateRace } from "./queries";
 
@@ -14,7 +15,7 @@ export function RaceForm({ units }: { units: Units }) {
   const [form, setForm] = useState(EMPTY);
   const set = (key: keyof typeof EMPTY) => (e: { target: { value: string } }) => setForm({ ...form, [key]: e.target.value });
 
-  function submit(event: FormEvent) {
+  function submit(event: SubmitEvent) {
     event.preventDefault();
     const distance = Number.parseFloat(form.distance.replace(",", "."));
     create.mutate(

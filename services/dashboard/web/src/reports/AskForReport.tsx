@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from "react";
+import { useState, type SubmitEvent } from "react";
 import { useNavigate } from "react-router";
 import { SelectField } from "../ui/Field";
 import { FormError } from "../ui/FormError";
@@ -18,9 +18,9 @@ export function AskForReport({ built, timeZone, now = new Date() }: { built: str
 
   if (!month) return <p className="muted">Every month of the last two years has its report.</p>;
 
-  function submit(event: FormEvent) {
+  function submit(event: SubmitEvent) {
     event.preventDefault();
-    send.mutate(month, { onSuccess: (report) => navigate(`/reports/${report.month}`, { state: { sent: true } }) });
+    send.mutate(month, { onSuccess: (report) => { void navigate(`/reports/${report.month}`, { state: { sent: true } }); } });
   }
 
   return (

@@ -79,7 +79,7 @@ function api(routes: Routes, units: "km" | "mi" = "km") {
   return mockApi((request) => {
     const url = new URL(request.url);
     if (url.pathname === "/api/me") return json(me(units));
-    if (url.pathname === "/api/reports/subscription" && request.method === "GET" && !routes["GET subscription"])
+    if (url.pathname === "/api/reports/subscription" && request.method === "GET" && !("GET subscription" in routes))
       return json({ subscribed: true });
     for (const [key, handler] of Object.entries(routes)) {
       const [method, path] = key.split(" ");
@@ -265,7 +265,7 @@ describe("a report", () => {
     expect(await screen.findByTestId("report-totals")).toHaveTextContent("23.0 km");
   });
 
-  it("refuses what is not a month without asking", async () => {
+  it("refuses what is not a month without asking", () => {
     const fetchMock = api({});
     renderReport("/reports/last-month");
     expect(screen.getByRole("heading", { name: "No such month" })).toBeInTheDocument();

@@ -30,8 +30,8 @@ export const EFFORT_NAMES: Record<string, string> = {
 export const FASTEST_PACE_MIN_M = 3000;
 
 function parseDay(day: string): Date {
-  const [y, m, d] = day.split("-").map(Number);
-  return new Date(Date.UTC(y, m - 1, d ?? 1));
+  const [y, m, d = 1] = day.split("-").map(Number);
+  return new Date(Date.UTC(y, m - 1, d));
 }
 
 /** "2026-10" as "October 2026". */

@@ -20,7 +20,7 @@ export function DeleteRun({ id, name }: { id: number; name: string }) {
     <div className="confirm-box" role="group" aria-label="Confirm deletion">
       <p>Delete “{name}” for good?</p>
       <button type="button" className="button danger" disabled={remove.isPending}
-        onClick={() => remove.mutate(id, { onSuccess: () => navigate("/runs", { replace: true }) })}>
+        onClick={() => remove.mutate(id, { onSuccess: () => { void navigate("/runs", { replace: true }); } })}>
         Yes, delete it
       </button>
       <button type="button" className="button secondary" onClick={() => setAsking(false)}>

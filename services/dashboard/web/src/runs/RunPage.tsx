@@ -36,7 +36,7 @@ export default function RunPage() {
   if (run.isPending) return <Loading label="Loading the run…" />;
   if (run.isError) return <ErrorState error={run.error} retry={() => run.refetch()} />;
   const data = run.data;
-  const time = data.moving_time_s ?? data.elapsed_time_s;
+  const time = data.moving_time_s;
 
   return (
     <div className="run-page">

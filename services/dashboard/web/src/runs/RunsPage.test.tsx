@@ -82,6 +82,19 @@ describe("the runs list", () => {
     expect(fetchMock).toHaveBeenCalled();
   });
 
+  it("keeps the runs shown when the next page fails, and says why below them", async () => {
+    api((url) =>
+      url.searchParams.get("cursor") === "c2"
+        ? json({ title: "Service unavailable", status: 503, detail: "dataservice is unavailable" }, 503)
+        : json({ items: [run(1), run(2)], next_cursor: "c2" }),
+    );
+    renderWithApp(<RunsPage />);
+    await screen.findAllByTestId("run-row");
+    await userEvent.click(screen.getByRole("button", { name: "Load more" }));
+    expect(await screen.findByRole("alert")).toHaveTextContent(/unavailable right now/);
+    expect(screen.getAllByTestId("run-row")).toHaveLength(2);
+  });
+
   it("filters by the runner's days", async () => {
     const urls: URL[] = [];
     api((url) => {
@@ -90,8 +103,8 @@ describe("the runs list", () => {
     });
     renderWithApp(<RunsPage />, "/runs?from=2026-07-01&to=2026-07-31");
     expect(await screen.findByText(/No runs between these dates/)).toBeInTheDocument();
-    const last = urls.at(-1)!;
-    expect(last.searchParams.get("after")).toBe("2026-06-30T22:00:00.000Z");
-    expect(last.searchParams.get("before")).toBe("2026-07-31T22:00:00.000Z");
+    const last = urls.at(-1);
+    expect(last?.searchParams.get("after")).toBe("2026-06-30T22:00:00.000Z");
+    expect(last?.searchParams.get("before")).toBe("2026-07-31T22:00:00.000Z");
   });
 });

@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from "react";
+import { useState, type SubmitEvent } from "react";
 import { useSearchParams } from "react-router";
 import { startOfDayIn } from "../format/units";
 import { usePreferences } from "../me/queries";
@@ -24,7 +24,7 @@ export default function RunsPage() {
   };
   const runs = useRuns(filters);
 
-  function apply(event: FormEvent) {
+  function apply(event: SubmitEvent) {
     event.preventDefault();
     const next = new URLSearchParams();
     if (draft.from) next.set("from", draft.from);

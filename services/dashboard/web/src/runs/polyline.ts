@@ -15,7 +15,7 @@ export function routeOf(summaryPolyline?: string | null, latlng?: unknown): Rout
   let points: LatLng[] = [];
   if (summaryPolyline) {
     try {
-      points = polyline.decode(summaryPolyline) as LatLng[];
+      points = polyline.decode(summaryPolyline);
     } catch {
       points = [];
     }

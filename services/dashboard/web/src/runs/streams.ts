@@ -1,6 +1,5 @@
+import type { Streams } from "../api/types";
 import { toDistanceUnits, toElevationUnits, unitLength, type Units } from "../format/units";
-
-type Streams = Record<string, unknown> | null | undefined;
 
 export interface StreamSeries {
   /** Distance along the run, in the runner's units. */
@@ -12,20 +11,18 @@ export interface StreamSeries {
   elevation: number[] | null;
 }
 
-function numbers(streams: Streams, name: string): number[] | null {
-  const series = streams?.[name];
-  return Array.isArray(series) && series.every((v) => typeof v === "number") ? (series as number[]) : null;
-}
+/** The series the charts read of a run's streams. */
+type ChartedStreams = Pick<Streams, "distance" | "time" | "velocity_smooth" | "heartrate" | "altitude">;
 
 // Slower than this is walking or standing: left out of the pace chart.
 const SLOWEST_PACE_S_PER_KM = 20 * 60;
 
 /** The series the run's charts draw, over distance, from its downsampled streams. */
-export function streamSeries(streams: Streams, units: Units): StreamSeries | null {
-  const distance = numbers(streams, "distance");
+export function streamSeries(streams: ChartedStreams | null | undefined, units: Units): StreamSeries | null {
+  const distance = streams?.distance;
   if (!distance || distance.length < 2) return null;
-  const time = numbers(streams, "time");
-  const velocity = numbers(streams, "velocity_smooth");
+  const time = streams.time;
+  const velocity = streams.velocity_smooth;
   const perUnit = unitLength(units);
   const slowest = (SLOWEST_PACE_S_PER_KM / 1000) * perUnit;
 
@@ -41,11 +38,11 @@ export function streamSeries(streams: Streams, units: Units): StreamSeries | nul
     });
   }
   pace = pace?.map((p) => (p != null && p <= slowest ? Math.round(p) : null)) ?? null;
-  const altitude = numbers(streams, "altitude");
+  const altitude = streams.altitude;
   return {
     distance: distance.map((d) => Math.round(toDistanceUnits(d, units) * 1000) / 1000),
     pace,
-    heartrate: numbers(streams, "heartrate"),
+    heartrate: streams.heartrate ?? null,
     elevation: altitude ? altitude.map((a) => Math.round(toElevationUnits(a, units))) : null,
   };
 }

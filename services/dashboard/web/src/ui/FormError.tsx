@@ -13,7 +13,3 @@ export function FormError({ error, fields = [] }: { error: unknown; fields?: str
     </p>
   );
 }
-
-export function fieldErrors(error: unknown, field: string): string[] {
-  return error instanceof ApiError ? error.fieldErrors(field) : [];
-}
