@@ -65,6 +65,18 @@ lint: install $(WEB)/node_modules/.installed ## ruff, mypy --strict on the kit a
 	$(UV) run mypy libs/kit/src $(foreach s,$(SERVICES),services/$(s)/src) tools/stravasim/src src
 	cd $(WEB) && npm run lint
 
+# What the duplicate check reads: the kit, every service, the simulator and the command line,
+# less migrations, the built web app and the modules `make contracts` generates.
+DUP_SOURCES = $(shell find libs/kit/src $(foreach s,$(SERVICES),services/$(s)/src) tools/stravasim/src src \
+	-name '*.py' -not -path '*/migrations/*' -not -path '$(WEB_DIST)/*' \
+	| xargs grep -L '^"""Generated from contracts/' | sort)
+
+.PHONY: dup-check
+dup-check: install ## Fail when a block of six or more lines is repeated (pylint's duplicate-code)
+	$(UV) run pylint --disable=all --enable=duplicate-code --min-similarity-lines=6 \
+		--ignore-imports=y --ignore-comments=y --ignore-docstrings=y --ignore-signatures=y \
+		--score=n $(DUP_SOURCES)
+
 .PHONY: contracts
 contracts: install $(WEB)/node_modules/.installed ## Export each service's OpenAPI to contracts/, and the peer models and web app types made from them
 	$(UV) run python -m runnerly.contracts write
