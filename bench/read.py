@@ -109,7 +109,7 @@ def run(seconds: float = SECONDS, warmup: float = WARMUP_SECONDS) -> str:
     keys = TestKeys(kid="bench-key")
     measurements: list[Measurement] = []
     with common.temporary_dir("read") as workdir, jwks_server(keys) as jwks_url:
-        tokens = [keys.token(runner_id(index), "runs:read", ttl=3600) for index in range(RUNNERS)]
+        tokens = [keys.token(runner_id(index), "runs:read", ttl=900) for index in range(RUNNERS)]
         tokens_file = workdir / "tokens.txt"
         tokens_file.write_text("\n".join(tokens) + "\n")
         setup = Setup(workdir, jwks_url, tokens, tokens_file, seconds, warmup)
