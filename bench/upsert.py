@@ -50,7 +50,8 @@ from runnerly_kit.testing import TestKeys
 RUNNERS = 1_000
 RUNS_PER_RUNNER = 100
 BATCH = 1_000
-TARGET_RUNS_PER_S = 40_000
+# The service layer against the raw driver's own executemany of the same rows.
+TARGET_OF_DRIVER = 0.8
 
 HTTP = "dataservice over HTTP (POST /runs/batch)"
 SERVICE = "service layer (runs.service.upsert_batch)"
@@ -269,17 +270,17 @@ def report(measurements: list[Measurement], total: int, passes: Sequence[str]) -
             rate = m.runs_per_s[name]
             cells += [f"{rate:,.0f}", f"{rate / reference[m.backend][name]:.2f}"]
         rows.append(cells)
-        if m.way != DRIVER:
-            worst = min(m.runs_per_s.values())
-            met = "target met" if worst >= TARGET_RUNS_PER_S else "target NOT met"
-            verdicts.append(f"{m.backend}, {m.way}: {worst:,.0f} runs/s -> {met}")
+        if m.way == SERVICE:
+            worst = min(rate / reference[m.backend][name] for name, rate in m.runs_per_s.items())
+            met = "target met" if worst >= TARGET_OF_DRIVER else "target NOT met"
+            verdicts.append(f"{m.backend}, {m.way}: {worst:.2f}x the raw driver -> {met}")
     what = "inserted" if len(passes) == 1 else "inserted, then sent again (all updated)"
     return "\n".join(
         [
             "### upsert: bulk upsert of runs",
             "",
             f"{total:,} runs in batches of {BATCH:,}, one batch at a time, {what}. "
-            f"Target: >= {TARGET_RUNS_PER_S:,} runs/s.",
+            f"Target: the service layer >= {TARGET_OF_DRIVER}x the raw driver.",
             "",
             common.table(headers, rows),
             "",
