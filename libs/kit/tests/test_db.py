@@ -220,17 +220,43 @@ def test_a_read_survives_the_database_dropping_every_connection(
         database.dispose()
 
 
-def test_a_read_that_fails_otherwise_is_not_tried_again(url: str) -> None:
+def _bad_sql(connection: sa.Connection) -> object:
+    return connection.scalar(sa.text("SELECT * FROM no_such_table"))
+
+
+def _bad_sql_on_the_driver(connection: sa.Connection) -> object:
+    cursor = connection.connection.cursor()
+    try:
+        return cursor.execute("SELECT * FROM no_such_table")
+    finally:
+        cursor.close()
+
+
+def _not_the_database(connection: sa.Connection) -> object:
+    raise LookupError("the caller's own error")
+
+
+@pytest.mark.parametrize(
+    ("query", "error"),
+    [
+        (_bad_sql, sa.exc.DBAPIError),
+        (_bad_sql_on_the_driver, Exception),
+        (_not_the_database, LookupError),
+    ],
+)
+def test_a_read_that_fails_otherwise_is_not_tried_again(
+    url: str, query: Callable[[sa.Connection], object], error: type[Exception]
+) -> None:
     database = Database(url)
     calls: list[int] = []
 
-    def failing(connection: sa.Connection) -> object:
+    def counted(connection: sa.Connection) -> object:
         calls.append(1)
-        return connection.scalar(sa.text("SELECT * FROM no_such_table"))
+        return query(connection)
 
     try:
-        with pytest.raises(sa.exc.DBAPIError):
-            database.read(failing)
+        with pytest.raises(error):
+            database.read(counted)
         assert calls == [1]
     finally:
         database.dispose()

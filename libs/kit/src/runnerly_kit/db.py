@@ -150,17 +150,17 @@ class Database:
         restarted, an idle connection cut) is discarded with the others of its pool, and
         ``query`` run once more on a new one."""
         engine = self.read_engine
-        for attempt in (1, 2):
-            with engine.connect() as connection:
-                try:
-                    return query(connection)
-                except Exception as error:
-                    if attempt == 2 or engine is self.engine or not _dropped(connection, error):
-                        raise
-                    connection.invalidate()
-            # Its pool's other connections went the same way: opened anew from now on.
-            engine.dispose()
-        raise AssertionError("unreachable")
+        with engine.connect() as connection:
+            try:
+                return query(connection)
+            except Exception as error:
+                if engine is self.engine or not _dropped(connection, error):
+                    raise
+                connection.invalidate()
+        # Its pool's other connections went the same way: opened anew from now on.
+        engine.dispose()
+        with engine.connect() as connection:
+            return query(connection)
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
