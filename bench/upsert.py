@@ -8,8 +8,8 @@ Three ways, each into a fresh database made by the dataservice's migrations, in 
 - at the service layer: ``runs.service.upsert_batch`` in a transaction per batch, on
   ``RunUpsert`` models built before the clock starts (no HTTP, no JSON, no validation);
 - the reference: the raw driver (``sqlite3`` / ``psycopg``) ``executemany`` of an
-  equivalent ``INSERT ... ON CONFLICT (source, external_id) DO UPDATE`` on the same table,
-  one transaction per batch, with parameters already in the database's form.
+  equivalent ``INSERT ... ON CONFLICT (runner_id, source, external_id) DO UPDATE`` on the
+  same table, one transaction per batch, with parameters already in the database's form.
 
 Every run is new (inserts); ``--updates`` adds a second pass that sends them all again
 (updates, same keys). The runs are the summaries a Strava sync sends (``bench.data``):
@@ -37,6 +37,7 @@ from bench.data import RUNS, as_json, runs
 from bench.read import jwks_server
 from runnerly_dataservice.models import OutboxMessage, Revocation
 from runnerly_dataservice.runs import service
+from runnerly_dataservice.runs.repository import KEPT_WHEN_ABSENT, KEY_COLUMNS
 from runnerly_dataservice.runs.schemas import RunUpsert
 from runnerly_dataservice.runtime import MIGRATIONS_DIR
 from runnerly_kit.db import Database, migrate
@@ -49,7 +50,8 @@ from runnerly_kit.testing import TestKeys
 RUNNERS = 1_000
 RUNS_PER_RUNNER = 100
 BATCH = 1_000
-TARGET_RUNS_PER_S = 40_000
+# The service layer against the raw driver's own executemany of the same rows.
+TARGET_OF_DRIVER = 0.8
 
 HTTP = "dataservice over HTTP (POST /runs/batch)"
 SERVICE = "service layer (runs.service.upsert_batch)"
@@ -179,11 +181,19 @@ def _with_raw_driver(
     columns = [column.name for column in RUNS.columns if column.name != "id"]
     updated = [name for name in columns if name != "created_at"]
     placeholder = "?" if sqlite else "%s"
+    # The dataservice's own conflict target and update: a known run keeps its key, its
+    # ``created_at``, and the streams and splits stored apart when none are sent.
     sql = (
         f"INSERT INTO runs ({', '.join(columns)}) "  # noqa: S608 - names from our own table
         f"VALUES ({', '.join([placeholder] * len(columns))}) "
-        "ON CONFLICT (source, external_id) DO UPDATE SET "
-        + ", ".join(f"{name} = excluded.{name}" for name in updated)
+        "ON CONFLICT (runner_id, source, external_id) DO UPDATE SET "
+        + ", ".join(
+            f"{name} = coalesce(excluded.{name}, runs.{name})"
+            if name in KEPT_WHEN_ABSENT
+            else f"{name} = excluded.{name}"
+            for name in updated
+            if name not in KEY_COLUMNS
+        )
     )
     now = datetime.now(UTC)
     rows = [
@@ -260,17 +270,17 @@ def report(measurements: list[Measurement], total: int, passes: Sequence[str]) -
             rate = m.runs_per_s[name]
             cells += [f"{rate:,.0f}", f"{rate / reference[m.backend][name]:.2f}"]
         rows.append(cells)
-        if m.way != DRIVER:
-            worst = min(m.runs_per_s.values())
-            met = "target met" if worst >= TARGET_RUNS_PER_S else "target NOT met"
-            verdicts.append(f"{m.backend}, {m.way}: {worst:,.0f} runs/s -> {met}")
+        if m.way == SERVICE:
+            worst = min(rate / reference[m.backend][name] for name, rate in m.runs_per_s.items())
+            met = "target met" if worst >= TARGET_OF_DRIVER else "target NOT met"
+            verdicts.append(f"{m.backend}, {m.way}: {worst:.2f}x the raw driver -> {met}")
     what = "inserted" if len(passes) == 1 else "inserted, then sent again (all updated)"
     return "\n".join(
         [
             "### upsert: bulk upsert of runs",
             "",
             f"{total:,} runs in batches of {BATCH:,}, one batch at a time, {what}. "
-            f"Target: >= {TARGET_RUNS_PER_S:,} runs/s.",
+            f"Target: the service layer >= {TARGET_OF_DRIVER}x the raw driver.",
             "",
             common.table(headers, rows),
             "",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
@@ -17,6 +17,7 @@ from runnerly_kit.db import (
     create_engine,
     current_revision,
     insert_for,
+    is_sqlite,
     migrate,
     new_revision,
 )
@@ -179,3 +180,83 @@ def test_an_insert_for_the_session_s_database_takes_on_conflict(url: str) -> Non
         database.dispose()
 
     assert (kept, updated) == (1, 2)
+
+
+def _on_the_driver(connection: sa.Connection) -> object:
+    cursor = connection.connection.cursor()
+    try:
+        cursor.execute("SELECT 1")
+        return cursor.fetchone()[0]  # type: ignore[index]
+    finally:
+        cursor.close()
+
+
+def _through_sqlalchemy(connection: sa.Connection) -> object:
+    return connection.scalar(sa.text("SELECT 1"))
+
+
+@pytest.mark.parametrize("query", [_on_the_driver, _through_sqlalchemy])
+def test_a_read_survives_the_database_dropping_every_connection(
+    url: str, query: Callable[[sa.Connection], object]
+) -> None:
+    """Whether the read goes to the driver's cursor or through SQLAlchemy's execution."""
+    database = Database(url)
+    try:
+        # Two connections in the read pool, both to be cut.
+        with database.read_engine.connect() as first, database.read_engine.connect() as second:
+            first.scalar(sa.text("SELECT 1"))
+            second.scalar(sa.text("SELECT 1"))
+        if not is_sqlite(url):
+            with database.engine.connect() as connection:
+                connection.execute(
+                    sa.text(
+                        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                        "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                    )
+                )
+
+        assert [database.read(query) for _ in range(3)] == [1, 1, 1]
+    finally:
+        database.dispose()
+
+
+def _bad_sql(connection: sa.Connection) -> object:
+    return connection.scalar(sa.text("SELECT * FROM no_such_table"))
+
+
+def _bad_sql_on_the_driver(connection: sa.Connection) -> object:
+    cursor = connection.connection.cursor()
+    try:
+        return cursor.execute("SELECT * FROM no_such_table")
+    finally:
+        cursor.close()
+
+
+def _not_the_database(connection: sa.Connection) -> object:
+    raise LookupError("the caller's own error")
+
+
+@pytest.mark.parametrize(
+    ("query", "error"),
+    [
+        (_bad_sql, sa.exc.DBAPIError),
+        (_bad_sql_on_the_driver, Exception),
+        (_not_the_database, LookupError),
+    ],
+)
+def test_a_read_that_fails_otherwise_is_not_tried_again(
+    url: str, query: Callable[[sa.Connection], object], error: type[Exception]
+) -> None:
+    database = Database(url)
+    calls: list[int] = []
+
+    def counted(connection: sa.Connection) -> object:
+        calls.append(1)
+        return query(connection)
+
+    try:
+        with pytest.raises(error):
+            database.read(counted)
+        assert calls == [1]
+    finally:
+        database.dispose()

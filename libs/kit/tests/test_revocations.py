@@ -199,3 +199,48 @@ def test_a_service_with_no_deletion_handler_nor_outbox_still_records_the_deletio
     with revocations.database.transaction() as session:
         assert not revocations.admits(session, "u1")
         assert revocations.admits(session, "u2")
+
+
+def test_many_subjects_at_once_are_admitted_exactly_as_one_by_one(
+    revocations: Revocations,
+) -> None:
+    with revocations.database.transaction() as session:
+        revocations.record_deletion(session, "u1")
+        revocations.record_not_before(session, "u2", not_before_now())
+    subjects = ["u3", "u1", "u2", "u3", "u4"]
+
+    with revocations.database.transaction() as session:
+        together = revocations.admitted(session, subjects)
+    with revocations.database.transaction() as session:
+        one_by_one = {subject for subject in subjects if revocations.admits(session, subject)}
+
+    assert together == one_by_one == {"u2", "u3", "u4"}
+    with revocations.database.transaction() as session:
+        assert revocations.admitted(session, []) == set()
+
+
+def test_a_write_for_many_subjects_holds_back_the_deletion_of_any_of_them(
+    revocations: Revocations,
+) -> None:
+    recorded = threading.Event()
+    failures: list[BaseException] = []
+
+    def delete() -> None:
+        try:
+            with revocations.database.transaction() as session:
+                revocations.record_deletion(session, "u2")
+            recorded.set()
+        except BaseException as exc:  # surfaced in the test's thread below
+            failures.append(exc)
+
+    with revocations.database.transaction() as session:
+        assert revocations.admitted(session, ["u1", "u2", "u3"]) == {"u1", "u2", "u3"}
+        deletion = threading.Thread(target=delete)
+        deletion.start()
+        assert not recorded.wait(1.0)
+    deletion.join(timeout=30)
+
+    assert not failures, failures
+    assert recorded.is_set()
+    with revocations.database.transaction() as session:
+        assert revocations.admitted(session, ["u1", "u2", "u3"]) == {"u1", "u3"}

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import math
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -91,8 +91,9 @@ class Revocations:
         No cache in front of it: a revocation must hold from the moment its row commits,
         and the lookup is one primary-key read on the service's own database.
         """
-        with self.database.engine.connect() as connection:
-            row = connection.execute(self._lookup, {"subject": subject}).first()
+        row = self.database.read(
+            lambda connection: connection.execute(self._lookup, {"subject": subject}).first()
+        )
         refused = refusal(row, issued_at)
         if refused is not None:
             raise refused
@@ -108,6 +109,32 @@ class Revocations:
         self._lock(session, subject, exclusive=False)
         row = session.execute(self._lookup, {"subject": subject}).first()
         return row is None or not row.deleted
+
+    def admitted(self, session: Session, subjects: Iterable[str]) -> set[str]:
+        """Those of ``subjects`` that something may still be stored for: ``admits`` for
+        each, in two statements however many they are (a batch names many runners).
+
+        Holds their locks until the transaction ends, as ``admits`` does.
+        """
+        wanted = sorted(set(subjects))
+        if not wanted:
+            return set()
+        if is_sqlite(self.database.url):
+            self._lock(session, wanted[0], exclusive=False)  # the one write lock covers all
+        else:
+            # One statement, the locks taken in a fixed order: two writers never deadlock.
+            session.execute(
+                sa.text(
+                    "SELECT pg_advisory_xact_lock_shared(key) "
+                    "FROM unnest(CAST(:keys AS bigint[])) AS key ORDER BY key"
+                ),
+                {"keys": sorted({_lock_key(subject) for subject in wanted})},
+            )
+        table = self._table
+        deleted = session.scalars(
+            sa.select(table.c.subject).where(table.c.subject.in_(wanted), table.c.deleted)
+        )
+        return set(wanted) - set(deleted)
 
     def record_deletion(self, session: Session, subject: str) -> None:
         """The runner's account is gone: refuse their tokens and every later write."""

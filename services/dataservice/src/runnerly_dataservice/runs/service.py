@@ -47,54 +47,92 @@ def upsert_batch(
     The runs of a runner whose account is gone (an import or a backfill still in flight)
     are dropped and have no outcome.
     """
-    now = datetime.now(UTC)
-    gone = {
-        runner_id
-        for runner_id in sorted({run.runner_id for run in runs})
-        if not revocations.admits(session, runner_id)
-    }
-    if gone:
-        log.info(
-            "runs.dropped_deleted_runner",
-            runners=sorted(gone),
-            runs=sum(1 for run in runs if run.runner_id in gone),
-        )
-        runs = [run for run in runs if run.runner_id not in gone]
-    # A key sent twice in one batch keeps its last version: one statement cannot write a
-    # row twice, and the last version is the newest the caller knows.
-    latest: dict[RunKey, RunUpsert] = {}
-    for run in runs:
-        latest[(run.runner_id, run.source, run.external_id)] = run
+    latest = _latest_by_key(_of_present_runners(session, runs, revocations))
     known = repository.ids_by_key(session, list(latest))
     duplicates = _duplicates_of_new_runs(
         session, {key: run for key, run in latest.items() if key not in known}
     )
     to_write = {key: run for key, run in latest.items() if key not in duplicates}
+    created, updated = _write(session, to_write)
+    known.update(updated)
+    records.replace_efforts(session, to_write, created, known)
+    _announce_created(session, outbox, created)
+    result = _outcomes(latest, duplicates, created, known, written=len(to_write))
+    log.info(
+        "runs.upserted",
+        created=result.created,
+        updated=result.updated,
+        duplicates=result.duplicates,
+    )
+    return result
+
+
+def _of_present_runners(
+    session: Session, runs: list[RunUpsert], revocations: Revocations
+) -> list[RunUpsert]:
+    """``runs`` without those of runners whose account is gone; the others' runners stay
+    locked against a deletion until the transaction ends."""
+    runner_ids = {run.runner_id for run in runs}
+    gone = runner_ids - revocations.admitted(session, runner_ids)
+    if not gone:
+        return runs
+    log.info(
+        "runs.dropped_deleted_runner",
+        runners=sorted(gone),
+        runs=sum(1 for run in runs if run.runner_id in gone),
+    )
+    return [run for run in runs if run.runner_id not in gone]
+
+
+def _latest_by_key(runs: list[RunUpsert]) -> dict[RunKey, RunUpsert]:
+    """Each key's run; a key sent twice in one batch keeps its last version: one statement
+    cannot write a row twice, and the last version is the newest the caller knows."""
+    return {(run.runner_id, run.source, run.external_id): run for run in runs}
+
+
+def _write(
+    session: Session, to_write: dict[RunKey, RunUpsert]
+) -> tuple[dict[RunKey, int], dict[RunKey, int]]:
+    """Upsert ``to_write``; the ids of the runs it inserted, and of those it overwrote."""
+    if not to_write:
+        return {}, {}
     last = repository.last_id(session)
-    if to_write:
-        repository.upsert(session, to_write.values(), now)
-    # The written runs' ids; those above the previous highest id were inserted by this
-    # batch (or by a concurrent one meanwhile, whose row this batch then overwrote).
+    repository.upsert(session, to_write.values(), datetime.now(UTC))
+    # Those above the previous highest id were inserted by this batch (or by a concurrent
+    # one meanwhile, whose row this batch then overwrote).
     written = repository.ids_by_key(session, list(to_write))
-    created: dict[str, list[int]] = defaultdict(list)
-    created_ids: dict[RunKey, int] = {}
-    for key, run_id in written.items():
-        if run_id > last:
-            created[to_write[key].runner_id].append(run_id)
-            created_ids[key] = run_id
-        else:
-            known[key] = run_id
-    records.replace_efforts(session, to_write, created_ids, known)
-    # One event per runner per batch, not per run: a backfill of thousands of runs is a
-    # handful of messages for the broker and for every consumer.
+    created = {key: run_id for key, run_id in written.items() if run_id > last}
+    updated = {key: run_id for key, run_id in written.items() if run_id <= last}
+    return created, updated
+
+
+def _announce_created(
+    session: Session, outbox: Outbox, created: dict[RunKey, int]
+) -> None:
+    """One event per runner per batch, not per run: a backfill of thousands of runs is a
+    handful of messages for the broker and for every consumer."""
+    by_runner: dict[str, list[int]] = defaultdict(list)
+    for (runner_id, _, _), run_id in created.items():
+        by_runner[runner_id].append(run_id)
     outbox.emit_many(
         session,
         "run.created",
         [
             {"runner_id": runner_id, "run_ids": sorted(run_ids)}
-            for runner_id, run_ids in created.items()
+            for runner_id, run_ids in by_runner.items()
         ],
     )
+
+
+def _outcomes(
+    latest: dict[RunKey, RunUpsert],
+    duplicates: dict[RunKey, Original],
+    created: dict[RunKey, int],
+    known: dict[RunKey, int],
+    *,
+    written: int,
+) -> RunBatchResult:
+    """What became of each key of the batch, in the batch's order."""
     results: list[dict[str, Any]] = []
     status: RunOutcomeStatus
     outcome_id: int | None
@@ -106,32 +144,24 @@ def upsert_batch(
             outcome_id = (
                 original
                 if isinstance(original, int)
-                else created_ids.get(original) or known.get(original)
+                else created.get(original) or known.get(original)
             )
-        elif key in created_ids:
-            status, outcome_id = "created", created_ids[key]
+        elif key in created:
+            status, outcome_id = "created", created[key]
         else:
             status, outcome_id = "updated", known.get(key)
         results.append(
             {"source": source, "external_id": external_id, "status": status, "run_id": outcome_id}
         )
-    count = len(created_ids)
     # Validated as a whole, in one call: faster than building each outcome unvalidated.
-    result = RunBatchResult.model_validate(
+    return RunBatchResult.model_validate(
         {
-            "created": count,
-            "updated": len(to_write) - count,
+            "created": len(created),
+            "updated": written - len(created),
             "duplicates": len(duplicates),
             "results": results,
         }
     )
-    log.info(
-        "runs.upserted",
-        created=result.created,
-        updated=result.updated,
-        duplicates=result.duplicates,
-    )
-    return result
 
 
 # What a duplicate stands for: a stored run's id, or the key of an earlier run of the batch.
