@@ -222,7 +222,8 @@ def register_event_handlers(
     )
     by_name = {model.name: (model, handler) for model, handler in handlers.items()}
 
-    @app.task(name=EVENT_TASK, bind=True)  # type: ignore[untyped-decorator]
+    # Not shared: another app of the process (a test's) has its own handlers.
+    @app.task(name=EVENT_TASK, bind=True, shared=False)  # type: ignore[untyped-decorator]
     def handle_event(self: Task, event: str, payload: dict[str, Any], message_id: str) -> None:
         if event not in by_name:
             log.info("event.ignored", name=event, message_id=message_id)
