@@ -17,7 +17,8 @@ from runnerly_mailer.runtime import Runtime
 def register(runtime: Runtime) -> None:
     celery = runtime.celery
 
-    @celery.task(name=SendMail.name, bind=True)  # type: ignore[untyped-decorator]
+    # Not shared: the task is its runtime's (a test's runtimes each have their own).
+    @celery.task(name=SendMail.name, bind=True, shared=False)  # type: ignore[untyped-decorator]
     def send_mail(self: Task, **kwargs: Any) -> None:
         # The task id is the asking outbox row's id: the same mail asked twice has one key.
         key = str(self.request.id)
