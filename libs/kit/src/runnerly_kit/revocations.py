@@ -33,7 +33,6 @@ from runnerly_kit.messages import EventHandlers, UserDeleted, UserSessionsRevoke
 log = structlog.get_logger()
 
 
-
 class RevocationMixin:
     """Add to a service's models as ``class Revocation(RevocationMixin, Base)``."""
 
