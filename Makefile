@@ -65,7 +65,7 @@ lint: install ## ruff, and mypy --strict on the kit and every service
 	$(UV) run mypy libs/kit/src $(foreach s,$(SERVICES),services/$(s)/src) tools/stravasim/src src
 
 .PHONY: contracts
-contracts: install $(WEB)/node_modules/.installed ## Export each service's OpenAPI to contracts/, and the peer models and web app types made from them
+contracts: install $(WEB)/node_modules/.installed ## Export each service's OpenAPI and the messages' schemas to contracts/, and the peer models and web app types made from them
 	$(UV) run python -m runnerly.contracts write
 	cd $(WEB) && npm run generate
 
