@@ -78,7 +78,7 @@ dup-check: install ## Fail when a block of six or more lines is repeated (pylint
 		--score=n $(DUP_SOURCES)
 
 .PHONY: contracts
-contracts: install $(WEB)/node_modules/.installed ## Export each service's OpenAPI to contracts/, and the peer models and web app types made from them
+contracts: install $(WEB)/node_modules/.installed ## Export each service's OpenAPI and the messages' schemas to contracts/, and the peer models and web app types made from them
 	$(UV) run python -m runnerly.contracts write
 	cd $(WEB) && npm run generate
 

@@ -1,5 +1,6 @@
 """Each service's OpenAPI, exported to ``contracts/<service>.json`` and checked for drift;
-and the models of peers' answers that the dashboard passes on whole, generated from them."""
+the models of peers' answers that the dashboard passes on whole, generated from them; and
+the messages between services (``runnerly_kit.messages``), in ``contracts/messages.json``."""
 
 from __future__ import annotations
 
@@ -88,6 +89,24 @@ def openapi(service: str) -> dict[str, Any]:
 @functools.cache
 def render(service: str) -> str:
     return json.dumps(openapi(service), indent=2, sort_keys=True) + "\n"
+
+
+def render_messages() -> str:
+    """Every event and command between services: its JSON Schema, keyed by its routing name,
+    with who emits and who consumes it."""
+    from runnerly_kit.messages import MESSAGES
+
+    document = {
+        name: {
+            "kind": model.kind,
+            "emitted_by": list(model.emitted_by),
+            "consumed_by": list(model.consumed_by),
+            "secret": model.secret,
+            "schema": model.model_json_schema(),
+        }
+        for name, model in sorted(MESSAGES.items())
+    }
+    return json.dumps(document, indent=2, sort_keys=True) + "\n"
 
 
 def generate_models(models: PeerModels) -> str:
@@ -189,6 +208,7 @@ def main(argv: list[str]) -> int:
             (CONTRACTS_DIR / f"{service}.json", functools.partial(render, service))
             for service in SERVICES
         ),
+        (CONTRACTS_DIR / "messages.json", render_messages),
     ]
     drifted = []
     for path, make in outputs:

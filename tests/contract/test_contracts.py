@@ -17,6 +17,7 @@ from runnerly.contracts import (
     PeerModels,
     generate_models,
     render,
+    render_messages,
 )
 from runnerly.topology import SERVICES
 
@@ -26,6 +27,12 @@ def test_the_committed_contract_matches_the_code(service: str) -> None:
     committed = (CONTRACTS_DIR / f"{service}.json").read_text()
 
     assert committed == render(service), f"contracts/{service}.json is stale: run make contracts"
+
+
+def test_the_committed_messages_match_the_models() -> None:
+    committed = (CONTRACTS_DIR / "messages.json").read_text()
+
+    assert committed == render_messages(), "contracts/messages.json is stale: make contracts"
 
 
 @pytest.mark.parametrize("models", PEER_MODELS, ids=str)
@@ -138,3 +145,22 @@ def _shape(document: dict[str, Any], node: Any) -> Any:
             name: _shape(document, value) for name, value in node["properties"].items()
         }
     return shape
+
+
+def test_check_fails_when_the_committed_messages_drift(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from runnerly import contracts
+
+    # The messages alone: the services' contracts have their own tests above.
+    monkeypatch.setattr(contracts, "ROOT", tmp_path)
+    monkeypatch.setattr(contracts, "CONTRACTS_DIR", tmp_path / "contracts")
+    monkeypatch.setattr(contracts, "SERVICES", {})
+    monkeypatch.setattr(contracts, "PEER_MODELS", ())
+    messages = tmp_path / "contracts" / "messages.json"
+
+    assert contracts.main(["contracts", "check"]) == 1  # not written yet
+    assert contracts.main(["contracts", "write"]) == 0
+    assert contracts.main(["contracts", "check"]) == 0
+    messages.write_text(messages.read_text().replace('"user.deleted"', '"user.removed"'))
+    assert contracts.main(["contracts", "check"]) == 1

@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import ClassVar
 
 import pytest
 import sqlalchemy as sa
@@ -16,6 +17,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from runnerly_kit.app import SessionDep, create_app
 from runnerly_kit.db import Base, Database, metadata
 from runnerly_kit.errors import Conflict, TooManyRequests
+from runnerly_kit.messages import Event
 from runnerly_kit.outbox import Outbox, OutboxMixin
 from runnerly_kit.settings import KitSettings
 from runnerly_kit.tasks import create_celery
@@ -51,13 +53,23 @@ class KeptConflict(Conflict):
     keeps_changes = True
 
 
+class NoteAdded(Event):
+    """A note was added (this test's own event)."""
+
+    name: ClassVar[str] = "note.added"
+    emitted_by = ("demo",)
+    consumed_by = ()
+
+    text: str
+
+
 router = APIRouter()
 
 
 @router.post("/notes/{text}", status_code=201)
 def add_note(text: str, session: SessionDep, request: Request) -> dict[str, str]:
     session.add(Note(text=text))
-    request.app.state.outbox.emit(session, "note.added", {"text": text})
+    request.app.state.outbox.emit(session, NoteAdded(text=text))
     if text == "refused":
         raise Conflict("Refused, and nothing kept.")
     if text == "counted":

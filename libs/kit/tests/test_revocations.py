@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from runnerly_kit.app import create_app
 from runnerly_kit.auth import Principal, require_scopes, require_user
 from runnerly_kit.db import Base, Database, metadata
+from runnerly_kit.messages import RunCreated, UserDeleted, UserSessionsRevoked
 from runnerly_kit.revocations import RevocationMixin, Revocations, not_before_now
 from runnerly_kit.settings import KitSettings
 from runnerly_kit.testing import DATABASE_BACKENDS, TestKeys, bearer, database_for_test
@@ -172,17 +173,17 @@ def test_the_events_record_the_rows_then_hand_over_to_the_service(
 
     handlers = revocations.event_handlers(
         {
-            "user.deleted": lambda payload: calls.append(("own", payload["user_id"])),
-            "run.created": lambda payload: calls.append(("run", payload)),
+            UserDeleted: lambda event: calls.append(("own", event.user_id)),
+            RunCreated: lambda event: calls.append(("run", event)),
         },
         forget=forget,
     )
 
-    handlers["user.sessions_revoked"]({"user_id": "u2", "not_before": 1234.5})
-    handlers["user.deleted"]({"user_id": "u1", "email": "ada@example.com"})
+    handlers[UserSessionsRevoked](UserSessionsRevoked(user_id="u2", not_before=1234.5))
+    handlers[UserDeleted](UserDeleted(user_id="u1", email="ada@example.com"))
 
     assert calls == [("forget", ["u1", "ada@example.com"]), ("own", "u1")]
-    assert "run.created" in handlers
+    assert RunCreated in handlers
     with revocations.database.transaction() as session:
         assert not revocations.admits(session, "u1")
         row = session.get(Revocation, "u2")
@@ -194,7 +195,7 @@ def test_a_service_with_no_deletion_handler_nor_outbox_still_records_the_deletio
 ) -> None:
     handlers = revocations.event_handlers({}, forget=None)
 
-    handlers["user.deleted"]({"user_id": "u1"})
+    handlers[UserDeleted](UserDeleted(user_id="u1"))
 
     with revocations.database.transaction() as session:
         assert not revocations.admits(session, "u1")

@@ -9,6 +9,7 @@ import time
 import uuid
 from collections.abc import Iterator
 from contextlib import closing
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +23,7 @@ from structlog.testing import capture_logs
 from runnerly_kit.db import Base, Database, metadata
 from runnerly_kit.errors import ServiceUnavailable
 from runnerly_kit.logging import current_request_id, request_id_var
+from runnerly_kit.messages import DeletedRun, RunCreated, RunDeleted, SendMail, UserDeleted
 from runnerly_kit.outbox import Outbox, OutboxMixin
 from runnerly_kit.revocations import RevocationMixin, Revocations
 from runnerly_kit.tasks import create_celery, embed_beat, register_event_handlers
@@ -161,26 +163,28 @@ def test_events_reach_the_handlers_after_the_revocations(tmp_path: Path) -> None
     revocations = Revocations(Revocation, database)
     handled: list[tuple[str, Any]] = []
 
-    def run_created(payload: dict[str, Any]) -> None:
-        handled.append(("run.created", payload["run_ids"]))
+    def run_created(event: RunCreated) -> None:
+        handled.append(("run.created", event.run_ids))
 
-    def user_deleted(payload: dict[str, Any]) -> None:
+    def user_deleted(event: UserDeleted) -> None:
         with database.transaction() as session:
-            handled.append(("user.deleted", revocations.admits(session, payload["user_id"])))
+            handled.append(("user.deleted", revocations.admits(session, event.user_id)))
 
     register_event_handlers(
         app,
-        {"run.created": run_created, "user.deleted": user_deleted},
+        {RunCreated: run_created, UserDeleted: user_deleted},
         revocations=revocations,
         outbox=outbox,
     )
     with database.transaction() as session:
-        outbox.emit(session, "run.deleted", {"runner_id": "u2", "run_ids": [7]})
-        outbox.emit(session, "run.created", {"runner_id": "u2", "run_ids": [8]})
-        outbox.emit(session, "user.deleted", {"user_id": "u1", "email": "ada@example.com"})
+        outbox.emit(session, RunDeleted(
+            runner_id="u2", runs=[DeletedRun(run_id=7, source="strava", external_id="7")]
+        ))
+        outbox.emit(session, RunCreated(runner_id="u2", run_ids=[8]))
+        outbox.emit(session, UserDeleted(user_id="u1", email="ada@example.com"))
     assert outbox.relay() == 3
     with database.transaction() as session:  # written after the relay: forgotten unsent
-        outbox.send_task(session, "mailer.mail.send", {"to": "ada@example.com"})
+        outbox.send_task(session, SendMail(to="ada@example.com", subject="Hi", text="Hello"))
 
     with capture_logs() as logs, start_worker(app, **WORKER):
         wait_for(lambda: len(handled) == 2, "the handlers")
@@ -192,6 +196,53 @@ def test_events_reach_the_handlers_after_the_revocations(tmp_path: Path) -> None
     with database.transaction() as session:
         names = session.scalars(sa.select(OutboxMessage.name)).all()
     assert "mailer.mail.send" not in names
+
+
+def _poisoned_row(name: str, payload: dict[str, Any]) -> OutboxMessage:
+    """A row as a bug or an older emitter might have written it, past the models."""
+    return OutboxMessage(
+        message_id=uuid.uuid4().hex, kind="event", name=name, payload=payload,
+        created_at=datetime.now(UTC),
+    )
+
+
+# Payloads a bug or an older emitter may have written past the models.
+POISONS: list[dict[str, Any]] = [
+    {"runner_id": "u2"},  # a field missing
+    {"runner_id": "u2", "run_ids": ["eight"]},  # of the wrong type
+    {"runner_id": "u2", "run_ids": [8], "extra": 1},  # a field no model has
+    {"runner_id": 5, "run_ids": [8]},  # an id not a string
+]
+
+
+def test_an_event_that_does_not_parse_is_logged_and_dropped_not_retried(
+    tmp_path: Path,
+) -> None:
+    database = Database(f"sqlite:///{tmp_path / 'plans.sqlite'}")
+    Model.metadata.create_all(database.engine)
+    app = create_celery("plans", f"sqla+sqlite:///{tmp_path / 'broker.sqlite'}")
+    outbox = Outbox(OutboxMessage, database, app, "plans")
+    handled: list[RunCreated] = []
+    register_event_handlers(
+        app, {RunCreated: handled.append}, revocations=Revocations(Revocation, database),
+        outbox=outbox,
+    )
+    with database.transaction() as session:
+        for payload in POISONS:
+            session.add(_poisoned_row(RunCreated.name, payload))
+            session.flush()  # in order: the poisons first
+        outbox.emit(session, RunCreated(runner_id="u2", run_ids=[9]))
+    assert outbox.relay() == len(POISONS) + 1
+
+    with capture_logs() as logs, start_worker(app, **WORKER):
+        wait_for(lambda: len(handled) == 1, "the message after the poisons")
+
+    assert handled == [RunCreated(runner_id="u2", run_ids=[9])]
+    poisoned = [log for log in logs if log["event"] == "message.poisoned"]
+    assert len(poisoned) == len(POISONS)  # each once: dropped, not retried
+    assert {log["name"] for log in poisoned} == {"run.created"}
+    assert all(log["errors"] for log in poisoned)
+    assert "u2" not in str(poisoned)  # where and why, never the values
 
 
 def test_a_broker_file_held_by_another_process_is_left_to_it(tmp_path: Path) -> None:

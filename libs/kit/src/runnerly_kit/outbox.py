@@ -4,9 +4,10 @@ the change, then relayed to the broker after the commit, so a crash never loses 
 Delivery is at least once: a crash between publishing and marking a row sent publishes it
 again, so every consumer is idempotent.
 
-A relayed row is kept only as long as it may help recognise such a repeat: a row marked
-``secret`` at emit time (a mail with a link, an address) is deleted as it is relayed, the
-others once ``RUNNERLY_OUTBOX_RETENTION_HOURS`` have passed.
+A relayed row is kept only as long as it may help recognise such a repeat: a secret row (a
+message whose model says every instance holds personal data, such as a mail with a link or
+a deletion with an address) is deleted as it is relayed, the others once
+``RUNNERLY_OUTBOX_RETENTION_HOURS`` have passed.
 """
 
 from __future__ import annotations
@@ -15,9 +16,9 @@ import json
 import threading
 import time
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, overload
 
 import sqlalchemy as sa
 import structlog
@@ -26,6 +27,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from runnerly_kit.db import Database, is_sqlite
 from runnerly_kit.logging import current_request_id
+from runnerly_kit.messages import Command, Event, Message
 from runnerly_kit.metrics import OUTBOX_RELAYED
 from runnerly_kit.tasks import EVENT_EXCHANGE, EVENT_TASK, event_queues
 
@@ -67,27 +69,44 @@ class Outbox:
         # Relayed rows older than this are purged by the relay loop (see ``start``).
         self.retention = timedelta(hours=24)
 
-    def emit(
-        self, session: Session, event: str, payload: dict[str, Any], *, secret: bool = False
-    ) -> None:
-        """Record the fact ``event`` (``entity.verb``) as part of the session's transaction.
+    def emit(self, session: Session, event: Event) -> None:
+        """Record the fact ``event`` as part of the session's transaction."""
+        self._add(session, "event", event.name, _payload(event), event.secret)
 
-        ``secret``: the payload holds a secret or personal data, so the row goes once relayed.
-        """
-        self._add(session, "event", event, payload, secret)
+    @overload
+    def send_task(self, session: Session, task: Command) -> None: ...
 
+    @overload
     def send_task(
         self, session: Session, task: str, kwargs: dict[str, Any], *, secret: bool = False
+    ) -> None: ...
+
+    def send_task(
+        self,
+        session: Session,
+        task: Command | str,
+        kwargs: dict[str, Any] | None = None,
+        *,
+        secret: bool = False,
     ) -> None:
         """Ask for ``task`` to run once the session's transaction has committed.
 
-        ``secret``: the kwargs hold a secret or personal data, so the row goes once relayed.
+        Another service's command is its model (``runnerly_kit.messages``); one of this
+        service's own tasks is its name and keyword arguments, ``secret`` when they hold a
+        secret or personal data (the row goes once relayed).
         """
-        self._add(session, "task", task, kwargs, secret)
+        if isinstance(task, Command):
+            self._add(session, "task", task.name, _payload(task), task.secret)
+            return
+        if not task.startswith(f"{self.service}."):
+            raise ValueError(
+                f"{task} is another service's command: send its runnerly_kit.messages model"
+            )
+        self._add(session, "task", task, kwargs or {}, secret)
 
-    def emit_many(self, session: Session, event: str, payloads: list[dict[str, Any]]) -> None:
-        """Record one ``event`` per payload in one bulk statement, for large batches."""
-        if not payloads:
+    def emit_many(self, session: Session, events: Sequence[Event]) -> None:
+        """Record each of ``events`` in one bulk statement, for large batches."""
+        if not events:
             return
         request_id = current_request_id()
         now = datetime.now(UTC)
@@ -99,12 +118,13 @@ class Outbox:
                 {
                     "message_id": uuid.uuid4().hex,
                     "kind": "event",
-                    "name": event,
-                    "payload": payload,
+                    "name": event.name,
+                    "payload": _payload(event),
                     "request_id": request_id,
                     "created_at": now,
+                    "secret": event.secret,
                 }
-                for payload in payloads
+                for event in events
             ],
         )
         sa.event.listen(session, "after_commit", self._after_commit, once=True)
@@ -240,6 +260,11 @@ class Outbox:
         self._wake.set()
         if self._thread:
             self._thread.join(timeout=5)
+
+
+def _payload(message: Message) -> dict[str, Any]:
+    # The fields given, as JSON: a default left out stays out, as before the models.
+    return message.model_dump(mode="json", exclude_unset=True)
 
 
 def _escape_like(value: str) -> str:

@@ -28,13 +28,9 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from runnerly_kit.db import Database, is_sqlite
 from runnerly_kit.errors import Unauthorized
+from runnerly_kit.messages import EventHandlers, UserDeleted, UserSessionsRevoked
 
 log = structlog.get_logger()
-
-USER_DELETED = "user.deleted"
-SESSIONS_REVOKED = "user.sessions_revoked"
-
-EventHandler = Callable[[dict[str, Any]], None]
 
 
 class RevocationMixin:
@@ -177,32 +173,29 @@ class Revocations:
 
     def event_handlers(
         self,
-        handlers: dict[str, EventHandler],
+        handlers: EventHandlers,
         *,
         forget: Callable[[Session, list[str]], object] | None,
-    ) -> dict[str, EventHandler]:
+    ) -> EventHandlers:
         """``handlers`` with the revocation events in front: on ``user.deleted`` the row is
         recorded (and ``forget`` drops whatever else names the runner, such as outbox rows)
         in one transaction before the service's own handler forgets their data."""
-        own_deleted = handlers.get(USER_DELETED)
+        own_deleted = handlers.get(UserDeleted)
 
-        def user_deleted(payload: dict[str, Any]) -> None:
-            subject = str(payload["user_id"])
-            names = [subject, *([str(payload["email"])] if payload.get("email") else [])]
+        def user_deleted(message: UserDeleted) -> None:
+            names = [message.user_id, *([message.email] if message.email else [])]
             with self.database.transaction() as session:
-                self.record_deletion(session, subject)
+                self.record_deletion(session, message.user_id)
                 if forget is not None:
                     forget(session, names)
             if own_deleted is not None:
-                own_deleted(payload)
+                own_deleted(message)
 
-        def sessions_revoked(payload: dict[str, Any]) -> None:
+        def sessions_revoked(message: UserSessionsRevoked) -> None:
             with self.database.transaction() as session:
-                self.record_not_before(
-                    session, str(payload["user_id"]), float(payload["not_before"])
-                )
+                self.record_not_before(session, message.user_id, message.not_before)
 
-        return {**handlers, USER_DELETED: user_deleted, SESSIONS_REVOKED: sessions_revoked}
+        return {**handlers, UserDeleted: user_deleted, UserSessionsRevoked: sessions_revoked}
 
 
 def _lock_key(subject: str) -> int:

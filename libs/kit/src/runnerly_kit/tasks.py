@@ -8,11 +8,10 @@ has a queue ``<service>.events`` bound to the events it consumes.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable
 from contextlib import closing
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import structlog
 from celery import Celery, Task, bootsteps, signals
@@ -20,9 +19,11 @@ from celery.beat import EmbeddedService
 from celery.concurrency.solo import TaskPool as SoloPool
 from celery.worker.consumer import Consumer
 from kombu.entity import Exchange, Queue, binding
+from pydantic import ValidationError
 
 from runnerly_kit.errors import ServiceUnavailable
 from runnerly_kit.logging import request_id_var
+from runnerly_kit.messages import EventHandlers, Message, UserDeleted, UserSessionsRevoked
 from runnerly_kit.metrics import TASKS
 
 if TYPE_CHECKING:
@@ -38,7 +39,7 @@ EVENT_TASK = "runnerly.event"
 # because the embedded broker (kombu's SQL transport) keeps exchange bindings in the
 # memory of the publishing process: every publisher must declare every binding.
 # Every consumer takes the two revocation events (see ``runnerly_kit.revocations``).
-_REVOCATIONS = ("user.deleted", "user.sessions_revoked")
+_REVOCATIONS = (UserDeleted.name, UserSessionsRevoked.name)
 EVENT_SUBSCRIPTIONS: dict[str, tuple[str, ...]] = {
     "dataservice": _REVOCATIONS,
     "mailer": _REVOCATIONS,
@@ -182,14 +183,34 @@ def embed_beat(app: Celery) -> None:
     app.steps["worker"].add(ThreadedBeat)
 
 
+MessageT = TypeVar("MessageT", bound=Message)
+
+
+def receive(model: type[MessageT], payload: dict[str, Any], message_id: str) -> MessageT | None:
+    """``payload`` as ``model``; None, logged, for a payload that does not parse: a poison
+    message is dropped, since asking again would only fail again."""
+    try:
+        return model.model_validate(payload)
+    except ValidationError as exc:
+        log.error(
+            "message.poisoned",
+            name=model.name,
+            message_id=message_id,
+            # Where and why, never the values: a payload may hold an address or a link.
+            errors=[(".".join(map(str, error["loc"])), error["type"]) for error in exc.errors()],
+        )
+        return None
+
+
 def register_event_handlers(
     app: Celery,
-    handlers: dict[str, Callable[[dict[str, Any]], None]],
+    handlers: EventHandlers,
     *,
     revocations: Revocations,
     outbox: Outbox | None,
 ) -> None:
-    """The service's one event task: dispatches each event it is subscribed to.
+    """The service's one event task: dispatches each event it is subscribed to, parsed into
+    its model, to the handler of that model's class.
 
     The revocation events come first and are the kit's: the service's revocation rows are
     written (and, for a deleted runner, every outbox row naming them is dropped) before
@@ -199,14 +220,19 @@ def register_event_handlers(
     handlers = revocations.event_handlers(
         handlers, forget=None if outbox is None else outbox.forget
     )
+    by_name = {model.name: (model, handler) for model, handler in handlers.items()}
 
-    @app.task(name=EVENT_TASK, bind=True)  # type: ignore[untyped-decorator]
+    # Not shared: another app of the process (a test's) has its own handlers.
+    @app.task(name=EVENT_TASK, bind=True, shared=False)  # type: ignore[untyped-decorator]
     def handle_event(self: Task, event: str, payload: dict[str, Any], message_id: str) -> None:
-        handler = handlers.get(event)
-        if handler is None:
+        if event not in by_name:
             log.info("event.ignored", name=event, message_id=message_id)
             return
-        handler(payload)
+        model, handler = by_name[event]
+        message = receive(model, payload, message_id)
+        if message is None:
+            return
+        handler(message)
         log.info("event.handled", name=event, message_id=message_id)
 
 

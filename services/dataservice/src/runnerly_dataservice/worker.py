@@ -8,6 +8,7 @@ from runnerly_dataservice.profiles import tasks as profile_tasks
 from runnerly_dataservice.runtime import MIGRATIONS_DIR, Runtime, build_runtime
 from runnerly_kit.db import migrate
 from runnerly_kit.logging import configure_logging
+from runnerly_kit.messages import UserDeleted
 from runnerly_kit.tasks import register_event_handlers
 
 
@@ -17,7 +18,7 @@ def create_worker_runtime() -> Runtime:
     migrate(runtime.database.url, MIGRATIONS_DIR)
     register_event_handlers(
         runtime.celery,
-        {"user.deleted": lambda payload: profile_tasks.forget_user(runtime, payload)},
+        {UserDeleted: lambda event: profile_tasks.forget_user(runtime, event)},
         revocations=runtime.revocations,
         outbox=runtime.outbox,
     )

@@ -12,6 +12,7 @@ from fastapi.testclient import TestClient
 from runnerly_dataservice.models import Race
 from runnerly_dataservice.profiles.tasks import forget_user
 from runnerly_dataservice.runtime import Runtime
+from runnerly_kit.messages import UserDeleted
 
 Headers = dict[str, str]
 
@@ -35,8 +36,9 @@ def test_a_deleted_user_is_forgotten_and_their_races_stay(
     client.put(f"/races/{race_id}/entry", headers=bob)
     payload = {"user_id": "alice", "email": "alice@example.org"}
 
-    forget_user(runtime, payload)
-    forget_user(runtime, payload)  # a redelivered event changes nothing more
+    event = UserDeleted.model_validate(payload)
+    forget_user(runtime, event)
+    forget_user(runtime, event)  # a redelivered event changes nothing more
 
     assert client.get("/profile", headers=alice).json()["display_name"] is None
     assert client.get("/profile", headers=bob).json()["display_name"] == "Bob"

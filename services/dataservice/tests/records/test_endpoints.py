@@ -8,6 +8,7 @@ from fastapi.testclient import TestClient
 
 from runnerly_dataservice.profiles.tasks import forget_user
 from runnerly_dataservice.runtime import Runtime
+from runnerly_kit.messages import UserDeleted
 from runnerly_kit.testing import TestKeys, bearer
 
 Headers = dict[str, str]
@@ -236,7 +237,7 @@ def test_a_forgotten_runner_leaves_no_efforts(
 ) -> None:
     post_runs([make_run("bobs", runner_id="bob", distance_m=1000, elapsed_time_s=200)])
 
-    forget_user(runtime, {"user_id": "alice", "email": "alice@example.com"})
+    forget_user(runtime, UserDeleted(user_id="alice", email="alice@example.com"))
 
     assert records(client, alice) == {}
     assert count_rows("best_efforts") == 1

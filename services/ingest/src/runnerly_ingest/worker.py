@@ -19,6 +19,7 @@ from runnerly_ingest.runtime import MIGRATIONS_DIR, Runtime, build_runtime
 from runnerly_ingest.strava import tasks as strava_tasks
 from runnerly_kit.db import migrate
 from runnerly_kit.logging import configure_logging
+from runnerly_kit.messages import UserDeleted
 from runnerly_kit.tasks import embed_beat, register_event_handlers
 
 
@@ -39,9 +40,9 @@ def configure_beat(runtime: Runtime) -> None:
     runtime.celery.conf.beat_schedule_filename = str(settings.service_dir / "celerybeat-schedule")
 
 
-def forget_user(runtime: Runtime, payload: dict[str, Any]) -> None:
-    strava_tasks.forget_user(runtime, payload)
-    imports_service.forget_runner(runtime, str(payload["user_id"]))
+def forget_user(runtime: Runtime, event: UserDeleted) -> None:
+    strava_tasks.forget_user(runtime, event)
+    imports_service.forget_runner(runtime, event.user_id)
 
 
 def create_worker_runtime() -> Runtime:
@@ -52,7 +53,7 @@ def create_worker_runtime() -> Runtime:
     imports_tasks.register(runtime)
     register_event_handlers(
         runtime.celery,
-        {"user.deleted": lambda payload: forget_user(runtime, payload)},
+        {UserDeleted: lambda event: forget_user(runtime, event)},
         revocations=runtime.revocations,
         outbox=runtime.outbox,
     )

@@ -17,6 +17,7 @@ from runnerly_ingest.runtime import Runtime
 from runnerly_ingest.strava import repository, service, tasks
 from runnerly_ingest.strava.mapping import RUN_SPORT_TYPES, start_epoch
 from runnerly_ingest.strava.schemas import WebhookEvent
+from runnerly_kit.messages import UserDeleted
 
 Headers = dict[str, str]
 Link = Callable[..., httpx2.Response]
@@ -422,8 +423,9 @@ def test_reconciliation_catches_an_activity_whose_event_was_lost(
 
 
 def test_user_deleted_forgets_the_link(runtime: Runtime, linked: int) -> None:
-    tasks.forget_user(runtime, {"user_id": "alice", "email": "alice@example.com"})
-    tasks.forget_user(runtime, {"user_id": "alice", "email": "alice@example.com"})  # idempotent
+    event = UserDeleted(user_id="alice", email="alice@example.com")
+    tasks.forget_user(runtime, event)
+    tasks.forget_user(runtime, event)  # idempotent
 
     assert _link(runtime) is None
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from runnerly_kit.db import migrate
 from runnerly_kit.logging import configure_logging
+from runnerly_kit.messages import UserDeleted
 from runnerly_kit.tasks import register_event_handlers
 from runnerly_mailer.config import get_settings
 from runnerly_mailer.mail import tasks
@@ -17,7 +18,7 @@ def create_worker_runtime() -> Runtime:
     tasks.register(runtime)
     register_event_handlers(
         runtime.celery,
-        {"user.deleted": lambda payload: tasks.forget_user(runtime, payload)},
+        {UserDeleted: lambda event: tasks.forget_user(runtime, event)},
         revocations=runtime.revocations,
         # The mailer only receives: it sends no event and asks no other service anything.
         outbox=None,

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from fastapi.testclient import TestClient
 
+from runnerly_kit.messages import RunCreated, RunDeleted, UserDeleted
 from runnerly_kit.tasks import RunnerlyTask
 from runnerly_plans.plans import tasks
 from runnerly_plans.runtime import Runtime
@@ -48,8 +49,8 @@ def test_runs_are_matched_to_the_workouts_of_their_local_day(
     before_plan = dataservice.add_run("alice", at(date(2026, 3, 8)), 5000, 1800)
     clock.now = at(date(2026, 3, 16), 9)  # Monday of week 2
 
-    tasks.runs_created(runtime, {"runner_id": "alice",
-                                 "run_ids": [tuesday, thursday, late, before_plan]})
+    tasks.runs_created(runtime, RunCreated(runner_id="alice",
+                                           run_ids=[tuesday, thursday, late, before_plan]))
     plan = client.get(f"/plans/{plan_id}", headers=alice).json()
     days = workouts_by_day(plan)
     assert days["2026-03-10"]["status"] == "done"
@@ -74,7 +75,7 @@ def test_runs_are_matched_to_the_workouts_of_their_local_day(
 
     # Redelivered: nothing changes.
     matched = count_rows("matched_runs")
-    tasks.runs_created(runtime, {"runner_id": "alice", "run_ids": [tuesday, late]})
+    tasks.runs_created(runtime, RunCreated(runner_id="alice", run_ids=[tuesday, late]))
     assert count_rows("matched_runs") == matched == 3
 
 
@@ -84,13 +85,13 @@ def test_a_deleted_run_is_unmatched(
 ) -> None:
     tuesday = dataservice.add_run("alice", at(date(2026, 3, 10)), 6000, 2100)
     clock.now = at(date(2026, 3, 12), 9)
-    tasks.runs_created(runtime, {"runner_id": "alice", "run_ids": [tuesday]})
+    tasks.runs_created(runtime, RunCreated(runner_id="alice", run_ids=[tuesday]))
     assert workouts_by_day(client.get(f"/plans/{plan_id}", headers=alice).json())[
         "2026-03-10"]["status"] == "done"
     payload = {"runner_id": "alice",
                "runs": [{"run_id": tuesday, "source": "file", "external_id": "x"}]}
-    tasks.runs_deleted(runtime, payload)
-    tasks.runs_deleted(runtime, payload)  # twice is once
+    tasks.runs_deleted(runtime, RunDeleted.model_validate(payload))
+    tasks.runs_deleted(runtime, RunDeleted.model_validate(payload))  # twice is once
     assert workouts_by_day(client.get(f"/plans/{plan_id}", headers=alice).json())[
         "2026-03-10"]["status"] == "missed"
 
@@ -102,17 +103,19 @@ def test_another_runners_runs_never_touch_a_plan(
     bobs = dataservice.add_run("bob", at(date(2026, 3, 10)), 6000, 2100)
     clock.now = at(date(2026, 3, 12), 9)
     # An event naming alice with bob's run: the dataservice says there is no such run.
-    tasks.runs_created(runtime, {"runner_id": "alice", "run_ids": [bobs]})
-    tasks.runs_created(runtime, {"runner_id": "bob", "run_ids": [bobs]})
+    tasks.runs_created(runtime, RunCreated(runner_id="alice", run_ids=[bobs]))
+    tasks.runs_created(runtime, RunCreated(runner_id="bob", run_ids=[bobs]))
     assert count_rows("matched_runs") == 0
-    tasks.runs_deleted(runtime, {"runner_id": "bob", "runs": [{"run_id": bobs}]})
+    tasks.runs_deleted(runtime, RunDeleted.model_validate(
+        {"runner_id": "bob", "runs": [{"run_id": bobs, "source": "file", "external_id": "x"}]}
+    ))
 
 
 def test_runners_without_plans_cost_no_request(
     runtime: Runtime, dataservice: Any
 ) -> None:
     run = dataservice.add_run("carol", at(date(2026, 3, 10)), 6000, 2100)
-    tasks.runs_created(runtime, {"runner_id": "carol", "run_ids": [run]})
+    tasks.runs_created(runtime, RunCreated(runner_id="carol", run_ids=[run]))
     assert dataservice.requests == []
 
 
@@ -124,7 +127,7 @@ def test_a_large_batch_is_read_in_one_listing(
     run_ids = [dataservice.add_run("alice", at(day), 5000, 1700) for day in days]
     clock.now = at(date(2026, 3, 23), 9)
     dataservice.requests.clear()
-    tasks.runs_created(runtime, {"runner_id": "alice", "run_ids": run_ids})
+    tasks.runs_created(runtime, RunCreated(runner_id="alice", run_ids=run_ids))
     assert not any(path.startswith("/runs/") for path in dataservice.paths())
     plan = client.get(f"/plans/{plan_id}", headers=alice).json()
     assert [week["adherence"]["ratio"] for week in plan["weeks"][:2]] == [1.0, 1.0]
@@ -137,7 +140,7 @@ def test_a_failing_dataservice_makes_the_event_retry(
     run = dataservice.add_run("alice", at(date(2026, 3, 10)), 6000, 2100)
     dataservice.failing_with = 503
     with pytest.raises(RunnerlyTask.autoretry_for):  # retried by every task
-        tasks.runs_created(runtime, {"runner_id": "alice", "run_ids": [run]})
+        tasks.runs_created(runtime, RunCreated(runner_id="alice", run_ids=[run]))
     assert count_rows("matched_runs") == 0
 
 
@@ -149,7 +152,7 @@ def test_regenerate_rebuilds_the_weeks_to_come_and_keeps_the_past(
     assert before["fitness"]["source"] == "default"
     tuesday = dataservice.add_run("alice", at(date(2026, 3, 10)), 6000, 2100)
     clock.now = at(date(2026, 3, 18), 9)  # Wednesday of week 2
-    tasks.runs_created(runtime, {"runner_id": "alice", "run_ids": [tuesday]})
+    tasks.runs_created(runtime, RunCreated(runner_id="alice", run_ids=[tuesday]))
     # Since then, a fast 10 km: the plan can be rebuilt from the new fitness.
     dataservice.add_record("alice", "10k", 10_000, 45 * 60, at(date(2026, 3, 17)))
 
@@ -199,8 +202,8 @@ def test_a_deleted_user_loses_their_plans(
     count_rows: Callable[[str], int],
 ) -> None:
     bobs = client.post("/plans", json=HALF, headers=bob).json()["id"]
-    tasks.user_deleted(runtime, {"user_id": "alice", "email": "alice@example.com"})
-    tasks.user_deleted(runtime, {"user_id": "alice", "email": "alice@example.com"})
+    tasks.user_deleted(runtime, UserDeleted(user_id="alice", email="alice@example.com"))
+    tasks.user_deleted(runtime, UserDeleted(user_id="alice", email="alice@example.com"))
     assert client.get(f"/plans/{plan_id}", headers=alice).status_code == 404
     assert client.get(f"/plans/{bobs}", headers=bob).status_code == 200
     assert count_rows("plans") == 1
@@ -215,4 +218,4 @@ def test_the_worker_registers_a_handler_for_each_subscribed_event(runtime: Runti
     registered = runtime.revocations.event_handlers(
         tasks.handlers(runtime), forget=runtime.outbox.forget
     )
-    assert set(registered) == set(EVENT_SUBSCRIPTIONS["plans"])
+    assert {event.name for event in registered} == set(EVENT_SUBSCRIPTIONS["plans"])

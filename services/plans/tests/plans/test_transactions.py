@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 import httpx
 from fastapi.testclient import TestClient
 
+from runnerly_kit.messages import RunCreated
 from runnerly_kit.testing import PeerCallWatch, TestKeys
 from runnerly_plans.config import Settings
 from runnerly_plans.main import create_app
@@ -50,8 +51,8 @@ def test_no_transaction_is_held_while_the_dataservice_answers(
         days = [date(2026, 3, 9) + timedelta(days=n) for n in range(14)]
         run_ids = [dataservice.add_run("alice", at(day), 5000, 1700) for day in days]
         clock.now = at(date(2026, 3, 24))
-        tasks.runs_created(app.state.runtime, {"runner_id": "alice", "run_ids": run_ids[:2]})
-        tasks.runs_created(app.state.runtime, {"runner_id": "alice", "run_ids": run_ids})
+        tasks.runs_created(app.state.runtime, RunCreated(runner_id="alice", run_ids=run_ids[:2]))
+        tasks.runs_created(app.state.runtime, RunCreated(runner_id="alice", run_ids=run_ids))
         plan_id = made[1].json()["id"]
         rebuilt = client.post(f"/plans/{plan_id}/regenerate", headers=alice)
         assert rebuilt.status_code == 200, rebuilt.text

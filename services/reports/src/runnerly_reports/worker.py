@@ -12,6 +12,7 @@ from celery.schedules import crontab
 
 from runnerly_kit.db import migrate
 from runnerly_kit.logging import configure_logging
+from runnerly_kit.messages import UserDeleted
 from runnerly_kit.tasks import embed_beat, register_event_handlers
 from runnerly_reports.config import get_settings
 from runnerly_reports.reports import service
@@ -40,7 +41,7 @@ def create_worker_runtime() -> Runtime:
     report_tasks.register(runtime)
     register_event_handlers(
         runtime.celery,
-        {"user.deleted": lambda payload: report_tasks.forget_runner(runtime, payload)},
+        {UserDeleted: lambda event: report_tasks.forget_runner(runtime, event)},
         revocations=runtime.revocations,
         outbox=runtime.outbox,
     )

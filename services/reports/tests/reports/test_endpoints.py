@@ -13,9 +13,10 @@ import pytest
 import sqlalchemy as sa
 from fastapi.testclient import TestClient
 
+from runnerly_kit.messages import SendMail
 from runnerly_kit.testing import TestKeys, bearer
 from runnerly_reports.models import OutboxMessage, Report
-from runnerly_reports.reports import service, tasks, tokens
+from runnerly_reports.reports import tasks, tokens
 from runnerly_reports.runtime import Runtime
 
 if TYPE_CHECKING:
@@ -27,7 +28,7 @@ Headers = Callable[..., dict[str, str]]
 def mails(runtime: Runtime) -> list[OutboxMessage]:
     with runtime.database.transaction() as session:
         return list(session.scalars(
-            sa.select(OutboxMessage).where(OutboxMessage.name == service.MAIL_TASK)
+            sa.select(OutboxMessage).where(OutboxMessage.name == SendMail.name)
         ))
 
 

@@ -13,6 +13,7 @@ import sqlalchemy as sa
 
 from runnerly_kit.db import migrate
 from runnerly_kit.errors import BadRequest
+from runnerly_kit.messages import SendMail, UserDeleted
 from runnerly_kit.tasks import RunnerlyTask
 from runnerly_mailer.config import Settings as MailerSettings
 from runnerly_mailer.mail import service as mailer
@@ -33,7 +34,7 @@ OCTOBER = Month(2026, 10)
 def mail_tasks(runtime: Runtime) -> list[OutboxMessage]:
     with runtime.database.transaction() as session:
         return list(session.scalars(
-            sa.select(OutboxMessage).where(OutboxMessage.name == service.MAIL_TASK)
+            sa.select(OutboxMessage).where(OutboxMessage.name == SendMail.name)
             .order_by(OutboxMessage.id)
         ))
 
@@ -154,7 +155,7 @@ def test_user_deleted_forgets_the_runners_reports(runtime: Runtime, alice: FakeP
     with runtime.database.transaction() as session:
         service.set_subscription(session, runtime, "alice", False)
 
-    tasks.forget_runner(runtime, {"user_id": "alice", "email": "alice@example.com"})
+    tasks.forget_runner(runtime, UserDeleted(user_id="alice", email="alice@example.com"))
 
     assert reports(runtime) == []
     with runtime.database.transaction() as session:

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from runnerly_dataservice.profiles import service
 from runnerly_dataservice.runtime import Runtime
+from runnerly_kit.messages import UserDeleted
 
 
-def forget_user(runtime: Runtime, payload: dict[str, Any]) -> None:
+def forget_user(runtime: Runtime, event: UserDeleted) -> None:
     with runtime.database.transaction() as session:
-        service.forget_runner(session, str(payload["user_id"]))
+        service.forget_runner(session, event.user_id)

@@ -11,6 +11,7 @@ from runnerly_dataservice.races import repository
 from runnerly_dataservice.races.schemas import RaceCreate, RaceList, RaceRead
 from runnerly_kit.auth import Principal
 from runnerly_kit.errors import Conflict, Forbidden, InvalidInput, NotFound
+from runnerly_kit.messages import RaceCreated, RaceDeleted
 from runnerly_kit.outbox import Outbox
 
 log = structlog.get_logger()
@@ -51,11 +52,7 @@ def create(session: Session, outbox: Outbox, runner_id: str, body: RaceCreate) -
         created_at=datetime.now(UTC),
     )
     repository.add(session, race)
-    outbox.emit(
-        session,
-        "race.created",
-        {"race_id": race.id, "created_by": runner_id, "date": race.date.isoformat()},
-    )
+    outbox.emit(session, RaceCreated(race_id=race.id, created_by=runner_id, date=race.date))
     log.info("race.created", race_id=race.id, runner_id=runner_id)
     return read(session, race.id, runner_id)
 
@@ -113,5 +110,5 @@ def delete(session: Session, outbox: Outbox, race_id: int, caller: Principal) ->
                 f"Other runners entered race {race_id}; ask a moderator to remove it."
             )
     repository.delete(session, race_id)
-    outbox.emit(session, "race.deleted", {"race_id": race_id})
+    outbox.emit(session, RaceDeleted(race_id=race_id))
     log.info("race.deleted", race_id=race_id, by=caller.sub, moderator=moderator)

@@ -22,6 +22,7 @@ from runnerly_dataservice.runs.schemas import (
     RunUpsert,
 )
 from runnerly_kit.errors import InvalidInput, NotFound
+from runnerly_kit.messages import DeletedRun, RunCreated, RunDeleted
 from runnerly_kit.outbox import Outbox
 from runnerly_kit.revocations import Revocations
 
@@ -116,9 +117,8 @@ def _announce_created(
         by_runner[runner_id].append(run_id)
     outbox.emit_many(
         session,
-        "run.created",
         [
-            {"runner_id": runner_id, "run_ids": sorted(run_ids)}
+            RunCreated(runner_id=runner_id, run_ids=sorted(run_ids))
             for runner_id, run_ids in by_runner.items()
         ],
     )
@@ -289,31 +289,13 @@ def delete_run(session: Session, outbox: Outbox, runner_id: str, run_id: int) ->
     if run is None:
         raise NotFound(f"Run {run_id} does not exist.")
     repository.delete(session, run)
-    outbox.emit(
-        session,
-        "run.deleted",
-        {
-            "runner_id": runner_id,
-            "runs": [{"run_id": run_id, "source": run.source, "external_id": run.external_id}],
-        },
-    )
+    _emit_deleted(session, outbox, runner_id, run.source, [(run_id, run.external_id)])
     log.info("run.deleted", run_id=run_id, runner_id=runner_id)
 
 
 def delete_by_source(session: Session, outbox: Outbox, runner_id: str, source: str) -> int:
     deleted = repository.delete_by_source(session, runner_id, source)
-    if deleted:
-        outbox.emit(
-            session,
-            "run.deleted",
-            {
-                "runner_id": runner_id,
-                "runs": [
-                    {"run_id": run_id, "source": source, "external_id": external_id}
-                    for run_id, external_id in deleted
-                ],
-            },
-        )
+    _emit_deleted(session, outbox, runner_id, source, deleted)
     log.info("runs.deleted_by_source", runner_id=runner_id, source=source, runs=len(deleted))
     return len(deleted)
 
@@ -323,18 +305,19 @@ def delete_by_external_ids(
 ) -> int:
     """Delete some of a runner's runs from one source (deleted there, or no longer runs)."""
     deleted = repository.delete_by_external_ids(session, runner_id, source, external_ids)
-    if deleted:
-        outbox.emit(
-            session,
-            "run.deleted",
-            {
-                "runner_id": runner_id,
-                "runs": [
-                    {"run_id": run_id, "source": source, "external_id": external_id}
-                    for run_id, external_id in deleted
-                ],
-            },
-        )
+    _emit_deleted(session, outbox, runner_id, source, deleted)
     log.info("runs.deleted_by_external_id", runner_id=runner_id, source=source,
              runs=len(deleted))
     return len(deleted)
+
+
+def _emit_deleted(
+    session: Session, outbox: Outbox, runner_id: str, source: str, deleted: list[tuple[int, str]]
+) -> None:
+    """One ``run.deleted`` for the runner's runs just deleted from ``source``, if any."""
+    if deleted:
+        runs = [
+            DeletedRun(run_id=run_id, source=source, external_id=external_id)
+            for run_id, external_id in deleted
+        ]
+        outbox.emit(session, RunDeleted(runner_id=runner_id, runs=runs))

@@ -43,6 +43,7 @@ from runnerly_ingest.strava.schemas import (
     WebhookEvent,
 )
 from runnerly_kit.errors import BadRequest, Conflict, Forbidden, NotFound, ServiceUnavailable
+from runnerly_kit.messages import StravaLinked
 
 log = structlog.get_logger()
 
@@ -174,9 +175,7 @@ def callback(
                 requests_today=0,
             ),
         )
-        runtime.outbox.emit(
-            session, "strava.linked", {"runner_id": runner_id, "athlete_id": athlete_id}
-        )
+        runtime.outbox.emit(session, StravaLinked(runner_id=runner_id, athlete_id=athlete_id))
         runtime.outbox.send_task(session, BACKFILL_TASK, {"link_id": link.id})
         log.info("strava.linked", runner_id=runner_id, athlete_id=athlete_id, link_id=link.id)
     else:

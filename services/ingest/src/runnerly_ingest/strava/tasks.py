@@ -14,6 +14,7 @@ from runnerly_ingest.strava import service
 from runnerly_ingest.strava.client import StravaError, StravaUnavailable
 from runnerly_ingest.strava.schemas import WebhookEvent
 from runnerly_kit.errors import ServiceUnavailable
+from runnerly_kit.messages import UserDeleted
 from runnerly_kit.tasks import RetryableError
 
 log = structlog.get_logger()
@@ -116,5 +117,5 @@ def register(runtime: Runtime) -> None:
         ensure_subscription()
 
 
-def forget_user(runtime: Runtime, payload: dict[str, Any]) -> None:
-    service.forget_runner(runtime, str(payload["user_id"]))
+def forget_user(runtime: Runtime, event: UserDeleted) -> None:
+    service.forget_runner(runtime, event.user_id)

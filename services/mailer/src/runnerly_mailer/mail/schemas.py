@@ -3,37 +3,28 @@ from __future__ import annotations
 import base64
 import binascii
 import re
+from collections.abc import Sequence
 from datetime import datetime
-from typing import Annotated, Literal, Self
+from typing import Self
 
-from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator, model_validator
+from pydantic import BaseModel, EmailStr, Field, field_validator, model_validator
 
-from runnerly_kit.text import SingleLine
-
-# Bounds one mail: each part decoded, all parts together (most providers refuse ~25 MB).
-MAX_PART_BYTES = 5 * 1024 * 1024
-MAX_PARTS_BYTES = 10 * 1024 * 1024
-MAX_PARTS = 5
-# base64 is 4/3 the size of what it encodes.
-MAX_PART_B64 = (MAX_PART_BYTES + 2) // 3 * 4
-ATTACHMENT_TYPES = (
-    "application/pdf",
-    "text/calendar",
-    "text/csv",
-    "text/plain",
-    "image/png",
-    "image/jpeg",
+from runnerly_kit.messages import (
+    MAX_PART_BYTES,
+    MAX_PARTS,
+    MAX_PARTS_BYTES,
+    MailAttachment,
+    MailInlineImage,
+    SendMail,
 )
-InlineImageType = Literal["image/png", "image/jpeg", "image/gif"]
-_FILENAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._ -]{0,99}$")
-_CONTENT_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,99}$")
-_UNSUBSCRIBE_URI = re.compile(r"^<(https?://|mailto:)[^<>\s]{1,1900}>$")
+
 # Extra headers a requester may set, each with what its value must look like. Nothing else
 # passes: From, To, Reply-To, Bcc and friends stay the mailer's.
 ALLOWED_HEADERS = {
     "List-Unsubscribe": "one or two <https://...> or <mailto:...> URIs, comma-separated",
     "List-Unsubscribe-Post": "exactly 'List-Unsubscribe=One-Click' (RFC 8058)",
 }
+_UNSUBSCRIBE_URI = re.compile(r"^<(https?://|mailto:)[^<>\s]{1,1900}>$")
 
 
 def _decoded(content_b64: str) -> bytes:
@@ -43,20 +34,7 @@ def _decoded(content_b64: str) -> bytes:
         raise ValueError("content_b64 must be standard base64") from None
 
 
-class Attachment(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    filename: Annotated[str, Field(pattern=_FILENAME.pattern)]
-    content_type: Annotated[str, Field(description=f"One of {', '.join(ATTACHMENT_TYPES)}.")]
-    content_b64: Annotated[str, Field(min_length=4, max_length=MAX_PART_B64)]
-
-    @field_validator("content_type")
-    @classmethod
-    def _known_type(cls, value: str) -> str:
-        if value not in ATTACHMENT_TYPES:
-            raise ValueError(f"attachments may be {', '.join(ATTACHMENT_TYPES)}, not {value}")
-        return value
-
+class Attachment(MailAttachment):
     @field_validator("content_b64")
     @classmethod
     def _base64(cls, value: str) -> str:
@@ -68,15 +46,7 @@ class Attachment(BaseModel):
         return _decoded(self.content_b64)
 
 
-class InlineImage(BaseModel):
-    """An image the HTML shows by ``<img src="cid:{content_id}">``."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    content_id: Annotated[str, Field(pattern=_CONTENT_ID.pattern)]
-    content_type: InlineImageType
-    content_b64: Annotated[str, Field(min_length=4, max_length=MAX_PART_B64)]
-
+class InlineImage(MailInlineImage):
     @field_validator("content_b64")
     @classmethod
     def _base64(cls, value: str) -> str:
@@ -88,21 +58,14 @@ class InlineImage(BaseModel):
         return _decoded(self.content_b64)
 
 
-class MailRequest(BaseModel):
-    """A mail another service asks for (the kwargs of the ``mailer.mail.send`` task)."""
-
-    model_config = ConfigDict(extra="forbid")
+class MailRequest(SendMail):
+    """The ``mailer.mail.send`` command as the mailer takes it: its kwargs, parsed into the
+    command's model with what only the mailer checks (the address, the base64, the sizes,
+    the headers)."""
 
     to: EmailStr
-    subject: Annotated[str, SingleLine(max_length=200)]
-    text: str = Field(min_length=1, max_length=100_000)
-    html: str | None = Field(default=None, max_length=500_000)
-    user_id: str | None = Field(default=None, max_length=64)
-    attachments: list[Attachment] = Field(default_factory=list, max_length=MAX_PARTS)
-    inline_images: list[InlineImage] = Field(default_factory=list, max_length=MAX_PARTS)
-    headers: dict[str, str] = Field(
-        default_factory=dict, description=f"Only {', '.join(ALLOWED_HEADERS)}."
-    )
+    attachments: Sequence[Attachment] = Field(default_factory=list, max_length=MAX_PARTS)
+    inline_images: Sequence[InlineImage] = Field(default_factory=list, max_length=MAX_PARTS)
 
     @field_validator("headers")
     @classmethod

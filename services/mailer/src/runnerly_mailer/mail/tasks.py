@@ -7,7 +7,8 @@ from typing import Any
 
 from celery import Task
 
-from runnerly_kit.tasks import RetryableError
+from runnerly_kit.messages import SendMail, UserDeleted
+from runnerly_kit.tasks import RetryableError, receive
 from runnerly_mailer.mail import service
 from runnerly_mailer.mail.schemas import MailRequest
 from runnerly_mailer.runtime import Runtime
@@ -16,11 +17,14 @@ from runnerly_mailer.runtime import Runtime
 def register(runtime: Runtime) -> None:
     celery = runtime.celery
 
-    @celery.task(name="mailer.mail.send", bind=True)  # type: ignore[untyped-decorator]
+    # Not shared: the task is its runtime's (a test's runtimes each have their own).
+    @celery.task(name=SendMail.name, bind=True, shared=False)  # type: ignore[untyped-decorator]
     def send_mail(self: Task, **kwargs: Any) -> None:
-        request = MailRequest.model_validate(kwargs)
         # The task id is the asking outbox row's id: the same mail asked twice has one key.
         key = str(self.request.id)
+        request = receive(MailRequest, kwargs, key)
+        if request is None:
+            return
         try:
             with runtime.database.transaction() as session:
                 service.send(
@@ -35,5 +39,6 @@ def register(runtime: Runtime) -> None:
             raise RetryableError(f"mail delivery failed: {exc}") from exc
 
 
-def forget_user(runtime: Runtime, payload: dict[str, Any]) -> None:
-    service.forget_user(runtime.maildir, str(payload["user_id"]), str(payload["email"]))
+def forget_user(runtime: Runtime, event: UserDeleted) -> None:
+    if event.email is not None:
+        service.forget_user(runtime.maildir, event.user_id, event.email)

@@ -18,6 +18,7 @@ import structlog
 from sqlalchemy.orm import Session
 
 from runnerly_kit.errors import Conflict, InvalidInput, NotFound
+from runnerly_kit.messages import PlanCreated
 from runnerly_plans.dataservice import Dataservice, Profile, Run
 from runnerly_plans.fitness.current import (
     LOOKBACK_DAYS,
@@ -148,10 +149,9 @@ def create_plan(runtime: Runtime, runner_id: str, body: PlanCreate) -> PlanRead:
     with runtime.database.transaction() as session:
         _check_room(session, runner_id)  # plans made while the dataservice answered count
         repository.add_plan(session, plan, _workouts(generated))
-        runtime.outbox.emit(session, "plan.created", {
-            "plan_id": plan.id, "runner_id": runner_id, "race_date": race_date.isoformat(),
-            "distance_m": distance_m,
-        })
+        runtime.outbox.emit(session, PlanCreated(
+            plan_id=plan.id, runner_id=runner_id, race_date=race_date, distance_m=distance_m,
+        ))
         log.info("plan.created", plan_id=plan.id, runner_id=runner_id,
                  weeks=len(generated.weeks), vdot=round(fitness.vdot, 1),
                  fitness_source=fitness.source)

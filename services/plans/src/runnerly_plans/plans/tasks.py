@@ -4,33 +4,30 @@ answer becomes a retry."""
 
 from __future__ import annotations
 
-from typing import Any
-
+from runnerly_kit.messages import EventHandlers, RunCreated, RunDeleted, UserDeleted
 from runnerly_plans.plans import service
 from runnerly_plans.runtime import Runtime
 
 
-def runs_created(runtime: Runtime, payload: dict[str, Any]) -> None:
-    runner_id = str(payload["runner_id"])
-    run_ids = [int(run_id) for run_id in payload.get("run_ids", [])]
-    service.record_runs(runtime, runner_id, run_ids)
+def runs_created(runtime: Runtime, event: RunCreated) -> None:
+    service.record_runs(runtime, event.runner_id, event.run_ids)
 
 
-def runs_deleted(runtime: Runtime, payload: dict[str, Any]) -> None:
-    run_ids = [int(run["run_id"]) for run in payload.get("runs", [])]
+def runs_deleted(runtime: Runtime, event: RunDeleted) -> None:
+    run_ids = [run.run_id for run in event.runs]
     with runtime.database.transaction() as session:
-        service.unmatch_runs(session, str(payload["runner_id"]), run_ids)
+        service.unmatch_runs(session, event.runner_id, run_ids)
 
 
-def user_deleted(runtime: Runtime, payload: dict[str, Any]) -> None:
+def user_deleted(runtime: Runtime, event: UserDeleted) -> None:
     with runtime.database.transaction() as session:
-        service.forget_runner(session, str(payload["user_id"]))
+        service.forget_runner(session, event.user_id)
 
 
-def handlers(runtime: Runtime) -> dict[str, Any]:
-    """The event handlers the worker registers, by event name."""
+def handlers(runtime: Runtime) -> EventHandlers:
+    """The event handlers the worker registers, by the class of the event each takes."""
     return {
-        "run.created": lambda payload: runs_created(runtime, payload),
-        "run.deleted": lambda payload: runs_deleted(runtime, payload),
-        "user.deleted": lambda payload: user_deleted(runtime, payload),
+        RunCreated: lambda event: runs_created(runtime, event),
+        RunDeleted: lambda event: runs_deleted(runtime, event),
+        UserDeleted: lambda event: user_deleted(runtime, event),
     }

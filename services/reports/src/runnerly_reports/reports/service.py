@@ -25,6 +25,7 @@ import structlog
 from sqlalchemy.orm import Session
 
 from runnerly_kit.errors import Conflict, InvalidInput, NotFound
+from runnerly_kit.messages import MailAttachment, MailInlineImage, SendMail
 from runnerly_reports.models import Report
 from runnerly_reports.peers import Account
 from runnerly_reports.reports import repository, tokens
@@ -50,7 +51,6 @@ log = structlog.get_logger()
 
 BUILD_TASK = "reports.reports.build"
 MONTH_TASK = "reports.reports.run_month"
-MAIL_TASK = "mailer.mail.send"
 
 
 class MonthNotOver(Conflict):
@@ -184,47 +184,45 @@ def links(runtime: Runtime, runner_id: str, month: str) -> Links:
 
 def mail_request(
     runtime: Runtime, report: Report, email: str, chart_png: bytes | None
-) -> dict[str, Any]:
-    """The ``mailer.mail.send`` kwargs: HTML and text, the chart inline, the PDF attached,
-    and the one-click unsubscribe headers (RFC 8058)."""
+) -> SendMail:
+    """The report's mail: HTML and text, the chart inline, the PDF attached, and the
+    one-click unsubscribe headers (RFC 8058)."""
     content = ReportContent.model_validate(report.content)
     report_view = view(content)
     link = links(runtime, report.runner_id, report.month)
     if chart_png is None and report_view.weeks:
         chart_png = render(content).chart_png
     inline = (
-        [{"content_id": CHART_CID, "content_type": "image/png",
-          "content_b64": base64.b64encode(chart_png).decode()}]
+        [MailInlineImage(content_id=CHART_CID, content_type="image/png",
+                         content_b64=base64.b64encode(chart_png).decode())]
         if chart_png is not None
         else []
     )
-    return {
-        "to": email,
-        "subject": report_view.title,
-        "text": text(report_view, link),
-        "html": html(report_view, link),
-        "user_id": report.runner_id,
-        "attachments": [
-            {
-                "filename": f"runnerly-report-{report.month}.pdf",
-                "content_type": "application/pdf",
-                "content_b64": base64.b64encode(report.pdf).decode(),
-            }
+    return SendMail(
+        to=email,
+        subject=report_view.title,
+        text=text(report_view, link),
+        html=html(report_view, link),
+        user_id=report.runner_id,
+        attachments=[
+            MailAttachment(
+                filename=f"runnerly-report-{report.month}.pdf",
+                content_type="application/pdf",
+                content_b64=base64.b64encode(report.pdf).decode(),
+            )
         ],
-        "inline_images": inline,
-        "headers": {
+        inline_images=inline,
+        headers={
             "List-Unsubscribe": f"<{link.unsubscribe_url}>",
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
         },
-    }
+    )
 
 
 def _queue_mail(
     session: Session, runtime: Runtime, report: Report, email: str, chart_png: bytes | None
 ) -> None:
-    runtime.outbox.send_task(
-        session, MAIL_TASK, mail_request(runtime, report, email, chart_png), secret=True
-    )
+    runtime.outbox.send_task(session, mail_request(runtime, report, email, chart_png))
     report.status = "sent"
     report.sent_at = runtime.now()
     report.send_count += 1

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import structlog
 from celery import Celery
 from sqlalchemy.exc import OperationalError
 
+from runnerly_kit.messages import UserDeleted
 from runnerly_kit.tasks import RetryableError, create_celery
 from runnerly_reports.config import Settings
 from runnerly_reports.reports import service
@@ -60,9 +59,9 @@ def build_one(runtime: Runtime, runner_id: str, month: str, email: str) -> str:
         raise RetryableError(f"report {runner_id} {month}: {exc}") from exc
 
 
-def forget_runner(runtime: Runtime, payload: dict[str, Any]) -> None:
+def forget_runner(runtime: Runtime, event: UserDeleted) -> None:
     with runtime.database.transaction() as session:
-        service.forget_runner(session, str(payload["user_id"]))
+        service.forget_runner(session, event.user_id)
 
 
 def request_month(settings: Settings, month: Month) -> None:

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from zxcvbn import zxcvbn
 
 from runnerly_kit.errors import BadRequest, InvalidInput, NotFound
+from runnerly_kit.messages import SendMail, UserCreated, UserDeleted, UserSessionsRevoked
 from runnerly_kit.revocations import not_before_now
 from runnerly_tokendealer import limits as limits_module
 from runnerly_tokendealer import opaque_tokens
@@ -39,7 +40,6 @@ MIN_PASSWORD_LENGTH = 10
 MAX_PASSWORD_LENGTH = 128
 CONFIRM = "confirm"
 RESET = "reset"
-MAIL_TASK = "mailer.mail.send"
 # zxcvbn's score (0-4) a password needs: 3 means more than 10^8 guesses even for an
 # attacker who tries common and breached passwords, words, names and keyboard patterns first.
 MIN_PASSWORD_SCORE = 3
@@ -110,7 +110,7 @@ def sign_up(
         if repository.add_if_new(session, account):
             # The id only: the outbox keeps relayed rows for a while, and an address there
             # would outlive the account.
-            runtime.outbox.emit(session, "user.created", {"user_id": account.id})
+            runtime.outbox.emit(session, UserCreated(user_id=account.id))
             _send_confirmation(session, runtime, account)
             log.info("account.created", user_id=account.id)
             return SignupAccepted(email=data.email)
@@ -200,9 +200,7 @@ def delete(session: Session, runtime: Runtime, account_id: str) -> None:
     runtime.revocations.record_deletion(session, account.id)
     runtime.outbox.forget(session, [account.id, account.email])
     # The address lets the mailer drop its local copies; the row goes once relayed.
-    runtime.outbox.emit(
-        session, "user.deleted", {"user_id": account.id, "email": account.email}, secret=True
-    )
+    runtime.outbox.emit(session, UserDeleted(user_id=account.id, email=account.email))
     log.info("account.deleted", user_id=account.id)
 
 
@@ -255,7 +253,9 @@ def revoke_access_tokens(session: Session, runtime: Runtime, account_id: str) ->
     (the dashboard records it before it answers)."""
     revoked = SessionsRevoked(user_id=account_id, not_before=not_before_now())
     runtime.revocations.record_not_before(session, account_id, revoked.not_before)
-    runtime.outbox.emit(session, "user.sessions_revoked", revoked.model_dump())
+    runtime.outbox.emit(
+        session, UserSessionsRevoked(user_id=revoked.user_id, not_before=revoked.not_before)
+    )
     log.info("account.access_tokens_revoked", user_id=account_id)
     return revoked
 
@@ -341,13 +341,11 @@ def _link(runtime: Runtime, path: str, token: str) -> str:
 def _send(session: Session, runtime: Runtime, account: Account, mail: mails.Mail) -> None:
     runtime.outbox.send_task(
         session,
-        MAIL_TASK,
-        {
-            "to": account.email,
-            "subject": mail.subject,
-            "text": mail.text,
-            "html": mail.html,
-            "user_id": account.id,
-        },
-        secret=True,  # a confirmation or reset link, and the address
+        SendMail(
+            to=account.email,
+            subject=mail.subject,
+            text=mail.text,
+            html=mail.html,
+            user_id=account.id,
+        ),
     )
