@@ -22,7 +22,7 @@ from fastapi.testclient import TestClient
 from runnerly_ingest.config import Settings
 from runnerly_ingest.main import create_app
 from runnerly_ingest.runtime import Runtime
-from runnerly_ingest.strava import repository, service
+from runnerly_ingest.strava import backfill, repository, service, streams, webhooks
 from runnerly_ingest.strava.schemas import WebhookEvent
 from runnerly_kit.testing import PeerCallWatch, TestKeys
 from runnerly_stravasim.clock import FakeClock
@@ -111,7 +111,7 @@ class World:
 
     def event(self, object_id: int, aspect: str, object_type: str = "activity",
               updates: dict[str, str] | None = None) -> None:
-        service.handle_event(self.runtime, WebhookEvent.model_validate({
+        webhooks.handle_event(self.runtime, WebhookEvent.model_validate({
             "object_type": object_type, "object_id": object_id, "aspect_type": aspect,
             "owner_id": ATHLETE, "subscription_id": SUBSCRIPTION, "event_time": 1_700_000_000,
             "updates": updates or {}}))
@@ -135,13 +135,13 @@ def _link_and_link_again(world: World) -> None:
 def _backfill_and_streams(world: World) -> None:
     link_id = world.linked()
     world.run_backfill(link_id)
-    assert service.streams_step(world.runtime, link_id) is None
+    assert streams.streams_step(world.runtime, link_id) is None
     with world.runtime.database.sessions() as session:
         [pending, *_] = repository.next_pending_streams(session, link_id, 1)
         activity_id = pending.activity_id
     opened = world.client.post(f"/strava/streams/{activity_id}", headers=world.alice)
     assert opened.json() == {"pending": True}
-    assert service.streams_step(world.runtime, link_id, requested=True) is None
+    assert streams.streams_step(world.runtime, link_id, requested=True) is None
 
 
 def _token_refresh(world: World) -> None:
@@ -149,9 +149,9 @@ def _token_refresh(world: World) -> None:
     world.run_backfill(link_id)
     link = world.link()
     world.clock.set(link.expires_at.timestamp() - 60)  # inside the refresh margin
-    service.reconcile(world.runtime, link_id)
+    webhooks.reconcile(world.runtime, link_id)
     world.simulator.post("/admin/tokens/expire")  # refused (401): refreshed, sent again
-    service.reconcile(world.runtime, link_id)
+    webhooks.reconcile(world.runtime, link_id)
 
 
 def _events(world: World) -> None:
@@ -163,7 +163,7 @@ def _events(world: World) -> None:
     world.simulator.delete(f"/admin/activities/{activity_id}")
     world.event(activity_id, "delete")
     world.event(ATHLETE, "update", "athlete", {"authorized": "false"})  # stale: tokens work
-    service.catch_up(world.runtime, link_id)
+    webhooks.catch_up(world.runtime, link_id)
 
 
 def _unlink(world: World) -> None:
@@ -182,14 +182,14 @@ def _revoked(world: World) -> None:
     world.run_backfill(link_id)
     world.simulator.post("/admin/deauthorize", json={"event": False})
     world.simulator.post("/admin/tokens/expire")
-    service.reconcile(world.runtime, link_id)
+    webhooks.reconcile(world.runtime, link_id)
     assert world.link() is None
 
 
 def _unlinked_while_a_page_is_on_its_way(world: World) -> None:
     link_id = world.linked()
     world.watched.before["/runs/batch"] = world.unlink_now
-    assert service.backfill_step(world.runtime, link_id) is None
+    assert backfill.backfill_step(world.runtime, link_id) is None
     assert world.link() is None
 
 
@@ -197,7 +197,7 @@ def _unlinked_while_streams_are_on_their_way(world: World) -> None:
     link_id = world.linked()
     world.run_backfill(link_id)
     world.watched.before["/streams"] = world.unlink_now
-    assert service.streams_step(world.runtime, link_id) is None
+    assert streams.streams_step(world.runtime, link_id) is None
     assert world.link() is None
 
 
