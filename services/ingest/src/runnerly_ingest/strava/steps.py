@@ -8,6 +8,7 @@ link, and a crash releases the lease so the next step need not wait for it to la
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
@@ -24,7 +25,7 @@ from runnerly_ingest.strava.client import StravaError, StravaRevoked, StravaUnav
 log = structlog.get_logger()
 
 
-class LeasedStep:
+class LeasedStep(ABC):
     """One step of ``name`` for a link. Subclasses say when the link is ready for it, how its
     lease is taken and released, what a pause records, and the work itself."""
 
@@ -35,22 +36,26 @@ class LeasedStep:
         self.link_id = link_id
         self.details = details  # logged with ``busy``
 
+    @abstractmethod
     def ready(self, link: StravaLink) -> bool:
-        raise NotImplementedError
+        ...
 
+    @abstractmethod
     def take_lease(self, session: Session, now: datetime, until: datetime) -> bool:
-        raise NotImplementedError
+        ...
 
     def busy(self, now: datetime) -> datetime | None:
         """When to try again if another worker holds the lease (by default: never, the
         holder goes on)."""
         return None
 
+    @abstractmethod
     def work(self) -> None:
-        raise NotImplementedError
+        ...
 
+    @abstractmethod
     def release(self, link: StravaLink) -> None:
-        raise NotImplementedError
+        ...
 
     def pause(self, link: StravaLink, until: datetime) -> None:
         self.release(link)
