@@ -9,7 +9,7 @@ dataservice way into a fresh database:
 
 - **ingest's backfill**: the link made as the callback makes it (state checked, code
   exchanged at the simulator, tokens encrypted into ingest's own database), then
-  ``strava.service.backfill_step`` called as the worker calls it until the backfill is done.
+  ``strava.backfill.backfill_step`` called as the worker calls it until the backfill is done.
   Each step takes the link's lease, reserves the request in the shared rate budget, lists
   one page (200), writes the usage back, maps the runs, sends them in one
   ``POST /runs/batch`` and commits the cursor with the next step's outbox row. Only the
@@ -46,7 +46,7 @@ from bench.read import jwks_server
 from runnerly_ingest.config import Settings as IngestSettings
 from runnerly_ingest.runtime import MIGRATIONS_DIR as INGEST_MIGRATIONS
 from runnerly_ingest.runtime import Runtime, build_runtime
-from runnerly_ingest.strava import mapping, repository, service
+from runnerly_ingest.strava import backfill, mapping, repository, service
 from runnerly_ingest.strava.schemas import CallbackRequest
 from runnerly_kit.db import migrate
 from runnerly_kit.logging import configure_logging
@@ -360,8 +360,8 @@ def _link(runtime: Runtime, simulator: Simulator) -> int:
         connect = service.connect(session, runtime, RUNNER, now)
     back = simulator.approve(connect.authorize_url)
     request = CallbackRequest(code=back["code"], state=back["state"], scope=back["scope"])
+    service.callback(runtime, RUNNER, request, now)
     with runtime.database.transaction() as session:
-        service.callback(session, runtime, RUNNER, request, now)
         link = repository.link_of_runner(session, RUNNER)
         assert link is not None
         return link.id
@@ -374,7 +374,7 @@ def _backfill(runtime: Runtime, link_id: int, max_steps: int = 1_000) -> int:
             return link is not None and link.backfill_state == "done"
 
     for step in range(1, max_steps + 1):
-        if service.backfill_step(runtime, link_id) is not None:
+        if backfill.backfill_step(runtime, link_id) is not None:
             raise RuntimeError("the backfill paused: the simulator's limits are not lifted")
         if done():
             return step

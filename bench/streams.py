@@ -46,7 +46,7 @@ from bench.read import jwks_server
 from runnerly_ingest.config import Settings as IngestSettings
 from runnerly_ingest.runtime import MIGRATIONS_DIR as INGEST_MIGRATIONS
 from runnerly_ingest.runtime import Runtime, build_runtime
-from runnerly_ingest.strava import repository, service
+from runnerly_ingest.strava import backfill, repository, streams
 from runnerly_kit.db import migrate
 from runnerly_kit.logging import configure_logging
 from runnerly_kit.testing import TestKeys
@@ -201,7 +201,7 @@ def _until_done(runtime: Runtime, simulator: Simulator, clock: FakeClock, link_i
             pending = repository.has_pending_streams(session, link_id)
         if not backfilling and not pending:
             return pauses
-        step = service.backfill_step if backfilling else service.streams_step
+        step = backfill.backfill_step if backfilling else streams.streams_step
         until = step(runtime, link_id)
         if until is not None:
             wait(until)

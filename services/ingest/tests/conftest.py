@@ -26,8 +26,8 @@ from runnerly_ingest.imports import service as imports_service
 from runnerly_ingest.main import create_app
 from runnerly_ingest.models import OutboxMessage
 from runnerly_ingest.runtime import Runtime
+from runnerly_ingest.strava import backfill as strava_backfill
 from runnerly_ingest.strava import repository as strava_repository
-from runnerly_ingest.strava import service as strava_service
 from runnerly_kit.testing import DATABASE_BACKENDS, TestKeys, bearer, database_for_test
 from runnerly_stravasim.clock import FakeClock
 from runnerly_stravasim.config import Settings as SimulatorSettings
@@ -265,7 +265,7 @@ def run_backfill(runtime: Runtime, clock: FakeClock) -> Callable[..., int]:
                 link = strava_repository.link(session, link_id)
                 if link is None or link.backfill_state == "done":
                     return pauses
-            resume_at = strava_service.backfill_step(runtime, link_id)
+            resume_at = strava_backfill.backfill_step(runtime, link_id)
             if resume_at is not None:
                 pauses += 1
                 clock.set(max(clock.now(), resume_at.timestamp()) + 1)

@@ -23,7 +23,7 @@ from fastapi.testclient import TestClient
 from runnerly_ingest.config import Settings
 from runnerly_ingest.models import StravaLink
 from runnerly_ingest.runtime import Runtime
-from runnerly_ingest.strava import repository, service
+from runnerly_ingest.strava import backfill, calls, repository, webhooks
 from runnerly_ingest.strava.schemas import WebhookEvent
 from runnerly_stravasim.clock import FakeClock
 
@@ -129,7 +129,7 @@ def _event(object_id: int, aspect: str, object_type: str = "activity",
 
 
 def _first_page(world: World) -> None:
-    assert service.backfill_step(world.runtime, 1) is None
+    assert backfill.backfill_step(world.runtime, 1) is None
     assert len(world.ids()) > 0
     link = world.link()
     assert link is not None and link.backfill_state == "running"
@@ -155,15 +155,15 @@ def _synced(world: World) -> int:
 # Every path that could delete: what it needs done first (while Strava answers), and the
 # step taken (once Strava refuses).
 PATHS: dict[str, tuple[Callable[[World], int | None], Callable[[World, Any], object]]] = {
-    "backfill": (_first_page, lambda w, _: service.backfill_step(w.runtime, 1)),
-    "create event": (_new_run, lambda w, i: service.handle_event(w.runtime, _event(i, "create"))),
-    "update event": (_synced_run, lambda w, i: service.handle_event(
+    "backfill": (_first_page, lambda w, _: backfill.backfill_step(w.runtime, 1)),
+    "create event": (_new_run, lambda w, i: webhooks.handle_event(w.runtime, _event(i, "create"))),
+    "update event": (_synced_run, lambda w, i: webhooks.handle_event(
         w.runtime, _event(i, "update", updates={"title": "Renamed"}))),
-    "delete event": (_synced_run, lambda w, i: service.handle_event(
+    "delete event": (_synced_run, lambda w, i: webhooks.handle_event(
         w.runtime, _event(i, "delete"))),
-    "deauthorization event": (_synced, lambda w, _: service.handle_event(
+    "deauthorization event": (_synced, lambda w, _: webhooks.handle_event(
         w.runtime, _event(ATHLETE, "update", "athlete", {"authorized": "false"}))),
-    "reconciliation": (_synced, lambda w, _: service.reconcile(w.runtime, 1)),
+    "reconciliation": (_synced, lambda w, _: webhooks.reconcile(w.runtime, 1)),
 }
 
 
@@ -178,7 +178,7 @@ def test_a_refusal_that_proves_nothing_pauses_and_deletes_nothing(
     before = world.ids()
     refuse(world.simulator, world.peers)
 
-    with contextlib.suppress(service.Paused):  # an event is retried when the pause ends
+    with contextlib.suppress(calls.Paused):  # an event is retried when the pause ends
         step(world, prepared)
 
     assert world.ids() == before
@@ -231,7 +231,7 @@ def test_a_silent_revocation_ends_the_link_at_the_next_refresh(world: World) -> 
     assert link is not None
     world.clock.set(link.expires_at.timestamp() - 60)  # the token is refreshed first
 
-    service.reconcile(world.runtime, 1)
+    webhooks.reconcile(world.runtime, 1)
 
     assert world.ids() == set()
     assert world.link() is None
@@ -242,7 +242,7 @@ def test_a_forged_delete_of_a_run_strava_still_serves_keeps_it(world: World) -> 
     before = world.ids()
     kept = world.a_stored_run()
 
-    service.handle_event(world.runtime, _event(kept, "delete"))
+    webhooks.handle_event(world.runtime, _event(kept, "delete"))
 
     assert world.ids() == before
     assert world.link() is not None
@@ -255,8 +255,8 @@ def test_a_delete_is_applied_when_strava_no_longer_has_the_run(world: World) -> 
     world.simulator.delete(f"/admin/activities/{gone}")
     world.simulator.patch(f"/admin/activities/{renamed}", json={"sport_type": "Ride"})
 
-    service.handle_event(world.runtime, _event(int(gone), "delete"))
-    service.handle_event(world.runtime, _event(int(renamed), "delete"))
+    webhooks.handle_event(world.runtime, _event(int(gone), "delete"))
+    webhooks.handle_event(world.runtime, _event(int(renamed), "delete"))
 
     assert world.ids() == before - {gone, renamed}
 
@@ -269,16 +269,16 @@ def test_a_paused_sync_resumes_by_itself_once_strava_answers(
     _first_page(world)
     lift = refuse(world.simulator, world.peers)
 
-    next_try = service.backfill_step(world.runtime, 1)
+    next_try = backfill.backfill_step(world.runtime, 1)
     assert next_try is not None and next_try > world.runtime.now()
     paused = world.status()["sync_paused"]
     assert paused["reason"] == reason and paused["next_try_at"] is not None
     # Still refused: no request before the next try, and the pause stays.
-    assert service.due_backfills(world.runtime) == []
+    assert backfill.due_backfills(world.runtime) == []
 
     lift()
     world.clock.set(next_try.timestamp() + 1)
-    assert service.due_backfills(world.runtime) == [1]
+    assert backfill.due_backfills(world.runtime) == [1]
     world.run_backfill()
 
     status = world.status()
@@ -289,17 +289,17 @@ def test_a_paused_sync_resumes_by_itself_once_strava_answers(
 def test_a_paused_reconciliation_resumes_at_the_resume_tick(world: World) -> None:
     world.run_backfill()
     lift = _inactive_app(world.simulator, world.peers)
-    service.reconcile(world.runtime, 1)
+    webhooks.reconcile(world.runtime, 1)
     paused = world.status()["sync_paused"]
     assert paused is not None
     lift()
     world.simulator.post("/admin/activities", json={"sport_type": "Run"})
     before = world.ids()
-    assert service.refused_links_due(world.runtime) == []  # not before the next try
+    assert webhooks.refused_links_due(world.runtime) == []  # not before the next try
 
     world.clock.set(world.clock.now() + timedelta(hours=2).total_seconds())
-    for link_id in service.refused_links_due(world.runtime):
-        service.reconcile(world.runtime, link_id)
+    for link_id in webhooks.refused_links_due(world.runtime):
+        webhooks.reconcile(world.runtime, link_id)
 
     assert world.status()["sync_paused"] is None
     assert len(world.ids()) == len(before) + 1
@@ -308,7 +308,7 @@ def test_a_paused_reconciliation_resumes_at_the_resume_tick(world: World) -> Non
 def test_the_operator_sees_the_refusal_in_readiness_and_metrics(world: World) -> None:
     _first_page(world)
     lift = _inactive_app(world.simulator, world.peers)
-    next_try = service.backfill_step(world.runtime, 1)
+    next_try = backfill.backfill_step(world.runtime, 1)
     assert next_try is not None
 
     ready = world.client.get("/health/ready")

@@ -14,7 +14,7 @@ from fastapi.testclient import TestClient
 
 from runnerly_ingest.models import StravaLink
 from runnerly_ingest.runtime import Runtime
-from runnerly_ingest.strava import repository, service, tasks
+from runnerly_ingest.strava import backfill, calls, repository, tasks, webhooks
 from runnerly_ingest.strava.mapping import RUN_SPORT_TYPES, start_epoch
 from runnerly_ingest.strava.schemas import WebhookEvent
 from runnerly_kit.messages import UserDeleted
@@ -151,13 +151,13 @@ def test_a_429_pauses_until_the_window_resets_without_losing_the_page(
     # Someone else spent the app's budget: Strava answers 429 before our headers told us.
     simulator.put("/admin/ratelimit", json={"read_limit_15min": 0})
 
-    first = service.backfill_step(runtime, 1)
+    first = backfill.backfill_step(runtime, 1)
 
     assert first is not None  # paused, until the next quarter hour
     assert first.minute % 15 == 0
     link = _link(runtime)
     assert link is not None and link.backfill_state == "paused" and link.activities_seen == 0
-    assert service.due_backfills(runtime) == []  # not before the window resets
+    assert backfill.due_backfills(runtime) == []  # not before the window resets
     simulator.put("/admin/ratelimit", json={"read_limit_15min": 100})
     run_backfill()
     assert len(stored_runs()) == len([a for a in history if a["sport_type"] in RUN_SPORT_TYPES])
@@ -171,7 +171,7 @@ def test_a_step_resumes_from_the_persisted_cursor(
     clock: Any,
 ) -> None:
     runtime.settings.page_size = 50
-    service.backfill_step(runtime, 1)
+    backfill.backfill_step(runtime, 1)
     link = _link(runtime)
     assert link is not None and link.activities_seen == 50 and link.backfill_before is not None
     # The next step is queued; killed mid-page, it leaves its lease: once the lease lapses
@@ -181,7 +181,7 @@ def test_a_step_resumes_from_the_persisted_cursor(
         row = repository.link(session, 1)
         assert row is not None
         row.lease_until = runtime.now() - timedelta(seconds=1)
-    assert service.due_backfills(runtime) == [1]
+    assert backfill.due_backfills(runtime) == [1]
 
     run_backfill()
 
@@ -200,14 +200,14 @@ def test_a_queued_step_is_queued_again_only_once_it_counts_as_lost(
     queue: the athlete would get two turns in every round, and more at every tick."""
     lease = runtime.settings.lease_seconds
 
-    assert service.due_backfills(runtime) == []  # the first step is queued, not lost
+    assert backfill.due_backfills(runtime) == []  # the first step is queued, not lost
     clock.advance(lease - 1)
-    assert service.due_backfills(runtime) == []
+    assert backfill.due_backfills(runtime) == []
     clock.advance(2)
-    assert service.due_backfills(runtime) == [linked]  # no worker took it: lost
-    assert service.due_backfills(runtime) == []  # queued again, once
+    assert backfill.due_backfills(runtime) == [linked]  # no worker took it: lost
+    assert backfill.due_backfills(runtime) == []  # queued again, once
     clock.advance(lease + 1)
-    assert service.due_backfills(runtime) == [linked]
+    assert backfill.due_backfills(runtime) == [linked]
 
 
 def test_activities_started_in_the_same_second_across_a_page_boundary_are_both_imported(
@@ -271,7 +271,7 @@ def test_a_leased_step_is_not_run_twice(runtime: Runtime, linked: int) -> None:
         assert repository.take_lease(session, 1, runtime.now(),
                                      runtime.now() + timedelta(seconds=30))
 
-    assert service.backfill_step(runtime, 1) is None
+    assert backfill.backfill_step(runtime, 1) is None
     link = _link(runtime)
     assert link is not None and link.activities_seen == 0
 
@@ -291,7 +291,7 @@ def test_fair_share_makes_a_greedy_athlete_wait_while_others_are_served(
             expires_at=now, scopes="activity:read_all", linked_at=now,
             backfill_state="pending", activities_seen=0, runs_imported=0, requests_today=0))
 
-    resume_at = service.backfill_step(runtime, 1)
+    resume_at = backfill.backfill_step(runtime, 1)
 
     assert resume_at is not None and resume_at.hour == 0 and resume_at > now
     link = _link(runtime)
@@ -310,7 +310,7 @@ def test_an_expiring_token_is_refreshed_and_the_rotation_persisted(
     # Four minutes before the six-hour token expires: inside the refresh margin.
     clock.set(expires_at.timestamp() - 240)
 
-    token = service.access_token(runtime, 1)
+    token = calls.access_token(runtime, 1)
 
     link = _link(runtime)
     assert link is not None
@@ -320,7 +320,7 @@ def test_an_expiring_token_is_refreshed_and_the_rotation_persisted(
     # The refresh token Strava handed back is the one kept (rotated or not), and it works.
     refresh = runtime.cipher.decrypt(link.refresh_token)
     assert refresh
-    assert service.access_token(runtime, 1) == token  # fresh: no second refresh
+    assert calls.access_token(runtime, 1) == token  # fresh: no second refresh
     assert simulator.get("/api/v3/athlete", headers={"Authorization": f"Bearer {token}"}
                          ).status_code == 200
     assert old_refresh  # spent or not, it was replaced by what Strava answered
@@ -343,21 +343,21 @@ def test_webhook_create_update_and_delete_are_reflected(
     created = simulator.post("/admin/activities", json={"sport_type": "Run", "name": "Tempo"})
     activity_id = created.json()["activity"]["id"]
 
-    service.handle_event(runtime, _event(activity_id, "create"))
+    webhooks.handle_event(runtime, _event(activity_id, "create"))
     assert len(stored_runs()) == before + 1
 
     simulator.patch(f"/admin/activities/{activity_id}", json={"name": "Tempo 10k"})
-    service.handle_event(runtime, _event(activity_id, "update", updates={"title": "Tempo 10k"}))
+    webhooks.handle_event(runtime, _event(activity_id, "update", updates={"title": "Tempo 10k"}))
     [run] = [r for r in stored_runs() if r["external_id"] == str(activity_id)]
     assert run["name"] == "Tempo 10k"
 
     simulator.patch(f"/admin/activities/{activity_id}", json={"sport_type": "Ride"})
-    service.handle_event(runtime, _event(activity_id, "update", updates={"type": "Ride"}))
+    webhooks.handle_event(runtime, _event(activity_id, "update", updates={"type": "Ride"}))
     assert len(stored_runs()) == before  # no longer a run
 
     some_run = stored_runs()[0]
     simulator.delete(f"/admin/activities/{some_run['external_id']}")
-    service.handle_event(runtime, _event(int(some_run["external_id"]), "delete"))
+    webhooks.handle_event(runtime, _event(int(some_run["external_id"]), "delete"))
     assert len(stored_runs()) == before - 1
 
 
@@ -369,7 +369,7 @@ def test_webhook_deauthorization_forgets_the_athlete_and_their_strava_runs(
     assert stored_runs()
     simulator.post("/admin/deauthorize")
 
-    service.handle_event(runtime, _event(ATHLETE, "update", "athlete", {"authorized": "false"}))
+    webhooks.handle_event(runtime, _event(ATHLETE, "update", "athlete", {"authorized": "false"}))
 
     assert stored_runs() == []
     assert _link(runtime) is None
@@ -387,7 +387,7 @@ def test_a_deauthorization_older_than_the_link_leaves_it_linked(
     [relinked] = _links(runtime)
     run_backfill(relinked.id)
 
-    service.handle_event(runtime, _event(ATHLETE, "update", "athlete", {"authorized": "false"}))
+    webhooks.handle_event(runtime, _event(ATHLETE, "update", "athlete", {"authorized": "false"}))
 
     assert [link.id for link in _links(runtime)] == [relinked.id]
     assert stored_runs()
@@ -401,7 +401,7 @@ def _links(runtime: Runtime) -> list[StravaLink]:
 def test_events_of_unknown_athletes_are_ignored(runtime: Runtime, linked: int) -> None:
     event = _event(1, "create").model_copy(update={"owner_id": 42})
 
-    service.handle_event(runtime, event)  # no error, nothing fetched
+    webhooks.handle_event(runtime, event)  # no error, nothing fetched
 
     assert _link(runtime) is not None
 
@@ -416,10 +416,10 @@ def test_reconciliation_catches_an_activity_whose_event_was_lost(
     simulator.post("/admin/activities", json={"sport_type": "TrailRun", "name": "Hills"})
     simulator.post("/admin/activities", json={"sport_type": "Swim", "name": "Pool"})
 
-    service.reconcile(runtime, 1)
+    webhooks.reconcile(runtime, 1)
 
     assert len(stored_runs()) == before + 1
-    assert service.reconcile_targets(runtime) == [1]
+    assert webhooks.reconcile_targets(runtime) == [1]
 
 
 def test_user_deleted_forgets_the_link(runtime: Runtime, linked: int) -> None:
@@ -436,5 +436,5 @@ def test_the_tokens_column_never_holds_a_token_in_clear(
     with runtime.database.engine.connect() as connection:
         raw = " ".join(str(v) for v in connection.execute(
             sa.text("SELECT * FROM strava_links")).one())
-    token = service.access_token(runtime, 1)
+    token = calls.access_token(runtime, 1)
     assert token not in raw

@@ -16,7 +16,7 @@ from fastapi.testclient import TestClient
 
 from runnerly_ingest.models import PendingStreams, StravaLink
 from runnerly_ingest.runtime import Runtime
-from runnerly_ingest.strava import repository, service
+from runnerly_ingest.strava import repository, streams, webhooks
 from runnerly_ingest.strava.mapping import RUN_SPORT_TYPES, start_epoch
 from runnerly_ingest.strava.schemas import WebhookEvent
 from runnerly_stravasim.clock import FakeClock
@@ -58,7 +58,7 @@ def run_streams(runtime: Runtime, clock: FakeClock) -> Callable[..., int]:
         for _ in range(max_steps):
             if not _pending(runtime, link_id):
                 return pauses
-            resume_at = service.streams_step(runtime, link_id)
+            resume_at = streams.streams_step(runtime, link_id)
             if resume_at is not None:
                 pauses += 1
                 clock.set(max(clock.now(), resume_at.timestamp()) + 1)
@@ -102,7 +102,7 @@ def test_every_run_gets_its_streams_splits_and_efforts_after_the_list_pages_newe
     stored_runs: StoredRuns, runner_headers: Callable[..., Headers],
 ) -> None:
     # A step queued before the list pages are all in does nothing: runs first, detail after.
-    assert service.streams_step(runtime, 1) is None
+    assert streams.streams_step(runtime, 1) is None
     run_backfill()
     assert _streams_fetched(peers) == []
     assert sorted(_pending(runtime)) == sorted(a["id"] for a in runs)  # kept in the database
@@ -150,17 +150,17 @@ def test_a_leased_step_does_nothing_and_a_lost_one_is_taken_up_again(
     run_streams: Callable[..., int], runs: list[dict[str, Any]],
 ) -> None:
     run_backfill()
-    assert service.due_streams(runtime) == []  # the backfill's last page queued a step
+    assert streams.due_streams(runtime) == []  # the backfill's last page queued a step
     # A worker took the step and was killed: its lease holds, a duplicate does nothing.
     with runtime.database.transaction() as session:
         assert repository.take_streams_lease(session, 1, runtime.now(),
                                              runtime.now() + timedelta(seconds=30))
-    assert service.streams_step(runtime, 1) is None
+    assert streams.streams_step(runtime, 1) is None
     assert _streams_fetched(peers) == []
 
     clock.advance(runtime.settings.lease_seconds + 1)
-    assert service.due_streams(runtime) == [1]
-    assert service.due_streams(runtime) == []  # queued again once, not at every tick
+    assert streams.due_streams(runtime) == [1]
+    assert streams.due_streams(runtime) == []  # queued again once, not at every tick
     run_streams()
     assert sorted(_streams_fetched(peers)) == sorted(a["id"] for a in runs)
 
@@ -172,7 +172,7 @@ def test_a_refusal_pauses_the_streams_and_deletes_nothing(
     run_backfill()
     simulator.put("/admin/app", json={"active": False})
 
-    until = service.streams_step(runtime, 1)
+    until = streams.streams_step(runtime, 1)
 
     assert until is not None and _link(runtime).streams_next_at == until
     assert len(stored_runs()) == len(runs) == len(_pending(runtime))
@@ -187,12 +187,12 @@ def test_runs_from_webhooks_and_reconciliation_get_theirs(
 ) -> None:
     run_backfill()
     pushed = simulator.post("/admin/activities", json={"sport_type": "Run"}).json()["activity"]
-    service.handle_event(runtime, WebhookEvent.model_validate({
+    webhooks.handle_event(runtime, WebhookEvent.model_validate({
         "object_type": "activity", "object_id": pushed["id"], "aspect_type": "create",
         "owner_id": ATHLETE, "subscription_id": 1}))
     clock.advance(3600)
     missed = simulator.post("/admin/activities", json={"sport_type": "Run"}).json()["activity"]
-    service.reconcile(runtime, 1)
+    webhooks.reconcile(runtime, 1)
     assert {pushed["id"], missed["id"]} <= set(_pending(runtime))
 
     run_streams()
@@ -214,14 +214,14 @@ def test_a_run_a_runner_opens_is_fetched_at_once_ahead_of_the_others(
     assert answer.status_code == 200, answer.text
     assert answer.json() == {"pending": True}
 
-    assert service.streams_step(runtime, 1, requested=True) is None
+    assert streams.streams_step(runtime, 1, requested=True) is None
 
     assert _streams_fetched(peers) == [oldest]
     assert oldest not in _pending(runtime)
     assert client.post(f"/strava/streams/{oldest}", headers=alice).json() == {"pending": False}
     # The link's own turns go on where they were, newest first.
-    service.streams_step(runtime, 1)
-    assert _streams_fetched(peers)[1:] == [a["id"] for a in runs[: service.STREAMS_PER_STEP]]
+    streams.streams_step(runtime, 1)
+    assert _streams_fetched(peers)[1:] == [a["id"] for a in runs[: streams.STREAMS_PER_STEP]]
 
 
 def test_a_runner_without_strava_or_with_a_wrong_id_hurries_nothing(
@@ -240,13 +240,13 @@ def test_background_streams_can_be_turned_off_and_an_opened_run_still_gets_its_o
     runtime.settings.background_streams = False
     run_backfill()
 
-    assert service.streams_step(runtime, 1) is None
-    assert service.due_streams(runtime) == []
+    assert streams.streams_step(runtime, 1) is None
+    assert streams.due_streams(runtime) == []
     assert _streams_fetched(peers) == []
 
     assert client.post(f"/strava/streams/{runs[3]['id']}", headers=alice).json() == {
         "pending": True}
-    service.streams_step(runtime, 1, requested=True)
+    streams.streams_step(runtime, 1, requested=True)
     assert _streams_fetched(peers) == [runs[3]["id"]]
 
 

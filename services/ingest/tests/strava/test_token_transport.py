@@ -12,7 +12,7 @@ import httpx2
 from fastapi.testclient import TestClient
 
 from runnerly_ingest.runtime import Runtime
-from runnerly_ingest.strava import service
+from runnerly_ingest.strava import streams, webhooks
 from runnerly_ingest.strava.schemas import WebhookEvent
 from runnerly_stravasim.clock import FakeClock
 
@@ -59,14 +59,14 @@ def test_no_access_token_reaches_strava_outside_the_authorization_header(
 
     assert link_strava(alice).status_code == 200  # the code exchanged
     run_backfill()  # list pages
-    service.streams_step(runtime, 1)  # a turn of streams
+    streams.streams_step(runtime, 1)  # a turn of streams
     created = simulator.post("/admin/activities", json={"sport_type": "Run"}).json()
-    service.handle_event(runtime, _event(created["activity"]["id"], "create"))  # one activity
+    webhooks.handle_event(runtime, _event(created["activity"]["id"], "create"))  # one activity
     simulator.post("/admin/tokens/expire")
     clock.advance(3600)
     simulator.post("/admin/activities", json={"sport_type": "Run"})
-    service.reconcile(runtime, 1)  # a refused token, refreshed, then a list
-    service.handle_event(runtime, _event(ATHLETE, "update", "athlete", {"authorized": "true"}))
+    webhooks.reconcile(runtime, 1)  # a refused token, refreshed, then a list
+    webhooks.handle_event(runtime, _event(ATHLETE, "update", "athlete", {"authorized": "true"}))
     runtime.strava.subscriptions()  # the app's own call: no athlete's token
     assert client.delete("/strava", headers=alice).status_code == 204  # revoked at Strava
 

@@ -19,7 +19,7 @@ from fastapi.testclient import TestClient
 from runnerly_ingest.config import Settings
 from runnerly_ingest.models import OutboxMessage, StravaLink
 from runnerly_ingest.runtime import Runtime
-from runnerly_ingest.strava import limits, repository, service
+from runnerly_ingest.strava import backfill, calls, limits, repository, webhooks
 from runnerly_ingest.strava.schemas import WebhookEvent
 from runnerly_stravasim.clock import FakeClock
 
@@ -74,7 +74,7 @@ def _post(client: TestClient, events: list[dict[str, Any]]) -> list[str]:
 def _queued_events(runtime: Runtime) -> list[dict[str, Any]]:
     """The event tasks queued so far (and forgets them): what the worker would run."""
     with runtime.database.transaction() as session:
-        queued = OutboxMessage.name == service.EVENT_TASK
+        queued = OutboxMessage.name == webhooks.EVENT_TASK
         payloads = session.scalars(
             sa.select(OutboxMessage.payload).where(queued).order_by(OutboxMessage.id)).all()
         session.execute(sa.delete(OutboxMessage).where(queued))
@@ -83,8 +83,8 @@ def _queued_events(runtime: Runtime) -> list[dict[str, Any]]:
 
 def _beat(runtime: Runtime) -> None:
     """The resume tick's catch-ups."""
-    for link_id in service.catch_ups_due(runtime):
-        service.catch_up(runtime, link_id)
+    for link_id in webhooks.catch_ups_due(runtime):
+        webhooks.catch_up(runtime, link_id)
 
 
 def _work(runtime: Runtime, events: list[dict[str, Any]]) -> int:
@@ -92,8 +92,8 @@ def _work(runtime: Runtime, events: list[dict[str, Any]]) -> int:
     paused = 0
     for event in events:
         try:
-            service.handle_event(runtime, WebhookEvent.model_validate(event))
-        except service.Paused:
+            webhooks.handle_event(runtime, WebhookEvent.model_validate(event))
+        except calls.Paused:
             paused += 1
     return paused
 
@@ -150,7 +150,7 @@ def test_a_flood_of_events_spends_only_the_verification_share_and_the_backfill_g
         # The sync keeps its share: a backfill page goes through in this very window.
         if _link(runtime).backfill_state != "done":
             lists = _reads(simulator, LIST_READ)
-            assert service.backfill_step(runtime, 1) is None
+            assert backfill.backfill_step(runtime, 1) is None
             assert _reads(simulator, LIST_READ) == lists + 1
         assert _link(runtime).catch_up_at is not None
         _next_window(clock)
@@ -196,19 +196,19 @@ def test_folded_events_are_caught_up_by_one_listing_once_the_share_is_back(
     _post(client, [_event(i) for i in forged])
     _work(runtime, _queued_events(runtime))
     assert _reads(simulator, ACTIVITY_READ) == VERIFY_SHORT
-    assert service.catch_ups_due(runtime) == []  # not before the share is back
+    assert webhooks.catch_ups_due(runtime) == []  # not before the share is back
 
     clock.set(due.timestamp() + 1)
     lists = _reads(simulator, LIST_READ)
-    assert service.catch_ups_due(runtime) == [1]
-    service.catch_up(runtime, 1)
+    assert webhooks.catch_ups_due(runtime) == [1]
+    webhooks.catch_up(runtime, 1)
 
     assert _reads(simulator, LIST_READ) == lists + 1  # one listing for every folded event
     runs = {r["external_id"]: r for r in stored_runs()}
     assert {str(i) for i in new} <= runs.keys()
     assert runs[str(renamed_id)]["name"] == "Renamed at Strava"
     assert _link(runtime).catch_up_at is None
-    assert service.catch_ups_due(runtime) == []
+    assert webhooks.catch_ups_due(runtime) == []
     # Verified one by one again.
     another = _run(simulator, clock, hours_ago=0)
     _post(client, [_event(another)])
@@ -246,4 +246,4 @@ def test_the_verification_share_is_a_bounded_setting() -> None:
     for wrong in (0, 1, 1.5, -0.1):
         with pytest.raises(ValueError, match="verify_share"):
             Settings(verify_share=wrong)
-    assert timedelta(days=service.CATCH_UP_LOOKBACK_DAYS) >= timedelta(days=1)
+    assert timedelta(days=webhooks.CATCH_UP_LOOKBACK_DAYS) >= timedelta(days=1)

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from fastapi.testclient import TestClient
 
 from runnerly_ingest.runtime import Runtime
-from runnerly_ingest.strava import repository, service
+from runnerly_ingest.strava import repository, webhooks
 
 EVENT = {"object_type": "activity", "object_id": 1360128428, "aspect_type": "create",
          "owner_id": 134815, "subscription_id": 120475, "event_time": 1516126040,
@@ -88,8 +88,8 @@ def test_the_push_subscription_is_created_once(runtime: Runtime, peers: Any) -> 
 
     peers.router.routes["strava.test"] = httpx.MockTransport(strava)
 
-    assert service.ensure_subscription(runtime) == 120475
-    assert service.ensure_subscription(runtime) == 120475
+    assert webhooks.ensure_subscription(runtime) == 120475
+    assert webhooks.ensure_subscription(runtime) == 120475
 
     assert [call.method for call in calls] == ["GET", "POST"]
     callback = b"callback_url=http%3A%2F%2F127.0.0.1%3A8000%2Fapi%2Fstrava%2Fwebhook"

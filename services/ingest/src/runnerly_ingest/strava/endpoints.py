@@ -5,7 +5,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Query, Response
 
 from runnerly_ingest.deps import Runner, RunReader, RuntimeDep, SessionDep
-from runnerly_ingest.strava import service
+from runnerly_ingest.strava import service, streams, webhooks
 from runnerly_ingest.strava.schemas import (
     CallbackRequest,
     ConnectRead,
@@ -28,11 +28,9 @@ def connect(session: SessionDep, runtime: RuntimeDep, runner: Runner) -> Connect
 
 
 @router.post("/callback")
-def callback(
-    body: CallbackRequest, session: SessionDep, runtime: RuntimeDep, runner: Runner
-) -> StravaStatus:
+def callback(body: CallbackRequest, runtime: RuntimeDep, runner: Runner) -> StravaStatus:
     """Finish linking: check the state, exchange the code, start the backfill."""
-    return service.callback(session, runtime, runner.sub, body, runtime.now())
+    return service.callback(runtime, runner.sub, body, runtime.now())
 
 
 @router.get("")
@@ -42,9 +40,9 @@ def get_status(session: SessionDep, runtime: RuntimeDep, runner: RunReader) -> S
 
 
 @router.delete("", status_code=204, responses=NOT_LINKED)
-def unlink(session: SessionDep, runtime: RuntimeDep, runner: Runner) -> Response:
+def unlink(runtime: RuntimeDep, runner: Runner) -> Response:
     """Unlink Strava: deauthorize, delete every Strava run, forget the tokens."""
-    service.unlink(session, runtime, runner.sub)
+    service.unlink(runtime, runner.sub)
     return Response(status_code=204)
 
 
@@ -57,7 +55,7 @@ def request_streams(
 ) -> StreamsRequested:
     """The runner opened one of their Strava runs: fetch its streams now if still to come."""
     return StreamsRequested(
-        pending=service.request_streams(session, runtime, runner.sub, activity_id)
+        pending=streams.request_streams(session, runtime, runner.sub, activity_id)
     )
 
 
@@ -69,7 +67,7 @@ def validate_subscription(
     verify_token: Annotated[str, Query(alias="hub.verify_token", max_length=200)],
 ) -> WebhookChallenge:
     """Strava's validation of the push subscription: echo the challenge."""
-    if not service.verify_subscription(runtime.settings, mode, verify_token):
+    if not webhooks.verify_subscription(runtime.settings, mode, verify_token):
         raise Forbidden("Wrong verify token.")
     return WebhookChallenge(hub_challenge=challenge)
 
@@ -77,5 +75,5 @@ def validate_subscription(
 @router.post("/webhook")
 def receive_event(event: WebhookEvent, session: SessionDep, runtime: RuntimeDep) -> WebhookAccepted:
     """A Strava push event: queued for the worker, acknowledged at once."""
-    accepted = service.accept_event(session, runtime, event)
+    accepted = webhooks.accept_event(session, runtime, event)
     return WebhookAccepted(status="accepted" if accepted else "ignored")

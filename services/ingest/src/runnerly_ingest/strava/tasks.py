@@ -10,9 +10,12 @@ import structlog
 from celery import Task
 
 from runnerly_ingest.runtime import Runtime
-from runnerly_ingest.strava import service
+from runnerly_ingest.strava import service, webhooks
+from runnerly_ingest.strava.backfill import BACKFILL_TASK, backfill_step, due_backfills
+from runnerly_ingest.strava.calls import Paused
 from runnerly_ingest.strava.client import StravaError, StravaUnavailable
 from runnerly_ingest.strava.schemas import WebhookEvent
+from runnerly_ingest.strava.streams import STREAMS_TASK, due_streams, streams_step
 from runnerly_kit.errors import ServiceUnavailable
 from runnerly_kit.messages import UserDeleted
 from runnerly_kit.tasks import RetryableError
@@ -34,39 +37,39 @@ def register(runtime: Runtime) -> None:
         except Exception:  # the API's relay thread sends them later
             log.warning("outbox.relay_failed", exc_info=True)
 
-    @celery.task(name=service.BACKFILL_TASK, bind=True)  # type: ignore[untyped-decorator]
+    @celery.task(name=BACKFILL_TASK, bind=True)  # type: ignore[untyped-decorator]
     def backfill(self: Task, link_id: int) -> None:
         try:
-            resume_at = service.backfill_step(runtime, link_id)
+            resume_at = backfill_step(runtime, link_id)
         except StravaUnavailable as exc:
             raise RetryableError(str(exc)) from exc
         finally:
             relay()
         if resume_at is not None:
             # Continues when the window resets; beat's resume task is the safety net.
-            self.app.send_task(service.BACKFILL_TASK, kwargs={"link_id": link_id},
+            self.app.send_task(BACKFILL_TASK, kwargs={"link_id": link_id},
                                eta=resume_at)
 
-    @celery.task(name=service.STREAMS_TASK, bind=True)  # type: ignore[untyped-decorator]
+    @celery.task(name=STREAMS_TASK, bind=True)  # type: ignore[untyped-decorator]
     def streams(self: Task, link_id: int, requested: bool = False) -> None:
         try:
-            resume_at = service.streams_step(runtime, link_id, requested=requested)
+            resume_at = streams_step(runtime, link_id, requested=requested)
         except StravaUnavailable as exc:
             raise RetryableError(str(exc)) from exc
         finally:
             relay()
         if resume_at is not None:
             # As a backfill step: continues when the window resets, beat as the safety net.
-            self.app.send_task(service.STREAMS_TASK,
+            self.app.send_task(STREAMS_TASK,
                                kwargs={"link_id": link_id, "requested": requested},
                                eta=resume_at)
 
-    @celery.task(name=service.EVENT_TASK, bind=True)  # type: ignore[untyped-decorator]
+    @celery.task(name=webhooks.EVENT_TASK, bind=True)  # type: ignore[untyped-decorator]
     def event(self: Task, event: dict[str, Any]) -> None:
         parsed = WebhookEvent.model_validate(event)
         try:
-            service.handle_event(runtime, parsed)
-        except service.Paused as paused:
+            webhooks.handle_event(runtime, parsed)
+        except Paused as paused:
             countdown = max(1.0, (paused.until - datetime.now(UTC)).total_seconds())
             raise self.retry(countdown=countdown, max_retries=None) from paused
         except StravaUnavailable as exc:
@@ -74,16 +77,16 @@ def register(runtime: Runtime) -> None:
 
     @celery.task(name=RESUME_TASK)  # type: ignore[untyped-decorator]
     def resume() -> None:
-        for link_id in service.due_backfills(runtime):
-            celery.send_task(service.BACKFILL_TASK, kwargs={"link_id": link_id})
-        for link_id in service.due_streams(runtime):
-            celery.send_task(service.STREAMS_TASK, kwargs={"link_id": link_id})
+        for link_id in due_backfills(runtime):
+            celery.send_task(BACKFILL_TASK, kwargs={"link_id": link_id})
+        for link_id in due_streams(runtime):
+            celery.send_task(STREAMS_TASK, kwargs={"link_id": link_id})
         # Synced links Strava refused: try again once the refusal's next try has come; the
         # first answer clears the pause.
-        for link_id in service.refused_links_due(runtime):
+        for link_id in webhooks.refused_links_due(runtime):
             reconcile_one(link_id)
         # Webhook events folded while their verification share was spent: one listing each.
-        for link_id in service.catch_ups_due(runtime):
+        for link_id in webhooks.catch_ups_due(runtime):
             catch_up_one(link_id)
         # Until the push subscription exists (Strava or the dashboard may have been down
         # at start), try again at every tick; once it does, this is one database read.
@@ -91,25 +94,25 @@ def register(runtime: Runtime) -> None:
 
     def ensure_subscription() -> None:
         try:
-            service.ensure_subscription(runtime)
+            webhooks.ensure_subscription(runtime)
         except (StravaUnavailable, StravaError, KeyError, TypeError, ValueError) as exc:
             log.warning("strava.subscription.failed", error=str(exc))
 
     def reconcile_one(link_id: int) -> None:
         try:
-            service.reconcile(runtime, link_id)
+            webhooks.reconcile(runtime, link_id)
         except ServiceUnavailable as exc:
             log.warning("strava.reconcile.failed", link_id=link_id, error=str(exc))
 
     def catch_up_one(link_id: int) -> None:
         try:
-            service.catch_up(runtime, link_id)
+            webhooks.catch_up(runtime, link_id)
         except ServiceUnavailable as exc:
             log.warning("strava.catch_up.failed", link_id=link_id, error=str(exc))
 
     @celery.task(name=RECONCILE_TASK)  # type: ignore[untyped-decorator]
     def reconcile() -> None:
-        for link_id in service.reconcile_targets(runtime):
+        for link_id in webhooks.reconcile_targets(runtime):
             reconcile_one(link_id)
 
     @celery.task(name=SUBSCRIBE_TASK)  # type: ignore[untyped-decorator]
