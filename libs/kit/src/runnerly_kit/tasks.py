@@ -24,6 +24,7 @@ from kombu.entity import Exchange, Queue, binding
 from runnerly_kit.errors import ServiceUnavailable
 from runnerly_kit.logging import request_id_var
 from runnerly_kit.metrics import TASKS
+from runnerly_kit.topology import EVENT_SUBSCRIPTIONS
 
 if TYPE_CHECKING:
     from runnerly_kit.outbox import Outbox
@@ -34,18 +35,9 @@ log = structlog.get_logger()
 EVENT_EXCHANGE = "runnerly.events"
 EVENT_TASK = "runnerly.event"
 
-# The whole system's event routing in one table. It lives here, not in each service,
+# The whole system's event routing is the topology's table, not each service's own,
 # because the embedded broker (kombu's SQL transport) keeps exchange bindings in the
 # memory of the publishing process: every publisher must declare every binding.
-# Every consumer takes the two revocation events (see ``runnerly_kit.revocations``).
-_REVOCATIONS = ("user.deleted", "user.sessions_revoked")
-EVENT_SUBSCRIPTIONS: dict[str, tuple[str, ...]] = {
-    "dataservice": _REVOCATIONS,
-    "mailer": _REVOCATIONS,
-    "ingest": _REVOCATIONS,
-    "plans": ("run.created", "run.deleted", *_REVOCATIONS),
-    "reports": _REVOCATIONS,
-}
 
 
 class RetryableError(Exception):
