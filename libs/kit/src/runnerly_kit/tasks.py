@@ -192,7 +192,9 @@ def register_event_handlers(
         handlers, forget=None if outbox is None else outbox.forget
     )
 
-    @app.task(name=EVENT_TASK, bind=True)  # type: ignore[untyped-decorator]
+    # Not shared: Celery would give a shared task to every app made later in the process,
+    # and two services' apps in one process would each get the other's handlers.
+    @app.task(name=EVENT_TASK, bind=True, shared=False)  # type: ignore[untyped-decorator]
     def handle_event(self: Task, event: str, payload: dict[str, Any], message_id: str) -> None:
         handler = handlers.get(event)
         if handler is None:
