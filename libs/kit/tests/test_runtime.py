@@ -303,3 +303,19 @@ def test_the_public_url_defaults_to_the_front_door(tmp_path: Path) -> None:
         public_url: str = public_url_setting()  # type: ignore[assignment]
 
     assert Front(data_dir=tmp_path).public_url == SERVICES["dashboard"].default_url
+
+
+def test_a_schedule_of_a_service_the_topology_gives_no_beat_is_refused(tmp_path: Path) -> None:
+    class PlansSettings(KitSettings):
+        service_name = "plans"
+
+    runtime = build_service_runtime(
+        Runtime,
+        PlansSettings(env="test", data_dir=tmp_path),
+        migrations_dir=MIGRATIONS,
+        revocation_model=Revocation,
+        greeting="hi",
+    )
+
+    with pytest.raises(ValueError, match="no beat"):
+        bootstrap_worker(runtime, handlers={}, beat_schedule={})

@@ -13,7 +13,7 @@ from runnerly_kit.db import migrate
 from runnerly_kit.logging import configure_logging
 from runnerly_kit.runtime import ServiceRuntime
 from runnerly_kit.tasks import embed_beat, register_event_handlers
-from runnerly_kit.topology import EVENT_SUBSCRIPTIONS
+from runnerly_kit.topology import BEATS, EVENT_SUBSCRIPTIONS
 
 EventHandler = Callable[[dict[str, Any]], None]
 
@@ -30,8 +30,9 @@ def bootstrap_worker(
     (``register``) and its event handlers, and set its beat schedule, run in a thread of
     the worker when ``embed`` (the embedded default; at scale one ``runnerly beat NAME``).
 
-    A handler for an event the topology does not route to the service would never run:
-    it is refused here.
+    A handler for an event the topology does not route to the service would never run,
+    and a schedule of a service it gives no beat would never be run by ``runnerly beat``:
+    both are refused here.
     """
     settings = runtime.settings
     configure_logging(settings.service_name, settings.log_level)
@@ -41,6 +42,11 @@ def bootstrap_worker(
         raise ValueError(
             f"{settings.service_name} handles {', '.join(unrouted)}, which the topology "
             "does not route to it (runnerly_kit.topology)"
+        )
+    if beat_schedule is not None and settings.service_name not in BEATS:
+        raise ValueError(
+            f"{settings.service_name} has a beat schedule, but the topology gives it no beat "
+            "(runnerly_kit.topology)"
         )
     migrate(runtime.database.url, runtime.migrations_dir)
     for register_tasks in register:
