@@ -71,7 +71,7 @@ def _runtime(settings: ReportsSettings, **kwargs: Any) -> Runtime:
     return build_service_runtime(
         Runtime,
         settings,
-        migrations_dir=MIGRATIONS,
+        MIGRATIONS,
         revocation_model=Revocation,
         outbox_model=OutboxMessage,
         greeting="hello",
@@ -101,7 +101,7 @@ def test_a_service_that_sends_nothing_has_no_outbox_and_the_clock_is_injected(
     runtime = build_service_runtime(
         Runtime,
         settings,
-        migrations_dir=MIGRATIONS,
+        MIGRATIONS,
         revocation_model=Revocation,
         clock=lambda: moment,
         greeting="hi",
@@ -312,7 +312,7 @@ def test_a_schedule_of_a_service_the_topology_gives_no_beat_is_refused(tmp_path:
     runtime = build_service_runtime(
         Runtime,
         PlansSettings(env="test", data_dir=tmp_path),
-        migrations_dir=MIGRATIONS,
+        MIGRATIONS,
         revocation_model=Revocation,
         greeting="hi",
     )

@@ -60,8 +60,8 @@ class ServiceRuntime(Generic[SettingsT]):
 def build_service_runtime(
     runtime_class: type[RuntimeT],
     settings: KitSettings,
-    *,
     migrations_dir: Path,
+    *,
     revocation_model: type[Any],
     outbox_model: type[Any] | None = None,
     clock: Callable[[], datetime] | None = None,

@@ -20,9 +20,5 @@ class Runtime(ServiceRuntime[Settings]):
 
 def build_runtime(settings: Settings) -> Runtime:
     return build_service_runtime(
-        Runtime,
-        settings,
-        migrations_dir=MIGRATIONS_DIR,
-        outbox_model=OutboxMessage,
-        revocation_model=Revocation,
+        Runtime, settings, MIGRATIONS_DIR, outbox_model=OutboxMessage, revocation_model=Revocation,
     )

@@ -48,11 +48,7 @@ def build_runtime(
         transport=strava_transport,
     )
     return build_service_runtime(
-        Runtime,
-        settings,
-        migrations_dir=MIGRATIONS_DIR,
-        outbox_model=OutboxMessage,
-        revocation_model=Revocation,
+        Runtime, settings, MIGRATIONS_DIR, outbox_model=OutboxMessage, revocation_model=Revocation,
         clock=clock,
         closers=[strava.close, peers.close],
         cipher=TokenCipher(settings.fernet_keys),

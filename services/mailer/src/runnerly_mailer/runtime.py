@@ -31,9 +31,6 @@ class Runtime(ServiceRuntime[Settings]):
 def build_runtime(settings: Settings) -> Runtime:
     # The mailer only receives: it sends no event and asks no other service anything.
     return build_service_runtime(
-        Runtime,
-        settings,
-        migrations_dir=MIGRATIONS_DIR,
-        revocation_model=Revocation,
+        Runtime, settings, MIGRATIONS_DIR, revocation_model=Revocation,
         transport=transport_for(settings.smtp_url, settings.maildir_path, settings.smtp_timeout),
     )

@@ -35,11 +35,7 @@ def build_runtime(
         settings, read_seconds=settings.dataservice_timeout_seconds, transport=peer_transport
     )
     return build_service_runtime(
-        Runtime,
-        settings,
-        migrations_dir=MIGRATIONS_DIR,
-        outbox_model=OutboxMessage,
-        revocation_model=Revocation,
+        Runtime, settings, MIGRATIONS_DIR, outbox_model=OutboxMessage, revocation_model=Revocation,
         clock=clock,
         closers=[peers.close],
         dataservice=HttpDataservice(peers.client("dataservice")),

@@ -47,11 +47,7 @@ def build_runtime(
     """``peer_transport`` and ``clock`` stand in for the network and the time (tests)."""
     peers = PeerClients(settings, read_seconds=settings.peer_timeout, transport=peer_transport)
     return build_service_runtime(
-        Runtime,
-        settings,
-        migrations_dir=MIGRATIONS_DIR,
-        outbox_model=OutboxMessage,
-        revocation_model=Revocation,
+        Runtime, settings, MIGRATIONS_DIR, outbox_model=OutboxMessage, revocation_model=Revocation,
         clock=clock,
         closers=[peers.close],
         dataservice=DataserviceClient(peers.client("dataservice")),

@@ -31,11 +31,7 @@ class Runtime(ServiceRuntime[Settings]):
 
 def build_runtime(settings: Settings) -> Runtime:
     return build_service_runtime(
-        Runtime,
-        settings,
-        migrations_dir=MIGRATIONS_DIR,
-        outbox_model=OutboxMessage,
-        revocation_model=Revocation,
+        Runtime, settings, MIGRATIONS_DIR, outbox_model=OutboxMessage, revocation_model=Revocation,
         keys=KeyStore(settings),
         hasher=PasswordHasher(
             time_cost=settings.argon2_time_cost,
