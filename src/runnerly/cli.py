@@ -18,6 +18,7 @@ import typer
 
 from runnerly.supervisor import write_config
 from runnerly.topology import DEFAULT_BASE_PORT, SERVICES, TOOLS, WORKERS, Topology
+from runnerly_kit.topology import BEATS
 
 app = typer.Typer(help="Runnerly: a self-hostable companion for runners.", no_args_is_help=True)
 keys_app = typer.Typer(help="Manage tokendealer's signing keys.", no_args_is_help=True)
@@ -40,9 +41,6 @@ ServiceName = Annotated[str, typer.Argument(help=f"One of: {', '.join(SERVICES)}
 ServedName = Annotated[
     str, typer.Argument(help=f"One of: {', '.join([*SERVICES, *TOOLS])} (a dev tool).")
 ]
-# Services whose Celery beat can run on its own (at scale; the embedded default runs it in
-# the service's worker).
-BEATS = ("ingest", "reports")
 
 
 def _topology(base_port: int | None) -> Topology:

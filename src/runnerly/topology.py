@@ -1,4 +1,6 @@
-"""The processes of the whole system and how they find each other, in one table."""
+"""The processes ``runnerly up`` starts and what it hands them: the services and how they
+find each other are the kit's table (``runnerly_kit.topology``); the data dir, the
+generated secrets and the development tools are the launcher's own."""
 
 from __future__ import annotations
 
@@ -11,18 +13,16 @@ from pathlib import Path
 
 from cryptography.fernet import Fernet
 
-# name -> port offset from the base port (the dashboard, the front door, is the base).
+from runnerly_kit import topology as kit_topology
+from runnerly_kit.topology import CLIENT_SCOPES, DEFAULT_BASE_PORT, WORKERS
+
+__all__ = ["DEFAULT_BASE_PORT", "SERVICES", "TOOLS", "WORKERS", "Topology"]
+
+# name -> port offset from the base port, as the launcher and the system tests use it.
 SERVICES: dict[str, int] = {
-    "dashboard": 0,
-    "tokendealer": 1,
-    "dataservice": 2,
-    "mailer": 3,
-    "ingest": 4,
-    "plans": 5,
-    "reports": 6,
+    name: service.offset for name, service in kit_topology.SERVICES.items()
 }
-# Services that run a Celery worker (they consume commands or events).
-WORKERS: tuple[str, ...] = ("dataservice", "mailer", "ingest", "plans", "reports")
+
 # Development tools started next to the services: the Strava simulator, in demo mode only
 # (when no RUNNERLY_STRAVA_CLIENT_ID is set).
 TOOLS: dict[str, int] = {"stravasim": 9}
@@ -36,18 +36,6 @@ GENERATED_SECRETS: dict[str, Callable[[], str]] = {
     # Signs the unsubscribe links of the monthly report mails.
     "RUNNERLY_REPORTS_UNSUBSCRIBE_KEY": lambda: secrets.token_urlsafe(32),
 }
-# Service clients and the scopes each may ask tokendealer for.
-CLIENT_SCOPES: dict[str, str] = {
-    # Reads the dev mailbox; relays browsers' sign-ups, logins and resets with their address.
-    "dashboard": "mail:read accounts:relay",
-    # Strava and file ingest: stores the runs it fetches or parses.
-    "ingest": "runs:read runs:write",
-    # Fitness from recent runs and records, the runner's time zone, the race to train for.
-    "plans": "runs:read profile:read races:read stats:read",
-    # A month of runs and records, the runner's plans and races, and whom to write to.
-    "reports": "runs:read profile:read races:read stats:read plans:read accounts:read",
-}
-DEFAULT_BASE_PORT = 8000
 
 
 @dataclass(frozen=True)

@@ -15,13 +15,14 @@ from pydantic import SecretStr, ValidationError
 
 from runnerly.topology import SERVICES
 from runnerly_kit.settings import DEV_SECRET
+from runnerly_kit.topology import CLIENT_SCOPES
 
 # What production needs besides secrets, per service.
 USABLE: dict[str, dict[str, Any]] = {
     "ingest": {"demo_mode": True},
 }
 # The services that call others with their own client credentials.
-CALLERS = {"dashboard", "ingest", "plans", "reports"}
+CALLERS = set(CLIENT_SCOPES)
 
 
 def settings_class(service: str) -> Any:

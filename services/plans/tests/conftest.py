@@ -27,13 +27,14 @@ from runnerly_dataservice.records.schemas import BestEffortList
 from runnerly_dataservice.runs.schemas import RunDetail, RunList
 from runnerly_dataservice.stats.schemas import StatsRead
 from runnerly_kit.testing import DATABASE_BACKENDS, TestKeys, bearer, database_for_test
+from runnerly_kit.topology import SERVICES
 from runnerly_plans.config import Settings
 from runnerly_plans.main import create_app
 from runnerly_plans.models import OutboxMessage
 from runnerly_plans.runtime import Runtime
 
 PROBLEM = "application/problem+json"
-SERVICE_SCOPES = "runs:read profile:read races:read stats:read"
+SERVICE_SCOPES = SERVICES["plans"].scopes
 
 
 @dataclass

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 from celery import Celery
 from fastapi import APIRouter, Depends, FastAPI, Request
@@ -21,6 +21,7 @@ from runnerly_kit.logging import configure_logging
 from runnerly_kit.middleware import BodySizeLimitMiddleware, RequestContextMiddleware
 from runnerly_kit.outbox import Outbox
 from runnerly_kit.revocations import Revocations
+from runnerly_kit.runtime import ServiceRuntime
 from runnerly_kit.settings import KitSettings
 
 
@@ -29,6 +30,7 @@ def create_app(
     *,
     title: str,
     routers: list[APIRouter],
+    runtime: ServiceRuntime[Any] | None = None,
     database: Database | None = None,
     migrations_dir: Path | None = None,
     celery: Celery | None = None,
@@ -42,10 +44,22 @@ def create_app(
     docs_url: str | None = "/docs",
     redoc_url: str | None = "/redoc",
     serve_metrics: bool = True,
+    body_limits: Mapping[str, int] | None = None,
 ) -> FastAPI:
     """The service's app; ``serve_metrics=False`` leaves ``/metrics`` out, for a port that
-    faces the public."""
+    faces the public.
+
+    With ``runtime``, the database, Celery, the outbox, the revocations and the migrations
+    are the runtime's, it is ``app.state.runtime``, and it is closed when the app stops.
+    ``body_limits`` gives some paths a body limit other than ``max_body_bytes``.
+    """
     configure_logging(settings.service_name, settings.log_level)
+    if runtime is not None:
+        database = runtime.database
+        migrations_dir = runtime.migrations_dir
+        celery = runtime.celery
+        outbox = runtime.outbox
+        revocations = runtime.revocations
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -62,6 +76,8 @@ def create_app(
                 outbox.stop()
             if on_shutdown is not None:
                 on_shutdown(app)
+            if runtime is not None:
+                runtime.close()
             if database is not None:
                 database.dispose()
 
@@ -74,6 +90,7 @@ def create_app(
         redoc_url=redoc_url,
     )
     app.state.settings = settings
+    app.state.runtime = runtime
     app.state.database = database
     app.state.celery = celery
     app.state.outbox = outbox
@@ -95,7 +112,9 @@ def create_app(
 
     install_error_handlers(app)
     app.add_middleware(GZipMiddleware, minimum_size=1024)
-    app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
+    app.add_middleware(
+        BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes, path_limits=body_limits
+    )
     app.add_middleware(RequestContextMiddleware, service=settings.service_name)
     if settings.trusted_proxy_list:
         # Outermost, so that every layer sees the client, not the proxy. Only the named

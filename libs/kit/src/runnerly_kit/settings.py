@@ -13,6 +13,8 @@ from typing import ClassVar, Literal, Self
 from pydantic import AliasChoices, Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from runnerly_kit.topology import SERVICES
+
 DEV_SECRET = "change-me"  # noqa: S105 - the marker a real deployment must replace
 
 
@@ -21,15 +23,15 @@ def shared(name: str, **kwargs: object) -> object:
     return Field(validation_alias=AliasChoices(f"RUNNERLY_{name}"), **kwargs)  # type: ignore[call-overload]
 
 
-SERVICE_PORTS = {
-    "dashboard": 8000,
-    "tokendealer": 8001,
-    "dataservice": 8002,
-    "mailer": 8003,
-    "ingest": 8004,
-    "plans": 8005,
-    "reports": 8006,
-}
+def peer_url(service: str) -> object:
+    """The URL of a peer service, read from ``RUNNERLY_<SERVICE>_URL``; by default where
+    the topology puts it on this machine."""
+    return shared(f"{service.upper()}_URL", default=SERVICES[service].default_url)
+
+
+def public_url_setting() -> object:
+    """Where runners reach the system (the dashboard), read from ``RUNNERLY_PUBLIC_URL``."""
+    return shared("PUBLIC_URL", default=SERVICES["dashboard"].default_url)
 
 
 class KitSettings(BaseSettings):
@@ -45,7 +47,7 @@ class KitSettings(BaseSettings):
     log_level: str = shared("LOG_LEVEL", default="INFO")  # type: ignore[assignment]
     # Empty means the embedded default: kombu's SQL transport on a file in the data dir.
     broker_url: str = shared("BROKER_URL", default="")  # type: ignore[assignment]
-    tokendealer_url: str = shared("TOKENDEALER_URL", default="http://127.0.0.1:8001")  # type: ignore[assignment]
+    tokendealer_url: str = peer_url("tokendealer")  # type: ignore[assignment]
     # Largest request body accepted, in bytes.
     max_body_bytes: int = shared("MAX_BODY_BYTES", default=1_048_576)  # type: ignore[assignment]
     # Outbox relay poll interval, in seconds (commits wake it at once; this catches the rest).
@@ -73,7 +75,8 @@ class KitSettings(BaseSettings):
     @model_validator(mode="after")
     def _fill_defaults(self) -> Self:
         if not self.port:
-            self.port = SERVICE_PORTS.get(self.service_name, 0)
+            known = SERVICES.get(self.service_name)
+            self.port = known.default_port if known else 0
         if not self.database_url:
             path = (self.data_dir / f"{self.service_name}.sqlite").resolve()
             self.database_url = f"sqlite:///{path}"
@@ -116,6 +119,14 @@ class KitSettings(BaseSettings):
     @property
     def trusted_proxy_list(self) -> list[str]:
         return [entry.strip() for entry in self.trusted_proxies.split(",") if entry.strip()]
+
+    def url_of(self, peer: str) -> str:
+        """The base URL of ``peer``, as this service's ``<peer>_url`` setting has it."""
+        return str(getattr(self, f"{peer}_url"))
+
+    @property
+    def token_url(self) -> str:
+        return f"{self.tokendealer_url.rstrip('/')}/oauth/token"
 
     @property
     def jwks_url(self) -> str:

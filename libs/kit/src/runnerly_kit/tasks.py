@@ -23,8 +23,9 @@ from pydantic import ValidationError
 
 from runnerly_kit.errors import ServiceUnavailable
 from runnerly_kit.logging import request_id_var
-from runnerly_kit.messages import EventHandlers, Message, UserDeleted, UserSessionsRevoked
+from runnerly_kit.messages import EventHandlers, Message
 from runnerly_kit.metrics import TASKS
+from runnerly_kit.topology import EVENT_SUBSCRIPTIONS
 
 if TYPE_CHECKING:
     from runnerly_kit.outbox import Outbox
@@ -35,18 +36,9 @@ log = structlog.get_logger()
 EVENT_EXCHANGE = "runnerly.events"
 EVENT_TASK = "runnerly.event"
 
-# The whole system's event routing in one table. It lives here, not in each service,
+# The whole system's event routing is the topology's table, not each service's own,
 # because the embedded broker (kombu's SQL transport) keeps exchange bindings in the
 # memory of the publishing process: every publisher must declare every binding.
-# Every consumer takes the two revocation events (see ``runnerly_kit.revocations``).
-_REVOCATIONS = (UserDeleted.name, UserSessionsRevoked.name)
-EVENT_SUBSCRIPTIONS: dict[str, tuple[str, ...]] = {
-    "dataservice": _REVOCATIONS,
-    "mailer": _REVOCATIONS,
-    "ingest": _REVOCATIONS,
-    "plans": ("run.created", "run.deleted", *_REVOCATIONS),
-    "reports": _REVOCATIONS,
-}
 
 
 class RetryableError(Exception):
@@ -222,7 +214,8 @@ def register_event_handlers(
     )
     by_name = {model.name: (model, handler) for model, handler in handlers.items()}
 
-    # Not shared: another app of the process (a test's) has its own handlers.
+    # Not shared: Celery would give a shared task to every app made later in the process,
+    # and two services' apps in one process would each get the other's handlers.
     @app.task(name=EVENT_TASK, bind=True, shared=False)  # type: ignore[untyped-decorator]
     def handle_event(self: Task, event: str, payload: dict[str, Any], message_id: str) -> None:
         if event not in by_name:

@@ -8,7 +8,7 @@ from pydantic import AliasChoices, Field, model_validator
 from pydantic_settings import SettingsConfigDict
 
 from runnerly_kit.loopback import is_loopback_url
-from runnerly_kit.settings import KitSettings, shared
+from runnerly_kit.settings import KitSettings, peer_url, public_url_setting
 
 
 class Settings(KitSettings):
@@ -23,16 +23,16 @@ class Settings(KitSettings):
         default=0,
         validation_alias=AliasChoices("RUNNERLY_DASHBOARD_PORT", "RUNNERLY_PORT", "port"),
     )
-    dataservice_url: str = shared("DATASERVICE_URL", default="http://127.0.0.1:8002")  # type: ignore[assignment]
-    mailer_url: str = shared("MAILER_URL", default="http://127.0.0.1:8003")  # type: ignore[assignment]
-    ingest_url: str = shared("INGEST_URL", default="http://127.0.0.1:8004")  # type: ignore[assignment]
-    plans_url: str = shared("PLANS_URL", default="http://127.0.0.1:8005")  # type: ignore[assignment]
-    reports_url: str = shared("REPORTS_URL", default="http://127.0.0.1:8006")  # type: ignore[assignment]
+    dataservice_url: str = peer_url("dataservice")  # type: ignore[assignment]
+    mailer_url: str = peer_url("mailer")  # type: ignore[assignment]
+    ingest_url: str = peer_url("ingest")  # type: ignore[assignment]
+    plans_url: str = peer_url("plans")  # type: ignore[assignment]
+    reports_url: str = peer_url("reports")  # type: ignore[assignment]
     # Largest body of a file import (POST /api/runs/import), in bytes: up to 20 files. Every
     # other request keeps RUNNERLY_MAX_BODY_BYTES.
     import_max_body_bytes: int = Field(default=64 * 1024 * 1024, ge=1024, le=1024**3)
     # Where browsers reach the dashboard; an https URL makes the cookies Secure and adds HSTS.
-    public_url: str = shared("PUBLIC_URL", default="http://127.0.0.1:8000")  # type: ignore[assignment]
+    public_url: str = public_url_setting()  # type: ignore[assignment]
     # Serve the mailer's local mailbox at /api/dev/mail. Unset: on in development only. Either
     # way only on a loopback public URL, and only to requests made on the machine itself.
     dev_mail: bool | None = None

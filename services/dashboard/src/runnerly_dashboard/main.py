@@ -9,7 +9,6 @@ from runnerly_dashboard.api import API_PREFIX, api_router
 from runnerly_dashboard.config import Settings, get_settings
 from runnerly_dashboard.devmail.service import log_status as log_dev_mail_status
 from runnerly_dashboard.imports.endpoints import IMPORT_PATH
-from runnerly_dashboard.imports.limits import BodyLimitExcept
 from runnerly_dashboard.models import Revocation
 from runnerly_dashboard.peers import Peers, build_peers
 from runnerly_dashboard.security import SecurityHeadersMiddleware
@@ -33,11 +32,9 @@ def create_app(
         app_peers: Peers = app.state.peers
         app_peers.close()
 
-    # The kit's limit admits imports; every other path keeps the system's own (below).
-    large = max(settings.max_body_bytes, settings.import_max_body_bytes)
     database = Database(settings.database_url)
     app = create_service_app(
-        settings.model_copy(update={"max_body_bytes": large}),
+        settings,
         title="Runnerly API",
         routers=[api_router(dev_mail=settings.dev_mail_enabled)],
         database=database,
@@ -52,11 +49,10 @@ def create_app(
         redoc_url=None,
         # Its request counts by route (logins, signups, resets) are no one's business outside.
         serve_metrics=settings.metrics,
+        # Imports carry files; every other path keeps the system's own limit.
+        body_limits={IMPORT_PATH: max(settings.max_body_bytes, settings.import_max_body_bytes)},
     )
-    app.state.settings = settings
     app.state.peers = peers
-    app.add_middleware(BodyLimitExcept, max_bytes=settings.max_body_bytes,
-                       large_paths=frozenset({IMPORT_PATH}))
     app.add_middleware(SecurityHeadersMiddleware, docs_path=DOCS_URL, https=settings.https)
     mount_web(app, settings)
     return app

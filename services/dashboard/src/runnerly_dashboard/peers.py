@@ -15,6 +15,8 @@ from starlette.responses import Response
 from runnerly_dashboard.config import Settings
 from runnerly_kit.errors import RunnerlyError, ServiceUnavailable
 from runnerly_kit.http import ClientCredentials, ServiceClient
+from runnerly_kit.runtime import PeerClients
+from runnerly_kit.topology import SERVICES
 
 log = structlog.get_logger()
 
@@ -22,6 +24,8 @@ ModelT = TypeVar("ModelT", bound=BaseModel)
 
 # The scope that lets the dashboard name the browser's address to tokendealer.
 RELAY_SCOPE = "accounts:relay"
+# A peer's read that takes longer than this is a failing peer, unless the call says more.
+DEFAULT_READ_SECONDS = 5.0
 # Headers of a peer's read that a browser needs to revalidate its copy.
 CACHE_HEADERS = ("ETag", "Cache-Control")
 # Headers of a peer's problem that tell the caller what to do next.
@@ -53,51 +57,25 @@ class Peers:
 
 
 def build_peers(settings: Settings, transport: httpx.BaseTransport | None = None) -> Peers:
-    """One pooled client per peer; ``transport`` replaces the network (tests)."""
-    def credentials(scopes: str) -> ClientCredentials:
-        return ClientCredentials(
-            token_url=f"{settings.tokendealer_url.rstrip('/')}/oauth/token",
-            client_id=settings.client_id,
-            client_secret=settings.client_secret.get_secret_value(),
-            scopes=scopes,
-            transport=transport,
-        )
-
-    mail_reader = credentials("mail:read")
-    urls = {
-        "tokendealer": settings.tokendealer_url,
-        "dataservice": settings.dataservice_url,
-        "mailer": settings.mailer_url,
-        "ingest": settings.ingest_url,
-        "plans": settings.plans_url,
-        "reports": settings.reports_url,
-    }
-    probe_timeout = httpx.Timeout(settings.health_timeout_seconds)
+    """One pooled client per peer; ``transport`` replaces the network (tests). The peers
+    but the mailer get the browser's token, forwarded: the dashboard's own asks only for
+    the mailbox and, as the relay, for tokendealer."""
+    clients = PeerClients(settings, read_seconds=DEFAULT_READ_SECONDS, transport=transport)
+    probe_seconds = settings.health_timeout_seconds
     return Peers(
-        tokendealer=ServiceClient(urls["tokendealer"], "tokendealer", transport=transport),
-        relay=credentials(RELAY_SCOPE),
-        dataservice=ServiceClient(urls["dataservice"], "dataservice", transport=transport),
-        mailer=ServiceClient(
-            urls["mailer"], "mailer", credentials=mail_reader, transport=transport
-        ),
+        tokendealer=clients.client("tokendealer", own_token=False),
+        relay=clients.credentials_for(RELAY_SCOPE),
+        dataservice=clients.client("dataservice", own_token=False),
+        mailer=clients.client("mailer", credentials=clients.credentials_for("mail:read")),
         # Imports carry files (up to 20; parsed later, in the worker): a longer read timeout.
-        ingest=ServiceClient(
-            urls["ingest"], "ingest", timeout=httpx.Timeout(60.0, connect=2.0),
-            transport=transport,
-        ),
+        ingest=clients.client("ingest", read_seconds=60.0, own_token=False),
         # Making a plan reads the runner's recent runs: the dataservice's timeout and more.
-        plans=ServiceClient(
-            settings.plans_url, "plans", timeout=httpx.Timeout(30.0, connect=2.0),
-            transport=transport,
-        ),
+        plans=clients.client("plans", read_seconds=30.0, own_token=False),
         # Building a report on request renders its PDF: a longer read timeout.
-        reports=ServiceClient(
-            settings.reports_url, "reports", timeout=httpx.Timeout(60.0, connect=2.0),
-            transport=transport,
-        ),
+        reports=clients.client("reports", read_seconds=60.0, own_token=False),
         probes={
-            name: ServiceClient(url, name, timeout=probe_timeout, retries=0, transport=transport)
-            for name, url in urls.items()
+            peer: clients.client(peer, read_seconds=probe_seconds, own_token=False, retries=0)
+            for peer in SERVICES["dashboard"].peers
         },
     )
 

@@ -9,7 +9,7 @@ from runnerly_dataservice.profiles.endpoints import router as profile_router
 from runnerly_dataservice.races.endpoints import router as races_router
 from runnerly_dataservice.records.endpoints import router as records_router
 from runnerly_dataservice.runs.endpoints import router as runs_router
-from runnerly_dataservice.runtime import MIGRATIONS_DIR, build_runtime
+from runnerly_dataservice.runtime import build_runtime
 from runnerly_dataservice.stats.endpoints import router as stats_router
 from runnerly_kit.app import create_app as create_service_app
 
@@ -21,11 +21,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         settings,
         title="Runnerly dataservice",
         routers=[profile_router, runs_router, races_router, stats_router, records_router],
-        database=runtime.database,
-        migrations_dir=MIGRATIONS_DIR,
-        celery=runtime.celery,
-        outbox=runtime.outbox,
-        revocations=runtime.revocations,
+        runtime=runtime,
     )
-    app.state.runtime = runtime
     return app

@@ -3,27 +3,21 @@
 
 from __future__ import annotations
 
-from runnerly_dataservice.config import get_settings
+from runnerly_dataservice.config import Settings, get_settings
 from runnerly_dataservice.profiles import tasks as profile_tasks
-from runnerly_dataservice.runtime import MIGRATIONS_DIR, Runtime, build_runtime
-from runnerly_kit.db import migrate
-from runnerly_kit.logging import configure_logging
+from runnerly_dataservice.runtime import Runtime, build_runtime
 from runnerly_kit.messages import UserDeleted
-from runnerly_kit.tasks import register_event_handlers
+from runnerly_kit.worker import bootstrap_worker
 
 
-def create_worker_runtime() -> Runtime:
-    runtime = build_runtime(get_settings())
-    configure_logging(runtime.settings.service_name, runtime.settings.log_level)
-    migrate(runtime.database.url, MIGRATIONS_DIR)
-    register_event_handlers(
-        runtime.celery,
-        {UserDeleted: lambda event: profile_tasks.forget_user(runtime, event)},
-        revocations=runtime.revocations,
-        outbox=runtime.outbox,
+def create_worker_runtime(settings: Settings) -> Runtime:
+    runtime = build_runtime(settings)
+    bootstrap_worker(
+        runtime,
+        handlers={UserDeleted: lambda event: profile_tasks.forget_user(runtime, event)},
     )
     return runtime
 
 
-runtime = create_worker_runtime()
+runtime = create_worker_runtime(get_settings())
 celery = runtime.celery

@@ -8,7 +8,7 @@ from typing import Self
 from pydantic import AliasChoices, Field, SecretStr, model_validator
 from pydantic_settings import SettingsConfigDict
 
-from runnerly_kit.settings import DEV_SECRET, KitSettings, shared
+from runnerly_kit.settings import DEV_SECRET, KitSettings, peer_url, public_url_setting, shared
 
 REAL_STRAVA_OAUTH_URL = "https://www.strava.com/oauth"
 REAL_STRAVA_API_URL = "https://www.strava.com/api/v3"
@@ -22,8 +22,8 @@ class Settings(KitSettings):
     secret_fields = ("client_secret", "token_key", "webhook_verify_token")
 
     # Shared with the rest of the system (unprefixed variables).
-    dataservice_url: str = shared("DATASERVICE_URL", default="http://127.0.0.1:8002")  # type: ignore[assignment]
-    public_url: str = shared("PUBLIC_URL", default="http://127.0.0.1:8000")  # type: ignore[assignment]
+    dataservice_url: str = peer_url("dataservice")  # type: ignore[assignment]
+    public_url: str = public_url_setting()  # type: ignore[assignment]
     strava_client_id: str = shared("STRAVA_CLIENT_ID", default="")  # type: ignore[assignment]
     strava_client_secret: SecretStr = shared("STRAVA_CLIENT_SECRET", default=SecretStr(""))  # type: ignore[assignment]
     strava_oauth_url: str = shared("STRAVA_OAUTH_URL", default=REAL_STRAVA_OAUTH_URL)  # type: ignore[assignment]

@@ -12,7 +12,7 @@ from prometheus_client import Gauge
 
 from runnerly_ingest.config import Settings, get_settings
 from runnerly_ingest.imports.endpoints import router as imports_router
-from runnerly_ingest.runtime import MIGRATIONS_DIR, Runtime, build_runtime
+from runnerly_ingest.runtime import Runtime, build_runtime
 from runnerly_ingest.strava import calls as strava_calls
 from runnerly_ingest.strava.endpoints import router as strava_router
 from runnerly_kit.app import create_app as create_service_app
@@ -43,27 +43,17 @@ def create_app(
     def started(_: FastAPI) -> None:
         announce_mode(runtime)
 
-    def stopped(app: FastAPI) -> None:
-        app_runtime: Runtime = app.state.runtime
-        app_runtime.close()
-
     app = create_service_app(
         settings,
         title="Runnerly ingest",
         routers=[strava_router, imports_router],
-        database=runtime.database,
-        migrations_dir=MIGRATIONS_DIR,
-        celery=runtime.celery,
-        outbox=runtime.outbox,
-        revocations=runtime.revocations,
+        runtime=runtime,
         on_startup=started,
-        on_shutdown=stopped,
         readiness_notes={"strava": lambda: strava_calls.readiness_note(runtime)},
     )
     # Read from the shared row at each scrape: the workers meet the refusals, this process
     # serves /metrics.
     STRAVA_APP_REFUSED.set_function(lambda: _or_nan(strava_calls.app_refused, runtime))
-    app.state.runtime = runtime
     return app
 
 

@@ -3,46 +3,31 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 import httpx
-from celery import Celery
 
 from runnerly_ingest.config import Settings
 from runnerly_ingest.crypto import TokenCipher
 from runnerly_ingest.dataservice import Dataservice
 from runnerly_ingest.models import OutboxMessage, Revocation
 from runnerly_ingest.strava.client import StravaClient
-from runnerly_kit.db import Database
-from runnerly_kit.http import ClientCredentials, ServiceClient
 from runnerly_kit.outbox import Outbox
-from runnerly_kit.revocations import Revocations
-from runnerly_kit.tasks import create_celery
+from runnerly_kit.runtime import PeerClients, ServiceRuntime, build_service_runtime
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+# Batches of runs with their streams: the dataservice may take a while to store them.
+PEER_READ_SECONDS = 30.0
 
 
-@dataclass
-class Runtime:
-    settings: Settings
-    database: Database
-    celery: Celery
+@dataclass(kw_only=True)
+class Runtime(ServiceRuntime[Settings]):
     outbox: Outbox
-    revocations: Revocations
     cipher: TokenCipher
     strava: StravaClient
     dataservice: Dataservice
-    # The time, injected: tests share a fake clock with the Strava simulator.
-    clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
-
-    def now(self) -> datetime:
-        return self.clock()
-
-    def close(self) -> None:
-        self.strava.close()
-        self.dataservice.close()
 
 
 def build_runtime(
@@ -54,37 +39,19 @@ def build_runtime(
 ) -> Runtime:
     """``strava_transport``, ``peer_transport`` and ``clock`` stand in for the network and
     the time (tests)."""
-    database = Database(settings.database_url)
-    celery = create_celery(settings.service_name, settings.broker_url)
-    credentials = ClientCredentials(
-        token_url=f"{settings.tokendealer_url.rstrip('/')}/oauth/token",
-        client_id=settings.client_id,
-        client_secret=settings.client_secret.get_secret_value(),
-        scopes="runs:read runs:write",
-        transport=peer_transport,
+    peers = PeerClients(settings, read_seconds=PEER_READ_SECONDS, transport=peer_transport)
+    strava = StravaClient(
+        settings.strava_oauth_url,
+        settings.strava_api_url,
+        settings.strava_client_id,
+        settings.strava_client_secret.get_secret_value(),
+        transport=strava_transport,
     )
-    return Runtime(
-        settings=settings,
-        database=database,
-        celery=celery,
-        outbox=Outbox(OutboxMessage, database, celery, settings.service_name),
-        revocations=Revocations(Revocation, database),
+    return build_service_runtime(
+        Runtime, settings, MIGRATIONS_DIR, outbox_model=OutboxMessage, revocation_model=Revocation,
+        clock=clock,
+        closers=[strava.close, peers.close],
         cipher=TokenCipher(settings.fernet_keys),
-        strava=StravaClient(
-            settings.strava_oauth_url,
-            settings.strava_api_url,
-            settings.strava_client_id,
-            settings.strava_client_secret.get_secret_value(),
-            transport=strava_transport,
-        ),
-        dataservice=Dataservice(
-            ServiceClient(
-                settings.dataservice_url,
-                "dataservice",
-                credentials=credentials,
-                timeout=httpx.Timeout(30.0, connect=2.0),
-                transport=peer_transport,
-            )
-        ),
-        **({"clock": clock} if clock is not None else {}),
+        strava=strava,
+        dataservice=Dataservice(peers.client("dataservice")),
     )

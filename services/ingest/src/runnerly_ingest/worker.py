@@ -11,21 +11,18 @@ from typing import Any
 
 from celery import signals
 
-from runnerly_ingest.config import get_settings
+from runnerly_ingest.config import Settings, get_settings
 from runnerly_ingest.imports import service as imports_service
 from runnerly_ingest.imports import tasks as imports_tasks
 from runnerly_ingest.main import announce_mode
-from runnerly_ingest.runtime import MIGRATIONS_DIR, Runtime, build_runtime
+from runnerly_ingest.runtime import Runtime, build_runtime
 from runnerly_ingest.strava import tasks as strava_tasks
-from runnerly_kit.db import migrate
-from runnerly_kit.logging import configure_logging
 from runnerly_kit.messages import UserDeleted
-from runnerly_kit.tasks import embed_beat, register_event_handlers
+from runnerly_kit.worker import bootstrap_worker
 
 
-def configure_beat(runtime: Runtime) -> None:
-    settings = runtime.settings
-    runtime.celery.conf.beat_schedule = {
+def beat_schedule(settings: Settings) -> dict[str, Any]:
+    return {
         "resume-backfills": {
             "task": strava_tasks.RESUME_TASK,
             "schedule": settings.resume_seconds,
@@ -37,7 +34,6 @@ def configure_beat(runtime: Runtime) -> None:
             "schedule": settings.resume_seconds,
         },
     }
-    runtime.celery.conf.beat_schedule_filename = str(settings.service_dir / "celerybeat-schedule")
 
 
 def forget_user(runtime: Runtime, event: UserDeleted) -> None:
@@ -45,25 +41,19 @@ def forget_user(runtime: Runtime, event: UserDeleted) -> None:
     imports_service.forget_runner(runtime, event.user_id)
 
 
-def create_worker_runtime() -> Runtime:
-    runtime = build_runtime(get_settings())
-    configure_logging(runtime.settings.service_name, runtime.settings.log_level)
-    migrate(runtime.database.url, MIGRATIONS_DIR)
-    strava_tasks.register(runtime)
-    imports_tasks.register(runtime)
-    register_event_handlers(
-        runtime.celery,
-        {UserDeleted: lambda event: forget_user(runtime, event)},
-        revocations=runtime.revocations,
-        outbox=runtime.outbox,
+def create_worker_runtime(settings: Settings) -> Runtime:
+    runtime = build_runtime(settings)
+    bootstrap_worker(
+        runtime,
+        handlers={UserDeleted: lambda event: forget_user(runtime, event)},
+        register=[lambda: strava_tasks.register(runtime), lambda: imports_tasks.register(runtime)],
+        beat_schedule=beat_schedule(settings),
+        embed=settings.embed_beat,
     )
-    configure_beat(runtime)
-    if runtime.settings.embed_beat:
-        embed_beat(runtime.celery)
     return runtime
 
 
-runtime = create_worker_runtime()
+runtime = create_worker_runtime(get_settings())
 celery = runtime.celery
 
 

@@ -6,7 +6,7 @@ from pathlib import Path
 from pydantic_settings import SettingsConfigDict
 
 from runnerly_kit.loopback import is_loopback_url
-from runnerly_kit.settings import KitSettings, shared
+from runnerly_kit.settings import KitSettings, public_url_setting
 
 
 class Settings(KitSettings):
@@ -22,7 +22,7 @@ class Settings(KitSettings):
     # Seconds to wait for the SMTP server before giving up (the task then retries).
     smtp_timeout: float = 10.0
     # Where runners reach the system: the local mailbox is served only on a loopback one.
-    public_url: str = shared("PUBLIC_URL", default="http://127.0.0.1:8000")  # type: ignore[assignment]
+    public_url: str = public_url_setting()  # type: ignore[assignment]
 
     @property
     def maildir_path(self) -> Path:

@@ -6,7 +6,7 @@ from fastapi import FastAPI
 from runnerly_kit.app import create_app as create_service_app
 from runnerly_mailer.config import Settings, get_settings
 from runnerly_mailer.mail.endpoints import router as mail_router
-from runnerly_mailer.runtime import MIGRATIONS_DIR, Runtime, build_runtime
+from runnerly_mailer.runtime import Runtime, build_runtime
 
 log = structlog.get_logger()
 
@@ -26,11 +26,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         settings,
         title="Runnerly mailer",
         routers=[mail_router],
-        database=runtime.database,
-        migrations_dir=MIGRATIONS_DIR,
-        celery=runtime.celery,
-        revocations=runtime.revocations,
+        runtime=runtime,
         on_startup=lambda app: log_delivery(runtime),
     )
-    app.state.runtime = runtime
     return app

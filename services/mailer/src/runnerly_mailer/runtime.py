@@ -5,11 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from celery import Celery
-
-from runnerly_kit.db import Database
-from runnerly_kit.revocations import Revocations
-from runnerly_kit.tasks import create_celery
+from runnerly_kit.runtime import ServiceRuntime, build_service_runtime
 from runnerly_mailer.config import Settings
 from runnerly_mailer.mail.transports import MailTransport, transport_for
 from runnerly_mailer.models import Revocation
@@ -17,12 +13,8 @@ from runnerly_mailer.models import Revocation
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 
 
-@dataclass
-class Runtime:
-    settings: Settings
-    database: Database
-    celery: Celery
-    revocations: Revocations
+@dataclass(kw_only=True)
+class Runtime(ServiceRuntime[Settings]):
     transport: MailTransport
 
     @property
@@ -37,12 +29,8 @@ class Runtime:
 
 
 def build_runtime(settings: Settings) -> Runtime:
-    database = Database(settings.database_url)
-    celery = create_celery(settings.service_name, settings.broker_url)
-    return Runtime(
-        settings=settings,
-        database=database,
-        celery=celery,
-        revocations=Revocations(Revocation, database),
+    # The mailer only receives: it sends no event and asks no other service anything.
+    return build_service_runtime(
+        Runtime, settings, MIGRATIONS_DIR, revocation_model=Revocation,
         transport=transport_for(settings.smtp_url, settings.maildir_path, settings.smtp_timeout),
     )

@@ -5,7 +5,7 @@ from functools import lru_cache
 from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
-from runnerly_kit.settings import KitSettings, shared
+from runnerly_kit.settings import KitSettings, peer_url
 
 
 class Settings(KitSettings):
@@ -16,7 +16,7 @@ class Settings(KitSettings):
     secret_fields = ("client_secret",)
 
     # Shared with the rest of the system (unprefixed variable).
-    dataservice_url: str = shared("DATASERVICE_URL", default="http://127.0.0.1:8002")  # type: ignore[assignment]
+    dataservice_url: str = peer_url("dataservice")  # type: ignore[assignment]
     # Seconds to wait for the dataservice before answering 503 (a plan reads up to a
     # thousand runs when the runner has no best efforts).
     dataservice_timeout_seconds: float = Field(default=15.0, gt=0, le=120)

@@ -11,7 +11,7 @@ from fastapi import FastAPI
 from runnerly_kit.app import create_app as create_service_app
 from runnerly_reports.config import Settings, get_settings
 from runnerly_reports.reports.endpoints import router as reports_router
-from runnerly_reports.runtime import MIGRATIONS_DIR, Runtime, build_runtime
+from runnerly_reports.runtime import build_runtime
 
 
 def create_app(
@@ -25,20 +25,10 @@ def create_app(
     settings = settings or get_settings()
     runtime = build_runtime(settings, peer_transport=peer_transport, clock=clock)
 
-    def stopped(app: FastAPI) -> None:
-        app_runtime: Runtime = app.state.runtime
-        app_runtime.close()
-
     app = create_service_app(
         settings,
         title="Runnerly reports",
         routers=[reports_router],
-        database=runtime.database,
-        migrations_dir=MIGRATIONS_DIR,
-        celery=runtime.celery,
-        outbox=runtime.outbox,
-        revocations=runtime.revocations,
-        on_shutdown=stopped,
+        runtime=runtime,
     )
-    app.state.runtime = runtime
     return app

@@ -8,22 +8,20 @@ costs requests, not mails: each runner's build is idempotent.
 
 from __future__ import annotations
 
+from typing import Any
+
 from celery.schedules import crontab
 
-from runnerly_kit.db import migrate
-from runnerly_kit.logging import configure_logging
 from runnerly_kit.messages import UserDeleted
-from runnerly_kit.tasks import embed_beat, register_event_handlers
-from runnerly_reports.config import get_settings
+from runnerly_kit.worker import bootstrap_worker
+from runnerly_reports.config import Settings, get_settings
 from runnerly_reports.reports import service
 from runnerly_reports.reports import tasks as report_tasks
-from runnerly_reports.runtime import MIGRATIONS_DIR, Runtime, build_runtime
+from runnerly_reports.runtime import Runtime, build_runtime
 
 
-def configure_beat(runtime: Runtime) -> None:
-    settings = runtime.settings
-    runtime.celery.conf.timezone = "UTC"
-    runtime.celery.conf.beat_schedule = {
+def beat_schedule(settings: Settings) -> dict[str, Any]:
+    return {
         "monthly-reports": {
             "task": service.MONTH_TASK,
             "schedule": crontab(
@@ -31,25 +29,20 @@ def configure_beat(runtime: Runtime) -> None:
             ),
         },
     }
-    runtime.celery.conf.beat_schedule_filename = str(settings.service_dir / "celerybeat-schedule")
 
 
-def create_worker_runtime() -> Runtime:
-    runtime = build_runtime(get_settings())
-    configure_logging(runtime.settings.service_name, runtime.settings.log_level)
-    migrate(runtime.database.url, MIGRATIONS_DIR)
-    report_tasks.register(runtime)
-    register_event_handlers(
-        runtime.celery,
-        {UserDeleted: lambda event: report_tasks.forget_runner(runtime, event)},
-        revocations=runtime.revocations,
-        outbox=runtime.outbox,
+def create_worker_runtime(settings: Settings) -> Runtime:
+    runtime = build_runtime(settings)
+    runtime.celery.conf.timezone = "UTC"
+    bootstrap_worker(
+        runtime,
+        handlers={UserDeleted: lambda event: report_tasks.forget_runner(runtime, event)},
+        register=[lambda: report_tasks.register(runtime)],
+        beat_schedule=beat_schedule(settings),
+        embed=settings.embed_beat,
     )
-    configure_beat(runtime)
-    if runtime.settings.embed_beat:
-        embed_beat(runtime.celery)
     return runtime
 
 
-runtime = create_worker_runtime()
+runtime = create_worker_runtime(get_settings())
 celery = runtime.celery

@@ -9,7 +9,7 @@ from argon2 import profiles
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, model_validator
 from pydantic_settings import SettingsConfigDict
 
-from runnerly_kit.settings import DEV_SECRET, KitSettings, shared
+from runnerly_kit.settings import DEV_SECRET, KitSettings, public_url_setting
 
 CLIENT_ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,63}$")
 # A service secret shorter than this is guessable; refused outside development.
@@ -31,7 +31,7 @@ class Settings(KitSettings):
     service_name = "tokendealer"
 
     # Base of the links in mails (the dashboard, which serves /confirm and /reset-password).
-    public_url: str = shared("PUBLIC_URL", default="http://127.0.0.1:8000")  # type: ignore[assignment]
+    public_url: str = public_url_setting()  # type: ignore[assignment]
     # Lifetimes, in seconds. Access tokens live 15 minutes at most (every service refuses
     # longer ones); a deletion or a reset revokes them earlier (runnerly_kit.revocations).
     access_token_ttl: int = Field(default=900, ge=10, le=900)

@@ -11,7 +11,7 @@ from runnerly_tokendealer.clients.endpoints import router as clients_router
 from runnerly_tokendealer.config import Settings, get_settings
 from runnerly_tokendealer.keys.endpoints import router as keys_router
 from runnerly_tokendealer.keys.service import LocalJwks
-from runnerly_tokendealer.runtime import MIGRATIONS_DIR, Runtime, build_runtime
+from runnerly_tokendealer.runtime import Runtime, build_runtime
 from runnerly_tokendealer.sessions.endpoints import router as sessions_router
 
 
@@ -28,15 +28,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         settings,
         title="Runnerly tokendealer",
         routers=[keys_router, accounts_router, sessions_router, clients_router],
-        database=runtime.database,
-        migrations_dir=MIGRATIONS_DIR,
-        celery=runtime.celery,
-        outbox=runtime.outbox,
-        revocations=runtime.revocations,
+        runtime=runtime,
         on_startup=start,
         verify_tokens=False,
     )
-    app.state.runtime = runtime
     # The tokens this service checks are its own: their keys come from its key folder.
     app.state.verifier = _verifier(runtime)
     install_oauth_error_handler(app)

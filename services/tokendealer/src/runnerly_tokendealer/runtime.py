@@ -6,12 +6,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from argon2 import PasswordHasher, Type
-from celery import Celery
 
-from runnerly_kit.db import Database
 from runnerly_kit.outbox import Outbox
-from runnerly_kit.revocations import Revocations
-from runnerly_kit.tasks import create_celery
+from runnerly_kit.runtime import ServiceRuntime, build_service_runtime
 from runnerly_tokendealer.config import Settings
 from runnerly_tokendealer.keys.service import KeyStore
 from runnerly_tokendealer.models import OutboxMessage, Revocation
@@ -19,13 +16,9 @@ from runnerly_tokendealer.models import OutboxMessage, Revocation
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 
 
-@dataclass
-class Runtime:
-    settings: Settings
-    database: Database
-    celery: Celery
+@dataclass(kw_only=True)
+class Runtime(ServiceRuntime[Settings]):
     outbox: Outbox
-    revocations: Revocations
     keys: KeyStore
     hasher: PasswordHasher
     # Verified against when the email or client is unknown, so that an answer takes as
@@ -37,14 +30,8 @@ class Runtime:
 
 
 def build_runtime(settings: Settings) -> Runtime:
-    database = Database(settings.database_url)
-    celery = create_celery(settings.service_name, settings.broker_url)
-    return Runtime(
-        settings=settings,
-        database=database,
-        celery=celery,
-        outbox=Outbox(OutboxMessage, database, celery, settings.service_name),
-        revocations=Revocations(Revocation, database),
+    return build_service_runtime(
+        Runtime, settings, MIGRATIONS_DIR, outbox_model=OutboxMessage, revocation_model=Revocation,
         keys=KeyStore(settings),
         hasher=PasswordHasher(
             time_cost=settings.argon2_time_cost,

@@ -100,5 +100,5 @@ def send_report(
     """Mail the report of a past month again (built first if it was not)."""
     # No request session: the service reads the peers between short transactions of its own.
     parsed = service.parse_month(month)
-    email = runtime.accounts.email_of(bearer_token(request))
+    email = runtime.tokendealer.email_of(bearer_token(request))
     return service.send_again(runtime, runner.sub, parsed, email)

@@ -80,7 +80,7 @@ def previous_month(now: datetime) -> Month:
 
 def gather(runtime: Runtime, runner_id: str, month: Month) -> MonthData:
     """Everything the report reads, from the peers; ``MonthNotOver`` before its end."""
-    profile = runtime.data.profile(runner_id)
+    profile = runtime.dataservice.profile(runner_id)
     zone = ZoneInfo(profile.time_zone)
     start, end = month.start(zone), month.end(zone)
     now = runtime.now()
@@ -93,14 +93,14 @@ def gather(runtime: Runtime, runner_id: str, month: Month) -> MonthData:
         runner_id=runner_id,
         month=month,
         profile=profile,
-        runs=runtime.data.runs(runner_id, start, end),
-        monthly_totals=runtime.data.monthly_totals(
+        runs=runtime.dataservice.runs(runner_id, start, end),
+        monthly_totals=runtime.dataservice.monthly_totals(
             runner_id, month.shifted(-12).first_day, month.first_day
         ),
-        efforts_in_month=runtime.data.best_efforts(runner_id, start, end),
-        efforts_before=runtime.data.best_efforts(runner_id, None, start),
-        recent_efforts=runtime.data.best_efforts(runner_id, end - PREDICTION_WINDOW, end),
-        upcoming_races=runtime.data.upcoming_races(runner_id),
+        efforts_in_month=runtime.dataservice.best_efforts(runner_id, start, end),
+        efforts_before=runtime.dataservice.best_efforts(runner_id, None, start),
+        recent_efforts=runtime.dataservice.best_efforts(runner_id, end - PREDICTION_WINDOW, end),
+        upcoming_races=runtime.dataservice.upcoming_races(runner_id),
         plans=runtime.plans.plans(runner_id),
         as_of=today_in(profile.time_zone, now),
     )

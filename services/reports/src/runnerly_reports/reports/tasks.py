@@ -37,7 +37,7 @@ def queue_month(runtime: Runtime, month: str | None) -> int:
         log.warning("report.month_not_over", month=str(target))
         return 0
     queued = 0
-    for page in runtime.accounts.accounts(runtime.settings.accounts_page_size):
+    for page in runtime.tokendealer.accounts(runtime.settings.accounts_page_size):
         with runtime.database.transaction() as session:
             queued += service.queue_month(session, runtime, target, page)
     log.info("report.month_queued", month=str(target), runners=queued)
