@@ -179,27 +179,38 @@ class WrkResult:
     socket_errors: int  # connect, read, write errors and timeouts
 
 
+def apt_install(package: str) -> None:
+    """Install Debian's ``package`` (as root here, through ``sudo -n`` otherwise)."""
+    log(f"{package} is missing: installing Debian's package (apt-get install -y {package}) ...")
+    install = ["apt-get", "install", "-y", "-q", package]
+    if os.geteuid() != 0:
+        install = ["sudo", "-n", *install]
+    result = subprocess.run(  # noqa: S603
+        install, capture_output=True, text=True, check=False, timeout=600
+    )
+    if result.returncode != 0:
+        # A fresh machine may not have the package lists yet.
+        subprocess.run(["apt-get", "update", "-q"], capture_output=True, check=False, timeout=600)  # noqa: S607
+        result = subprocess.run(  # noqa: S603
+            install, capture_output=True, text=True, check=False, timeout=600
+        )
+    if result.returncode != 0:
+        raise RuntimeError(
+            f"{package} could not be installed (apt-get said: {result.stderr.strip()[-300:]}). "
+            f"Install it: apt-get install {package}"
+        )
+    log(f"{package} installed")
+
+
 def ensure_wrk() -> str:
     """wrk's path; installs Debian's package when it is missing (we are root here)."""
     found = shutil.which("wrk")
     if found:
         return found
-    log("wrk is not installed: installing Debian's package (apt-get install -y wrk) ...")
-    install = ["apt-get", "install", "-y", "-q", "wrk"]
-    if os.geteuid() != 0:
-        install = ["sudo", "-n", *install]
-    result = subprocess.run(install, capture_output=True, text=True, check=False)  # noqa: S603
-    if result.returncode != 0:
-        # A fresh machine may not have the package lists yet.
-        subprocess.run(["apt-get", "update", "-q"], capture_output=True, check=False)  # noqa: S607
-        result = subprocess.run(install, capture_output=True, text=True, check=False)  # noqa: S603
+    apt_install("wrk")
     found = shutil.which("wrk")
     if not found:
-        raise RuntimeError(
-            "wrk is needed for the read benchmark and could not be installed "
-            f"(apt-get said: {result.stderr.strip()[-300:]}). Install it: apt-get install wrk"
-        )
-    log(f"wrk installed at {found}")
+        raise RuntimeError("wrk is installed but not on PATH")
     return found
 
 
