@@ -160,6 +160,28 @@ def group_cpu_seconds(leader: int) -> float:
     return ticks / os.sysconf("SC_CLK_TCK")
 
 
+def tree_cpu_seconds(root: int) -> float:
+    """CPU time (user + system) used so far by the live processes of ``root``'s tree:
+    ``runnerly up``'s supervisor puts each program in a process group of its own."""
+    children: dict[int, list[int]] = {}
+    ticks: dict[int, int] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # the process ended meanwhile
+        pid = int(stat.parent.name)
+        children.setdefault(int(fields[1]), []).append(pid)
+        ticks[pid] = int(fields[11]) + int(fields[12])
+    total = 0
+    pending = [root]
+    while pending:
+        pid = pending.pop()
+        total += ticks.get(pid, 0)
+        pending += children.get(pid, [])
+    return total / os.sysconf("SC_CLK_TCK")
+
+
 def uv_run(*args: str, group: str | None = None) -> list[str]:
     """A command run in the project's environment (``--group bench`` installs that group)."""
     uv = shutil.which("uv") or "uv"

@@ -141,14 +141,22 @@ class FitTrackee:
             common.stop_group(self.process)
             self.process = None
 
-    def login(self, email: str) -> str:
+    def session(self, email: str) -> dict[str, str]:
+        """The headers of a signed-in user, as its web app sends them: its login sets the JWT
+        in a cookie (and a CSRF token in another, which writes echo in ``X-CSRF-TOKEN``); an
+        ``Authorization`` header would be taken for an OAuth2 token instead. The cookies are
+        ``Secure``, which a client keeps for https only: here they are sent by hand."""
         response = httpx.post(
             f"{self.url}/api/auth/login", json={"email": email, "password": PASSWORD}, timeout=30
         )
         if response.status_code != 200:
             raise RuntimeError(f"FitTrackee login: {response.status_code} {response.text[:300]}")
-        token: str = response.json()["auth_token"]
-        return token
+        access = response.cookies["access_token_cookie"]
+        csrf = response.cookies["csrf_access_token"]
+        return {
+            "Cookie": f"access_token_cookie={access}; csrf_access_token={csrf}",
+            "X-CSRF-TOKEN": csrf,
+        }
 
 
 @contextlib.contextmanager

@@ -175,14 +175,29 @@ def runnerly_up(
 
 
 def _stop_runnerly(process: subprocess.Popen[bytes]) -> None:
-    """SIGTERM to the command (it forwards it to supervisord), then its group if need be."""
+    """SIGTERM to the command (it forwards it to supervisord), then a wait; what is left of
+    its tree is killed by pid (supervisord puts each program in a process group of its own,
+    so killing the command's group would not reach them)."""
+    tree = {found.pid: _started_at(found.pid) for found in memory.tree_memory(process.pid)}
     if process.poll() is None:
         process.send_signal(signal.SIGTERM)
         try:
             process.wait(timeout=STOP_TIMEOUT)
         except subprocess.TimeoutExpired:
-            log("footprint: runnerly up did not stop on SIGTERM; killing its process group")
+            log("footprint: runnerly up did not stop on SIGTERM; killing what is left of it")
     common.stop_group(process)
+    for pid, started_at in tree.items():
+        # The same process still, not another that took its pid since.
+        if started_at is not None and _started_at(pid) == started_at:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+
+
+def _started_at(pid: int) -> int | None:
+    try:
+        return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[19])
+    except (OSError, IndexError, ValueError):
+        return None
 
 
 def sign_up(system: Runnerly) -> tuple[str, str]:
@@ -242,18 +257,18 @@ def store_runs(system: Runnerly, runner: str, runs: list[dict[str, Any]]) -> Non
 
 
 def fittrackee_user(peer: FitTrackee) -> str:
-    """A user created and activated through its command line; their JWT."""
+    """A user created and activated through its command line; their email."""
     email = f"runner-{os.urandom(4).hex()}@example.com"
     username = f"runner{os.urandom(3).hex()}"
     peer.ftcli("users", "create", username, "--email", email, "--password", fittrackee.PASSWORD,
                "--tz", "UTC")
     peer.ftcli("users", "update", username, "--activate")
-    return peer.login(email)
+    return email
 
 
-def fittrackee_store(peer: FitTrackee, token: str, runs: list[dict[str, Any]]) -> None:
+def fittrackee_store(peer: FitTrackee, user: str, runs: list[dict[str, Any]]) -> None:
     """The same runs through its own API, one workout without a file each."""
-    with httpx.Client(base_url=peer.url, headers=_bearer(token), timeout=30) as http:
+    with httpx.Client(base_url=peer.url, headers=peer.session(user), timeout=30) as http:
         for run in runs:
             _expect(
                 http.post(
@@ -300,9 +315,9 @@ def run(
         started = time.monotonic()
         peer.start()
         starts.append(_idle(f"FitTrackee {fittrackee.VERSION}", "warm", started, peer.pid, before))
-        peer_token = fittrackee_user(peer)
+        peer_user = fittrackee_user(peer)
         log(f"footprint: {RUNS} runs into FitTrackee through its API")
-        fittrackee_store(peer, peer_token, runs)
+        fittrackee_store(peer, peer_user, runs)
 
         data_dir = workdir / "var"
         for kind in ("new", "warm"):
@@ -312,15 +327,15 @@ def run(
                 starts.append(_idle_after(f"Runnerly ({mode})", kind, took, system.process.pid,
                                           before))
                 if kind == "warm":
-                    loads += measure_reads(system, peer, peer_token, runs, "sqlite", seconds,
+                    loads += measure_reads(system, peer, peer_user, runs, "sqlite", seconds,
                                            rounds)
-                    imports += measure_imports(system, peer, peer_token, import_rounds)
+                    imports += measure_imports(system, peer, peer_user, import_rounds)
         if common.postgres_available():
             with common.postgres_database("footprint") as url:
                 log(f"footprint: {mode}, the dataservice on PostgreSQL")
                 env = {"RUNNERLY_DATASERVICE_DATABASE_URL": url}
                 with runnerly_up(workdir / "var-postgresql", mode_args, env) as (system, _):
-                    loads += measure_reads(system, peer, peer_token, runs, "postgresql",
+                    loads += measure_reads(system, peer, peer_user, runs, "postgresql",
                                            seconds, rounds)
     return report(mode, starts, loads, imports, seconds)
 
@@ -342,16 +357,18 @@ def _idle_after(system: str, kind: str, took: float, pid: int, before: float) ->
 
 
 def measure_reads(
-    system: Runnerly, peer: FitTrackee, peer_token: str, runs: list[dict[str, Any]],
+    system: Runnerly, peer: FitTrackee, peer_user: str, runs: list[dict[str, Any]],
     backend: str, seconds: float, rounds: int,
 ) -> list[Load]:
     runner, access = sign_up(system)
     log(f"footprint: {RUNS} runs for runner {runner} ({backend})")
     store_runs(system, runner, runs)
+    # Reads need only FitTrackee's session cookie (its CSRF token guards writes).
+    peer_session = {"Cookie": peer.session(peer_user)["Cookie"]}
     targets = {
-        PUBLIC: (f"{system.url()}/api/runs?limit=10", access, system.process.pid),
-        OWN: (f"{system.url(DATASERVICE)}/runs?limit=10", access, system.process.pid),
-        PEER: (f"{peer.url}/api/workouts?per_page=10", peer_token, peer.pid),
+        PUBLIC: (f"{system.url()}/api/runs?limit=10", _bearer(access), system.process.pid),
+        OWN: (f"{system.url(DATASERVICE)}/runs?limit=10", _bearer(access), system.process.pid),
+        PEER: (f"{peer.url}/api/workouts?per_page=10", peer_session, peer.pid),
     }
     _same_runs(targets, runs)
     measured: list[Load] = []
@@ -360,37 +377,45 @@ def measure_reads(
             # Each round in another order, so that none always runs on a warmer machine.
             names = list(targets) if number % 2 else list(reversed(targets))
             for name in names:
-                url, token, leader = targets[name]
-                tokens = tokens_dir / f"{abs(hash(token))}.txt"
-                tokens.write_text(token + "\n")
+                url, headers, leader = targets[name]
+                [(header, value)] = headers.items()
+                values = tokens_dir / f"{header}-{abs(hash(value))}.txt"
+                values.write_text(value + "\n")
                 log(f"footprint: round {number}, {name} ({backend})")
-                measured.append(_wrk(number, name, backend, url, tokens, leader, seconds))
+                measured.append(
+                    _wrk(number, name, backend, url, (values, header), leader, seconds)
+                )
     return measured
 
 
 def _wrk(
-    number: int, name: str, backend: str, url: str, tokens: Path, leader: int, seconds: float
+    number: int, name: str, backend: str, url: str, header: tuple[Path, str], leader: int,
+    seconds: float,
 ) -> Load:
+    """A warm-up, then the measured run; every request carries the header (its value read
+    from the file) and the CPU time of the server's process tree is counted meanwhile."""
     settings: dict[str, Any] = {
         "connections": CONNECTIONS, "threads": THREADS, "script": common.BENCH_DIR / "rotate.lua",
-        "script_args": [str(tokens)],
+        "script_args": [str(header[0]), header[1]],
     }
     common.run_wrk(url, seconds=WARMUP_SECONDS, **settings)
     before = loadavg()
-    cpu = common.group_cpu_seconds(leader)
+    cpu = common.tree_cpu_seconds(leader)
     result = common.run_wrk(url, seconds=seconds, **settings)
-    cpu = common.group_cpu_seconds(leader) - cpu
+    cpu = common.tree_cpu_seconds(leader) - cpu
     return Load(number, name, backend, result, cpu * 1000 / max(result.requests, 1),
                 (before, loadavg()))
 
 
-def _same_runs(targets: Mapping[str, tuple[str, str, int]], runs: list[dict[str, Any]]) -> None:
+def _same_runs(
+    targets: Mapping[str, tuple[str, dict[str, str], int]], runs: list[dict[str, Any]]
+) -> None:
     """Before any load: each gives the runner's ten newest runs, the same ones (by distance,
     which every one of them keeps)."""
     newest = sorted(runs, key=lambda run: run["started_at"], reverse=True)[:10]
     expected = [round(run["distance_m"] / 1000, 1) for run in newest]
-    for name, (url, token, _) in targets.items():
-        body = _expect(httpx.get(url, headers=_bearer(token), timeout=30), 200).json()
+    for name, (url, headers, _) in targets.items():
+        body = _expect(httpx.get(url, headers=headers, timeout=30), 200).json()
         if name == PEER:
             got = [round(float(w["distance"]), 1) for w in body["data"]["workouts"]]
         else:
@@ -400,7 +425,7 @@ def _same_runs(targets: Mapping[str, tuple[str, str, int]], runs: list[dict[str,
 
 
 def measure_imports(
-    system: Runnerly, peer: FitTrackee, peer_token: str, rounds: int
+    system: Runnerly, peer: FitTrackee, peer_user: str, rounds: int
 ) -> list[Import]:
     _, access = sign_up(system)
     measured: list[Import] = []
@@ -410,7 +435,8 @@ def measure_imports(
         gpx = _shifted_gpx(number)
         ways: list[tuple[str, Callable[[bytes], None]]] = [
             ("Runnerly: POST /api/runs/import", partial(_runnerly_import, system, access)),
-            ("FitTrackee: POST /api/workouts", partial(_fittrackee_upload, peer, peer_token)),
+            ("FitTrackee: POST /api/workouts",
+             partial(_fittrackee_upload, peer, peer.session(peer_user))),
         ]
         for name, way in ways if number % 2 else reversed(ways):
             before = loadavg()
@@ -455,8 +481,8 @@ def _runnerly_import(system: Runnerly, access: str, gpx: bytes) -> None:
         )
 
 
-def _fittrackee_upload(peer: FitTrackee, token: str, gpx: bytes) -> None:
-    with httpx.Client(base_url=peer.url, headers=_bearer(token), timeout=60) as http:
+def _fittrackee_upload(peer: FitTrackee, session: dict[str, str], gpx: bytes) -> None:
+    with httpx.Client(base_url=peer.url, headers=session, timeout=60) as http:
         response = http.post(
             "/api/workouts",
             files={"file": (GPX.name, gpx, "application/gpx+xml")},
@@ -522,17 +548,18 @@ def report(
         ])
     read_rows = []
     for load in loads:
-        peer = next(m for m in loads if m.round == load.round and m.backend == load.backend
-                    and m.server == PEER)
-        own = next(m for m in loads if m.round == load.round and m.backend == load.backend
-                   and m.server == OWN)
+        peer_load = next(m for m in loads if m.round == load.round
+                         and m.backend == load.backend and m.server == PEER)
+        own_load = next(m for m in loads if m.round == load.round
+                        and m.backend == load.backend and m.server == OWN)
         r = load.result
         read_rows.append([
             load.round, load.server, load.backend, f"{r.requests_per_s:,.0f}", f"{r.p50_ms:.1f}",
             f"{r.p99_ms:.1f}", f"{load.cpu_ms:.2f}",
-            f"{r.requests_per_s / peer.result.requests_per_s:.1f}x" if load is not peer else "",
-            f"**{r.requests_per_s / own.result.requests_per_s:.2f}**" if load.server == PUBLIC
-            else "",
+            f"{r.requests_per_s / peer_load.result.requests_per_s:.1f}x"
+            if load is not peer_load else "",
+            f"**{r.requests_per_s / own_load.result.requests_per_s:.2f}**"
+            if load.server == PUBLIC else "",
             f"{r.bad_responses} / {r.socket_errors}", _loads(load.load),
         ])
     import_rows = []
@@ -564,7 +591,7 @@ def report(
         "",
         f"Ten newest of one runner ({RUNS} runs stored in each); wrk {THREADS} thread, "
         f"{CONNECTIONS} connections, {seconds:.0f} s after a {WARMUP_SECONDS:.0f} s warm-up; "
-        "CPU is the whole system's process group per request. FitTrackee always on PostgreSQL.",
+        "CPU is the whole system's process tree per request. FitTrackee always on PostgreSQL.",
         "",
         common.table(
             ["round", "server", "Runnerly's database", "requests/s", "p50 ms", "p99 ms",
