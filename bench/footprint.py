@@ -51,9 +51,10 @@ STOP_TIMEOUT = 40.0
 IMPORT_TIMEOUT = 120.0
 ROUNDS = 2
 IMPORT_ROUNDS = 3
-SECONDS = 8.0
+SECONDS = 10.0
 WARMUP_SECONDS = 2.0
-CONNECTIONS = 64
+# Few: FitTrackee answers a list in a few hundred ms here, and wrk gives up at 5 s.
+CONNECTIONS = 8
 THREADS = 1
 PORTS = 20
 TOKENDEALER, DATASERVICE = 1, 2
