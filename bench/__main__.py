@@ -24,6 +24,7 @@ BENCHMARKS: dict[str, Callable[[argparse.Namespace], str]] = {
         seconds=options.footprint_seconds,
         rounds=options.rounds,
         mode_args=shlex.split(options.up_args),
+        postgresql=not options.sqlite_only,
     ),
 }
 
@@ -68,6 +69,11 @@ def main() -> None:
         type=float,
         default=footprint.SECONDS,
         help=f"footprint: length of each measured wrk run (default {footprint.SECONDS:.0f})",
+    )
+    parser.add_argument(
+        "--sqlite-only",
+        action="store_true",
+        help="footprint: skip the rounds with the dataservice on PostgreSQL (one start less)",
     )
     options = parser.parse_args()
     unknown = [name for name in options.names if name not in BENCHMARKS]

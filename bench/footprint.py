@@ -23,6 +23,7 @@ import contextlib
 import fcntl
 import json
 import mailbox
+import math
 import os
 import re
 import signal
@@ -297,6 +298,7 @@ def run(
     rounds: int = ROUNDS,
     import_rounds: int = IMPORT_ROUNDS,
     mode_args: Sequence[str] = (),
+    postgresql: bool = True,
 ) -> str:
     common.ensure_wrk()
     mode = " ".join(["runnerly up", *mode_args])
@@ -332,7 +334,7 @@ def run(
                     loads += measure_reads(system, peer, peer_user, runs, "sqlite", seconds,
                                            rounds)
                     imports += measure_imports(system, peer, peer_user, import_rounds)
-        if common.postgres_available():
+        if postgresql:
             with common.postgres_database("footprint") as url:
                 log(f"footprint: {mode}, the dataservice on PostgreSQL")
                 env = {"RUNNERLY_DATASERVICE_DATABASE_URL": url}
@@ -445,7 +447,13 @@ def measure_imports(
         for name, way in ways if number % 2 else reversed(ways):
             before = loadavg()
             started = time.monotonic()
-            way(gpx)
+            try:
+                way(gpx)
+            except RuntimeError as error:
+                # Refused: reported as such, and the other rounds still run.
+                log(f"footprint: import round {number}, {name} failed: {error}")
+                measured.append(Import(number, name, float("nan"), (before, loadavg())))
+                continue
             measured.append(Import(number, name, time.monotonic() - started, (before, loadavg())))
             log(f"footprint: import round {number}, {name}: {measured[-1].seconds:.2f} s")
     return measured
@@ -583,6 +591,7 @@ def report(
         f"median import: {name} "
         f"{statistics.median(i.seconds for i in imports if i.system == name):.2f} s"
         for name in dict.fromkeys(i.system for i in imports)
+        if not any(math.isnan(i.seconds) for i in imports if i.system == name)
     ]
     return "\n".join([
         f"### footprint: `{mode}` beside FitTrackee {fittrackee.VERSION}",
