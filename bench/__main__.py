@@ -7,10 +7,11 @@ from __future__ import annotations
 
 import argparse
 import os
+import shlex
 import time
 from collections.abc import Callable
 
-from bench import backfill, common, memory, parse, read, streams, upsert
+from bench import backfill, common, footprint, memory, parse, read, streams, upsert
 
 BENCHMARKS: dict[str, Callable[[argparse.Namespace], str]] = {
     "read": lambda options: read.run(seconds=options.seconds),
@@ -19,6 +20,12 @@ BENCHMARKS: dict[str, Callable[[argparse.Namespace], str]] = {
     "backfill": lambda options: backfill.run(),
     "parse": lambda options: parse.run(profile=options.profile),
     "streams": lambda options: streams.run(),
+    "footprint": lambda options: footprint.run(
+        seconds=options.footprint_seconds,
+        rounds=options.rounds,
+        mode_args=shlex.split(options.up_args),
+        postgresql=not options.sqlite_only,
+    ),
 }
 
 
@@ -45,6 +52,28 @@ def main() -> None:
         "--profile",
         action="store_true",
         help="parse: print each format's cProfile of parse_activity to stderr",
+    )
+    parser.add_argument(
+        "--up-args",
+        default="",
+        help="footprint: arguments for `runnerly up` (its mode), e.g. --up-args=--processes",
+    )
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=footprint.ROUNDS,
+        help=f"footprint: wrk rounds of each server (default {footprint.ROUNDS})",
+    )
+    parser.add_argument(
+        "--footprint-seconds",
+        type=float,
+        default=footprint.SECONDS,
+        help=f"footprint: length of each measured wrk run (default {footprint.SECONDS:.0f})",
+    )
+    parser.add_argument(
+        "--sqlite-only",
+        action="store_true",
+        help="footprint: skip the rounds with the dataservice on PostgreSQL (one start less)",
     )
     options = parser.parse_args()
     unknown = [name for name in options.names if name not in BENCHMARKS]

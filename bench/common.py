@@ -160,6 +160,28 @@ def group_cpu_seconds(leader: int) -> float:
     return ticks / os.sysconf("SC_CLK_TCK")
 
 
+def tree_cpu_seconds(root: int) -> float:
+    """CPU time (user + system) used so far by the live processes of ``root``'s tree:
+    ``runnerly up``'s supervisor puts each program in a process group of its own."""
+    children: dict[int, list[int]] = {}
+    ticks: dict[int, int] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # the process ended meanwhile
+        pid = int(stat.parent.name)
+        children.setdefault(int(fields[1]), []).append(pid)
+        ticks[pid] = int(fields[11]) + int(fields[12])
+    total = 0
+    pending = [root]
+    while pending:
+        pid = pending.pop()
+        total += ticks.get(pid, 0)
+        pending += children.get(pid, [])
+    return total / os.sysconf("SC_CLK_TCK")
+
+
 def uv_run(*args: str, group: str | None = None) -> list[str]:
     """A command run in the project's environment (``--group bench`` installs that group)."""
     uv = shutil.which("uv") or "uv"
@@ -179,27 +201,38 @@ class WrkResult:
     socket_errors: int  # connect, read, write errors and timeouts
 
 
+def apt_install(package: str) -> None:
+    """Install Debian's ``package`` (as root here, through ``sudo -n`` otherwise)."""
+    log(f"{package} is missing: installing Debian's package (apt-get install -y {package}) ...")
+    install = ["apt-get", "install", "-y", "-q", package]
+    if os.geteuid() != 0:
+        install = ["sudo", "-n", *install]
+    result = subprocess.run(  # noqa: S603
+        install, capture_output=True, text=True, check=False, timeout=600
+    )
+    if result.returncode != 0:
+        # A fresh machine may not have the package lists yet.
+        subprocess.run(["apt-get", "update", "-q"], capture_output=True, check=False, timeout=600)  # noqa: S607
+        result = subprocess.run(  # noqa: S603
+            install, capture_output=True, text=True, check=False, timeout=600
+        )
+    if result.returncode != 0:
+        raise RuntimeError(
+            f"{package} could not be installed (apt-get said: {result.stderr.strip()[-300:]}). "
+            f"Install it: apt-get install {package}"
+        )
+    log(f"{package} installed")
+
+
 def ensure_wrk() -> str:
     """wrk's path; installs Debian's package when it is missing (we are root here)."""
     found = shutil.which("wrk")
     if found:
         return found
-    log("wrk is not installed: installing Debian's package (apt-get install -y wrk) ...")
-    install = ["apt-get", "install", "-y", "-q", "wrk"]
-    if os.geteuid() != 0:
-        install = ["sudo", "-n", *install]
-    result = subprocess.run(install, capture_output=True, text=True, check=False)  # noqa: S603
-    if result.returncode != 0:
-        # A fresh machine may not have the package lists yet.
-        subprocess.run(["apt-get", "update", "-q"], capture_output=True, check=False)  # noqa: S607
-        result = subprocess.run(install, capture_output=True, text=True, check=False)  # noqa: S603
+    apt_install("wrk")
     found = shutil.which("wrk")
     if not found:
-        raise RuntimeError(
-            "wrk is needed for the read benchmark and could not be installed "
-            f"(apt-get said: {result.stderr.strip()[-300:]}). Install it: apt-get install wrk"
-        )
-    log(f"wrk installed at {found}")
+        raise RuntimeError("wrk is installed but not on PATH")
     return found
 
 
@@ -211,6 +244,7 @@ def run_wrk(
     threads: int,
     script: Path | None = None,
     script_args: Sequence[str] = (),
+    require_answers: bool = True,
 ) -> WrkResult:
     command = [
         ensure_wrk(),
@@ -229,7 +263,7 @@ def run_wrk(
         command, capture_output=True, text=True, check=True, timeout=seconds + 30
     )
     parsed = parse_wrk(result.stdout)
-    if parsed.requests == 0:
+    if parsed.requests == 0 and require_answers:
         raise RuntimeError(f"no request completed under wrk:\n{result.stdout}{result.stderr}")
     return parsed
 
