@@ -18,6 +18,7 @@ from pydantic_settings import SettingsConfigDict
 
 from runnerly_kit.app import create_app
 from runnerly_kit.db import Base, metadata
+from runnerly_kit.messages import RunCreated, UserDeleted
 from runnerly_kit.outbox import OutboxMixin
 from runnerly_kit.revocations import RevocationMixin
 from runnerly_kit.runtime import PeerClients, ServiceRuntime, build_service_runtime, peer_timeout
@@ -234,7 +235,7 @@ def test_the_worker_migrates_registers_and_embeds_its_beat(settings: ReportsSett
 
     bootstrap_worker(
         runtime,
-        handlers={"user.deleted": lambda payload: None},
+        handlers={UserDeleted: lambda event: None},
         register=[lambda: registered.append("tasks")],
         beat_schedule={"tick": {"task": "reports.tick", "schedule": 60}},
         embed=True,
@@ -268,7 +269,7 @@ def test_a_handler_for_an_event_the_topology_does_not_route_is_refused(
     runtime = _runtime(settings)
 
     with pytest.raises(ValueError, match=r"run\.created"):
-        bootstrap_worker(runtime, handlers={"run.created": lambda payload: None})
+        bootstrap_worker(runtime, handlers={RunCreated: lambda event: None})
 
 
 def test_a_schedule_not_embedded_is_left_to_a_beat_of_its_own(settings: ReportsSettings) -> None:
@@ -286,7 +287,7 @@ def test_two_services_workers_keep_their_own_handlers_in_one_process(tmp_path: P
         _runtime(ReportsSettings(env="test", data_dir=tmp_path / name)) for name in ("a", "b")
     ]
     for name, runtime in zip(("a", "b"), runtimes, strict=True):
-        bootstrap_worker(runtime, handlers={"user.deleted": lambda _, name=name: seen.append(name)})
+        bootstrap_worker(runtime, handlers={UserDeleted: lambda _, name=name: seen.append(name)})
         Model.metadata.create_all(runtime.database.engine)
     later = create_celery("later", f"sqla+sqlite:///{tmp_path / 'broker.sqlite'}")
     later.finalize()

@@ -18,6 +18,7 @@ import sqlalchemy as sa
 from celery import Celery
 from celery.contrib.testing.worker import start_worker
 from prometheus_client import REGISTRY
+from pydantic import ValidationError
 from structlog.testing import capture_logs
 
 from runnerly_kit.db import Base, Database, metadata
@@ -210,7 +211,6 @@ def _poisoned_row(name: str, payload: dict[str, Any]) -> OutboxMessage:
 POISONS: list[dict[str, Any]] = [
     {"runner_id": "u2"},  # a field missing
     {"runner_id": "u2", "run_ids": ["eight"]},  # of the wrong type
-    {"runner_id": "u2", "run_ids": [8], "extra": 1},  # a field no model has
     {"runner_id": 5, "run_ids": [8]},  # an id not a string
 ]
 
@@ -243,6 +243,36 @@ def test_an_event_that_does_not_parse_is_logged_and_dropped_not_retried(
     assert {log["name"] for log in poisoned} == {"run.created"}
     assert all(log["errors"] for log in poisoned)
     assert "u2" not in str(poisoned)  # where and why, never the values
+
+
+def test_an_event_from_a_newer_sender_is_handled_without_the_fields_it_added(
+    tmp_path: Path,
+) -> None:
+    # A rolling upgrade: the emitter already adds a field this consumer does not know yet.
+    database = Database(f"sqlite:///{tmp_path / 'plans.sqlite'}")
+    Model.metadata.create_all(database.engine)
+    app = create_celery("plans", f"sqla+sqlite:///{tmp_path / 'broker.sqlite'}")
+    outbox = Outbox(OutboxMessage, database, app, "plans")
+    handled: list[RunCreated] = []
+    register_event_handlers(
+        app, {RunCreated: handled.append}, revocations=Revocations(Revocation, database),
+        outbox=outbox,
+    )
+    with database.transaction() as session:
+        session.add(_poisoned_row(
+            RunCreated.name, {"runner_id": "u3", "run_ids": [7], "source": "strava"}
+        ))
+    assert outbox.relay() == 1
+
+    with capture_logs() as logs, start_worker(app, **WORKER):
+        wait_for(lambda: len(handled) == 1, "the newer event")
+
+    assert handled == [RunCreated(runner_id="u3", run_ids=[7])]
+    assert [log["fields"] for log in logs if log["event"] == "message.unknown_fields"] == [
+        ["source"]
+    ]
+    with pytest.raises(ValidationError):
+        RunCreated(runner_id="u3", run_ids=[7], source="strava")  # type: ignore[call-arg]
 
 
 def test_a_broker_file_held_by_another_process_is_left_to_it(tmp_path: Path) -> None:

@@ -180,7 +180,18 @@ MessageT = TypeVar("MessageT", bound=Message)
 
 def receive(model: type[MessageT], payload: dict[str, Any], message_id: str) -> MessageT | None:
     """``payload`` as ``model``; None, logged, for a payload that does not parse: a poison
-    message is dropped, since asking again would only fail again."""
+    message is dropped, since asking again would only fail again.
+
+    Fields the model does not know are left out, not refused: during a rolling upgrade a
+    newer sender may add one, and an older consumer must still act on what it knows (a
+    ``user.deleted`` dropped would leave a runner's data behind). Building a message stays
+    strict (``extra="forbid"``), so a typo never leaves a service.
+    """
+    unknown = sorted(set(payload) - set(model.model_fields))
+    if unknown:
+        log.info("message.unknown_fields", name=model.name, message_id=message_id,
+                 fields=unknown)
+        payload = {key: value for key, value in payload.items() if key in model.model_fields}
     try:
         return model.model_validate(payload)
     except ValidationError as exc:
