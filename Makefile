@@ -60,10 +60,11 @@ test-fast: install ## Run the unit and functional tests only
 	$(UV) run pytest -n 2 libs services
 
 .PHONY: lint
-lint: install $(WEB)/node_modules/.installed ## ruff, mypy --strict on the kit and every service, and ESLint on the web app
+lint: install $(WEB)/node_modules/.installed ## ruff, mypy --strict on the kit and every service, ESLint on the web app, and no block of six lines repeated
 	$(UV) run ruff check .
 	$(UV) run mypy libs/kit/src $(foreach s,$(SERVICES),services/$(s)/src) tools/stravasim/src src
 	cd $(WEB) && npm run lint
+	@$(MAKE) --no-print-directory dup-check
 
 # What the duplicate check reads: the kit, every service, the simulator and the command line,
 # less migrations, the built web app and the modules `make contracts` generates.
@@ -73,7 +74,8 @@ DUP_SOURCES = $(shell find libs/kit/src $(foreach s,$(SERVICES),services/$(s)/sr
 
 .PHONY: dup-check
 dup-check: install ## Fail when a block of six or more lines is repeated (pylint's duplicate-code)
-	$(UV) run pylint --disable=all --enable=duplicate-code --min-similarity-lines=6 \
+	@echo "pylint duplicate-code: $(words $(DUP_SOURCES)) files"
+	@$(UV) run pylint --disable=all --enable=duplicate-code --min-similarity-lines=6 \
 		--ignore-imports=y --ignore-comments=y --ignore-docstrings=y --ignore-signatures=y \
 		--score=n $(DUP_SOURCES)
 

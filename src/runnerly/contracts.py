@@ -64,7 +64,7 @@ PEER_MODELS = (
     PeerModels("dataservice", ("RaceList", "RaceRead"), _DASHBOARD / "races/contract.py",
                prefix="Race"),
     PeerModels("dataservice", ("ProfileRead",), _DASHBOARD / "me/contract.py", prefix="Profile"),
-    PeerModels("plans", ("PlanList", "PlanRead"), _DASHBOARD / "plans/contract.py",
+    PeerModels("plans", ("PlanCreate", "PlanList", "PlanRead"), _DASHBOARD / "plans/contract.py",
                prefix="Plan"),
 )
 

@@ -53,9 +53,17 @@ def test_a_plan_for_a_race_follows_the_runs_done(system: System) -> None:
     created = system.http.post("/api/plans", headers=auth(tokens), json={
         "race_id": race.json()["id"], "days_per_week": 4, "long_run_day": "sunday",
     })
+    two_races = system.http.post("/api/plans", headers=auth(tokens), json={
+        "race_id": race.json()["id"], "distance_m": 42195, "date": race_day.isoformat(),
+        "days_per_week": 4,
+    })
 
     assert too_soon.status_code == 422, too_soon.text
     assert too_soon.headers["content-type"] == "application/problem+json"
+    # One race per plan is the plans service's rule: its refusal reaches the runner whole.
+    assert two_races.status_code == 422, two_races.text
+    assert two_races.headers["content-type"] == "application/problem+json"
+    assert "not both" in two_races.json()["detail"]
     assert created.status_code == 201, created.text
     plan = created.json()
     assert plan["race_date"] == race_day.isoformat()

@@ -111,6 +111,10 @@ class FakePlans:
         if path == "/plans":
             if method == "POST":
                 body = json.loads(request.content)
+                own = {"distance_m", "date", "name"} & set(body)
+                if ("race_id" in body) == bool(own) or (own and not {"distance_m", "date"} <= own):
+                    # The plans service's rule: one race, a listed one or the runner's own.
+                    return problem(422, "body: Value error, give race_id, or distance_m and date")
                 if body.get("date", "") < "2026-03-04" and "race_id" not in body:
                     return problem(422, "The race date is in the past.", reason="race_in_past")
                 created = self.add(user, body.get("name") or "My race")

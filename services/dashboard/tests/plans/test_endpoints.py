@@ -68,12 +68,23 @@ def test_the_peers_refusal_reaches_the_runner_with_its_reason(
     assert body["reason"] == "race_in_past"
 
 
+def test_a_request_for_no_race_or_two_is_the_plans_services_to_refuse(
+    client: TestClient, login: Any, plans: FakePlans, assert_problem: Any
+) -> None:
+    # The rule is the plans service's own; the dashboard passes its 422 on as it is.
+    me = login()
+    for body in ({**RACE, "race_id": 3}, {"days_per_week": 4}, {"name": "X", "days_per_week": 4}):
+        assert_problem(client.post("/api/plans", json=body, headers=me.csrf), 422)
+    assert len(plans.requests) == 3
+    assert client.get("/api/plans").json()["items"] == []
+
+
 def test_bad_input_never_reaches_the_peer(
     client: TestClient, login: Any, plans: FakePlans, assert_problem: Any
 ) -> None:
     me = login()
     for body in ({**RACE, "days_per_week": 2}, {**RACE, "days_per_week": 8},
-                 {**RACE, "distance_m": 0}, {**RACE, "race_id": 3}, {"days_per_week": 4},
+                 {**RACE, "distance_m": 0},
                  {**RACE, "long_run_day": "someday"}, {**RACE, "colour": "red"}):
         assert_problem(client.post("/api/plans", json=body, headers=me.csrf), 422)
     for path in ("/api/plans/0", "/api/plans/abc.ics", f"/api/plans/{2**40}"):

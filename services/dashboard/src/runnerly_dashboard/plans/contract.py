@@ -1,11 +1,11 @@
-"""Generated from contracts/plans.json (PlanList, PlanRead) by `make contracts`: do not edit."""
+"""Generated from contracts/plans.json (PlanCreate, PlanList, PlanRead) by `make contracts`: do not edit."""
 
 from __future__ import annotations
 
 from datetime import date as date_aliased
 from typing import Annotated, Literal
 
-from pydantic import AwareDatetime, BaseModel, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 
 class PlanAdherence(BaseModel):
@@ -71,6 +71,36 @@ class PlanPhaseRead(BaseModel):
     phase: Annotated[Literal["base", "build", "peak", "taper"], Field(title="Phase")]
     start: Annotated[date_aliased, Field(title="Start")]
     weeks: Annotated[int, Field(title="Weeks")]
+
+
+class PlanCreate(BaseModel):
+    """
+    A race from the races list (``race_id``), or one of the runner's own
+    (``distance_m`` and ``date``, optionally ``name``).
+    """
+
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    date: Annotated[date_aliased | None, Field(description="Race day.", title="Date")] = None
+    days_per_week: Annotated[
+        int,
+        Field(description="Days a week the runner can train.", ge=3, le=7, title="Days Per Week"),
+    ]
+    distance_m: Annotated[
+        float | None,
+        Field(description="Race distance in metres.", gt=0.0, le=1000000.0, title="Distance M"),
+    ] = None
+    goal_time_s: Annotated[
+        int | None,
+        Field(description="Goal race time in seconds.", ge=60, le=604800, title="Goal Time S"),
+    ] = None
+    long_run_day: Annotated[
+        Literal["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"],
+        Field(title="Long Run Day"),
+    ] = "sunday"
+    name: Annotated[str | None, Field(max_length=200, min_length=1, title="Name")] = None
+    race_id: Annotated[int | None, Field(ge=1, le=2147483647, title="Race Id")] = None
 
 
 class PlanSummary(BaseModel):
