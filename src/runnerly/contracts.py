@@ -49,7 +49,6 @@ class PeerModels:
 _DASHBOARD = ROOT / "services/dashboard/src/runnerly_dashboard"
 
 PEER_MODELS = (
-    PeerModels("reports", ("ReportContent",), _DASHBOARD / "reports/content.py", prefix="Report"),
     PeerModels(
         "dataservice",
         ("RunUpsert",),
@@ -66,6 +65,8 @@ PEER_MODELS = (
     PeerModels("dataservice", ("ProfileRead",), _DASHBOARD / "me/contract.py", prefix="Profile"),
     PeerModels("plans", ("PlanCreate", "PlanList", "PlanRead"), _DASHBOARD / "plans/contract.py",
                prefix="Plan"),
+    PeerModels("reports", ("ReportList", "ReportRead", "SubscriptionRead", "SubscriptionUpdate"),
+               _DASHBOARD / "reports/contract.py", prefix="Report"),
 )
 
 

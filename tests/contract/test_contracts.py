@@ -82,6 +82,12 @@ RELAYS = [
     (("GET", "/api/plans/{plan_id}"), ("plans", "GET", "/plans/{plan_id}"), None),
     (("POST", "/api/plans/{plan_id}/regenerate"), ("plans", "POST", "/plans/{plan_id}/regenerate"),
      None),
+    (("GET", "/api/reports"), ("reports", "GET", "/reports"), None),
+    (("GET", "/api/reports/{month}"), ("reports", "GET", "/reports/{month}"), None),
+    (("POST", "/api/reports/{month}/send"), ("reports", "POST", "/reports/{month}/send"), None),
+    (("GET", "/api/reports/subscription"), ("reports", "GET", "/reports/subscription"), None),
+    (("PUT", "/api/reports/subscription"), ("reports", "PUT", "/reports/subscription"), None),
+    (("POST", "/api/reports/unsubscribe"), ("reports", "POST", "/reports/unsubscribe"), None),
 ]
 # What the dashboard adds on purpose to a relayed answer (optional fields, its own).
 ADDED = {

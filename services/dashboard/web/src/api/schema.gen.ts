@@ -1587,7 +1587,7 @@ export interface components {
         };
         /** ReportRead */
         ReportRead: {
-            /** @description The report's figures in SI units (metres, seconds), with the runner's `units` and `time_zone`, as the reports service stores them. */
+            /** @description The report's figures in SI units (metres, seconds), with the runner's `units` and `time_zone`. */
             content: components["schemas"]["ReportContent"];
             /**
              * Created At
@@ -1605,17 +1605,22 @@ export interface components {
             month: string;
             /** Runs */
             runs: number;
-            /** Send Count */
+            /**
+             * Send Count
+             * @description Mails asked for: the scheduled one and resends.
+             */
             send_count: number;
-            /** Sent At */
+            /**
+             * Sent At
+             * @description When the last mail was asked for.
+             */
             sent_at: string | null;
             /**
              * Status
+             * @description built: stored, not mailed; sent: mailed.
              * @enum {string}
              */
             status: "built" | "sent";
-        } & {
-            [key: string]: unknown;
         };
         /**
          * ReportRunHighlight
@@ -1640,6 +1645,14 @@ export interface components {
             /** Run Id */
             run_id: number;
         };
+        /** ReportSubscriptionRead */
+        ReportSubscriptionRead: {
+            /**
+             * Subscribed
+             * @description Whether the monthly report is mailed.
+             */
+            subscribed: boolean;
+        };
         /** ReportSummary */
         ReportSummary: {
             /**
@@ -1658,17 +1671,22 @@ export interface components {
             month: string;
             /** Runs */
             runs: number;
-            /** Send Count */
+            /**
+             * Send Count
+             * @description Mails asked for: the scheduled one and resends.
+             */
             send_count: number;
-            /** Sent At */
+            /**
+             * Sent At
+             * @description When the last mail was asked for.
+             */
             sent_at: string | null;
             /**
              * Status
+             * @description built: stored, not mailed; sent: mailed.
              * @enum {string}
              */
             status: "built" | "sent";
-        } & {
-            [key: string]: unknown;
         };
         /**
          * ReportTotals
@@ -2048,14 +2066,6 @@ export interface components {
             since: string;
         } & {
             [key: string]: unknown;
-        };
-        /** SubscriptionRead */
-        SubscriptionRead: {
-            /**
-             * Subscribed
-             * @description Whether the monthly report is mailed.
-             */
-            subscribed: boolean;
         };
         /** SubscriptionUpdate */
         SubscriptionUpdate: {
@@ -5305,7 +5315,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SubscriptionRead"];
+                    "application/json": components["schemas"]["ReportSubscriptionRead"];
                 };
             };
             /** @description Not authenticated: log in (session cookie) or send a Bearer token. */
@@ -5424,7 +5434,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SubscriptionRead"];
+                    "application/json": components["schemas"]["ReportSubscriptionRead"];
                 };
             };
             /** @description Not authenticated: log in (session cookie) or send a Bearer token. */
@@ -5585,7 +5595,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SubscriptionRead"];
+                    "application/json": components["schemas"]["ReportSubscriptionRead"];
                     "text/html": unknown;
                 };
             };

@@ -168,7 +168,10 @@ class ReportList(BaseModel):
 
 
 class ReportRead(ReportSummary):
-    content: ReportContent
+    content: ReportContent = Field(
+        description="The report's figures in SI units (metres, seconds), with the runner's "
+        "`units` and `time_zone`."
+    )
 
 
 class SubscriptionRead(BaseModel):

@@ -1,11 +1,11 @@
-"""Generated from contracts/reports.json (ReportContent) by `make contracts`: do not edit."""
+"""Generated from contracts/reports.json (ReportList, ReportRead, SubscriptionRead, SubscriptionUpdate) by `make contracts`: do not edit."""
 
 from __future__ import annotations
 
 from datetime import date as date_aliased
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 
 class ReportEffortSet(BaseModel):
@@ -96,6 +96,26 @@ class ReportRaceCountdown(BaseModel):
     race_id: Annotated[int, Field(title="Race Id")]
 
 
+class ReportSummary(BaseModel):
+    created_at: Annotated[AwareDatetime, Field(title="Created At")]
+    distance_m: Annotated[float, Field(title="Distance M")]
+    has_runs: Annotated[bool, Field(title="Has Runs")]
+    month: Annotated[str, Field(description="YYYY-MM, on the runner's clock.", title="Month")]
+    runs: Annotated[int, Field(title="Runs")]
+    send_count: Annotated[
+        int,
+        Field(description="Mails asked for: the scheduled one and resends.", title="Send Count"),
+    ]
+    sent_at: Annotated[
+        AwareDatetime | None,
+        Field(description="When the last mail was asked for.", title="Sent At"),
+    ]
+    status: Annotated[
+        Literal["built", "sent"],
+        Field(description="built: stored, not mailed; sent: mailed.", title="Status"),
+    ]
+
+
 class ReportRunHighlight(BaseModel):
     """
     One run of the month that stood out: the longest, or the fastest pace over 3 km or
@@ -110,6 +130,19 @@ class ReportRunHighlight(BaseModel):
     name: Annotated[str, Field(title="Name")]
     pace_s_per_km: Annotated[float, Field(title="Pace S Per Km")]
     run_id: Annotated[int, Field(title="Run Id")]
+
+
+class ReportSubscriptionRead(BaseModel):
+    subscribed: Annotated[
+        bool, Field(description="Whether the monthly report is mailed.", title="Subscribed")
+    ]
+
+
+class ReportSubscriptionUpdate(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    subscribed: Annotated[bool, Field(title="Subscribed")]
 
 
 class ReportTotals(BaseModel):
@@ -206,3 +239,33 @@ class ReportContent(BaseModel):
     units: Annotated[Literal["km", "mi"], Field(title="Units")]
     version: Annotated[int, Field(description="The shape's version.", title="Version")] = 1
     weeks: Annotated[list[ReportWeekDistance], Field(title="Weeks")]
+
+
+class ReportList(BaseModel):
+    items: Annotated[list[ReportSummary], Field(description="Newest month first.", title="Items")]
+
+
+class ReportRead(BaseModel):
+    content: Annotated[
+        ReportContent,
+        Field(
+            description="The report's figures in SI units (metres, seconds), with the runner's `units` and `time_zone`."
+        ),
+    ]
+    created_at: Annotated[AwareDatetime, Field(title="Created At")]
+    distance_m: Annotated[float, Field(title="Distance M")]
+    has_runs: Annotated[bool, Field(title="Has Runs")]
+    month: Annotated[str, Field(description="YYYY-MM, on the runner's clock.", title="Month")]
+    runs: Annotated[int, Field(title="Runs")]
+    send_count: Annotated[
+        int,
+        Field(description="Mails asked for: the scheduled one and resends.", title="Send Count"),
+    ]
+    sent_at: Annotated[
+        AwareDatetime | None,
+        Field(description="When the last mail was asked for.", title="Sent At"),
+    ]
+    status: Annotated[
+        Literal["built", "sent"],
+        Field(description="built: stored, not mailed; sent: mailed.", title="Status"),
+    ]
