@@ -67,6 +67,7 @@ PEER_MODELS = (
                prefix="Plan"),
     PeerModels("reports", ("ReportList", "ReportRead", "SubscriptionRead", "SubscriptionUpdate"),
                _DASHBOARD / "reports/contract.py", prefix="Report"),
+    PeerModels("mailer", ("MailboxList",), _DASHBOARD / "devmail/contract.py", prefix="Mailbox"),
 )
 
 

@@ -88,6 +88,7 @@ RELAYS = [
     (("GET", "/api/reports/subscription"), ("reports", "GET", "/reports/subscription"), None),
     (("PUT", "/api/reports/subscription"), ("reports", "PUT", "/reports/subscription"), None),
     (("POST", "/api/reports/unsubscribe"), ("reports", "POST", "/reports/unsubscribe"), None),
+    (("GET", "/api/dev/mail"), ("mailer", "GET", "/messages"), None),
 ]
 # What the dashboard adds on purpose to a relayed answer (optional fields, its own).
 ADDED = {

@@ -1,20 +1,11 @@
+"""The development mailbox in the mailer's own shapes (``contract``, generated from its
+contract), which the dashboard passes on whole."""
+
 from __future__ import annotations
 
-from datetime import datetime
+from runnerly_dashboard.devmail.contract import MailboxList, MailboxMessage
 
-from pydantic import BaseModel, ConfigDict
+__all__ = ["MailMessage", "Mailbox"]
 
-
-class MailMessage(BaseModel):
-    model_config = ConfigDict(extra="allow")
-
-    id: str
-    to: str
-    subject: str
-    date: datetime | None = None
-    text: str
-    html: str | None = None
-
-
-class Mailbox(BaseModel):
-    items: list[MailMessage]
+Mailbox = MailboxList
+MailMessage = MailboxMessage

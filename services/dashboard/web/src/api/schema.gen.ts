@@ -816,12 +816,17 @@ export interface components {
             /** Refresh Token */
             refresh_token: string;
         };
-        /** MailMessage */
-        MailMessage: {
+        /** MailboxList */
+        MailboxList: {
+            /** Items */
+            items: components["schemas"]["MailboxMessage"][];
+        };
+        /** MailboxMessage */
+        MailboxMessage: {
             /** Date */
-            date?: string | null;
+            date: string | null;
             /** Html */
-            html?: string | null;
+            html: string | null;
             /** Id */
             id: string;
             /** Subject */
@@ -830,13 +835,6 @@ export interface components {
             text: string;
             /** To */
             to: string;
-        } & {
-            [key: string]: unknown;
-        };
-        /** Mailbox */
-        Mailbox: {
-            /** Items */
-            items: components["schemas"]["MailMessage"][];
         };
         /** Me */
         Me: {
@@ -2869,7 +2867,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Mailbox"];
+                    "application/json": components["schemas"]["MailboxList"];
                 };
             };
             /** @description Not found. */
