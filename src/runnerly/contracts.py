@@ -68,6 +68,8 @@ PEER_MODELS = (
     PeerModels("reports", ("ReportList", "ReportRead", "SubscriptionRead", "SubscriptionUpdate"),
                _DASHBOARD / "reports/contract.py", prefix="Report"),
     PeerModels("mailer", ("MailboxList",), _DASHBOARD / "devmail/contract.py", prefix="Mailbox"),
+    # Ingest's names are apart from every other the dashboard shows: kept as they are.
+    PeerModels("ingest", ("ImportJobRead",), _DASHBOARD / "imports/contract.py", prefix=""),
 )
 
 

@@ -89,6 +89,8 @@ RELAYS = [
     (("PUT", "/api/reports/subscription"), ("reports", "PUT", "/reports/subscription"), None),
     (("POST", "/api/reports/unsubscribe"), ("reports", "POST", "/reports/unsubscribe"), None),
     (("GET", "/api/dev/mail"), ("mailer", "GET", "/messages"), None),
+    (("POST", "/api/runs/import"), ("ingest", "POST", "/imports"), None),
+    (("GET", "/api/runs/imports/{job_id}"), ("ingest", "GET", "/imports/{job_id}"), None),
 ]
 # What the dashboard adds on purpose to a relayed answer (optional fields, its own).
 ADDED = {

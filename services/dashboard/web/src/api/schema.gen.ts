@@ -762,15 +762,19 @@ export interface components {
         };
         /**
          * FileOutcome
-         * @description What became of one uploaded file: ``queued`` and ``parsing`` until it has its outcome
-         *     (imported, duplicate, or refused with the reason).
+         * @description What became of one uploaded file (``queued`` or ``parsing`` until it has its
+         *     outcome).
          */
         FileOutcome: {
             /** Filename */
             filename: string;
             /** Message */
             message?: string | null;
-            /** Reason */
+            /**
+             * Reason
+             * @description A stable code for a refusal the runner may override: `looks_like_walk` (a walk or a hike), undone by sending the file again named in `as_run`.
+             * @example looks_like_walk
+             */
             reason?: string | null;
             /** Run Id */
             run_id?: number | null;
@@ -779,14 +783,12 @@ export interface components {
              * @enum {string}
              */
             status: "queued" | "parsing" | "imported" | "duplicate" | "refused";
-        } & {
-            [key: string]: unknown;
         };
         /**
-         * ImportJob
-         * @description An upload being read: each file's state, in the order they were sent.
+         * ImportJobRead
+         * @description An upload being parsed: each file's state, in the order they were sent.
          */
-        ImportJob: {
+        ImportJobRead: {
             /**
              * Created At
              * Format: date-time
@@ -6245,7 +6247,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ImportJob"];
+                    "application/json": components["schemas"]["ImportJobRead"];
                 };
             };
             /** @description Not authenticated: log in (session cookie) or send a Bearer token. */
@@ -6408,7 +6410,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ImportJob"];
+                    "application/json": components["schemas"]["ImportJobRead"];
                 };
             };
             /** @description Not authenticated: log in (session cookie) or send a Bearer token. */

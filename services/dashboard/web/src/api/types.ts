@@ -25,5 +25,5 @@ export type PlanWeek = Schemas["PlanWeekRead"];
 export type PlanWorkout = Schemas["PlanWorkoutRead"];
 export type PlanCreate = Schemas["PlanCreate"];
 
-export type ImportJob = Schemas["ImportJob"];
+export type ImportJob = Schemas["ImportJobRead"];
 export type FileOutcome = Schemas["FileOutcome"];
