@@ -70,6 +70,7 @@ PEER_MODELS = (
     PeerModels("mailer", ("MailboxList",), _DASHBOARD / "devmail/contract.py", prefix="Mailbox"),
     # Ingest's names are apart from every other the dashboard shows: kept as they are.
     PeerModels("ingest", ("ImportJobRead",), _DASHBOARD / "imports/contract.py", prefix=""),
+    PeerModels("ingest", ("StravaStatus",), _DASHBOARD / "strava/contract.py", prefix="Strava"),
 )
 
 

@@ -91,6 +91,7 @@ RELAYS = [
     (("GET", "/api/dev/mail"), ("mailer", "GET", "/messages"), None),
     (("POST", "/api/runs/import"), ("ingest", "POST", "/imports"), None),
     (("GET", "/api/runs/imports/{job_id}"), ("ingest", "GET", "/imports/{job_id}"), None),
+    (("GET", "/api/strava"), ("ingest", "GET", "/strava"), None),
 ]
 # What the dashboard adds on purpose to a relayed answer (optional fields, its own).
 ADDED = {

@@ -379,7 +379,8 @@ class FakePeers:
                 return httpx.Response(200, json={"linked": False, "demo_mode": True})
             return httpx.Response(200, json={
                 "linked": True, "demo_mode": True, "athlete_id": self.strava_links[user.id],
-                "backfill": {"state": "running", "activities_seen": 200, "runs_imported": 150}})
+                "backfill": {"state": "running", "activities_seen": 200, "runs_imported": 150,
+                             "started_at": "2026-03-01T07:00:00Z", "finished_at": None}})
         if (method, path) == ("POST", "/imports"):
             if self.imports_busy:
                 response = problem(429, "Too many requests", "Two imports are still being read.")

@@ -1,9 +1,20 @@
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Literal
-
 from pydantic import BaseModel, ConfigDict, Field
+
+from runnerly_dashboard.strava.contract import StravaBackfillRead, StravaStatus, StravaSyncPaused
+
+__all__ = [
+    "StravaBackfill",
+    "StravaCallbackQuery",
+    "StravaConnect",
+    "StravaStatus",
+    "StravaSyncPaused",
+]
+
+# The runner's Strava link and its sync in ingest's own shapes (``contract``, generated from
+# its contract), which the dashboard passes on whole.
+StravaBackfill = StravaBackfillRead
 
 
 class StravaConnect(BaseModel):
@@ -11,42 +22,6 @@ class StravaConnect(BaseModel):
 
     authorize_url: str
     demo_mode: bool = Field(description="True when Strava is the built-in simulator.")
-
-
-class StravaBackfill(BaseModel):
-    model_config = ConfigDict(extra="allow")
-
-    state: Literal["pending", "running", "done", "paused"]
-    activities_seen: int
-    runs_imported: int
-    started_at: datetime | None = None
-    finished_at: datetime | None = None
-
-
-class StravaSyncPaused(BaseModel):
-    """Strava refuses for now: the sync waits and resumes by itself; nothing is deleted."""
-
-    model_config = ConfigDict(extra="allow")
-
-    reason: Literal["app_refused", "permission_missing", "strava_unavailable"]
-    detail: str
-    since: datetime
-    next_try_at: datetime
-
-
-class StravaStatus(BaseModel):
-    """The runner's Strava link and how far its sync has come (ingest's shape)."""
-
-    model_config = ConfigDict(extra="allow")
-
-    linked: bool
-    demo_mode: bool
-    athlete_id: int | None = None
-    athlete_name: str | None = None
-    backfill: StravaBackfill | None = None
-    last_sync_at: datetime | None = None
-    rate_limited_until: datetime | None = None
-    sync_paused: StravaSyncPaused | None = None
 
 
 class StravaCallbackQuery(BaseModel):

@@ -1989,23 +1989,21 @@ export interface components {
              */
             time_zone: string;
         };
-        /** StravaBackfill */
-        StravaBackfill: {
+        /** StravaBackfillRead */
+        StravaBackfillRead: {
             /** Activities Seen */
             activities_seen: number;
             /** Finished At */
-            finished_at?: string | null;
+            finished_at: string | null;
             /** Runs Imported */
             runs_imported: number;
             /** Started At */
-            started_at?: string | null;
+            started_at: string | null;
             /**
              * State
              * @enum {string}
              */
             state: "pending" | "running" | "done" | "paused";
-        } & {
-            [key: string]: unknown;
         };
         /**
          * StravaConnect
@@ -2022,32 +2020,37 @@ export interface components {
         };
         /**
          * StravaStatus
-         * @description The runner's Strava link and how far its sync has come (ingest's shape).
+         * @description The runner's Strava link and how far its sync has come.
          */
         StravaStatus: {
             /** Athlete Id */
             athlete_id?: number | null;
             /** Athlete Name */
             athlete_name?: string | null;
-            backfill?: components["schemas"]["StravaBackfill"] | null;
+            backfill?: components["schemas"]["StravaBackfillRead"] | null;
             /** Demo Mode */
             demo_mode: boolean;
             /** Last Sync At */
             last_sync_at?: string | null;
             /** Linked */
             linked: boolean;
-            /** Rate Limited Until */
+            /**
+             * Rate Limited Until
+             * @description While set, Strava's rate limit pauses the sync until then.
+             */
             rate_limited_until?: string | null;
+            /** @description While set, Strava refuses the sync for now. */
             sync_paused?: components["schemas"]["StravaSyncPaused"] | null;
-        } & {
-            [key: string]: unknown;
         };
         /**
          * StravaSyncPaused
          * @description Strava refuses for now: the sync waits and resumes by itself; nothing is deleted.
          */
         StravaSyncPaused: {
-            /** Detail */
+            /**
+             * Detail
+             * @description What Strava answered.
+             */
             detail: string;
             /**
              * Next Try At
@@ -2056,6 +2059,7 @@ export interface components {
             next_try_at: string;
             /**
              * Reason
+             * @description app_refused: Strava refuses Runnerly's app (suspended, say); permission_missing: Strava refuses this athlete's activities to Runnerly; strava_unavailable: Strava fails or does not answer.
              * @enum {string}
              */
             reason: "app_refused" | "permission_missing" | "strava_unavailable";
@@ -2064,8 +2068,6 @@ export interface components {
              * Format: date-time
              */
             since: string;
-        } & {
-            [key: string]: unknown;
         };
         /** SubscriptionUpdate */
         SubscriptionUpdate: {

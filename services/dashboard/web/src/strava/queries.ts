@@ -3,7 +3,7 @@ import { api, type Schemas } from "../api/client";
 import { unwrap } from "../api/problem";
 
 export type StravaStatus = Schemas["StravaStatus"];
-export type StravaBackfill = Schemas["StravaBackfill"];
+export type StravaBackfill = Schemas["StravaBackfillRead"];
 
 export const stravaKey = ["strava"] as const;
 // While the history comes in, the runner watches it arrive: ask often, then stop asking.
