@@ -13,6 +13,9 @@ import structlog
 
 REQUEST_ID_HEADER = "X-Request-ID"
 request_id_var: ContextVar[str | None] = ContextVar("request_id", default=None)
+# The service a line comes from, when one process runs several (``runnerly all``): set by
+# each request, worker thread and outbox relay; else the one ``configure_logging`` names.
+service_var: ContextVar[str | None] = ContextVar("service", default=None)
 
 
 def new_request_id() -> str:
@@ -38,8 +41,9 @@ def configure_logging(service: str, level: str = "INFO") -> None:
     def add_service(
         _: object, __: str, event: MutableMapping[str, Any]
     ) -> MutableMapping[str, Any]:
-        # Not a context variable: those do not reach threads (the outbox relay, the pool).
-        event.setdefault("service", service)
+        # The configured name is the fallback, not only a context variable: those do not
+        # reach threads (the outbox relay, the pool) unless set there.
+        event.setdefault("service", service_var.get() or service)
         return event
 
     shared_processors: list[structlog.types.Processor] = [
