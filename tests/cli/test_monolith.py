@@ -96,9 +96,9 @@ def test_services_tasks_stay_in_their_own_celery_app_in_one_process(tmp_path: Pa
         RUNNERLY_DATA_DIR=str(tmp_path),
         RUNNERLY_INGEST_TOKEN_KEY=Fernet.generate_key().decode(),
         RUNNERLY_STRAVA_CLIENT_ID="12345",
-        RUNNERLY_STRAVA_CLIENT_SECRET="demo",  # noqa: S106 - the simulator's public one
+        RUNNERLY_STRAVA_CLIENT_SECRET="demo",
     )
-    result = subprocess.run(  # noqa: S603 - our own interpreter
+    result = subprocess.run(
         [sys.executable, "-c", script],
         env=env,
         capture_output=True,
