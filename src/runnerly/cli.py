@@ -76,8 +76,11 @@ def up(
     lock = _lock_data_dir(topology.data_dir)
     _refuse_ports_in_use(topology)
     os.environ.update(topology.environment())
-    # In a child process, so that this one, which only waits, stays small.
-    subprocess.run([sys.executable, "-m", "runnerly", "migrate"], check=True)
+    if processes:
+        # In a child process, so that this one, which only waits, stays small.
+        subprocess.run([sys.executable, "-m", "runnerly", "migrate"], check=True)
+    # Else ``runnerly all`` migrates first itself, with the libraries it loads anyway: a
+    # process of its own for it cost 5-8 s of the start here.
     config = write_config(topology, processes=processes)
     typer.echo(f"Runnerly is starting: open {topology.url('dashboard')}")
     typer.echo(f"Data in {topology.data_dir}; logs in {topology.data_dir / 'logs'}. Ctrl-C stops.")
@@ -159,6 +162,7 @@ def run_all() -> None:
     each)."""
     from runnerly.monolith import run_all as run
 
+    migrate()
     raise typer.Exit(run(tools=_topology(None).tools()))
 
 
