@@ -161,7 +161,10 @@ def run_all() -> None:
     simulator in demo mode (what ``runnerly up`` starts; ``serve`` and ``worker`` run one
     each)."""
     from runnerly.monolith import run_all as run
+    from runnerly_kit.db import remember_migrations
 
+    # Migrated once here: each app and worker built next would check again as it starts.
+    remember_migrations()
     migrate()
     raise typer.Exit(run(tools=_topology(None).tools()))
 
