@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import threading
+from collections.abc import Iterator
 
 import pytest
 import structlog
@@ -12,6 +13,19 @@ import structlog
 from runnerly_kit.logging import configure_logging, service_var
 
 
+@pytest.fixture
+def logging_restored() -> Iterator[None]:
+    """The test configures logging onto its captured stderr, closed after it."""
+    config = structlog.get_config()
+    root = logging.getLogger()
+    handlers, level = root.handlers[:], root.level
+    yield
+    structlog.configure(**config)
+    root.handlers[:] = handlers
+    root.setLevel(level)
+
+
+@pytest.mark.usefixtures("logging_restored")
 def test_lines_of_threads_logging_at_once_stay_whole_and_name_their_service(
     capfd: pytest.CaptureFixture[str],
 ) -> None:
