@@ -158,6 +158,8 @@ async def serve(monolith: Monolith) -> int:
     def stop(code: int = 0) -> None:
         nonlocal exit_code
         exit_code = exit_code or code
+        # From here a server that did not start, or a worker that ends, is asked to.
+        monolith.stopping.set()
         for server in monolith.servers.values():
             server.should_exit = True
 
