@@ -1,9 +1,11 @@
 """The whole system (``runnerly up``) started for a test session, shared by the integration
 and the end-to-end tests.
 
-Two columns: the embedded default (SQLite files, the SQL broker, a Maildir) and, at scale,
-PostgreSQL, RabbitMQ and a real SMTP server, when ``RUNNERLY_TEST_POSTGRES_URL`` and
-``RUNNERLY_TEST_AMQP_URL`` name servers (``scripts/infra.sh`` starts them).
+Two columns: the embedded default (SQLite files, the SQL broker, a Maildir; every service
+and worker in one process) and, at scale, PostgreSQL, RabbitMQ and a real SMTP server, a
+process per service and worker (``runnerly up --processes``), when
+``RUNNERLY_TEST_POSTGRES_URL`` and ``RUNNERLY_TEST_AMQP_URL`` name servers
+(``scripts/infra.sh`` starts them). So both modes run the whole suite.
 """
 
 from __future__ import annotations
@@ -95,6 +97,16 @@ class System:
     def __post_init__(self) -> None:
         self.http = httpx.Client(base_url=self.url, timeout=30)
 
+    @property
+    def monolithic(self) -> bool:
+        """Every service and worker in one process (``runnerly all``): the embedded column."""
+        return self.mode == "embedded"
+
+    def log_of(self, program: str) -> Path:
+        """The log a program (``mailer``, ``ingest-worker``) writes to: its own, or the one
+        process's."""
+        return self.data_dir / "logs" / f"{'runnerly' if self.monolithic else program}.log"
+
     def port(self, offset: int) -> str:
         """The URL of the process at base port + offset."""
         host, port = self.url.rsplit(":", 1)
@@ -125,7 +137,10 @@ class System:
         return sa.create_engine(self.database_urls[service], poolclass=sa.pool.NullPool)
 
     def pid_of(self, program: str) -> int | None:
-        """The pid of one supervised process (e.g. ``serve dataservice``)."""
+        """The pid of one supervised process (e.g. ``serve dataservice``): in the one
+        process mode, the process that runs it with every other."""
+        if self.monolithic:
+            program = "runnerly all"
         for entry in Path("/proc").iterdir():
             if not entry.name.isdigit():
                 continue
@@ -279,7 +294,7 @@ class Readiness:
     def _check(self, program: str) -> str | None:
         """None when the program is ready, else why not."""
         if program.endswith("-worker"):
-            log = self.system.data_dir / "logs" / f"{program}.log"
+            log = self.system.log_of(program)
             service = program.removesuffix("-worker")
             text = log.read_text(errors="replace") if log.exists() else ""
             # Celery's own line once it consumes: "dataservice@host ready."
@@ -398,7 +413,8 @@ def running_system(
         fcntl.flock(start_lock, fcntl.LOCK_EX)
         with (data_dir / "up.log").open("wb") as log:
             process = subprocess.Popen(
-                [sys.executable, "-m", "runnerly", "up"],
+                [sys.executable, "-m", "runnerly", "up", *([] if mode == "embedded" else
+                                                           ["--processes"])],
                 env=env,
                 stdout=log,
                 stderr=subprocess.STDOUT,

@@ -60,17 +60,28 @@ def up(
     base_port: Annotated[
         int | None, typer.Option(help="Port of the dashboard; the services take the next ones.")
     ] = None,
+    processes: Annotated[
+        bool,
+        typer.Option(
+            "--processes",
+            help="A process per service and per worker (as at scale), not all in one.",
+        ),
+    ] = False,
 ) -> None:
-    """Start every service and worker (embedded default: no servers to install)."""
+    """Start every service and worker (embedded default: no servers to install), all in
+    one process unless ``--processes``."""
     topology = _topology(base_port)
     # Held until this command ends: a second ``runnerly up`` on the same data would run a
     # second set of workers and schedulers on the same files.
     lock = _lock_data_dir(topology.data_dir)
     _refuse_ports_in_use(topology)
     os.environ.update(topology.environment())
-    # In a child process, so that this one, which only waits, stays small.
-    subprocess.run([sys.executable, "-m", "runnerly", "migrate"], check=True)
-    config = write_config(topology)
+    if processes:
+        # In a child process, so that this one, which only waits, stays small.
+        subprocess.run([sys.executable, "-m", "runnerly", "migrate"], check=True)
+    # Else ``runnerly all`` migrates first itself, with the libraries it loads anyway: a
+    # process of its own for it cost 5-8 s of the start here.
+    config = write_config(topology, processes=processes)
     typer.echo(f"Runnerly is starting: open {topology.url('dashboard')}")
     typer.echo(f"Data in {topology.data_dir}; logs in {topology.data_dir / 'logs'}. Ctrl-C stops.")
     if topology.demo_mode:
@@ -142,6 +153,20 @@ def _port_free(host: str, port: int) -> bool:
                 return False
             raise
     return True
+
+
+@app.command("all")
+def run_all() -> None:
+    """Run every service's app and every worker in this one process, and the Strava
+    simulator in demo mode (what ``runnerly up`` starts; ``serve`` and ``worker`` run one
+    each)."""
+    from runnerly.monolith import run_all as run
+    from runnerly_kit.db import remember_migrations
+
+    # Migrated once here: each app and worker built next would check again as it starts.
+    remember_migrations()
+    migrate()
+    raise typer.Exit(run(tools=_topology(None).tools()))
 
 
 @app.command()

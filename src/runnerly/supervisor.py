@@ -1,4 +1,5 @@
-"""``runnerly up``: every service and worker under supervisord, which restarts what crashes.
+"""``runnerly up``: every service and worker under supervisord, which restarts what crashes:
+one program, ``runnerly all``, by default; one program each with ``--processes``.
 
 The programs inherit the environment of ``runnerly up`` (which holds the topology's
 variables), so nothing secret is written into the configuration file.
@@ -31,7 +32,11 @@ stdout_logfile_backups=3
 """
 
 
-def write_config(topology: Topology) -> Path:
+# The one program of the default: every app and worker (``runnerly all``).
+MONOLITH = "runnerly"
+
+
+def write_config(topology: Topology, *, processes: bool = False) -> Path:
     data_dir = topology.data_dir
     logs = data_dir / "logs"
     logs.mkdir(parents=True, exist_ok=True)
@@ -44,9 +49,16 @@ pidfile={data_dir / "supervisord.pid"}
 childlogdir={logs}
 """
     ]
-    programs = {service: [*runnerly, "serve", service] for service in SERVICES}
-    programs.update({f"{service}-worker": [*runnerly, "worker", service] for service in WORKERS})
-    programs.update({tool: [*runnerly, "serve", tool] for tool in topology.tools()})
+    if processes:
+        programs = {service: [*runnerly, "serve", service] for service in SERVICES}
+        programs.update(
+            {f"{service}-worker": [*runnerly, "worker", service] for service in WORKERS}
+        )
+        programs.update({tool: [*runnerly, "serve", tool] for tool in topology.tools()})
+    else:
+        # The demo mode's simulator too: a process of its own would hold as much memory
+        # again as the apps it adds to this one.
+        programs = {MONOLITH: [*runnerly, "all"]}
     sections += [program(name, command, logs) for name, command in programs.items()]
     # One group: on shutdown supervisord stops a group's programs all at once, but separate
     # groups one after another (each worker's warm shutdown took its seconds in turn, 26 s

@@ -32,7 +32,7 @@ def test_without_credentials_the_simulator_plays_strava(
         "RUNNERLY_INGEST_WEBHOOK_VERIFY_TOKEN"]
     assert topology.environment() == env  # generated once
     config = configparser.ConfigParser()
-    config.read(write_config(topology))
+    config.read(write_config(topology, processes=True))
     programs = {name.removeprefix("program:") for name in config if name.startswith("program:")}
     assert {"stravasim", "ingest-worker", "dashboard"} <= programs
     # One group, which supervisord stops all at once (groups are stopped one by one).
@@ -49,4 +49,4 @@ def test_with_credentials_strava_is_strava(
 
     assert "RUNNERLY_STRAVA_API_URL" not in env
     assert "RUNNERLY_STRAVA_DEMO" not in env
-    assert "[program:stravasim]" not in write_config(topology).read_text()
+    assert "[program:stravasim]" not in write_config(topology, processes=True).read_text()

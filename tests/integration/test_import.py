@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.system import import_files
+from tests.system import import_files, wait_until_ready
 
 from .conftest import System, wait_until
 from .test_strava import all_runs
@@ -93,6 +93,8 @@ def test_a_worker_killed_mid_import_loses_no_file_and_stores_each_once(
     assert "queued" in at_kill, at_kill  # killed in the middle, not after
     wait_until(lambda: system.pid_of("worker ingest") not in (None, victim), 60,
                "the supervisor to restart the ingest worker")
+    # In the one process mode the worker's process serves every API too: it answers again.
+    wait_until_ready(system)
 
     done = wait_until(once(lambda now: not {"queued", "parsing"} & set(now)), 240,
                       "every file to have its outcome")

@@ -15,7 +15,7 @@ import pytest
 import sqlalchemy as sa
 from cryptography.fernet import Fernet, MultiFernet
 
-from tests.system import import_files
+from tests.system import import_files, wait_until_ready
 
 from .conftest import System, wait_until
 from .test_user_journey import auth, sign_up
@@ -182,6 +182,8 @@ def test_a_worker_killed_mid_backfill_resumes_with_exactly_the_right_runs(
     assert at_kill["state"] == "running", at_kill  # killed in the middle, not after
     wait_until(lambda: system.pid_of("worker ingest") not in (None, victim), 60,
                "the supervisor to restart the ingest worker")
+    # In the one process mode the worker's process serves every API too: it answers again.
+    wait_until_ready(system)
 
     status = _wait_done(system, tokens)
     truth = strava_truth(system, status["athlete_id"])

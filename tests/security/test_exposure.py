@@ -126,10 +126,11 @@ def _events(log: Path, name: str) -> list[dict[str, Any]]:
 
 
 def test_the_start_up_log_says_where_mail_goes(system: System) -> None:
-    logs = system.data_dir / "logs"
+    [delivery, *_] = _events(system.log_of("mailer"), "mail.delivery")
+    [devmail, *_] = _events(system.log_of("dashboard"), "devmail.status")
 
-    [delivery, *_] = _events(logs / "mailer.log", "mail.delivery")
-    [devmail, *_] = _events(logs / "dashboard.log", "devmail.status")
+    # In one process as in their own, each line says which service wrote it.
+    assert (delivery["service"], devmail["service"]) == ("mailer", "dashboard")
 
     if system.mode == "embedded":
         assert delivery["transport"] == "maildir"

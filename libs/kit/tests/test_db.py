@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
+from runnerly_kit import db
 from runnerly_kit.db import (
     Database,
     UTCDateTime,
@@ -260,3 +261,40 @@ def test_a_read_that_fails_otherwise_is_not_tried_again(
         assert calls == [1]
     finally:
         database.dispose()
+
+
+
+def test_a_process_that_remembers_its_migrations_checks_a_database_at_head_once(
+    url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(db, "_at_head", None)
+    db.remember_migrations()
+    migrate(url, MIGRATIONS)
+    assert current_revision(url) == "0001"
+    _drop_version_table(url)
+
+    # Brought to head by this process once: Alembic is not run again (it would make the
+    # tables anew, and fail on those there).
+    migrate(url, MIGRATIONS)
+
+    assert current_revision(url) is None
+
+
+def test_a_process_checks_every_migration_by_default(
+    url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(db, "_at_head", None)
+    migrate(url, MIGRATIONS)
+    _drop_version_table(url)
+
+    with pytest.raises(sa.exc.DBAPIError):
+        migrate(url, MIGRATIONS)
+
+
+def _drop_version_table(url: str) -> None:
+    engine = create_engine(url, poolclass=sa.pool.NullPool)
+    try:
+        with engine.begin() as connection:
+            connection.execute(sa.text("DROP TABLE alembic_version"))
+    finally:
+        engine.dispose()

@@ -189,10 +189,29 @@ def _dropped(connection: sa.Connection, error: Exception) -> bool:
     return bool(connection.dialect.is_disconnect(original, dbapi_connection, None))
 
 
+# The databases this process brought to head, once ``remember_migrations`` was called;
+# None: every ``migrate`` runs Alembic.
+_at_head: set[tuple[str, str]] | None = None
+
+
+def remember_migrations() -> None:
+    """From now on a database this process brought to head is not checked again: for a
+    process that runs several parts of each service (``runnerly all``: its app and its
+    worker, each of which migrates as it starts), where each check read every script again
+    (seconds of every start)."""
+    global _at_head
+    _at_head = set()
+
+
 def migrate(url: str, migrations_dir: Path, revision: str = "head") -> None:
     """Bring the database to ``revision`` with the service's Alembic scripts."""
+    key = (url, str(migrations_dir))
+    if _at_head is not None and revision == "head" and key in _at_head:
+        return
     create_engine(url).dispose()  # makes the SQLite file's folder
     command.upgrade(alembic_config(url, migrations_dir), revision)
+    if _at_head is not None and revision == "head":
+        _at_head.add(key)
 
 
 def current_revision(url: str) -> str | None:

@@ -7,12 +7,15 @@ import sys
 import uuid
 from collections.abc import MutableMapping
 from contextvars import ContextVar
-from typing import Any
+from typing import Any, TextIO
 
 import structlog
 
 REQUEST_ID_HEADER = "X-Request-ID"
 request_id_var: ContextVar[str | None] = ContextVar("request_id", default=None)
+# The service a line comes from, when one process runs several (``runnerly all``): set by
+# each request, worker thread and outbox relay; else the one ``configure_logging`` names.
+service_var: ContextVar[str | None] = ContextVar("service", default=None)
 
 
 def new_request_id() -> str:
@@ -32,14 +35,37 @@ def _add_request_id(
     return event
 
 
+class _LineWriter:
+    """Writes our lines as the libraries' handler writes theirs: whole, under its lock.
+
+    Threads of one process (the pool, the relay, beat; every service's in ``runnerly
+    all``) log at once; structlog's own print wrote a line and its newline apart, under
+    another lock than the handler's, so lines of the two ran into each other.
+    """
+
+    def __init__(self, handler: logging.StreamHandler[TextIO]) -> None:
+        self.handler = handler
+
+    def msg(self, message: str) -> None:
+        self.handler.acquire()
+        try:
+            self.handler.stream.write(message + "\n")
+            self.handler.stream.flush()
+        finally:
+            self.handler.release()
+
+    debug = info = warning = warn = error = critical = exception = fatal = log = msg
+
+
 def configure_logging(service: str, level: str = "INFO") -> None:
     """Every log line, ours and the libraries', is one JSON object on stderr."""
 
     def add_service(
         _: object, __: str, event: MutableMapping[str, Any]
     ) -> MutableMapping[str, Any]:
-        # Not a context variable: those do not reach threads (the outbox relay, the pool).
-        event.setdefault("service", service)
+        # The configured name is the fallback, not only a context variable: those do not
+        # reach threads (the outbox relay, the pool) unless set there.
+        event.setdefault("service", service_var.get() or service)
         return event
 
     shared_processors: list[structlog.types.Processor] = [
@@ -50,16 +76,6 @@ def configure_logging(service: str, level: str = "INFO") -> None:
         structlog.processors.TimeStamper(fmt="iso", utc=True),
         structlog.processors.EventRenamer("event"),
     ]
-    structlog.configure(
-        processors=[
-            *shared_processors,
-            structlog.processors.format_exc_info,
-            structlog.processors.JSONRenderer(),
-        ],
-        wrapper_class=structlog.make_filtering_bound_logger(logging.getLevelName(level)),
-        logger_factory=structlog.PrintLoggerFactory(sys.stderr),
-        cache_logger_on_first_use=False,
-    )
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(
         structlog.stdlib.ProcessorFormatter(
@@ -69,6 +85,17 @@ def configure_logging(service: str, level: str = "INFO") -> None:
                 structlog.processors.JSONRenderer(),
             ],
         )
+    )
+    writer = _LineWriter(handler)
+    structlog.configure(
+        processors=[
+            *shared_processors,
+            structlog.processors.format_exc_info,
+            structlog.processors.JSONRenderer(),
+        ],
+        wrapper_class=structlog.make_filtering_bound_logger(logging.getLevelName(level)),
+        logger_factory=lambda *_: writer,
+        cache_logger_on_first_use=False,
     )
     root = logging.getLogger()
     root.handlers[:] = [handler]

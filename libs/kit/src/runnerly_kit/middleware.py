@@ -13,7 +13,7 @@ import structlog
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from runnerly_kit.errors import PROBLEM_JSON
-from runnerly_kit.logging import REQUEST_ID_HEADER, new_request_id, request_id_var
+from runnerly_kit.logging import REQUEST_ID_HEADER, new_request_id, request_id_var, service_var
 from runnerly_kit.metrics import LATENCY, REQUESTS
 
 log = structlog.get_logger()
@@ -32,6 +32,9 @@ class RequestContextMiddleware:
             return
         request_id = _header(scope, b"x-request-id") or new_request_id()
         token = request_id_var.set(request_id[:128])
+        # Every line of this request says which service answered it, even when one process
+        # serves several (``runnerly all``).
+        service_token = service_var.set(self.service)
         status = 500
         started = time.perf_counter()
 
@@ -64,6 +67,7 @@ class RequestContextMiddleware:
                     ms=round(elapsed * 1000, 2),
                 )
             request_id_var.reset(token)
+            service_var.reset(service_token)
 
 
 class BodySizeLimitMiddleware:

@@ -26,7 +26,7 @@ from celery import Celery
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from runnerly_kit.db import Database, is_sqlite
-from runnerly_kit.logging import current_request_id
+from runnerly_kit.logging import current_request_id, service_var
 from runnerly_kit.messages import Command, Event, Message
 from runnerly_kit.metrics import OUTBOX_RELAYED
 from runnerly_kit.tasks import EVENT_EXCHANGE, EVENT_TASK, event_queues
@@ -236,6 +236,7 @@ class Outbox:
             self.retention = timedelta(seconds=retention_seconds)
 
         def loop() -> None:
+            service_var.set(self.service)
             purged_at = 0.0
             while not self._stop.is_set():
                 try:

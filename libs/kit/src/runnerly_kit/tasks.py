@@ -22,7 +22,7 @@ from kombu.entity import Exchange, Queue, binding
 from pydantic import ValidationError
 
 from runnerly_kit.errors import ServiceUnavailable
-from runnerly_kit.logging import request_id_var
+from runnerly_kit.logging import request_id_var, service_var
 from runnerly_kit.messages import EventHandlers, Message
 from runnerly_kit.metrics import TASKS
 from runnerly_kit.topology import EVENT_SUBSCRIPTIONS
@@ -164,9 +164,18 @@ class ThreadedBeat(bootsteps.StartStopStep):  # type: ignore[misc]
 
     def create(self, worker: Any) -> Any:
         # What create returns, the step starts with the worker and stops with it.
-        return EmbeddedService(
+        beat = EmbeddedService(
             worker.app, thread=True, schedule_filename=worker.app.conf.beat_schedule_filename
         )
+        run = beat.run
+
+        def run_as_service() -> None:
+            # Its lines name its service, also in a process that runs several.
+            service_var.set(worker.app.main)
+            run()
+
+        beat.run = run_as_service
+        return beat
 
 
 def embed_beat(app: Celery) -> None:

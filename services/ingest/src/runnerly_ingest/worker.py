@@ -58,7 +58,11 @@ celery = runtime.celery
 
 
 @signals.worker_ready.connect  # type: ignore[untyped-decorator]
-def _on_ready(**_: Any) -> None:
+def _on_ready(sender: Any = None, **_: Any) -> None:
+    # Every worker in the process says it is ready; in ``runnerly all`` others run beside
+    # this one.
+    if sender is not None and getattr(sender, "app", celery) is not celery:
+        return
     announce_mode(runtime)
     # Backfills and imports a crash interrupted (their queued step lost with the worker)
     # go on now.

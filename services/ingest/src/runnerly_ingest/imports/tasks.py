@@ -20,14 +20,14 @@ def register(runtime: Runtime) -> None:
         except Exception:  # the API's relay thread sends it later
             log.warning("outbox.relay_failed", exc_info=True)
 
-    @celery.task(name=service.STEP_TASK)  # type: ignore[untyped-decorator]
+    @celery.task(name=service.STEP_TASK, shared=False)  # type: ignore[untyped-decorator]
     def step(job_id: str, step: int) -> None:
         try:
             service.import_step(runtime, job_id, step)
         finally:
             relay()
 
-    @celery.task(name=service.RESUME_TASK)  # type: ignore[untyped-decorator]
+    @celery.task(name=service.RESUME_TASK, shared=False)  # type: ignore[untyped-decorator]
     def resume() -> None:
         service.resume_jobs(runtime)
         service.purge_finished(runtime)

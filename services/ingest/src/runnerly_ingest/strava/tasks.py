@@ -37,7 +37,7 @@ def register(runtime: Runtime) -> None:
         except Exception:  # the API's relay thread sends them later
             log.warning("outbox.relay_failed", exc_info=True)
 
-    @celery.task(name=BACKFILL_TASK, bind=True)  # type: ignore[untyped-decorator]
+    @celery.task(name=BACKFILL_TASK, bind=True, shared=False)  # type: ignore[untyped-decorator]
     def backfill(self: Task, link_id: int) -> None:
         try:
             resume_at = backfill_step(runtime, link_id)
@@ -50,7 +50,7 @@ def register(runtime: Runtime) -> None:
             self.app.send_task(BACKFILL_TASK, kwargs={"link_id": link_id},
                                eta=resume_at)
 
-    @celery.task(name=STREAMS_TASK, bind=True)  # type: ignore[untyped-decorator]
+    @celery.task(name=STREAMS_TASK, bind=True, shared=False)  # type: ignore[untyped-decorator]
     def streams(self: Task, link_id: int, requested: bool = False) -> None:
         try:
             resume_at = streams_step(runtime, link_id, requested=requested)
@@ -64,7 +64,7 @@ def register(runtime: Runtime) -> None:
                                kwargs={"link_id": link_id, "requested": requested},
                                eta=resume_at)
 
-    @celery.task(name=webhooks.EVENT_TASK, bind=True)  # type: ignore[untyped-decorator]
+    @celery.task(name=webhooks.EVENT_TASK, bind=True, shared=False)  # type: ignore[untyped-decorator]
     def event(self: Task, event: dict[str, Any]) -> None:
         parsed = WebhookEvent.model_validate(event)
         try:
@@ -75,7 +75,7 @@ def register(runtime: Runtime) -> None:
         except StravaUnavailable as exc:
             raise RetryableError(str(exc)) from exc
 
-    @celery.task(name=RESUME_TASK)  # type: ignore[untyped-decorator]
+    @celery.task(name=RESUME_TASK, shared=False)  # type: ignore[untyped-decorator]
     def resume() -> None:
         for link_id in due_backfills(runtime):
             celery.send_task(BACKFILL_TASK, kwargs={"link_id": link_id})
@@ -110,12 +110,12 @@ def register(runtime: Runtime) -> None:
         except ServiceUnavailable as exc:
             log.warning("strava.catch_up.failed", link_id=link_id, error=str(exc))
 
-    @celery.task(name=RECONCILE_TASK)  # type: ignore[untyped-decorator]
+    @celery.task(name=RECONCILE_TASK, shared=False)  # type: ignore[untyped-decorator]
     def reconcile() -> None:
         for link_id in webhooks.reconcile_targets(runtime):
             reconcile_one(link_id)
 
-    @celery.task(name=SUBSCRIBE_TASK)  # type: ignore[untyped-decorator]
+    @celery.task(name=SUBSCRIBE_TASK, shared=False)  # type: ignore[untyped-decorator]
     def subscribe() -> None:
         ensure_subscription()
 

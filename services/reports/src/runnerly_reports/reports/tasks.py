@@ -19,11 +19,11 @@ log = structlog.get_logger()
 def register(runtime: Runtime) -> None:
     celery = runtime.celery
 
-    @celery.task(name=service.MONTH_TASK)  # type: ignore[untyped-decorator]
+    @celery.task(name=service.MONTH_TASK, shared=False)  # type: ignore[untyped-decorator]
     def run_month(month: str | None = None) -> int:
         return queue_month(runtime, month)
 
-    @celery.task(name=service.BUILD_TASK)  # type: ignore[untyped-decorator]
+    @celery.task(name=service.BUILD_TASK, shared=False)  # type: ignore[untyped-decorator]
     def build(runner_id: str, month: str, email: str) -> str:
         return build_one(runtime, runner_id, month, email)
 
