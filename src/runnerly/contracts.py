@@ -10,11 +10,15 @@ import json
 import sys
 import tempfile
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from runnerly.topology import SERVICES
+
+if TYPE_CHECKING:
+    from fastapi import FastAPI
 
 ROOT = Path(__file__).resolve().parents[2]
 CONTRACTS_DIR = ROOT / "contracts"
@@ -79,14 +83,20 @@ PEER_MODELS = (
 CONTRACT_SETTINGS: dict[str, dict[str, Any]] = {"dashboard": {"dev_mail": True}}
 
 
-def openapi(service: str) -> dict[str, Any]:
+@contextmanager
+def service_app(service: str) -> Iterator[FastAPI]:
+    """The service's app as its contract is read from (never started: no database)."""
     with tempfile.TemporaryDirectory() as data_dir:
         config = importlib.import_module(f"runnerly_{service}.config")
         main = importlib.import_module(f"runnerly_{service}.main")
         settings = config.Settings(
             env="test", data_dir=Path(data_dir), **CONTRACT_SETTINGS.get(service, {})
         )
-        app = main.create_app(settings)
+        yield main.create_app(settings)
+
+
+def openapi(service: str) -> dict[str, Any]:
+    with service_app(service) as app:
         document: dict[str, Any] = app.openapi()
         return document
 

@@ -14,8 +14,8 @@ from fastapi import APIRouter, FastAPI, Request
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Mapped, mapped_column
 
-from runnerly_kit.app import SessionDep, create_app
-from runnerly_kit.db import Base, Database, metadata
+from runnerly_kit.app import create_app
+from runnerly_kit.db import Base, Database, SessionDep, metadata
 from runnerly_kit.errors import Conflict, TooManyRequests
 from runnerly_kit.messages import Event
 from runnerly_kit.outbox import Outbox, OutboxMixin

@@ -10,13 +10,14 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import pytest
+import sqlalchemy as sa
 from fastapi import APIRouter, Depends
 from fastapi.testclient import TestClient
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from runnerly_kit.app import create_app
 from runnerly_kit.auth import Principal, require_scopes, require_user
-from runnerly_kit.db import Base, Database, metadata
+from runnerly_kit.db import Base, Database, SessionDep, metadata
 from runnerly_kit.messages import RunCreated, UserDeleted, UserSessionsRevoked
 from runnerly_kit.revocations import RevocationMixin, Revocations, not_before_now
 from runnerly_kit.settings import KitSettings
@@ -32,6 +33,15 @@ class Revocation(RevocationMixin, Model):
     pass
 
 
+class Note(Model):
+    """What the demo's runners store: one row per write."""
+
+    __tablename__ = "notes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    subject: Mapped[str] = mapped_column(sa.String(64))
+
+
 class DemoSettings(KitSettings):
     service_name = "demo"
 
@@ -41,6 +51,15 @@ router = APIRouter()
 
 @router.get("/mine")
 def mine(principal: Annotated[Principal, Depends(require_user("runs:read"))]) -> dict[str, str]:
+    return {"sub": principal.sub}
+
+
+@router.post("/notes", status_code=201)
+def add_note(
+    principal: Annotated[Principal, Depends(require_user("notes:write", writes=True))],
+    session: SessionDep,
+) -> dict[str, str]:
+    session.add(Note(subject=principal.sub))
     return {"sub": principal.sub}
 
 
@@ -245,3 +264,30 @@ def test_a_write_for_many_subjects_holds_back_the_deletion_of_any_of_them(
     assert recorded.is_set()
     with revocations.database.transaction() as session:
         assert revocations.admitted(session, ["u1", "u2", "u3"]) == {"u1", "u3"}
+
+
+def test_a_runners_write_checked_before_the_deletion_committed_waits_and_stores_nothing(
+    client: TestClient, revocations: Revocations, keys: TestKeys
+) -> None:
+    token = keys.token("u1", "notes:write")
+    assert client.post("/notes", headers=bearer(token)).status_code == 201
+    answers: list[Any] = []
+    writer = threading.Thread(
+        target=lambda: answers.append(client.post("/notes", headers=bearer(token)))
+    )
+
+    with revocations.database.transaction() as session:
+        revocations.record_deletion(session, "u1")  # the runner's lock, held to the commit
+        writer.start()
+        # The token check reads what is committed, so this write passes it: it must then
+        # wait for the deletion rather than store after the service's forgetting.
+        writer.join(1.0)
+        assert answers == []
+    writer.join(30)
+
+    assert answers and answers[0].status_code == 401, answers
+    assert answers[0].json()["title"] == "Account deleted"
+    with revocations.database.transaction() as session:
+        assert session.scalar(sa.select(sa.func.count()).select_from(Note)) == 1
+    other = keys.token("u2", "notes:write")
+    assert client.post("/notes", headers=bearer(other)).status_code == 201

@@ -2,21 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable, Iterator, Mapping
+from collections.abc import AsyncIterator, Callable, Mapping
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Any
 
 from celery import Celery
-from fastapi import APIRouter, Depends, FastAPI, Request
-from sqlalchemy.orm import Session
+from fastapi import APIRouter, FastAPI
 from starlette.middleware.gzip import GZipMiddleware
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from runnerly_kit import health, metrics
 from runnerly_kit.auth import JwksCache, TokenVerifier
 from runnerly_kit.db import Database, migrate
-from runnerly_kit.errors import RunnerlyError, install_error_handlers
+from runnerly_kit.errors import install_error_handlers
 from runnerly_kit.logging import configure_logging
 from runnerly_kit.middleware import BodySizeLimitMiddleware, RequestContextMiddleware
 from runnerly_kit.outbox import Outbox
@@ -133,24 +132,3 @@ def _ping_broker(celery: Celery) -> None:
     with celery.connection_for_read() as connection:
         connection.ensure_connection(max_retries=1, timeout=2)
 
-
-def _session(request: Request) -> Iterator[Session]:
-    """The request owns the transaction: commit when the endpoint returns, before the
-    response is sent; roll back if it raises."""
-    database: Database = request.app.state.database
-    with database.sessions() as session:
-        try:
-            yield session
-            session.commit()
-        except RunnerlyError as error:
-            if error.keeps_changes:
-                session.commit()
-            else:
-                session.rollback()
-            raise
-        except BaseException:
-            session.rollback()
-            raise
-
-
-SessionDep = Annotated[Session, Depends(_session, scope="function")]

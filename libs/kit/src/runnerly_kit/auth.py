@@ -12,6 +12,7 @@ import httpx
 import jwt
 from fastapi import Depends, Query, Request
 
+from runnerly_kit.db import SessionDep
 from runnerly_kit.errors import Forbidden, InvalidInput, ServiceUnavailable, Unauthorized
 from runnerly_kit.revocations import Revocations
 
@@ -215,8 +216,14 @@ def require_scopes(*scopes: str) -> Callable[..., Principal]:
     return dependency
 
 
-def require_user(*scopes: str) -> Callable[..., Principal]:
-    """A dependency that admits only a runner's own token holding ``scopes``."""
+def require_user(*scopes: str, writes: bool = False) -> Callable[..., Principal]:
+    """A dependency that admits only a runner's own token holding ``scopes``.
+
+    ``writes``: the endpoint changes what the service holds for the runner. The request's
+    transaction then holds the runner's revocation lock (``Revocations.admits``): a
+    deletion recorded after the token was checked either waits for this write to commit,
+    and then forgets what it stored, or is seen by it, and the runner is refused.
+    """
     check = require_scopes(*scopes)
 
     def dependency(principal: Principal = Depends(check)) -> Principal:
@@ -224,7 +231,17 @@ def require_user(*scopes: str) -> Callable[..., Principal]:
             raise Forbidden("This endpoint takes a runner's token, not a service's.")
         return principal
 
-    return dependency
+    if not writes:
+        return dependency
+
+    def writer(
+        request: Request, session: SessionDep, principal: Principal = Depends(dependency)
+    ) -> Principal:
+        revocations: Revocations = request.app.state.revocations
+        revocations.ensure_admitted(session, principal.sub)
+        return principal
+
+    return writer
 
 
 @dataclass(frozen=True)

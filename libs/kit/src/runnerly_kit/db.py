@@ -9,16 +9,19 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar
 
 import sqlalchemy as sa
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
+from fastapi import Depends, Request
 from sqlalchemy import event
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Dialect, Engine
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+
+from runnerly_kit.errors import RunnerlyError
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -254,3 +257,26 @@ def new_revision(url: str, migrations_dir: Path, message: str) -> None:
     """Autogenerate a migration from the difference between the models and ``url``."""
     migrate(url, migrations_dir)
     command.revision(alembic_config(url, migrations_dir), message=message, autogenerate=True)
+
+
+def request_session(request: Request) -> Iterator[Session]:
+    """The request owns the transaction: commit when the endpoint returns, before the
+    response is sent; roll back if it raises."""
+    database: Database = request.app.state.database
+    with database.sessions() as session:
+        try:
+            yield session
+            session.commit()
+        except RunnerlyError as error:
+            if error.keeps_changes:
+                session.commit()
+            else:
+                session.rollback()
+            raise
+        except BaseException:
+            session.rollback()
+            raise
+
+
+# One object, so that every dependency naming it in a request shares its one session.
+SessionDep = Annotated[Session, Depends(request_session, scope="function")]

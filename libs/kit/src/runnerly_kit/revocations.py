@@ -7,11 +7,14 @@ its rows as it deletes or resets; the dashboard, the public door, writes its own
 answers; every other service writes them from the ``user.deleted`` and
 ``user.sessions_revoked`` events.
 
-Writers that store something for a runner named by a service token (a batch of runs, a
-plan's match, a report, a mail) call :meth:`Revocations.admits` in their transaction. It
-takes a per-runner lock that the deletion's own transaction takes exclusively, so a write
-either commits before the deletion is recorded (and the service's forgetting, which runs
-after, removes it) or sees the deletion and stores nothing.
+Writers that store something for a runner call :meth:`Revocations.admits` in their
+transaction: those named by a service token (a batch of runs, a plan's match, a report, a
+mail), and the runner's own writes (``require_user(..., writes=True)``, or
+:meth:`Revocations.ensure_admitted` where the write has a transaction of its own), whose
+token was checked before a deletion could commit. It takes a per-runner lock that the
+deletion's own transaction takes exclusively, so a write either commits before the
+deletion is recorded (and the service's forgetting, which runs after, removes it) or sees
+the deletion and stores nothing.
 """
 
 from __future__ import annotations
@@ -105,6 +108,11 @@ class Revocations:
         self._lock(session, subject, exclusive=False)
         row = session.execute(self._lookup, {"subject": subject}).first()
         return row is None or not row.deleted
+
+    def ensure_admitted(self, session: Session, subject: str) -> None:
+        """``admits``, for a write the runner asked for: refused (401) once they are gone."""
+        if not self.admits(session, subject):
+            raise AccountDeleted("This account has been deleted.")
 
     def admitted(self, session: Session, subjects: Iterable[str]) -> set[str]:
         """Those of ``subjects`` that something may still be stored for: ``admits`` for

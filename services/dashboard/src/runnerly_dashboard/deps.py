@@ -13,8 +13,7 @@ from runnerly_dashboard.auth.service import Caller
 from runnerly_dashboard.config import Settings
 from runnerly_dashboard.cookies import CSRF_HEADER, SESSION_COOKIE
 from runnerly_dashboard.peers import Peers
-from runnerly_kit.app import SessionDep
-from runnerly_kit.db import Database
+from runnerly_kit.db import Database, SessionDep
 from runnerly_kit.errors import Unauthorized
 from runnerly_kit.revocations import Revocations
 

@@ -7,7 +7,6 @@ from typing import Annotated
 from fastapi import Depends, Request
 
 from runnerly_dataservice.runtime import Runtime
-from runnerly_kit.app import SessionDep
 from runnerly_kit.auth import (
     Principal,
     RunnerAccess,
@@ -15,6 +14,7 @@ from runnerly_kit.auth import (
     require_scopes,
     require_user,
 )
+from runnerly_kit.db import SessionDep
 from runnerly_kit.errors import Forbidden
 from runnerly_kit.outbox import Outbox
 from runnerly_kit.revocations import Revocations
@@ -51,11 +51,11 @@ RevocationsDep = Annotated[Revocations, Depends(_revocations)]
 
 # Reads a runner makes of their own data, and that a service (plans, reports) makes for one.
 ProfileReader = Annotated[RunnerAccess, Depends(reads_for_runner("profile:read"))]
-ProfileWriter = Annotated[Principal, Depends(require_user("profile:write"))]
+ProfileWriter = Annotated[Principal, Depends(require_user("profile:write", writes=True))]
 RunReader = Annotated[RunnerAccess, Depends(reads_for_runner("runs:read"))]
-RunDeleter = Annotated[Principal, Depends(require_user("runs:delete"))]
+RunDeleter = Annotated[Principal, Depends(require_user("runs:delete", writes=True))]
 RaceReader = Annotated[RunnerAccess, Depends(reads_for_runner("races:read"))]
-RaceWriter = Annotated[Principal, Depends(require_user("races:write"))]
+RaceWriter = Annotated[Principal, Depends(require_user("races:write", writes=True))]
 StatsReader = Annotated[RunnerAccess, Depends(reads_for_runner("stats:read"))]
 
 

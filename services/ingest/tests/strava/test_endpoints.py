@@ -7,11 +7,14 @@ from datetime import timedelta
 from typing import Any
 
 import httpx2
+import pytest
 import sqlalchemy as sa
 from fastapi.testclient import TestClient
 
 from runnerly_ingest.models import ConnectState, StravaLink
 from runnerly_ingest.runtime import Runtime
+from runnerly_ingest.strava import tasks
+from runnerly_kit.messages import UserDeleted
 
 Headers = dict[str, str]
 Link = Callable[..., httpx2.Response]
@@ -60,6 +63,30 @@ def test_linking_stores_encrypted_tokens_and_queues_the_backfill(
     assert runtime.cipher.decrypt(row.refresh_token) not in row.refresh_token
     assert names == ["strava.linked", "ingest.strava.backfill"]
     assert client.get("/strava", headers=alice).json()["linked"] is True
+
+
+def test_an_account_deleted_while_strava_answers_the_callback_is_not_linked(
+    client: TestClient, alice: Headers, runtime: Runtime, link_strava: Link,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    exchange = runtime.strava.exchange_code
+
+    def deleted_meanwhile(code: str) -> Any:
+        grant = exchange(code)  # the callback's token was checked before this
+        handlers = runtime.revocations.event_handlers(
+            {UserDeleted: lambda event: tasks.forget_user(runtime, event)}, forget=None
+        )
+        handlers[UserDeleted](UserDeleted(user_id="alice"))
+        return grant
+
+    monkeypatch.setattr(runtime.strava, "exchange_code", deleted_meanwhile)
+    response = link_strava(alice)
+
+    assert response.status_code == 401, response.text
+    assert response.json()["title"] == "Account deleted"
+    with runtime.database.sessions() as session:
+        assert session.scalars(sa.select(StravaLink)).all() == []
+        assert session.scalars(sa.select(ConnectState)).all() == []
 
 
 def test_another_runners_state_is_refused_and_stays_usable_by_its_owner(

@@ -4,7 +4,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
-from runnerly_kit.app import SessionDep
+from runnerly_kit.db import SessionDep
 from runnerly_mailer.runtime import Runtime
 
 __all__ = ["RuntimeDep", "SessionDep"]

@@ -6,8 +6,8 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
-from runnerly_kit.app import SessionDep
 from runnerly_kit.auth import Principal, RunnerAccess, reads_for_runner, require_user
+from runnerly_kit.db import SessionDep
 from runnerly_plans.runtime import Runtime
 
 __all__ = ["PlanReader", "PlanWriter", "RuntimeDep", "SessionDep"]

@@ -13,7 +13,7 @@ from fastapi.testclient import TestClient
 
 from runnerly_kit.messages import RunCreated, RunDeleted, UserDeleted
 from runnerly_kit.tasks import RunnerlyTask
-from runnerly_plans.plans import tasks
+from runnerly_plans.plans import service, tasks
 from runnerly_plans.runtime import Runtime
 
 Headers = dict[str, str]
@@ -210,6 +210,28 @@ def test_a_deleted_user_loses_their_plans(
     assert count_rows("workouts") == len(
         [w for week in client.get(f"/plans/{bobs}", headers=bob).json()["weeks"]
          for w in week["workouts"]])
+
+
+def test_a_plan_asked_for_as_the_account_is_deleted_is_not_kept(
+    client: TestClient, alice: Headers, runtime: Runtime, dataservice: Any,
+    count_rows: Callable[[str], int], monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    dataservice.set_profile("alice", time_zone="Europe/Paris")
+    read_fitness = service.read_fitness
+
+    def deleted_meanwhile(*args: Any, **kwargs: Any) -> Any:
+        read = read_fitness(*args, **kwargs)  # the request's token was checked before this
+        handlers = runtime.revocations.event_handlers(tasks.handlers(runtime), forget=None)
+        handlers[UserDeleted](UserDeleted(user_id="alice"))
+        return read
+
+    monkeypatch.setattr(service, "read_fitness", deleted_meanwhile)
+    response = client.post("/plans", json=HALF, headers=alice)
+
+    assert response.status_code == 401, response.text
+    assert response.json()["title"] == "Account deleted"
+    assert count_rows("plans") == 0
+    assert count_rows("outbox") == 0
 
 
 def test_the_worker_registers_a_handler_for_each_subscribed_event(runtime: Runtime) -> None:

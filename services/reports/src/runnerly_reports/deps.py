@@ -6,8 +6,8 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
-from runnerly_kit.app import SessionDep
 from runnerly_kit.auth import Principal, require_user
+from runnerly_kit.db import SessionDep
 from runnerly_reports.runtime import Runtime
 
 __all__ = ["ReportReader", "ReportWriter", "RuntimeDep", "SessionDep"]

@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from runnerly_kit.db import migrate
 from runnerly_kit.errors import BadRequest
 from runnerly_kit.messages import SendMail, UserDeleted
+from runnerly_kit.revocations import AccountDeleted
 from runnerly_kit.tasks import RunnerlyTask
 from runnerly_mailer.config import Settings as MailerSettings
 from runnerly_mailer.mail import service as mailer
@@ -158,6 +159,23 @@ def test_user_deleted_forgets_the_runners_reports(runtime: Runtime, alice: FakeP
     tasks.forget_runner(runtime, UserDeleted(user_id="alice", email="alice@example.com"))
 
     assert reports(runtime) == []
+    with runtime.database.transaction() as session:
+        assert repository.subscription(session, "alice") is None
+
+
+def test_an_unsubscribe_link_clicked_after_the_account_is_gone_keeps_nothing(
+    runtime: Runtime,
+) -> None:
+    link = tokens.sign(runtime.unsubscribe_key, "alice")  # mailed before the deletion
+    with runtime.database.transaction() as session:
+        runtime.revocations.record_deletion(session, "alice")
+
+    for subscribed in (False, True):
+        with runtime.database.transaction() as session, pytest.raises(AccountDeleted):
+            service.set_subscription(session, runtime, "alice", subscribed)
+    with runtime.database.transaction() as session, pytest.raises(AccountDeleted):
+        service.unsubscribe(session, runtime, link)
+
     with runtime.database.transaction() as session:
         assert repository.subscription(session, "alice") is None
 

@@ -5,8 +5,8 @@ from typing import Annotated
 import structlog
 from fastapi import Depends, Request
 
-from runnerly_kit.app import SessionDep
 from runnerly_kit.auth import Principal, authenticated, require_scopes, require_user
+from runnerly_kit.db import SessionDep
 from runnerly_kit.errors import Unauthorized
 from runnerly_tokendealer.runtime import Runtime
 

@@ -4,7 +4,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, File, Form, UploadFile
 
-from runnerly_ingest.deps import Runner, RunReader, RuntimeDep, SessionDep
+from runnerly_ingest.deps import Importer, RunReader, RuntimeDep, SessionDep
 from runnerly_ingest.files import MAX_FILE_BYTES
 from runnerly_ingest.imports import service
 from runnerly_ingest.imports.schemas import ImportJobRead
@@ -17,7 +17,7 @@ router = APIRouter(prefix="/imports", tags=["imports"])
 def import_files(
     runtime: RuntimeDep,
     session: SessionDep,
-    runner: Runner,
+    runner: Importer,
     files: Annotated[
         list[UploadFile], File(description="GPX, FIT or TCX files (optionally gzipped).")
     ],

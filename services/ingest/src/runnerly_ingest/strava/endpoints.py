@@ -4,7 +4,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Response
 
-from runnerly_ingest.deps import Runner, RunReader, RuntimeDep, SessionDep
+from runnerly_ingest.deps import Importer, Runner, RunReader, RuntimeDep, SessionDep
 from runnerly_ingest.strava import service, streams, webhooks
 from runnerly_ingest.strava.schemas import (
     CallbackRequest,
@@ -22,7 +22,7 @@ NOT_LINKED: dict[int | str, dict[str, Any]] = {404: {"description": "Not linked 
 
 
 @router.get("/connect")
-def connect(session: SessionDep, runtime: RuntimeDep, runner: Runner) -> ConnectRead:
+def connect(session: SessionDep, runtime: RuntimeDep, runner: Importer) -> ConnectRead:
     """The Strava authorization URL to send the runner to (its state is bound to them)."""
     return service.connect(session, runtime, runner.sub, runtime.now())
 

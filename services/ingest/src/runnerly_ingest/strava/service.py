@@ -103,6 +103,8 @@ def callback(
         str(part) for part in (athlete.get("firstname"), athlete.get("lastname")) if part
     ) or None
     with runtime.database.transaction() as session:
+        # The account may have gone while Strava answered: then nothing is stored.
+        runtime.revocations.ensure_admitted(session, runner_id)
         link = _store_link(session, runtime, runner_id=runner_id, athlete_id=athlete_id,
                            name=name, grant=grant, granted=granted, now=now)
         return _status(session, runtime.settings, link, now)

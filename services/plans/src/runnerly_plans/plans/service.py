@@ -147,6 +147,8 @@ def create_plan(runtime: Runtime, runner_id: str, body: PlanCreate) -> PlanRead:
     )
     _apply(plan, generated, fitness, day.time_zone, now, kept_weeks=[])
     with runtime.database.transaction() as session:
+        # The account may have gone while the dataservice answered: then nothing is stored.
+        runtime.revocations.ensure_admitted(session, runner_id)
         _check_room(session, runner_id)  # plans made while the dataservice answered count
         repository.add_plan(session, plan, _workouts(generated))
         runtime.outbox.emit(session, PlanCreated(

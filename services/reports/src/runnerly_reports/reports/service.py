@@ -390,6 +390,8 @@ def get_subscription(session: Session, runner_id: str) -> SubscriptionRead:
 def set_subscription(
     session: Session, runtime: Runtime, runner_id: str, subscribed: bool
 ) -> SubscriptionRead:
+    # A runner whose account is gone (the link outlives it) has nothing to keep a choice on.
+    runtime.revocations.ensure_admitted(session, runner_id)
     repository.set_subscribed(session, runner_id, subscribed, runtime.now())
     log.info("report.subscription_changed", runner_id=runner_id, subscribed=subscribed)
     return SubscriptionRead(subscribed=subscribed)
