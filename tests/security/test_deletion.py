@@ -151,6 +151,23 @@ def _held_in(system: System, needle: str, *, skip: frozenset[str] = frozenset())
     return found
 
 
+def _wait_until_held_nowhere(
+    system: System, needle: str, what: str, *, skip: frozenset[str] = frozenset(),
+    timeout: float = 60,
+) -> None:
+    """Wait for no database to hold ``needle``; past ``timeout``, say which columns do."""
+    held: list[str] = []
+
+    def nowhere() -> bool:
+        held[:] = _held_in(system, needle, skip=skip)
+        return not held
+
+    try:
+        wait_until(nowhere, timeout, what)
+    except AssertionError as timed_out:
+        raise AssertionError(f"{timed_out}; still in {', '.join(held)}") from None
+
+
 def _revoked_everywhere(system: System, runner_id: str, *, deleted: bool) -> bool:
     """Whether every service's database holds the runner's revocation row."""
     for service in DATABASES:
@@ -234,9 +251,9 @@ def test_a_deleted_runners_token_reaches_nothing_and_nothing_of_them_is_kept(
     # And every service behind it, once it has heard.
     wait_until(lambda: _refused_by_every_service(system, runner.access_token), 60,
                "every service refusing the deleted runner's token")
-    wait_until(lambda: not _held_in(system, runner.email), 60, "no database holding the address")
-    wait_until(lambda: not _held_in(system, runner.id, skip=frozenset({"revocations"})), 60,
-               "no database holding the runner but as a revocation")
+    _wait_until_held_nowhere(system, runner.email, "no database holding the address")
+    _wait_until_held_nowhere(system, runner.id, "no database holding the runner but as a "
+                             "revocation", skip=frozenset({"revocations"}))
     assert _revoked_everywhere(system, runner.id, deleted=True)
 
 
@@ -269,8 +286,8 @@ def test_an_import_in_flight_when_the_account_is_deleted_leaves_nothing(system: 
     )
     assert late.status_code == 200, late.text
     assert late.json()["created"] == 0
-    wait_until(lambda: not _held_in(system, runner.id, skip=frozenset({"revocations"})), 60,
-               "no database holding the runner's runs or best efforts")
+    _wait_until_held_nowhere(system, runner.id, "no database holding the runner's runs, best "
+                             "efforts or import", skip=frozenset({"revocations"}))
     assert not _held_in(system, runner.email)
 
 
@@ -292,8 +309,8 @@ def test_a_report_queued_as_the_account_is_deleted_is_never_kept_nor_mailed_afte
     assert system.http.post(f"/api/reports/{month}/send", headers=witness.auth).status_code == 202
     system.wait_for_mail(witness.email, count=2, timeout=60)
 
-    wait_until(lambda: not _held_in(system, runner.id, skip=frozenset({"revocations"})), 60,
-               "no database holding the report")
+    _wait_until_held_nowhere(system, runner.id, "no database holding the report",
+                             skip=frozenset({"revocations"}))
     assert not _held_in(system, runner.email)
     if system.smtp is None:  # the Maildir: copies made before the mailer heard are removed
         wait_until(lambda: system.mails_to(runner.email) == [], 30, "no mail to the runner")
