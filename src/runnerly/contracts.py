@@ -75,6 +75,15 @@ PEER_MODELS = (
     # Ingest's names are apart from every other the dashboard shows: kept as they are.
     PeerModels("ingest", ("ImportJobRead",), _DASHBOARD / "imports/contract.py", prefix=""),
     PeerModels("ingest", ("StravaStatus",), _DASHBOARD / "strava/contract.py", prefix="Strava"),
+    # The account's requests and answers, as tokendealer names them.
+    PeerModels(
+        "tokendealer",
+        ("AccountCreate", "AccountConfirm", "AccountRead", "SignupAccepted", "LoginRequest",
+         "TokenPair", "RefreshRequest", "LogoutRequest", "PasswordResetCreate",
+         "PasswordResetAccepted", "PasswordResetConfirm", "SessionsRevoked"),
+        _DASHBOARD / "auth/contract.py",
+        prefix="",
+    ),
 )
 
 

@@ -106,7 +106,7 @@ class Account:
 
     def public(self) -> dict[str, Any]:
         return {"id": self.id, "email": self.email, "confirmed": self.confirmed,
-                "created_at": self.created_at}
+                "created_at": self.created_at, "roles": ["runner"]}
 
 
 @dataclass
@@ -256,7 +256,7 @@ class FakePeers:
             email = self._body(request)["email"]
             if email in self.accounts:
                 self.reset_links[secrets.token_urlsafe(16)] = email
-            return httpx.Response(202, json={"status": "reset_sent"})
+            return httpx.Response(202, json={"status": "reset_link_sent"})
         if route == ("POST", "/password-reset/confirm"):
             email = self.reset_links.pop(self._body(request)["token"], None)
             if email is None:

@@ -258,7 +258,7 @@ def test_password_reset_passes_through(client: TestClient, fake: Any) -> None:
     fake.add_account()
     response = client.post("/api/auth/password-reset", json={"email": "ada@example.com"})
     assert response.status_code == 202
-    assert response.json() == {"status": "reset_sent"}
+    assert response.json() == {"status": "reset_link_sent"}
     [token] = fake.reset_links
     response = client.post("/api/auth/password-reset/confirm",
                            json={"token": token, "password": "a new password"})

@@ -6,8 +6,8 @@ from fastapi import APIRouter, Request, Response, status
 
 from runnerly_dashboard.auth import service
 from runnerly_dashboard.auth.schemas import (
-    Account,
-    ConfirmRequest,
+    AccountConfirm,
+    AccountRead,
     Credentials,
     LogoutRequest,
     PasswordResetAccepted,
@@ -43,8 +43,8 @@ def signup(body: SignupRequest, request: Request, peers: PeersDep) -> SignupAcce
     return service.signup(peers, body, _client_address(request))
 
 
-@router.post("/confirm", response_model=Account, responses=problem_responses(404, 503))
-def confirm(body: ConfirmRequest, peers: PeersDep) -> Account:
+@router.post("/confirm", response_model=AccountRead, responses=problem_responses(404, 503))
+def confirm(body: AccountConfirm, peers: PeersDep) -> AccountRead:
     """Confirm an account with the token from its confirmation mail."""
     return service.confirm(peers, body)
 

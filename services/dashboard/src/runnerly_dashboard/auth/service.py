@@ -18,8 +18,8 @@ from sqlalchemy.orm import Session
 
 from runnerly_dashboard.auth import repository
 from runnerly_dashboard.auth.schemas import (
-    Account,
-    ConfirmRequest,
+    AccountConfirm,
+    AccountRead,
     Credentials,
     LogoutRequest,
     PasswordResetAccepted,
@@ -113,9 +113,9 @@ def signup(peers: Peers, request: SignupRequest, client_address: str | None) -> 
     return parse(response, SignupAccepted, "tokendealer")
 
 
-def confirm(peers: Peers, request: ConfirmRequest) -> Account:
+def confirm(peers: Peers, request: AccountConfirm) -> AccountRead:
     response = call(peers.tokendealer, "POST", "/accounts/confirm", json=request.model_dump())
-    return parse(response, Account, "tokendealer")
+    return parse(response, AccountRead, "tokendealer")
 
 
 def login(

@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from runnerly_dashboard.auth.schemas import Account
+from runnerly_dashboard.auth.schemas import AccountRead
 from runnerly_dashboard.me.contract import ProfileRead
 from runnerly_kit.text import SingleLine
 
@@ -33,5 +33,5 @@ class ProfileUpdate(BaseModel):
 
 
 class Me(BaseModel):
-    account: Account
+    account: AccountRead
     profile: ProfileRead = Field(description="The profile as the dataservice keeps it.")

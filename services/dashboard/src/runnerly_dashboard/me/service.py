@@ -6,7 +6,7 @@ import structlog
 from sqlalchemy.orm import Session
 
 from runnerly_dashboard.auth import service as auth_service
-from runnerly_dashboard.auth.schemas import Account
+from runnerly_dashboard.auth.schemas import AccountRead
 from runnerly_dashboard.auth.service import Caller
 from runnerly_dashboard.me.schemas import Me, ProfileRead, ProfileUpdate
 from runnerly_dashboard.peers import Peers, call, parse
@@ -15,9 +15,9 @@ from runnerly_kit.revocations import Revocations
 log = structlog.get_logger()
 
 
-def _account(peers: Peers, caller: Caller) -> Account:
+def _account(peers: Peers, caller: Caller) -> AccountRead:
     response = call(peers.tokendealer, "GET", "/accounts/me", token=caller.access_token)
-    return parse(response, Account, "tokendealer")
+    return parse(response, AccountRead, "tokendealer")
 
 
 def get_me(peers: Peers, caller: Caller) -> Me:

@@ -729,8 +729,13 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
-        /** Account */
-        Account: {
+        /** AccountConfirm */
+        AccountConfirm: {
+            /** Token */
+            token: string;
+        };
+        /** AccountRead */
+        AccountRead: {
             /** Confirmed */
             confirmed: boolean;
             /**
@@ -742,13 +747,11 @@ export interface components {
             email: string;
             /** Id */
             id: string;
-        } & {
-            [key: string]: unknown;
-        };
-        /** ConfirmRequest */
-        ConfirmRequest: {
-            /** Token */
-            token: string;
+            /**
+             * Roles
+             * @description "runner", and the roles an operator granted.
+             */
+            roles: string[];
         };
         /** Credentials */
         Credentials: {
@@ -810,10 +813,7 @@ export interface components {
         LatlngItemItem: number;
         /** LatlngItemItem1 */
         LatlngItemItem1: number;
-        /**
-         * LogoutRequest
-         * @description Revoke this refresh token; without a body, logout ends the cookie session.
-         */
+        /** LogoutRequest */
         LogoutRequest: {
             /** Refresh Token */
             refresh_token: string;
@@ -840,16 +840,21 @@ export interface components {
         };
         /** Me */
         Me: {
-            account: components["schemas"]["Account"];
+            account: components["schemas"]["AccountRead"];
             /** @description The profile as the dataservice keeps it. */
             profile: components["schemas"]["ProfileRead"];
         };
-        /** PasswordResetAccepted */
+        /**
+         * PasswordResetAccepted
+         * @description The same answer whether an account has this email or not.
+         */
         PasswordResetAccepted: {
-            /** Status */
-            status?: string | null;
-        } & {
-            [key: string]: unknown;
+            /**
+             * Status
+             * @default reset_link_sent
+             * @constant
+             */
+            status: "reset_link_sent";
         };
         /** PasswordResetConfirm */
         PasswordResetConfirm: {
@@ -1895,14 +1900,19 @@ export interface components {
              */
             time_zone?: string | null;
         };
-        /** SignupAccepted */
+        /**
+         * SignupAccepted
+         * @description The same answer whether the email was new or not, so that it reveals nothing.
+         */
         SignupAccepted: {
             /** Email */
             email: string;
-            /** Status */
-            status: string;
-        } & {
-            [key: string]: unknown;
+            /**
+             * Status
+             * @default confirmation_sent
+             * @constant
+             */
+            status: "confirmation_sent";
         };
         /** SignupRequest */
         SignupRequest: {
@@ -2090,18 +2100,16 @@ export interface components {
         TokenPair: {
             /** Access Token */
             access_token: string;
-            /**
-             * Expires In
-             * @description Seconds until the access token expires.
-             */
+            /** Expires In */
             expires_in: number;
             /** Refresh Token */
             refresh_token: string;
             /**
              * Token Type
              * @default Bearer
+             * @constant
              */
-            token_type: string;
+            token_type: "Bearer";
         };
     };
     responses: never;
@@ -2121,7 +2129,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["ConfirmRequest"];
+                "application/json": components["schemas"]["AccountConfirm"];
             };
         };
         responses: {
@@ -2131,7 +2139,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Account"];
+                    "application/json": components["schemas"]["AccountRead"];
                 };
             };
             /** @description Not found. */
