@@ -72,3 +72,18 @@ def _columns(index: sa.Index) -> list[str]:
         str(getattr(expression, "element", expression)).split()[0].split(".")[-1]
         for expression in index.expressions
     ]
+
+
+@pytest.mark.parametrize("service", list(SERVICES))
+def test_every_datetime_column_gives_back_an_aware_utc_datetime(service: str) -> None:
+    """SQLite keeps no offset: a plain ``DateTime`` column reads back naive there, and an
+    answer built from it breaks its contract (``date-time`` with an offset) on the embedded
+    default only. The kit's ``UTCDateTime`` gives the offset back on both databases."""
+    metadata = importlib.import_module(f"runnerly_{service}.models").Model.metadata
+    plain = sorted(
+        f"{table.name}.{column.name}"
+        for table in metadata.tables.values()
+        for column in table.columns
+        if isinstance(column.type, sa.DateTime)
+    )
+    assert plain == [], f"{service}: use runnerly_kit.db.UTCDateTime"

@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, Literal, TypeVar
 
 import sqlalchemy as sa
 from alembic import command
@@ -247,10 +247,19 @@ def run_alembic_env(target_metadata: sa.MetaData) -> None:
             target_metadata=target_metadata,
             render_as_batch=is_sqlite(url),  # SQLite alters tables by copying them
             compare_type=True,
+            render_item=_render_item,
         )
         with context.begin_transaction():
             context.run_migrations()
     engine.dispose()
+
+
+def _render_item(kind: str, item: Any, autogen_context: Any) -> str | Literal[False]:
+    """A migration names what the database holds, never the code's types: ``UTCDateTime``
+    is written as the column it is (a migration importing the kit would change with it)."""
+    if kind == "type" and isinstance(item, UTCDateTime):
+        return "sa.DateTime(timezone=True)"
+    return False
 
 
 def new_revision(url: str, migrations_dir: Path, message: str) -> None:

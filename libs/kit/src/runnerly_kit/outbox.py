@@ -25,7 +25,7 @@ import structlog
 from celery import Celery
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from runnerly_kit.db import Database, is_sqlite
+from runnerly_kit.db import Database, UTCDateTime, is_sqlite
 from runnerly_kit.logging import current_request_id, service_var
 from runnerly_kit.messages import Command, Event, Message
 from runnerly_kit.metrics import OUTBOX_RELAYED
@@ -46,8 +46,8 @@ class OutboxMixin:
     name: Mapped[str] = mapped_column(sa.String(100))
     payload: Mapped[dict[str, Any]] = mapped_column(sa.JSON)
     request_id: Mapped[str | None] = mapped_column(sa.String(128))
-    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True))
-    sent_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     # Carries a secret or personal data (a link, an address, a report): deleted once relayed.
     secret: Mapped[bool] = mapped_column(sa.Boolean, default=False, server_default=sa.false())
 

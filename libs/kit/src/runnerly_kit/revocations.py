@@ -29,7 +29,7 @@ import sqlalchemy as sa
 import structlog
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from runnerly_kit.db import Database, is_sqlite
+from runnerly_kit.db import Database, UTCDateTime, is_sqlite
 from runnerly_kit.errors import Unauthorized
 from runnerly_kit.messages import EventHandlers, UserDeleted, UserSessionsRevoked
 
@@ -45,7 +45,7 @@ class RevocationMixin:
     deleted: Mapped[bool] = mapped_column(sa.Boolean, default=False)
     # Seconds since the epoch: tokens whose ``iat`` is earlier are refused.
     not_before: Mapped[float | None] = mapped_column(sa.Float)
-    recorded_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True))
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
 class AccountDeleted(Unauthorized):

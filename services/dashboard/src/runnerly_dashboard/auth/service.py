@@ -8,7 +8,7 @@ import hmac
 import secrets
 import threading
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import httpx
@@ -101,11 +101,6 @@ def check_not_revoked(revocations: Revocations, caller: Caller) -> None:
 
 def _hash(session_token: str) -> str:
     return hashlib.sha256(session_token.encode()).hexdigest()
-
-
-def _aware(moment: datetime) -> datetime:
-    # SQLite hands back naive datetimes; every stored moment is UTC.
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
 def signup(peers: Peers, request: SignupRequest, client_address: str | None) -> SignupAccepted:
@@ -235,11 +230,11 @@ def resume(
         return None
     if unsafe:
         _check_csrf(browser_session, csrf_token)
-    if _aware(browser_session.expires_at) <= now:
+    if browser_session.expires_at <= now:
         repository.delete(db, browser_session)
         log.info("session.ended", session_id=browser_session.id, reason="expired")
         return None
-    if _aware(browser_session.access_expires_at) - now <= RENEW_MARGIN and not _renew(
+    if browser_session.access_expires_at - now <= RENEW_MARGIN and not _renew(
         db, peers, browser_session, now
     ):
         return None
@@ -257,9 +252,9 @@ def _renew(db: Session, peers: Peers, browser_session: BrowserSession, now: date
     """Swap the session's token pair for a fresh one; False if tokendealer ended it."""
     with _renew_lock:
         repository.lock(db, browser_session)
-        if _aware(browser_session.access_expires_at) - now > RENEW_MARGIN:
+        if browser_session.access_expires_at - now > RENEW_MARGIN:
             return True  # renewed by a concurrent request while this one waited
-        still_valid = _aware(browser_session.access_expires_at) > now
+        still_valid = browser_session.access_expires_at > now
         try:
             response = call(peers.tokendealer, "POST", "/refresh",
                             json={"refresh_token": browser_session.refresh_token})

@@ -6,6 +6,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
 from runnerly_dashboard.db import Model
+from runnerly_kit.db import UTCDateTime
 from runnerly_kit.revocations import RevocationMixin
 
 __all__ = ["BrowserSession", "Model", "Revocation"]
@@ -22,10 +23,10 @@ class BrowserSession(Model):
     user_id: Mapped[str] = mapped_column(sa.String(64), index=True)
     csrf_token: Mapped[str] = mapped_column(sa.String(64))
     access_token: Mapped[str] = mapped_column(sa.Text)
-    access_expires_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True))
+    access_expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
     refresh_token: Mapped[str] = mapped_column(sa.Text)
-    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True))
-    expires_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
 
 
 class Revocation(RevocationMixin, Model):

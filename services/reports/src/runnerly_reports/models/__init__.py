@@ -6,6 +6,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
+from runnerly_kit.db import UTCDateTime
 from runnerly_kit.outbox import OutboxMixin
 from runnerly_kit.revocations import RevocationMixin
 from runnerly_reports.db import Model
@@ -27,8 +28,8 @@ class Report(Model):
     content: Mapped[dict[str, Any]] = mapped_column(sa.JSON)
     # Deferred: listings never load the PDFs.
     pdf: Mapped[bytes] = mapped_column(sa.LargeBinary, deferred=True)
-    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True))
-    sent_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # How many mails were asked for (the scheduled one and those sent again on request).
     send_count: Mapped[int] = mapped_column(sa.Integer, default=0)
 
@@ -40,7 +41,7 @@ class Subscription(Model):
 
     runner_id: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
     subscribed: Mapped[bool] = mapped_column(sa.Boolean)
-    updated_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
 class OutboxMessage(OutboxMixin, Model):
