@@ -39,17 +39,19 @@ _session_cookie = APIKeyCookie(
 )
 
 
-def _peers(request: Request) -> Peers:
+# Async although nothing here waits: FastAPI runs a plain function dependency in its thread
+# pool, a trip per request that costs more than reading an attribute.
+async def _peers(request: Request) -> Peers:
     peers: Peers = request.app.state.peers
     return peers
 
 
-def _settings(request: Request) -> Settings:
+async def _settings(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
 
 
-def _revocations(request: Request) -> Revocations:
+async def _revocations(request: Request) -> Revocations:
     revocations: Revocations = request.app.state.revocations
     return revocations
 
