@@ -69,7 +69,8 @@ def build_peers(settings: Settings, transport: httpx.BaseTransport | None = None
     """One pooled client per peer; ``transport`` replaces the network (tests). The peers
     but the mailer get the browser's token, forwarded: the dashboard's own asks only for
     the mailbox and, as the relay, for tokendealer."""
-    if transport is not None and not isinstance(transport, httpx.AsyncBaseTransport):
+    async_transport = transport if isinstance(transport, httpx.AsyncBaseTransport) else None
+    if transport is not None and async_transport is None:
         raise TypeError("The peers' transport must serve async clients too (MockTransport does).")
     clients = PeerClients(settings, read_seconds=DEFAULT_READ_SECONDS, transport=transport)
     probe_seconds = settings.health_timeout_seconds
@@ -79,7 +80,7 @@ def build_peers(settings: Settings, transport: httpx.BaseTransport | None = None
         dataservice=clients.client("dataservice", own_token=False),
         dataservice_async=AsyncServiceClient(
             settings.url_of("dataservice"), "dataservice",
-            timeout=peer_timeout(DEFAULT_READ_SECONDS), transport=transport,
+            timeout=peer_timeout(DEFAULT_READ_SECONDS), transport=async_transport,
         ),
         mailer=clients.client("mailer", credentials=clients.credentials_for("mail:read")),
         # Imports carry files (up to 20; parsed later, in the worker): a longer read timeout.
