@@ -31,6 +31,7 @@ BENCHMARKS: dict[str, Callable[[argparse.Namespace], str]] = {
         rounds=options.rounds if options.rounds_given else relay.ROUNDS,
         mode_args=shlex.split(options.up_args),
         postgresql=not options.sqlite_only,
+        access_log=options.access_log,
     ),
 }
 
@@ -83,6 +84,11 @@ def main() -> None:
         type=float,
         default=relay.SECONDS,
         help=f"relay: length of each measured wrk run (default {relay.SECONDS:.0f})",
+    )
+    parser.add_argument(
+        "--access-log",
+        default=None,
+        help="relay: RUNNERLY_ACCESS_LOG for the system (default: its own default)",
     )
     parser.add_argument(
         "--sqlite-only",

@@ -51,9 +51,14 @@ def run(
     rounds: int = ROUNDS,
     mode_args: Sequence[str] = (),
     postgresql: bool = True,
+    access_log: str | None = None,
 ) -> str:
+    """``access_log``: RUNNERLY_ACCESS_LOG for the system (None: its default)."""
     common.ensure_wrk()
     mode = " ".join(["runnerly up", *mode_args])
+    settings = {} if access_log is None else {"RUNNERLY_ACCESS_LOG": access_log}
+    if access_log is not None:
+        mode += f"`, `RUNNERLY_ACCESS_LOG={access_log}"
     rng = random.Random(2017)
     runs = [run_fields(rng, 0, number) for number in range(footprint.RUNS)]
     measured: list[Round] = []
@@ -62,11 +67,11 @@ def run(
         for backend in backends:
             log(f"relay: {mode}, the dataservice on {backend}")
             if backend == "sqlite":
-                measured += _measure(workdir / "var", mode_args, {}, runs, backend, seconds,
-                                     rounds)
+                measured += _measure(workdir / "var", mode_args, settings, runs, backend,
+                                     seconds, rounds)
                 continue
             with common.postgres_database("relay") as url:
-                env = {"RUNNERLY_DATASERVICE_DATABASE_URL": url}
+                env = {**settings, "RUNNERLY_DATASERVICE_DATABASE_URL": url}
                 measured += _measure(workdir / "var-postgresql", mode_args, env, runs, backend,
                                      seconds, rounds)
     return report(mode, measured, seconds)
