@@ -7,6 +7,7 @@ from typing import Any
 import anyio
 import httpx
 import pytest
+from fastapi import FastAPI, Request
 
 from runnerly_kit.errors import ServiceUnavailable
 from runnerly_kit.http import AsyncServiceClient, ClientCredentials, ServiceClient
@@ -372,3 +373,62 @@ def test_a_refused_service_token_is_renewed_by_either_client(kind: str) -> None:
 
     assert _send(kind, peer, "GET", "/runs", credentials=credentials).status_code == 200
     assert seen == ["Bearer t0", "Bearer t1"]
+
+
+# -- a peer's app in this process -------------------------------------------------------------
+
+
+def _peer_app() -> FastAPI:
+    app = FastAPI()
+
+    @app.get("/echo")
+    async def echo(request: Request) -> dict[str, str | None]:
+        return {
+            "authorization": request.headers.get("authorization"),
+            "request_id": request.headers.get("x-request-id"),
+            "accept_encoding": request.headers.get("accept-encoding"),
+        }
+
+    @app.get("/bug")
+    async def bug() -> None:
+        raise RuntimeError("a bug in the peer")
+
+    @app.get("/slow")
+    async def slow() -> None:
+        await anyio.sleep(30)
+
+    return app
+
+
+def _in_process(path: str, **kwargs: Any) -> httpx.Response:
+    async def call() -> httpx.Response:
+        client = AsyncServiceClient("http://peer", "peer", timeout=httpx.Timeout(0.2),
+                                    retries=0)
+        client.serve_in_process(_peer_app())
+        try:
+            return await client.request("GET", path, **kwargs)
+        finally:
+            await client.aclose()
+
+    return anyio.run(call)
+
+
+def test_a_peer_served_in_this_process_gets_the_call_as_over_the_network() -> None:
+    token = request_id_var.set("rid-9")
+    try:
+        response = _in_process("/echo", token="runner")
+    finally:
+        request_id_var.reset(token)
+
+    assert response.status_code == 200
+    assert response.json() == {"authorization": "Bearer runner", "request_id": "rid-9",
+                               "accept_encoding": "identity"}
+
+
+def test_a_failing_peer_in_this_process_answers_500_to_its_caller() -> None:
+    assert _in_process("/bug").status_code == 500
+
+
+def test_a_peer_in_this_process_that_hangs_is_out_of_reach_after_the_read_timeout() -> None:
+    with pytest.raises(ServiceUnavailable, match="peer"):
+        _in_process("/slow")

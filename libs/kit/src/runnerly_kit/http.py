@@ -198,7 +198,31 @@ class AsyncServiceClient(_PeerCalls):
         transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
         super().__init__(name, credentials, retries)
+        self._base_url = base_url
+        self._timeout = timeout
         self._http = httpx.AsyncClient(transport=transport, **self._options(base_url, timeout))
+        # Set when the peer's app is reached in this process: no network timeout applies.
+        self._deadline: float | None = None
+
+    def serve_in_process(self, app: Any) -> None:
+        """Reach the peer's ``app`` in this process (``runnerly all`` runs both), not
+        through its port: no socket and no HTTP parsing on either side, the same
+        middleware, routes and answers. A failing app answers 500 (a failing peer), and
+        the whole call is bounded by the read timeout, since no socket times out."""
+        transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+        self._http = httpx.AsyncClient(
+            transport=transport, **self._options(self._base_url, self._timeout)
+        )
+        self._deadline = self._timeout.read
+
+    async def _send(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
+        if self._deadline is None:
+            return await self._http.request(method, path, **kwargs)
+        try:
+            with anyio.fail_after(self._deadline):
+                return await self._http.request(method, path, **kwargs)
+        except TimeoutError as exc:
+            raise httpx.ReadTimeout(f"{self.name} did not answer in time") from exc
 
     async def request(
         self, method: str, path: str, *, token: str | None = None, **kwargs: Any
@@ -214,7 +238,7 @@ class AsyncServiceClient(_PeerCalls):
                 bearer = await anyio.to_thread.run_sync(self.credentials.token)
             headers = self._headers(extra, bearer)
             try:
-                response = await self._http.request(method, path, headers=headers, **kwargs)
+                response = await self._send(method, path, headers=headers, **kwargs)
             except httpx.TransportError as exc:
                 if attempt + 1 < attempts:
                     await anyio.sleep(self._pause(attempt))
