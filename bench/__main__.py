@@ -11,7 +11,7 @@ import shlex
 import time
 from collections.abc import Callable
 
-from bench import backfill, common, footprint, memory, parse, read, streams, upsert
+from bench import backfill, common, footprint, memory, parse, read, relay, streams, upsert
 
 BENCHMARKS: dict[str, Callable[[argparse.Namespace], str]] = {
     "read": lambda options: read.run(seconds=options.seconds),
@@ -25,6 +25,13 @@ BENCHMARKS: dict[str, Callable[[argparse.Namespace], str]] = {
         rounds=options.rounds,
         mode_args=shlex.split(options.up_args),
         postgresql=not options.sqlite_only,
+    ),
+    "relay": lambda options: relay.run(
+        seconds=options.relay_seconds,
+        rounds=options.rounds if options.rounds_given else relay.ROUNDS,
+        mode_args=shlex.split(options.up_args),
+        postgresql=not options.sqlite_only,
+        access_log=options.access_log,
     ),
 }
 
@@ -56,13 +63,15 @@ def main() -> None:
     parser.add_argument(
         "--up-args",
         default="",
-        help="footprint: arguments for `runnerly up` (its mode), e.g. --up-args=--processes",
+        help="footprint, relay: arguments for `runnerly up` (its mode), e.g. "
+        "--up-args=--processes",
     )
     parser.add_argument(
         "--rounds",
         type=int,
-        default=footprint.ROUNDS,
-        help=f"footprint: wrk rounds of each server (default {footprint.ROUNDS})",
+        default=None,
+        help=f"footprint, relay: wrk rounds of each server (default {footprint.ROUNDS}, "
+        f"relay {relay.ROUNDS})",
     )
     parser.add_argument(
         "--footprint-seconds",
@@ -71,11 +80,26 @@ def main() -> None:
         help=f"footprint: length of each measured wrk run (default {footprint.SECONDS:.0f})",
     )
     parser.add_argument(
+        "--relay-seconds",
+        type=float,
+        default=relay.SECONDS,
+        help=f"relay: length of each measured wrk run (default {relay.SECONDS:.0f})",
+    )
+    parser.add_argument(
+        "--access-log",
+        default=None,
+        help="relay: RUNNERLY_ACCESS_LOG for the system (default: its own default)",
+    )
+    parser.add_argument(
         "--sqlite-only",
         action="store_true",
-        help="footprint: skip the rounds with the dataservice on PostgreSQL (one start less)",
+        help="footprint, relay: skip the rounds with the dataservice on PostgreSQL "
+        "(one start less)",
     )
     options = parser.parse_args()
+    options.rounds_given = options.rounds is not None
+    if options.rounds is None:
+        options.rounds = footprint.ROUNDS
     unknown = [name for name in options.names if name not in BENCHMARKS]
     if unknown:
         parser.error(f"unknown benchmark(s): {', '.join(unknown)}; one of {', '.join(BENCHMARKS)}")

@@ -114,3 +114,32 @@ def test_services_tasks_stay_in_their_own_celery_app_in_one_process(tmp_path: Pa
         others = [name for name in own if name != "runnerly.event"
                   and not name.startswith(f"{service}.")]
         assert others == [], f"{service}'s worker carries {others}"
+
+
+def test_the_dashboards_relayed_reads_reach_the_dataservice_in_the_process(
+    tmp_path: Path,
+) -> None:
+    """Nothing listens on the dataservice's port here: a relayed read answers only because
+    the one process hands it to the dataservice's app, not to the network."""
+    script = (
+        "import anyio, json\n"
+        "from runnerly import monolith\n"
+        "built = monolith.build(['dashboard', 'dataservice'], [], [])\n"
+        "peers = built.servers['dashboard'].config.app.state.peers\n"
+        "async def read():\n"
+        "    response = await peers.dataservice_async.request('GET', '/health/live')\n"
+        "    await peers.aclose()\n"
+        "    return response.status_code\n"
+        "print(json.dumps(anyio.run(read)))\n"
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith("RUNNERLY_")}
+    env.update(RUNNERLY_DATA_DIR=str(tmp_path),
+               # A port nothing listens on: over the network the read would fail.
+               RUNNERLY_DATASERVICE_URL="http://127.0.0.1:9")
+    result = subprocess.run(
+        [sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=120,
+        check=False,
+    )
+
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert json.loads(result.stdout.strip().splitlines()[-1]) == 200

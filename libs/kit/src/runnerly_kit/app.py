@@ -114,7 +114,11 @@ def create_app(
     app.add_middleware(
         BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes, path_limits=body_limits
     )
-    app.add_middleware(RequestContextMiddleware, service=settings.service_name)
+    app.add_middleware(
+        RequestContextMiddleware,
+        service=settings.service_name,
+        access_log=settings.access_log_share,
+    )
     if settings.trusted_proxy_list:
         # Outermost, so that every layer sees the client, not the proxy. Only the named
         # proxies are believed, and of their X-Forwarded-For only the right-most address

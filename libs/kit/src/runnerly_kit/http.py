@@ -1,13 +1,20 @@
-"""The service-to-service HTTP client: pooled, always timed out, retried only when safe,
-authenticated with the calling service's own ``client_credentials`` token."""
+"""The service-to-service HTTP clients: pooled, always timed out, retried only when safe,
+authenticated with the calling service's own ``client_credentials`` token; a blocking one
+(``ServiceClient``) and one for the event loop (``AsyncServiceClient``), alike otherwise.
+
+Every hop between services asks for the body as it is (``Accept-Encoding: identity``): on
+the loopback or a private network, compressing an answer in one service and
+decompressing it in the other costs more than sending its bytes. Browsers still get gzip
+from the app that faces them."""
 
 from __future__ import annotations
 
 import random
 import threading
 import time
-from typing import Any
+from typing import Any, Literal
 
+import anyio
 import httpx
 import structlog
 
@@ -21,6 +28,7 @@ RETRY_STATUSES = frozenset({502, 503, 504})
 DEFAULT_TIMEOUT = httpx.Timeout(5.0, connect=2.0)
 # Renew a cached service token this long (seconds) before it expires.
 TOKEN_RENEW_MARGIN = 60.0
+INTERNAL_HEADERS = {"Accept-Encoding": "identity"}
 
 
 class ClientCredentials:
@@ -38,7 +46,9 @@ class ClientCredentials:
         self.client_id = client_id
         self.client_secret = client_secret
         self.scopes = scopes
-        self._http = httpx.Client(timeout=DEFAULT_TIMEOUT, transport=transport)
+        self._http = httpx.Client(
+            timeout=DEFAULT_TIMEOUT, transport=transport, headers=INTERNAL_HEADERS
+        )
         self._token: str | None = None
         self._expires_at = 0.0
         self._lock = threading.Lock()
@@ -75,7 +85,62 @@ class ClientCredentials:
         self._expires_at = time.monotonic() + float(body.get("expires_in", 300))
 
 
-class ServiceClient:
+class _PeerCalls:
+    """What both clients decide alike: how often a call is sent, what it carries, and
+    which answer is worth another attempt."""
+
+    def __init__(self, name: str, credentials: ClientCredentials | None, retries: int) -> None:
+        self.name = name
+        self.credentials = credentials
+        self.retries = max(0, retries)  # every call is sent at least once
+
+    @staticmethod
+    def _options(base_url: str, timeout: httpx.Timeout) -> dict[str, Any]:
+        return {
+            "base_url": base_url,
+            "timeout": timeout,
+            "limits": httpx.Limits(max_connections=50, max_keepalive_connections=20),
+            "headers": INTERNAL_HEADERS,
+        }
+
+    def _attempts(self, method: str) -> int:
+        return 1 + (self.retries if method in IDEMPOTENT_METHODS else 0)
+
+    @staticmethod
+    def _headers(extra: dict[str, str], bearer: str | None) -> dict[str, str]:
+        headers = dict(extra)
+        request_id = current_request_id()
+        if request_id:
+            headers[REQUEST_ID_HEADER] = request_id
+        if bearer:
+            headers["Authorization"] = f"Bearer {bearer}"
+        return headers
+
+    def _unreachable(self, exc: httpx.TransportError) -> ServiceUnavailable:
+        log.warning("http.peer_unreachable", peer=self.name, error=type(exc).__name__)
+        return ServiceUnavailable(f"The {self.name} service is unavailable.")
+
+    def _next_step(
+        self, response: httpx.Response, token: str | None, attempt: int, attempts: int
+    ) -> Literal["answer", "again", "later"]:
+        """What to do with an answer: return it, send the call again now, or after a pause."""
+        last = attempt + 1 >= attempts
+        if response.status_code == 401 and token is None and self.credentials:
+            # Our cached service token may have been signed by a retired key.
+            self.credentials.invalidate()
+            if not last:
+                return "again"
+        if response.status_code in RETRY_STATUSES and not last:
+            return "later"
+        return "answer"
+
+    @staticmethod
+    def _pause(attempt: int) -> float:
+        # Full jitter: spreads retries so that callers do not hammer a peer in step.
+        return random.uniform(0, min(2.0, 0.1 * 2**attempt))
+
+
+class ServiceClient(_PeerCalls):
     """Calls one peer service. Raises ``ServiceUnavailable`` fast when the peer is down."""
 
     def __init__(
@@ -87,54 +152,104 @@ class ServiceClient:
         retries: int = 2,
         transport: httpx.BaseTransport | None = None,
     ) -> None:
-        self.name = name
-        self.credentials = credentials
-        self.retries = max(0, retries)  # every call is sent at least once
-        self._http = httpx.Client(
-            base_url=base_url,
-            timeout=timeout,
-            limits=httpx.Limits(max_connections=50, max_keepalive_connections=20),
-            transport=transport,
-        )
+        super().__init__(name, credentials, retries)
+        self._http = httpx.Client(transport=transport, **self._options(base_url, timeout))
 
     def request(
         self, method: str, path: str, *, token: str | None = None, **kwargs: Any
     ) -> httpx.Response:
         """Send a request; ``token`` forwards a runner's token instead of the service's own."""
         method = method.upper()
-        attempts = 1 + (self.retries if method in IDEMPOTENT_METHODS else 0)
+        attempts = self._attempts(method)
+        extra = dict(kwargs.pop("headers", None) or {})
         for attempt in range(attempts):
-            headers = dict(kwargs.pop("headers", None) or {})
-            request_id = current_request_id()
-            if request_id:
-                headers[REQUEST_ID_HEADER] = request_id
             bearer = token or (self.credentials.token() if self.credentials else None)
-            if bearer:
-                headers["Authorization"] = f"Bearer {bearer}"
+            headers = self._headers(extra, bearer)
             try:
                 response = self._http.request(method, path, headers=headers, **kwargs)
             except httpx.TransportError as exc:
                 if attempt + 1 < attempts:
-                    self._backoff(attempt)
+                    time.sleep(self._pause(attempt))
                     continue
-                log.warning("http.peer_unreachable", peer=self.name, error=type(exc).__name__)
-                raise ServiceUnavailable(f"The {self.name} service is unavailable.") from exc
-            if response.status_code == 401 and token is None and self.credentials:
-                # Our cached service token may have been signed by a retired key.
-                self.credentials.invalidate()
-                if attempt + 1 < attempts:
-                    continue
-            if response.status_code in RETRY_STATUSES and attempt + 1 < attempts:
-                self._backoff(attempt)
-                continue
-            return response
+                raise self._unreachable(exc) from exc
+            step = self._next_step(response, token, attempt, attempts)
+            if step == "answer":
+                return response
+            if step == "later":
+                time.sleep(self._pause(attempt))
         # The last attempt returns or raises above; only the type checker needs this line.
         raise AssertionError("unreachable")  # pragma: no cover
 
-    @staticmethod
-    def _backoff(attempt: int) -> None:
-        # Full jitter: spreads retries so that callers do not hammer a peer in step.
-        time.sleep(random.uniform(0, min(2.0, 0.1 * 2**attempt)))
-
     def close(self) -> None:
         self._http.close()
+
+
+class AsyncServiceClient(_PeerCalls):
+    """``ServiceClient`` for the event loop: the same calls, retries and answers, awaited,
+    on a pool that the app's requests share without a thread each."""
+
+    def __init__(
+        self,
+        base_url: str,
+        name: str,
+        credentials: ClientCredentials | None = None,
+        timeout: httpx.Timeout = DEFAULT_TIMEOUT,
+        retries: int = 2,
+        transport: httpx.AsyncBaseTransport | None = None,
+    ) -> None:
+        super().__init__(name, credentials, retries)
+        self._base_url = base_url
+        self._timeout = timeout
+        self._http = httpx.AsyncClient(transport=transport, **self._options(base_url, timeout))
+        # Set when the peer's app is reached in this process: no network timeout applies.
+        self._deadline: float | None = None
+
+    def serve_in_process(self, app: Any) -> None:
+        """Reach the peer's ``app`` in this process (``runnerly all`` runs both), not
+        through its port: no socket and no HTTP parsing on either side, the same
+        middleware, routes and answers. A failing app answers 500 (a failing peer), and
+        the whole call is bounded by the read timeout, since no socket times out."""
+        transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+        self._http = httpx.AsyncClient(
+            transport=transport, **self._options(self._base_url, self._timeout)
+        )
+        self._deadline = self._timeout.read
+
+    async def _send(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
+        if self._deadline is None:
+            return await self._http.request(method, path, **kwargs)
+        try:
+            with anyio.fail_after(self._deadline):
+                return await self._http.request(method, path, **kwargs)
+        except TimeoutError as exc:
+            raise httpx.ReadTimeout(f"{self.name} did not answer in time") from exc
+
+    async def request(
+        self, method: str, path: str, *, token: str | None = None, **kwargs: Any
+    ) -> httpx.Response:
+        """Send a request; ``token`` forwards a runner's token instead of the service's own."""
+        method = method.upper()
+        attempts = self._attempts(method)
+        extra = dict(kwargs.pop("headers", None) or {})
+        for attempt in range(attempts):
+            bearer = token
+            if bearer is None and self.credentials is not None:
+                # Renewing the service's token is a blocking call to tokendealer.
+                bearer = await anyio.to_thread.run_sync(self.credentials.token)
+            headers = self._headers(extra, bearer)
+            try:
+                response = await self._send(method, path, headers=headers, **kwargs)
+            except httpx.TransportError as exc:
+                if attempt + 1 < attempts:
+                    await anyio.sleep(self._pause(attempt))
+                    continue
+                raise self._unreachable(exc) from exc
+            step = self._next_step(response, token, attempt, attempts)
+            if step == "answer":
+                return response
+            if step == "later":
+                await anyio.sleep(self._pause(attempt))
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    async def aclose(self) -> None:
+        await self._http.aclose()

@@ -34,6 +34,25 @@ def public_url_setting() -> object:
     return shared("PUBLIC_URL", default=SERVICES["dashboard"].default_url)
 
 
+def access_log_share(setting: str) -> float:
+    """``RUNNERLY_ACCESS_LOG`` as a share: ``all`` 1, ``off`` 0, else the number itself."""
+    value = setting.strip().lower()
+    if value == "all":
+        return 1.0
+    if value == "off":
+        return 0.0
+    try:
+        share = float(value)
+    except ValueError:
+        share = -1.0
+    if not 0.0 <= share <= 1.0:
+        raise ValueError(
+            f"RUNNERLY_ACCESS_LOG: {setting!r} is not 'all', 'off' or a share between 0 and 1 "
+            "(e.g. 0.1)"
+        )
+    return share
+
+
 class KitSettings(BaseSettings):
     model_config = SettingsConfigDict(extra="ignore", populate_by_name=True)
 
@@ -61,6 +80,9 @@ class KitSettings(BaseSettings):
     # The longest access-token lifetime, in seconds, that any service accepts (tokendealer
     # issues at most this): a validly signed token claiming more is refused.
     access_token_max_ttl: int = shared("ACCESS_TOKEN_MAX_TTL", default=900, ge=10, le=900)  # type: ignore[assignment]
+    # Which answered requests get an access-log line: ``all``, ``off``, or a share between
+    # 0 and 1 (``0.1``: one in ten). Errors (4xx, 5xx) are always logged.
+    access_log: str = shared("ACCESS_LOG", default="all")  # type: ignore[assignment]
 
     host: str = "127.0.0.1"
     port: int = 0
@@ -84,6 +106,12 @@ class KitSettings(BaseSettings):
             self.broker_url = f"sqla+sqlite:///{(self.data_dir / 'broker.sqlite').resolve()}"
         if not self.client_id:
             self.client_id = self.service_name
+        return self
+
+    @model_validator(mode="after")
+    def _check_access_log(self) -> Self:
+        # Refused at start, not at the first request.
+        access_log_share(self.access_log)
         return self
 
     @model_validator(mode="after")
@@ -115,6 +143,11 @@ class KitSettings(BaseSettings):
                     f"when RUNNERLY_ENV={self.env}"
                 )
         return self
+
+    @property
+    def access_log_share(self) -> float:
+        """The share of successful requests the access log writes a line for."""
+        return access_log_share(self.access_log)
 
     @property
     def trusted_proxy_list(self) -> list[str]:

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 import httpx
@@ -53,6 +55,18 @@ def create_app(
         body_limits={IMPORT_PATH: max(settings.max_body_bytes, settings.import_max_body_bytes)},
     )
     app.state.peers = peers
+    started = app.router.lifespan_context
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        try:
+            async with started(app):
+                yield
+        finally:
+            # On the loop that used it: the async client's connections belong to that loop.
+            await peers.aclose()
+
+    app.router.lifespan_context = lifespan
     app.add_middleware(SecurityHeadersMiddleware, docs_path=DOCS_URL, https=settings.https)
     mount_web(app, settings)
     return app

@@ -5,7 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query, Response, status
 
 from runnerly_dashboard.deps import CallerDep, IfNoneMatchDep, PeersDep
-from runnerly_dashboard.peers import cached
+from runnerly_dashboard.peers import relayed
 from runnerly_dashboard.problems import conditional_read_responses, problem_responses
 from runnerly_dashboard.races import service
 from runnerly_dashboard.races.schemas import RaceCreate, RaceList, RaceRead
@@ -16,18 +16,17 @@ RaceId = Annotated[int, Path(ge=1, le=2**63 - 1)]
 
 
 @router.get("", response_model=RaceList, responses=conditional_read_responses(401, 403, 503))
-def list_races(
+async def list_races(
     caller: CallerDep,
     peers: PeersDep,
-    response: Response,
     limit: Annotated[int, Query(ge=1, le=100, description="Races per page.")] = 20,
     cursor: Annotated[
         str | None, Query(max_length=200, description="The next_cursor of the previous page.")
     ] = None,
     if_none_match: IfNoneMatchDep = None,
-) -> RaceList | Response:
+) -> Response:
     """Upcoming races from every runner, soonest first, a page at a time."""
-    return cached(service.list_races(peers, caller, limit, cursor, if_none_match), response)
+    return relayed(await service.list_races(peers, caller, limit, cursor, if_none_match))
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, response_model=RaceRead,
@@ -39,15 +38,14 @@ def create_race(body: RaceCreate, caller: CallerDep, peers: PeersDep) -> RaceRea
 
 @router.get("/{race_id}", response_model=RaceRead,
             responses=conditional_read_responses(401, 403, 404, 503))
-def get_race(
+async def get_race(
     race_id: RaceId,
     caller: CallerDep,
     peers: PeersDep,
-    response: Response,
     if_none_match: IfNoneMatchDep = None,
-) -> RaceRead | Response:
+) -> Response:
     """One race."""
-    return cached(service.get_race(peers, caller, race_id, if_none_match), response)
+    return relayed(await service.get_race(peers, caller, race_id, if_none_match))
 
 
 @router.delete("/{race_id}", status_code=status.HTTP_204_NO_CONTENT, response_class=Response,

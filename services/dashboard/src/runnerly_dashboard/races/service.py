@@ -1,18 +1,19 @@
 from __future__ import annotations
 
 from runnerly_dashboard.auth.service import Caller
-from runnerly_dashboard.peers import Fetched, Peers, call, fetch, parse
+from runnerly_dashboard.peers import Fetched, Peers, call, fetch_async, parse
 from runnerly_dashboard.races.schemas import RaceCreate, RaceList, RaceRead
 
 
-def list_races(
+async def list_races(
     peers: Peers, caller: Caller, limit: int, cursor: str | None, if_none_match: str | None
 ) -> Fetched[RaceList]:
     params: dict[str, str | int] = {"limit": limit}
     if cursor is not None:
         params["cursor"] = cursor
-    return fetch(peers.dataservice, "/races", RaceList, token=caller.access_token,
-                 if_none_match=if_none_match, params=params)
+    return await fetch_async(peers.dataservice_async, "/races", RaceList,
+                             token=caller.access_token, if_none_match=if_none_match,
+                             params=params)
 
 
 def create_race(peers: Peers, caller: Caller, race: RaceCreate) -> RaceRead:
@@ -21,10 +22,10 @@ def create_race(peers: Peers, caller: Caller, race: RaceCreate) -> RaceRead:
     return parse(response, RaceRead, "dataservice")
 
 
-def get_race(peers: Peers, caller: Caller, race_id: int, if_none_match: str | None
-             ) -> Fetched[RaceRead]:
-    return fetch(peers.dataservice, f"/races/{race_id}", RaceRead, token=caller.access_token,
-                 if_none_match=if_none_match)
+async def get_race(peers: Peers, caller: Caller, race_id: int, if_none_match: str | None
+                   ) -> Fetched[RaceRead]:
+    return await fetch_async(peers.dataservice_async, f"/races/{race_id}", RaceRead,
+                             token=caller.access_token, if_none_match=if_none_match)
 
 
 def enter_race(peers: Peers, caller: Caller, race_id: int) -> RaceRead:

@@ -5,7 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query, Response, status
 
 from runnerly_dashboard.deps import CallerDep, IfNoneMatchDep, PeersDep
-from runnerly_dashboard.peers import cached
+from runnerly_dashboard.peers import cached, relayed
 from runnerly_dashboard.problems import conditional_read_responses, problem_responses
 from runnerly_dashboard.runs import service
 from runnerly_dashboard.runs.schemas import RunList, RunListQuery, RunRead
@@ -16,15 +16,14 @@ RunId = Annotated[int, Path(ge=1, le=2**63 - 1)]
 
 
 @router.get("", response_model=RunList, responses=conditional_read_responses(401, 403, 503))
-def list_runs(
+async def list_runs(
     query: Annotated[RunListQuery, Query()],
     caller: CallerDep,
     peers: PeersDep,
-    response: Response,
     if_none_match: IfNoneMatchDep = None,
-) -> RunList | Response:
+) -> Response:
     """The runner's runs, newest first, a page at a time."""
-    return cached(service.list_runs(peers, caller, query, if_none_match), response)
+    return relayed(await service.list_runs(peers, caller, query, if_none_match))
 
 
 @router.get("/{run_id}", response_model=RunRead,

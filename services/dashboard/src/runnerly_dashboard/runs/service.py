@@ -10,6 +10,7 @@ from runnerly_dashboard.peers import (
     Peers,
     call,
     fetch,
+    fetch_async,
     parse,
 )
 from runnerly_dashboard.runs.schemas import RunList, RunListQuery, RunRead, StreamsRequested
@@ -18,7 +19,7 @@ from runnerly_kit.errors import ServiceUnavailable
 log = structlog.get_logger()
 
 
-def list_runs(
+async def list_runs(
     peers: Peers, caller: Caller, query: RunListQuery, if_none_match: str | None
 ) -> Fetched[RunList]:
     params: dict[str, str | int] = {}
@@ -30,8 +31,9 @@ def list_runs(
         params["after"] = query.after.isoformat()
     if query.before is not None:
         params["before"] = query.before.isoformat()
-    return fetch(peers.dataservice, "/runs", RunList, token=caller.access_token,
-                 if_none_match=if_none_match, params=params)
+    return await fetch_async(peers.dataservice_async, "/runs", RunList,
+                             token=caller.access_token, if_none_match=if_none_match,
+                             params=params)
 
 
 def get_run(peers: Peers, caller: Caller, run_id: int, if_none_match: str | None
