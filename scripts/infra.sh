@@ -30,13 +30,17 @@ wait_for() {
 
 cmd_install() {
   local missing=() pkg
-  # chromium: the browser the end-to-end tests drive (tests/e2e).
-  for pkg in postgresql rabbitmq-server chromium; do
+  # chromium: the browser the end-to-end tests drive (tests/e2e). The deployment's tests
+  # (tests/deploy): nginx for the front, podman with runc and mmdebstrap to build the image
+  # from Debian's packages and run it, and prometheus for promtool.
+  for pkg in postgresql rabbitmq-server chromium nginx podman runc mmdebstrap uidmap prometheus; do
     dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'ok installed' || missing+=("$pkg")
   done
   if ! command -v uv >/dev/null && ! command -v pip >/dev/null; then
     missing+=(python3-pip)
   fi
+  # kubectl renders the Kubernetes manifests (kubectl kustomize); Debian's is the fallback.
+  command -v kubectl >/dev/null || missing+=(kubernetes-client)
   if ((${#missing[@]})); then
     export DEBIAN_FRONTEND=noninteractive
     quiet apt-get update
