@@ -26,7 +26,6 @@ import mailbox
 import math
 import os
 import re
-import signal
 import statistics
 import subprocess
 import tempfile
@@ -38,6 +37,8 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
+import gpxpy
+import gpxpy.gpx
 import httpx
 
 from bench import common, fittrackee, memory
@@ -49,7 +50,6 @@ RUNS = 200
 SETTLE_SECONDS = 5.0
 # Under a load average of 20-27 on 2 cores a start took 3-4 minutes here.
 START_TIMEOUT = 600.0
-STOP_TIMEOUT = 40.0
 IMPORT_TIMEOUT = 120.0
 ROUNDS = 2
 IMPORT_ROUNDS = 3
@@ -168,39 +168,13 @@ def runnerly_up(
                 name="runnerly up", log_path=log_path,
             )
         except BaseException:
-            _stop_runnerly(process)
+            memory.stop_tree(process)
             raise
         seconds = time.monotonic() - started
     try:
         yield Runnerly(process, base_port, data_dir), seconds
     finally:
-        _stop_runnerly(process)
-
-
-def _stop_runnerly(process: subprocess.Popen[bytes]) -> None:
-    """SIGTERM to the command (it forwards it to supervisord), then a wait; what is left of
-    its tree is killed by pid (supervisord puts each program in a process group of its own,
-    so killing the command's group would not reach them)."""
-    tree = {found.pid: _started_at(found.pid) for found in memory.tree_memory(process.pid)}
-    if process.poll() is None:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=STOP_TIMEOUT)
-        except subprocess.TimeoutExpired:
-            log("footprint: runnerly up did not stop on SIGTERM; killing what is left of it")
-    common.stop_group(process)
-    for pid, started_at in tree.items():
-        # The same process still, not another that took its pid since.
-        if started_at is not None and _started_at(pid) == started_at:
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(pid, signal.SIGKILL)
-
-
-def _started_at(pid: int) -> int | None:
-    try:
-        return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[19])
-    except (OSError, IndexError, ValueError):
-        return None
+        memory.stop_tree(process)
 
 
 def sign_up(system: Runnerly) -> tuple[str, str]:
@@ -460,11 +434,25 @@ def measure_imports(
 
 
 def _shifted_gpx(number: int) -> bytes:
+    """The file with its dates moved to a new day and its recording in one track.
+
+    The file is a Garmin log as GPSBabel writes it: an empty first track ("ACTIVE LOG"),
+    then the recording in seven more, one per pause. FitTrackee reads only a file's first
+    track (``tracks[0]`` in its ``WorkoutGpxService._process_file``) and refused the file
+    with "no valid segments in file"; both systems get the same 296 points as segments of
+    one track, which each reads whole.
+    """
     text = GPX.read_text()
     day = 8 + 2 * number
     text = text.replace("<time>2010-08-05", f"<time>2026-11-{day:02d}")
     text = text.replace("<time>2010-08-06", f"<time>2026-11-{day + 1:02d}")
-    return text.encode()
+    recording = gpxpy.parse(text)
+    track = gpxpy.gpx.GPXTrack()
+    track.segments = [
+        segment for every in recording.tracks for segment in every.segments if segment.points
+    ]
+    recording.tracks = [track]
+    return recording.to_xml().encode()
 
 
 def _runnerly_import(system: Runnerly, access: str, gpx: bytes) -> None:

@@ -66,7 +66,7 @@ def run() -> str:
                 _check_health(base_port)
                 processes = tree_memory(process.pid)
             finally:
-                stopped_in = _stop(process)
+                stopped_in = stop_tree(process)
     return report(processes, ready_after, stopped_in)
 
 
@@ -76,17 +76,33 @@ def _check_health(port: int) -> None:
         raise RuntimeError(f"/api/health answered {response.status_code}: {response.text[:300]}")
 
 
-def _stop(process: subprocess.Popen[bytes]) -> float:
-    """SIGTERM to the command (it forwards it to supervisord), then wait for it to end."""
+def stop_tree(process: subprocess.Popen[bytes]) -> float:
+    """SIGTERM to the command (it forwards it to supervisord), then a wait; what is left of
+    its tree is killed by pid (supervisord puts each program in a process group of its own,
+    so killing the command's group would not reach them). The seconds it took to stop."""
     started = time.monotonic()
-    process.send_signal(signal.SIGTERM)
-    try:
-        process.wait(timeout=STOP_TIMEOUT)
-    except subprocess.TimeoutExpired:
-        log("memory: runnerly up did not stop on SIGTERM; killing its process group")
-    # Whatever of its group is left (nothing, when it stopped cleanly) goes too.
+    tree = {found.pid: _started_at(found.pid) for found in tree_memory(process.pid)}
+    if process.poll() is None:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=STOP_TIMEOUT)
+        except subprocess.TimeoutExpired:
+            log("runnerly up did not stop on SIGTERM; killing what is left of it")
+    stopped_in = time.monotonic() - started
     common.stop_group(process)
-    return time.monotonic() - started
+    for pid, started_at in tree.items():
+        # The same process still, not another that took its pid since.
+        if started_at is not None and _started_at(pid) == started_at:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+    return stopped_in
+
+
+def _started_at(pid: int) -> int | None:
+    try:
+        return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[19])
+    except (OSError, IndexError, ValueError):
+        return None
 
 
 def tree_memory(root: int) -> list[ProcessMemory]:
