@@ -16,16 +16,20 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import io
 import os
 import shutil
 import subprocess
+import threading
 import time
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import httpx
 import sqlalchemy as sa
+from PIL import Image
 
 from bench import common
 from bench.common import HOST, WORKERS, log
@@ -165,12 +169,14 @@ def installed(workdir: Path) -> Iterator[FitTrackee]:
     and its database dropped when the block ends."""
     ensure_postgis()
     venv = virtualenv()
-    with common.postgres_database("fittrackee") as url:
+    with contextlib.ExitStack() as stack:
+        url = stack.enter_context(common.postgres_database("fittrackee"))
         database = sa.make_url(url).database or ""
         _as_superuser(database, "CREATE EXTENSION IF NOT EXISTS postgis")
         port = common.free_port()
         uploads = workdir / "fittrackee"
         uploads.mkdir()
+        tiles = stack.enter_context(tile_server())
         env: Mapping[str, str] = {
             "PATH": f"{venv / 'bin'}:{os.environ.get('PATH', '')}",
             "HOME": os.environ.get("HOME", "/tmp"),  # noqa: S108
@@ -184,9 +190,41 @@ def installed(workdir: Path) -> Iterator[FitTrackee]:
             # Nothing answers there: no task queue, uploads processed in the request.
             "REDIS_URL": f"redis://{HOST}:{common.free_port()}/0",
             "FLASK_APP": "fittrackee/__main__.py",
+            # An upload renders the workout's map from tiles (OpenStreetMap's by default,
+            # out of reach here): from the harness' tile server on the loopback instead.
+            "TILE_SERVER_URL": f"{tiles}/{{z}}/{{x}}/{{y}}.png",
         }
         fittrackee = FitTrackee(venv, dict(env), workdir, port)
         try:
             yield fittrackee
         finally:
             fittrackee.stop()
+
+
+@contextlib.contextmanager
+def tile_server() -> Iterator[str]:
+    """A map tile server on the loopback, a plain 256 x 256 tile for every address: its
+    URL. FitTrackee draws each uploaded workout on tiles fetched from one."""
+    buffer = io.BytesIO()
+    Image.new("RGB", (256, 256), (230, 230, 230)).save(buffer, format="PNG")
+    tile = buffer.getvalue()
+
+    class Tiles(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self.send_response(200)
+            self.send_header("Content-Type", "image/png")
+            self.send_header("Content-Length", str(len(tile)))
+            self.end_headers()
+            self.wfile.write(tile)
+
+        def log_message(self, *_: object) -> None:
+            pass  # a line per tile on stderr would bury the progress
+
+    server = ThreadingHTTPServer((HOST, 0), Tiles)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://{HOST}:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
