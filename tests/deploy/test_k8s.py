@@ -54,7 +54,7 @@ def kubectl() -> str:
 
 @pytest.fixture(scope="module", params=OVERLAYS)
 def rendered(request: pytest.FixtureRequest) -> list[Object]:
-    result = subprocess.run(  # noqa: S603 - kubectl, on the repository's own overlays
+    result = subprocess.run(
         [kubectl(), "kustomize", str(K8S / "overlays" / request.param)],
         capture_output=True,
         text=True,
