@@ -241,6 +241,14 @@ def beat(service: ServiceName) -> None:
 @app.command()
 def migrate(
     service: Annotated[str | None, typer.Argument(help="Only this service.")] = None,
+    check: Annotated[
+        bool,
+        typer.Option(
+            "--check",
+            help="Change nothing: exit 1 unless the databases are up to date (a container "
+            "waiting for the migrations that another one runs).",
+        ),
+    ] = False,
 ) -> None:
     """Bring every service's database up to date."""
     from runnerly_kit.db import current_revision
@@ -250,10 +258,14 @@ def migrate(
     # bury it on the first screen of ``runnerly up``.
     if logging.getLogger().level > logging.DEBUG:
         logging.getLogger("alembic").setLevel(logging.WARNING)
+    behind = False
     for name in [service] if service else list(SERVICES):
         settings = _settings(name)
         migrations = Path(importlib.import_module(f"runnerly_{name}").__file__ or "").parent
         before = current_revision(settings.database_url)
+        if check:
+            behind |= not _at_head(name, settings.database_url, migrations / "migrations", before)
+            continue
         upgrade(settings.database_url, migrations / "migrations")
         after = current_revision(settings.database_url)
         if before == after:
@@ -262,6 +274,22 @@ def migrate(
             typer.echo(f"{name}: database created ({after})")
         else:
             typer.echo(f"{name}: database upgraded from {before} to {after}")
+    if behind:
+        raise typer.Exit(1)
+
+
+def _at_head(name: str, url: str, migrations_dir: Path, current: str | None) -> bool:
+    from alembic.script import ScriptDirectory
+
+    from runnerly_kit.db import alembic_config
+
+    head = ScriptDirectory.from_config(alembic_config(url, migrations_dir)).get_current_head()
+    if current == head:
+        typer.echo(f"{name}: database up to date ({head})")
+        return True
+    state = "not migrated" if current is None else f"at {current}"
+    typer.echo(f"{name}: database {state} (head {head})", err=True)
+    return False
 
 
 @keys_app.command("rotate")

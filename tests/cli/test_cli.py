@@ -14,7 +14,7 @@ from alembic.script import ScriptDirectory
 
 from runnerly.topology import Topology
 from runnerly_dataservice.runtime import MIGRATIONS_DIR as DATASERVICE_MIGRATIONS
-from runnerly_kit.db import alembic_config, migrate
+from runnerly_kit.db import alembic_config, current_revision, migrate
 
 
 def runnerly(data_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
@@ -56,6 +56,43 @@ def test_migrate_says_which_migrations_it_applied(tmp_path: Path) -> None:
     assert result.stdout.strip() == (
         f"dataservice: database upgraded from 0001 to {dataservice_head()}"
     )
+
+
+def test_migrate_check_fails_until_the_database_is_at_head_and_changes_nothing(
+    tmp_path: Path,
+) -> None:
+    database = tmp_path / "dataservice.sqlite"
+
+    never_migrated = runnerly(tmp_path, "migrate", "--check", "dataservice")
+
+    assert never_migrated.returncode == 1
+    assert f"dataservice: database not migrated (head {dataservice_head()})" in (
+        never_migrated.stderr
+    )
+    migrate(f"sqlite:///{database}", DATASERVICE_MIGRATIONS, "0001")
+
+    behind = runnerly(tmp_path, "migrate", "--check", "dataservice")
+
+    assert behind.returncode == 1
+    assert f"dataservice: database at 0001 (head {dataservice_head()})" in behind.stderr
+    assert current_revision(f"sqlite:///{database}") == "0001"
+    assert runnerly(tmp_path, "migrate", "dataservice").returncode == 0
+
+    at_head = runnerly(tmp_path, "migrate", "--check", "dataservice")
+
+    assert at_head.returncode == 0, at_head.stderr
+    assert at_head.stdout.strip() == f"dataservice: database up to date ({dataservice_head()})"
+
+
+def test_migrate_check_without_a_name_checks_every_database(tmp_path: Path) -> None:
+    assert runnerly(tmp_path, "migrate", "dataservice").returncode == 0
+
+    result = runnerly(tmp_path, "migrate", "--check")
+
+    assert result.returncode == 1
+    assert "dataservice: database up to date" in result.stdout
+    for service in ("tokendealer", "mailer", "dashboard", "ingest", "plans", "reports"):
+        assert f"{service}: database not migrated" in result.stderr
 
 
 def dataservice_head() -> str:
