@@ -12,10 +12,12 @@ import re
 import shutil
 import subprocess
 import sys
+import uuid
 from pathlib import Path
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 import yaml
 from dotenv import dotenv_values
 
@@ -148,6 +150,48 @@ def test_postgres_has_a_database_per_service() -> None:
     for service in SERVICES:
         url = _secrets(f"{service}.env")[f"RUNNERLY_{service.upper()}_DATABASE_URL"]
         assert re.fullmatch(rf"postgresql\+psycopg://[^@]+@postgres:5432/{service}", url)
+
+
+def test_the_init_script_creates_each_database_it_is_given() -> None:
+    """Run as the postgres image runs it (its environment, psql on the server), against the
+    PostgreSQL the tests use."""
+    admin_url = os.environ.get("RUNNERLY_TEST_POSTGRES_URL")
+    if not admin_url:
+        pytest.skip("set RUNNERLY_TEST_POSTGRES_URL (scripts/infra.sh urls)")
+    url = sa.make_url(admin_url)
+    names = [f"runnerly_init_{service}_{uuid.uuid4().hex[:8]}" for service in ("a", "b")]
+    environment = {
+        "PATH": os.environ["PATH"],
+        "POSTGRES_USER": url.username or "",
+        "PGPASSWORD": url.password or "",
+        "PGHOST": url.host or "",
+        "PGPORT": str(url.port or 5432),
+        "RUNNERLY_DATABASES": " ".join(names),
+    }
+    admin = sa.create_engine(admin_url, isolation_level="AUTOCOMMIT", poolclass=sa.pool.NullPool)
+    try:
+        created = subprocess.run(
+            [DEPLOY / "compose" / "postgres" / "create-databases.sh"],
+            env=environment,
+            capture_output=True,
+            text=True,
+        )
+        assert created.returncode == 0, created.stderr
+        with admin.connect() as connection:
+            owned = connection.execute(
+                sa.text(
+                    "SELECT datname, pg_get_userbyid(datdba) FROM pg_database "
+                    "WHERE datname LIKE 'runnerly_init_%' ORDER BY datname"
+                )
+            ).all()
+        assert [tuple(row) for row in owned if row[0] in names] == [
+            (name, url.username) for name in sorted(names)
+        ]
+    finally:
+        with admin.connect() as connection:
+            for name in names:
+                connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}"'))
+        admin.dispose()
 
 
 def _referenced_files() -> set[str]:

@@ -1,6 +1,7 @@
 """The nginx front (``deploy/nginx``), rendered as the official nginx image renders its
-templates, checked by ``nginx -t``, then started for real in front of the real system: a
-runner's way in over https, and what the front refuses on the services' behalf.
+templates (envsubst, limited to the variables set), checked by ``nginx -t``, then started
+for real in front of the real system: a runner's way in over https, and what the front
+refuses on the services' behalf.
 
 Every client here connects from an address of its own in 127.0.0.0/8, so the front's limits
 per client address, and the services' view of the client behind the proxy, can be seen.
@@ -34,7 +35,7 @@ pytestmark = [pytest.mark.integration, pytest.mark.xdist_group("deploy")]
 
 ROOT = Path(__file__).resolve().parents[2]
 TEMPLATE = ROOT / "deploy" / "nginx" / "templates" / "runnerly.conf.template"
-# The variables the template names: the only ones envsubst replaces, as in the image.
+# The variables the template names: the only ones rendered, as the image renders them.
 VARIABLES = (
     "RUNNERLY_PUBLIC_URL",
     "RUNNERLY_NGINX_UPSTREAM",
@@ -73,14 +74,14 @@ def render(directory: Path, values: dict[str, str]) -> Path:
     rendered file in conf.d, included inside http), with every path under ``directory``."""
     conf_d = directory / "conf.d"
     conf_d.mkdir(parents=True, exist_ok=True)
-    rendered = subprocess.run(
-        [_tool("envsubst"), " ".join(f"${{{name}}}" for name in VARIABLES)],
-        input=TEMPLATE.read_text(),
-        env={**os.environ, **values},
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
+    # As the image's envsubst does with its list of the variables set: those, and only
+    # those, are replaced, in either of their forms; nginx's own $variables stay.
+    names = "|".join(VARIABLES)
+    rendered = re.sub(
+        rf"\$(?:\{{({names})\}}|({names})\b)",
+        lambda match: values[match.group(1) or match.group(2)],
+        TEMPLATE.read_text(),
+    )
     (conf_d / "runnerly.conf").write_text(rendered)
     # As root, nginx's workers would drop to nobody, who cannot enter pytest's tmp dirs.
     user = "user root;\n" if os.geteuid() == 0 else ""
