@@ -386,8 +386,9 @@ def running_system(
         # Links in mails and Strava's redirect must lead back to this very system.
         RUNNERLY_PUBLIC_URL=url,
         RUNNERLY_OUTBOX_POLL_SECONDS="1",
-        **(extra_env or {}),
     )
+    # The caller's settings win, the public URL too: a system behind a proxy is reached there.
+    env.update(extra_env or {})
     database_urls = {s: f"sqlite:///{data_dir / f'{s}.sqlite'}" for s in SERVICES}
     smtp: SmtpInbox | None = None
     controller: Controller | None = None
