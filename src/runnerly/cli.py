@@ -194,11 +194,26 @@ def serve(service: ServedName) -> None:
 def worker(
     service: ServiceName,
     concurrency: Annotated[int, typer.Option(help="Tasks run at once.")] = 1,
+    metrics_port: Annotated[
+        int,
+        typer.Option(
+            envvar="RUNNERLY_WORKER_METRICS_PORT",
+            help="Serve the worker's Prometheus metrics at /metrics on this port (0: not).",
+        ),
+    ] = 0,
 ) -> None:
     """Run one service's Celery worker on its queues."""
     if service not in WORKERS:
         raise typer.BadParameter(f"{service} has no worker; those that do: {', '.join(WORKERS)}")
     celery = importlib.import_module(f"runnerly_{service}.worker").celery
+    if metrics_port:
+        # What happens in tasks (runs, failures, mails) is counted in this process, not in
+        # the service's API process: at scale it is scraped here. On the service's own
+        # interface: 0.0.0.0 in a container, the loopback by default.
+        from prometheus_client import start_http_server
+
+        host = os.environ.get(f"RUNNERLY_{service.upper()}_HOST", "127.0.0.1")
+        start_http_server(metrics_port, addr=host)
     queues = [queue.name for queue in celery.conf.task_queues or []] or [service]
     pool = ["--pool", "solo"] if concurrency == 1 else ["--pool", "threads"]
     celery.worker_main(

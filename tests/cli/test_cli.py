@@ -4,17 +4,23 @@ from __future__ import annotations
 
 import json
 import os
+import socket
 import stat
 import subprocess
 import sys
 from pathlib import Path
 
+import httpx
 import pytest
 from alembic.script import ScriptDirectory
 
 from runnerly.topology import Topology
 from runnerly_dataservice.runtime import MIGRATIONS_DIR as DATASERVICE_MIGRATIONS
 from runnerly_kit.db import alembic_config, current_revision, migrate
+from runnerly_kit.messages import SendMail
+from runnerly_kit.tasks import create_celery
+
+from ..system import wait_until
 
 
 def runnerly(data_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
@@ -163,3 +169,40 @@ def test_secrets_are_generated_once_private_and_operator_values_win(
 
     monkeypatch.setenv("RUNNERLY_DATASERVICE_URL", "http://dataservice.internal:8080")
     assert topology.environment()["RUNNERLY_DATASERVICE_URL"] == "http://dataservice.internal:8080"
+
+
+def test_a_worker_serves_its_metrics_on_the_port_it_is_given(tmp_path: Path) -> None:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {k: v for k, v in os.environ.items() if not k.startswith("RUNNERLY_")}
+    env.update(RUNNERLY_DATA_DIR=str(tmp_path), RUNNERLY_WORKER_METRICS_PORT=str(port))
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "runnerly", "worker", "mailer"],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    try:
+        celery = create_celery(
+            "mailer", f"sqla+sqlite:///{(tmp_path / 'broker.sqlite').resolve()}"
+        )
+        celery.send_task(
+            SendMail.name, task_id="k1",
+            kwargs={"to": "ada@example.com", "subject": "Hi", "text": "Hello."},
+        )
+
+        def metrics() -> str:
+            assert worker.poll() is None, "the worker stopped"
+            try:
+                return httpx.get(f"http://127.0.0.1:{port}/metrics", timeout=5).text
+            except httpx.TransportError:
+                return ""
+
+        # The worker delivered the mail, and says so where Prometheus scrapes it.
+        wait_until(lambda: "runnerly_mails_sent_total 1.0" in metrics(), 120, "the mail counted")
+        assert 'runnerly_tasks_total{outcome="ok",service="mailer",task="mailer.mail.send"}' in (
+            metrics()
+        )
+    finally:
+        worker.terminate()
+        worker.wait(timeout=60)
+

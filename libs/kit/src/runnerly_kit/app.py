@@ -22,6 +22,7 @@ from runnerly_kit.outbox import Outbox
 from runnerly_kit.revocations import Revocations
 from runnerly_kit.runtime import ServiceRuntime
 from runnerly_kit.settings import KitSettings
+from runnerly_kit.topology import SERVICES
 
 
 def create_app(
@@ -100,6 +101,7 @@ def create_app(
     if celery is not None:
         checks["broker"] = lambda: _ping_broker(celery)
     app.state.readiness_checks = checks
+    _watch(settings.service_name, celery, outbox)
     app.state.readiness_notes = dict(readiness_notes or {})
     if verify_tokens:
         app.state.verifier = TokenVerifier(
@@ -130,6 +132,19 @@ def create_app(
     for router in routers:
         app.include_router(router)
     return app
+
+
+def _watch(service: str, celery: Celery | None, outbox: Outbox | None) -> None:
+    """Have this process's ``/metrics`` read the service's queues and outbox at each
+    scrape: the API process is the one scraped at scale, not the worker."""
+    known = SERVICES.get(service)
+    if celery is not None and known is not None and known.worker:
+        queues = celery.conf.task_queues or [celery.conf.task_default_queue]
+        metrics.SCRAPED.watch_queues(
+            service, celery, [getattr(queue, "name", queue) for queue in queues]
+        )
+    if outbox is not None:
+        metrics.SCRAPED.watch_outbox(service, outbox.database, outbox.model)
 
 
 def _ping_broker(celery: Celery) -> None:

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import datetime
 
 import httpx
 import structlog
 from fastapi import FastAPI
-from prometheus_client import Gauge
+from prometheus_client import REGISTRY, Gauge
+from prometheus_client.core import GaugeMetricFamily
+from prometheus_client.registry import Collector
 
 from runnerly_ingest.config import Settings, get_settings
 from runnerly_ingest.imports.endpoints import router as imports_router
@@ -24,6 +26,48 @@ STRAVA_APP_REFUSED = Gauge(
     "1 while Strava refuses the application (suspended, failing, not answering): the sync "
     "is paused and nothing is deleted.",
 )
+
+
+
+class StravaBudget(Collector):
+    """Strava's rate limits (15-minute window and day, all requests and reads), as used and
+    as the limit, read from the shared budget row at each scrape: the workers spend it,
+    this process serves /metrics."""
+
+    runtime: Runtime | None = None
+
+    def describe(self) -> Iterator[GaugeMetricFamily]:
+        return iter(self._families())
+
+    def collect(self) -> Iterator[GaugeMetricFamily]:
+        used, limit = self._families()
+        try:
+            usage = strava_calls.budget_usage(self.runtime) if self.runtime else []
+        except Exception:  # the database is down: readiness says so
+            usage = []
+        for window, scope, spent, most in usage:
+            used.add_metric([window, scope], spent)
+            limit.add_metric([window, scope], most)
+        yield from (used, limit)
+
+    @staticmethod
+    def _families() -> tuple[GaugeMetricFamily, GaugeMetricFamily]:
+        return (
+            GaugeMetricFamily(
+                "runnerly_strava_requests_used",
+                "Requests to Strava counted against a rate limit in its current window.",
+                labels=["window", "scope"],
+            ),
+            GaugeMetricFamily(
+                "runnerly_strava_requests_limit",
+                "Strava's rate limit (as its last answer reported it) per window.",
+                labels=["window", "scope"],
+            ),
+        )
+
+
+STRAVA_BUDGET = StravaBudget()
+REGISTRY.register(STRAVA_BUDGET)
 
 
 def create_app(
@@ -54,6 +98,7 @@ def create_app(
     # Read from the shared row at each scrape: the workers meet the refusals, this process
     # serves /metrics.
     STRAVA_APP_REFUSED.set_function(lambda: _or_nan(strava_calls.app_refused, runtime))
+    STRAVA_BUDGET.runtime = runtime
     return app
 
 

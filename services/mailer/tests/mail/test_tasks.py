@@ -3,14 +3,21 @@
 from __future__ import annotations
 
 import mailbox
+import socket
+from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
+from aiosmtpd.controller import Controller
+from prometheus_client import REGISTRY
 from structlog.testing import capture_logs
 
+from runnerly_kit.db import migrate
 from runnerly_kit.messages import SendMail, UserDeleted
+from runnerly_mailer.config import Settings
 from runnerly_mailer.mail import tasks
-from runnerly_mailer.runtime import Runtime
+from runnerly_mailer.runtime import MIGRATIONS_DIR, Runtime, build_runtime
 
 MAIL = {"to": "ada@example.com", "subject": "Confirm your email", "text": "Open the link.",
         "user_id": "u1"}
@@ -71,3 +78,67 @@ def test_a_deleted_runners_mail_is_forgotten(runtime: Runtime) -> None:
     tasks.forget_user(runtime, UserDeleted(user_id="u3"))  # no address: nothing to forget
 
     assert _mails(runtime) == ["bo@example.com"]
+
+
+class _Refuser:
+    """An SMTP server that takes the connection and refuses every mail, for now."""
+
+    async def handle_DATA(self, server: object, session: object, envelope: object) -> str:  # noqa: N802
+        return "451 Try again later"
+
+
+def _refusing_smtp() -> Iterator[str]:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    controller = Controller(_Refuser(), hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        yield f"smtp://127.0.0.1:{port}"
+    finally:
+        controller.stop()
+
+
+def _closed_port() -> Iterator[str]:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    yield f"smtp://127.0.0.1:{port}"  # bound, then closed: nothing listens
+
+
+@pytest.mark.parametrize("relay", [_refusing_smtp, _closed_port], ids=["refused", "unreachable"])
+def test_each_failed_delivery_is_counted_and_a_mail_given_up_on_too(
+    tmp_path: Path, relay: Callable[[], Iterator[str]]
+) -> None:
+    for smtp_url in relay():
+        runtime = build_runtime(Settings(env="test", data_dir=tmp_path, smtp_url=smtp_url))
+        migrate(runtime.database.url, MIGRATIONS_DIR)
+        tasks.register(runtime)
+        failures, undelivered = _sample("runnerly_mail_send_failures_total"), _sample(
+            "runnerly_mails_undelivered_total"
+        )
+        sent = _sample("runnerly_mails_sent_total")
+
+        with capture_logs() as logs:
+            # Run eagerly, each retry at once: the first try and every retry fail.
+            assert not _send(runtime, MAIL, "k-fails")
+
+        attempts = runtime.celery.tasks[SendMail.name].max_retries + 1
+        assert _sample("runnerly_mail_send_failures_total") - failures == attempts
+        assert _sample("runnerly_mails_undelivered_total") - undelivered == 1
+        assert _sample("runnerly_mails_sent_total") == sent
+        [given_up] = [log for log in logs if log["event"] == "mail.undelivered"]
+        assert given_up["key"] == "k-fails" and "ada@example.com" not in str(given_up)
+        runtime.database.dispose()
+
+
+def test_a_delivered_mail_is_counted(runtime: Runtime) -> None:
+    tasks.register(runtime)
+    sent = _sample("runnerly_mails_sent_total")
+    assert _send(runtime, MAIL, "k-counted")
+    assert _send(runtime, MAIL, "k-counted")  # asked twice, sent once
+    assert _sample("runnerly_mails_sent_total") - sent == 1
+
+
+def _sample(name: str) -> float:
+    return REGISTRY.get_sample_value(name) or 0.0

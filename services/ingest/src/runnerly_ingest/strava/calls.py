@@ -212,6 +212,12 @@ def readiness_note(runtime: Runtime) -> str | None:
         )
 
 
+def budget_usage(runtime: Runtime) -> list[tuple[str, str, int, int]]:
+    """Strava's limits as (window, scope, used, limit), for the budget gauges."""
+    with runtime.database.sessions() as session:
+        return limits.usage(repository.budget(session), runtime.now())
+
+
 def app_refused(runtime: Runtime) -> float:
     """1 while Strava refuses the application, else 0 (a Prometheus gauge)."""
     with runtime.database.sessions() as session:

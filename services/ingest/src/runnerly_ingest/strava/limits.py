@@ -239,6 +239,19 @@ def _clear(holder: RateBudget | StravaLink) -> None:
     holder.refused_since = holder.refused_until = None
 
 
+def usage(budget: RateBudget, now: datetime) -> list[tuple[str, str, int, int]]:
+    """Each of Strava's limits at ``now`` as (window, scope, used, limit): a window or day
+    that has turned since the usage was counted has used nothing yet."""
+    short = budget.window_start == window_start(now)
+    today = budget.day == _day(now)
+    return [
+        ("15m", "all", budget.short_usage if short else 0, budget.short_limit),
+        ("day", "all", budget.daily_usage if today else 0, budget.daily_limit),
+        ("15m", "read", budget.read_short_usage if short else 0, budget.read_short_limit),
+        ("day", "read", budget.read_daily_usage if today else 0, budget.read_daily_limit),
+    ]
+
+
 def app_refusal(session: Session) -> RateBudget | None:
     """The budget row while Strava refuses the application, else None."""
     budget = repository.budget(session)

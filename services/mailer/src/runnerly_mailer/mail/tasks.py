@@ -5,13 +5,28 @@ from __future__ import annotations
 import smtplib
 from typing import Any
 
+import structlog
 from celery import Task
+from prometheus_client import Counter
 
 from runnerly_kit.messages import SendMail, UserDeleted
 from runnerly_kit.tasks import RetryableError, receive
 from runnerly_mailer.mail import service
 from runnerly_mailer.mail.schemas import MailRequest
 from runnerly_mailer.runtime import Runtime
+
+log = structlog.get_logger()
+
+# Counted in the worker that delivers (its /metrics: RUNNERLY_WORKER_METRICS_PORT).
+MAILS_SENT = Counter("runnerly_mails_sent_total", "Mails handed to the SMTP relay or Maildir.")
+MAIL_SEND_FAILURES = Counter(
+    "runnerly_mail_send_failures_total",
+    "Deliveries that failed (the relay refused or was unreachable); each is retried.",
+)
+MAILS_UNDELIVERED = Counter(
+    "runnerly_mails_undelivered_total",
+    "Mails given up on: the last retry failed too, and the mail is not sent.",
+)
 
 
 def register(runtime: Runtime) -> None:
@@ -27,7 +42,7 @@ def register(runtime: Runtime) -> None:
             return
         try:
             with runtime.database.transaction() as session:
-                service.send(
+                sent = service.send(
                     session,
                     runtime.transport,
                     runtime.revocations,
@@ -36,7 +51,13 @@ def register(runtime: Runtime) -> None:
                     request,
                 )
         except (smtplib.SMTPException, OSError) as exc:
+            MAIL_SEND_FAILURES.inc()
+            if self.request.retries >= self.max_retries:
+                MAILS_UNDELIVERED.inc()
+                log.error("mail.undelivered", key=key, attempts=self.request.retries + 1)
             raise RetryableError(f"mail delivery failed: {exc}") from exc
+        if sent:
+            MAILS_SENT.inc()
 
 
 def forget_user(runtime: Runtime, event: UserDeleted) -> None:
