@@ -28,8 +28,11 @@ exists() { podman image exists "$1"; }
 build_base() {
   command -v mmdebstrap >/dev/null || die "mmdebstrap is missing (apt-get install mmdebstrap)"
   # Documentation, man pages and locales are of no use in a container: left out of the
-  # image as dpkg unpacks, apt's lists and caches removed once done.
+  # image as dpkg unpacks, apt's lists and caches removed once done. The merged-usr hook
+  # lays out /usr as bookworm expects without the usrmerge package, which pulls in Perl
+  # (55 MB).
   mmdebstrap --variant=minbase --include="$PACKAGES" \
+    --hook-dir=/usr/share/mmdebstrap/hooks/merged-usr \
     --dpkgopt='path-exclude=/usr/share/doc/*' \
     --dpkgopt='path-include=/usr/share/doc/*/copyright' \
     --dpkgopt='path-exclude=/usr/share/man/*' \

@@ -48,21 +48,41 @@ def data_volume() -> Iterator[str]:
 
 
 @contextmanager
-def serving(image: str, volume: str, service: str, port: int) -> Iterator[str]:
-    """``runnerly serve SERVICE`` in a locked-down container: its URL on this machine."""
-    name = f"runnerly-test-{service}-{uuid.uuid4().hex[:8]}"
+def detached(
+    image: str, volume: str, *command: str, options: tuple[str, ...] = ()
+) -> Iterator[str]:
+    """A locked-down container running ``runnerly COMMAND`` on the volume: its name. Its
+    logs are printed when the test fails."""
+    name = f"runnerly-test-{command[0]}-{uuid.uuid4().hex[:8]}"
     podman(
-        "run", "--detach", f"--name={name}", *LOCKED_DOWN,
-        f"--volume={volume}:{DATA}", f"--publish=127.0.0.1::{port}",
-        image, "serve", service,
+        "run", "--detach", f"--name={name}", *LOCKED_DOWN, f"--volume={volume}:{DATA}",
+        *options, image, *command,
     )  # fmt: skip
     try:
+        yield name
+    except BaseException:
+        print(logs(name))
+        raise
+    finally:
+        podman("rm", "--force", "--time=2", name, check=False)
+
+
+def running(name: str) -> bool:
+    state = podman("inspect", "--format={{.State.Running}}", name).stdout.strip()
+    assert state == "true", f"{name} stopped:\n" + logs(name)
+    return True
+
+
+@contextmanager
+def serving(image: str, volume: str, service: str, port: int) -> Iterator[str]:
+    """``runnerly serve SERVICE`` in a locked-down container: its URL on this machine."""
+    publish = (f"--publish=127.0.0.1::{port}",)
+    with detached(image, volume, "serve", service, options=publish) as name:
         published = podman("port", name, f"{port}/tcp").stdout.strip().splitlines()[0]
         url = f"http://{published}"
 
         def live() -> bool:
-            state = podman("inspect", "--format={{.State.Running}}", name).stdout.strip()
-            assert state == "true", f"{service} stopped:\n" + logs(name)
+            running(name)
             try:
                 return httpx.get(f"{url}/health/live", timeout=5).status_code == 200
             except httpx.TransportError:
@@ -70,11 +90,6 @@ def serving(image: str, volume: str, service: str, port: int) -> Iterator[str]:
 
         wait_until(live, START_SECONDS, f"{service} in its container to answer")
         yield url
-    except BaseException:
-        print(logs(name))
-        raise
-    finally:
-        podman("rm", "--force", "--time=2", name, check=False)
 
 
 def logs(name: str) -> str:
@@ -141,7 +156,7 @@ print(pdf._fonts())
 def test_migrate_then_tokendealer_is_ready_and_publishes_its_keys(
     runnerly_image: str, data_volume: str
 ) -> None:
-    podman("run", "--rm", *LOCKED_DOWN, f"--volume={data_volume}:{DATA}", runnerly_image, "migrate")
+    migrate(runnerly_image, data_volume)
     with serving(runnerly_image, data_volume, "tokendealer", 8001) as url:
         ready = httpx.get(f"{url}/health/ready", timeout=10)
         assert ready.status_code == 200, ready.text
@@ -153,6 +168,10 @@ def test_migrate_then_tokendealer_is_ready_and_publishes_its_keys(
     assert keys.strip()
 
 
+def migrate(image: str, volume: str) -> None:
+    podman("run", "--rm", *LOCKED_DOWN, f"--volume={volume}:{DATA}", image, "migrate")
+
+
 def run_on_volume(image: str, volume: str, *command: str) -> str:
     done = podman(
         "run", "--rm", *LOCKED_DOWN, f"--volume={volume}:{DATA}", f"--entrypoint={command[0]}",
@@ -162,7 +181,7 @@ def run_on_volume(image: str, volume: str, *command: str) -> str:
 
 
 def test_the_dashboard_serves_the_web_app(runnerly_image: str, data_volume: str) -> None:
-    podman("run", "--rm", *LOCKED_DOWN, f"--volume={data_volume}:{DATA}", runnerly_image, "migrate")
+    migrate(runnerly_image, data_volume)
     with serving(runnerly_image, data_volume, "dashboard", 8000) as url:
         index = httpx.get(f"{url}/", timeout=10)
         assert index.status_code == 200
@@ -174,3 +193,32 @@ def test_the_dashboard_serves_the_web_app(runnerly_image: str, data_volume: str)
         asset = httpx.get(f"{url}{scripts[0]}", timeout=10)
         assert asset.status_code == 200
         assert "immutable" in asset.headers["cache-control"]
+
+
+def test_a_worker_and_a_beat_keep_their_state_on_the_volume(
+    runnerly_image: str, data_volume: str
+) -> None:
+    migrate(runnerly_image, data_volume)
+    schedule = f"{DATA}/reports/celerybeat-schedule"
+    # As at scale: the worker leaves the schedule to the one beat.
+    alone = ("--env=RUNNERLY_REPORTS_EMBED_BEAT=false",)
+    with (
+        detached(runnerly_image, data_volume, "worker", "reports", options=alone) as worker,
+        detached(runnerly_image, data_volume, "beat", "reports") as beat,
+    ):
+        wait_until(
+            lambda: running(worker) and " ready." in logs(worker),
+            START_SECONDS,
+            "the worker to take tasks",
+        )
+        # Celery's shelve may add a suffix (.db) to the file it is given.
+        wait_until(
+            lambda: (
+                running(beat)
+                and run_on_volume(
+                    runnerly_image, data_volume, "sh", "-c", f"ls {schedule}* || true"
+                )
+            ),
+            START_SECONDS,
+            "beat to write its schedule",
+        )
