@@ -103,7 +103,9 @@ def test_runs_as_uid_10001_with_no_healthcheck(runnerly_image: str) -> None:
     (config,) = json.loads(podman("image", "inspect", runnerly_image).stdout)
     # Numeric, so that Kubernetes' runAsNonRoot can tell it is not root.
     assert config["Config"]["User"] == "10001:10001"
-    assert "Healthcheck" not in config["Config"]
+    # The orchestrator probes /health/live and /health/ready.
+    healthcheck = podman("image", "inspect", "--format={{.HealthCheck}}", runnerly_image)
+    assert healthcheck.stdout.strip() == "<nil>"
     assert config["Config"]["Entrypoint"] == ["runnerly"]
     # Set by the operator, never baked in: production refuses default secrets.
     assert not any(v.startswith("RUNNERLY_ENV=") for v in config["Config"]["Env"])
