@@ -112,7 +112,9 @@ CONTAINERS_CONF ?= $(CURDIR)/deploy/containers.conf
 image: ## Build the OCI image localhost/runnerly:latest with podman (base image from Debian's packages)
 	CONTAINERS_CONF=$(CONTAINERS_CONF) RUNNERLY_BASE_IMAGE=$(BASE_IMAGE) RUNNERLY_NODE_IMAGE=$(NODE_IMAGE) \
 		deploy/base-image.sh
-	CONTAINERS_CONF=$(CONTAINERS_CONF) podman build \
+	@# --jobs 2: the web app and the Python environment are built side by side (a cold
+	@# build took 3 min 50 s so, 5 min 20 s one stage after the other).
+	CONTAINERS_CONF=$(CONTAINERS_CONF) podman build --jobs 2 \
 		--build-arg BASE_IMAGE=$(BASE_IMAGE) --build-arg NODE_IMAGE=$(NODE_IMAGE) \
 		$(if $(wildcard $(CA_BUNDLE)),--secret id=ca-certificates$(comma)src=$(CA_BUNDLE)) \
 		-t $(IMAGE) -f deploy/Containerfile .
