@@ -244,7 +244,10 @@ def test_a_server_serves_its_metrics_on_a_port_of_its_own_when_given_one(
 
         wait_until(lambda: get(port, "/health/live") is not None, 120, "the server up")
         # The request just answered on the public port is counted on the other.
-        counted = f'runnerly_http_requests_total{{method="GET",route="/health/live",service="{service}",status="200"}}'
+        counted = (
+            'runnerly_http_requests_total{method="GET",route="/health/live",'
+            f'service="{service}",status="200"}}'
+        )
         wait_until(
             lambda: counted in getattr(get(metrics_port, "/metrics"), "text", ""),
             60,

@@ -17,7 +17,6 @@ from runnerly_kit.topology import SERVICES, WORKERS
 
 from .test_compose import _programs, _services
 from .test_k8s import (
-    NAME,
     Object,
     config,
     deployments,
