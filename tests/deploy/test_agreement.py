@@ -226,3 +226,56 @@ def test_the_ingress_never_reaches_the_dashboards_metrics(rendered: list[Object]
                 (port,) = [p for p in service["spec"]["ports"]
                            if p["name"] == backend["port"]["name"]]
                 assert ports[port["targetPort"]] != ports["metrics"], path["path"]
+
+
+# --- The front's limits ----------------------------------------------------------------
+
+NGINX_TEMPLATE = MONITORING.parent / "nginx" / "templates" / "runnerly.conf.template"
+RPM = "nginx.ingress.kubernetes.io/limit-rpm"
+BURST_MULTIPLIER = "nginx.ingress.kubernetes.io/limit-burst-multiplier"
+
+
+def _nginx_limits() -> set[tuple[frozenset[tuple[str, str]], int, int]]:
+    """The nginx front's rate limits: each budget (the paths that share one, with their
+    match), its requests a minute and its burst."""
+    template = NGINX_TEMPLATE.read_text()
+    rates = {
+        zone: int(rate)
+        for zone, rate in re.findall(
+            r"limit_req_zone \$binary_remote_addr zone=(\w+):\S+ rate=(\d+)r/m;", template
+        )
+    }
+    budgets: dict[str, tuple[set[tuple[str, str]], int]] = {}
+    for match, path, zone, burst in re.findall(
+        r"location (=|\^~) (\S+) \{\s*limit_req zone=(\w+) burst=(\d+) nodelay;", template
+    ):
+        paths, _ = budgets.setdefault(zone, (set(), int(burst)))
+        paths.add((path, "Exact" if match == "=" else "Prefix"))
+    assert set(budgets) == set(rates), "a zone without its location, or the other way"
+    return {(frozenset(paths), rates[zone], burst) for zone, (paths, burst) in budgets.items()}
+
+
+def _ingress_limits(objects: list[Object]) -> set[tuple[frozenset[tuple[str, str]], int, int]]:
+    """The same of the Ingresses: ingress-nginx gives each Ingress one budget, of
+    ``limit-rpm`` a minute and a burst of that times ``limit-burst-multiplier`` (5 unless
+    set)."""
+    limits = set()
+    for ingress in of_kind(objects, "Ingress"):
+        annotations = ingress["metadata"].get("annotations", {})
+        if RPM not in annotations:
+            continue
+        rpm = int(annotations[RPM])
+        paths = frozenset(
+            (path["path"], path["pathType"])
+            for rule in ingress["spec"]["rules"]
+            for path in rule["http"]["paths"]
+        )
+        limits.add((paths, rpm, rpm * int(annotations.get(BURST_MULTIPLIER, "5"))))
+    return limits
+
+
+def test_the_ingress_and_the_nginx_front_hold_the_same_rate_limits(
+    rendered: list[Object],
+) -> None:
+    assert _nginx_limits(), "no rate limit read from the nginx template"
+    assert _ingress_limits(rendered) == _nginx_limits()
