@@ -178,6 +178,13 @@ def serve(service: ServedName) -> None:
         settings = importlib.import_module(f"runnerly_{service}.config").get_settings()
     else:
         settings = _settings(service)
+    metrics_port = getattr(settings, "metrics_port", 0)
+    if metrics_port:
+        # The same process registry as the app's own /metrics, on a port of its own: the
+        # dashboard's public port serves none, and a scraper reaches this one only.
+        from prometheus_client import start_http_server
+
+        start_http_server(metrics_port, addr=settings.host)
     uvicorn.run(
         f"runnerly_{service}.main:create_app",
         factory=True,

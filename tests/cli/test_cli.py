@@ -206,3 +206,57 @@ def test_a_worker_serves_its_metrics_on_the_port_it_is_given(tmp_path: Path) -> 
         worker.terminate()
         worker.wait(timeout=60)
 
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+@pytest.mark.parametrize("service", ["dashboard", "mailer"])
+def test_a_server_serves_its_metrics_on_a_port_of_its_own_when_given_one(
+    tmp_path: Path, service: str
+) -> None:
+    """A port that only the scraper reaches (the dashboard's public port serves none)."""
+    port, metrics_port = _free_port(), _free_port()
+    prefix = f"RUNNERLY_{service.upper()}"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("RUNNERLY_")}
+    env.update(
+        {
+            "RUNNERLY_DATA_DIR": str(tmp_path),
+            f"{prefix}_PORT": str(port),
+            f"{prefix}_METRICS_PORT": str(metrics_port),
+        }
+    )
+    server = subprocess.Popen(
+        [sys.executable, "-m", "runnerly", "serve", service],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    try:
+
+        def get(at: int, path: str) -> httpx.Response | None:
+            assert server.poll() is None, "the server stopped"
+            try:
+                return httpx.get(f"http://127.0.0.1:{at}{path}", timeout=5)
+            except httpx.TransportError:
+                return None
+
+        wait_until(lambda: get(port, "/health/live") is not None, 120, "the server up")
+        # The request just answered on the public port is counted on the other.
+        counted = (
+            'runnerly_http_requests_total{method="GET",route="/health/live",'
+            f'service="{service}",status="200"}}'
+        )
+        wait_until(
+            lambda: counted in getattr(get(metrics_port, "/metrics"), "text", ""),
+            60,
+            "the request counted on the metrics port",
+        )
+        if service == "dashboard":
+            public = get(port, "/metrics")
+            assert public is not None and public.status_code == 404
+    finally:
+        server.terminate()
+        server.wait(timeout=60)
+

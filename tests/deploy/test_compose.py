@@ -102,6 +102,20 @@ def test_every_service_is_served_and_every_queue_consumed_once() -> None:
     assert migrations == [["migrate"]]
 
 
+def test_the_beats_containers_alone_send_the_scheduled_tasks() -> None:
+    """A worker embeds its service's beat unless told not to: beside the beat's own
+    container, every schedule would fire twice."""
+    for name, program in _programs().items():
+        kind, service = program["command"][0], program["command"][-1]
+        if kind == "worker" and service in BEATS:
+            settings = importlib.import_module(f"runnerly_{service}.config").Settings
+            embed = program["environment"].get(
+                f"RUNNERLY_{service.upper()}_EMBED_BEAT",
+                settings.model_fields["embed_beat"].default,
+            )
+            assert str(embed).lower() == "false", name
+
+
 def test_every_program_waits_for_the_migrations_and_runs_in_production() -> None:
     for name, service in _programs().items():
         environment = service["environment"]

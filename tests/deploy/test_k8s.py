@@ -36,6 +36,8 @@ KUBERNETES_VERSION = "1.32.0"
 SECRET = "runnerly-secrets"
 # Where the ingress controller runs: the only namespace that reaches the dashboard.
 INGRESS_NAMESPACE = "ingress-nginx"
+# Where the operator's Prometheus runs: the only namespace that reaches the metrics ports.
+MONITORING_NAMESPACE = "monitoring"
 NAME = "app.kubernetes.io/name"
 COMPONENT = "app.kubernetes.io/component"
 # The label Kubernetes gives every namespace: its name.
@@ -160,7 +162,7 @@ def test_every_server_is_probed_on_its_port(rendered: list[Object]) -> None:
     settings = config(rendered)
     for service, deployment in deployments(rendered, "server").items():
         container = main_container(deployment)
-        (port,) = container["ports"]
+        (port,) = [port for port in container["ports"] if port["name"] == "http"]
         assert port == {
             "name": "http",
             "containerPort": int(settings[f"RUNNERLY_{service.upper()}_PORT"]),
@@ -262,6 +264,8 @@ class Pod:
     namespace: str
     labels: dict[str, str]
     namespace_labels: dict[str, str]
+    # The names of its containers' ports.
+    ports: frozenset[str] = frozenset()
 
     @property
     def service(self) -> str | None:
@@ -273,27 +277,38 @@ class Pod:
 
 
 def pods(objects: list[Object]) -> list[Pod]:
-    """One pod of every workload, and one of the ingress controller and of another tenant."""
+    """One pod of every workload, and one of the ingress controller, of Prometheus and of
+    another tenant."""
     (namespace,) = of_kind(objects, "Namespace")
     name = namespace["metadata"]["name"]
     ours = {**namespace["metadata"]["labels"], NAMESPACE_NAME: name}
     return [
         *(
-            Pod(item["metadata"]["name"], name, template_labels(item), ours)
+            Pod(
+                item["metadata"]["name"], name, template_labels(item), ours,
+                frozenset(
+                    port["name"]
+                    for container in item["spec"]["template"]["spec"]["containers"]
+                    for port in container.get("ports", [])
+                ),
+            )
             for item in objects
             if item["kind"] in ("Deployment", "Job")
         ),
         Pod("ingress", INGRESS_NAMESPACE, {}, {NAMESPACE_NAME: INGRESS_NAMESPACE}),
+        Pod("prometheus", MONITORING_NAMESPACE, {}, {NAMESPACE_NAME: MONITORING_NAMESPACE}),
         # Our labels in another namespace: not one of ours.
         Pod("tenant", "default", {NAME: "dashboard", COMPONENT: "worker"},
             {NAMESPACE_NAME: "default"}),
     ]
 
 
-def admits(policies: list[Object], source: Pod, target: Pod) -> bool:
+def admits(policies: list[Object], source: Pod, target: Pod, port_name: str) -> bool:
     """Whether the NetworkPolicies let ``source`` open a connection to ``target``'s port
-    named http (as Kubernetes reads them: a pod no policy selects takes anything; else
-    the union of the selecting policies' rules)."""
+    named ``port_name`` (as Kubernetes reads them: a pod no policy selects takes anything;
+    else the union of the selecting policies' rules)."""
+    if port_name not in target.ports:
+        return False
     selecting = [
         policy
         for policy in policies
@@ -305,7 +320,7 @@ def admits(policies: list[Object], source: Pod, target: Pod) -> bool:
     for policy in selecting:
         for rule in policy["spec"].get("ingress", []):
             ports = rule.get("ports")
-            if ports is not None and not any(port.get("port") == "http" for port in ports):
+            if ports is not None and not any(port.get("port") == port_name for port in ports):
                 continue
             for peer in rule.get("from", []):
                 namespaces = peer.get("namespaceSelector")
@@ -337,14 +352,15 @@ def test_the_network_policies_let_exactly_the_topologys_calls_through(
     ours = [pod for pod in everyone if pod.namespace == namespace["metadata"]["name"]]
 
     allowed = {
-        (source.name, target.name)
+        (source.name, target.name, port)
         for source in everyone
         for target in ours
-        if admits(policies, source, target)
+        for port in ("http", "metrics")
+        if admits(policies, source, target, port)
     }
 
     expected = {
-        (source.name, target.name)
+        (source.name, target.name, "http")
         for source in everyone
         for target in ours
         if target.component == "server"
@@ -356,6 +372,12 @@ def test_the_network_policies_let_exactly_the_topologys_calls_through(
                 and source.service in callers(target.service or "")
             )
         )
+    } | {
+        # Prometheus scrapes every server and worker, on that port only.
+        (source.name, target.name, "metrics")
+        for source in everyone
+        for target in ours
+        if source.namespace == MONITORING_NAMESPACE and target.component in ("server", "worker")
     }
     assert allowed == expected
 
@@ -366,7 +388,11 @@ def test_every_server_has_a_service_on_its_port_and_a_disruption_budget(
     everyone = pods(rendered)
     for service, deployment in deployments(rendered, "server").items():
         labels = deployment["spec"]["template"]["metadata"]["labels"]
-        port = main_container(deployment)["ports"][0]["containerPort"]
+        (port,) = [
+            port["containerPort"]
+            for port in main_container(deployment)["ports"]
+            if port["name"] == "http"
+        ]
         kube_service = named(rendered, "Service", service)
         budget = named(rendered, "PodDisruptionBudget", service)
 

@@ -189,7 +189,13 @@ def front(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Front]:
     url = f"https://127.0.0.1:{https_port}"
     ca, tls = _certificate(directory)
     # Defaults for every limit: the client addresses behind the front are what is tested.
-    settings = {"RUNNERLY_TRUSTED_PROXIES": "127.0.0.1", "RUNNERLY_PUBLIC_URL": url}
+    # The dashboard's /metrics on its own port, for a deployment whose proxy keeps the path
+    # to itself: the front must.
+    settings = {
+        "RUNNERLY_TRUSTED_PROXIES": "127.0.0.1",
+        "RUNNERLY_PUBLIC_URL": url,
+        "RUNNERLY_DASHBOARD_METRICS": "true",
+    }
     data_dir = tmp_path_factory.mktemp("runnerly")
     with running_system("embedded", data_dir, extra_env=settings) as system:
         main = render(
@@ -334,6 +340,27 @@ def test_hashed_assets_are_cached_for_good_and_come_compressed(front: Front) -> 
             assert answer.headers["content-encoding"] == "gzip", asset
             assert "accept-encoding" in answer.headers["vary"].lower(), asset
             _hsts_once(answer)
+
+
+# /metrics as a client may spell it: nginx matches locations on the normalised path (percent
+# decoded, slashes merged, dot segments resolved) and the dashboard sees what nginx passes.
+METRICS_SPELLINGS = [
+    "/metrics", "/metrics?format=text", "/metrics/", "//metrics", "/%6Detrics", "/./metrics",
+    "/api/../metrics", "/metrics%2F",
+]
+
+
+@pytest.mark.parametrize("path", METRICS_SPELLINGS)
+def test_the_front_keeps_the_dashboards_metrics_to_itself(front: Front, path: str) -> None:
+    # Behind the front, the dashboard serves them (RUNNERLY_DASHBOARD_METRICS=true).
+    direct = httpx.get(f"{front.system.url}/metrics", timeout=30)
+    assert direct.status_code == 200 and "runnerly_http_requests_total" in direct.text
+    with front.client("127.0.50.1") as outsider:
+        request = outsider.build_request("GET", "/")
+        request.url = request.url.copy_with(raw_path=path.encode())
+        answer = outsider.send(request)
+    assert "runnerly_http_requests_total" not in answer.text
+    _problem(answer, 404)
 
 
 @pytest.mark.parametrize("method", ["GET", "POST"])

@@ -86,6 +86,9 @@ class KitSettings(BaseSettings):
 
     host: str = "127.0.0.1"
     port: int = 0
+    # ``runnerly serve`` also answers /metrics on this port (0: not), on ``host``: a port a
+    # scraper reaches and a public front never routes to.
+    metrics_port: int = Field(default=0, ge=0, le=65535)
     # Empty means the embedded default: a SQLite file per service in the data dir.
     database_url: str = ""
     # This service's own OAuth2 client, for calls to other services.
