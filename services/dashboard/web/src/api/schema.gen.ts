@@ -1382,7 +1382,7 @@ export interface components {
             distance_change_m: number;
             /**
              * Distance Change Pct
-             * @description The change in percent of the other month's distance; null when the other month had no distance to compare with.
+             * @description The change in whole percent of the other month's distance (halves away from zero), to be shown as it is; null when the other month had no distance to compare with.
              */
             distance_change_pct: number | null;
             /**
@@ -1527,6 +1527,11 @@ export interface components {
              * @description done / (done + missed); null when no workout of the month is past yet.
              */
             share: number | null;
+            /**
+             * Share Pct
+             * @description The share in whole percent (halves away from zero), to be shown as it is.
+             */
+            share_pct?: number | null;
         };
         /**
          * ReportPrediction
