@@ -1,6 +1,6 @@
 import { useState, type SubmitEvent } from "react";
 import { useNavigate } from "react-router";
-import { formatDay, formatDistance, unitLength, type Units } from "../format/units";
+import { distanceFromUnits, formatDay, formatDistance, type Units } from "../format/units";
 import { useRaces } from "../races/queries";
 import { Field, SelectField } from "../ui/Field";
 import { fieldErrors } from "../api/problem";
@@ -39,7 +39,7 @@ export function CreatePlanForm({ units, raceId }: { units: Units; raceId?: numbe
       body = {
         ...common,
         // An empty or unreadable distance is sent as 0, so the API's own message says why.
-        distance_m: Number.isFinite(distance) ? Math.round(distance * unitLength(units)) : 0,
+        distance_m: Number.isFinite(distance) ? distanceFromUnits(distance, units) : 0,
         date: own.date,
         name: own.name.trim() || null,
       };
