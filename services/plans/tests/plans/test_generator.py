@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from runnerly_plans.fitness.paces import training_paces
+from runnerly_plans.plans import units
 from runnerly_plans.plans.generator import (
     LONG_RUN_MAX_MINUTES,
     MAX_LONG_RUN_SHARE,
@@ -156,7 +157,9 @@ def test_a_plan_starts_next_monday_and_runs_through_its_phases() -> None:
     assert phases == sorted(phases, key=["base", "build", "peak", "taper"].index)
     assert set(phases) == {"base", "build", "peak", "taper"}
     assert plan.weeks[0].distance_m == 30_200  # the mean of the last four weeks
-    assert plan.weeks[-1].workouts[-1].description.startswith("Race day: 21.0975 km")
+    race_day = plan.weeks[-1].workouts[-1].description
+    assert units.render(race_day, "km").startswith("Race day: 21.0975 km")
+    assert units.render(race_day, "mi").startswith("Race day: 13.1 mi")
 
 
 def test_workouts_carry_paces_from_the_vdot() -> None:

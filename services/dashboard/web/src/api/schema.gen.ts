@@ -3607,7 +3607,10 @@ export interface operations {
     };
     get_plan_api_plans__plan_id__get: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description The units the texts (workouts' descriptions, warnings, the calendar's titles) are written in: the runner's, km or mi. */
+                units?: "km" | "mi";
+            };
             header?: {
                 /** @description An ETag from an earlier read. */
                 "If-None-Match"?: string | null;
@@ -3894,7 +3897,10 @@ export interface operations {
     };
     get_calendar_api_plans__plan_id__ics_get: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description The units the texts (workouts' descriptions, warnings, the calendar's titles) are written in: the runner's, km or mi. */
+                units?: "km" | "mi";
+            };
             header?: {
                 /** @description The runnerly_csrf cookie's value; required on cookie-authenticated writes. */
                 "X-CSRF-Token"?: string | null;

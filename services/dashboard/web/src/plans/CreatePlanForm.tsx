@@ -14,7 +14,7 @@ const FIELDS = ["race_id", "distance_m", "date", "name", "days_per_week", "long_
 /** Make a plan for a race of the list (preselected when coming from a race) or one of the runner's own. */
 export function CreatePlanForm({ units, raceId }: { units: Units; raceId?: number }) {
   const races = useRaces();
-  const create = useCreatePlan();
+  const create = useCreatePlan(units);
   const navigate = useNavigate();
   const [race, setRace] = useState(raceId ? String(raceId) : OWN_RACE);
   const [own, setOwn] = useState({ name: "", date: "", distance: "" });
