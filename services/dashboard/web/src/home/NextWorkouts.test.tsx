@@ -70,10 +70,10 @@ describe("the next workouts on Home", () => {
   it("asks for the plan's texts (descriptions, warnings) in the runner's units", async () => {
     const asked: string[] = [];
     const fetchMock = api([NEXT_RACE]);
-    fetchMock.mockImplementation(async (input: RequestInfo | URL) => {
+    fetchMock.mockImplementation((input: RequestInfo | URL) => {
       const url = new URL(String(input instanceof Request ? input.url : input), window.location.origin);
       asked.push(url.pathname + url.search);
-      return url.pathname === "/api/plans" ? json({ items: [NEXT_RACE] }) : json(DETAIL);
+      return Promise.resolve(url.pathname === "/api/plans" ? json({ items: [NEXT_RACE] }) : json(DETAIL));
     });
     renderWithApp(<NextWorkouts units="mi" />);
     await screen.findAllByTestId("next-workout");
