@@ -4,7 +4,8 @@
 import { readFileSync, writeFileSync } from "node:fs";
 
 const CONTRACT = "../../../contracts/dashboard.json";
-const OUT = "src/api/rules.gen.ts";
+// Another path as the argument: the contract tests write a copy to compare.
+const OUT = process.argv[2] ?? "src/api/rules.gen.ts";
 const SCHEMAS = ["SignupRequest", "PasswordResetRequest", "PasswordResetConfirm", "ProfileUpdate", "RaceCreate"];
 const KEYS = ["type", "format", "minLength", "maxLength", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"];
 
