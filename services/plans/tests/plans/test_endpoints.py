@@ -321,3 +321,12 @@ def test_a_workout_description_in_miles_says_the_same_distances_and_paces(
     miles = easy_km["distance_m"] / 1609.344
     assert easy_mi["description"].startswith(f"{miles:.1f} mi easy (")
     assert easy_km["description"].startswith(f"{easy_km['distance_m'] / 1000:.1f} km easy (")
+
+
+def test_a_mile_runner_is_told_the_distances_plans_cover_in_miles(
+    client: TestClient, alice: Headers, dataservice: Any
+) -> None:
+    dataservice.set_profile("alice", units="mi")
+    response = client.post("/plans", json={**HALF, "distance_m": 400}, headers=alice)
+    assert response.status_code == 422
+    assert response.json()["detail"] == "Plans are made for races of 0.6 mi to 62.1 mi."

@@ -190,8 +190,8 @@ def check_dates(request: PlanRequest) -> tuple[date, int]:
     if not MIN_DISTANCE_M <= request.distance_m <= MAX_DISTANCE_M:
         raise PlanRefused(
             "distance_out_of_range",
-            f"Plans are made for races of {MIN_DISTANCE_M / 1000:g} to "
-            f"{MAX_DISTANCE_M / 1000:g} km.",
+            f"Plans are made for races of {units.race(MIN_DISTANCE_M)} to "
+            f"{units.race(MAX_DISTANCE_M)}.",
         )
     if request.race_date < request.today:
         raise PlanRefused("race_in_past", f"The race date {request.race_date} is in the past.")

@@ -96,10 +96,12 @@ def read_fitness(
     return fitness, recent[-RECENT_WEEKS:]
 
 
-def _refusal(refused: PlanRefused, *, rebuilding: bool = False) -> InvalidInput | Conflict:
+def _refusal(refused: PlanRefused, in_units: units.Units, *, rebuilding: bool = False
+             ) -> InvalidInput | Conflict:
+    message = units.render(refused.message, in_units)
     if rebuilding:
-        return Conflict(refused.message, reason=refused.reason)
-    return InvalidInput(refused.message, reason=refused.reason)
+        return Conflict(message, reason=refused.reason)
+    return InvalidInput(message, reason=refused.reason)
 
 
 def _check_room(session: Session, runner_id: str) -> None:
@@ -130,7 +132,7 @@ def create_plan(runtime: Runtime, runner_id: str, body: PlanCreate) -> PlanRead:
     try:
         check_dates(request)  # before the heavier reads of the runner's history
     except PlanRefused as refused:
-        raise _refusal(refused) from refused
+        raise _refusal(refused, day.profile.units) from refused
     now = runtime.now()
     fitness, recent = read_fitness(dataservice, runner_id, day.profile, now, day.today,
                                    runtime.settings.max_runs_read)
@@ -138,7 +140,7 @@ def create_plan(runtime: Runtime, runner_id: str, body: PlanCreate) -> PlanRead:
     try:
         generated = generate(request)
     except PlanRefused as refused:
-        raise _refusal(refused) from refused
+        raise _refusal(refused, day.profile.units) from refused
     plan = Plan(
         runner_id=runner_id, race_id=body.race_id, race_name=name, race_date=race_date,
         distance_m=distance_m, days_per_week=body.days_per_week,
@@ -263,7 +265,7 @@ def regenerate(runtime: Runtime, runner_id: str, plan_id: int) -> PlanRead:
             min_full_weeks=REBUILD_MIN_FULL_WEEKS,
         ))
     except PlanRefused as refused:
-        raise _refusal(refused, rebuilding=True) from refused
+        raise _refusal(refused, day.profile.units, rebuilding=True) from refused
     with runtime.database.transaction() as session:
         # Locked now, and read again: deleted or rebuilt while the dataservice answered.
         plan = _owned(session, runner_id, plan_id, lock=True)
