@@ -11,7 +11,9 @@ leaves the service (the API's answer, the ``.ics``) is rendered in the reader's 
 - ``{pace:267.4-262.1}`` or ``{pace:262.1}``: a pace, or a range slow to fast, in seconds
   per km.
 
-A text stored before the markers reads as it was written.
+A text stored before the markers was written in km, in the generator's few shapes
+(``6.7 km``, ``28-32 km``, ``5:30-4:54/km``, ``4:45/km``): read in miles, those are
+converted too.
 """
 
 from __future__ import annotations
@@ -23,6 +25,8 @@ Units = Literal["km", "mi"]
 
 METRES_PER_MILE = 1609.344
 _MARKER = re.compile(r"\{(d|d0|race|pace):([0-9.]+)(?:-([0-9.]+))?\}")
+_LEGACY_PACE = re.compile(r"(\d+):(\d{2})(?:-(\d+):(\d{2}))?/km")
+_LEGACY_DISTANCE = re.compile(r"(\d+(?:\.\d+)?)(?:-(\d+(?:\.\d+)?))? km\b")
 
 
 def _unit_m(units: Units) -> float:
@@ -46,8 +50,32 @@ def _pace(slow_s_per_km: float, fast_s_per_km: float | None, units: Units) -> st
     return f"{text}/{units}"
 
 
+def _legacy(text: str, units: Units) -> str:
+    """A text stored in km, before the markers, in ``units``."""
+    if units == "km":
+        return text
+
+    def pace(match: re.Match[str]) -> str:
+        slow = int(match.group(1)) * 60 + int(match.group(2))
+        fast = int(match.group(3)) * 60 + int(match.group(4)) if match.group(3) else None
+        return _pace(slow, fast, units)
+
+    def length(match: re.Match[str]) -> str:
+        # As many decimals as written, at most one (21.0975 km is 13.1 mi).
+        digits = 1 if "." in match.group(0) else 0
+        first = float(match.group(1)) * 1000 / _unit_m(units)
+        if match.group(2) is None:
+            return f"{first:.{digits}f} {units}"
+        second = float(match.group(2)) * 1000 / _unit_m(units)
+        return f"{first:.{digits}f}-{second:.{digits}f} {units}"
+
+    return _LEGACY_DISTANCE.sub(length, _LEGACY_PACE.sub(pace, text))
+
+
 def render(text: str, units: Units) -> str:
     """``text`` with its markers written out in ``units``."""
+    if not _MARKER.search(text):
+        return _legacy(text, units)
 
     def written(match: re.Match[str]) -> str:
         kind, value, second = match.group(1), float(match.group(2)), match.group(3)
