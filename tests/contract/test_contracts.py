@@ -61,6 +61,17 @@ def test_the_web_apps_types_match_the_dashboards_contract(tmp_path: Path) -> Non
     assert committed == generated.read_text(), "src/api/schema.gen.ts is stale: make contracts"
 
 
+def test_the_web_apps_form_rules_match_the_dashboards_contract(tmp_path: Path) -> None:
+    if shutil.which("node") is None:
+        pytest.skip("Node.js is not installed: the web app's rules cannot be generated")
+    generated = tmp_path / "rules.gen.ts"
+    subprocess.run(["node", "scripts/rules.mjs", str(generated)], cwd=WEB, check=True,
+                   capture_output=True)
+
+    committed = (WEB / "src/api/rules.gen.ts").read_text()
+    assert committed == generated.read_text(), "src/api/rules.gen.ts is stale: make contracts"
+
+
 # The dashboard's routes that pass a peer's answer on, and the peer's route; for /api/me, the
 # part of the dashboard's answer that is the peer's.
 RELAYS = [

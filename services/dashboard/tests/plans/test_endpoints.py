@@ -3,6 +3,7 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
+import pytest
 from fastapi.testclient import TestClient
 
 from .conftest import ICS
@@ -125,3 +126,15 @@ def test_a_hostile_plan_name_is_refused_before_the_plans_service(
         response = client.post("/api/plans", json={**RACE, "name": value}, headers=me.csrf)
         assert assert_problem(response, 422)["detail"] == f"name: {reason}"
     assert len(plans.requests) == sent_before
+
+
+@pytest.mark.parametrize("units", ["km", "mi"])
+def test_the_plan_and_its_calendar_are_asked_in_the_readers_units(
+    client: TestClient, login: Any, plans: FakePlans, units: str
+) -> None:
+    me = login()
+    plan_id = plans.add(me.account.id)["id"]
+    assert client.get(f"/api/plans/{plan_id}", params={"units": units}).status_code == 200
+    assert client.get(f"/api/plans/{plan_id}.ics", params={"units": units}).status_code == 200
+    assert [r.url.params.get("units") for r in plans.requests[-2:]] == [units, units]
+    assert client.get(f"/api/plans/{plan_id}", params={"units": "furlongs"}).status_code == 422

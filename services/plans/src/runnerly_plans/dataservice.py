@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any, Protocol
+from typing import Any, Literal, Protocol
 
 import structlog
 
@@ -24,6 +24,7 @@ PAGE_SIZE = 100
 class Profile:
     time_zone: str
     vo2max: float | None
+    units: Literal["km", "mi"] = "km"
 
 
 @dataclass(frozen=True)
@@ -102,7 +103,8 @@ class HttpDataservice:
         with _contract():
             vo2max = body.get("vo2max")
             return Profile(str(body.get("time_zone") or "UTC"),
-                           float(vo2max) if vo2max is not None else None)
+                           float(vo2max) if vo2max is not None else None,
+                           "mi" if body.get("units") == "mi" else "km")
 
     def race(self, runner_id: str, race_id: int) -> Race | None:
         body = self._get(f"/races/{race_id}", {"runner_id": runner_id}, missing_ok=True)

@@ -265,3 +265,68 @@ def test_ids_out_of_range_are_refused(client: TestClient, alice: Headers) -> Non
     assert client.get("/plans/0", headers=alice).status_code == 422
     assert client.get(f"/plans/{2**40}", headers=alice).status_code == 422
     assert client.get("/plans/abc.ics", headers=alice).status_code == 422
+
+
+MARATHON = {"distance_m": 42195, "date": "2026-08-30", "days_per_week": 5,
+            "long_run_day": "sunday"}
+
+
+def _texts_of(plan: dict[str, Any]) -> list[str]:
+    return [w["description"] for week in plan["weeks"] for w in week["workouts"]] + [
+        *plan["warnings"]]
+
+
+def _assert_in_miles(texts: list[str], *, paces: bool = True) -> None:
+    assert texts
+    for text in texts:
+        assert " km" not in text and "/km" not in text, text
+    joined = " ".join(texts)
+    assert " mi" in joined and ("/mi" in joined or not paces)
+
+
+@pytest.mark.parametrize("body", [HALF, MARATHON])
+def test_a_mile_runner_reads_every_distance_and_pace_of_a_plan_in_miles(
+    client: TestClient, alice: Headers, dataservice: Any, body: dict[str, Any]
+) -> None:
+    # A new runner (warnings about volume) and one with a history, each in miles.
+    dataservice.set_profile("alice", units="mi")
+    plan = client.post("/plans", json={k: v for k, v in body.items() if k != "name"},
+                       headers=alice).json()
+    assert plan["race_name"].endswith(" mi race")
+
+    _assert_in_miles(_texts_of(plan))
+    read = client.get(f"/plans/{plan['id']}", params={"units": "mi"}, headers=alice).json()
+    _assert_in_miles(_texts_of(read))
+    calendar = Calendar.from_ical(
+        client.get(f"/plans/{plan['id']}.ics", params={"units": "mi"}, headers=alice).content)
+    events = list(calendar.walk("VEVENT"))
+    _assert_in_miles([str(e["summary"]) for e in events if "Race" not in str(e["summary"])],
+                     paces=False)
+    _assert_in_miles([str(e["description"]) for e in events])
+    # The same plan for a reader in kilometres: the same workouts, in km.
+    in_km = client.get(f"/plans/{plan['id']}", params={"units": "km"}, headers=alice).json()
+    assert " km" in " ".join(_texts_of(in_km)) and " mi" not in " ".join(_texts_of(in_km))
+
+
+def test_a_workout_description_in_miles_says_the_same_distances_and_paces(
+    client: TestClient, alice: Headers, dataservice: Any
+) -> None:
+    give_history(dataservice)
+    plan = client.post("/plans", json=HALF, headers=alice).json()
+    km = client.get(f"/plans/{plan['id']}", params={"units": "km"}, headers=alice).json()
+    mi = client.get(f"/plans/{plan['id']}", params={"units": "mi"}, headers=alice).json()
+    easy_km, easy_mi = (next(w for week in p["weeks"] for w in week["workouts"]
+                             if w["kind"] == "easy") for p in (km, mi))
+    assert easy_km["distance_m"] == easy_mi["distance_m"]
+    miles = easy_km["distance_m"] / 1609.344
+    assert easy_mi["description"].startswith(f"{miles:.1f} mi easy (")
+    assert easy_km["description"].startswith(f"{easy_km['distance_m'] / 1000:.1f} km easy (")
+
+
+def test_a_mile_runner_is_told_the_distances_plans_cover_in_miles(
+    client: TestClient, alice: Headers, dataservice: Any
+) -> None:
+    dataservice.set_profile("alice", units="mi")
+    response = client.post("/plans", json={**HALF, "distance_m": 400}, headers=alice)
+    assert response.status_code == 422
+    assert response.json()["detail"] == "Plans are made for races of 0.6 mi to 62.1 mi."

@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from runnerly_plans.fitness.paces import training_paces
+from runnerly_plans.plans import units
 from runnerly_plans.plans.generator import (
     LONG_RUN_MAX_MINUTES,
     MAX_LONG_RUN_SHARE,
@@ -156,7 +157,9 @@ def test_a_plan_starts_next_monday_and_runs_through_its_phases() -> None:
     assert phases == sorted(phases, key=["base", "build", "peak", "taper"].index)
     assert set(phases) == {"base", "build", "peak", "taper"}
     assert plan.weeks[0].distance_m == 30_200  # the mean of the last four weeks
-    assert plan.weeks[-1].workouts[-1].description.startswith("Race day: 21.0975 km")
+    race_day = plan.weeks[-1].workouts[-1].description
+    assert units.render(race_day, "km").startswith("Race day: 21.0975 km")
+    assert units.render(race_day, "mi").startswith("Race day: 13.1 mi")
 
 
 def test_workouts_carry_paces_from_the_vdot() -> None:
@@ -218,3 +221,24 @@ def test_a_plan_can_continue_from_a_later_monday() -> None:
     plan = _plan(start=date(2026, 4, 6), first_week_index=4)
     assert plan.start == date(2026, 4, 6)
     assert [week.index for week in plan.weeks][:2] == [4, 5]
+
+
+@pytest.mark.parametrize(("stored", "in_miles"), [
+    ("6.7 km easy (5:30-4:54/km)", "4.2 mi easy (8:51-7:53/mi)"),
+    ("Long run: 16.0 km at an easy, conversational pace (5:30-4:54/km)",
+     "Long run: 9.9 mi at an easy, conversational pace (8:51-7:53/mi)"),
+    ("1.5 km easy, 6.0 km at threshold pace (4:20-4:14/km), 1.5 km easy",
+     "0.9 mi easy, 3.7 mi at threshold pace (6:58-6:49/mi), 0.9 mi easy"),
+    ("Warm up, 5 x 1000 m at interval pace (4:00-3:55/km) with an easy jog as long as each "
+     "rep between them, cool down; 10.0 km in all",
+     "Warm up, 5 x 1000 m at interval pace (6:26-6:18/mi) with an easy jog as long as each "
+     "rep between them, cool down; 6.2 mi in all"),
+    ("Race day: 21.0975 km, aiming at 1:40:14 (4:45/km)",
+     "Race day: 13.1 mi, aiming at 1:40:14 (7:39/mi)"),
+    ("The longest run of this plan is 22 km; a marathon usually asks for long runs of "
+     "28-32 km.", "The longest run of this plan is 14 mi; a marathon usually asks for long "
+     "runs of 17-20 mi."),
+])
+def test_texts_stored_before_the_markers_read_in_miles_too(stored: str, in_miles: str) -> None:
+    assert units.render(stored, "mi") == in_miles
+    assert units.render(stored, "km") == stored

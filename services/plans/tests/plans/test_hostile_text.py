@@ -108,7 +108,7 @@ def test_the_calendar_writer_escapes_without_asserts() -> None:
                     updated_at=datetime(2026, 3, 4, tzinfo=UTC))
         race = Workout(date=date(2026, 6, 14), kind="race", distance_m=21097.5,
                        description="Race day\\r\\nATTENDEE:evil")
-        sys.stdout.buffer.write(plan_calendar(plan, [race]))
+        sys.stdout.buffer.write(plan_calendar(plan, [race], "km"))
     """)
     done = subprocess.run([sys.executable, "-O", "-c", script], capture_output=True, check=True)
 

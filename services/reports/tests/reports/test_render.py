@@ -8,9 +8,11 @@ import re
 from datetime import UTC, datetime
 from html.parser import HTMLParser
 from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
 
 import pypdf
 import pypdfium2
+import pytest
 
 from runnerly_reports.reports import render
 from runnerly_reports.reports.figures import ReportView
@@ -210,3 +212,69 @@ def test_names_stored_before_the_one_line_rule_still_make_a_pdf(
     assert "Long run" in text
     assert "Lyon Marathon" in text
     assert not re.search(r"[\x00-\x08\x0b-\x1f\x7f\u202a-\u202e]", text)
+
+
+def paris(year: int, month: int, day: int, hour: int, minute: int) -> datetime:
+    return datetime(year, month, day, hour, minute, tzinfo=ZoneInfo("Europe/Paris"))
+
+
+# Month-on-month changes that fall on a half percent, and their whole percent: halves go
+# away from zero, as the web app shows the same figure (it shows what the content says).
+HALF_PERCENTS = [
+    (10000, 9150, -9),  # -8.5 %
+    (10000, 11250, 13),  # +12.5 %
+    (10000, 10050, 1),  # +0.5 %
+    (10000, 9950, -1),  # -0.5 %
+    (8000, 8200, 3),  # +2.5 %
+    (7000, 8450, 21),  # +20.714... %
+]
+
+
+@pytest.mark.parametrize(("then_m", "now_m", "percent"), HALF_PERCENTS)
+def test_a_change_in_percent_is_one_whole_figure_in_the_content_mail_and_pdf(
+    build: Build, peers: FakePeers, then_m: int, now_m: int, percent: int
+) -> None:
+    peers.add_runner("dora", "dora@example.com")
+    peers.add_run("dora", paris(2026, 9, 12, 8, 0), then_m, 3600)
+    peers.add_run("dora", paris(2026, 10, 12, 8, 0), now_m, 3600)
+
+    content = build("dora")
+    rendered = render.render(content)
+
+    assert content.comparisons[0].distance_change_pct == percent
+    shown = f"({'-' if percent < 0 else '+'}{abs(percent)} %)"
+    for body in (pdf_text(rendered.pdf), html_text(render.html(rendered.view, LINKS)).text,
+                 render.text(rendered.view, LINKS)):
+        assert shown in body
+
+
+def test_the_plan_share_is_one_whole_figure_in_the_content_mail_and_pdf(
+    build: Build, alice: FakePeers
+) -> None:
+    workouts = [{"date": f"2026-10-{day:02d}", "kind": "easy",
+                 "status": "done" if day == 1 else "missed"} for day in range(1, 9)]
+    alice.plans = {"alice": [{"id": 7, "race_name": "Lyon Marathon",
+                              "weeks": [{"index": 0, "workouts": workouts}]}]}
+
+    content = build("alice")
+    rendered = render.render(content)
+
+    assert content.plan is not None and content.plan.share_pct == 13  # 1 of 8: 12.5 %
+    for body in (pdf_text(rendered.pdf), html_text(render.html(rendered.view, LINKS)).text,
+                 render.text(rendered.view, LINKS)):
+        assert "13 %" in body and "12 %" not in body
+
+
+def test_a_report_stored_with_a_fraction_of_a_percent_reads_as_a_whole_one(
+    build: Build, peers: FakePeers
+) -> None:
+    peers.add_runner("dora", "dora@example.com")
+    peers.add_run("dora", paris(2026, 9, 12, 8, 0), 10000, 3600)
+    peers.add_run("dora", paris(2026, 10, 12, 8, 0), 9154, 3600)
+    stored = build("dora").model_dump(mode="json")
+    # As reports built before the whole-percent rule kept it: one decimal, no plan share.
+    stored["comparisons"][0]["distance_change_pct"] = -8.5
+
+    content = ReportContent.model_validate(stored)
+
+    assert content.comparisons[0].distance_change_pct == -8  # from -846 m of 10,000 m

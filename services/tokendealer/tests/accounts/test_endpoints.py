@@ -343,3 +343,17 @@ def test_only_known_roles_are_granted_and_only_to_existing_accounts(
 def _scopes(access_token: str) -> set[str]:
     claims = jwt.decode(access_token, options={"verify_signature": False})
     return set(claims["scope"].split())
+
+
+@pytest.mark.parametrize(
+    ("schema", "field"),
+    [("AccountCreate", "password"), ("PasswordResetConfirm", "password")],
+)
+def test_the_contract_states_the_password_rule_the_service_applies(
+    client: TestClient, schema: str, field: str
+) -> None:
+    # Forms show the rule from the contract: it must be the rule the service enforces.
+    prop = client.get("/openapi.json").json()["components"]["schemas"][schema]["properties"][field]
+
+    assert prop["minLength"] == service.MIN_PASSWORD_LENGTH
+    assert prop["maxLength"] == service.MAX_PASSWORD_LENGTH

@@ -19,7 +19,7 @@ class AccountCreate(BaseModel):
         extra="forbid",
     )
     email: Annotated[str, Field(max_length=320, min_length=3, title="Email")]
-    password: Annotated[str, Field(max_length=1024, min_length=1, title="Password")]
+    password: Annotated[str, Field(max_length=128, min_length=10, title="Password")]
 
 
 class AccountRead(BaseModel):
@@ -59,7 +59,7 @@ class PasswordResetConfirm(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
     )
-    password: Annotated[str, Field(max_length=1024, min_length=1, title="Password")]
+    password: Annotated[str, Field(max_length=128, min_length=10, title="Password")]
     token: Annotated[str, Field(max_length=128, min_length=1, title="Token")]
 
 

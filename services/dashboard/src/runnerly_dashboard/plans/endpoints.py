@@ -5,6 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query, Response, status
 
 from runnerly_dashboard.deps import CallerDep, IfNoneMatchDep, PeersDep
+from runnerly_dashboard.me.schemas import Units
 from runnerly_dashboard.peers import cached
 from runnerly_dashboard.plans import service
 from runnerly_dashboard.plans.schemas import PlanCreate, PlanList, PlanRead
@@ -13,6 +14,9 @@ from runnerly_dashboard.problems import conditional_read_responses, problem_resp
 router = APIRouter(prefix="/plans", tags=["plans"])
 
 PlanId = Annotated[int, Path(ge=1, le=2_147_483_647)]
+UnitsQuery = Annotated[Units, Query(
+    description="The units the texts (workouts' descriptions, warnings, the calendar's "
+    "titles) are written in: the runner's, km or mi.")]
 
 
 @router.get("", response_model=PlanList, responses=conditional_read_responses(401, 403, 503))
@@ -45,10 +49,11 @@ def create_plan(body: PlanCreate, caller: CallerDep, peers: PeersDep) -> PlanRea
     responses={200: {"content": {"text/calendar": {}}, "description": "An iCalendar file."},
                **problem_responses(401, 403, 404, 503)},
 )
-def get_calendar(plan_id: PlanId, caller: CallerDep, peers: PeersDep) -> Response:
+def get_calendar(plan_id: PlanId, caller: CallerDep, peers: PeersDep,
+                 units: UnitsQuery = "km") -> Response:
     """The plan's workouts as an iCalendar file, one all-day event each."""
     return Response(
-        service.get_calendar(peers, caller, plan_id),
+        service.get_calendar(peers, caller, plan_id, units),
         media_type="text/calendar",
         headers={"Content-Disposition": f'attachment; filename="runnerly-plan-{plan_id}.ics"',
                  "Cache-Control": "private, no-cache"},
@@ -63,9 +68,10 @@ def get_plan(
     peers: PeersDep,
     response: Response,
     if_none_match: IfNoneMatchDep = None,
+    units: UnitsQuery = "km",
 ) -> PlanRead | Response:
     """One plan: weeks of workouts with what was done, phases, predictions, warnings."""
-    return cached(service.get_plan(peers, caller, plan_id, if_none_match), response)
+    return cached(service.get_plan(peers, caller, plan_id, if_none_match, units), response)
 
 
 @router.delete("/{plan_id}", status_code=status.HTTP_204_NO_CONTENT, response_class=Response,

@@ -20,14 +20,15 @@ def create_plan(peers: Peers, caller: Caller, body: PlanCreate) -> PlanRead:
     return parse(response, PlanRead, "plans")
 
 
-def get_plan(peers: Peers, caller: Caller, plan_id: int, if_none_match: str | None
-             ) -> Fetched[PlanRead]:
+def get_plan(peers: Peers, caller: Caller, plan_id: int, if_none_match: str | None,
+             units: str) -> Fetched[PlanRead]:
     return fetch(peers.plans, f"/plans/{plan_id}", PlanRead, token=caller.access_token,
-                 if_none_match=if_none_match)
+                 if_none_match=if_none_match, params={"units": units})
 
 
-def get_calendar(peers: Peers, caller: Caller, plan_id: int) -> bytes:
-    return call(peers.plans, "GET", f"/plans/{plan_id}.ics", token=caller.access_token).content
+def get_calendar(peers: Peers, caller: Caller, plan_id: int, units: str) -> bytes:
+    return call(peers.plans, "GET", f"/plans/{plan_id}.ics", token=caller.access_token,
+                params={"units": units}).content
 
 
 def delete_plan(peers: Peers, caller: Caller, plan_id: int) -> None:

@@ -50,6 +50,13 @@ class ReportPlanAdherence(BaseModel):
             title="Share",
         ),
     ]
+    share_pct: Annotated[
+        int | None,
+        Field(
+            description="The share in whole percent (halves away from zero), to be shown as it is.",
+            title="Share Pct",
+        ),
+    ] = None
 
 
 class ReportPrediction(BaseModel):
@@ -186,9 +193,9 @@ class ReportComparison(BaseModel):
         Field(description="This month's distance minus the other's.", title="Distance Change M"),
     ]
     distance_change_pct: Annotated[
-        float | None,
+        int | None,
         Field(
-            description="The change in percent of the other month's distance; null when the other month had no distance to compare with.",
+            description="The change in whole percent of the other month's distance (halves away from zero), to be shown as it is; null when the other month had no distance to compare with.",
             title="Distance Change Pct",
         ),
     ]

@@ -1382,7 +1382,7 @@ export interface components {
             distance_change_m: number;
             /**
              * Distance Change Pct
-             * @description The change in percent of the other month's distance; null when the other month had no distance to compare with.
+             * @description The change in whole percent of the other month's distance (halves away from zero), to be shown as it is; null when the other month had no distance to compare with.
              */
             distance_change_pct: number | null;
             /**
@@ -1527,6 +1527,11 @@ export interface components {
              * @description done / (done + missed); null when no workout of the month is past yet.
              */
             share: number | null;
+            /**
+             * Share Pct
+             * @description The share in whole percent (halves away from zero), to be shown as it is.
+             */
+            share_pct?: number | null;
         };
         /**
          * ReportPrediction
@@ -3602,7 +3607,10 @@ export interface operations {
     };
     get_plan_api_plans__plan_id__get: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description The units the texts (workouts' descriptions, warnings, the calendar's titles) are written in: the runner's, km or mi. */
+                units?: "km" | "mi";
+            };
             header?: {
                 /** @description An ETag from an earlier read. */
                 "If-None-Match"?: string | null;
@@ -3889,7 +3897,10 @@ export interface operations {
     };
     get_calendar_api_plans__plan_id__ics_get: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description The units the texts (workouts' descriptions, warnings, the calendar's titles) are written in: the runner's, km or mi. */
+                units?: "km" | "mi";
+            };
             header?: {
                 /** @description The runnerly_csrf cookie's value; required on cookie-authenticated writes. */
                 "X-CSRF-Token"?: string | null;

@@ -3,6 +3,7 @@ import { Field } from "../ui/Field";
 import { FormError } from "../ui/FormError";
 import { Status } from "../ui/States";
 import { useRequestReset } from "./queries";
+import { resetRequestRules } from "./rules";
 
 export default function ForgotPasswordPage() {
   const reset = useRequestReset();
@@ -21,7 +22,7 @@ export default function ForgotPasswordPage() {
       ) : (
         <form onSubmit={submit} className="form">
           <Field label="Email" type="email" name="email" autoComplete="email" required value={email}
-            onChange={(e) => setEmail(e.target.value)} />
+            maxLength={resetRequestRules.email.maxLength} onChange={(e) => setEmail(e.target.value)} />
           <FormError error={reset.error} />
           <button className="button" type="submit" disabled={reset.isPending}>
             Send the link

@@ -5,6 +5,7 @@ import { fieldErrors } from "../api/problem";
 import { FormError } from "../ui/FormError";
 import { Status } from "../ui/States";
 import { useConfirmReset } from "./queries";
+import { passwordBounds, passwordHint, resetRules } from "./rules";
 
 export default function ResetPasswordPage() {
   const [params] = useSearchParams();
@@ -29,10 +30,11 @@ export default function ResetPasswordPage() {
           </p>
         </>
       ) : (
-        <form onSubmit={submit} className="form">
+        <form onSubmit={submit} className="form" noValidate>
           <Field label="New password" type="password" name="password" autoComplete="new-password" required
             value={password} onChange={(e) => setPassword(e.target.value)}
-            errors={fieldErrors(reset.error, "password")} />
+            {...passwordBounds(resetRules.password)}
+            errors={fieldErrors(reset.error, "password")} hint={passwordHint(resetRules.password)} />
           <FormError error={reset.error} fields={["password"]} />
           <button className="button" type="submit" disabled={reset.isPending || !token}>
             Change password

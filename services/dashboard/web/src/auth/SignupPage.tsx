@@ -5,6 +5,7 @@ import { fieldErrors } from "../api/problem";
 import { FormError } from "../ui/FormError";
 import { Status } from "../ui/States";
 import { useSignup } from "./queries";
+import { passwordBounds, passwordHint, signupRules } from "./rules";
 
 export default function SignupPage() {
   const signup = useSignup();
@@ -35,11 +36,13 @@ export default function SignupPage() {
       <h1>Create your account</h1>
       <form onSubmit={submit} className="form" noValidate>
         <Field label="Email" type="email" name="email" autoComplete="email" required value={email}
+          maxLength={signupRules.email.maxLength}
           onChange={(e) => setEmail(e.target.value)} errors={fieldErrors(signup.error, "email")} />
         <Field label="Password" type="password" name="password" autoComplete="new-password" required
           value={password} onChange={(e) => setPassword(e.target.value)}
+          {...passwordBounds(signupRules.password)}
           errors={fieldErrors(signup.error, "password")}
-          hint="At least 10 characters and not a common one: a few uncommon words work best." />
+          hint={passwordHint(signupRules.password)} />
         <FormError error={signup.error} fields={["email", "password"]} />
         <button className="button" type="submit" disabled={signup.isPending}>
           {signup.isPending ? "Signing up…" : "Sign up"}

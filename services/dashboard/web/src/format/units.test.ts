@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
+  distanceFromUnits,
   formatDateTime,
   formatDay,
   formatDistance,
@@ -83,5 +84,35 @@ describe("time zones", () => {
     const zones = timeZones();
     expect(zones).toContain("UTC");
     expect(zones).toContain("Europe/Paris");
+  });
+});
+
+describe("a distance typed in the runner's units", () => {
+  // Every standard race distance as runners write it, in miles and in kilometres.
+  const STANDARD: [string, number, string[], string[]][] = [
+    ["mile", 1609.344, ["1"], ["1.609"]],
+    ["5K", 5000, ["3.1", "3.11"], ["5"]],
+    ["10K", 10000, ["6.2", "6.21"], ["10"]],
+    ["15K", 15000, ["9.3", "9.32"], ["15"]],
+    ["10 miles", 16093.44, ["10"], ["16.1", "16.09"]],
+    ["half marathon", 21097.5, ["13.1", "13.11"], ["21.1", "21.0975"]],
+    ["marathon", 42195, ["26.2", "26.22"], ["42.2", "42.195"]],
+    ["50K", 50000, ["31", "31.07"], ["50"]],
+    ["50 miles", 80467.2, ["50"], ["80.5"]],
+    ["100K", 100000, ["62.1", "62.14"], ["100"]],
+    ["100 miles", 160934.4, ["100"], ["160.9"]],
+  ];
+  for (const [name, metres, miles, kilometres] of STANDARD) {
+    it(`snaps the ${name} to its exact ${metres} m`, () => {
+      for (const typed of miles) expect(distanceFromUnits(Number(typed), "mi")).toBe(metres);
+      for (const typed of kilometres) expect(distanceFromUnits(Number(typed), "km")).toBe(metres);
+    });
+  }
+
+  it("keeps any other distance, to the metre", () => {
+    expect(distanceFromUnits(8, "km")).toBe(8000);
+    expect(distanceFromUnits(5, "mi")).toBe(8047);
+    expect(distanceFromUnits(12.3, "km")).toBe(12300);
+    expect(distanceFromUnits(20, "mi")).toBe(32187);
   });
 });

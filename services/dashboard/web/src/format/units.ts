@@ -14,6 +14,23 @@ export function toDistanceUnits(meters: number, units: Units): number {
   return meters / unitLength(units);
 }
 
+// The standard race distances, in their exact metres. A distance typed in miles (26.2) or
+// rounded (42.2 km) lands near one; it means that race, not 42,165 m.
+const STANDARD_DISTANCES_M = [
+  METERS_PER_MILE, 5000, 10000, 15000, 10 * METERS_PER_MILE, 21097.5, 42195, 50000,
+  50 * METERS_PER_MILE, 100000, 100 * METERS_PER_MILE,
+];
+// 3.1 mi is 0.22 % short of 5 km; no two standard distances are this close to each other.
+const SNAP_TOLERANCE = 0.005;
+
+/** Metres of a distance typed in the runner's units: a standard race distance exactly,
+ * any other to the metre. */
+export function distanceFromUnits(value: number, units: Units): number {
+  const meters = value * unitLength(units);
+  const standard = STANDARD_DISTANCES_M.find((d) => Math.abs(meters - d) <= d * SNAP_TOLERANCE);
+  return standard ?? Math.round(meters);
+}
+
 export function formatDistance(meters: number | null | undefined, units: Units, digits = 2): string {
   if (meters == null) return "–";
   return `${toDistanceUnits(meters, units).toFixed(digits)} ${units}`;

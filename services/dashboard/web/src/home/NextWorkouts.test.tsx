@@ -1,6 +1,6 @@
 import { screen, within } from "@testing-library/react";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import type { Plan, PlanSummary, PlanWorkout } from "../plans/queries";
+import { calendarUrl, type Plan, type PlanSummary, type PlanWorkout } from "../plans/queries";
 import { json, mockApi, renderWithApp } from "../test/render";
 import { NextWorkouts } from "./NextWorkouts";
 
@@ -65,6 +65,20 @@ describe("the next workouts on Home", () => {
     const rows = await screen.findAllByTestId("next-workout");
     expect(within(rows[0]).getByText(/\/mi/)).toBeInTheDocument();
     expect(rows[0]).toHaveTextContent("3.7 mi");
+  });
+
+  it("asks for the plan's texts (descriptions, warnings) in the runner's units", async () => {
+    const asked: string[] = [];
+    const fetchMock = api([NEXT_RACE]);
+    fetchMock.mockImplementation((input: RequestInfo | URL) => {
+      const url = new URL(String(input instanceof Request ? input.url : input), window.location.origin);
+      asked.push(url.pathname + url.search);
+      return Promise.resolve(url.pathname === "/api/plans" ? json({ items: [NEXT_RACE] }) : json(DETAIL));
+    });
+    renderWithApp(<NextWorkouts units="mi" />);
+    await screen.findAllByTestId("next-workout");
+    expect(asked).toContain("/api/plans/7?units=mi");
+    expect(calendarUrl(7, "mi")).toBe("/api/plans/7.ics?units=mi");
   });
 
   it("says how to get a plan when no race ahead has one", async () => {

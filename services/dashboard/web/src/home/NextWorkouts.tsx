@@ -32,7 +32,7 @@ export function NextWorkouts({ units }: { units: Units }) {
 }
 
 function UpcomingWorkouts({ plan, units }: { plan: PlanSummary; units: Units }) {
-  const detail = usePlan(plan.id);
+  const detail = usePlan(plan.id, units);
   if (detail.isPending) return <Loading label="Loading your plan" />;
   if (detail.isError) return <ErrorState error={detail.error} retry={() => detail.refetch()} />;
   const today = detail.data.today;

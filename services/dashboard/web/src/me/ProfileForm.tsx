@@ -5,9 +5,10 @@ import { Field, SelectField } from "../ui/Field";
 import { fieldErrors } from "../api/problem";
 import { FormError } from "../ui/FormError";
 import { Status } from "../ui/States";
+import { readNumber, type NumberField } from "./numbers";
 import { useUpdateProfile } from "./queries";
 
-const NUMBER_FIELDS = ["birth_year", "weight_kg", "max_hr", "resting_hr", "vo2max"] as const;
+const NUMBER_FIELDS: readonly NumberField[] = ["birth_year", "weight_kg", "max_hr", "resting_hr", "vo2max"];
 
 function text(value: number | string | null | undefined): string {
   return value == null ? "" : String(value);
@@ -25,20 +26,39 @@ export function ProfileForm({ profile }: { profile: Profile }) {
     resting_hr: text(profile.resting_hr),
     vo2max: text(profile.vo2max),
   });
+  const [invalid, setInvalid] = useState<Partial<Record<NumberField, string>>>({});
   const zones = timeZones();
   const set = (key: keyof typeof form) => (e: { target: { value: string } }) => setForm({ ...form, [key]: e.target.value });
-  const errors = (field: string) => fieldErrors(update.error, field);
+  const errors = (field: string) => {
+    const own = invalid[field as NumberField];
+    return own ? [own] : fieldErrors(update.error, field);
+  };
 
   function submit(event: SubmitEvent) {
     event.preventDefault();
-    const body: Schemas["ProfileUpdate"] = {
-      display_name: form.display_name.trim() || null,
-      sex: form.sex || null,
-      time_zone: form.time_zone,
-    };
+    // Only what the runner changed is sent (the API's PATCH leaves the rest alone): a field
+    // is cleared only when the runner emptied it, never by a value that failed to read.
+    const saved = {
+      display_name: text(profile.display_name),
+      sex: text(profile.sex),
+      time_zone: profile.time_zone,
+      ...Object.fromEntries(NUMBER_FIELDS.map((key) => [key, text(profile[key])])),
+    } as typeof form;
+    const body: Schemas["ProfileUpdate"] = {};
+    if (form.display_name.trim() !== saved.display_name) body.display_name = form.display_name.trim() || null;
+    if (form.sex !== saved.sex) body.sex = form.sex || null;
+    if (form.time_zone !== saved.time_zone) body.time_zone = form.time_zone;
+    const problems: Partial<Record<NumberField, string>> = {};
     for (const key of NUMBER_FIELDS) {
-      const raw = form[key].trim().replace(",", ".");
-      (body as Record<string, unknown>)[key] = raw === "" ? null : Number(raw);
+      if (form[key].trim() === saved[key]) continue;
+      const read = readNumber(key, form[key]);
+      if ("error" in read) problems[key] = read.error;
+      else body[key] = read.value;
+    }
+    setInvalid(problems);
+    if (Object.keys(problems).length > 0) {
+      update.reset();
+      return;
     }
     update.mutate(body);
   }

@@ -1,6 +1,6 @@
 import { useState, type SubmitEvent } from "react";
 import { useNavigate } from "react-router";
-import { formatDay, formatDistance, unitLength, type Units } from "../format/units";
+import { distanceFromUnits, formatDay, formatDistance, type Units } from "../format/units";
 import { useRaces } from "../races/queries";
 import { Field, SelectField } from "../ui/Field";
 import { fieldErrors } from "../api/problem";
@@ -14,7 +14,7 @@ const FIELDS = ["race_id", "distance_m", "date", "name", "days_per_week", "long_
 /** Make a plan for a race of the list (preselected when coming from a race) or one of the runner's own. */
 export function CreatePlanForm({ units, raceId }: { units: Units; raceId?: number }) {
   const races = useRaces();
-  const create = useCreatePlan();
+  const create = useCreatePlan(units);
   const navigate = useNavigate();
   const [race, setRace] = useState(raceId ? String(raceId) : OWN_RACE);
   const [own, setOwn] = useState({ name: "", date: "", distance: "" });
@@ -39,7 +39,7 @@ export function CreatePlanForm({ units, raceId }: { units: Units; raceId?: numbe
       body = {
         ...common,
         // An empty or unreadable distance is sent as 0, so the API's own message says why.
-        distance_m: Number.isFinite(distance) ? Math.round(distance * unitLength(units)) : 0,
+        distance_m: Number.isFinite(distance) ? distanceFromUnits(distance, units) : 0,
         date: own.date,
         name: own.name.trim() || null,
       };

@@ -14,7 +14,7 @@ const PREDICTED = { "5k": "5 km", "10k": "10 km", half: "Half marathon", maratho
 
 function Summary({ plan }: { plan: Plan }) {
   const { units } = usePreferences();
-  const regenerate = useRegeneratePlan(plan.id);
+  const regenerate = useRegeneratePlan(plan.id, units);
   return (
     <Card title="Summary">
       <p>
@@ -97,10 +97,10 @@ function Predictions({ plan }: { plan: Plan }) {
 
 export default function PlanPage() {
   const planId = Number(useParams().planId);
-  const plan = usePlan(planId);
+  const { units } = usePreferences();
+  const plan = usePlan(planId, units);
   const remove = useDeletePlan(planId);
   const navigate = useNavigate();
-  const { units } = usePreferences();
 
   if (plan.isPending) return <Loading label="Loading the plan…" />;
   if (plan.isError) return <ErrorState error={plan.error} retry={() => plan.refetch()} />;
@@ -109,7 +109,7 @@ export default function PlanPage() {
     <div>
       <h1>{data.race_name}</h1>
       <p className="plan-actions">
-        <a className="button secondary" href={calendarUrl(data.id)} download>
+        <a className="button secondary" href={calendarUrl(data.id, units)} download>
           Add to my calendar (.ics)
         </a>{" "}
         <button type="button" className="button secondary" disabled={remove.isPending}

@@ -2,6 +2,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { api } from "../api/client";
 import { unwrap } from "../api/problem";
 import type { PlanCreate } from "../api/types";
+import type { Units } from "../format/units";
 
 export type { Plan, PlanCreate, PlanSummary, PlanWeek, PlanWorkout } from "../api/types";
 
@@ -13,31 +14,33 @@ export function usePlans() {
   });
 }
 
-export function usePlan(planId: number) {
+/** A plan, its texts (workouts' descriptions, warnings) written in the runner's units. */
+export function usePlan(planId: number, units: Units) {
   return useQuery({
-    queryKey: ["plans", planId],
-    queryFn: () => unwrap(api.GET("/api/plans/{plan_id}", { params: { path: { plan_id: planId } } })),
+    queryKey: ["plans", planId, units],
+    queryFn: () => unwrap(api.GET("/api/plans/{plan_id}", { params: { path: { plan_id: planId }, query: { units } } })),
   });
 }
 
-export function useCreatePlan() {
+// A new or rebuilt plan is answered in the units of the runner's profile: `units`.
+export function useCreatePlan(units: Units) {
   const client = useQueryClient();
   return useMutation({
     mutationFn: (body: PlanCreate) => unwrap(api.POST("/api/plans", { body })),
     onSuccess: (plan) => {
-      client.setQueryData(["plans", plan.id], plan);
+      client.setQueryData(["plans", plan.id, units], plan);
       return client.invalidateQueries({ queryKey: ["plans"], exact: true });
     },
   });
 }
 
-export function useRegeneratePlan(planId: number) {
+export function useRegeneratePlan(planId: number, units: Units) {
   const client = useQueryClient();
   return useMutation({
     mutationFn: () =>
       unwrap(api.POST("/api/plans/{plan_id}/regenerate", { params: { path: { plan_id: planId } } })),
     onSuccess: (plan) => {
-      client.setQueryData(["plans", planId], plan);
+      client.setQueryData(["plans", planId, units], plan);
       return client.invalidateQueries({ queryKey: ["plans"], exact: true });
     },
   });
@@ -55,6 +58,6 @@ export function useDeletePlan(planId: number) {
 }
 
 /** Where the browser downloads the plan as an iCalendar file (same origin, the session cookie rides along). */
-export function calendarUrl(planId: number): string {
-  return `/api/plans/${planId}.ics`;
+export function calendarUrl(planId: number, units: Units): string {
+  return `/api/plans/${planId}.ics?units=${units}`;
 }

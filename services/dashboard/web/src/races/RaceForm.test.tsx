@@ -52,7 +52,7 @@ describe("adding a race", () => {
 
     expect(await screen.findByText("Added Big Sur.")).toBeInTheDocument();
     expect(fetchMock).toHaveBeenCalled();
-    expect(sent[0]).toEqual({ name: "Big Sur", date: "2026-04-26", distance_m: 42165, location: "Carmel", url: null });
+    expect(sent[0]).toEqual({ name: "Big Sur", date: "2026-04-26", distance_m: 42195, location: "Carmel", url: null });
   });
 
   it("says when the service behind is down", async () => {

@@ -1,5 +1,5 @@
 import { useState, type SubmitEvent } from "react";
-import { unitLength, type Units } from "../format/units";
+import { distanceFromUnits, type Units } from "../format/units";
 import { Field } from "../ui/Field";
 import { fieldErrors } from "../api/problem";
 import { FormError } from "../ui/FormError";
@@ -23,7 +23,7 @@ export function RaceForm({ units }: { units: Units }) {
         name: form.name.trim(),
         date: form.date,
         // An empty or unreadable distance is sent as 0, so the API's own message says why.
-        distance_m: Number.isFinite(distance) ? Math.round(distance * unitLength(units)) : 0,
+        distance_m: Number.isFinite(distance) ? distanceFromUnits(distance, units) : 0,
         location: form.location.trim(),
         url: form.url.trim() || null,
       },

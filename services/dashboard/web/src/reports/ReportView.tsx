@@ -125,7 +125,7 @@ function Ahead({ content, units }: { content: ReportContent; units: Units }) {
           <dl className="report-rows" data-testid="report-plan">
             <Row label="Plan" value={<Link to={`/plans/${plan.plan_id}`}>{plan.name ?? `Plan ${plan.plan_id}`}</Link>} />
             <Row label="Workouts done" value={`${plan.done} of ${plan.done + plan.missed}`}
-              note={plan.share == null ? "nothing due yet" : `${Math.round(plan.share * 100)} %`} />
+              note={plan.share_pct == null ? "nothing due yet" : `${plan.share_pct} %`} />
             <Row label="Workouts planned this month" value={plan.planned} />
           </dl>
         </>

@@ -38,7 +38,7 @@ const CONTENT: ReportContent = {
   totals: { runs: 3, distance_m: 23000, moving_time_s: 7280, elevation_gain_m: 120 },
   comparisons: [
     { kind: "previous_month", month: "2026-09", totals: { runs: 2, distance_m: 19000, moving_time_s: 6000, elevation_gain_m: 80 },
-      distance_change_m: 4000, distance_change_pct: 21.1, moving_time_change_s: 1280, runs_change: 1 },
+      distance_change_m: 4000, distance_change_pct: 21, moving_time_change_s: 1280, runs_change: 1 },
     { kind: "last_year", month: "2025-10", totals: none, distance_change_m: 23000, distance_change_pct: null,
       moving_time_change_s: 7280, runs_change: 3 },
   ],
@@ -55,7 +55,7 @@ const CONTENT: ReportContent = {
     { week_start: "2026-10-19", first_day: "2026-10-19", last_day: "2026-10-25", runs: 0, distance_m: 0 },
     { week_start: "2026-10-26", first_day: "2026-10-26", last_day: "2026-10-31", runs: 0, distance_m: 0 },
   ],
-  plan: { plan_id: 4, name: "Autumn Half", planned: 12, done: 9, missed: 3, share: 0.75 },
+  plan: { plan_id: 4, name: "Autumn Half", planned: 12, done: 9, missed: 3, share: 0.75, share_pct: 75 },
   next_race: { race_id: 2, name: "Autumn Half", date: "2026-11-22", distance_m: 21097.5, days_to_go: 21, predicted_time_s: 6420 },
   prediction_basis: { distance: "5k", distance_m: 5000, elapsed_time_s: 1490, run_id: 12, day: "2026-10-17" },
   predictions: [
@@ -316,7 +316,20 @@ describe("report wording", () => {
 
   it("words changes as the mail does", () => {
     const [previous, lastYear] = CONTENT.comparisons;
-    expect(formatChange({ ...previous, distance_change_m: -2500, distance_change_pct: -11.6 }, "km")).toBe("−2.5 km (−12 %)");
+    expect(formatChange({ ...previous, distance_change_m: -2500, distance_change_pct: -12 }, "km")).toBe("−2.5 km (−12 %)");
     expect(formatChange(lastYear, "km")).toBe("no runs then");
+  });
+
+  it("shows each percentage as the report rounded it, never rounding again", async () => {
+    // The report rounds once (halves away from zero) for the web, the mail and the PDF alike;
+    // figures a second rounding would change show that the page does not round on its own.
+    const [previous, lastYear] = CONTENT.comparisons;
+    api({ "GET /api/reports/2026-10": () => json(report("2026-10", {
+      comparisons: [{ ...previous, distance_change_m: -850, distance_change_pct: -9 }, lastYear],
+      plan: { plan_id: 4, name: "Autumn Half", planned: 8, done: 1, missed: 7, share: 0.125, share_pct: 12 },
+    })) });
+    renderReport("/reports/2026-10");
+    expect(await screen.findByTestId("report-plan")).toHaveTextContent("Workouts done1 of 8 · 12 %");
+    expect(screen.getByTestId("report-comparisons")).toHaveTextContent("(−9 %)");
   });
 });

@@ -50,14 +50,15 @@ export function formatPacePerKm(secondsPerKm: number, units: Units): string {
   return `${formatDuration((secondsPerKm * unitLength(units)) / 1000)} /${units}`;
 }
 
-/** "+4.0 km (+21 %)", "−2.5 km", or "no runs then". */
+/** "+4.0 km (+21 %)", "−2.5 km", or "no runs then". The percentage is the report's own
+ * whole figure, shown as it is: the mail and the PDF show the same one. */
 export function formatChange(comparison: Comparison, units: Units): string {
   if (comparison.totals.runs === 0 && comparison.totals.distance_m === 0) return "no runs then";
   const delta = comparison.distance_change_m;
   const sign = delta < 0 ? "−" : "+";
   let text = `${sign}${formatDistance(Math.abs(delta), units, 1)}`;
   const pct = comparison.distance_change_pct;
-  if (pct != null) text += ` (${pct < 0 ? "−" : "+"}${Math.abs(pct).toFixed(0)} %)`;
+  if (pct != null) text += ` (${pct < 0 ? "−" : "+"}${Math.abs(pct)} %)`;
   return text;
 }
 

@@ -72,3 +72,25 @@ describe("a run whose streams are on their way", () => {
     expect(fetchMock.mock.calls.filter(([input]) => String(input instanceof Request ? input.url : input).includes("/api/runs/7"))).toHaveLength(1);
   });
 });
+
+describe("a run's splits for a runner who counts in miles", () => {
+  it("are cut per mile, each row a mile at its pace per mile", async () => {
+    // 5 km at 5:00 /km, sampled every 10 m, with the per-km splits the source cut.
+    const distance = Array.from({ length: 501 }, (_, i) => i * 10);
+    const streams = { distance, time: distance.map((d) => d * 0.3) };
+    const kmSplits = Array.from({ length: 5 }, () => ({ distance_m: 1000, elapsed_time_s: 300, moving_time_s: 300 }));
+    mockApi((request) => {
+      const url = new URL(request.url);
+      if (url.pathname === "/api/me") return json({ ...ME, profile: { ...ME.profile, units: "mi" } });
+      return json({ ...RUN, distance_m: 5000, moving_time_s: 1500, elapsed_time_s: 1500, streams, splits: kmSplits, streams_pending: false });
+    });
+    renderRun();
+    const table = await screen.findByRole("table", { name: "Splits" });
+    await vi.waitFor(() => expect(table).toHaveTextContent("8:03 /mi"));
+    const rows = table.querySelectorAll("tbody tr");
+    expect(rows).toHaveLength(4); // three miles and the rest
+    expect(rows[0]).toHaveTextContent("1.00 mi");
+    expect(rows[0]).toHaveTextContent("8:03");
+    expect(table).not.toHaveTextContent("0.62 mi");
+  });
+});

@@ -14,6 +14,7 @@ import { Empty, ErrorState, Loading } from "../ui/States";
 import { DeleteRun } from "./DeleteRun";
 import { routeOf } from "./polyline";
 import { useRun } from "./queries";
+import { splitsPerMile } from "./splits";
 import { SplitsTable } from "./SplitsTable";
 import { streamSeries } from "./streams";
 
@@ -31,6 +32,11 @@ export default function RunPage() {
     [run.data],
   );
   const series = useMemo(() => (run.data ? streamSeries(run.data.streams, units) : null), [run.data, units]);
+  // Per km as the run came; per mile cut from its streams for a runner in miles.
+  const splits = useMemo(
+    () => (run.data ? (units === "mi" ? splitsPerMile(run.data.streams) : run.data.splits ?? []) : []),
+    [run.data, units],
+  );
 
   if (!Number.isInteger(id)) return <Empty>This is not a run.</Empty>;
   if (run.isPending) return <Loading label="Loading the run…" />;
@@ -64,8 +70,8 @@ export default function RunPage() {
           )}
         </Card>
         <Card title="Splits">
-          {data.splits?.length ? (
-            <SplitsTable splits={data.splits} units={units} />
+          {splits.length ? (
+            <SplitsTable splits={splits} units={units} />
           ) : data.streams_pending ? (
             <Loading label={FETCHING} />
           ) : (

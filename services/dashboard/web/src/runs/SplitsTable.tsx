@@ -2,7 +2,7 @@ import { formatDistance, formatDuration, formatHeartRate, formatPace, type Units
 import type { Split } from "../api/types";
 import { TableWrap } from "../ui/TableWrap";
 
-/** Per-km splits (as the run's source cut them). */
+/** Splits per km (as the run's source cut them) or per mile (`splitsPerMile`). */
 export function SplitsTable({ splits, units }: { splits: Split[]; units: Units }) {
   return (
     <TableWrap label="Splits table">

@@ -9,6 +9,7 @@ from icalendar import Calendar, Event, vText
 
 from runnerly_kit.text import one_line
 from runnerly_plans.models import Plan, Workout
+from runnerly_plans.plans import units
 
 KIND_TITLES = {
     "easy": "Easy run",
@@ -35,7 +36,7 @@ def _text(value: str) -> vText:
     return vText(one_line(value))
 
 
-def plan_calendar(plan: Plan, workouts: Sequence[Workout]) -> bytes:
+def plan_calendar(plan: Plan, workouts: Sequence[Workout], in_units: units.Units) -> bytes:
     calendar = Calendar()
     calendar.add("prodid", "-//Runnerly//Training plans//EN")
     calendar.add("version", "2.0")
@@ -48,9 +49,9 @@ def plan_calendar(plan: Plan, workouts: Sequence[Workout]) -> bytes:
         event.add("dtstart", workout.date)
         event.add("dtend", workout.date + timedelta(days=1))
         title = KIND_TITLES.get(workout.kind, workout.kind)
-        event.add("summary", _text(f"{title}: {workout.distance_m / 1000:.1f} km"
+        event.add("summary", _text(f"{title}: {units.distance(workout.distance_m, in_units)}"
                                    if workout.kind != "race" else f"Race: {plan.race_name}"))
-        event.add("description", _text(workout.description))
+        event.add("description", _text(units.render(workout.description, in_units)))
         event.add("transp", "TRANSPARENT")  # a workout does not make the day busy
         event.add("categories", [workout.kind])
         calendar.add_component(event)

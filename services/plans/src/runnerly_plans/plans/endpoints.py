@@ -9,9 +9,13 @@ from runnerly_plans.deps import PlanReader, PlanWriter, RuntimeDep, SessionDep
 from runnerly_plans.plans import service
 from runnerly_plans.plans.calendar import plan_calendar
 from runnerly_plans.plans.schemas import PlanCreate, PlanList, PlanRead
+from runnerly_plans.plans.units import Units
 
 router = APIRouter(prefix="/plans", tags=["plans"], route_class=ConditionalRoute)
 PlanId = Annotated[int, Path(ge=1, le=2_147_483_647)]
+UnitsQuery = Annotated[Units, Query(
+    description="The units the texts (workouts' descriptions, warnings, the calendar's "
+    "titles) are written in: the reader's, km or mi.")]
 NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"description": "No such plan."}}
 ICS_MEDIA_TYPE = "text/calendar"
 
@@ -45,11 +49,12 @@ def list_plans(
     responses={**NOT_FOUND, 200: {"content": {ICS_MEDIA_TYPE: {}},
                                   "description": "An iCalendar file."}},
 )
-def export_plan(plan_id: PlanId, session: SessionDep, reader: PlanReader) -> Response:
+def export_plan(plan_id: PlanId, session: SessionDep, reader: PlanReader,
+                units: UnitsQuery = "km") -> Response:
     """The plan's workouts as an iCalendar file: one all-day event each."""
     plan, workouts = service.plan_with_workouts(session, reader.runner_id, plan_id)
     return Response(
-        plan_calendar(plan, workouts),
+        plan_calendar(plan, workouts, units),
         media_type=ICS_MEDIA_TYPE,
         headers={"Content-Disposition": f'attachment; filename="runnerly-plan-{plan_id}.ics"'},
     )
@@ -57,9 +62,9 @@ def export_plan(plan_id: PlanId, session: SessionDep, reader: PlanReader) -> Res
 
 @router.get("/{plan_id}", responses=NOT_FOUND)
 def get_plan(plan_id: PlanId, session: SessionDep, runtime: RuntimeDep,
-             reader: PlanReader) -> PlanRead:
+             reader: PlanReader, units: UnitsQuery = "km") -> PlanRead:
     """One plan: its weeks and workouts with what was done, phases, predictions, warnings."""
-    return service.get_plan(session, runtime, reader.runner_id, plan_id)
+    return service.get_plan(session, runtime, reader.runner_id, plan_id, units)
 
 
 @router.delete("/{plan_id}", status_code=204, responses=NOT_FOUND)

@@ -43,6 +43,7 @@ from typing import Literal
 
 from runnerly_plans.fitness.paces import PaceRange, TrainingPaces, race_pace, training_paces
 from runnerly_plans.fitness.vdot import predict_time, vdot_from_race
+from runnerly_plans.plans import units
 
 Phase = Literal["base", "build", "peak", "taper"]
 WorkoutKind = Literal["easy", "long", "tempo", "intervals", "recovery", "race"]
@@ -189,8 +190,8 @@ def check_dates(request: PlanRequest) -> tuple[date, int]:
     if not MIN_DISTANCE_M <= request.distance_m <= MAX_DISTANCE_M:
         raise PlanRefused(
             "distance_out_of_range",
-            f"Plans are made for races of {MIN_DISTANCE_M / 1000:g} to "
-            f"{MAX_DISTANCE_M / 1000:g} km.",
+            f"Plans are made for races of {units.race(MIN_DISTANCE_M)} to "
+            f"{units.race(MAX_DISTANCE_M)}.",
         )
     if request.race_date < request.today:
         raise PlanRefused("race_in_past", f"The race date {request.race_date} is in the past.")
@@ -353,8 +354,8 @@ def _describe(
         rest_km = (distance_m - main_m) / 1000
         duration = main_m / 1000 * paces.threshold.middle_s_per_km + rest_km * easy
         return (
-            f"{rest_km / 2:.1f} km easy, {main_m / 1000:.1f} km at threshold pace "
-            f"({_pace_text(paces.threshold)}), {rest_km / 2:.1f} km easy",
+            f"{units.d((distance_m - main_m) / 2)} easy, {units.d(main_m)} at threshold pace "
+            f"({_pace_text(paces.threshold)}), {units.d((distance_m - main_m) / 2)} easy",
             round(duration),
         )
     if kind == "intervals":
@@ -367,24 +368,20 @@ def _describe(
         return (
             f"Warm up, {reps} x {rep} m at interval pace ({_pace_text(paces.interval)}) "
             "with an easy jog as long as each rep between them, cool down; "
-            f"{km:.1f} km in all",
+            f"{units.d(distance_m)} in all",
             round(duration),
         )
     pace = {"easy": paces.easy, "long": paces.easy, "recovery": paces.recovery}[kind]
     text = {
-        "easy": f"{km:.1f} km easy",
-        "long": f"Long run: {km:.1f} km at an easy, conversational pace",
-        "recovery": f"{km:.1f} km recovery: slower than easy",
+        "easy": f"{units.d(distance_m)} easy",
+        "long": f"Long run: {units.d(distance_m)} at an easy, conversational pace",
+        "recovery": f"{units.d(distance_m)} recovery: slower than easy",
     }[kind]
     return f"{text} ({_pace_text(pace)})", round(km * pace.middle_s_per_km)
 
 
 def _pace_text(pace: PaceRange) -> str:
-    def clock(seconds: float) -> str:
-        minutes, rest = divmod(round(seconds), 60)
-        return f"{minutes}:{rest:02d}"
-
-    return f"{clock(pace.slow_s_per_km)}-{clock(pace.fast_s_per_km)}/km"
+    return units.pace(pace.slow_s_per_km, pace.fast_s_per_km)
 
 
 def _pace_for(kind: WorkoutKind, paces: TrainingPaces) -> PaceRange:
@@ -501,8 +498,8 @@ def generate(request: PlanRequest) -> GeneratedPlan:
                 date=request.race_date, week_index=index, kind="race",
                 distance_m=round(request.distance_m), duration_s=round(target),
                 pace=PaceRange(pace * 1.01, pace * 0.99),
-                description=f"Race day: {request.distance_m / 1000:g} km, aiming at "
-                f"{_clock(target)} ({_pace_text(PaceRange(pace, pace)).split('-')[0]}/km)",
+                description=f"Race day: {units.race(request.distance_m)}, aiming at "
+                f"{_clock(target)} ({units.pace(pace)})",
             ))
         planned.append(PlannedWeek(index, week_start, phase, trained, cutback, workouts))
 
@@ -524,8 +521,8 @@ def _volume_warnings(weeks: list[PlannedWeek], rules: DistanceRules, request: Pl
     if peak < 0.8 * wanted:
         warnings.append(
             f"Rising at most 10 % a week from what you run now, your weekly volume reaches "
-            f"{peak / 1000:.0f} km before the taper; a {rules.name} plan usually builds to "
-            f"about {wanted / 1000:.0f} km. A later race would leave room to build more."
+            f"{units.d0(peak)} before the taper; a {rules.name} plan usually builds to "
+            f"about {units.d0(wanted)}. A later race would leave room to build more."
         )
     longest = max(
         (w.distance_m for week in training for w in week.workouts if w.kind == "long"),
@@ -533,7 +530,7 @@ def _volume_warnings(weeks: list[PlannedWeek], rules: DistanceRules, request: Pl
     )
     if rules.name in ("marathon", "ultra") and longest < 24_000:
         warnings.append(
-            f"The longest run of this plan is {longest / 1000:.0f} km; a {rules.name} "
-            "usually asks for long runs of 28-32 km. Expect the last part of the race to "
-            "be hard."
+            f"The longest run of this plan is {units.d0(longest)}; a {rules.name} "
+            f"usually asks for long runs of {units.d0(28_000)} to {units.d0(32_000)}. "
+            "Expect the last part of the race to be hard."
         )

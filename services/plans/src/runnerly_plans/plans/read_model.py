@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from runnerly_plans.fitness.paces import PaceRange, training_paces
 from runnerly_plans.models import MatchedRun, Plan, Workout
-from runnerly_plans.plans import repository
+from runnerly_plans.plans import repository, units
 from runnerly_plans.plans.schemas import (
     WEEKDAYS,
     Adherence,
@@ -49,13 +49,15 @@ def local_today(now: datetime, time_zone: str) -> date:
     return now.astimezone(zone_of(time_zone)).date()
 
 
-def read(session: Session, plan: Plan, now: datetime) -> PlanRead:
-    """What ``GET /plans/{id}`` answers for ``plan``, as of ``now``."""
+def read(session: Session, plan: Plan, now: datetime, in_units: units.Units) -> PlanRead:
+    """What ``GET /plans/{id}`` answers for ``plan``, as of ``now``, its texts in
+    ``in_units``."""
     return view(
         plan,
         repository.workouts_of(session, [plan.id]),
         repository.matched_runs_of(session, [plan.id]),
         now,
+        in_units,
     )
 
 
@@ -68,7 +70,7 @@ def summaries(session: Session, plans: Sequence[Plan], now: datetime) -> list[Pl
     summary_fields = set(PlanSummary.model_fields)
     items = []
     for plan in plans:
-        read = view(plan, workouts[plan.id], matched[plan.id], now)
+        read = view(plan, workouts[plan.id], matched[plan.id], now, "km")
         items.append(PlanSummary(**{name: value for name, value in read if name in summary_fields}))
     return items
 
@@ -103,7 +105,7 @@ def _adherence(workouts: Sequence[WorkoutRead], runs: Sequence[MatchedRun]) -> A
 
 
 def view(plan: Plan, workouts: Sequence[Workout], matched: Sequence[MatchedRun],
-         now: datetime) -> PlanRead:
+         now: datetime, in_units: units.Units) -> PlanRead:
     """The plan with its workouts' status, weeks, adherence, phases, paces and predictions."""
     today = local_today(now, plan.time_zone)
     by_workout: dict[int, list[MatchedRun]] = defaultdict(list)
@@ -115,7 +117,7 @@ def view(plan: Plan, workouts: Sequence[Workout], matched: Sequence[MatchedRun],
             id=w.id, date=w.date, kind=w.kind,
             distance_m=w.distance_m, duration_s=w.duration_s,
             pace=Pace(slow_s_per_km=w.pace_slow_s_per_km, fast_s_per_km=w.pace_fast_s_per_km),
-            description=w.description,
+            description=units.render(w.description, in_units),
             status="done" if by_workout[w.id] else "missed" if w.date < today else "planned",
             runs=[_matched(run) for run in by_workout[w.id]],
         )
@@ -159,7 +161,7 @@ def view(plan: Plan, workouts: Sequence[Workout], matched: Sequence[MatchedRun],
             interval=_pace(paces.interval), repetition=_pace(paces.repetition),
         ),
         predictions=[PredictionRead.model_validate(p) for p in plan.predictions],
-        warnings=list(plan.warnings),
+        warnings=[units.render(warning, in_units) for warning in plan.warnings],
         phases=_phases(weeks),
         weeks=weeks,
     )

@@ -30,7 +30,7 @@ from runnerly_plans.fitness.current import (
     predictions,
 )
 from runnerly_plans.models import MatchedRun, Plan, Workout
-from runnerly_plans.plans import read_model, repository
+from runnerly_plans.plans import read_model, repository, units
 from runnerly_plans.plans.generator import (
     GeneratedPlan,
     PlannedWeek,
@@ -96,10 +96,12 @@ def read_fitness(
     return fitness, recent[-RECENT_WEEKS:]
 
 
-def _refusal(refused: PlanRefused, *, rebuilding: bool = False) -> InvalidInput | Conflict:
+def _refusal(refused: PlanRefused, in_units: units.Units, *, rebuilding: bool = False
+             ) -> InvalidInput | Conflict:
+    message = units.render(refused.message, in_units)
     if rebuilding:
-        return Conflict(refused.message, reason=refused.reason)
-    return InvalidInput(refused.message, reason=refused.reason)
+        return Conflict(message, reason=refused.reason)
+    return InvalidInput(message, reason=refused.reason)
 
 
 def _check_room(session: Session, runner_id: str) -> None:
@@ -121,7 +123,7 @@ def create_plan(runtime: Runtime, runner_id: str, body: PlanCreate) -> PlanRead:
     else:
         assert body.date is not None and body.distance_m is not None
         race_date, distance_m = body.date, body.distance_m
-        name = body.name or f"{distance_m / 1000:g} km race"
+        name = body.name or f"{units.render(units.race(distance_m), day.profile.units)} race"
     request = PlanRequest(
         today=day.today, race_date=race_date, distance_m=distance_m,
         days_per_week=body.days_per_week, long_run_day=WEEKDAYS.index(body.long_run_day),
@@ -130,7 +132,7 @@ def create_plan(runtime: Runtime, runner_id: str, body: PlanCreate) -> PlanRead:
     try:
         check_dates(request)  # before the heavier reads of the runner's history
     except PlanRefused as refused:
-        raise _refusal(refused) from refused
+        raise _refusal(refused, day.profile.units) from refused
     now = runtime.now()
     fitness, recent = read_fitness(dataservice, runner_id, day.profile, now, day.today,
                                    runtime.settings.max_runs_read)
@@ -138,7 +140,7 @@ def create_plan(runtime: Runtime, runner_id: str, body: PlanCreate) -> PlanRead:
     try:
         generated = generate(request)
     except PlanRefused as refused:
-        raise _refusal(refused) from refused
+        raise _refusal(refused, day.profile.units) from refused
     plan = Plan(
         runner_id=runner_id, race_id=body.race_id, race_name=name, race_date=race_date,
         distance_m=distance_m, days_per_week=body.days_per_week,
@@ -157,7 +159,7 @@ def create_plan(runtime: Runtime, runner_id: str, body: PlanCreate) -> PlanRead:
         log.info("plan.created", plan_id=plan.id, runner_id=runner_id,
                  weeks=len(generated.weeks), vdot=round(fitness.vdot, 1),
                  fitness_source=fitness.source)
-        return read_model.read(session, plan, now)
+        return read_model.read(session, plan, now, day.profile.units)
 
 
 def _apply(plan: Plan, generated: GeneratedPlan, fitness: Fitness, time_zone: str,
@@ -211,8 +213,9 @@ def _owned(session: Session, runner_id: str, plan_id: int, *, lock: bool = False
     return plan
 
 
-def get_plan(session: Session, runtime: Runtime, runner_id: str, plan_id: int) -> PlanRead:
-    return read_model.read(session, _owned(session, runner_id, plan_id), runtime.now())
+def get_plan(session: Session, runtime: Runtime, runner_id: str, plan_id: int,
+             in_units: units.Units) -> PlanRead:
+    return read_model.read(session, _owned(session, runner_id, plan_id), runtime.now(), in_units)
 
 
 def plan_with_workouts(session: Session, runner_id: str, plan_id: int
@@ -262,7 +265,7 @@ def regenerate(runtime: Runtime, runner_id: str, plan_id: int) -> PlanRead:
             min_full_weeks=REBUILD_MIN_FULL_WEEKS,
         ))
     except PlanRefused as refused:
-        raise _refusal(refused, rebuilding=True) from refused
+        raise _refusal(refused, day.profile.units, rebuilding=True) from refused
     with runtime.database.transaction() as session:
         # Locked now, and read again: deleted or rebuilt while the dataservice answered.
         plan = _owned(session, runner_id, plan_id, lock=True)
@@ -273,7 +276,7 @@ def regenerate(runtime: Runtime, runner_id: str, plan_id: int) -> PlanRead:
         _apply(plan, generated, fitness, day.time_zone, now, kept_weeks=kept)
         log.info("plan.regenerated", plan_id=plan.id, runner_id=runner_id,
                  from_week=first_index, vdot=round(fitness.vdot, 1))
-        return read_model.read(session, plan, now)
+        return read_model.read(session, plan, now, day.profile.units)
 
 
 # Planned versus done -------------------------------------------------------------------

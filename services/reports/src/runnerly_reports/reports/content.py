@@ -31,6 +31,7 @@ from typing import Literal
 from zoneinfo import ZoneInfo
 
 from runnerly_reports.peers import BestEffort, MonthTotals, Plan, Profile, Race, Run
+from runnerly_reports.reports.percent import whole_percent
 from runnerly_reports.reports.schemas import (
     Comparison,
     EffortSet,
@@ -219,7 +220,7 @@ def _compare(
         month=str(other),
         totals=then,
         distance_change_m=change,
-        distance_change_pct=round(100 * change / then.distance_m, 1)
+        distance_change_pct=whole_percent(change, then.distance_m)
         if then.distance_m > 0
         else None,
         moving_time_change_s=totals.moving_time_s - then.moving_time_s,

@@ -72,7 +72,7 @@ def change(comparison: Comparison, units: str) -> str:
     text = signed(distance(abs(delta), units), delta < 0)
     if comparison.distance_change_pct is not None:
         pct = comparison.distance_change_pct
-        text += f" ({signed(f'{abs(pct):.0f} %', pct < 0)})"
+        text += f" ({signed(f'{abs(pct)} %', pct < 0)})"
     return text
 
 
@@ -225,7 +225,7 @@ def _plan(content: ReportContent) -> list[Row]:
     plan = content.plan
     if plan is None:
         return []
-    share = f"{plan.share * 100:.0f} %" if plan.share is not None else "nothing due yet"
+    share = f"{plan.share_pct} %" if plan.share_pct is not None else "nothing due yet"
     return [
         Row("Plan", plan.name or f"Plan {plan.plan_id}"),
         Row("Workouts done", f"{plan.done} of {plan.done + plan.missed}", share),

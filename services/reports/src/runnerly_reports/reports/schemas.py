@@ -4,9 +4,11 @@ in SI units), the reports as listed and read, and the subscription."""
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from runnerly_reports.reports.percent import whole_percent
 
 CONTENT_VERSION = 1
 ReportStatus = Literal["built", "sent"]
@@ -28,12 +30,26 @@ class Comparison(BaseModel):
     month: str = Field(description="The other month, YYYY-MM.")
     totals: Totals = Field(description="The other month's totals.")
     distance_change_m: float = Field(description="This month's distance minus the other's.")
-    distance_change_pct: float | None = Field(
-        description="The change in percent of the other month's distance; null when the "
-        "other month had no distance to compare with."
+    distance_change_pct: int | None = Field(
+        description="The change in whole percent of the other month's distance (halves away "
+        "from zero), to be shown as it is; null when the other month had no distance to "
+        "compare with."
     )
     moving_time_change_s: int
     runs_change: int
+
+    @model_validator(mode="before")
+    @classmethod
+    def _whole_percent(cls, data: Any) -> Any:
+        # Reports stored before the whole-percent rule kept a tenth of a percent: worked out
+        # again from the distances, by the same rule as a new report.
+        if isinstance(data, dict):
+            pct = data.get("distance_change_pct")
+            if isinstance(pct, float) and not pct.is_integer():
+                then = data["totals"]["distance_m"]
+                data = {**data, "distance_change_pct": whole_percent(
+                    data["distance_change_m"], then)}
+        return data
 
 
 class RunHighlight(BaseModel):
@@ -89,6 +105,17 @@ class PlanAdherence(BaseModel):
     share: float | None = Field(
         description="done / (done + missed); null when no workout of the month is past yet."
     )
+    share_pct: int | None = Field(
+        default=None,
+        description="The share in whole percent (halves away from zero), to be shown as it is.",
+    )
+
+    @model_validator(mode="after")
+    def _share_pct(self) -> PlanAdherence:
+        # Also for reports stored before the field: the same rule from the same counts.
+        due = self.done + self.missed
+        self.share_pct = whole_percent(self.done, due) if due else None
+        return self
 
 
 class Prediction(BaseModel):

@@ -16,8 +16,19 @@ def normalize_email(value: str) -> str:
 
 
 Email = Annotated[str, Field(min_length=3, max_length=320), AfterValidator(normalize_email)]
-# Bounded here only against abuse; the password rules, with their messages, are the service's.
-Password = Annotated[str, Field(min_length=1, max_length=1024)]
+MIN_PASSWORD_LENGTH = 10
+MAX_PASSWORD_LENGTH = 128
+# Bounded here only against abuse; the service applies the password rules with messages that
+# say what to do. The contract states the length rule, so that a form shows the service's
+# numbers and never a copy of them.
+Password = Annotated[
+    str,
+    Field(
+        min_length=1,
+        max_length=1024,
+        json_schema_extra={"minLength": MIN_PASSWORD_LENGTH, "maxLength": MAX_PASSWORD_LENGTH},
+    ),
+]
 LinkToken = Annotated[str, Field(min_length=1, max_length=128)]
 
 

@@ -20,6 +20,8 @@ from runnerly_tokendealer import opaque_tokens
 from runnerly_tokendealer.accounts import mails, repository
 from runnerly_tokendealer.accounts.roles import GRANTABLE_ROLES
 from runnerly_tokendealer.accounts.schemas import (
+    MAX_PASSWORD_LENGTH,
+    MIN_PASSWORD_LENGTH,
     AccountCreate,
     AccountList,
     AccountSummary,
@@ -36,8 +38,6 @@ from runnerly_tokendealer.sessions import service as sessions_service
 
 log = structlog.get_logger()
 
-MIN_PASSWORD_LENGTH = 10
-MAX_PASSWORD_LENGTH = 128
 CONFIRM = "confirm"
 RESET = "reset"
 # zxcvbn's score (0-4) a password needs: 3 means more than 10^8 guesses even for an

@@ -1,0 +1,18 @@
+import { rules } from "../api/rules.gen";
+
+/** The bounds of a new password, as the API's contract states them. */
+type PasswordRule = (typeof rules)["SignupRequest" | "PasswordResetConfirm"]["password"];
+
+/** The hint beside a new password, from the schema the form is sent to. */
+export function passwordHint(rule: PasswordRule): string {
+  return `At least ${rule.minLength} characters and not a common one: a few uncommon words work best.`;
+}
+
+/** The input's own bounds, so the browser and assistive technology know them too. */
+export function passwordBounds(rule: PasswordRule): { minLength: number; maxLength: number } {
+  return { minLength: rule.minLength, maxLength: rule.maxLength };
+}
+
+export const signupRules = rules.SignupRequest;
+export const resetRules = rules.PasswordResetConfirm;
+export const resetRequestRules = rules.PasswordResetRequest;
