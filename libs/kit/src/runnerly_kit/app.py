@@ -12,7 +12,7 @@ from fastapi import APIRouter, FastAPI
 from starlette.middleware.gzip import GZipMiddleware
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
-from runnerly_kit import health, metrics
+from runnerly_kit import health, metrics, tracing
 from runnerly_kit.auth import JwksCache, TokenVerifier
 from runnerly_kit.db import Database, migrate
 from runnerly_kit.errors import install_error_handlers
@@ -52,6 +52,7 @@ def create_app(
     are the runtime's, it is ``app.state.runtime``, and it is closed when the app stops.
     ``body_limits`` gives some paths a body limit other than ``max_body_bytes``.
     """
+    tracing.configure_tracing(settings.service_name)
     configure_logging(settings.service_name, settings.log_level)
     if runtime is not None:
         database = runtime.database
@@ -124,6 +125,9 @@ def create_app(
         # proxies are believed, and of their X-Forwarded-For only the right-most address
         # that is not itself a trusted proxy: anything left of it the client wrote.
         app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.trusted_proxy_list)
+    # Its middleware goes outside every other (when the stack is built): the access log line
+    # and an error's answer are written inside the request's span.
+    tracing.instrument_app(app, settings.service_name)
     app.include_router(health.router)
     if serve_metrics:
         app.include_router(metrics.router)

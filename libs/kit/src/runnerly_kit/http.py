@@ -18,6 +18,7 @@ import anyio
 import httpx
 import structlog
 
+from runnerly_kit import tracing
 from runnerly_kit.errors import ServiceUnavailable
 from runnerly_kit.logging import REQUEST_ID_HEADER, current_request_id
 
@@ -166,7 +167,11 @@ class ServiceClient(_PeerCalls):
             bearer = token or (self.credentials.token() if self.credentials else None)
             headers = self._headers(extra, bearer)
             try:
-                response = self._http.request(method, path, headers=headers, **kwargs)
+                with tracing.outgoing(
+                    self.name, method, self._http.base_url, path, headers
+                ) as span:
+                    response = self._http.request(method, path, headers=headers, **kwargs)
+                    tracing.answered(span, response.status_code)
             except httpx.TransportError as exc:
                 if attempt + 1 < attempts:
                     time.sleep(self._pause(attempt))
@@ -209,7 +214,9 @@ class AsyncServiceClient(_PeerCalls):
         through its port: no socket and no HTTP parsing on either side, the same
         middleware, routes and answers. A failing app answers 500 (a failing peer), and
         the whole call is bounded by the read timeout, since no socket times out."""
-        transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+        transport = httpx.ASGITransport(
+            app=tracing.as_remote(app), raise_app_exceptions=False
+        )
         self._http = httpx.AsyncClient(
             transport=transport, **self._options(self._base_url, self._timeout)
         )
@@ -238,7 +245,11 @@ class AsyncServiceClient(_PeerCalls):
                 bearer = await anyio.to_thread.run_sync(self.credentials.token)
             headers = self._headers(extra, bearer)
             try:
-                response = await self._send(method, path, headers=headers, **kwargs)
+                with tracing.outgoing(
+                    self.name, method, self._http.base_url, path, headers
+                ) as span:
+                    response = await self._send(method, path, headers=headers, **kwargs)
+                    tracing.answered(span, response.status_code)
             except httpx.TransportError as exc:
                 if attempt + 1 < attempts:
                     await anyio.sleep(self._pause(attempt))
