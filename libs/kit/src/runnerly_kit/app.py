@@ -88,6 +88,9 @@ def create_app(
         openapi_url=openapi_url,
         docs_url=docs_url,
         redoc_url=redoc_url,
+        # FastAPI's own: outside every middleware, so the access log line and an error's
+        # answer are written inside the request's span.
+        telemetry=tracing.app_telemetry(),
     )
     app.state.settings = settings
     app.state.runtime = runtime
@@ -125,9 +128,6 @@ def create_app(
         # proxies are believed, and of their X-Forwarded-For only the right-most address
         # that is not itself a trusted proxy: anything left of it the client wrote.
         app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.trusted_proxy_list)
-    # Its middleware goes outside every other (when the stack is built): the access log line
-    # and an error's answer are written inside the request's span.
-    tracing.instrument_app(app, settings.service_name)
     app.include_router(health.router)
     if serve_metrics:
         app.include_router(metrics.router)

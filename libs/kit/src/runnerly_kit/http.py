@@ -215,7 +215,7 @@ class AsyncServiceClient(_PeerCalls):
         middleware, routes and answers. A failing app answers 500 (a failing peer), and
         the whole call is bounded by the read timeout, since no socket times out."""
         transport = httpx.ASGITransport(
-            app=tracing.as_remote(app), raise_app_exceptions=False
+            app=tracing.as_remote(app, self.name), raise_app_exceptions=False
         )
         self._http = httpx.AsyncClient(
             transport=transport, **self._options(self._base_url, self._timeout)

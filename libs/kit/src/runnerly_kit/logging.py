@@ -12,8 +12,6 @@ from typing import Any, TextIO
 
 import structlog
 
-from runnerly_kit import tracing
-
 REQUEST_ID_HEADER = "X-Request-ID"
 request_id_var: ContextVar[str | None] = ContextVar("request_id", default=None)
 # The service a line comes from, when one process runs several (``runnerly all``): set by
@@ -62,6 +60,8 @@ class _LineWriter:
 
 def configure_logging(service: str, level: str = "INFO") -> None:
     """Every log line, ours and the libraries', is one JSON object on stderr."""
+    # Here: the tracing module names lines' services with this one's context variable.
+    from runnerly_kit import tracing
 
     def add_service(
         _: object, __: str, event: MutableMapping[str, Any]

@@ -23,17 +23,19 @@ from contextlib import AbstractContextManager, contextmanager, nullcontext
 from typing import TYPE_CHECKING, Any
 
 import httpx
+from fastapi.telemetry import TelemetryConfig
 from opentelemetry import context, propagate, trace
 from opentelemetry.trace.propagation.tracecontext import TraceContextTextMapPropagator
 
+from runnerly_kit.logging import service_var
+
 if TYPE_CHECKING:
-    from fastapi import FastAPI
     from opentelemetry.sdk.trace import TracerProvider
 
 SERVICE_ATTRIBUTE = "runnerly.service"
 EXPORTERS = frozenset({"otlp", "console"})
 # Health probes and scrapes come every few seconds and say nothing of a runner's request.
-UNTRACED_URLS = r"/health/live$,/health/ready$,/metrics$"
+UNTRACED_PATHS = frozenset({"/health/live", "/health/ready", "/metrics"})
 
 _W3C = TraceContextTextMapPropagator()
 _NOTHING: AbstractContextManager[None] = nullcontext()
@@ -109,7 +111,9 @@ def configure_tracing(service: str, environ: Mapping[str, str] | None = None) ->
     provider = provider_from(service, os.environ if environ is None else environ)
     if provider is None:
         return False
-    trace.set_tracer_provider(provider)
+    # Not made the global provider: every FastAPI app would then trace by FastAPI's
+    # defaults (the Strava simulator of demo mode, probes included); the kit's apps, clients
+    # and tasks are given this one.
     install(provider, service)
     return True
 
@@ -118,9 +122,6 @@ def install(provider: TracerProvider, service: str) -> None:
     """Trace through ``provider`` (``configure_tracing`` does it from the settings; tests
     give one that keeps its spans)."""
     from opentelemetry.sdk.trace import SpanProcessor
-
-    # Imported here: the logging module reads this one's state for every line.
-    from runnerly_kit.logging import service_var
 
     class NameTheService(SpanProcessor):
         def on_start(self, span: Any, parent_context: context.Context | None = None) -> None:
@@ -141,41 +142,39 @@ def enabled() -> bool:
     return _state.tracer is not None
 
 
-def instrument_app(app: FastAPI, service: str) -> None:
-    """A server span for each request the app answers, joined to the caller's trace by its
-    ``traceparent``; nothing when tracing is off."""
+def app_telemetry() -> TelemetryConfig:
+    """FastAPI's own telemetry for the service's app (``FastAPI(telemetry=...)``): a server
+    span per request, child of the caller's ``traceparent``, when tracing is on; nothing
+    at all otherwise, not even the look at the global providers it makes per request."""
     if _state.provider is None:
-        return
-    from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
-
-    def name_the_service(span: trace.Span, _: dict[str, Any]) -> None:
-        # Set here, not from the context: in one process a peer's app may be reached
-        # in its caller's task (the dashboard's relay), which still names the caller.
-        span.set_attribute(SERVICE_ATTRIBUTE, service)
-
-    FastAPIInstrumentor.instrument_app(
-        app,
-        server_request_hook=name_the_service,
-        tracer_provider=_state.provider,
-        excluded_urls=UNTRACED_URLS,
-        # A span for each body chunk sent or received tells nothing the request's does not.
-        exclude_spans=["receive", "send"],
-    )
+        return {"tracing": False, "metrics": False, "logs": False}
+    return {
+        "tracer_provider": _state.provider,
+        # Metrics are Prometheus' (runnerly_kit.metrics), logs our JSON lines.
+        "metrics": False,
+        "logs": False,
+        # A span per dependency, endpoint and serialisation triples a request's spans.
+        "operation_spans": False,
+        "exclude": _untraced,
+    }
 
 
-def as_remote(app: Any) -> Any:
-    """``app`` reached in its caller's task (``runnerly all``'s relay) as over the network:
-    its request's span is a server span, child of the call's ``traceparent`` only, not an
-    internal span of whatever the caller's task holds."""
+def _untraced(scope: MutableMapping[str, Any]) -> bool:
+    return scope.get("path") in UNTRACED_PATHS
+
+
+def as_remote(app: Any, service: str) -> Any:
+    """``app``, the peer ``service``'s, reached in its caller's task (``runnerly all``'s
+    relay): its server span names the peer, not the caller whose task it runs in."""
     if _state.provider is None:
         return app
 
     async def remote(scope: Any, receive: Any, send: Any) -> None:
-        token = context.attach(context.Context())
+        token = service_var.set(service)
         try:
             await app(scope, receive, send)
         finally:
-            context.detach(token)
+            service_var.reset(token)
 
     return remote
 
