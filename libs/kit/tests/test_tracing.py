@@ -26,7 +26,7 @@ from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanE
 from runnerly_kit import tracing
 from runnerly_kit.app import create_app
 from runnerly_kit.db import Database
-from runnerly_kit.http import AsyncServiceClient, ServiceClient
+from runnerly_kit.http import AsyncServiceClient, ClientCredentials, ServiceClient
 from runnerly_kit.logging import configure_logging, service_var
 from runnerly_kit.messages import UserDeleted
 from runnerly_kit.outbox import Outbox
@@ -181,6 +181,26 @@ def test_each_attempt_of_a_call_is_a_span_of_the_callers_trace_named_in_its_head
         assert attempt.attributes is not None
         assert attempt.attributes["url.full"] == "http://peer/x"
         assert attempt.attributes[tracing.SERVICE_ATTRIBUTE] == "caller"
+
+
+def test_asking_for_the_service_token_is_a_span_of_the_trace_too(
+    spans: InMemorySpanExporter,
+) -> None:
+    sent: list[str] = []
+
+    def tokendealer(request: httpx.Request) -> httpx.Response:
+        sent.append(request.headers["traceparent"])
+        return httpx.Response(200, json={"access_token": "t", "expires_in": 900})
+
+    credentials = ClientCredentials("http://td/oauth/token", "plans", "s3cret", "runs:read",
+                                    transport=httpx.MockTransport(tokendealer))
+    tracer = trace.get_tracer("test", tracer_provider=tracing._state.provider)
+    with tracer.start_as_current_span("task"):
+        credentials.token()
+
+    [asked] = _named(spans, "POST tokendealer")
+    assert sent[0].split("-")[1:3] == [_hex(asked), _hex(asked, "span")]
+    assert asked.attributes and asked.attributes["url.full"] == "http://td/oauth/token"
 
 
 @CLIENTS

@@ -66,12 +66,18 @@ class ClientCredentials:
             self._token = None
 
     def _fetch(self) -> None:
+        headers: dict[str, str] = {}
         try:
-            response = self._http.post(
-                self.token_url,
-                data={"grant_type": "client_credentials", "scope": self.scopes},
-                auth=(self.client_id, self.client_secret),
-            )
+            with tracing.outgoing(
+                "tokendealer", "POST", httpx.URL(self.token_url), "", headers
+            ) as span:
+                response = self._http.post(
+                    self.token_url,
+                    data={"grant_type": "client_credentials", "scope": self.scopes},
+                    auth=(self.client_id, self.client_secret),
+                    headers=headers,
+                )
+                tracing.answered(span, response.status_code)
         except httpx.TransportError as exc:
             raise ServiceUnavailable("The token service cannot be reached.") from exc
         if response.status_code != 200:
