@@ -423,4 +423,4 @@ def _hex_of(span: trace.Span) -> str:
 
 def _span_id(span: ReadableSpan) -> int:
     assert span.context is not None
-    return span.context.span_id
+    return int(span.context.span_id)
