@@ -33,6 +33,7 @@ from celery import Celery, signals
 from celery.worker import WorkController
 
 from runnerly.topology import SERVICES, WORKERS
+from runnerly_kit import tracing
 from runnerly_kit.logging import configure_logging, service_var
 
 log = structlog.get_logger()
@@ -78,6 +79,9 @@ class Monolith:
 
 def build(services: list[str], workers: list[str], tools: list[str]) -> Monolith:
     """Every app and worker, built (and each database migrated) but not started."""
+    # Before any service configures it: the process is every service, so its resource is
+    # named "runnerly"; each span names its service in ``runnerly.service``.
+    tracing.configure_tracing("runnerly")
     monolith = Monolith()
     for name in [*services, *tools]:
         settings = importlib.import_module(f"runnerly_{name}.config").get_settings()

@@ -1,11 +1,13 @@
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Annotated
 
 import pytest
+import structlog
 from fastapi import APIRouter, Depends, Request
 from fastapi.testclient import TestClient
 from pydantic import BaseModel, ConfigDict, Field
@@ -78,6 +80,18 @@ def client(settings: DemoSettings, keys: TestKeys) -> Iterator[TestClient]:
     keys.install(app)
     with TestClient(app, raise_server_exceptions=False) as client:
         yield client
+
+
+@pytest.fixture
+def logging_restored() -> Iterator[None]:
+    """The test configures logging onto its captured stderr, closed after it."""
+    config = structlog.get_config()
+    root = logging.getLogger()
+    handlers, level = root.handlers[:], root.level
+    yield
+    structlog.configure(**config)
+    root.handlers[:] = handlers
+    root.setLevel(level)
 
 
 def wait_for(condition: Callable[[], bool], what: str, timeout: float = 30) -> None:

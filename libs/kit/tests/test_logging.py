@@ -5,24 +5,11 @@ from __future__ import annotations
 import json
 import logging
 import threading
-from collections.abc import Iterator
 
 import pytest
 import structlog
 
 from runnerly_kit.logging import configure_logging, service_var
-
-
-@pytest.fixture
-def logging_restored() -> Iterator[None]:
-    """The test configures logging onto its captured stderr, closed after it."""
-    config = structlog.get_config()
-    root = logging.getLogger()
-    handlers, level = root.handlers[:], root.level
-    yield
-    structlog.configure(**config)
-    root.handlers[:] = handlers
-    root.setLevel(level)
 
 
 @pytest.mark.usefixtures("logging_restored")

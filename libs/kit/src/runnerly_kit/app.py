@@ -12,7 +12,7 @@ from fastapi import APIRouter, FastAPI
 from starlette.middleware.gzip import GZipMiddleware
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
-from runnerly_kit import health, metrics
+from runnerly_kit import health, metrics, tracing
 from runnerly_kit.auth import JwksCache, TokenVerifier
 from runnerly_kit.db import Database, migrate
 from runnerly_kit.errors import install_error_handlers
@@ -53,6 +53,7 @@ def create_app(
     are the runtime's, it is ``app.state.runtime``, and it is closed when the app stops.
     ``body_limits`` gives some paths a body limit other than ``max_body_bytes``.
     """
+    tracing.configure_tracing(settings.service_name)
     configure_logging(settings.service_name, settings.log_level)
     if runtime is not None:
         database = runtime.database
@@ -88,6 +89,9 @@ def create_app(
         openapi_url=openapi_url,
         docs_url=docs_url,
         redoc_url=redoc_url,
+        # FastAPI's own: outside every middleware, so the access log line and an error's
+        # answer are written inside the request's span.
+        telemetry=tracing.app_telemetry(),
     )
     app.state.settings = settings
     app.state.runtime = runtime

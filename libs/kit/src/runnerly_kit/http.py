@@ -18,6 +18,7 @@ import anyio
 import httpx
 import structlog
 
+from runnerly_kit import tracing
 from runnerly_kit.errors import ServiceUnavailable
 from runnerly_kit.logging import REQUEST_ID_HEADER, current_request_id
 
@@ -65,12 +66,18 @@ class ClientCredentials:
             self._token = None
 
     def _fetch(self) -> None:
+        headers: dict[str, str] = {}
         try:
-            response = self._http.post(
-                self.token_url,
-                data={"grant_type": "client_credentials", "scope": self.scopes},
-                auth=(self.client_id, self.client_secret),
-            )
+            with tracing.outgoing(
+                "tokendealer", "POST", httpx.URL(self.token_url), "", headers
+            ) as span:
+                response = self._http.post(
+                    self.token_url,
+                    data={"grant_type": "client_credentials", "scope": self.scopes},
+                    auth=(self.client_id, self.client_secret),
+                    headers=headers,
+                )
+                tracing.answered(span, response.status_code)
         except httpx.TransportError as exc:
             raise ServiceUnavailable("The token service cannot be reached.") from exc
         if response.status_code != 200:
@@ -166,7 +173,11 @@ class ServiceClient(_PeerCalls):
             bearer = token or (self.credentials.token() if self.credentials else None)
             headers = self._headers(extra, bearer)
             try:
-                response = self._http.request(method, path, headers=headers, **kwargs)
+                with tracing.outgoing(
+                    self.name, method, self._http.base_url, path, headers
+                ) as span:
+                    response = self._http.request(method, path, headers=headers, **kwargs)
+                    tracing.answered(span, response.status_code)
             except httpx.TransportError as exc:
                 if attempt + 1 < attempts:
                     time.sleep(self._pause(attempt))
@@ -209,7 +220,9 @@ class AsyncServiceClient(_PeerCalls):
         through its port: no socket and no HTTP parsing on either side, the same
         middleware, routes and answers. A failing app answers 500 (a failing peer), and
         the whole call is bounded by the read timeout, since no socket times out."""
-        transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+        transport = httpx.ASGITransport(
+            app=tracing.as_remote(app, self.name), raise_app_exceptions=False
+        )
         self._http = httpx.AsyncClient(
             transport=transport, **self._options(self._base_url, self._timeout)
         )
@@ -238,7 +251,11 @@ class AsyncServiceClient(_PeerCalls):
                 bearer = await anyio.to_thread.run_sync(self.credentials.token)
             headers = self._headers(extra, bearer)
             try:
-                response = await self._send(method, path, headers=headers, **kwargs)
+                with tracing.outgoing(
+                    self.name, method, self._http.base_url, path, headers
+                ) as span:
+                    response = await self._send(method, path, headers=headers, **kwargs)
+                    tracing.answered(span, response.status_code)
             except httpx.TransportError as exc:
                 if attempt + 1 < attempts:
                     await anyio.sleep(self._pause(attempt))

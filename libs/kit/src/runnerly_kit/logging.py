@@ -1,4 +1,5 @@
-"""JSON-lines logging with a request id that follows a request across services and tasks."""
+"""JSON-lines logging with a request id that follows a request across services and tasks,
+and the trace and span ids when tracing is on."""
 
 from __future__ import annotations
 
@@ -59,6 +60,8 @@ class _LineWriter:
 
 def configure_logging(service: str, level: str = "INFO") -> None:
     """Every log line, ours and the libraries', is one JSON object on stderr."""
+    # Here: the tracing module names lines' services with this one's context variable.
+    from runnerly_kit import tracing
 
     def add_service(
         _: object, __: str, event: MutableMapping[str, Any]
@@ -72,6 +75,9 @@ def configure_logging(service: str, level: str = "INFO") -> None:
         structlog.contextvars.merge_contextvars,
         add_service,
         _add_request_id,
+        # The trace and span ids of the request or task a line is written in, once tracing
+        # is on (whenever it is turned on: a line costs one check while it is off).
+        tracing.log_context,
         structlog.processors.add_log_level,
         structlog.processors.TimeStamper(fmt="iso", utc=True),
         structlog.processors.EventRenamer("event"),

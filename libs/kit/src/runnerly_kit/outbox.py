@@ -25,6 +25,7 @@ import structlog
 from celery import Celery
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from runnerly_kit import tracing
 from runnerly_kit.db import Database, UTCDateTime, is_sqlite
 from runnerly_kit.logging import current_request_id, service_var
 from runnerly_kit.messages import Command, Event, Message
@@ -46,6 +47,9 @@ class OutboxMixin:
     name: Mapped[str] = mapped_column(sa.String(100))
     payload: Mapped[dict[str, Any]] = mapped_column(sa.JSON)
     request_id: Mapped[str | None] = mapped_column(sa.String(128))
+    # The W3C traceparent of the span that stored the row (when tracing is on): the message,
+    # relayed later by another thread, still joins the trace of the request that caused it.
+    traceparent: Mapped[str | None] = mapped_column(sa.String(55))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     # Carries a secret or personal data (a link, an address, a report): deleted once relayed.
@@ -109,6 +113,7 @@ class Outbox:
         if not events:
             return
         request_id = current_request_id()
+        traceparent = tracing.current_traceparent()
         now = datetime.now(UTC)
         # The table, not the ORM class: a plain executemany, without per-row ORM bookkeeping.
         table = self.model.__table__  # type: ignore[attr-defined]
@@ -121,6 +126,7 @@ class Outbox:
                     "name": event.name,
                     "payload": _payload(event),
                     "request_id": request_id,
+                    "traceparent": traceparent,
                     "created_at": now,
                     "secret": event.secret,
                 }
@@ -140,6 +146,7 @@ class Outbox:
                 name=name,
                 payload=payload,
                 request_id=current_request_id(),
+                traceparent=tracing.current_traceparent(),
                 created_at=datetime.now(UTC),
                 secret=secret,
             )
@@ -209,6 +216,11 @@ class Outbox:
         return forgotten
 
     def _publish(self, row: OutboxMixin) -> None:
+        with tracing.publishing(row.name, row.traceparent):
+            self._send(row)
+        log.info("outbox.relayed", kind=row.kind, name=row.name, message_id=row.message_id)
+
+    def _send(self, row: OutboxMixin) -> None:
         headers = {"request_id": row.request_id, "message_id": row.message_id}
         if row.kind == "event":
             self.celery.send_task(
@@ -227,7 +239,6 @@ class Outbox:
             self.celery.send_task(
                 row.name, kwargs=row.payload, task_id=row.message_id, headers=headers
             )
-        log.info("outbox.relayed", kind=row.kind, name=row.name, message_id=row.message_id)
 
     def start(self, poll_seconds: float, retention_seconds: float | None = None) -> None:
         """Relay in a background thread: at once after each commit, and every poll interval;

@@ -21,6 +21,7 @@ from celery.worker.consumer import Consumer
 from kombu.entity import Exchange, Queue, binding
 from pydantic import ValidationError
 
+from runnerly_kit import tracing
 from runnerly_kit.errors import ServiceUnavailable
 from runnerly_kit.logging import request_id_var, service_var
 from runnerly_kit.messages import EventHandlers, Message
@@ -85,7 +86,7 @@ class InlineAckConsumer(Consumer):  # type: ignore[misc]
 
 class RunnerlyTask(Task):  # type: ignore[misc]
     """Acknowledged after it ran, retried with jittered backoff, counted, logged with the
-    request id of whatever asked for it."""
+    request id of whatever asked for it, and traced in its trace when tracing is on."""
 
     acks_late = True
     reject_on_worker_lost = True
@@ -104,7 +105,8 @@ class RunnerlyTask(Task):  # type: ignore[misc]
         token = request_id_var.set(request_id)
         service = self.app.main
         try:
-            result = super().__call__(*args, **kwargs)
+            with tracing.consuming(self.name, self.request):
+                result = super().__call__(*args, **kwargs)
         except Exception:
             TASKS.labels(service, self.name, "error").inc()
             raise
@@ -251,5 +253,9 @@ def register_event_handlers(
 
 @signals.before_task_publish.connect  # type: ignore[untyped-decorator]
 def _propagate_request_id(headers: dict[str, Any] | None = None, **_: Any) -> None:
-    if headers is not None and not headers.get("request_id"):
+    if headers is None:  # a message of Celery's first protocol, which had no headers
+        return
+    if not headers.get("request_id"):
         headers["request_id"] = request_id_var.get()
+    # The trace too: of the outbox's producer span, or of whatever sends a task itself.
+    tracing.inject(headers)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
+from runnerly_kit import tracing
 from runnerly_kit.db import migrate
 from runnerly_kit.logging import configure_logging
 from runnerly_kit.messages import EventHandlers
@@ -25,7 +26,7 @@ def bootstrap_worker(
     beat_schedule: Mapping[str, Any] | None = None,
     embed: bool = False,
 ) -> None:
-    """Configure logging, migrate the database, register the service's tasks
+    """Configure tracing and logging, migrate the database, register the service's tasks
     (``register``) and its event handlers, and set its beat schedule, run in a thread of
     the worker when ``embed`` (the embedded default; at scale one ``runnerly beat NAME``).
 
@@ -34,6 +35,7 @@ def bootstrap_worker(
     both are refused here.
     """
     settings = runtime.settings
+    tracing.configure_tracing(settings.service_name)
     configure_logging(settings.service_name, settings.log_level)
     subscribed = set(EVENT_SUBSCRIPTIONS.get(settings.service_name, ()))
     unrouted = sorted({event.name for event in handlers} - subscribed)

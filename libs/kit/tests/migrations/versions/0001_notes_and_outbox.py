@@ -31,6 +31,7 @@ def upgrade() -> None:
         sa.Column("name", sa.String(length=100), nullable=False),
         sa.Column("payload", sa.JSON(), nullable=False),
         sa.Column("request_id", sa.String(length=128), nullable=True),
+        sa.Column("traceparent", sa.String(length=55), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("sent_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("secret", sa.Boolean(), server_default=sa.false(), nullable=False),
