@@ -99,6 +99,28 @@ def _refusing_smtp() -> Iterator[str]:
         controller.stop()
 
 
+class _RecipientRefuser:
+    """An SMTP server that refuses every recipient by name, as a busy mailbox does."""
+
+    async def handle_RCPT(  # noqa: N802
+        self, server: object, session: object, envelope: object, address: str,
+        rcpt_options: object,
+    ) -> str:
+        return f"450 4.2.1 <{address}>: mailbox busy"
+
+
+def _recipient_refusing_smtp() -> Iterator[str]:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    controller = Controller(_RecipientRefuser(), hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        yield f"smtp://127.0.0.1:{port}"
+    finally:
+        controller.stop()
+
+
 def _closed_port() -> Iterator[str]:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -106,7 +128,11 @@ def _closed_port() -> Iterator[str]:
     yield f"smtp://127.0.0.1:{port}"  # bound, then closed: nothing listens
 
 
-@pytest.mark.parametrize("relay", [_refusing_smtp, _closed_port], ids=["refused", "unreachable"])
+RELAYS = [_refusing_smtp, _recipient_refusing_smtp, _closed_port]
+RELAY_IDS = ["refused", "recipient-refused", "unreachable"]
+
+
+@pytest.mark.parametrize("relay", RELAYS, ids=RELAY_IDS)
 def test_each_failed_delivery_is_counted_and_a_mail_given_up_on_too(
     tmp_path: Path, relay: Callable[[], Iterator[str]]
 ) -> None:
@@ -129,6 +155,30 @@ def test_each_failed_delivery_is_counted_and_a_mail_given_up_on_too(
         assert _sample("runnerly_mails_sent_total") == sent
         [given_up] = [log for log in logs if log["event"] == "mail.undelivered"]
         assert given_up["key"] == "k-fails" and "ada@example.com" not in str(given_up)
+        runtime.database.dispose()
+
+
+@pytest.mark.parametrize("relay", RELAYS, ids=RELAY_IDS)
+def test_a_failed_delivery_names_no_recipient(
+    tmp_path: Path, relay: Callable[[], Iterator[str]], caplog: pytest.LogCaptureFixture
+) -> None:
+    # The failure is kept by the result backend and logged by the worker on each retry:
+    # neither is a place for a runner's address (a relay's refusal quotes it back).
+    for smtp_url in relay():
+        runtime = build_runtime(Settings(env="test", data_dir=tmp_path, smtp_url=smtp_url))
+        migrate(runtime.database.url, MIGRATIONS_DIR)
+        tasks.register(runtime)
+
+        with capture_logs() as logs:
+            result = runtime.celery.tasks[SendMail.name].apply(kwargs=MAIL, task_id="k-private")
+
+        assert result.failed()
+        assert "ada@example.com" not in repr(result.result)
+        assert "ada@example.com" not in str(result.traceback)
+        assert "ada@example.com" not in str(logs)
+        # The test's SMTP peer (aiosmtpd, logger "mail.log") may log what it received.
+        ours = [record.getMessage() for record in caplog.records if record.name != "mail.log"]
+        assert "ada@example.com" not in str(ours)
         runtime.database.dispose()
 
 

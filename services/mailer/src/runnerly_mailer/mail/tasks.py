@@ -55,9 +55,23 @@ def register(runtime: Runtime) -> None:
             if self.request.retries >= self.max_retries:
                 MAILS_UNDELIVERED.inc()
                 log.error("mail.undelivered", key=key, attempts=self.request.retries + 1)
-            raise RetryableError(f"mail delivery failed: {exc}") from exc
+            # Not chained: a relay's refusal quotes the recipient, and the failure is kept
+            # by the result backend and logged on every retry.
+            raise RetryableError(f"mail delivery failed: {_reason(exc)}") from None
         if sent:
             MAILS_SENT.inc()
+
+
+def _reason(exc: smtplib.SMTPException | OSError) -> str:
+    """Why a delivery failed, in words that name no address."""
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        codes = sorted({code for code, _ in exc.recipients.values()})
+        return f"the relay refused the recipient ({', '.join(map(str, codes))})"
+    if isinstance(exc, smtplib.SMTPResponseException):
+        return f"the relay answered {exc.smtp_code}"
+    if isinstance(exc, smtplib.SMTPException):
+        return type(exc).__name__
+    return f"the relay is unreachable ({type(exc).__name__})"
 
 
 def forget_user(runtime: Runtime, event: UserDeleted) -> None:
