@@ -202,14 +202,14 @@ def test_the_shortest_plans_each_distance_allows() -> None:
 
 def test_an_unrealistic_goal_is_warned_and_replaced() -> None:
     plan = _plan(goal_time_s=75 * 60)  # a VDOT 62 half for a VDOT 45 runner
-    assert any("asks for a VDOT of" in warning for warning in plan.warnings)
+    assert any("asks for a VDOT of" in warning.text for warning in plan.warnings)
     assert plan.target_time_s > 75 * 60
 
 
 def test_a_reachable_goal_is_the_target() -> None:
     plan = _plan(goal_time_s=100 * 60)  # VDOT ~45.6
     assert plan.target_time_s == 100 * 60
-    assert not any("VDOT" in warning for warning in plan.warnings)
+    assert not any("VDOT" in warning.text for warning in plan.warnings)
 
 
 def test_a_runner_with_no_history_starts_from_the_floor() -> None:

@@ -20,6 +20,7 @@ from runnerly_plans.plans.schemas import (
     Adherence,
     EffortRead,
     FitnessRead,
+    Judgement,
     MatchedRunRead,
     Pace,
     PacesRead,
@@ -27,6 +28,7 @@ from runnerly_plans.plans.schemas import (
     PlanRead,
     PlanSummary,
     PredictionRead,
+    RemarkRead,
     WeekRead,
     WorkoutRead,
 )
@@ -36,6 +38,13 @@ BEHIND_WINDOW_DAYS = 14
 BEHIND_MIN_DUE = 3
 BEHIND_RATIO = 0.6
 FALLBACK_ZONE = "UTC"
+# Planned versus done: a workout is done when the day's runs cover this share of its
+# distance, at its pace within PACE_TOLERANCE (quality sessions: no slower than the
+# workout's planned average, warm-up and cool-down included; easy days: no faster than
+# the fast end of their zone).
+DISTANCE_BAND = 0.85
+PACE_TOLERANCE = 0.03
+EASY_KINDS = frozenset({"easy", "long", "recovery", "strides", "hills"})
 
 
 def zone_of(name: str) -> zoneinfo.ZoneInfo:
@@ -104,6 +113,24 @@ def _adherence(workouts: Sequence[WorkoutRead], runs: Sequence[MatchedRun]) -> A
     )
 
 
+def judge(workout: Workout, runs: Sequence[MatchedRun], today: date) -> Judgement:
+    """The day's runs against the workout: distance within the band, pace within the
+    workout's zone (see ``DISTANCE_BAND``, ``PACE_TOLERANCE``)."""
+    if not runs:
+        return "missed" if workout.date < today else "planned"
+    distance = sum(run.distance_m for run in runs)
+    if distance < DISTANCE_BAND * workout.distance_m:
+        return "partly_done"
+    pace = sum(run.moving_time_s for run in runs) / (distance / 1000)
+    planned = workout.duration_s / (workout.distance_m / 1000)
+    if workout.kind in EASY_KINDS:
+        fastest = min(workout.pace_fast_s_per_km, planned)
+        on_pace = pace >= fastest * (1 - PACE_TOLERANCE)
+    else:
+        on_pace = pace <= planned * (1 + PACE_TOLERANCE)
+    return "done" if on_pace else "done_off_pace"
+
+
 def view(plan: Plan, workouts: Sequence[Workout], matched: Sequence[MatchedRun],
          now: datetime, in_units: units.Units) -> PlanRead:
     """The plan with its workouts' status, weeks, adherence, phases, paces and predictions."""
@@ -119,6 +146,7 @@ def view(plan: Plan, workouts: Sequence[Workout], matched: Sequence[MatchedRun],
             pace=Pace(slow_s_per_km=w.pace_slow_s_per_km, fast_s_per_km=w.pace_fast_s_per_km),
             description=units.render(w.description, in_units),
             status="done" if by_workout[w.id] else "missed" if w.date < today else "planned",
+            judgement=judge(w, by_workout[w.id], today),
             runs=[_matched(run) for run in by_workout[w.id]],
         )
         for w in workouts
@@ -142,6 +170,12 @@ def view(plan: Plan, workouts: Sequence[Workout], matched: Sequence[MatchedRun],
     current = next((week.index for week in weeks if week.start <= today <= week.end), None)
     paces = training_paces(plan.vdot)
     effort = plan.fitness_effort
+    remarks = [
+        RemarkRead(code="note", text=units.render(remark, in_units))
+        if isinstance(remark, str) else
+        RemarkRead(code=remark["code"], text=units.render(remark["text"], in_units))
+        for remark in plan.warnings
+    ]
     return PlanRead(
         id=plan.id, race_id=plan.race_id, race_name=plan.race_name, race_date=plan.race_date,
         distance_m=plan.distance_m, start_date=plan.start_date,
@@ -161,7 +195,9 @@ def view(plan: Plan, workouts: Sequence[Workout], matched: Sequence[MatchedRun],
             interval=_pace(paces.interval), repetition=_pace(paces.repetition),
         ),
         predictions=[PredictionRead.model_validate(p) for p in plan.predictions],
-        warnings=[units.render(warning, in_units) for warning in plan.warnings],
+        goal_mode="keep_goal" if plan.goal_mode == "keep_goal" else "predicted",
+        warnings=[remark.text for remark in remarks],
+        remarks=remarks,
         phases=_phases(weeks),
         weeks=weeks,
     )

@@ -33,6 +33,7 @@ from runnerly_plans.models import MatchedRun, Plan, Workout
 from runnerly_plans.plans import read_model, repository, units
 from runnerly_plans.plans.generator import (
     GeneratedPlan,
+    GoalMode,
     PlannedWeek,
     PlanRefused,
     PlanRequest,
@@ -127,7 +128,7 @@ def create_plan(runtime: Runtime, runner_id: str, body: PlanCreate) -> PlanRead:
     request = PlanRequest(
         today=day.today, race_date=race_date, distance_m=distance_m,
         days_per_week=body.days_per_week, long_run_day=WEEKDAYS.index(body.long_run_day),
-        vdot=0.0, goal_time_s=body.goal_time_s,
+        vdot=0.0, goal_time_s=body.goal_time_s, goal_mode=body.goal_mode,
     )
     try:
         check_dates(request)  # before the heavier reads of the runner's history
@@ -145,7 +146,7 @@ def create_plan(runtime: Runtime, runner_id: str, body: PlanCreate) -> PlanRead:
         runner_id=runner_id, race_id=body.race_id, race_name=name, race_date=race_date,
         distance_m=distance_m, days_per_week=body.days_per_week,
         long_run_day=request.long_run_day, goal_time_s=body.goal_time_s,
-        start_date=generated.start, created_at=now,
+        goal_mode=body.goal_mode, start_date=generated.start, created_at=now,
     )
     _apply(plan, generated, fitness, day.time_zone, now, kept_weeks=[])
     with runtime.database.transaction() as session:
@@ -178,11 +179,12 @@ def _apply(plan: Plan, generated: GeneratedPlan, fitness: Fitness, time_zone: st
          "riegel_time_s": None if p.riegel_time_s is None else round(p.riegel_time_s)}
         for p in predictions(fitness)
     ]
-    warnings = list(generated.warnings)
+    warnings = [{"code": remark.code, "text": remark.text} for remark in generated.warnings]
     if fitness.source == "default":
-        warnings.insert(0, "No recent runs, best efforts or VO2max to read your fitness from: "
-                        "the plan starts from a conservative VDOT of 30. Regenerate it once "
-                        "you have run a few weeks.")
+        warnings.insert(0, {"code": "fitness_default", "text": (
+            "No recent runs, best efforts or VO2max to read your fitness from: the plan "
+            "starts from a conservative VDOT of 30. Regenerate it once you have run a few "
+            "weeks.")})
     plan.warnings = warnings
     plan.target_time_s = round(generated.target_time_s)
     plan.time_zone = time_zone
@@ -261,7 +263,7 @@ def regenerate(runtime: Runtime, runner_id: str, plan_id: int) -> PlanRead:
             today=day.today, race_date=plan.race_date, distance_m=plan.distance_m,
             days_per_week=plan.days_per_week, long_run_day=plan.long_run_day,
             vdot=fitness.vdot, recent_weekly_m=recent, goal_time_s=plan.goal_time_s,
-            start=start, first_week_index=first_index,
+            goal_mode=_goal_mode(plan.goal_mode), start=start, first_week_index=first_index,
             min_full_weeks=REBUILD_MIN_FULL_WEEKS,
         ))
     except PlanRefused as refused:
@@ -277,6 +279,10 @@ def regenerate(runtime: Runtime, runner_id: str, plan_id: int) -> PlanRead:
         log.info("plan.regenerated", plan_id=plan.id, runner_id=runner_id,
                  from_week=first_index, vdot=round(fitness.vdot, 1))
         return read_model.read(session, plan, now, day.profile.units)
+
+
+def _goal_mode(stored: str | None) -> GoalMode:
+    return "keep_goal" if stored == "keep_goal" else "predicted"
 
 
 # Planned versus done -------------------------------------------------------------------
