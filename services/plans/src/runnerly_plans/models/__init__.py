@@ -68,6 +68,8 @@ class Workout(Model):
     pace_slow_s_per_km: Mapped[float] = mapped_column(sa.Float)
     pace_fast_s_per_km: Mapped[float] = mapped_column(sa.Float)
     description: Mapped[str] = mapped_column(sa.String(500))
+    # The part of a quality session run at its pace (null for easy days and older plans).
+    main_m: Mapped[int | None] = mapped_column(sa.Integer)
 
 
 class MatchedRun(Model):
@@ -88,6 +90,9 @@ class MatchedRun(Model):
     local_date: Mapped[date] = mapped_column(sa.Date)
     distance_m: Mapped[float] = mapped_column(sa.Float)
     moving_time_s: Mapped[int] = mapped_column(sa.Integer)
+    # The fastest stretch of the run's splits as long as its workout's main part, in s/km
+    # (null without splits, or for easy days).
+    main_pace_s_per_km: Mapped[float | None] = mapped_column(sa.Float)
 
 
 class OutboxMessage(OutboxMixin, Model):

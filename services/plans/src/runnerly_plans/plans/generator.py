@@ -183,6 +183,7 @@ class PlannedWorkout:
     duration_s: int
     pace: PaceRange
     description: str
+    main_m: int | None = None
 
 
 @dataclass(frozen=True)
@@ -426,8 +427,9 @@ class _Targets:
 
 def _describe(
     kind: WorkoutKind, distance_m: int, week_m: int, targets: _Targets, mp_finish: bool
-) -> tuple[str, int]:
-    """A workout's description and duration in seconds."""
+) -> tuple[str, int, int | None]:
+    """A workout's description, duration in seconds, and the metres of it run at its
+    pace (a quality session's main part; none for easy days)."""
     paces = targets.paces
     km = distance_m / 1000
     easy = paces.easy.middle_s_per_km
@@ -439,7 +441,7 @@ def _describe(
         return (
             f"{units.d((distance_m - main_m) / 2)} easy, {units.d(main_m)} at threshold pace "
             f"({_pace_text(paces.threshold)}), {units.d((distance_m - main_m) / 2)} easy",
-            round(duration),
+            round(duration), main_m,
         )
     if kind == "intervals":
         main = min(distance_m * INTERVAL_MAIN_SHARE, week_m * INTERVAL_WEEK_CAP)
@@ -452,7 +454,7 @@ def _describe(
             f"Warm up, {reps} x {rep} m at interval pace ({_pace_text(paces.interval)}) "
             "with an easy jog as long as each rep between them, cool down; "
             f"{units.d(distance_m)} in all",
-            round(duration),
+            round(duration), main_m,
         )
     if kind == "marathon_pace":
         mp = targets.marathon_pace
@@ -462,7 +464,7 @@ def _describe(
         return (
             f"{units.d((distance_m - main_m) / 2)} easy, {units.d(main_m)} at marathon pace "
             f"({_pace_text(mp)}), {units.d((distance_m - main_m) / 2)} easy",
-            round(duration),
+            round(duration), main_m,
         )
     if kind == "race_pace":
         pace = targets.race_pace_s_per_km
@@ -475,19 +477,19 @@ def _describe(
         return (
             f"Warm up, {reps} x {rep} m at goal race pace ({units.pace(pace)}) with a short "
             f"easy jog between them, cool down; {units.d(distance_m)} in all",
-            round(duration),
+            round(duration), main_m,
         )
     if kind == "hills":
         return (
             f"{units.d(distance_m)} easy with 6-10 x 60-90 s uphill at a hard, controlled "
             f"effort, jogging back down ({_pace_text(paces.easy)} on the flat)",
-            round(km * easy),
+            round(km * easy), None,
         )
     if kind == "strides":
         return (
             f"{units.d(distance_m)} easy ({_pace_text(paces.easy)}), then 6 x 20 s strides: "
             "quick and relaxed, a full recovery between them",
-            round(km * easy),
+            round(km * easy), None,
         )
     if kind == "long" and mp_finish:
         mp = targets.marathon_pace
@@ -497,7 +499,7 @@ def _describe(
             f"Long run: {units.d(distance_m)}, the first {units.d(distance_m - finish_m)} "
             f"easy ({_pace_text(paces.easy)}), the last {units.d(finish_m)} at marathon pace "
             f"({_pace_text(mp)})",
-            round(duration),
+            round(duration), None,
         )
     pace = {"easy": paces.easy, "long": paces.easy, "recovery": paces.recovery}[kind]
     text = {
@@ -505,7 +507,7 @@ def _describe(
         "long": f"Long run: {units.d(distance_m)} at an easy, conversational pace",
         "recovery": f"{units.d(distance_m)} recovery: slower than easy",
     }[kind]
-    return f"{text} ({_pace_text(pace)})", round(km * pace.middle_s_per_km)
+    return f"{text} ({_pace_text(pace)})", round(km * pace.middle_s_per_km), None
 
 
 def _whole(meters: float) -> int:
@@ -575,10 +577,13 @@ def _week_workouts(
         distance = distances[day.day]
         if distance <= 0:
             continue
-        description, duration = _describe(day.kind, distance, volume_m, targets, mp_finish)
+        description, duration, main_m = _describe(
+            day.kind, distance, volume_m, targets, mp_finish
+        )
         workouts.append(PlannedWorkout(
             date=day.day, week_index=week_index, kind=day.kind, distance_m=distance,
             duration_s=duration, pace=_pace_for(day.kind, targets), description=description,
+            main_m=main_m,
         ))
     return workouts
 
@@ -690,6 +695,7 @@ def generate(request: PlanRequest) -> GeneratedPlan:
                 pace=PaceRange(race_pace_s * 1.01, race_pace_s * 0.99),
                 description=f"Race day: {units.race(request.distance_m)}, aiming at "
                 f"{_clock(target)} ({units.pace(race_pace_s)})",
+                main_m=round(request.distance_m),
             ))
         planned.append(PlannedWeek(index, week_start, phase, trained, cutback, workouts))
 

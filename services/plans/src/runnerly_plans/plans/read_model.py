@@ -39,9 +39,10 @@ BEHIND_MIN_DUE = 3
 BEHIND_RATIO = 0.6
 FALLBACK_ZONE = "UTC"
 # Planned versus done: a workout is done when the day's runs cover this share of its
-# distance, at its pace within PACE_TOLERANCE (quality sessions: no slower than the
-# workout's planned average, warm-up and cool-down included; easy days: no faster than
-# the fast end of their zone).
+# distance, at its pace within PACE_TOLERANCE. Quality sessions: the fastest stretch of
+# the run's splits as long as the main part, no slower than the slow end of its zone;
+# without splits, the run's average no slower than the workout's planned average (warm-up
+# and cool-down included). Easy days: no faster than the fast end of their zone.
 DISTANCE_BAND = 0.85
 PACE_TOLERANCE = 0.03
 EASY_KINDS = frozenset({"easy", "long", "recovery", "strides", "hills"})
@@ -123,9 +124,14 @@ def judge(workout: Workout, runs: Sequence[MatchedRun], today: date) -> Judgemen
         return "partly_done"
     pace = sum(run.moving_time_s for run in runs) / (distance / 1000)
     planned = workout.duration_s / (workout.distance_m / 1000)
+    main = [run.main_pace_s_per_km for run in runs if run.main_pace_s_per_km is not None]
     if workout.kind in EASY_KINDS:
         fastest = min(workout.pace_fast_s_per_km, planned)
         on_pace = pace >= fastest * (1 - PACE_TOLERANCE)
+    elif main:
+        # The splits show the work itself: its fastest stretch as long as the main part
+        # is in the workout's zone (or faster).
+        on_pace = min(main) <= workout.pace_slow_s_per_km * (1 + PACE_TOLERANCE)
     else:
         on_pace = pace <= planned * (1 + PACE_TOLERANCE)
     return "done" if on_pace else "done_off_pace"

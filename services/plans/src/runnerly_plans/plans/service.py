@@ -203,6 +203,7 @@ def _workouts(generated: GeneratedPlan) -> list[Workout]:
             date=w.date, week_index=w.week_index, kind=w.kind, distance_m=w.distance_m,
             duration_s=w.duration_s, pace_slow_s_per_km=round(w.pace.slow_s_per_km, 1),
             pace_fast_s_per_km=round(w.pace.fast_s_per_km, 1), description=w.description,
+            main_m=w.main_m,
         )
         for w in generated.workouts
     ]
@@ -319,15 +320,38 @@ def _match(session: Session, runs: Sequence[Run], local_days: dict[int, date], r
             if not plan.start_date <= day <= plan.race_date or (plan.id, run.id) in done:
                 continue
             workout = repository.workout_on(session, plan.id, day)
+            main_m = workout.main_m if workout else None
             repository.add_matched_run(session, MatchedRun(
                 plan_id=plan.id, workout_id=workout.id if workout else None, run_id=run.id,
                 local_date=day, distance_m=run.distance_m, moving_time_s=run.moving_time_s,
+                main_pace_s_per_km=None if main_m is None else fastest_stretch(run, main_m),
             ))
             done.add((plan.id, run.id))
             made += 1
             log.info("plan.run_matched", plan_id=plan.id, run_id=run.id, day=day.isoformat(),
                      workout_id=workout.id if workout else None)
     return made
+
+
+# A stretch of splits counts as the main part from this share of its length (splits are
+# whole kilometres: the stretch rarely matches it exactly).
+STRETCH_SHARE = 0.9
+
+
+def fastest_stretch(run: Run, length_m: float) -> float | None:
+    """The pace in s/km of the run's fastest run of consecutive splits covering
+    ``length_m``; None when the run has no splits, or too few."""
+    splits = [(d, t) for d, t in run.splits if d > 0]
+    best: float | None = None
+    for first in range(len(splits)):
+        distance = time_s = 0.0
+        for d, t in splits[first:]:
+            distance, time_s = distance + d, time_s + t
+            if distance >= STRETCH_SHARE * length_m:
+                pace = time_s / (distance / 1000)
+                best = pace if best is None else min(best, pace)
+                break
+    return best
 
 
 def _fetch_runs(dataservice: Dataservice, runner_id: str, run_ids: Sequence[int],
