@@ -12,7 +12,7 @@ The rules, and why:
   weeks on, 2 for the marathon and beyond, 3 from 16 weeks on), race week included. The
   weeks before are a quarter peak, a third build, the rest base (short plans skip base).
 - **Volume.** Week 1 is what the runner ran a week over their last four weeks (at least
-  2.5 km a training day and 8 km: a plan has to start somewhere), and no week rises more
+  3 km a training day and 9 km: a plan has to start somewhere), and no week rises more
   than 10 % over the week before it: strictly week over week, so the week after a lighter
   week rises from the lighter week. Every 4th week is 10 % lighter, with one quality
   session fewer. The volume grows to a plateau for the distance (40 km a week for a 5 km
@@ -55,6 +55,9 @@ QUALITY_KINDS = frozenset({"tempo", "intervals", "marathon_pace", "race_pace", "
 RefusalReason = Literal["race_in_past", "race_too_close", "race_too_far", "distance_out_of_range"]
 
 UNIT_M = 100  # volumes and workout distances are whole multiples of this
+# A runner with no history starts from 3 km a training day, 9 km a week at the least (a
+# novice plan's first week: three runs of 2-3 km).
+MIN_START_M, MIN_START_PER_DAY_M = 9000.0, 3000.0
 MAX_WEEKLY_RISE = 0.10
 CUTBACK_EVERY = 4
 CUTBACK_FACTOR = 0.9
@@ -65,7 +68,7 @@ MAX_DISTANCE_M = 100_000.0
 # the week, so a 3-day runner's long run takes more of it (Higdon's novice plans: two
 # short runs and one long). The marathon's long run takes 2 points more: it matters most.
 MAX_LONG_RUN_SHARE = 0.45
-LONG_RUN_SHARE = {3: 0.45, 4: 0.36, 5: 0.30, 6: 0.28, 7: 0.26}
+LONG_RUN_SHARE = {3: 0.45, 4: 0.40, 5: 0.30, 6: 0.28, 7: 0.26}
 MARATHON_LONG_RUN_BONUS = 0.02
 # The long run grows through the plan: this much less of the week in base, half of it in
 # build, the full share in peak.
@@ -127,7 +130,7 @@ DISTANCES = (
     (10_000.0, DistanceRules("5k", 2, 40, 14, 6)),
     (21_000.0, DistanceRules("10k", 3, 50, 18, 8)),
     (42_000.0, DistanceRules("half", 4, 60, 22, 16)),
-    (43_000.0, DistanceRules("marathon", 6, 75, 35, 26)),
+    (43_000.0, DistanceRules("marathon", 6, 75, 35, 24)),
     (math.inf, DistanceRules("ultra", 8, 85, 38, 30)),
 )
 # Each taper week's volume as a share of the last training week: cut progressively.
@@ -291,7 +294,7 @@ def weekly_volumes(
     """Each week's training volume in metres, and whether it is a lighter week."""
     recent = [max(0.0, week) for week in request.recent_weekly_m][-4:]
     recent_mean = sum(recent) / len(recent) if recent else 0.0
-    floor = max(8000.0, 2500.0 * request.days_per_week)
+    floor = max(MIN_START_M, MIN_START_PER_DAY_M * request.days_per_week)
     first = _units(max(recent_mean, floor))
     # A runner already above the target is held where they are, never brought down.
     plateau = max(first, _units(target_volume_m(rules, request.days_per_week, request.vdot)))
@@ -338,7 +341,7 @@ class _Day:
 
 def _week_days(
     request: PlanRequest, week_start: date, phase: Phase, week_index: int,
-    rules: DistanceRules, cutback: bool,
+    rules: DistanceRules, cutback: bool, last_of_phase: bool = False,
 ) -> list[_Day]:
     """The week's training days with what each one is, before distances are given."""
     race_week = week_start <= request.race_date < week_start + timedelta(days=7)
@@ -370,7 +373,8 @@ def _week_days(
             quality.append(offset)
     kinds: dict[int, WorkoutKind] = {}
     for position, offset in enumerate(quality):
-        kinds[offset] = _quality_kind(phase, rules, week_index, position, len(quality))
+        kinds[offset] = _quality_kind(phase, rules, week_index, position, len(quality),
+                                      last_of_phase)
     strides_given = phase not in ("base", "build")
     result = []
     for offset, day in days:
@@ -391,7 +395,8 @@ def _week_days(
 
 
 def _quality_kind(
-    phase: Phase, rules: DistanceRules, week_index: int, position: int, count: int
+    phase: Phase, rules: DistanceRules, week_index: int, position: int, count: int,
+    last_of_phase: bool = False,
 ) -> WorkoutKind:
     """The quality session of a phase, specific to the race: marathon-pace runs for the
     marathon and beyond, race-pace repetitions for 5 km to the half, hills in base for the
@@ -412,7 +417,8 @@ def _quality_kind(
     if long_race:
         return "marathon_pace" if week_index % 2 == 0 else "tempo"
     if phase == "peak":
-        return "race_pace" if week_index % 2 == 0 else ("intervals" if short_race else "tempo")
+        # The last peak week is always race-specific: a short plan may have only it.
+        return "race_pace" if week_index % 2 == 0 or last_of_phase else ("intervals" if short_race else "tempo")
     return "intervals" if week_index % 2 == 0 else "tempo"
 
 
@@ -674,7 +680,8 @@ def generate(request: PlanRequest) -> GeneratedPlan:
     ):
         index = request.first_week_index + offset
         week_start = start + timedelta(weeks=offset)
-        days = _week_days(request, week_start, phase, index, rules, cutback)
+        last_of_phase = offset + 1 == len(phases) or phases[offset + 1] != phase
+        days = _week_days(request, week_start, phase, index, rules, cutback, last_of_phase)
         if len(days) < request.days_per_week:
             # Days lost to the race (race week, the day before it): the share of the
             # week's volume the days left can hold.
