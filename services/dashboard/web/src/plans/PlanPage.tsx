@@ -42,12 +42,19 @@ function Summary({ plan }: { plan: Plan }) {
       )}
       {regenerate.isError && <Status tone="error">{regenerate.error.message}</Status>}
       {regenerate.isSuccess && <Status tone="ok">The weeks to come are rebuilt.</Status>}
-      {plan.warnings.length > 0 && (
-        <ul className="plan-warnings">
-          {plan.warnings.map((warning) => (
-            <li key={warning}>{warning}</li>
+      {plan.remarks.length > 0 && (
+        <ul className="plan-remarks" aria-label="Remarks">
+          {plan.remarks.map((remark) => (
+            <li key={remark.code + remark.text} data-code={remark.code}>{remark.text}</li>
           ))}
         </ul>
+      )}
+      {plan.goal_time_s != null && (
+        <p className="muted">
+          {plan.goal_mode === "keep_goal"
+            ? "You chose to keep your goal: race-pace work is at goal pace."
+            : "Race-pace work is at the time your fitness predicts; make a new plan keeping your goal to train at goal pace."}
+        </p>
       )}
       <h3>Phases</h3>
       <ol className="plan-phases">
