@@ -30,7 +30,7 @@ def test_the_plan_page_opens_on_this_week_with_the_rest_folded(
     race_day = datetime.now(UTC).date() + timedelta(weeks=16)
     navigate(tab, "Plans")
     form = page.get_by_role("form", name="Create a plan")
-    form.get_by_label("Race").select_option("own")
+    form.get_by_label("Race", exact=True).select_option("own")
     form.get_by_label("Race day").fill(race_day.isoformat())
     form.get_by_label("Distance (km)").fill("42.195")
     form.get_by_label("Days a week you can run").select_option("5")

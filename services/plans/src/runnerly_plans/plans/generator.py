@@ -1,36 +1,30 @@
 """Plan generation: from today, a race and a runner's fitness and recent volume, the dated
 workouts that take them from next Monday to race day. Pure: no I/O, the day is an input.
 
-The rules, and why:
+The rules, their figures and their sources (Daniels, Pfitzinger, Hansons, Higdon) are in
+the service's README; in short:
 
-- **Weeks.** The plan starts the Monday after today and ends on race day; its last week
-  (the race week) may be short. A plan needs a minimum of full weeks before the race week
-  (``DISTANCES``: 2 for races under 10 km, 3 under the half, 4 under the marathon, 6 for a
-  marathon, 8 beyond) and refuses a race over a year away: fitness read today says nothing
-  about it.
-- **Phases.** The last weeks are the taper (1 week below the half, 2 for the half from 10
-  weeks on, 2 for the marathon and beyond, 3 from 16 weeks on), race week included. The
-  weeks before are a quarter peak, a third build, the rest base (short plans skip base).
-- **Volume.** Week 1 is what the runner ran a week over their last four weeks (at least
-  3 km a training day and 9 km: a plan has to start somewhere), and no week rises more
-  than 10 % over the week before it: strictly week over week, so the week after a lighter
-  week rises from the lighter week. Every 4th week is 10 % lighter, with one quality
-  session fewer. The volume grows to a plateau for the distance (40 km a week for a 5 km
-  race at 5 days a week, 50 for 10 km, 60 for the half, 70 for the marathon, 80 beyond;
-  scaled by 0.7 to 1.2 for fewer or more days) or stays at what the runner already runs if
-  that is more, and holds there. The taper falls from the last training week (70 % then
-  45 %, or 80/60/40 %, or 50 % alone). Week volumes count the training, not the race
-  itself, and are whole multiples of 100 m. A week that loses days to the race (the day
-  before it is rest) keeps the share of its volume the days left can hold.
-- **Days.** Training days are spread around the long-run day (the day before it is a rest
-  day up to 6 days a week); the day after the long run is a recovery run. Quality days
-  (tempo at threshold pace, intervals at interval pace) are never the day after or before
-  the long run: none in base up to 4 days a week (one tempo from 5), one or two in build
-  and peak, one in the taper, none in race week.
-- **Long run.** At most 35 % of the week (a share falling from 35 % at 3 days a week to
-  26 % at 7, 5 points more for the marathon and beyond, where the long run matters most),
-  no longer than the distance needs (14 km for a 5 km race up to 32 km for the marathon)
-  and no longer than 150 minutes at easy pace.
+- **Weeks and phases.** Next Monday to race day, a minimum of full weeks by distance; base,
+  build (a third), peak (a quarter) and the taper: 3 weeks for the marathon and beyond, 2
+  for the half, 7 to 12 days for 5-10 km, race week included.
+- **Volume.** Week 1 is the mean of the runner's last four weeks (at least 3 km a training
+  day and 9 km); no week rises more than 10 % over the week before it (strictly, so the
+  week after a lighter week rises from the lighter week); every 4th week is 10 % lighter
+  with one quality session fewer. The volume builds to a target for the distance, the days
+  and the level (VDOT), or holds a runner already above it where they are; the taper cuts
+  it progressively. Week volumes count the training, not the race, in whole 100 m; a week
+  that loses days to the race keeps the share of its volume the days left can hold.
+- **Days.** Training days spread around the long-run day (the day before it is rest up to 6
+  days a week); the day after the long run is a recovery run; quality days are never next
+  to the long run.
+- **Workouts specific to the race.** Marathon-pace runs and long runs with a marathon-pace
+  finish for the marathon; race-pace repetitions for 5 km to the half; hills in base for
+  the short races; strides in base, build and race week; tempo and intervals around them.
+- **Long run.** A share of the week by days (larger for few days), growing from base to
+  peak; capped by distance and at 3 hours of easy running; a minimum by distance, and a
+  remark saying why when the days or the volume cannot reach it.
+- **Goal.** A goal beyond current fitness is remarked, and the runner's ``goal_mode``
+  decides what the plan aims at: the predicted time, or the goal.
 """
 
 from __future__ import annotations
@@ -418,7 +412,9 @@ def _quality_kind(
         return "marathon_pace" if week_index % 2 == 0 else "tempo"
     if phase == "peak":
         # The last peak week is always race-specific: a short plan may have only it.
-        return "race_pace" if week_index % 2 == 0 or last_of_phase else ("intervals" if short_race else "tempo")
+        if week_index % 2 == 0 or last_of_phase:
+            return "race_pace"
+        return "intervals" if short_race else "tempo"
     return "intervals" if week_index % 2 == 0 else "tempo"
 
 
@@ -473,15 +469,15 @@ def _describe(
             round(duration), main_m,
         )
     if kind == "race_pace":
-        pace = targets.race_pace_s_per_km
+        goal_pace = targets.race_pace_s_per_km
         main = distance_m * RACE_PACE_MAIN_SHARE
         rep = 3000 if main >= 9000 else 2000 if main >= 5000 else 1000
         reps = max(2, round(main / rep))
         main_m = min(distance_m, reps * rep)
         rest_km = (distance_m - main_m) / 1000
-        duration = main_m / 1000 * pace + rest_km * easy
+        duration = main_m / 1000 * goal_pace + rest_km * easy
         return (
-            f"Warm up, {reps} x {rep} m at goal race pace ({units.pace(pace)}) with a short "
+            f"Warm up, {reps} x {rep} m at goal race pace ({units.pace(goal_pace)}) with a short "
             f"easy jog between them, cool down; {units.d(distance_m)} in all",
             round(duration), main_m,
         )

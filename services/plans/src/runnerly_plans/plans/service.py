@@ -179,7 +179,9 @@ def _apply(plan: Plan, generated: GeneratedPlan, fitness: Fitness, time_zone: st
          "riegel_time_s": None if p.riegel_time_s is None else round(p.riegel_time_s)}
         for p in predictions(fitness)
     ]
-    warnings = [{"code": remark.code, "text": remark.text} for remark in generated.warnings]
+    warnings: list[dict[str, str] | str] = [
+        {"code": remark.code, "text": remark.text} for remark in generated.warnings
+    ]
     if fitness.source == "default":
         warnings.insert(0, {"code": "fitness_default", "text": (
             "No recent runs, best efforts or VO2max to read your fitness from: the plan "
