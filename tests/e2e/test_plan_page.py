@@ -64,11 +64,11 @@ def test_the_plan_page_opens_on_this_week_with_the_rest_folded(
 
     # Far down the page, "Today" brings this week back into view.
     page.evaluate("window.scrollTo(0, document.documentElement.scrollHeight)")
-    expect(first.locator("summary")).not_to_be_in_viewport()
+    expect(first.locator(".plan-week-head")).not_to_be_in_viewport()
     page.get_by_role("button", name="Today").click()
-    expect(first.locator("summary")).to_be_in_viewport()
+    expect(first.locator(".plan-week-head")).to_be_in_viewport()
     # A folded week opens on demand.
-    weeks.last.locator("summary").click()
+    weeks.last.locator(".plan-week-head").click()
     expect(weeks.last.locator(".workout-race")).to_contain_text("Race")
     tab.shot(f"plan-page-{'phone' if viewport is PHONE else 'laptop'}")
     tab.audit("the plan page")
