@@ -64,7 +64,7 @@ def plan(plan_id: int, race_name: str = "Spring 10K") -> dict[str, Any]:
         "long_run_day": "sunday", "goal_time_s": None, "goal_mode": "predicted",
         "target_time_s": 2500, "vdot": 45.0,
         "fitness_source": "runs", "time_zone": "Europe/Paris", "today": "2026-03-16",
-        "current_week": 1, "adherence": adherence(2, 1), "behind": False,
+        "current_week": 1, "adherence": adherence(2, 1), "behind": False, "rebuild_reason": None,
         "created_at": "2026-03-04T09:00:00Z", "updated_at": "2026-03-04T09:00:00Z",
         "fitness": {"vdot": 45.0, "source": "runs", "effort": None},
         "paces": {name: pace(330, 295) for name in

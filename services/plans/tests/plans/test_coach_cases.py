@@ -170,3 +170,28 @@ def test_a_slow_run_is_not_a_done_tempo(
     missed = [w for w in workouts(read, "tempo") if w["date"] < later[0]["date"]
               and w["date"] != tempo["date"]]
     assert all(w["judgement"] == "missed" for w in missed)
+
+
+def test_a_run_that_shows_a_new_vdot_offers_to_rebuild_the_plan(
+    client: TestClient, alice: Headers, runtime: Runtime, dataservice: Any, clock: Any
+) -> None:
+    give_history(dataservice, 40)
+    plan = client.post("/plans", headers=alice, json={
+        "distance_m": 21097.5, "date": "2026-06-14", "days_per_week": 5,
+        "long_run_day": "sunday"}).json()
+    assert plan["rebuild_reason"] is None
+    first = plan["weeks"][0]["workouts"][0]
+    day = date.fromisoformat(first["date"])
+    # 12 km in 48:00 (4:00/km): VDOT 53 or so, three points above the plan's 50; the
+    # dataservice finds a 10 km best effort in it.
+    fast = dataservice.add_run("alice", at(day), 12_000, 48 * 60)
+    dataservice.add_record("alice", "10k", 10_000, 39 * 60 + 50, at(day), run_id=fast)
+    clock.now = at(day + timedelta(days=1), 20)
+    tasks.runs_created(runtime, RunCreated(runner_id="alice", run_ids=[fast]))
+    read = client.get(f"/plans/{plan['id']}", headers=alice).json()
+    assert read["rebuild_reason"] == "fitness_improved"
+    assert read["behind"] is False
+    rebuilt = client.post(f"/plans/{plan['id']}/regenerate", headers=alice).json()
+    assert rebuilt["vdot"] > plan["vdot"] + 1
+    assert rebuilt["rebuild_reason"] is None
+    assert rebuilt["weeks"][0] == read["weeks"][0]  # the past is kept

@@ -139,6 +139,13 @@ class PlanSummary(BaseModel):
     race_date: Annotated[date_aliased, Field(title="Race Date")]
     race_id: Annotated[int | None, Field(title="Race Id")]
     race_name: Annotated[str, Field(title="Race Name")]
+    rebuild_reason: Annotated[
+        Literal["behind", "fitness_improved"] | None,
+        Field(
+            description="Why rebuilding the plan (`POST /plans/{id}/regenerate`) is offered: `behind` (as `behind`), or `fitness_improved`: a run matched since the plan was built shows a VDOT at least 1 point above the plan's. Null when the plan holds.",
+            title="Rebuild Reason",
+        ),
+    ]
     start_date: Annotated[date_aliased, Field(title="Start Date")]
     target_time_s: Annotated[
         int, Field(description="The race time the plan aims at.", title="Target Time S")
@@ -275,6 +282,13 @@ class PlanRead(BaseModel):
     race_date: Annotated[date_aliased, Field(title="Race Date")]
     race_id: Annotated[int | None, Field(title="Race Id")]
     race_name: Annotated[str, Field(title="Race Name")]
+    rebuild_reason: Annotated[
+        Literal["behind", "fitness_improved"] | None,
+        Field(
+            description="Why rebuilding the plan (`POST /plans/{id}/regenerate`) is offered: `behind` (as `behind`), or `fitness_improved`: a run matched since the plan was built shows a VDOT at least 1 point above the plan's. Null when the plan holds.",
+            title="Rebuild Reason",
+        ),
+    ]
     remarks: Annotated[list[PlanRemarkRead], Field(title="Remarks")]
     start_date: Annotated[date_aliased, Field(title="Start Date")]
     target_time_s: Annotated[

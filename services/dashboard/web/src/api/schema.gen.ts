@@ -1099,6 +1099,11 @@ export interface components {
             race_id: number | null;
             /** Race Name */
             race_name: string;
+            /**
+             * Rebuild Reason
+             * @description Why rebuilding the plan (`POST /plans/{id}/regenerate`) is offered: `behind` (as `behind`), or `fitness_improved`: a run matched since the plan was built shows a VDOT at least 1 point above the plan's. Null when the plan holds.
+             */
+            rebuild_reason: ("behind" | "fitness_improved") | null;
             /** Remarks */
             remarks: components["schemas"]["PlanRemarkRead"][];
             /**
@@ -1194,6 +1199,11 @@ export interface components {
             race_id: number | null;
             /** Race Name */
             race_name: string;
+            /**
+             * Rebuild Reason
+             * @description Why rebuilding the plan (`POST /plans/{id}/regenerate`) is offered: `behind` (as `behind`), or `fitness_improved`: a run matched since the plan was built shows a VDOT at least 1 point above the plan's. Null when the plan holds.
+             */
+            rebuild_reason: ("behind" | "fitness_improved") | null;
             /**
              * Start Date
              * Format: date

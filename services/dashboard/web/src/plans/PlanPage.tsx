@@ -32,9 +32,13 @@ function Summary({ plan }: { plan: Plan }) {
             ? `No workout is due yet: the plan starts on ${formatDay(plan.start_date)}.`
             : "No workout is due yet."}
       </p>
-      {plan.behind && (
+      {plan.rebuild_reason && (
         <div className="plan-behind" role="alert">
-          <p>You have fallen behind the plan. Rebuild the weeks to come from your current fitness?</p>
+          <p>
+            {plan.rebuild_reason === "behind"
+              ? "You have fallen behind the plan. Rebuild the weeks to come from your current fitness?"
+              : "A recent run shows you are fitter than the plan assumes. Rebuild the weeks to come at your new paces?"}
+          </p>
           <button type="button" className="button" disabled={regenerate.isPending} onClick={() => regenerate.mutate()}>
             {regenerate.isPending ? "Rebuilding…" : "Regenerate the plan"}
           </button>

@@ -8,10 +8,11 @@ import zoneinfo
 from collections import defaultdict
 from collections.abc import Sequence
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, Literal
 
 from sqlalchemy.orm import Session
 
+from runnerly_plans.fitness.current import MIN_RUN_M, Effort
 from runnerly_plans.fitness.paces import PaceRange, training_paces
 from runnerly_plans.models import MatchedRun, Plan, Workout
 from runnerly_plans.plans import repository, units
@@ -46,6 +47,9 @@ FALLBACK_ZONE = "UTC"
 DISTANCE_BAND = 0.85
 PACE_TOLERANCE = 0.03
 EASY_KINDS = frozenset({"easy", "long", "recovery", "strides", "hills"})
+# A run matched since the plan was built whose VDOT is this much above the plan's offers a
+# rebuild (whole runs of 3 km or more, as fitness reads them).
+REBUILD_VDOT_GAIN = 1.0
 
 
 def zone_of(name: str) -> zoneinfo.ZoneInfo:
@@ -174,6 +178,19 @@ def view(plan: Plan, workouts: Sequence[Workout], matched: Sequence[MatchedRun],
     behind = (len(window) >= BEHIND_MIN_DUE and window_done < BEHIND_RATIO * len(window)
               and today <= plan.race_date)
     current = next((week.index for week in weeks if week.start <= today <= week.end), None)
+    built_on = plan.updated_at.astimezone(zone_of(plan.time_zone)).date()
+    shown = max(
+        (Effort(run.distance_m, run.moving_time_s).vdot for run in matched
+         if run.local_date >= built_on and run.distance_m >= MIN_RUN_M
+         and run.moving_time_s > 0),
+        default=0.0,
+    )
+    rebuild_reason: Literal["behind", "fitness_improved"] | None = None
+    if today <= plan.race_date:
+        if behind:
+            rebuild_reason = "behind"
+        elif shown >= plan.vdot + REBUILD_VDOT_GAIN:
+            rebuild_reason = "fitness_improved"
     paces = training_paces(plan.vdot)
     effort = plan.fitness_effort
     remarks = [
@@ -189,7 +206,7 @@ def view(plan: Plan, workouts: Sequence[Workout], matched: Sequence[MatchedRun],
         goal_time_s=plan.goal_time_s, target_time_s=plan.target_time_s, vdot=plan.vdot,
         fitness_source=plan.fitness_source,
         time_zone=plan.time_zone, today=today, current_week=current,
-        adherence=_adherence(reads, matched), behind=behind,
+        adherence=_adherence(reads, matched), behind=behind, rebuild_reason=rebuild_reason,
         created_at=plan.created_at, updated_at=plan.updated_at,
         fitness=FitnessRead(
             vdot=plan.vdot, source=plan.fitness_source,

@@ -176,6 +176,11 @@ class PlanSummary(BaseModel):
         description="Fewer than 60 % of the last 14 days' workouts (at least 3) were done: "
         "offer to regenerate."
     )
+    rebuild_reason: Literal["behind", "fitness_improved"] | None = Field(
+        description="Why rebuilding the plan (`POST /plans/{id}/regenerate`) is offered: "
+        "`behind` (as `behind`), or `fitness_improved`: a run matched since the plan was "
+        "built shows a VDOT at least 1 point above the plan's. Null when the plan holds."
+    )
     created_at: dt.datetime
     updated_at: dt.datetime
 
