@@ -78,6 +78,8 @@ def test_a_marathon_plan_runs_at_marathon_pace_and_tapers_three_weeks(
     assert mp["fast_s_per_km"] == round(goal_pace, 1)
     in_miles = client.get(f"/plans/{kept['id']}?units=mi", headers=alice).json()
     assert any("/mi" in remark["text"] for remark in in_miles["remarks"])
+    calendar = client.get(f"/plans/{kept['id']}.ics", headers=alice).text
+    assert "SUMMARY:Marathon-pace run:" in calendar
 
 
 def test_a_beginner_10k_plan_says_when_its_long_run_falls_short(
