@@ -105,6 +105,8 @@ def test_a_runner_plans_a_race_and_reads_last_months_report(
     weeks = page.get_by_test_id("plan-week")
     expect(weeks.first).to_be_visible()
     assert 11 <= weeks.count() <= 13  # next Monday to race day, twelve weeks from today
+    # Race week is folded (the plan opens on its first weeks): unfolded, it shows the race.
+    weeks.last.locator(".plan-week-head").click()
     expect(weeks.last.locator(".workout-race")).to_contain_text("Race")
     expect(page.get_by_test_id("plan-volume-chart").locator("canvas")).to_have_count(1)
     tab.shot("plan")

@@ -44,6 +44,7 @@ class FakeRun:
     started_at: datetime
     distance_m: float
     moving_time_s: int
+    splits: list[dict[str, Any]] | None = None
 
     def summary(self) -> dict[str, Any]:
         return {
@@ -57,7 +58,7 @@ class FakeRun:
 
     def detail(self) -> dict[str, Any]:
         stamp = self.started_at.isoformat()
-        return {**self.summary(), "summary_polyline": None, "streams": None, "splits": None,
+        return {**self.summary(), "summary_polyline": None, "streams": None, "splits": self.splits,
                 "created_at": stamp, "updated_at": stamp}
 
 
@@ -80,9 +81,10 @@ class FakeDataservice:
         self.profiles[runner_id] = {**self.profiles.get(runner_id, {}), **fields}
 
     def add_run(self, runner_id: str, started_at: datetime, distance_m: float,
-                moving_time_s: int) -> int:
+                moving_time_s: int, splits: list[dict[str, Any]] | None = None) -> int:
         run_id = len(self.runs) + 1
-        self.runs[run_id] = FakeRun(run_id, runner_id, started_at, distance_m, moving_time_s)
+        self.runs[run_id] = FakeRun(run_id, runner_id, started_at, distance_m, moving_time_s,
+                                    splits)
         return run_id
 
     def add_race(self, name: str, day: date, distance_m: float) -> int:

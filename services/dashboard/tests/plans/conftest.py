@@ -41,14 +41,14 @@ def plan(plan_id: int, race_name: str = "Spring 10K") -> dict[str, Any]:
     workouts = [
         {"id": 1, "date": "2026-03-10", "kind": "easy", "distance_m": 8000,
          "duration_s": 2600, "pace": pace(330, 295), "description": "8.0 km easy",
-         "status": "done", "runs": [{"run_id": 7, "date": "2026-03-10",
+         "status": "done", "judgement": "done", "runs": [{"run_id": 7, "date": "2026-03-10",
                                      "distance_m": 8100.0, "moving_time_s": 2580}]},
         {"id": 2, "date": "2026-03-15", "kind": "long", "distance_m": 12000,
          "duration_s": 3900, "pace": pace(330, 295), "description": "Long run: 12.0 km",
-         "status": "missed", "runs": []},
+         "status": "missed", "judgement": "missed", "runs": []},
         {"id": 3, "date": "2026-03-22", "kind": "race", "distance_m": 10000,
          "duration_s": 2500, "pace": pace(252, 248), "description": "Race day: 10 km",
-         "status": "planned", "runs": []},
+         "status": "planned", "judgement": "planned", "runs": []},
     ]
     weeks = [
         {"index": 0, "start": "2026-03-09", "end": "2026-03-15", "phase": "build",
@@ -61,16 +61,17 @@ def plan(plan_id: int, race_name: str = "Spring 10K") -> dict[str, Any]:
     body = {
         "id": plan_id, "race_id": None, "race_name": race_name, "race_date": "2026-03-22",
         "distance_m": 10000.0, "start_date": "2026-03-09", "days_per_week": 4,
-        "long_run_day": "sunday", "goal_time_s": None, "target_time_s": 2500, "vdot": 45.0,
+        "long_run_day": "sunday", "goal_time_s": None, "goal_mode": "predicted",
+        "target_time_s": 2500, "vdot": 45.0,
         "fitness_source": "runs", "time_zone": "Europe/Paris", "today": "2026-03-16",
-        "current_week": 1, "adherence": adherence(2, 1), "behind": False,
+        "current_week": 1, "adherence": adherence(2, 1), "behind": False, "rebuild_reason": None,
         "created_at": "2026-03-04T09:00:00Z", "updated_at": "2026-03-04T09:00:00Z",
         "fitness": {"vdot": 45.0, "source": "runs", "effort": None},
         "paces": {name: pace(330, 295) for name in
                   ("recovery", "easy", "marathon", "threshold", "interval", "repetition")},
         "predictions": [{"distance": "10k", "distance_m": 10000.0, "vdot_time_s": 2716,
                          "riegel_time_s": None}],
-        "warnings": [], "phases": [
+        "warnings": [], "remarks": [], "phases": [
             {"phase": "build", "start": "2026-03-09", "end": "2026-03-15", "weeks": 1},
             {"phase": "taper", "start": "2026-03-16", "end": "2026-03-22", "weeks": 1}],
         "weeks": weeks,
@@ -80,7 +81,8 @@ def plan(plan_id: int, race_name: str = "Spring 10K") -> dict[str, Any]:
 
 def summary(body: dict[str, Any]) -> dict[str, Any]:
     return {key: value for key, value in body.items()
-            if key not in ("fitness", "paces", "predictions", "warnings", "phases", "weeks")}
+            if key not in ("fitness", "paces", "predictions", "warnings", "remarks", "phases",
+                           "weeks")}
 
 
 @dataclass

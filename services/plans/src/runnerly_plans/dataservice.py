@@ -41,6 +41,9 @@ class Run:
     started_at: datetime
     distance_m: float
     moving_time_s: int
+    # (distance_m, time_s) of each split, in order; empty when the run has none or was
+    # read from a listing.
+    splits: tuple[tuple[float, float], ...] = ()
 
     def as_effort(self) -> Effort:
         return Effort(self.distance_m, self.moving_time_s, self.started_at, self.id)
@@ -182,5 +185,11 @@ def _datetime(value: Any) -> datetime | None:
 
 def _run(item: dict[str, Any]) -> Run:
     started = datetime.fromisoformat(str(item["started_at"]))
-    return Run(int(item["id"]), started, float(item["distance_m"]), int(item["moving_time_s"]))
+    splits = tuple(
+        (float(split["distance_m"]),
+         float(split.get("moving_time_s") or split["elapsed_time_s"]))
+        for split in item.get("splits") or ()
+    )
+    return Run(int(item["id"]), started, float(item["distance_m"]), int(item["moving_time_s"]),
+               splits)
 

@@ -168,7 +168,8 @@ def test_regenerate_rebuilds_the_weeks_to_come_and_keeps_the_past(
     ]
     kept = [w for week in after["weeks"][:2] for w in week["workouts"]]
     assert kept == [
-        {**w, "status": kept[i]["status"], "runs": kept[i]["runs"]}
+        {**w, "status": kept[i]["status"], "judgement": kept[i]["judgement"],
+         "runs": kept[i]["runs"]}
         for i, w in enumerate(w for week in before["weeks"][:2] for w in week["workouts"])
     ]
     assert workouts_by_day(after)["2026-03-10"]["status"] == "done"

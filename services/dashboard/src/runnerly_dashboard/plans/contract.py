@@ -91,6 +91,13 @@ class PlanCreate(BaseModel):
         float | None,
         Field(description="Race distance in metres.", gt=0.0, le=1000000.0, title="Distance M"),
     ] = None
+    goal_mode: Annotated[
+        Literal["predicted", "keep_goal"],
+        Field(
+            description="When the goal is faster than current fitness predicts (by more than 2 %): aim at the predicted time (`predicted`), or keep the goal and train at goal pace (`keep_goal`); the plan's remarks show the gap either way.",
+            title="Goal Mode",
+        ),
+    ] = "predicted"
     goal_time_s: Annotated[
         int | None,
         Field(description="Goal race time in seconds.", ge=60, le=604800, title="Goal Time S"),
@@ -122,6 +129,7 @@ class PlanSummary(BaseModel):
     fitness_source: Annotated[
         Literal["best_efforts", "runs", "profile", "default"], Field(title="Fitness Source")
     ]
+    goal_mode: Annotated[Literal["predicted", "keep_goal"], Field(title="Goal Mode")]
     goal_time_s: Annotated[int | None, Field(title="Goal Time S")]
     id: Annotated[int, Field(title="Id")]
     long_run_day: Annotated[
@@ -131,6 +139,13 @@ class PlanSummary(BaseModel):
     race_date: Annotated[date_aliased, Field(title="Race Date")]
     race_id: Annotated[int | None, Field(title="Race Id")]
     race_name: Annotated[str, Field(title="Race Name")]
+    rebuild_reason: Annotated[
+        Literal["behind", "fitness_improved"] | None,
+        Field(
+            description="Why rebuilding the plan (`POST /plans/{id}/regenerate`) is offered: `behind` (as `behind`), or `fitness_improved`: a run matched since the plan was built shows a VDOT at least 1 point above the plan's. Null when the plan holds.",
+            title="Rebuild Reason",
+        ),
+    ]
     start_date: Annotated[date_aliased, Field(title="Start Date")]
     target_time_s: Annotated[
         int, Field(description="The race time the plan aims at.", title="Target Time S")
@@ -158,14 +173,44 @@ class PlanPredictionRead(BaseModel):
     ]
 
 
+class PlanRemarkRead(BaseModel):
+    code: Annotated[
+        str,
+        Field(
+            description="Stable, for a machine: goal_beyond_fitness, goal_kept_beyond_fitness, goal_pace_at_threshold, goal_below_fitness, volume_short, long_run_short, fitness_default; note for older plans.",
+            title="Code",
+        ),
+    ]
+    text: Annotated[str, Field(title="Text")]
+
+
 class PlanWorkoutRead(BaseModel):
     date: Annotated[date_aliased, Field(title="Date")]
     description: Annotated[str, Field(title="Description")]
     distance_m: Annotated[int, Field(title="Distance M")]
     duration_s: Annotated[int, Field(title="Duration S")]
     id: Annotated[int, Field(title="Id")]
+    judgement: Annotated[
+        Literal["planned", "done", "done_off_pace", "partly_done", "missed"],
+        Field(
+            description="The day's runs judged against the workout: done (85 % of its distance or more, at its pace within 3 %), done_off_pace (the distance, not the pace), partly_done (less than 85 % of the distance), missed, or planned.",
+            title="Judgement",
+        ),
+    ]
     kind: Annotated[
-        Literal["easy", "long", "tempo", "intervals", "recovery", "race"], Field(title="Kind")
+        Literal[
+            "easy",
+            "long",
+            "tempo",
+            "intervals",
+            "recovery",
+            "race",
+            "marathon_pace",
+            "race_pace",
+            "hills",
+            "strides",
+        ],
+        Field(title="Kind"),
     ]
     pace: PlanPace
     runs: Annotated[list[PlanMatchedRunRead], Field(title="Runs")]
@@ -224,6 +269,7 @@ class PlanRead(BaseModel):
     fitness_source: Annotated[
         Literal["best_efforts", "runs", "profile", "default"], Field(title="Fitness Source")
     ]
+    goal_mode: Annotated[Literal["predicted", "keep_goal"], Field(title="Goal Mode")]
     goal_time_s: Annotated[int | None, Field(title="Goal Time S")]
     id: Annotated[int, Field(title="Id")]
     long_run_day: Annotated[
@@ -236,6 +282,14 @@ class PlanRead(BaseModel):
     race_date: Annotated[date_aliased, Field(title="Race Date")]
     race_id: Annotated[int | None, Field(title="Race Id")]
     race_name: Annotated[str, Field(title="Race Name")]
+    rebuild_reason: Annotated[
+        Literal["behind", "fitness_improved"] | None,
+        Field(
+            description="Why rebuilding the plan (`POST /plans/{id}/regenerate`) is offered: `behind` (as `behind`), or `fitness_improved`: a run matched since the plan was built shows a VDOT at least 1 point above the plan's. Null when the plan holds.",
+            title="Rebuild Reason",
+        ),
+    ]
+    remarks: Annotated[list[PlanRemarkRead], Field(title="Remarks")]
     start_date: Annotated[date_aliased, Field(title="Start Date")]
     target_time_s: Annotated[
         int, Field(description="The race time the plan aims at.", title="Target Time S")
@@ -246,5 +300,5 @@ class PlanRead(BaseModel):
     ]
     updated_at: Annotated[AwareDatetime, Field(title="Updated At")]
     vdot: Annotated[float, Field(title="Vdot")]
-    warnings: Annotated[list[str], Field(title="Warnings")]
+    warnings: Annotated[list[str], Field(description="The remarks' texts.", title="Warnings")]
     weeks: Annotated[list[PlanWeekRead], Field(title="Weeks")]

@@ -918,6 +918,13 @@ export interface components {
              */
             distance_m?: number | null;
             /**
+             * Goal Mode
+             * @description When the goal is faster than current fitness predicts (by more than 2 %): aim at the predicted time (`predicted`), or keep the goal and train at goal pace (`keep_goal`); the plan's remarks show the gap either way.
+             * @default predicted
+             * @enum {string}
+             */
+            goal_mode: "predicted" | "keep_goal";
+            /**
              * Goal Time S
              * @description Goal race time in seconds.
              */
@@ -1064,6 +1071,11 @@ export interface components {
              * @enum {string}
              */
             fitness_source: "best_efforts" | "runs" | "profile" | "default";
+            /**
+             * Goal Mode
+             * @enum {string}
+             */
+            goal_mode: "predicted" | "keep_goal";
             /** Goal Time S */
             goal_time_s: number | null;
             /** Id */
@@ -1087,6 +1099,13 @@ export interface components {
             race_id: number | null;
             /** Race Name */
             race_name: string;
+            /**
+             * Rebuild Reason
+             * @description Why rebuilding the plan (`POST /plans/{id}/regenerate`) is offered: `behind` (as `behind`), or `fitness_improved`: a run matched since the plan was built shows a VDOT at least 1 point above the plan's. Null when the plan holds.
+             */
+            rebuild_reason: ("behind" | "fitness_improved") | null;
+            /** Remarks */
+            remarks: components["schemas"]["PlanRemarkRead"][];
             /**
              * Start Date
              * Format: date
@@ -1112,10 +1131,23 @@ export interface components {
             updated_at: string;
             /** Vdot */
             vdot: number;
-            /** Warnings */
+            /**
+             * Warnings
+             * @description The remarks' texts.
+             */
             warnings: string[];
             /** Weeks */
             weeks: components["schemas"]["PlanWeekRead"][];
+        };
+        /** PlanRemarkRead */
+        PlanRemarkRead: {
+            /**
+             * Code
+             * @description Stable, for a machine: goal_beyond_fitness, goal_kept_beyond_fitness, goal_pace_at_threshold, goal_below_fitness, volume_short, long_run_short, fitness_default; note for older plans.
+             */
+            code: string;
+            /** Text */
+            text: string;
         };
         /** PlanSummary */
         PlanSummary: {
@@ -1144,6 +1176,11 @@ export interface components {
              * @enum {string}
              */
             fitness_source: "best_efforts" | "runs" | "profile" | "default";
+            /**
+             * Goal Mode
+             * @enum {string}
+             */
+            goal_mode: "predicted" | "keep_goal";
             /** Goal Time S */
             goal_time_s: number | null;
             /** Id */
@@ -1162,6 +1199,11 @@ export interface components {
             race_id: number | null;
             /** Race Name */
             race_name: string;
+            /**
+             * Rebuild Reason
+             * @description Why rebuilding the plan (`POST /plans/{id}/regenerate`) is offered: `behind` (as `behind`), or `fitness_improved`: a run matched since the plan was built shows a VDOT at least 1 point above the plan's. Null when the plan holds.
+             */
+            rebuild_reason: ("behind" | "fitness_improved") | null;
             /**
              * Start Date
              * Format: date
@@ -1242,10 +1284,16 @@ export interface components {
             /** Id */
             id: number;
             /**
+             * Judgement
+             * @description The day's runs judged against the workout: done (85 % of its distance or more, at its pace within 3 %), done_off_pace (the distance, not the pace), partly_done (less than 85 % of the distance), missed, or planned.
+             * @enum {string}
+             */
+            judgement: "planned" | "done" | "done_off_pace" | "partly_done" | "missed";
+            /**
              * Kind
              * @enum {string}
              */
-            kind: "easy" | "long" | "tempo" | "intervals" | "recovery" | "race";
+            kind: "easy" | "long" | "tempo" | "intervals" | "recovery" | "race" | "marathon_pace" | "race_pace" | "hills" | "strides";
             pace: components["schemas"]["PlanPace"];
             /** Runs */
             runs: components["schemas"]["PlanMatchedRunRead"][];

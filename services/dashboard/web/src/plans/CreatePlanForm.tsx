@@ -9,7 +9,7 @@ import { parseGoal, WEEKDAYS } from "./format";
 import { useCreatePlan, type PlanCreate } from "./queries";
 
 const OWN_RACE = "own";
-const FIELDS = ["race_id", "distance_m", "date", "name", "days_per_week", "long_run_day", "goal_time_s"];
+const FIELDS = ["race_id", "distance_m", "date", "name", "days_per_week", "long_run_day", "goal_time_s", "goal_mode"];
 
 /** Make a plan for a race of the list (preselected when coming from a race) or one of the runner's own. */
 export function CreatePlanForm({ units, raceId }: { units: Units; raceId?: number }) {
@@ -21,6 +21,7 @@ export function CreatePlanForm({ units, raceId }: { units: Units; raceId?: numbe
   const [days, setDays] = useState("4");
   const [longRunDay, setLongRunDay] = useState<PlanCreate["long_run_day"]>("sunday");
   const [goal, setGoal] = useState("");
+  const [goalMode, setGoalMode] = useState<PlanCreate["goal_mode"]>("predicted");
   const [goalError, setGoalError] = useState<string | null>(null);
   const listed = races.data?.pages.flatMap((p) => p.items) ?? [];
 
@@ -32,7 +33,7 @@ export function CreatePlanForm({ units, raceId }: { units: Units; raceId?: numbe
       return;
     }
     setGoalError(null);
-    const common = { days_per_week: Number(days), long_run_day: longRunDay, goal_time_s: goalSeconds };
+    const common = { days_per_week: Number(days), long_run_day: longRunDay, goal_time_s: goalSeconds, goal_mode: goalMode };
     let body: PlanCreate;
     if (race === OWN_RACE) {
       const distance = Number.parseFloat(own.distance.replace(",", "."));
@@ -79,6 +80,14 @@ export function CreatePlanForm({ units, raceId }: { units: Units; raceId?: numbe
         options={WEEKDAYS.map((d) => ({ value: d, label: d[0].toUpperCase() + d.slice(1) }))} />
       <Field label="Goal time (optional)" name="goal" value={goal} onChange={(e) => setGoal(e.target.value)}
         hint="h:mm:ss, e.g. 1:45:00" errors={goalError ? [goalError] : fieldErrors(create.error, "goal_time_s")} />
+      {goal.trim() !== "" && (
+        <SelectField label="If the goal is faster than your fitness predicts" name="goal_mode" value={goalMode}
+          onChange={(v) => setGoalMode(v as PlanCreate["goal_mode"])}
+          options={[
+            { value: "predicted", label: "Train for the predicted time" },
+            { value: "keep_goal", label: "Keep my goal and show the gap" },
+          ]} />
+      )}
       <FormError error={create.error} fields={FIELDS} />
       <button className="button" type="submit" disabled={create.isPending}>
         {create.isPending ? "Making your plan…" : "Create plan"}

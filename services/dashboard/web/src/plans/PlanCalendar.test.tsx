@@ -24,19 +24,19 @@ const WEEK: PlanWeek = {
   workouts: [
     {
       id: 1, date: "2026-03-10", kind: "tempo", distance_m: 8000, duration_s: 2500, pace,
-      description: "2 km easy, 4 km at threshold pace, 2 km easy", status: "done",
+      description: "2 km easy, 4 km at threshold pace, 2 km easy", status: "done", judgement: "done_off_pace",
       runs: [{ run_id: 7, date: "2026-03-10", distance_m: 8100, moving_time_s: 2580 }],
     },
     {
       id: 2, date: "2026-03-15", kind: "long", distance_m: 12000, duration_s: 3900, pace,
-      description: "Long run: 12.0 km", status: "missed", runs: [],
+      description: "Long run: 12.0 km", status: "missed", judgement: "missed", runs: [],
     },
   ],
 };
 
 describe("the plan calendar", () => {
   it("shows a row per week, each workout with its target and its match, rest days between", () => {
-    renderWithApp(<PlanCalendar weeks={[WEEK]} today="2026-03-16" units="km" />);
+    renderWithApp(<PlanCalendar weeks={[WEEK]} today="2026-03-10" units="km" />);
     const row = screen.getByTestId("plan-week");
     expect(row).toHaveTextContent("Week 1");
     expect(row).toHaveTextContent("1/2 done");
@@ -44,7 +44,7 @@ describe("the plan calendar", () => {
     expect(tempo).toHaveTextContent("Tempo");
     expect(tempo).toHaveTextContent("8.0 km");
     expect(tempo).toHaveTextContent("4:55–5:30 /km");
-    expect(tempo).toHaveTextContent("Done");
+    expect(tempo).toHaveTextContent("Done, off pace");
     expect(tempo).toHaveTextContent("Ran 8.1 km in 43:00");
     expect(long).toHaveTextContent("Long run");
     expect(long).toHaveTextContent("Missed");
@@ -54,10 +54,42 @@ describe("the plan calendar", () => {
   });
 
   it("shows paces and distances in miles for a runner in miles", () => {
-    renderWithApp(<PlanCalendar weeks={[WEEK]} today="2026-03-16" units="mi" />);
+    renderWithApp(<PlanCalendar weeks={[WEEK]} today="2026-03-10" units="mi" />);
     const [tempo] = screen.getAllByTestId("workout");
     expect(tempo).toHaveTextContent("5.0 mi");
     expect(tempo).toHaveTextContent("7:55–8:51 /mi");
+  });
+});
+
+describe("the plan calendar's folds", () => {
+  const weeks: PlanWeek[] = Array.from({ length: 12 }, (_, i) => {
+    const start = new Date(Date.UTC(2026, 2, 9 + 7 * i)).toISOString().slice(0, 10);
+    const end = new Date(Date.UTC(2026, 2, 15 + 7 * i)).toISOString().slice(0, 10);
+    return { ...WEEK, index: i, start, end, unplanned_runs: [],
+      workouts: WEEK.workouts.map((w, j) => ({ ...w, id: 10 * i + j, date: j === 0 ? start : end })) };
+  });
+
+  it("opens on this week and the next, the others folded", () => {
+    renderWithApp(<PlanCalendar weeks={weeks} today="2026-04-08" units="km" />);
+    const rows = screen.getAllByTestId("plan-week");
+    expect(rows).toHaveLength(12);
+    const open = rows.filter((row) => (row as HTMLDetailsElement).open).map((row) => row.dataset.week);
+    expect(open).toEqual(["4", "5"]);
+    expect(rows[4]).toHaveTextContent("this week");
+    expect(within(rows[0]).queryAllByTestId("workout")).toHaveLength(0);
+    expect(within(rows[4]).getAllByTestId("workout")).toHaveLength(2);
+  });
+
+  it("brings this week back with Today", async () => {
+    const scrolled = vi.fn();
+    Element.prototype.scrollIntoView = scrolled;
+    renderWithApp(<PlanCalendar weeks={weeks} today="2026-04-08" units="km" />);
+    const rows = screen.getAllByTestId("plan-week");
+    await userEvent.click(within(rows[4]).getByText("Week 5"));
+    expect((rows[4] as HTMLDetailsElement).open).toBe(false);
+    await userEvent.click(screen.getByRole("button", { name: "Today" }));
+    expect((rows[4] as HTMLDetailsElement).open).toBe(true);
+    expect(scrolled).toHaveBeenCalled();
   });
 });
 
@@ -94,10 +126,11 @@ describe("creating a plan", () => {
     await userEvent.selectOptions(screen.getByLabelText("Days a week you can run"), "5");
     await userEvent.selectOptions(screen.getByLabelText("Long run day"), "saturday");
     await userEvent.type(screen.getByLabelText("Goal time (optional)"), "48:00");
+    await userEvent.selectOptions(screen.getByLabelText("If the goal is faster than your fitness predicts"), "keep_goal");
     await userEvent.click(screen.getByRole("button", { name: "Create plan" }));
 
     expect(await screen.findByText("Plan page")).toBeInTheDocument();
-    expect(sent).toEqual([{ days_per_week: 5, long_run_day: "saturday", goal_time_s: 2880, race_id: 3 }]);
+    expect(sent).toEqual([{ days_per_week: 5, long_run_day: "saturday", goal_time_s: 2880, goal_mode: "keep_goal", race_id: 3 }]);
   });
 
   it("says why no plan can be made", async () => {

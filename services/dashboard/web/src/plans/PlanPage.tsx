@@ -32,9 +32,13 @@ function Summary({ plan }: { plan: Plan }) {
             ? `No workout is due yet: the plan starts on ${formatDay(plan.start_date)}.`
             : "No workout is due yet."}
       </p>
-      {plan.behind && (
+      {plan.rebuild_reason && (
         <div className="plan-behind" role="alert">
-          <p>You have fallen behind the plan. Rebuild the weeks to come from your current fitness?</p>
+          <p>
+            {plan.rebuild_reason === "behind"
+              ? "You have fallen behind the plan. Rebuild the weeks to come from your current fitness?"
+              : "A recent run shows you are fitter than the plan assumes. Rebuild the weeks to come at your new paces?"}
+          </p>
           <button type="button" className="button" disabled={regenerate.isPending} onClick={() => regenerate.mutate()}>
             {regenerate.isPending ? "Rebuilding…" : "Regenerate the plan"}
           </button>
@@ -42,12 +46,19 @@ function Summary({ plan }: { plan: Plan }) {
       )}
       {regenerate.isError && <Status tone="error">{regenerate.error.message}</Status>}
       {regenerate.isSuccess && <Status tone="ok">The weeks to come are rebuilt.</Status>}
-      {plan.warnings.length > 0 && (
-        <ul className="plan-warnings">
-          {plan.warnings.map((warning) => (
-            <li key={warning}>{warning}</li>
+      {plan.remarks.length > 0 && (
+        <ul className="plan-remarks" aria-label="Remarks">
+          {plan.remarks.map((remark) => (
+            <li key={remark.code + remark.text} data-code={remark.code}>{remark.text}</li>
           ))}
         </ul>
+      )}
+      {plan.goal_time_s != null && (
+        <p className="muted">
+          {plan.goal_mode === "keep_goal"
+            ? "You chose to keep your goal: race-pace work is at goal pace."
+            : "Race-pace work is at the time your fitness predicts; make a new plan keeping your goal to train at goal pace."}
+        </p>
       )}
       <h3>Phases</h3>
       <ol className="plan-phases">

@@ -8,7 +8,32 @@ export const KIND_LABELS: Record<PlanWorkout["kind"], string> = {
   intervals: "Intervals",
   recovery: "Recovery",
   race: "Race",
+  marathon_pace: "Marathon pace",
+  race_pace: "Race pace",
+  hills: "Hills",
+  strides: "Easy + strides",
 };
+
+export const JUDGEMENT_LABELS: Record<PlanWorkout["judgement"], string> = {
+  planned: "Planned",
+  done: "Done",
+  done_off_pace: "Done, off pace",
+  partly_done: "Partly done",
+  missed: "Missed",
+};
+
+/** The weeks that open unfolded: this week and the next (the first two before the plan starts, the last after it ends). */
+export function openWeeks(weeks: { index: number; start: string; end: string }[], today: string): number[] {
+  if (weeks.length === 0) return [];
+  let at = weeks.findIndex((w) => w.start <= today && today <= w.end);
+  if (at < 0) at = today < weeks[0].start ? 0 : weeks.length - 1;
+  return weeks.slice(at, at + 2).map((w) => w.index);
+}
+
+/** The week to jump to with "Today": this week, or the nearest one. */
+export function currentWeek(weeks: { index: number; start: string; end: string }[], today: string): number | null {
+  return openWeeks(weeks, today)[0] ?? null;
+}
 
 export const WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"] as const;
 

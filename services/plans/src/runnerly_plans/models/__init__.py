@@ -29,6 +29,9 @@ class Plan(Model):
     days_per_week: Mapped[int] = mapped_column(sa.SmallInteger)
     long_run_day: Mapped[int] = mapped_column(sa.SmallInteger)  # 0 is Monday
     goal_time_s: Mapped[int | None] = mapped_column(sa.Integer)
+    # "predicted" or "keep_goal": what a goal beyond current fitness makes the plan aim at
+    # (null on plans made before the choice: "predicted").
+    goal_mode: Mapped[str | None] = mapped_column(sa.String(16))
     target_time_s: Mapped[int] = mapped_column(sa.Integer)
     start_date: Mapped[date] = mapped_column(sa.Date)
     # The runner's time zone when the plan was last built: "today" and run days are its.
@@ -39,7 +42,8 @@ class Plan(Model):
     fitness_effort: Mapped[dict[str, Any] | None] = mapped_column(sa.JSON)
     # [{distance, distance_m, vdot_time_s, riegel_time_s}]
     predictions: Mapped[list[dict[str, Any]]] = mapped_column(sa.JSON)
-    warnings: Mapped[list[str]] = mapped_column(sa.JSON)
+    # [{code, text}]; plans made before the codes hold bare texts.
+    warnings: Mapped[list[dict[str, str] | str]] = mapped_column(sa.JSON)
     # [{index, start, phase, distance_m, cutback}]: the weeks as planned.
     weeks: Mapped[list[dict[str, Any]]] = mapped_column(sa.JSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
@@ -64,6 +68,8 @@ class Workout(Model):
     pace_slow_s_per_km: Mapped[float] = mapped_column(sa.Float)
     pace_fast_s_per_km: Mapped[float] = mapped_column(sa.Float)
     description: Mapped[str] = mapped_column(sa.String(500))
+    # The part of a quality session run at its pace (null for easy days and older plans).
+    main_m: Mapped[int | None] = mapped_column(sa.Integer)
 
 
 class MatchedRun(Model):
@@ -84,6 +90,9 @@ class MatchedRun(Model):
     local_date: Mapped[date] = mapped_column(sa.Date)
     distance_m: Mapped[float] = mapped_column(sa.Float)
     moving_time_s: Mapped[int] = mapped_column(sa.Integer)
+    # The fastest stretch of the run's splits as long as its workout's main part, in s/km
+    # (null without splits, or for easy days).
+    main_pace_s_per_km: Mapped[float | None] = mapped_column(sa.Float)
 
 
 class OutboxMessage(OutboxMixin, Model):

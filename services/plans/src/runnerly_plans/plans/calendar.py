@@ -18,6 +18,10 @@ KIND_TITLES = {
     "intervals": "Intervals",
     "recovery": "Recovery run",
     "race": "Race",
+    "marathon_pace": "Marathon-pace run",
+    "race_pace": "Race-pace run",
+    "hills": "Hill repeats",
+    "strides": "Easy run with strides",
 }
 
 

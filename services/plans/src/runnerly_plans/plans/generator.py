@@ -1,36 +1,30 @@
 """Plan generation: from today, a race and a runner's fitness and recent volume, the dated
 workouts that take them from next Monday to race day. Pure: no I/O, the day is an input.
 
-The rules, and why:
+The rules, their figures and their sources (Daniels, Pfitzinger, Hansons, Higdon) are in
+the service's README; in short:
 
-- **Weeks.** The plan starts the Monday after today and ends on race day; its last week
-  (the race week) may be short. A plan needs a minimum of full weeks before the race week
-  (``DISTANCES``: 2 for races under 10 km, 3 under the half, 4 under the marathon, 6 for a
-  marathon, 8 beyond) and refuses a race over a year away: fitness read today says nothing
-  about it.
-- **Phases.** The last weeks are the taper (1 week below the half, 2 for the half from 10
-  weeks on, 2 for the marathon and beyond, 3 from 16 weeks on), race week included. The
-  weeks before are a quarter peak, a third build, the rest base (short plans skip base).
-- **Volume.** Week 1 is what the runner ran a week over their last four weeks (at least
-  2.5 km a training day and 8 km: a plan has to start somewhere), and no week rises more
-  than 10 % over the week before it: strictly week over week, so the week after a lighter
-  week rises from the lighter week. Every 4th week is 10 % lighter, with one quality
-  session fewer. The volume grows to a plateau for the distance (40 km a week for a 5 km
-  race at 5 days a week, 50 for 10 km, 60 for the half, 70 for the marathon, 80 beyond;
-  scaled by 0.7 to 1.2 for fewer or more days) or stays at what the runner already runs if
-  that is more, and holds there. The taper falls from the last training week (70 % then
-  45 %, or 80/60/40 %, or 50 % alone). Week volumes count the training, not the race
-  itself, and are whole multiples of 100 m. A week that loses days to the race (the day
-  before it is rest) keeps the share of its volume the days left can hold.
-- **Days.** Training days are spread around the long-run day (the day before it is a rest
-  day up to 6 days a week); the day after the long run is a recovery run. Quality days
-  (tempo at threshold pace, intervals at interval pace) are never the day after or before
-  the long run: none in base up to 4 days a week (one tempo from 5), one or two in build
-  and peak, one in the taper, none in race week.
-- **Long run.** At most 35 % of the week (a share falling from 35 % at 3 days a week to
-  26 % at 7, 5 points more for the marathon and beyond, where the long run matters most),
-  no longer than the distance needs (14 km for a 5 km race up to 32 km for the marathon)
-  and no longer than 150 minutes at easy pace.
+- **Weeks and phases.** Next Monday to race day, a minimum of full weeks by distance; base,
+  build (a third), peak (a quarter) and the taper: 3 weeks for the marathon and beyond, 2
+  for the half, 7 to 12 days for 5-10 km, race week included.
+- **Volume.** Week 1 is the mean of the runner's last four weeks (at least 3 km a training
+  day and 9 km); no week rises more than 10 % over the week before it (strictly, so the
+  week after a lighter week rises from the lighter week); every 4th week is 10 % lighter
+  with one quality session fewer. The volume builds to a target for the distance, the days
+  and the level (VDOT), or holds a runner already above it where they are; the taper cuts
+  it progressively. Week volumes count the training, not the race, in whole 100 m; a week
+  that loses days to the race keeps the share of its volume the days left can hold.
+- **Days.** Training days spread around the long-run day (the day before it is rest up to 6
+  days a week); the day after the long run is a recovery run; quality days are never next
+  to the long run.
+- **Workouts specific to the race.** Marathon-pace runs and long runs with a marathon-pace
+  finish for the marathon; race-pace repetitions for 5 km to the half; hills in base for
+  the short races; strides in base, build and race week; tempo and intervals around them.
+- **Long run.** A share of the week by days (larger for few days), growing from base to
+  peak; capped by distance and at 3 hours of easy running; a minimum by distance, and a
+  remark saying why when the days or the volume cannot reach it.
+- **Goal.** A goal beyond current fitness is remarked, and the runner's ``goal_mode``
+  decides what the plan aims at: the predicted time, or the goal.
 """
 
 from __future__ import annotations
@@ -46,19 +40,40 @@ from runnerly_plans.fitness.vdot import predict_time, vdot_from_race
 from runnerly_plans.plans import units
 
 Phase = Literal["base", "build", "peak", "taper"]
-WorkoutKind = Literal["easy", "long", "tempo", "intervals", "recovery", "race"]
+WorkoutKind = Literal[
+    "easy", "long", "tempo", "intervals", "recovery", "race", "marathon_pace", "race_pace",
+    "hills", "strides",
+]
+GoalMode = Literal["predicted", "keep_goal"]
+QUALITY_KINDS = frozenset({"tempo", "intervals", "marathon_pace", "race_pace", "hills"})
 RefusalReason = Literal["race_in_past", "race_too_close", "race_too_far", "distance_out_of_range"]
 
 UNIT_M = 100  # volumes and workout distances are whole multiples of this
+# A runner with no history starts from 3 km a training day, 9 km a week at the least (a
+# novice plan's first week: three runs of 2-3 km).
+MIN_START_M, MIN_START_PER_DAY_M = 9000.0, 3000.0
 MAX_WEEKLY_RISE = 0.10
 CUTBACK_EVERY = 4
 CUTBACK_FACTOR = 0.9
 MAX_DAYS_AHEAD = 365
 MIN_DISTANCE_M = 1000.0
 MAX_DISTANCE_M = 100_000.0
-MAX_LONG_RUN_SHARE = 0.35
-LONG_RUN_SHARE = {3: 0.35, 4: 0.33, 5: 0.30, 6: 0.28, 7: 0.26}
-LONG_RUN_MAX_MINUTES = 150.0
+# Daniels: the long run at most 25-30 % of the week; fewer days leave fewer runs to share
+# the week, so a 3-day runner's long run takes more of it (Higdon's novice plans: two
+# short runs and one long). The marathon's long run takes 2 points more: it matters most.
+MAX_LONG_RUN_SHARE = 0.45
+LONG_RUN_SHARE = {3: 0.45, 4: 0.40, 5: 0.30, 6: 0.28, 7: 0.26}
+MARATHON_LONG_RUN_BONUS = 0.02
+# The long run grows through the plan: this much less of the week in base, half of it in
+# build, the full share in peak.
+LONG_RUN_SHARE_BASE_LESS = 0.04
+# No run over about 3 hours (Daniels and Hansons both stop the long run there).
+LONG_RUN_MAX_MINUTES = 180.0
+# A goal faster than current fitness predicts by more than this is remarked on.
+GOAL_MARGIN = 0.02
+# The share of a marathon long run run at marathon pace at its end (Pfitzinger's
+# "with x mi at marathon pace"), and the most of it.
+MP_FINISH_SHARE, MP_FINISH_MAX_M = 0.35, 13_000
 # Training days as offsets from the long-run day (0): spread out, rest before the long run.
 DAY_PATTERNS = {
     3: (0, 2, 4),
@@ -68,11 +83,18 @@ DAY_PATTERNS = {
     7: (0, 1, 2, 3, 4, 5, 6),
 }
 # Relative share of the non-long volume each kind of day takes.
-DAY_WEIGHTS = {"easy": 1.0, "recovery": 0.75, "tempo": 1.15, "intervals": 1.15}
+DAY_WEIGHTS = {
+    "easy": 1.0, "recovery": 0.75, "tempo": 1.15, "intervals": 1.15, "marathon_pace": 1.3,
+    "race_pace": 1.1, "hills": 1.0, "strides": 1.0,
+}
 # Share of a quality run at its target pace, and the share of the week it may take
 # (Daniels: threshold running up to 10 % of the week, interval running up to 8 %).
 TEMPO_MAIN_SHARE, TEMPO_WEEK_CAP = 0.6, 0.10
 INTERVAL_MAIN_SHARE, INTERVAL_WEEK_CAP = 0.5, 0.08
+# Marathon-pace runs: up to 70 % of the run and 16 km (Pfitzinger's 8-12 mi, Hansons'
+# 6-10 mi); race-pace repetitions for 5 km to the half: half the run, in 1 km to 3 km reps.
+MP_MAIN_SHARE, MP_MAIN_MAX_M = 0.7, 16_000
+RACE_PACE_MAIN_SHARE = 0.5
 # A runner gains about a VDOT point a month of training; beyond that a goal is a wish.
 VDOT_GAIN_PER_WEEK = 0.25
 MAX_VDOT_GAIN = 6.0
@@ -83,25 +105,40 @@ WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", 
 class DistanceRules:
     name: str
     min_full_weeks: int
-    plateau_km: float  # weekly volume a plan builds to at 5 days a week
+    plateau_km: float  # weekly volume a plan builds to at 5 days a week and VDOT 45
     long_run_cap_km: float
+    long_run_min_km: float  # the longest run a plan for the distance should reach
 
-    def taper_weeks(self, weeks: int) -> int:
-        if self.name in ("5k", "10k"):
-            return 1
+    def taper_weeks(self, race_date: date) -> int:
+        """Taper weeks, race week included: 3 for the marathon and beyond, 2 for the half,
+        7 to 12 days for 5 km to 10 km (the race week, and the week before it when the
+        race falls early in its week)."""
+        if self.name in ("marathon", "ultra"):
+            return 3
         if self.name == "half":
-            return 2 if weeks >= 10 else 1
-        return 3 if weeks >= 16 else 2
+            return 2
+        return 1 if race_date.weekday() >= 5 else 2
 
 
 DISTANCES = (
-    (10_000.0, DistanceRules("5k", 2, 40, 14)),
-    (21_000.0, DistanceRules("10k", 3, 50, 18)),
-    (42_000.0, DistanceRules("half", 4, 60, 22)),
-    (43_000.0, DistanceRules("marathon", 6, 70, 32)),
-    (math.inf, DistanceRules("ultra", 8, 80, 35)),
+    (10_000.0, DistanceRules("5k", 2, 40, 14, 6)),
+    (21_000.0, DistanceRules("10k", 3, 50, 18, 8)),
+    (42_000.0, DistanceRules("half", 4, 60, 22, 16)),
+    (43_000.0, DistanceRules("marathon", 6, 75, 35, 24)),
+    (math.inf, DistanceRules("ultra", 8, 85, 38, 30)),
 )
-TAPER_FRACTIONS = {1: (0.5,), 2: (0.7, 0.45), 3: (0.8, 0.6, 0.4)}
+# Each taper week's volume as a share of the last training week: cut progressively.
+TAPER_FRACTIONS = {1: (0.6,), 2: (0.75, 0.5), 3: (0.8, 0.6, 0.4)}
+# Weekly volume by level: a faster runner trains more (2.5 % a VDOT point from 45).
+LEVEL_SLOPE, LEVEL_MIN, LEVEL_MAX = 0.025, 0.75, 1.35
+
+
+@dataclass(frozen=True)
+class Remark:
+    """A remark on a plan: a stable ``code`` for a machine, a ``text`` for the runner."""
+
+    code: str
+    text: str
 
 
 class PlanRefused(Exception):
@@ -130,6 +167,8 @@ class PlanRequest:
     # Full weeks needed before race week; the distance's minimum unless rebuilding a plan
     # already under way, which may keep fewer.
     min_full_weeks: int | None = None
+    # With a goal beyond current fitness: aim at the predicted time, or keep the goal.
+    goal_mode: GoalMode = "predicted"
 
 
 @dataclass(frozen=True)
@@ -141,6 +180,7 @@ class PlannedWorkout:
     duration_s: int
     pace: PaceRange
     description: str
+    main_m: int | None = None
 
 
 @dataclass(frozen=True)
@@ -162,7 +202,7 @@ class GeneratedPlan:
     vdot: float
     target_time_s: float
     weeks: list[PlannedWeek]
-    warnings: list[str]
+    warnings: list[Remark]
 
     @property
     def workouts(self) -> list[PlannedWorkout]:
@@ -234,16 +274,24 @@ def _units(meters: float) -> int:
     return int(meters // UNIT_M)
 
 
+def target_volume_m(rules: DistanceRules, days_per_week: int, vdot: float) -> float:
+    """The weekly volume a plan for ``rules``' distance builds to, for a runner training
+    ``days_per_week`` days at ``vdot``."""
+    days_factor = min(1.2, max(0.7, days_per_week / 5))
+    level = min(LEVEL_MAX, max(LEVEL_MIN, 1 + LEVEL_SLOPE * (vdot - 45)))
+    return rules.plateau_km * 1000 * days_factor * level
+
+
 def weekly_volumes(
     request: PlanRequest, phases: Sequence[Phase], rules: DistanceRules
 ) -> tuple[list[int], list[bool]]:
     """Each week's training volume in metres, and whether it is a lighter week."""
     recent = [max(0.0, week) for week in request.recent_weekly_m][-4:]
     recent_mean = sum(recent) / len(recent) if recent else 0.0
-    floor = max(8000.0, 2500.0 * request.days_per_week)
-    days_factor = min(1.2, max(0.7, request.days_per_week / 5))
+    floor = max(MIN_START_M, MIN_START_PER_DAY_M * request.days_per_week)
     first = _units(max(recent_mean, floor))
-    plateau = max(first, _units(rules.plateau_km * 1000 * days_factor))
+    # A runner already above the target is held where they are, never brought down.
+    plateau = max(first, _units(target_volume_m(rules, request.days_per_week, request.vdot)))
     training = [phase for phase in phases if phase != "taper"]
     volumes: list[int] = []
     cutbacks: list[bool] = []
@@ -287,7 +335,7 @@ class _Day:
 
 def _week_days(
     request: PlanRequest, week_start: date, phase: Phase, week_index: int,
-    rules: DistanceRules, cutback: bool,
+    rules: DistanceRules, cutback: bool, last_of_phase: bool = False,
 ) -> list[_Day]:
     """The week's training days with what each one is, before distances are given."""
     race_week = week_start <= request.race_date < week_start + timedelta(days=7)
@@ -300,7 +348,12 @@ def _week_days(
             continue  # the day before the race is rest (whatever week it falls in)
         days.append((offset, day))
     if race_week:
-        return [_Day(day, "easy") for _, day in sorted(days, key=lambda item: item[1])]
+        # Intensity kept to the end: the first run of race week touches race pace.
+        ordered = sorted(days, key=lambda item: item[1])
+        return [
+            _Day(day, "strides" if position == 0 and len(ordered) > 1 else "easy")
+            for position, (_, day) in enumerate(ordered)
+        ]
     quality_count = {
         "base": 1 if request.days_per_week >= 5 else 0,
         "build": 1 if request.days_per_week <= 4 else 2,
@@ -314,7 +367,9 @@ def _week_days(
             quality.append(offset)
     kinds: dict[int, WorkoutKind] = {}
     for position, offset in enumerate(quality):
-        kinds[offset] = _quality_kind(phase, rules, week_index, position, len(quality))
+        kinds[offset] = _quality_kind(phase, rules, week_index, position, len(quality),
+                                      last_of_phase)
+    strides_given = phase not in ("base", "build")
     result = []
     for offset, day in days:
         if offset == 0:
@@ -323,6 +378,10 @@ def _week_days(
             kind = kinds[offset]
         elif offset == 1:
             kind = "recovery"
+        elif not strides_given:
+            # Base and build keep leg speed with strides once a week (Daniels' "strides",
+            # Pfitzinger's "general aerobic + speed").
+            kind, strides_given = "strides", True
         else:
             kind = "easy"
         result.append(_Day(day, kind))
@@ -330,22 +389,50 @@ def _week_days(
 
 
 def _quality_kind(
-    phase: Phase, rules: DistanceRules, week_index: int, position: int, count: int
+    phase: Phase, rules: DistanceRules, week_index: int, position: int, count: int,
+    last_of_phase: bool = False,
 ) -> WorkoutKind:
+    """The quality session of a phase, specific to the race: marathon-pace runs for the
+    marathon and beyond, race-pace repetitions for 5 km to the half, hills in base for the
+    short races."""
+    long_race = rules.name in ("marathon", "ultra")
     short_race = rules.name in ("5k", "10k")
+    specific: WorkoutKind = "marathon_pace" if long_race else "race_pace"
     if phase == "base":
-        return "tempo"
+        return "hills" if short_race else "tempo"
     if phase == "taper":
-        return "intervals" if short_race else "tempo"
+        return specific
     if count == 2:
-        return "intervals" if position == 0 else "tempo"
+        first: WorkoutKind = "intervals" if short_race or phase == "build" else "tempo"
+        if long_race:
+            first = "tempo"
+        second: WorkoutKind = specific if phase == "peak" or long_race else "tempo"
+        return first if position == 0 else second
+    if long_race:
+        return "marathon_pace" if week_index % 2 == 0 else "tempo"
+    if phase == "peak":
+        # The last peak week is always race-specific: a short plan may have only it.
+        if week_index % 2 == 0 or last_of_phase:
+            return "race_pace"
+        return "intervals" if short_race else "tempo"
     return "intervals" if week_index % 2 == 0 else "tempo"
 
 
+@dataclass(frozen=True)
+class _Targets:
+    """What a plan's specific work is run at: the race pace and marathon pace it aims at."""
+
+    paces: TrainingPaces
+    race_pace_s_per_km: float
+    marathon_pace: PaceRange
+
+
 def _describe(
-    kind: WorkoutKind, distance_m: int, week_m: int, paces: TrainingPaces
-) -> tuple[str, int]:
-    """A workout's description and duration in seconds."""
+    kind: WorkoutKind, distance_m: int, week_m: int, targets: _Targets, mp_finish: bool
+) -> tuple[str, int, int | None]:
+    """A workout's description, duration in seconds, and the metres of it run at its
+    pace (a quality session's main part; none for easy days)."""
+    paces = targets.paces
     km = distance_m / 1000
     easy = paces.easy.middle_s_per_km
     if kind == "tempo":
@@ -356,7 +443,7 @@ def _describe(
         return (
             f"{units.d((distance_m - main_m) / 2)} easy, {units.d(main_m)} at threshold pace "
             f"({_pace_text(paces.threshold)}), {units.d((distance_m - main_m) / 2)} easy",
-            round(duration),
+            round(duration), main_m,
         )
     if kind == "intervals":
         main = min(distance_m * INTERVAL_MAIN_SHARE, week_m * INTERVAL_WEEK_CAP)
@@ -369,7 +456,52 @@ def _describe(
             f"Warm up, {reps} x {rep} m at interval pace ({_pace_text(paces.interval)}) "
             "with an easy jog as long as each rep between them, cool down; "
             f"{units.d(distance_m)} in all",
-            round(duration),
+            round(duration), main_m,
+        )
+    if kind == "marathon_pace":
+        mp = targets.marathon_pace
+        main_m = _whole(min(distance_m * MP_MAIN_SHARE, MP_MAIN_MAX_M))
+        rest_km = (distance_m - main_m) / 1000
+        duration = main_m / 1000 * mp.middle_s_per_km + rest_km * easy
+        return (
+            f"{units.d((distance_m - main_m) / 2)} easy, {units.d(main_m)} at marathon pace "
+            f"({_pace_text(mp)}), {units.d((distance_m - main_m) / 2)} easy",
+            round(duration), main_m,
+        )
+    if kind == "race_pace":
+        goal_pace = targets.race_pace_s_per_km
+        main = distance_m * RACE_PACE_MAIN_SHARE
+        rep = 3000 if main >= 9000 else 2000 if main >= 5000 else 1000
+        reps = max(2, round(main / rep))
+        main_m = min(distance_m, reps * rep)
+        rest_km = (distance_m - main_m) / 1000
+        duration = main_m / 1000 * goal_pace + rest_km * easy
+        return (
+            f"Warm up, {reps} x {rep} m at goal race pace ({units.pace(goal_pace)}) with a short "
+            f"easy jog between them, cool down; {units.d(distance_m)} in all",
+            round(duration), main_m,
+        )
+    if kind == "hills":
+        return (
+            f"{units.d(distance_m)} easy with 6-10 x 60-90 s uphill at a hard, controlled "
+            f"effort, jogging back down ({_pace_text(paces.easy)} on the flat)",
+            round(km * easy), None,
+        )
+    if kind == "strides":
+        return (
+            f"{units.d(distance_m)} easy ({_pace_text(paces.easy)}), then 6 x 20 s strides: "
+            "quick and relaxed, a full recovery between them",
+            round(km * easy), None,
+        )
+    if kind == "long" and mp_finish:
+        mp = targets.marathon_pace
+        finish_m = _whole(min(distance_m * MP_FINISH_SHARE, MP_FINISH_MAX_M))
+        duration = (distance_m - finish_m) / 1000 * easy + finish_m / 1000 * mp.middle_s_per_km
+        return (
+            f"Long run: {units.d(distance_m)}, the first {units.d(distance_m - finish_m)} "
+            f"easy ({_pace_text(paces.easy)}), the last {units.d(finish_m)} at marathon pace "
+            f"({_pace_text(mp)})",
+            round(duration), None,
         )
     pace = {"easy": paces.easy, "long": paces.easy, "recovery": paces.recovery}[kind]
     text = {
@@ -377,41 +509,64 @@ def _describe(
         "long": f"Long run: {units.d(distance_m)} at an easy, conversational pace",
         "recovery": f"{units.d(distance_m)} recovery: slower than easy",
     }[kind]
-    return f"{text} ({_pace_text(pace)})", round(km * pace.middle_s_per_km)
+    return f"{text} ({_pace_text(pace)})", round(km * pace.middle_s_per_km), None
+
+
+def _whole(meters: float) -> int:
+    return max(UNIT_M, math.floor(meters / UNIT_M) * UNIT_M)
 
 
 def _pace_text(pace: PaceRange) -> str:
     return units.pace(pace.slow_s_per_km, pace.fast_s_per_km)
 
 
-def _pace_for(kind: WorkoutKind, paces: TrainingPaces) -> PaceRange:
+def _pace_for(kind: WorkoutKind, targets: _Targets) -> PaceRange:
+    paces = targets.paces
+    if kind == "race_pace":
+        pace = targets.race_pace_s_per_km
+        return PaceRange(pace * 1.01, pace * 0.99)
     return {
         "easy": paces.easy,
         "long": paces.easy,
         "recovery": paces.recovery,
+        "strides": paces.easy,
+        "hills": paces.easy,
         "tempo": paces.threshold,
         "intervals": paces.interval,
+        "marathon_pace": targets.marathon_pace,
     }[kind]
 
 
-def _long_run_limit(volume_m: int, days_per_week: int, rules: DistanceRules,
-                    paces: TrainingPaces) -> int:
-    by_time = LONG_RUN_MAX_MINUTES * 60 / paces.easy.middle_s_per_km * 1000
+def long_run_share(days_per_week: int, phase: Phase, rules: DistanceRules) -> float:
     share = LONG_RUN_SHARE[days_per_week]
     if rules.name in ("marathon", "ultra"):
-        share = min(MAX_LONG_RUN_SHARE, share + 0.05)
-    limit = min(volume_m * share, rules.long_run_cap_km * 1000, by_time)
+        share = min(MAX_LONG_RUN_SHARE, share + MARATHON_LONG_RUN_BONUS)
+    less = {"base": LONG_RUN_SHARE_BASE_LESS, "build": LONG_RUN_SHARE_BASE_LESS / 2}
+    return share - less.get(phase, 0.0)
+
+
+def long_run_ceiling_m(rules: DistanceRules, paces: TrainingPaces) -> float:
+    """The longest a long run may be whatever the week: the distance's cap and 3 hours."""
+    by_time = LONG_RUN_MAX_MINUTES * 60 / paces.easy.middle_s_per_km * 1000
+    return min(rules.long_run_cap_km * 1000, by_time)
+
+
+def _long_run_limit(volume_m: int, days_per_week: int, phase: Phase, rules: DistanceRules,
+                    paces: TrainingPaces) -> int:
+    limit = min(volume_m * long_run_share(days_per_week, phase, rules),
+                long_run_ceiling_m(rules, paces))
     return math.floor(limit / UNIT_M) * UNIT_M
 
 
 def _week_workouts(
-    request: PlanRequest, days: list[_Day], volume_m: int, week_index: int,
-    rules: DistanceRules, paces: TrainingPaces,
+    request: PlanRequest, days: list[_Day], volume_m: int, week_index: int, phase: Phase,
+    rules: DistanceRules, targets: _Targets, mp_finish: bool,
 ) -> list[PlannedWorkout]:
     long_days = [day for day in days if day.kind == "long"]
     others = [day for day in days if day.kind != "long"]
     long_m = (
-        _long_run_limit(volume_m, request.days_per_week, rules, paces) if long_days else 0
+        _long_run_limit(volume_m, request.days_per_week, phase, rules, targets.paces)
+        if long_days else 0
     )
     if not others:
         long_m = volume_m if long_days else 0
@@ -424,39 +579,70 @@ def _week_workouts(
         distance = distances[day.day]
         if distance <= 0:
             continue
-        description, duration = _describe(day.kind, distance, volume_m, paces)
+        description, duration, main_m = _describe(
+            day.kind, distance, volume_m, targets, mp_finish
+        )
         workouts.append(PlannedWorkout(
             date=day.day, week_index=week_index, kind=day.kind, distance_m=distance,
-            duration_s=duration, pace=_pace_for(day.kind, paces), description=description,
+            duration_s=duration, pace=_pace_for(day.kind, targets), description=description,
+            main_m=main_m,
         ))
     return workouts
 
 
-def _target_time(
-    request: PlanRequest, weeks: int, warnings: list[str]
-) -> float:
-    """The race time the plan aims at: the goal when it is within reach, else the best
-    the runner can expect; a goal out of reach is said so."""
+def _target_time(request: PlanRequest, weeks: int, warnings: list[Remark]) -> float:
+    """The race time the plan aims at. Without a goal: what current fitness predicts. A
+    goal within ``GOAL_MARGIN`` of the prediction, or slower, is the target. A goal faster
+    than that is remarked on, with the choice: aim at the predicted time (``predicted``),
+    or keep the goal (``keep_goal``) and see the gap."""
     predicted = predict_time(request.distance_m, request.vdot)
     if request.goal_time_s is None:
         return predicted
-    goal_vdot = vdot_from_race(request.distance_m, request.goal_time_s)
-    reachable = request.vdot + min(MAX_VDOT_GAIN, max(1.0, weeks * VDOT_GAIN_PER_WEEK))
-    if goal_vdot > reachable:
-        stretch = predict_time(request.distance_m, reachable)
-        warnings.append(
-            f"The goal of {_clock(request.goal_time_s)} asks for a VDOT of {goal_vdot:.1f}; "
-            f"your current fitness is {request.vdot:.1f}, and {weeks} weeks of training "
-            f"can bring it to about {reachable:.1f}. The plan aims at {_clock(stretch)} "
-            "instead."
+    goal = request.goal_time_s
+    if goal < predicted * (1 - GOAL_MARGIN):
+        goal_vdot = vdot_from_race(request.distance_m, goal)
+        reachable = request.vdot + min(MAX_VDOT_GAIN, max(1.0, weeks * VDOT_GAIN_PER_WEEK))
+        gap = (predicted - goal) / predicted
+        out_of_reach = goal_vdot > reachable
+        chance = (
+            f"{weeks} weeks of training can bring it to about {reachable:.1f}, short of it"
+            if out_of_reach else
+            f"{weeks} weeks of training may bring it to about {reachable:.1f}"
         )
-        return stretch
-    if request.goal_time_s > predicted * 1.05:
-        warnings.append(
-            f"The goal of {_clock(request.goal_time_s)} is slower than your current fitness "
+        if request.goal_mode == "keep_goal":
+            warnings.append(Remark("goal_kept_beyond_fitness", (
+                f"The goal of {_clock(goal)} is {gap:.0%} faster than your current fitness "
+                f"predicts ({_clock(predicted)}): it asks for a VDOT of {goal_vdot:.1f}, "
+                f"you are at {request.vdot:.1f}, and {chance}. The plan keeps the goal: its "
+                "race-pace work is at goal pace, which will feel harder than it should. "
+                "Choose the predicted time to train at what you can run today."
+            )))
+            _goal_pace_remark(request, goal, warnings)
+            return goal
+        warnings.append(Remark("goal_beyond_fitness", (
+            f"The goal of {_clock(goal)} is {gap:.0%} faster than your current fitness "
+            f"predicts ({_clock(predicted)}): it asks for a VDOT of {goal_vdot:.1f}, you "
+            f"are at {request.vdot:.1f}, and {chance}. The plan aims at {_clock(predicted)}; "
+            "choose to keep the goal to train at goal pace instead."
+        )))
+        return predicted
+    if goal > predicted * 1.05:
+        warnings.append(Remark("goal_below_fitness", (
+            f"The goal of {_clock(goal)} is slower than your current fitness "
             f"predicts ({_clock(predicted)}): you can aim higher."
-        )
-    return request.goal_time_s
+        )))
+    return goal
+
+
+def _goal_pace_remark(request: PlanRequest, goal: float, warnings: list[Remark]) -> None:
+    pace = race_pace(request.distance_m, goal)
+    threshold = training_paces(request.vdot).threshold
+    if request.distance_m >= 21_000 and pace <= threshold.slow_s_per_km:
+        warnings.append(Remark("goal_pace_at_threshold", (
+            f"The goal pace ({units.pace(pace)}) is as fast as your threshold pace "
+            f"({_pace_text(threshold)}), the pace you can hold for about an hour: over "
+            f"{units.race(request.distance_m)} it is not a pace to race at today."
+        )))
 
 
 def _clock(seconds: float) -> str:
@@ -473,11 +659,16 @@ def generate(request: PlanRequest) -> GeneratedPlan:
         raise ValueError("long_run_day must be 0 (Monday) to 6 (Sunday)")
     start, weeks = check_dates(request)
     rules = rules_for(request.distance_m)
-    phases = phases_for(weeks, rules.taper_weeks(weeks))
+    phases = phases_for(weeks, min(rules.taper_weeks(request.race_date), weeks - 1))
     volumes, cutbacks = weekly_volumes(request, phases, rules)
     paces = training_paces(request.vdot)
-    warnings: list[str] = []
+    warnings: list[Remark] = []
     target = _target_time(request, weeks, warnings)
+    race_pace_s = race_pace(request.distance_m, target)
+    marathon_pace = paces.marathon
+    if rules.name in ("marathon", "ultra") and request.distance_m <= 43_000:
+        marathon_pace = PaceRange(race_pace_s * 1.02, race_pace_s)
+    targets = _Targets(paces, race_pace_s, marathon_pace)
 
     planned: list[PlannedWeek] = []
     for offset, (phase, volume, cutback) in enumerate(
@@ -485,25 +676,33 @@ def generate(request: PlanRequest) -> GeneratedPlan:
     ):
         index = request.first_week_index + offset
         week_start = start + timedelta(weeks=offset)
-        days = _week_days(request, week_start, phase, index, rules, cutback)
+        last_of_phase = offset + 1 == len(phases) or phases[offset + 1] != phase
+        days = _week_days(request, week_start, phase, index, rules, cutback, last_of_phase)
         if len(days) < request.days_per_week:
             # Days lost to the race (race week, the day before it): the share of the
             # week's volume the days left can hold.
             volume = _units(volume * len(days) / request.days_per_week) * UNIT_M
-        workouts = _week_workouts(request, days, volume, index, rules, paces)
+        # Marathon long runs of build and peak alternate an easy one and one finishing
+        # at marathon pace (Pfitzinger; Daniels' "M-pace long runs").
+        mp_finish = (
+            rules.name in ("marathon", "ultra") and phase in ("build", "peak")
+            and not cutback and index % 2 == 1
+        )
+        workouts = _week_workouts(request, days, volume, index, phase, rules, targets,
+                                  mp_finish)
         trained = sum(workout.distance_m for workout in workouts)
         if week_start <= request.race_date < week_start + timedelta(days=7):
-            pace = race_pace(request.distance_m, target)
             workouts.append(PlannedWorkout(
                 date=request.race_date, week_index=index, kind="race",
                 distance_m=round(request.distance_m), duration_s=round(target),
-                pace=PaceRange(pace * 1.01, pace * 0.99),
+                pace=PaceRange(race_pace_s * 1.01, race_pace_s * 0.99),
                 description=f"Race day: {units.race(request.distance_m)}, aiming at "
-                f"{_clock(target)} ({units.pace(pace)})",
+                f"{_clock(target)} ({units.pace(race_pace_s)})",
+                main_m=round(request.distance_m),
             ))
         planned.append(PlannedWeek(index, week_start, phase, trained, cutback, workouts))
 
-    _volume_warnings(planned, rules, request, warnings)
+    _volume_warnings(planned, rules, request, paces, warnings)
     return GeneratedPlan(
         start=start, race_date=request.race_date, distance_m=request.distance_m,
         vdot=request.vdot, target_time_s=target, weeks=planned, warnings=warnings,
@@ -511,26 +710,32 @@ def generate(request: PlanRequest) -> GeneratedPlan:
 
 
 def _volume_warnings(weeks: list[PlannedWeek], rules: DistanceRules, request: PlanRequest,
-                     warnings: list[str]) -> None:
+                     paces: TrainingPaces, warnings: list[Remark]) -> None:
     training = [week for week in weeks if week.phase != "taper"]
     if not training:
         return
     peak = max(week.distance_m for week in training)
-    days_factor = min(1.2, max(0.7, request.days_per_week / 5))
-    wanted = rules.plateau_km * 1000 * days_factor
+    wanted = target_volume_m(rules, request.days_per_week, request.vdot)
     if peak < 0.8 * wanted:
-        warnings.append(
+        warnings.append(Remark("volume_short", (
             f"Rising at most 10 % a week from what you run now, your weekly volume reaches "
-            f"{units.d0(peak)} before the taper; a {rules.name} plan usually builds to "
-            f"about {units.d0(wanted)}. A later race would leave room to build more."
-        )
+            f"{units.d0(peak)} before the taper; a {rules.name} plan at your level usually "
+            f"builds to about {units.d0(wanted)}. A later race would leave room to build more."
+        )))
     longest = max(
         (w.distance_m for week in training for w in week.workouts if w.kind == "long"),
         default=0,
     )
-    if rules.name in ("marathon", "ultra") and longest < 24_000:
-        warnings.append(
-            f"The longest run of this plan is {units.d0(longest)}; a {rules.name} "
-            f"usually asks for long runs of {units.d0(28_000)} to {units.d0(32_000)}. "
-            "Expect the last part of the race to be hard."
-        )
+    minimum = rules.long_run_min_km * 1000
+    if longest < minimum - UNIT_M:
+        if long_run_ceiling_m(rules, paces) < minimum:
+            why = (f"3 hours at your easy pace ({_pace_text(paces.easy)}) is the most a run "
+                   "should take")
+        else:
+            why = (f"with {request.days_per_week} days a week and the volume you can safely "
+                   "build to, the long run keeps to its share of the week")
+        warnings.append(Remark("long_run_short", (
+            f"The longest run of this plan is {units.d(longest)}; a {rules.name} plan "
+            f"should reach at least {units.d(minimum)}, but {why}. Expect the last part of "
+            "the race to be hard; more days a week or a later race would let it grow."
+        )))

@@ -8,10 +8,11 @@ import zoneinfo
 from collections import defaultdict
 from collections.abc import Sequence
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, Literal
 
 from sqlalchemy.orm import Session
 
+from runnerly_plans.fitness.current import MIN_RUN_M, Effort
 from runnerly_plans.fitness.paces import PaceRange, training_paces
 from runnerly_plans.models import MatchedRun, Plan, Workout
 from runnerly_plans.plans import repository, units
@@ -20,6 +21,7 @@ from runnerly_plans.plans.schemas import (
     Adherence,
     EffortRead,
     FitnessRead,
+    Judgement,
     MatchedRunRead,
     Pace,
     PacesRead,
@@ -27,6 +29,7 @@ from runnerly_plans.plans.schemas import (
     PlanRead,
     PlanSummary,
     PredictionRead,
+    RemarkRead,
     WeekRead,
     WorkoutRead,
 )
@@ -36,6 +39,17 @@ BEHIND_WINDOW_DAYS = 14
 BEHIND_MIN_DUE = 3
 BEHIND_RATIO = 0.6
 FALLBACK_ZONE = "UTC"
+# Planned versus done: a workout is done when the day's runs cover this share of its
+# distance, at its pace within PACE_TOLERANCE. Quality sessions: the fastest stretch of
+# the run's splits as long as the main part, no slower than the slow end of its zone;
+# without splits, the run's average no slower than the workout's planned average (warm-up
+# and cool-down included). Easy days: no faster than the fast end of their zone.
+DISTANCE_BAND = 0.85
+PACE_TOLERANCE = 0.03
+EASY_KINDS = frozenset({"easy", "long", "recovery", "strides", "hills"})
+# A run matched since the plan was built whose VDOT is this much above the plan's offers a
+# rebuild (whole runs of 3 km or more, as fitness reads them).
+REBUILD_VDOT_GAIN = 1.0
 
 
 def zone_of(name: str) -> zoneinfo.ZoneInfo:
@@ -104,6 +118,29 @@ def _adherence(workouts: Sequence[WorkoutRead], runs: Sequence[MatchedRun]) -> A
     )
 
 
+def judge(workout: Workout, runs: Sequence[MatchedRun], today: date) -> Judgement:
+    """The day's runs against the workout: distance within the band, pace within the
+    workout's zone (see ``DISTANCE_BAND``, ``PACE_TOLERANCE``)."""
+    if not runs:
+        return "missed" if workout.date < today else "planned"
+    distance = sum(run.distance_m for run in runs)
+    if distance < DISTANCE_BAND * workout.distance_m:
+        return "partly_done"
+    pace = sum(run.moving_time_s for run in runs) / (distance / 1000)
+    planned = workout.duration_s / (workout.distance_m / 1000)
+    main = [run.main_pace_s_per_km for run in runs if run.main_pace_s_per_km is not None]
+    if workout.kind in EASY_KINDS:
+        fastest = min(workout.pace_fast_s_per_km, planned)
+        on_pace = pace >= fastest * (1 - PACE_TOLERANCE)
+    elif main:
+        # The splits show the work itself: its fastest stretch as long as the main part
+        # is in the workout's zone (or faster).
+        on_pace = min(main) <= workout.pace_slow_s_per_km * (1 + PACE_TOLERANCE)
+    else:
+        on_pace = pace <= planned * (1 + PACE_TOLERANCE)
+    return "done" if on_pace else "done_off_pace"
+
+
 def view(plan: Plan, workouts: Sequence[Workout], matched: Sequence[MatchedRun],
          now: datetime, in_units: units.Units) -> PlanRead:
     """The plan with its workouts' status, weeks, adherence, phases, paces and predictions."""
@@ -119,6 +156,7 @@ def view(plan: Plan, workouts: Sequence[Workout], matched: Sequence[MatchedRun],
             pace=Pace(slow_s_per_km=w.pace_slow_s_per_km, fast_s_per_km=w.pace_fast_s_per_km),
             description=units.render(w.description, in_units),
             status="done" if by_workout[w.id] else "missed" if w.date < today else "planned",
+            judgement=judge(w, by_workout[w.id], today),
             runs=[_matched(run) for run in by_workout[w.id]],
         )
         for w in workouts
@@ -140,8 +178,27 @@ def view(plan: Plan, workouts: Sequence[Workout], matched: Sequence[MatchedRun],
     behind = (len(window) >= BEHIND_MIN_DUE and window_done < BEHIND_RATIO * len(window)
               and today <= plan.race_date)
     current = next((week.index for week in weeks if week.start <= today <= week.end), None)
+    built_on = plan.updated_at.astimezone(zone_of(plan.time_zone)).date()
+    shown = max(
+        (Effort(run.distance_m, run.moving_time_s).vdot for run in matched
+         if run.local_date >= built_on and run.distance_m >= MIN_RUN_M
+         and run.moving_time_s > 0),
+        default=0.0,
+    )
+    rebuild_reason: Literal["behind", "fitness_improved"] | None = None
+    if today <= plan.race_date:
+        if behind:
+            rebuild_reason = "behind"
+        elif shown >= plan.vdot + REBUILD_VDOT_GAIN:
+            rebuild_reason = "fitness_improved"
     paces = training_paces(plan.vdot)
     effort = plan.fitness_effort
+    remarks = [
+        RemarkRead(code="note", text=units.render(remark, in_units))
+        if isinstance(remark, str) else
+        RemarkRead(code=remark["code"], text=units.render(remark["text"], in_units))
+        for remark in plan.warnings
+    ]
     return PlanRead(
         id=plan.id, race_id=plan.race_id, race_name=plan.race_name, race_date=plan.race_date,
         distance_m=plan.distance_m, start_date=plan.start_date,
@@ -149,7 +206,7 @@ def view(plan: Plan, workouts: Sequence[Workout], matched: Sequence[MatchedRun],
         goal_time_s=plan.goal_time_s, target_time_s=plan.target_time_s, vdot=plan.vdot,
         fitness_source=plan.fitness_source,
         time_zone=plan.time_zone, today=today, current_week=current,
-        adherence=_adherence(reads, matched), behind=behind,
+        adherence=_adherence(reads, matched), behind=behind, rebuild_reason=rebuild_reason,
         created_at=plan.created_at, updated_at=plan.updated_at,
         fitness=FitnessRead(
             vdot=plan.vdot, source=plan.fitness_source,
@@ -161,7 +218,9 @@ def view(plan: Plan, workouts: Sequence[Workout], matched: Sequence[MatchedRun],
             interval=_pace(paces.interval), repetition=_pace(paces.repetition),
         ),
         predictions=[PredictionRead.model_validate(p) for p in plan.predictions],
-        warnings=[units.render(warning, in_units) for warning in plan.warnings],
+        goal_mode="keep_goal" if plan.goal_mode == "keep_goal" else "predicted",
+        warnings=[remark.text for remark in remarks],
+        remarks=remarks,
         phases=_phases(weeks),
         weeks=weeks,
     )

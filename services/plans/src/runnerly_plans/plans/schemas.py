@@ -12,8 +12,13 @@ WEEKDAYS: tuple[Weekday, ...] = (
     "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
 )
 Phase = Literal["base", "build", "peak", "taper"]
-WorkoutKind = Literal["easy", "long", "tempo", "intervals", "recovery", "race"]
+WorkoutKind = Literal[
+    "easy", "long", "tempo", "intervals", "recovery", "race", "marathon_pace", "race_pace",
+    "hills", "strides",
+]
 WorkoutStatus = Literal["planned", "done", "missed"]
+Judgement = Literal["planned", "done", "done_off_pace", "partly_done", "missed"]
+GoalMode = Literal["predicted", "keep_goal"]
 FitnessSource = Literal["best_efforts", "runs", "profile", "default"]
 
 
@@ -32,6 +37,12 @@ class PlanCreate(BaseModel):
     long_run_day: Weekday = "sunday"
     goal_time_s: int | None = Field(default=None, ge=60, le=7 * 24 * 3600,
                                     description="Goal race time in seconds.")
+    goal_mode: GoalMode = Field(
+        default="predicted",
+        description="When the goal is faster than current fitness predicts (by more than "
+        "2 %): aim at the predicted time (`predicted`), or keep the goal and train at goal "
+        "pace (`keep_goal`); the plan's remarks show the gap either way.",
+    )
 
     @model_validator(mode="after")
     def _one_race(self) -> Self:
@@ -66,6 +77,11 @@ class WorkoutRead(BaseModel):
     description: str
     status: WorkoutStatus = Field(
         description="done: a run that day; missed: the day is past without one."
+    )
+    judgement: Judgement = Field(
+        description="The day's runs judged against the workout: done (85 % of its distance "
+        "or more, at its pace within 3 %), done_off_pace (the distance, not the pace), "
+        "partly_done (less than 85 % of the distance), missed, or planned."
     )
     runs: list[MatchedRunRead]
 
@@ -131,6 +147,13 @@ class PacesRead(BaseModel):
     repetition: Pace
 
 
+class RemarkRead(BaseModel):
+    code: str = Field(description="Stable, for a machine: goal_beyond_fitness, "
+                      "goal_kept_beyond_fitness, goal_pace_at_threshold, goal_below_fitness, "
+                      "volume_short, long_run_short, fitness_default; note for older plans.")
+    text: str
+
+
 class PlanSummary(BaseModel):
     id: int
     race_id: int | None
@@ -141,6 +164,7 @@ class PlanSummary(BaseModel):
     days_per_week: int
     long_run_day: Weekday
     goal_time_s: int | None
+    goal_mode: GoalMode
     target_time_s: int = Field(description="The race time the plan aims at.")
     vdot: float
     fitness_source: FitnessSource
@@ -152,6 +176,11 @@ class PlanSummary(BaseModel):
         description="Fewer than 60 % of the last 14 days' workouts (at least 3) were done: "
         "offer to regenerate."
     )
+    rebuild_reason: Literal["behind", "fitness_improved"] | None = Field(
+        description="Why rebuilding the plan (`POST /plans/{id}/regenerate`) is offered: "
+        "`behind` (as `behind`), or `fitness_improved`: a run matched since the plan was "
+        "built shows a VDOT at least 1 point above the plan's. Null when the plan holds."
+    )
     created_at: dt.datetime
     updated_at: dt.datetime
 
@@ -160,7 +189,8 @@ class PlanRead(PlanSummary):
     fitness: FitnessRead
     paces: PacesRead
     predictions: list[PredictionRead]
-    warnings: list[str]
+    warnings: list[str] = Field(description="The remarks' texts.")
+    remarks: list[RemarkRead]
     phases: list[PhaseRead]
     weeks: list[WeekRead]
 

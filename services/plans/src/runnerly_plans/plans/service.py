@@ -33,6 +33,7 @@ from runnerly_plans.models import MatchedRun, Plan, Workout
 from runnerly_plans.plans import read_model, repository, units
 from runnerly_plans.plans.generator import (
     GeneratedPlan,
+    GoalMode,
     PlannedWeek,
     PlanRefused,
     PlanRequest,
@@ -127,7 +128,7 @@ def create_plan(runtime: Runtime, runner_id: str, body: PlanCreate) -> PlanRead:
     request = PlanRequest(
         today=day.today, race_date=race_date, distance_m=distance_m,
         days_per_week=body.days_per_week, long_run_day=WEEKDAYS.index(body.long_run_day),
-        vdot=0.0, goal_time_s=body.goal_time_s,
+        vdot=0.0, goal_time_s=body.goal_time_s, goal_mode=body.goal_mode,
     )
     try:
         check_dates(request)  # before the heavier reads of the runner's history
@@ -145,7 +146,7 @@ def create_plan(runtime: Runtime, runner_id: str, body: PlanCreate) -> PlanRead:
         runner_id=runner_id, race_id=body.race_id, race_name=name, race_date=race_date,
         distance_m=distance_m, days_per_week=body.days_per_week,
         long_run_day=request.long_run_day, goal_time_s=body.goal_time_s,
-        start_date=generated.start, created_at=now,
+        goal_mode=body.goal_mode, start_date=generated.start, created_at=now,
     )
     _apply(plan, generated, fitness, day.time_zone, now, kept_weeks=[])
     with runtime.database.transaction() as session:
@@ -178,11 +179,14 @@ def _apply(plan: Plan, generated: GeneratedPlan, fitness: Fitness, time_zone: st
          "riegel_time_s": None if p.riegel_time_s is None else round(p.riegel_time_s)}
         for p in predictions(fitness)
     ]
-    warnings = list(generated.warnings)
+    warnings: list[dict[str, str] | str] = [
+        {"code": remark.code, "text": remark.text} for remark in generated.warnings
+    ]
     if fitness.source == "default":
-        warnings.insert(0, "No recent runs, best efforts or VO2max to read your fitness from: "
-                        "the plan starts from a conservative VDOT of 30. Regenerate it once "
-                        "you have run a few weeks.")
+        warnings.insert(0, {"code": "fitness_default", "text": (
+            "No recent runs, best efforts or VO2max to read your fitness from: the plan "
+            "starts from a conservative VDOT of 30. Regenerate it once you have run a few "
+            "weeks.")})
     plan.warnings = warnings
     plan.target_time_s = round(generated.target_time_s)
     plan.time_zone = time_zone
@@ -201,6 +205,7 @@ def _workouts(generated: GeneratedPlan) -> list[Workout]:
             date=w.date, week_index=w.week_index, kind=w.kind, distance_m=w.distance_m,
             duration_s=w.duration_s, pace_slow_s_per_km=round(w.pace.slow_s_per_km, 1),
             pace_fast_s_per_km=round(w.pace.fast_s_per_km, 1), description=w.description,
+            main_m=w.main_m,
         )
         for w in generated.workouts
     ]
@@ -261,7 +266,7 @@ def regenerate(runtime: Runtime, runner_id: str, plan_id: int) -> PlanRead:
             today=day.today, race_date=plan.race_date, distance_m=plan.distance_m,
             days_per_week=plan.days_per_week, long_run_day=plan.long_run_day,
             vdot=fitness.vdot, recent_weekly_m=recent, goal_time_s=plan.goal_time_s,
-            start=start, first_week_index=first_index,
+            goal_mode=_goal_mode(plan.goal_mode), start=start, first_week_index=first_index,
             min_full_weeks=REBUILD_MIN_FULL_WEEKS,
         ))
     except PlanRefused as refused:
@@ -277,6 +282,10 @@ def regenerate(runtime: Runtime, runner_id: str, plan_id: int) -> PlanRead:
         log.info("plan.regenerated", plan_id=plan.id, runner_id=runner_id,
                  from_week=first_index, vdot=round(fitness.vdot, 1))
         return read_model.read(session, plan, now, day.profile.units)
+
+
+def _goal_mode(stored: str | None) -> GoalMode:
+    return "keep_goal" if stored == "keep_goal" else "predicted"
 
 
 # Planned versus done -------------------------------------------------------------------
@@ -313,15 +322,38 @@ def _match(session: Session, runs: Sequence[Run], local_days: dict[int, date], r
             if not plan.start_date <= day <= plan.race_date or (plan.id, run.id) in done:
                 continue
             workout = repository.workout_on(session, plan.id, day)
+            main_m = workout.main_m if workout else None
             repository.add_matched_run(session, MatchedRun(
                 plan_id=plan.id, workout_id=workout.id if workout else None, run_id=run.id,
                 local_date=day, distance_m=run.distance_m, moving_time_s=run.moving_time_s,
+                main_pace_s_per_km=None if main_m is None else fastest_stretch(run, main_m),
             ))
             done.add((plan.id, run.id))
             made += 1
             log.info("plan.run_matched", plan_id=plan.id, run_id=run.id, day=day.isoformat(),
                      workout_id=workout.id if workout else None)
     return made
+
+
+# A stretch of splits counts as the main part from this share of its length (splits are
+# whole kilometres: the stretch rarely matches it exactly).
+STRETCH_SHARE = 0.9
+
+
+def fastest_stretch(run: Run, length_m: float) -> float | None:
+    """The pace in s/km of the run's fastest run of consecutive splits covering
+    ``length_m``; None when the run has no splits, or too few."""
+    splits = [(d, t) for d, t in run.splits if d > 0]
+    best: float | None = None
+    for first in range(len(splits)):
+        distance = time_s = 0.0
+        for d, t in splits[first:]:
+            distance, time_s = distance + d, time_s + t
+            if distance >= STRETCH_SHARE * length_m:
+                pace = time_s / (distance / 1000)
+                best = pace if best is None else min(best, pace)
+                break
+    return best
 
 
 def _fetch_runs(dataservice: Dataservice, runner_id: str, run_ids: Sequence[int],
