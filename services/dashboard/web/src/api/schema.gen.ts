@@ -870,6 +870,13 @@ export interface components {
              * Format: email
              */
             email: string;
+            /**
+             * Language
+             * @description The language of the reset mail.
+             * @default en
+             * @enum {string}
+             */
+            language: "en" | "zh-Hans";
         };
         /** PlanAdherence */
         PlanAdherence: {
@@ -1262,6 +1269,8 @@ export interface components {
             birth_year?: number | null;
             /** Display Name */
             display_name?: string | null;
+            /** Language */
+            language?: ("en" | "zh-Hans") | null;
             /** Max Hr */
             max_hr?: number | null;
             /** Resting Hr */
@@ -1293,6 +1302,8 @@ export interface components {
             birth_year?: number | null;
             /** Display Name */
             display_name?: string | null;
+            /** Language */
+            language?: ("en" | "zh-Hans") | null;
             /** Max Hr */
             max_hr?: number | null;
             /** Resting Hr */
@@ -1926,6 +1937,13 @@ export interface components {
              * Format: email
              */
             email: string;
+            /**
+             * Language
+             * @description The language of the confirmation mail: the browser's, at signup.
+             * @default en
+             * @enum {string}
+             */
+            language: "en" | "zh-Hans";
             /** Password */
             password: string;
         };
