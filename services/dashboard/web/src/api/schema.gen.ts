@@ -1439,6 +1439,13 @@ export interface components {
             fastest_run: components["schemas"]["ReportRunHighlight"] | null;
             /** Has Runs */
             has_runs: boolean;
+            /**
+             * Language
+             * @description The language it is written in: the runner's when it was built.
+             * @default en
+             * @enum {string}
+             */
+            language: "en" | "zh-Hans";
             longest_run: components["schemas"]["ReportRunHighlight"] | null;
             /**
              * Month
