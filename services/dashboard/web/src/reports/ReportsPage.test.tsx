@@ -32,6 +32,7 @@ const CONTENT: ReportContent = {
   runner_id: "r-ada",
   month: "2026-10",
   time_zone: "Europe/Paris",
+  language: "en",
   units: "km",
   as_of: "2026-11-01",
   has_runs: true,
