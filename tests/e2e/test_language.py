@@ -151,8 +151,9 @@ def test_a_chinese_browser_gets_chinese_and_english_is_english_in_a_german_brows
             page.get_by_role("heading", name=heading, level=1).wait_for()
             text = page.get_by_role("main").inner_text()
             assert not GERMAN.search(text), f"a German date on {link}: {GERMAN.search(text)}"
-            assert not re.search(r"[\u4e00-\u9fff]", text.replace(f"西湖马拉松 {email[:10]}", "")
-                                 .replace("杭州", "")), f"Chinese left on {link}"
+            # Race names and places are the runners' own words (other runners' races too).
+            words = re.sub(r"西湖马拉松 runner-\w+|杭州", "", text)
+            assert not re.search(r"[\u4e00-\u9fff]", words), f"Chinese left on {link}: {words}"
             german.audit(f"{link} in English in a German browser")
     finally:
         german.context.close()
