@@ -126,8 +126,9 @@ def _fonts() -> tuple[str, str]:
     pdfmetrics.registerFont(TTFont(bold, directory / "DejaVuSans-Bold.ttf"))
     # So that <b> in a paragraph picks the bold face.
     pdfmetrics.registerFontFamily(regular, normal=regular, bold=bold)
-    # A CID font every PDF reader has (Adobe's Chinese GB1 collection): nothing to embed,
-    # no font file to ship, and every Simplified Chinese character. It has no bold face.
+    # A standard CID font (Adobe's Chinese GB1 collection), not embedded: the reader draws
+    # it with the system's Chinese font, which desktop and phone systems ship. Nothing to
+    # embed, no font file to ship, every Simplified Chinese character. It has no bold face.
     pdfmetrics.registerFont(UnicodeCIDFont(CJK_FONT))
     pdfmetrics.registerFontFamily(CJK_FONT, normal=CJK_FONT, bold=CJK_FONT)
     return regular, bold
