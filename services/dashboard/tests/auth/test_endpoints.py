@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import json
 import time
 from typing import Any
 
@@ -19,6 +20,19 @@ def test_signup_passes_tokendealers_answer_through(client: TestClient, fake: Any
     assert response.status_code == 202
     assert response.json() == {"status": "confirmation_sent", "email": "new@example.com"}
     assert fake.accounts["new@example.com"].confirmed is False
+
+
+def test_signup_relays_the_browsers_language_for_the_mail(
+    client: TestClient, fake: Any
+) -> None:
+    client.post("/api/auth/signup", json={"email": "wei@example.com", "password": PASSWORD,
+                                          "language": "zh-Hans"})
+    client.post("/api/auth/password-reset", json={"email": "wei@example.com",
+                                                  "language": "zh-Hans"})
+    [signup] = fake.sent("tokendealer", "POST", "/accounts")
+    [reset] = fake.sent("tokendealer", "POST", "/password-reset")
+    assert json.loads(signup.read())["language"] == "zh-Hans"
+    assert json.loads(reset.read())["language"] == "zh-Hans"
 
 
 def test_signup_relays_a_peer_problem_unchanged(
@@ -41,6 +55,7 @@ def test_signup_validates_the_body_before_calling_anyone(
         {"email": "a@example.com", "password": ""},
         {"email": "a@example.com", "password": PASSWORD, "role": "admin"},
         {"email": "a@example.com", "password": "x" * 2000},
+        {"email": "a@example.com", "password": PASSWORD, "language": "de"},
     ):
         problem = assert_problem(client.post("/api/auth/signup", json=body), 422)
         assert problem["title"] == "Invalid input"

@@ -26,12 +26,22 @@ def test_patch_me_sends_only_the_fields_given(client: TestClient, fake: Any, log
     assert sent.read() == b'{"weight_kg":61.5,"units":"mi"}'
 
 
+def test_the_language_is_relayed_both_ways(client: TestClient, fake: Any, login: Any) -> None:
+    me = login()
+    response = client.patch("/api/me", json={"language": "zh-Hans"}, headers=me.csrf)
+    assert response.status_code == 200
+    [sent] = fake.sent("dataservice", "PATCH", "/profile")
+    assert sent.read() == b'{"language":"zh-Hans"}'
+    assert client.get("/api/me").json()["profile"]["language"] == "zh-Hans"
+
+
 def test_patch_me_refuses_bad_fields_and_changes_nothing(
     client: TestClient, fake: Any, login: Any, assert_problem: Any
 ) -> None:
     me = login()
     for body in ({"units": "furlongs"}, {"max_hr": 1000}, {"birth_year": 1500},
-                 {"password": "x"}, {"display_name": "x" * 101}):
+                 {"password": "x"}, {"display_name": "x" * 101},
+                 {"language": "de"}, {"language": "zh-CN"}, {"language": ""}):
         problem = assert_problem(client.patch("/api/me", json=body, headers=me.csrf), 422)
         assert problem["errors"]
     assert fake.sent("dataservice", "PATCH", "/profile") == []

@@ -4,6 +4,8 @@ import { createRoot } from "react-dom/client";
 import { BrowserRouter } from "react-router";
 import { ApiError } from "./api/problem";
 import { App } from "./app/App";
+import "./i18n/i18n";
+import { LanguageProvider } from "./i18n/LanguageProvider";
 import "./styles.css";
 
 const queryClient = new QueryClient({
@@ -22,9 +24,11 @@ if (!root) throw new Error("index.html has no #root to render into.");
 createRoot(root).render(
   <StrictMode>
     <QueryClientProvider client={queryClient}>
-      <BrowserRouter>
-        <App />
-      </BrowserRouter>
+      <LanguageProvider>
+        <BrowserRouter>
+          <App />
+        </BrowserRouter>
+      </LanguageProvider>
     </QueryClientProvider>
   </StrictMode>,
 );

@@ -24,6 +24,7 @@ def test_a_new_runner_gets_the_defaults(client: TestClient, alice: Headers) -> N
         "vo2max": None,
         "units": "km",
         "time_zone": "UTC",
+        "language": None,
     }
 
 
@@ -149,3 +150,21 @@ def test_a_service_reads_the_profile_of_the_runner_it_names(
     assert "runner_id" in unnamed.json()["detail"]
     assert bob_reading_alice.status_code == 403
     assert client.get("/profile?runner_id=bob", headers=bob).json()["time_zone"] == "UTC"
+
+
+def test_the_language_is_stored_and_cleared(client: TestClient, alice: Headers) -> None:
+    chosen = client.patch("/profile", json={"language": "zh-Hans"}, headers=alice)
+    other_field = client.patch("/profile", json={"units": "mi"}, headers=alice)
+
+    assert chosen.status_code == 200
+    assert other_field.json()["language"] == "zh-Hans"
+    assert client.get("/profile", headers=alice).json()["language"] == "zh-Hans"
+    cleared = client.patch("/profile", json={"language": None}, headers=alice)
+    assert cleared.json()["language"] is None
+
+
+def test_only_the_languages_offered_are_taken(client: TestClient, alice: Headers) -> None:
+    for language in ("de", "zh", "zh-CN", "EN", "", "en; DROP TABLE profiles"):
+        _assert_refused_and_unchanged(
+            client, alice, {"language": language}, "language"
+        )

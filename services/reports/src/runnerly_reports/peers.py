@@ -36,6 +36,7 @@ class Profile(PeerModel):
     display_name: str | None = None
     units: Literal["km", "mi"] = "km"
     time_zone: str = "UTC"
+    language: str | None = None  # null: not chosen, written in English
 
 
 class Run(PeerModel):

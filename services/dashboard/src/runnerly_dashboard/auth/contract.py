@@ -19,6 +19,13 @@ class AccountCreate(BaseModel):
         extra="forbid",
     )
     email: Annotated[str, Field(max_length=320, min_length=3, title="Email")]
+    language: Annotated[
+        Literal["en", "zh-Hans"],
+        Field(
+            description="The language of the confirmation mail: the browser's, at signup.",
+            title="Language",
+        ),
+    ] = "en"
     password: Annotated[str, Field(max_length=128, min_length=10, title="Password")]
 
 
@@ -68,6 +75,10 @@ class PasswordResetCreate(BaseModel):
         extra="forbid",
     )
     email: Annotated[str, Field(max_length=320, min_length=3, title="Email")]
+    language: Annotated[
+        Literal["en", "zh-Hans"],
+        Field(description="The language of the reset mail.", title="Language"),
+    ] = "en"
 
 
 class RefreshRequest(BaseModel):

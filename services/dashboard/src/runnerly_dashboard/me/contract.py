@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field
 class ProfileRead(BaseModel):
     birth_year: Annotated[int | None, Field(title="Birth Year")] = None
     display_name: Annotated[str | None, Field(title="Display Name")] = None
+    language: Annotated[Literal["en", "zh-Hans"] | None, Field(title="Language")] = None
     max_hr: Annotated[int | None, Field(title="Max Hr")] = None
     resting_hr: Annotated[int | None, Field(title="Resting Hr")] = None
     sex: Annotated[Literal["female", "male", "other"] | None, Field(title="Sex")] = None

@@ -11,9 +11,10 @@ from runnerly_dashboard.auth.schemas import AccountRead
 from runnerly_dashboard.me.contract import ProfileRead
 from runnerly_kit.text import SingleLine
 
-__all__ = ["Me", "ProfileRead", "ProfileUpdate", "Units"]
+__all__ = ["Language", "Me", "ProfileRead", "ProfileUpdate", "Units"]
 
 Units = Literal["km", "mi"]
+Language = Literal["en", "zh-Hans"]
 
 
 class ProfileUpdate(BaseModel):
@@ -30,6 +31,7 @@ class ProfileUpdate(BaseModel):
     vo2max: float | None = Field(default=None, gt=0, le=100)
     units: Units | None = None
     time_zone: str | None = Field(default=None, min_length=1, max_length=64)
+    language: Language | None = None
 
 
 class Me(BaseModel):

@@ -227,6 +227,13 @@ class ReportContent(BaseModel):
         ReportRunHighlight | None, Field(description="The fastest pace over 3 km or more.")
     ]
     has_runs: Annotated[bool, Field(title="Has Runs")]
+    language: Annotated[
+        Literal["en", "zh-Hans"],
+        Field(
+            description="The language it is written in: the runner's when it was built.",
+            title="Language",
+        ),
+    ] = "en"
     longest_run: ReportRunHighlight | None
     month: Annotated[str, Field(description="YYYY-MM.", title="Month")]
     next_race: ReportRaceCountdown | None

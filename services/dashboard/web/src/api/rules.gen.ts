@@ -7,6 +7,9 @@ export const rules = {
       "format": "email",
       "maxLength": 320
     },
+    "language": {
+      "type": "string"
+    },
     "password": {
       "type": "string",
       "minLength": 10,
@@ -18,6 +21,9 @@ export const rules = {
       "type": "string",
       "format": "email",
       "maxLength": 320
+    },
+    "language": {
+      "type": "string"
     }
   },
   "PasswordResetConfirm": {
@@ -42,6 +48,9 @@ export const rules = {
       "type": "string",
       "minLength": 1,
       "maxLength": 100
+    },
+    "language": {
+      "type": "string"
     },
     "max_hr": {
       "type": "integer",

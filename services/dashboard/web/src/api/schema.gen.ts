@@ -870,6 +870,13 @@ export interface components {
              * Format: email
              */
             email: string;
+            /**
+             * Language
+             * @description The language of the reset mail.
+             * @default en
+             * @enum {string}
+             */
+            language: "en" | "zh-Hans";
         };
         /** PlanAdherence */
         PlanAdherence: {
@@ -1310,6 +1317,8 @@ export interface components {
             birth_year?: number | null;
             /** Display Name */
             display_name?: string | null;
+            /** Language */
+            language?: ("en" | "zh-Hans") | null;
             /** Max Hr */
             max_hr?: number | null;
             /** Resting Hr */
@@ -1341,6 +1350,8 @@ export interface components {
             birth_year?: number | null;
             /** Display Name */
             display_name?: string | null;
+            /** Language */
+            language?: ("en" | "zh-Hans") | null;
             /** Max Hr */
             max_hr?: number | null;
             /** Resting Hr */
@@ -1476,6 +1487,13 @@ export interface components {
             fastest_run: components["schemas"]["ReportRunHighlight"] | null;
             /** Has Runs */
             has_runs: boolean;
+            /**
+             * Language
+             * @description The language it is written in: the runner's when it was built.
+             * @default en
+             * @enum {string}
+             */
+            language: "en" | "zh-Hans";
             longest_run: components["schemas"]["ReportRunHighlight"] | null;
             /**
              * Month
@@ -1974,6 +1992,13 @@ export interface components {
              * Format: email
              */
             email: string;
+            /**
+             * Language
+             * @description The language of the confirmation mail: the browser's, at signup.
+             * @default en
+             * @enum {string}
+             */
+            language: "en" | "zh-Hans";
             /** Password */
             password: string;
         };

@@ -2,6 +2,7 @@ import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { api } from "../api/client";
 import { unwrap } from "../api/problem";
 import { meKey } from "../me/queries";
+import { currentLanguage } from "../i18n/language";
 
 export interface Credentials {
   email: string;
@@ -10,7 +11,9 @@ export interface Credentials {
 
 export function useSignup() {
   return useMutation({
-    mutationFn: (body: Credentials) => unwrap(api.POST("/api/auth/signup", { body })),
+    // The confirmation mail is written in the language the page is shown in.
+    mutationFn: (body: Credentials) =>
+      unwrap(api.POST("/api/auth/signup", { body: { ...body, language: currentLanguage() } })),
   });
 }
 
@@ -47,7 +50,8 @@ export function useLogout() {
 
 export function useRequestReset() {
   return useMutation({
-    mutationFn: (email: string) => unwrap(api.POST("/api/auth/password-reset", { body: { email } })),
+    mutationFn: (email: string) =>
+      unwrap(api.POST("/api/auth/password-reset", { body: { email, language: currentLanguage() } })),
   });
 }
 

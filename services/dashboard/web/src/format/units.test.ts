@@ -1,4 +1,6 @@
-import { describe, expect, it } from "vitest";
+import { setCurrentLanguage } from "../i18n/language";
+import { monthLabel } from "../reports/content";
+import { afterEach, describe, expect, it } from "vitest";
 import {
   distanceFromUnits,
   formatDateTime,
@@ -114,5 +116,24 @@ describe("a distance typed in the runner's units", () => {
     expect(distanceFromUnits(5, "mi")).toBe(8047);
     expect(distanceFromUnits(12.3, "km")).toBe(12300);
     expect(distanceFromUnits(20, "mi")).toBe(32187);
+  });
+});
+
+describe("dates in the language shown", () => {
+  afterEach(() => setCurrentLanguage("en"));
+
+  it("follow the language the provider set, not the browser's locale", () => {
+    setCurrentLanguage("zh-Hans");
+    expect(formatDay("2026-10-01")).toMatch(/2026年10月1日/);
+    expect(formatDateTime("2026-10-01T07:00:00Z", "Asia/Shanghai")).toMatch(/2026年10月1日.*15:00/);
+    expect(monthLabel("2026-10")).toBe("2026年10月");
+    setCurrentLanguage("en");
+    expect(formatDay("2026-10-01")).toBe("Thu, Oct 1, 2026");
+    expect(monthLabel("2026-10")).toBe("October 2026");
+  });
+
+  it("set the page's lang", () => {
+    setCurrentLanguage("zh-Hans");
+    expect(document.documentElement.lang).toBe("zh-Hans");
   });
 });

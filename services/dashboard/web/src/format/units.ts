@@ -1,4 +1,6 @@
-/** Distances, paces, durations, elevations and dates in the runner's units and time zone. */
+/** Distances, paces, durations, elevations and dates in the runner's units and time zone,
+ * dates in the language shown (`i18n/language.ts`) unless a locale is given. */
+import { currentLocale } from "../i18n/language";
 
 export type Units = "km" | "mi";
 
@@ -102,7 +104,7 @@ function safeZone(timeZone: string | undefined): string | undefined {
 /** A date and time in the runner's time zone, e.g. "Thu, 1 Oct 2026, 09:00". */
 export function formatDateTime(iso: string | null | undefined, timeZone?: string, locale?: string): string {
   if (!iso) return "–";
-  return new Intl.DateTimeFormat(locale, {
+  return new Intl.DateTimeFormat(locale ?? currentLocale(), {
     weekday: "short",
     day: "numeric",
     month: "short",
@@ -116,7 +118,7 @@ export function formatDateTime(iso: string | null | undefined, timeZone?: string
 /** A calendar date ("2026-10-01", no time zone: a race day) as "Thu, 1 Oct 2026". */
 export function formatDay(day: string, locale?: string): string {
   const [y, m, d] = day.split("-").map(Number);
-  return new Intl.DateTimeFormat(locale, {
+  return new Intl.DateTimeFormat(locale ?? currentLocale(), {
     weekday: "short",
     day: "numeric",
     month: "short",

@@ -6,9 +6,11 @@ import { EnteredRaces } from "./EnteredRaces";
 import { NextWorkouts } from "./NextWorkouts";
 import { RecentRuns } from "./RecentRuns";
 import { Welcome } from "./Welcome";
+import { useTranslation } from "react-i18next";
 
 export default function HomePage() {
   const me = useMe();
+  const { t } = useTranslation();
   const { units, timeZone } = usePreferences();
   if (me.isPending) return <Loading />;
   if (me.isError) return <ErrorState error={me.error} retry={() => me.refetch()} />;
@@ -16,10 +18,10 @@ export default function HomePage() {
   const name = me.data.profile.display_name;
   return (
     <div>
-      <h1>{name ? `Hello, ${name}` : "Hello"}</h1>
+      <h1>{name ? t("home.helloName", { name }) : t("home.hello")}</h1>
       <div className="home-grid">
-        <AtAGlance period="week" title="This week" units={units} />
-        <AtAGlance period="month" title="This month" units={units} />
+        <AtAGlance period="week" title={t("home.thisWeek")} units={units} />
+        <AtAGlance period="month" title={t("home.thisMonth")} units={units} />
         <RecentRuns units={units} timeZone={timeZone} />
         <EnteredRaces units={units} />
         <NextWorkouts units={units} />

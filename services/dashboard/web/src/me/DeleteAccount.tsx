@@ -3,14 +3,17 @@ import { useNavigate } from "react-router";
 import { Field } from "../ui/Field";
 import { FormError } from "../ui/FormError";
 import { useDeleteAccount } from "./queries";
+import { Trans, useTranslation } from "react-i18next";
 
-const PHRASE = "delete my account";
 
 /** Delete the account for good, once the runner types the phrase. */
 export function DeleteAccount() {
   const remove = useDeleteAccount();
   const navigate = useNavigate();
   const [typed, setTyped] = useState("");
+  const { t } = useTranslation();
+  // The phrase is typed in the language shown: a runner types what they read.
+  const phrase = t("settings.delete.phrase");
 
   function submit(event: SubmitEvent) {
     event.preventDefault();
@@ -18,15 +21,14 @@ export function DeleteAccount() {
   }
 
   return (
-    <form className="form" onSubmit={submit} aria-label="Delete account">
+    <form className="form" onSubmit={submit} aria-label={t("settings.delete.title")}>
       <p>
-        This deletes your account, runs, plans, reports, race entries, Strava link and the mail sent to you, for good. Type <strong>{PHRASE}</strong> to
-        confirm.
+        <Trans i18nKey="settings.delete.explain" values={{ phrase }} components={{ strong: <strong /> }} />
       </p>
-      <Field label="Confirmation" name="confirm-delete" autoComplete="off" value={typed} onChange={(e) => setTyped(e.target.value)} />
+      <Field label={t("settings.delete.confirmation")} name="confirm-delete" autoComplete="off" value={typed} onChange={(e) => setTyped(e.target.value)} />
       <FormError error={remove.error} />
-      <button className="button danger" type="submit" disabled={typed.trim().toLowerCase() !== PHRASE || remove.isPending}>
-        Delete my account
+      <button className="button danger" type="submit" disabled={typed.trim().toLowerCase() !== phrase.toLowerCase() || remove.isPending}>
+        {t("settings.delete.button")}
       </button>
     </form>
   );

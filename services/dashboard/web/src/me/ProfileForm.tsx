@@ -7,6 +7,7 @@ import { FormError } from "../ui/FormError";
 import { Status } from "../ui/States";
 import { readNumber, type NumberField } from "./numbers";
 import { useUpdateProfile } from "./queries";
+import { useTranslation } from "react-i18next";
 
 const NUMBER_FIELDS: readonly NumberField[] = ["birth_year", "weight_kg", "max_hr", "resting_hr", "vo2max"];
 
@@ -16,6 +17,7 @@ function text(value: number | string | null | undefined): string {
 
 export function ProfileForm({ profile }: { profile: Profile }) {
   const update = useUpdateProfile();
+  const { t } = useTranslation();
   const [form, setForm] = useState({
     display_name: text(profile.display_name),
     sex: text(profile.sex),
@@ -64,22 +66,22 @@ export function ProfileForm({ profile }: { profile: Profile }) {
   }
 
   return (
-    <form className="form profile-form" onSubmit={submit} noValidate aria-label="Profile">
-      <Field label="Name" name="display_name" value={form.display_name} onChange={set("display_name")} errors={errors("display_name")} />
-      <SelectField label="Sex" name="sex" value={form.sex} onChange={(v) => setForm({ ...form, sex: v })}
-        options={[{ value: "", label: "Not said" }, { value: "female", label: "Female" }, { value: "male", label: "Male" }, { value: "other", label: "Other" }]} />
-      <Field label="Birth year" name="birth_year" inputMode="numeric" value={form.birth_year} onChange={set("birth_year")} errors={errors("birth_year")} />
-      <Field label="Weight (kg)" name="weight_kg" inputMode="decimal" value={form.weight_kg} onChange={set("weight_kg")} errors={errors("weight_kg")} />
-      <Field label="Max heart rate (bpm)" name="max_hr" inputMode="numeric" value={form.max_hr} onChange={set("max_hr")} errors={errors("max_hr")} />
-      <Field label="Resting heart rate (bpm)" name="resting_hr" inputMode="numeric" value={form.resting_hr} onChange={set("resting_hr")} errors={errors("resting_hr")} />
-      <Field label="VO2max (ml/kg/min)" name="vo2max" inputMode="decimal" value={form.vo2max} onChange={set("vo2max")} errors={errors("vo2max")} />
-      <SelectField label="Time zone" name="time_zone" value={form.time_zone} onChange={(v) => setForm({ ...form, time_zone: v })}
+    <form className="form profile-form" onSubmit={submit} noValidate aria-label={t("settings.profile")}>
+      <Field label={t("settings.fields.name")} name="display_name" value={form.display_name} onChange={set("display_name")} errors={errors("display_name")} />
+      <SelectField label={t("settings.fields.sex")} name="sex" value={form.sex} onChange={(v) => setForm({ ...form, sex: v })}
+        options={[{ value: "", label: t("settings.sex.none") }, { value: "female", label: t("settings.sex.female") }, { value: "male", label: t("settings.sex.male") }, { value: "other", label: t("settings.sex.other") }]} />
+      <Field label={t("settings.fields.birthYear")} name="birth_year" inputMode="numeric" value={form.birth_year} onChange={set("birth_year")} errors={errors("birth_year")} />
+      <Field label={t("settings.fields.weight")} name="weight_kg" inputMode="decimal" value={form.weight_kg} onChange={set("weight_kg")} errors={errors("weight_kg")} />
+      <Field label={t("settings.fields.maxHr")} name="max_hr" inputMode="numeric" value={form.max_hr} onChange={set("max_hr")} errors={errors("max_hr")} />
+      <Field label={t("settings.fields.restingHr")} name="resting_hr" inputMode="numeric" value={form.resting_hr} onChange={set("resting_hr")} errors={errors("resting_hr")} />
+      <Field label={t("settings.fields.vo2max")} name="vo2max" inputMode="decimal" value={form.vo2max} onChange={set("vo2max")} errors={errors("vo2max")} />
+      <SelectField label={t("settings.fields.timeZone")} name="time_zone" value={form.time_zone} onChange={(v) => setForm({ ...form, time_zone: v })}
         options={zones.map((z) => ({ value: z, label: z.replaceAll("_", " ") }))} />
       <FormError error={update.error} fields={["display_name", "sex", "time_zone", ...NUMBER_FIELDS]} />
       <button className="button" type="submit" disabled={update.isPending}>
-        {update.isPending ? "Saving…" : "Save profile"}
+        {update.isPending ? t("settings.saving") : t("settings.save")}
       </button>
-      {update.isSuccess && <Status tone="ok">Profile saved.</Status>}
+      {update.isSuccess && <Status tone="ok">{t("settings.saved")}</Status>}
     </form>
   );
 }

@@ -7,34 +7,40 @@ import { DeleteAccount } from "./DeleteAccount";
 import { ExportData } from "./ExportData";
 import { ProfileForm } from "./ProfileForm";
 import { useMe } from "./queries";
+import { LanguageForm } from "./LanguageForm";
 import { UnitsForm } from "./UnitsForm";
+import { useTranslation } from "react-i18next";
 
 export default function SettingsPage() {
   const me = useMe();
+  const { t } = useTranslation();
   if (me.isPending) return <Loading />;
   if (me.isError || !me.data) return <ErrorState error={me.error} retry={() => me.refetch()} />;
   const { account, profile } = me.data;
   return (
     <div>
-      <h1>Settings</h1>
-      <p className="muted">Signed in as {account.email}</p>
+      <h1>{t("settings.title")}</h1>
+      <p className="muted">{t("settings.signedInAs", { email: account.email })}</p>
       <LinkOutcome />
       <div className="two-columns">
-        <Card title="Profile">
+        <Card title={t("settings.profile")}>
           <ProfileForm profile={profile} />
         </Card>
         <div className="stack">
-          <Card title="Units">
+          <Card title={t("settings.language.title")}>
+            <LanguageForm language={profile.language ?? null} />
+          </Card>
+          <Card title={t("settings.units.title")}>
             <UnitsForm units={profile.units} />
           </Card>
           <StravaCard manage />
-          <Card title="Monthly report">
+          <Card title={t("settings.monthlyReport")}>
             <SubscriptionToggle />
           </Card>
-          <Card title="Your data">
+          <Card title={t("settings.export.title")}>
             <ExportData />
           </Card>
-          <Card title="Delete account" className="danger-zone">
+          <Card title={t("settings.delete.title")} className="danger-zone">
             <DeleteAccount />
           </Card>
         </div>

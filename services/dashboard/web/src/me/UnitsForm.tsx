@@ -3,10 +3,12 @@ import type { Units } from "../format/units";
 import { FormError } from "../ui/FormError";
 import { Status } from "../ui/States";
 import { useUpdateProfile } from "./queries";
+import { useTranslation } from "react-i18next";
 
 /** Kilometres or miles, applied everywhere at once. */
 export function UnitsForm({ units }: { units: Units }) {
   const update = useUpdateProfile();
+  const { t } = useTranslation();
   // The choice shows at once; it goes back if the API refuses it.
   const [selected, setSelected] = useState<Units>(units);
 
@@ -17,14 +19,14 @@ export function UnitsForm({ units }: { units: Units }) {
 
   return (
     <fieldset className="units">
-      <legend>Distances in</legend>
+      <legend>{t("settings.units.legend")}</legend>
       {(["km", "mi"] as const).map((value) => (
         <label key={value} className="radio">
           <input type="radio" name="units" value={value} checked={selected === value} onChange={() => choose(value)} />
-          {value === "km" ? "Kilometres (km, m)" : "Miles (mi, ft)"}
+          {t(`settings.units.${value}`)}
         </label>
       ))}
-      {update.isSuccess && <Status tone="ok">Units saved.</Status>}
+      {update.isSuccess && <Status tone="ok">{t("settings.units.saved")}</Status>}
       <FormError error={update.error} />
     </fieldset>
   );

@@ -1,5 +1,6 @@
 import { formatDuration, unitLength, type Units } from "../format/units";
 import type { PlanWorkout } from "./queries";
+import { currentLocale } from "../i18n/language";
 
 export const KIND_LABELS: Record<PlanWorkout["kind"], string> = {
   easy: "Easy",
@@ -60,7 +61,7 @@ export function weekDays(start: string): string[] {
 
 export function shortDay(day: string): string {
   const [y, m, d] = day.split("-").map(Number);
-  return new Intl.DateTimeFormat(undefined, { weekday: "short", day: "numeric", month: "short", timeZone: "UTC" }).format(
+  return new Intl.DateTimeFormat(currentLocale(), { weekday: "short", day: "numeric", month: "short", timeZone: "UTC" }).format(
     new Date(Date.UTC(y, m - 1, d)),
   );
 }

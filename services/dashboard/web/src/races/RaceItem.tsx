@@ -2,9 +2,11 @@ import { Link } from "react-router";
 import type { RaceRead } from "../api/client";
 import { formatDay, formatDistance, type Units } from "../format/units";
 import { useEntry } from "./queries";
+import { useTranslation } from "react-i18next";
 
 export function RaceItem({ race, units }: { race: RaceRead; units: Units }) {
   const entry = useEntry();
+  const { t } = useTranslation();
   return (
     <li className="race" data-testid="race">
       <div className="race-main">
@@ -14,14 +16,14 @@ export function RaceItem({ race, units }: { race: RaceRead; units: Units }) {
           {race.location ? ` · ${race.location}` : ""}
         </p>
         <p className="entrants" aria-live="polite">
-          {race.entrants} {race.entrants === 1 ? "runner" : "runners"} entered{race.entered ? ", you too" : ""}
+          {t(race.entered ? "races.entrantsWithYou" : "races.entrants", { count: race.entrants })}
         </p>
-        <Link to={`/plans?race=${race.id}`}>Create a plan for this race</Link>
+        <Link to={`/plans?race=${race.id}`}>{t("races.createPlan")}</Link>
       </div>
       <button type="button" className={`button ${race.entered ? "secondary" : ""}`} disabled={entry.isPending}
         onClick={() => entry.mutate({ id: race.id, enter: !race.entered })}
-        aria-label={`${race.entered ? "Leave" : "Enter"} ${race.name}`}>
-        {race.entered ? "Leave" : "Enter"}
+        aria-label={t(race.entered ? "races.leaveNamed" : "races.enterNamed", { name: race.name })}>
+        {race.entered ? t("races.leave") : t("races.enter")}
       </button>
       {entry.isError && <p className="field-error" role="alert">{entry.error.message}</p>}
     </li>

@@ -8,6 +8,7 @@ import { monthLabel } from "./content";
 import { pdfUrl, useReport, useSendReport, type Report } from "./queries";
 import "./reports.css";
 import { ReportView } from "./ReportView";
+import { Trans, useTranslation } from "react-i18next";
 
 const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
 
@@ -17,24 +18,27 @@ function Actions({ report }: { report: Report }) {
   const { timeZone } = usePreferences();
   const sentOnArrival = Boolean((useLocation().state as { sent?: boolean } | null)?.sent);
   const email = me.data?.account.email;
-  const to = email ? ` to ${email}` : "";
+  const { t } = useTranslation();
+  const sentAt = report.sent_at ? formatDateTime(report.sent_at, timeZone) : null;
   return (
     <div className="report-actions">
       <p className="muted">
-        {report.sent_at
-          ? `Mailed ${formatDateTime(report.sent_at, timeZone)}${report.send_count > 1 ? ` (${report.send_count} mails)` : ""}.`
-          : "Not mailed yet."}
+        {sentAt
+          ? report.send_count > 1
+            ? t("reports.mailedAtTimes", { when: sentAt, count: report.send_count })
+            : t("reports.mailedAt", { when: sentAt })
+          : t("reports.notMailedYet")}
       </p>
       <p className="report-buttons">
         <a className="button secondary" href={pdfUrl(report.month)} download>
-          Download PDF
+          {t("reports.downloadPdf")}
         </a>{" "}
         <button type="button" className="button" disabled={send.isPending} onClick={() => send.mutate(report.month)}>
-          {send.isPending ? "Sending…" : "Send it again"}
+          {send.isPending ? t("reports.sending") : t("reports.sendAgain")}
         </button>
       </p>
-      {send.isSuccess && <Status tone="ok">Sent: the report is on its way{to}.</Status>}
-      {!send.isSuccess && sentOnArrival && <Status tone="ok">Built and sent: the report is on its way{to}.</Status>}
+      {send.isSuccess && <Status tone="ok">{email ? t("reports.sentTo", { email }) : t("reports.sent")}</Status>}
+      {!send.isSuccess && sentOnArrival && <Status tone="ok">{email ? t("reports.builtAndSentTo", { email }) : t("reports.builtAndSent")}</Status>}
       <FormError error={send.error} />
     </div>
   );
@@ -42,12 +46,13 @@ function Actions({ report }: { report: Report }) {
 
 function NotBuilt({ month }: { month: string }) {
   const send = useSendReport();
+  const { t } = useTranslation();
   return (
     <div className="state state-empty">
-      <p>There is no report of {monthLabel(month)} yet.</p>
-      <p>Reports are built on the 1st of the next month. You can ask for a past month's now: it is mailed to you too.</p>
+      <p>{t("reports.notBuilt", { month: monthLabel(month) })}</p>
+      <p>{t("reports.notBuiltExplain")}</p>
       <button type="button" className="button" disabled={send.isPending} onClick={() => send.mutate(month)}>
-        {send.isPending ? "Building the report…" : "Build the report"}
+        {send.isPending ? t("reports.building") : t("reports.build")}
       </button>
       <FormError error={send.error} />
     </div>
@@ -59,13 +64,14 @@ export default function ReportPage() {
   const valid = MONTH.test(month);
   const report = useReport(month, valid);
   const { units } = usePreferences();
+  const { t } = useTranslation();
 
   if (!valid) {
     return (
       <div>
-        <h1>No such month</h1>
+        <h1>{t("reports.noSuchMonth")}</h1>
         <p>
-          “{month}” is not a month. <Link to="/reports">See your reports</Link>.
+          <Trans i18nKey="reports.notAMonth" values={{ month }} components={{ reports: <Link to="/reports" /> }} />
         </p>
       </div>
     );
@@ -74,10 +80,10 @@ export default function ReportPage() {
   return (
     <div>
       <p className="back-link">
-        <Link to="/reports">All reports</Link>
+        <Link to="/reports">{t("reports.all")}</Link>
       </p>
-      <h1>Your {label} in running</h1>
-      {report.isPending && <Loading label="Loading the report…" />}
+      <h1>{t("reports.heading", { month: label })}</h1>
+      {report.isPending && <Loading label={t("reports.loadingOne")} />}
       {report.isError && isStatus(report.error, 404) && <NotBuilt month={month} />}
       {report.isError && !isStatus(report.error, 404) && <ErrorState error={report.error} retry={() => report.refetch()} />}
       {report.isSuccess && (

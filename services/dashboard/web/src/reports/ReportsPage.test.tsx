@@ -32,6 +32,7 @@ const CONTENT: ReportContent = {
   runner_id: "r-ada",
   month: "2026-10",
   time_zone: "Europe/Paris",
+  language: "en",
   units: "km",
   as_of: "2026-11-01",
   has_runs: true,
@@ -187,7 +188,13 @@ describe("a report", () => {
     expect(efforts).toHaveTextContent("your first at this distance");
     const weeks = screen.getAllByTestId("report-week");
     expect(weeks).toHaveLength(5);
-    expect(within(weeks[0]).getAllByRole("cell").map((cell) => cell.textContent)).toEqual(["1–4 Oct", "1", "5.0 km"]);
+    expect(within(weeks[0]).getAllByRole("cell").map((cell) => cell.textContent)).toEqual([
+      // The week as a date range in the language shown (English here), not a hand-made "1–4 Oct".
+      new Intl.DateTimeFormat("en", { day: "numeric", month: "short", timeZone: "UTC" }).formatRange(
+        new Date(Date.UTC(2026, 9, 1)), new Date(Date.UTC(2026, 9, 4))),
+      "1",
+      "5.0 km",
+    ]);
     expect(await screen.findByRole("img", { name: "Distance per week, in km" })).toHaveAttribute("data-values", "5 10 8 0 0");
     expect(screen.getByTestId("report-plan")).toHaveTextContent("Workouts done9 of 12 · 75 %");
     expect(within(screen.getByTestId("report-plan")).getByRole("link", { name: "Autumn Half" })).toHaveAttribute("href", "/plans/4");

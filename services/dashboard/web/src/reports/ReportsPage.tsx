@@ -8,8 +8,10 @@ import { monthLabel } from "./content";
 import { useReports, type ReportSummary } from "./queries";
 import "./reports.css";
 import { SubscriptionToggle } from "./SubscriptionToggle";
+import { useTranslation } from "react-i18next";
 
 function ReportItem({ report, units }: { report: ReportSummary; units: Units }) {
+  const { t } = useTranslation();
   return (
     <li className="report-item" data-testid="report-item">
       <h3>
@@ -17,10 +19,10 @@ function ReportItem({ report, units }: { report: ReportSummary; units: Units }) 
       </h3>
       <p className="muted">
         {report.has_runs
-          ? `${report.runs} ${report.runs === 1 ? "run" : "runs"} · ${formatDistance(report.distance_m, units, 1)}`
-          : "No runs: a month of rest"}
+          ? `${t("reports.runCount", { count: report.runs })} · ${formatDistance(report.distance_m, units, 1)}`
+          : t("reports.rest")}
         {" · "}
-        {report.status === "sent" ? "mailed" : "not mailed"}
+        {report.status === "sent" ? t("reports.mailed") : t("reports.notMailed")}
       </p>
     </li>
   );
@@ -30,17 +32,18 @@ export default function ReportsPage() {
   const reports = useReports();
   const { units, timeZone } = usePreferences();
   const items = reports.data?.items ?? [];
+  const { t } = useTranslation();
   return (
     <div>
-      <h1>Monthly reports</h1>
+      <h1>{t("reports.title")}</h1>
       <div className="two-columns">
-        <Card title="Your reports">
-          {reports.isPending && <Loading label="Loading reports…" />}
+        <Card title={t("reports.yours")}>
+          {reports.isPending && <Loading label={t("reports.loading")} />}
           {reports.isError && <ErrorState error={reports.error} retry={() => reports.refetch()} />}
           {reports.isSuccess && items.length === 0 && (
             <Empty>
-              <p>Your first report arrives on the 1st of next month.</p>
-              <p>It tells how your month went: distance, time, highlights and best efforts, week by week.</p>
+              <p>{t("reports.firstArrives")}</p>
+              <p>{t("reports.whatItTells")}</p>
             </Empty>
           )}
           {items.length > 0 && (
@@ -52,10 +55,10 @@ export default function ReportsPage() {
           )}
         </Card>
         <div className="stack">
-          <Card title="By mail">
+          <Card title={t("reports.byMail")}>
             <SubscriptionToggle />
           </Card>
-          <Card title="A past month">
+          <Card title={t("reports.pastMonth")}>
             {reports.isPending ? <Loading /> : <AskForReport built={items.map((r) => r.month)} timeZone={timeZone} />}
           </Card>
         </div>

@@ -2,9 +2,11 @@ import { useMemo } from "react";
 import Chart from "../charts/Chart";
 import { toDistanceUnits, type Units } from "../format/units";
 import { weekRange, type WeekDistance } from "./content";
+import { useTranslation } from "react-i18next";
 
 /** The month's distance per Monday-to-Sunday week (only the month's days count). */
 export default function WeeklyChart({ weeks, units }: { weeks: WeekDistance[]; units: Units }) {
+  const { t } = useTranslation();
   const option = useMemo(
     () => ({
       animation: false,
@@ -15,13 +17,13 @@ export default function WeeklyChart({ weeks, units }: { weeks: WeekDistance[]; u
       series: [
         {
           type: "bar",
-          name: "Distance",
+          name: t("common.distance"),
           itemStyle: { color: "#0b5f4f" },
           data: weeks.map((w) => Math.round(toDistanceUnits(w.distance_m, units) * 10) / 10),
         },
       ],
     }),
-    [weeks, units],
+    [weeks, units, t],
   );
-  return <Chart option={option} label={`Distance per week, in ${units}`} testId="report-weekly-chart" />;
+  return <Chart option={option} label={t("reports.weeklyChart", { units })} testId="report-weekly-chart" />;
 }

@@ -3,7 +3,9 @@
  * how the page words them. Every figure is in SI units; the page shows the profile's units.
  */
 import type { Schemas } from "../api/client";
+import { currentLocale } from "../i18n/language";
 import { formatDistance, formatDuration, unitLength, type Units } from "../format/units";
+import i18n from "../i18n/i18n";
 
 // The shapes are the reports service's own, generated from its contract through the
 // dashboard's (contracts/dashboard.json).
@@ -18,13 +20,10 @@ export type RaceCountdown = Schemas["ReportRaceCountdown"];
 export type PredictionBasis = Schemas["ReportPredictionBasis"];
 export type Prediction = Schemas["ReportPrediction"];
 
-export const EFFORT_NAMES: Record<string, string> = {
-  "1k": "1 km",
-  "5k": "5 km",
-  "10k": "10 km",
-  half: "Half marathon",
-  marathon: "Marathon",
-};
+/** A best effort's distance in words ("Half marathon"), in the language shown. */
+export function effortName(distance: string): string {
+  return i18n.exists(`efforts.${distance}`) ? i18n.t(`efforts.${distance}`) : distance;
+}
 
 /** Runs shorter than this have no pace worth reporting (the reports service's rule). */
 export const FASTEST_PACE_MIN_M = 3000;
@@ -36,12 +35,12 @@ function parseDay(day: string): Date {
 
 /** "2026-10" as "October 2026". */
 export function monthLabel(month: string, locale?: string): string {
-  return new Intl.DateTimeFormat(locale, { month: "long", year: "numeric", timeZone: "UTC" }).format(parseDay(month));
+  return new Intl.DateTimeFormat(locale ?? currentLocale(), { month: "long", year: "numeric", timeZone: "UTC" }).format(parseDay(month));
 }
 
 /** "2026-10-04" as "Sun 4 Oct". */
 export function shortDay(day: string, locale?: string): string {
-  return new Intl.DateTimeFormat(locale, { weekday: "short", day: "numeric", month: "short", timeZone: "UTC" }).format(
+  return new Intl.DateTimeFormat(locale ?? currentLocale(), { weekday: "short", day: "numeric", month: "short", timeZone: "UTC" }).format(
     parseDay(day),
   );
 }
@@ -53,7 +52,7 @@ export function formatPacePerKm(secondsPerKm: number, units: Units): string {
 /** "+4.0 km (+21 %)", "−2.5 km", or "no runs then". The percentage is the report's own
  * whole figure, shown as it is: the mail and the PDF show the same one. */
 export function formatChange(comparison: Comparison, units: Units): string {
-  if (comparison.totals.runs === 0 && comparison.totals.distance_m === 0) return "no runs then";
+  if (comparison.totals.runs === 0 && comparison.totals.distance_m === 0) return i18n.t("reports.noRunsThen");
   const delta = comparison.distance_change_m;
   const sign = delta < 0 ? "−" : "+";
   let text = `${sign}${formatDistance(Math.abs(delta), units, 1)}`;
@@ -63,9 +62,9 @@ export function formatChange(comparison: Comparison, units: Units): string {
 }
 
 export function countdown(daysToGo: number): string {
-  if (daysToGo === 0) return "today";
-  if (daysToGo === 1) return "tomorrow";
-  return `in ${daysToGo} days`;
+  if (daysToGo === 0) return i18n.t("reports.countdown.today");
+  if (daysToGo === 1) return i18n.t("reports.countdown.tomorrow");
+  return i18n.t("reports.countdown.days", { count: daysToGo });
 }
 
 /** "2026-10" of a date, on the runner's clock. */
@@ -96,8 +95,6 @@ export function endedMonths(now: Date, timeZone: string, count: number): string[
 export function weekRange(week: WeekDistance, locale?: string): string {
   const first = parseDay(week.first_day);
   const last = parseDay(week.last_day);
-  const month = new Intl.DateTimeFormat(locale, { month: "short", timeZone: "UTC" }).format(last);
-  return week.first_day === week.last_day
-    ? `${last.getUTCDate()} ${month}`
-    : `${first.getUTCDate()}–${last.getUTCDate()} ${month}`;
+  const format = new Intl.DateTimeFormat(locale ?? currentLocale(), { day: "numeric", month: "short", timeZone: "UTC" });
+  return week.first_day === week.last_day ? format.format(last) : format.formatRange(first, last);
 }

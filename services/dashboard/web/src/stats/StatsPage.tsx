@@ -8,22 +8,21 @@ import { ErrorState, Loading } from "../ui/States";
 import RecordsCard from "./RecordsCard";
 import { useStats, type Period } from "./queries";
 import { TableWrap } from "../ui/TableWrap";
+import { currentLocale } from "../i18n/language";
+import { useTranslation } from "react-i18next";
 
-const PERIODS: { value: Period; label: string }[] = [
-  { value: "week", label: "Weekly" },
-  { value: "month", label: "Monthly" },
-  { value: "year", label: "Yearly" },
-];
+const PERIODS: Period[] = ["week", "month", "year"];
 
 function bucketLabel(start: string, period: Period): string {
   const [y, m, d] = start.split("-").map(Number);
   const date = new Date(Date.UTC(y, m - 1, d));
   if (period === "year") return String(y);
-  if (period === "month") return new Intl.DateTimeFormat(undefined, { month: "short", year: "2-digit", timeZone: "UTC" }).format(date);
-  return new Intl.DateTimeFormat(undefined, { day: "numeric", month: "short", timeZone: "UTC" }).format(date);
+  if (period === "month") return new Intl.DateTimeFormat(currentLocale(), { month: "short", year: "2-digit", timeZone: "UTC" }).format(date);
+  return new Intl.DateTimeFormat(currentLocale(), { day: "numeric", month: "short", timeZone: "UTC" }).format(date);
 }
 
 function TotalsChart({ buckets, period, units }: { buckets: StatsBucket[]; period: Period; units: Units }) {
+  const { t } = useTranslation();
   const option = useMemo(
     () => ({
       animation: false,
@@ -34,28 +33,29 @@ function TotalsChart({ buckets, period, units }: { buckets: StatsBucket[]; perio
       series: [
         {
           type: "bar",
-          name: "Distance",
+          name: t("common.distance"),
           itemStyle: { color: "#0b5f4f" },
           data: buckets.map((b) => Math.round(toDistanceUnits(b.distance_m, units) * 10) / 10),
         },
       ],
     }),
-    [buckets, period, units],
+    [buckets, period, units, t],
   );
-  return <Chart option={option} label={`Distance per ${period}, in ${units}`} testId="stats-chart" />;
+  return <Chart option={option} label={t(`stats.chartLabel.${period}`, { units })} testId="stats-chart" />;
 }
 
 function TotalsTable({ buckets, period, units }: { buckets: StatsBucket[]; period: Period; units: Units }) {
+  const { t } = useTranslation();
   return (
-    <TableWrap label={`Totals per ${period} table`}>
+    <TableWrap label={t(`stats.tableLabel.${period}`)}>
       <table>
-        <caption className="visually-hidden">Totals per {period}</caption>
+        <caption className="visually-hidden">{t(`stats.caption.${period}`)}</caption>
         <thead>
           <tr>
-            <th scope="col">{period[0].toUpperCase() + period.slice(1)}</th>
-            <th scope="col" className="num">Runs</th>
-            <th scope="col" className="num">Distance</th>
-            <th scope="col" className="num">Moving time</th>
+            <th scope="col">{t(`stats.column.${period}`)}</th>
+            <th scope="col" className="num">{t("common.runs")}</th>
+            <th scope="col" className="num">{t("common.distance")}</th>
+            <th scope="col" className="num">{t("common.movingTime")}</th>
           </tr>
         </thead>
         <tbody>
@@ -77,19 +77,20 @@ export default function StatsPage() {
   const [period, setPeriod] = useState<Period>("week");
   const stats = useStats(period);
   const { units } = usePreferences();
+  const { t } = useTranslation();
 
   return (
     <div>
-      <h1>Statistics</h1>
-      <div className="segmented" role="group" aria-label="Period">
+      <h1>{t("stats.title")}</h1>
+      <div className="segmented" role="group" aria-label={t("stats.period")}>
         {PERIODS.map((p) => (
-          <button key={p.value} type="button" aria-pressed={period === p.value}
-            className={period === p.value ? "active" : ""} onClick={() => setPeriod(p.value)}>
-            {p.label}
+          <button key={p} type="button" aria-pressed={period === p}
+            className={period === p ? "active" : ""} onClick={() => setPeriod(p)}>
+            {t(`stats.periods.${p}`)}
           </button>
         ))}
       </div>
-      <Card title="Distance">
+      <Card title={t("common.distance")}>
         {stats.isPending && <Loading />}
         {stats.isError && <ErrorState error={stats.error} retry={() => stats.refetch()} />}
         {stats.data && (

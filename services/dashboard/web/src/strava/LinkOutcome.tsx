@@ -1,17 +1,10 @@
 import { useEffect, useRef } from "react";
 import { useSearchParams } from "react-router";
+import { useTranslation } from "react-i18next";
 
 // The reasons the dashboard's /api/strava/callback puts in ?strava=error&reason=...
-const REASONS: Record<string, string> = {
-  access_denied: "You chose not to authorize Runnerly at Strava, so nothing was linked.",
-  refused: "Strava did not accept this link: the approval may have expired or been used already. Please link again.",
-  wrong_account: "This link was started by another Runnerly account. Log in as yourself and link again.",
-  already_linked:
-    "This Strava athlete is already linked to another Runnerly account, or yours is linked to another athlete. Unlink the other first.",
-  unavailable: "Strava or Runnerly's Strava service could not be reached. Please try again in a moment.",
-  missing_code: "Strava sent the browser back without an approval. Please link again.",
-};
-const UNKNOWN_REASON = "Linking Strava did not finish. Please try again.";
+// (each has its message under strava.outcome.reasons in the catalogues).
+const REASONS = ["access_denied", "refused", "wrong_account", "already_linked", "unavailable", "missing_code"];
 
 /** What happened at Strava, said once on return to /settings?strava=linked|error. */
 export function LinkOutcome() {
@@ -19,6 +12,7 @@ export function LinkOutcome() {
   const outcome = params.get("strava");
   const reason = params.get("reason") ?? "";
   const box = useRef<HTMLDivElement>(null);
+  const { t } = useTranslation();
 
   // The runner just came back from another site: put them (and their screen reader) here.
   useEffect(() => {
@@ -40,13 +34,13 @@ export function LinkOutcome() {
       role={linked ? "status" : "alert"} data-testid="strava-outcome">
       <p>
         {linked ? (
-          <><strong>Strava is linked.</strong> Your runs are on their way: the Strava card shows them as they arrive.</>
+          <><strong>{t("strava.outcome.linked")}</strong> {t("strava.outcome.onTheirWay")}</>
         ) : (
-          <><strong>Strava was not linked.</strong> {REASONS[reason] ?? UNKNOWN_REASON}</>
+          <><strong>{t("strava.outcome.notLinked")}</strong> {REASONS.includes(reason) ? t(`strava.outcome.reasons.${reason}`) : t("strava.outcome.unknown")}</>
         )}
       </p>
       <button type="button" className="button secondary" onClick={dismiss}>
-        Dismiss
+        {t("strava.outcome.dismiss")}
       </button>
     </div>
   );

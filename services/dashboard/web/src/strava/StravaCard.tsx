@@ -9,6 +9,7 @@ import { ErrorState, Loading, Status } from "../ui/States";
 import { browser } from "./browser";
 import { useConnectStrava, useStravaStatus, useUnlinkStrava, type StravaStatus } from "./queries";
 import { SyncProgress } from "./SyncProgress";
+import { useTranslation } from "react-i18next";
 
 /**
  * The Strava link and its sync. On Settings (`manage`) it links and unlinks; on Home it
@@ -18,6 +19,7 @@ export function StravaCard({ manage = false }: { manage?: boolean }) {
   const status = useStravaStatus();
   const { timeZone } = usePreferences();
   const [unlinked, setUnlinked] = useState(false);
+  const { t } = useTranslation();
   useRunsFollowSync(status.data);
   return (
     <Card title="Strava">
@@ -28,16 +30,16 @@ export function StravaCard({ manage = false }: { manage?: boolean }) {
           {status.data.demo_mode && <DemoNote brief={!manage} />}
           {status.data.linked ? (
             <>
-              <p>Linked{status.data.athlete_name ? ` as ${status.data.athlete_name}` : ""}.</p>
+              <p>{status.data.athlete_name ? t("strava.linkedAs", { name: status.data.athlete_name }) : t("strava.linked")}</p>
               {status.data.sync_paused && <SyncPaused paused={status.data.sync_paused} timeZone={timeZone} />}
               <SyncProgress status={status.data} timeZone={timeZone} />
               {manage && <Unlink onUnlinked={() => setUnlinked(true)} />}
             </>
           ) : (
             <>
-              {unlinked && <Status tone="ok">Strava is unlinked, and the runs that came from it are deleted.</Status>}
-              <p>Not linked yet. Link Strava and your runs arrive on their own.</p>
-              {manage ? <LinkStrava demo={status.data.demo_mode} /> : <Link to="/settings">Link Strava in Settings</Link>}
+              {unlinked && <Status tone="ok">{t("strava.unlinked")}</Status>}
+              <p>{t("strava.notLinked")}</p>
+              {manage ? <LinkStrava demo={status.data.demo_mode} /> : <Link to="/settings">{t("strava.linkInSettings")}</Link>}
             </>
           )}
         </>
@@ -46,31 +48,27 @@ export function StravaCard({ manage = false }: { manage?: boolean }) {
   );
 }
 
-const PAUSED_BECAUSE: Record<NonNullable<StravaStatus["sync_paused"]>["reason"], string> = {
-  app_refused: "Strava is refusing Runnerly for now.",
-  permission_missing: "Strava no longer lets Runnerly read your activities; if you changed Runnerly's permissions at Strava, link Strava again.",
-  strava_unavailable: "Strava is not answering right now.",
-};
 
 /** Strava refuses the sync for now: say so, why, and that nothing is lost. */
 function SyncPaused({ paused, timeZone }: { paused: NonNullable<StravaStatus["sync_paused"]>; timeZone: string }) {
+  const { t } = useTranslation();
   return (
     <div className="sync-paused" data-testid="strava-paused">
       <p role="status">
-        <strong>Strava sync paused.</strong> {PAUSED_BECAUSE[paused.reason]}
+        <strong>{t("strava.paused.title")}</strong> {t(`strava.paused.${paused.reason}`)}
       </p>
       <p className="muted">
-        Your runs are kept, and Runnerly tries again at {formatDateTime(paused.next_try_at, timeZone)}.
+        {t("strava.paused.retry", { when: formatDateTime(paused.next_try_at, timeZone) })}
       </p>
     </div>
   );
 }
 
 function DemoNote({ brief }: { brief: boolean }) {
+  const { t } = useTranslation();
   return (
     <p className="demo-note">
-      <strong>Demo mode:</strong> this Runnerly talks to a built-in Strava simulator, not to strava.com.
-      {brief ? " Its runs are made up." : " Linking connects a demo athlete with made-up runs; no real Strava account is involved."}
+      <strong>{t("strava.demo.title")}</strong> {t("strava.demo.simulator")} {brief ? t("strava.demo.brief") : t("strava.demo.full")}
     </p>
   );
 }
@@ -89,13 +87,14 @@ function useRunsFollowSync(status: StravaStatus | undefined) {
 function LinkStrava({ demo }: { demo: boolean }) {
   const connect = useConnectStrava();
   const leaving = connect.isPending || connect.isSuccess;
+  const { t } = useTranslation();
   return (
     <div className="actions">
       <button type="button" className="button" disabled={leaving}
         onClick={() => connect.mutate(undefined, { onSuccess: (answer) => browser.open(answer.authorize_url) })}>
-        Link Strava
+        {t("strava.link")}
       </button>
-      {leaving && <Status>{demo ? "Taking you to the Strava simulator…" : "Taking you to Strava…"}</Status>}
+      {leaving && <Status>{demo ? t("strava.leavingDemo") : t("strava.leaving")}</Status>}
       <FormError error={connect.error} />
     </div>
   );
@@ -104,26 +103,24 @@ function LinkStrava({ demo }: { demo: boolean }) {
 function Unlink({ onUnlinked }: { onUnlinked: () => void }) {
   const [asking, setAsking] = useState(false);
   const unlink = useUnlinkStrava();
+  const { t } = useTranslation();
   if (!asking) {
     return (
       <button type="button" className="button secondary" onClick={() => setAsking(true)}>
-        Unlink Strava
+        {t("strava.unlink")}
       </button>
     );
   }
   return (
-    <div className="confirm-box" role="group" aria-label="Confirm unlinking Strava">
-      <p>
-        Unlink Strava? The runs that came from Strava are deleted from Runnerly (they stay on Strava); runs from
-        files you imported stay.
-      </p>
+    <div className="confirm-box" role="group" aria-label={t("strava.confirmUnlink")}>
+      <p>{t("strava.unlinkQuestion")}</p>
       <button type="button" className="button danger" disabled={unlink.isPending}
         onClick={() => unlink.mutate(undefined, { onSuccess: () => { setAsking(false); onUnlinked(); } })}>
-        Yes, unlink
+        {t("strava.yesUnlink")}
       </button>
       {/* The safe choice takes the focus, so a stray Enter keeps the link. */}
       <button type="button" className="button secondary" autoFocus onClick={() => setAsking(false)}>
-        Keep it linked
+        {t("strava.keep")}
       </button>
       <FormError error={unlink.error} />
     </div>

@@ -1,35 +1,33 @@
 import { formatDateTime } from "../format/units";
 import type { StravaStatus } from "./queries";
-
-function plural(count: number, one: string, many: string): string {
-  return `${count} ${count === 1 ? one : many}`;
-}
+import { useTranslation } from "react-i18next";
 
 /** Where the import of the runner's Strava history stands, in words. */
 export function SyncProgress({ status, timeZone }: { status: StravaStatus; timeZone: string }) {
+  const { t } = useTranslation();
   const backfill = status.backfill;
-  const runs = plural(backfill?.runs_imported ?? 0, "run", "runs");
-  const activities = plural(backfill?.activities_seen ?? 0, "activity", "activities");
+  const runs = t("strava.sync.runs", { count: backfill?.runs_imported ?? 0 });
+  const activities = t("strava.sync.activities", { count: backfill?.activities_seen ?? 0 });
   let headline: string;
   let detail: string | null = null;
   switch (backfill?.state) {
     case undefined:
     case "pending":
-      headline = "Your Strava history is queued: the import starts in a moment.";
+      headline = t("strava.sync.queued");
       break;
     case "running":
-      headline = "Importing your Strava history…";
-      detail = `${runs} imported so far, from ${activities} read.`;
+      headline = t("strava.sync.running");
+      detail = t("strava.sync.soFar", { runs, activities });
       break;
     case "paused":
       headline = status.rate_limited_until
-        ? `Strava asked us to slow down: the import resumes at ${formatDateTime(status.rate_limited_until, timeZone)}.`
-        : "The import is paused and resumes shortly.";
-      detail = `${runs} imported so far, from ${activities} read.`;
+        ? t("strava.sync.slowDown", { when: formatDateTime(status.rate_limited_until, timeZone) })
+        : t("strava.sync.paused");
+      detail = t("strava.sync.soFar", { runs, activities });
       break;
     case "done":
-      headline = `History imported: ${runs} from ${activities} on Strava.`;
-      detail = "New runs arrive on their own.";
+      headline = t("strava.sync.done", { runs, activities });
+      detail = t("strava.sync.newRuns");
       break;
   }
   const moving = backfill?.state !== "done" && backfill?.state !== "paused";
@@ -37,9 +35,9 @@ export function SyncProgress({ status, timeZone }: { status: StravaStatus; timeZ
     <div className="sync" data-testid="strava-progress">
       {/* Only the state is announced: counts changing every two seconds would drown a screen reader. */}
       <p role="status" aria-live="polite">{headline}</p>
-      {moving && <progress className="sync-progress" aria-label="Strava import" />}
+      {moving && <progress className="sync-progress" aria-label={t("strava.sync.progress")} />}
       {detail && <p className="muted">{detail}</p>}
-      {status.last_sync_at && <p className="muted">Last sync {formatDateTime(status.last_sync_at, timeZone)}.</p>}
+      {status.last_sync_at && <p className="muted">{t("strava.sync.last", { when: formatDateTime(status.last_sync_at, timeZone) })}</p>}
     </div>
   );
 }

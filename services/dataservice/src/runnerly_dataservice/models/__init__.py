@@ -38,6 +38,7 @@ class Profile(Model):
     vo2max: Mapped[float | None] = mapped_column(sa.Float)
     units: Mapped[str] = mapped_column(sa.String(2), default="km")
     time_zone: Mapped[str] = mapped_column(sa.String(64), default="UTC")
+    language: Mapped[str | None] = mapped_column(sa.String(16))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
 

@@ -10,6 +10,9 @@ from runnerly_kit.text import SingleLine
 
 Sex = Literal["female", "male", "other"]
 Units = Literal["km", "mi"]
+# The languages the web app, the mails and the PDF are written in; null is "not chosen",
+# which the web app reads as the browser's language and a mail as English.
+Language = Literal["en", "zh-Hans"]
 WeightKg = Annotated[float, Field(ge=20, le=300)]
 MaxHeartRate = Annotated[int, Field(ge=100, le=240)]
 RestingHeartRate = Annotated[int, Field(ge=25, le=120)]
@@ -38,6 +41,7 @@ class ProfileRead(BaseModel):
     vo2max: float | None = None
     units: Units = "km"
     time_zone: str = "UTC"
+    language: Language | None = None
 
 
 class ProfileUpdate(BaseModel):
@@ -54,6 +58,7 @@ class ProfileUpdate(BaseModel):
     vo2max: Vo2Max | None = None
     units: Units = "km"
     time_zone: TimeZoneName = "UTC"
+    language: Language | None = None
 
     @model_validator(mode="before")
     @classmethod

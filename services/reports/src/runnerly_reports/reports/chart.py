@@ -22,12 +22,15 @@ def weekly_chart_png(report: ReportView) -> bytes:
     axes = figure.add_subplot()
     per_unit = METRES_PER_MILE if report.units == "mi" else 1000.0
     values = [week.distance_m / per_unit for week in report.weeks]
-    labels = [week.label for week in report.weeks]
+    labels = [week.chart_label or week.label for week in report.weeks]
     bars = axes.bar(range(len(values)), values, color=ACCENT, width=0.6)
     axes.bar_label(bars, labels=[f"{v:.1f}" for v in values], fontsize=8, color=INK, padding=2)
     axes.set_xticks(range(len(values)), labels, fontsize=8, color=INK)
     axes.set_ylabel(report.units, fontsize=8, color=INK)
-    axes.set_title("Distance per week", fontsize=10, color=INK, loc="left")
+    if report.language == "en":
+        # Other languages' titles need glyphs the chart's font lacks; the heading above
+        # the chart, in the mail and the PDF, names it in the reader's language.
+        axes.set_title("Distance per week", fontsize=10, color=INK, loc="left")
     axes.set_ylim(0, max([*values, 1.0]) * 1.25)
     axes.tick_params(axis="y", labelsize=8, colors=INK)
     for side in ("top", "right"):

@@ -30,6 +30,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Literal
 from zoneinfo import ZoneInfo
 
+from runnerly_kit.i18n import language_or_default
 from runnerly_reports.peers import BestEffort, MonthTotals, Plan, Profile, Race, Run
 from runnerly_reports.reports.percent import whole_percent
 from runnerly_reports.reports.schemas import (
@@ -155,6 +156,7 @@ def build_content(data: MonthData) -> ReportContent:
         month=str(month),
         time_zone=data.profile.time_zone,
         units=data.profile.units,
+        language=language_or_default(data.profile.language),
         as_of=data.as_of,
         has_runs=bool(runs),
         totals=totals,

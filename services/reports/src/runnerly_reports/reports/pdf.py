@@ -4,6 +4,7 @@ the mail."""
 from __future__ import annotations
 
 import io
+import re
 from functools import cache
 from pathlib import Path
 from xml.sax.saxutils import escape
@@ -14,6 +15,7 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import (
     Image,
@@ -27,12 +29,22 @@ from reportlab.platypus import (
 from reportlab.platypus.flowables import Flowable
 
 from runnerly_kit.text import one_line
-from runnerly_reports.reports.figures import ReportView, Row
+from runnerly_reports.reports.figures import ReportView, Row, catalogue
 
 ACCENT = colors.HexColor("#e4572e")
+# Han, kana, CJK punctuation and full-width forms: printed in the CJK font (DejaVu Sans has
+# none of them), every other character in DejaVu Sans (which has Cyrillic, Greek... that
+# the CJK font lacks).
+CJK_FONT = "STSong-Light"
+_CJK = re.compile(
+    "[\u2e80-\u2fdf\u3000-\u303f\u3040-\u30ff\u3100-\u312f\u31c0-\u31ef"
+    "\u3200-\u33ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\ufe30-\ufe4f"
+    "\uff00-\uffef]+"
+)
 
 
 def pdf(report: ReportView, chart_png: bytes | None) -> bytes:
+    t = catalogue(report.language)
     buffer = io.BytesIO()
     document = SimpleDocTemplate(
         buffer,
@@ -61,30 +73,29 @@ def pdf(report: ReportView, chart_png: bytes | None) -> bytes:
     if not report.has_runs:
         story.append(Paragraph(_markup(report.empty_note), body))
     sections: list[tuple[str, list[Row]]] = [
-        ("The month", report.summary),
-        ("Compared", report.comparisons),
-        ("Highlights", report.highlights),
-        ("Best efforts set", report.efforts),
+        (t.gettext("The month"), report.summary),
+        (t.gettext("Compared"), report.comparisons),
+        (t.gettext("Highlights"), report.highlights),
+        (t.gettext("Best efforts set"), report.efforts),
     ]
     for name, rows in sections:
         story.extend(_section(name, rows, heading, body, small))
     if report.weeks:
-        story.append(Paragraph("Week by week", heading))
+        story.append(Paragraph(_markup(t.gettext("Week by week")), heading))
         if chart_png is not None:
             width = document.width
             story.append(Image(io.BytesIO(chart_png), width=width, height=width * 0.32))
         story.append(
             _table(
-                [Row(w.label, w.distance, f"{w.runs} run{'' if w.runs == 1 else 's'}")
-                 for w in report.weeks],
+                [Row(w.label, w.distance, w.runs_text) for w in report.weeks],
                 body,
                 small,
             )
         )
     for name, rows in (
-        ("Your plan", report.plan),
-        ("Your next race", report.race),
-        ("Race predictions", report.predictions),
+        (t.gettext("Your plan"), report.plan),
+        (t.gettext("Your next race"), report.race),
+        (t.gettext("Race predictions"), report.predictions),
     ):
         story.extend(_section(name, rows, heading, body, small))
     if report.prediction_note:
@@ -97,9 +108,11 @@ def pdf(report: ReportView, chart_png: bytes | None) -> bytes:
 
 def _markup(text: str) -> str:
     """``text`` as a Paragraph's markup shows it: ``<``, ``>`` and ``&`` escaped (a race name
-    is not markup), and the controls a name stored before the one-line rule may hold made
-    spaces (ReportLab would print a NUL as a glyph)."""
-    return escape(one_line(text))
+    is not markup), the controls a name stored before the one-line rule may hold made
+    spaces (ReportLab would print a NUL as a glyph), and CJK runs set in the CJK font."""
+    return _CJK.sub(
+        lambda run: f'<font name="{CJK_FONT}">{run.group(0)}</font>', escape(one_line(text))
+    )
 
 
 @cache
@@ -113,6 +126,11 @@ def _fonts() -> tuple[str, str]:
     pdfmetrics.registerFont(TTFont(bold, directory / "DejaVuSans-Bold.ttf"))
     # So that <b> in a paragraph picks the bold face.
     pdfmetrics.registerFontFamily(regular, normal=regular, bold=bold)
+    # A standard CID font (Adobe's Chinese GB1 collection), not embedded: the reader draws
+    # it with the system's Chinese font, which desktop and phone systems ship. Nothing to
+    # embed, no font file to ship, every Simplified Chinese character. It has no bold face.
+    pdfmetrics.registerFont(UnicodeCIDFont(CJK_FONT))
+    pdfmetrics.registerFontFamily(CJK_FONT, normal=CJK_FONT, bold=CJK_FONT)
     return regular, bold
 
 

@@ -1,13 +1,15 @@
-"""The report rendered: the HTML mail and its plain-text part (jinja2), and the PDF
-(``pdf.py``, ReportLab), all from the same view of the figures and the same chart."""
+"""The report rendered: the HTML mail and its plain-text part (jinja2, its words through
+the i18n extension's ``_``), and the PDF (``pdf.py``, ReportLab), all from the same view of
+the figures and the same chart, in the report's language."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
-from runnerly_reports.reports.figures import ReportView, view
+from runnerly_reports.reports.figures import ReportView, catalogue, view
 from runnerly_reports.reports.schemas import ReportContent
 
 CHART_CID = "weekly-chart@runnerly"
@@ -17,7 +19,11 @@ _templates = Environment(
     autoescape=select_autoescape(["html.j2"]),
     undefined=StrictUndefined,
     keep_trailing_newline=True,
+    extensions=["jinja2.ext.i18n"],
 )
+# English until a render names the report's own catalogue: each render passes its
+# language's ``_``, so concurrent renders in two languages never share one.
+_templates.install_null_translations(newstyle=False)  # type: ignore[attr-defined]
 
 
 @dataclass(frozen=True)
@@ -46,8 +52,14 @@ def render(content: ReportContent) -> RenderedReport:
     return RenderedReport(view=report, chart_png=chart, pdf=pdf(report, chart))
 
 
+def _words(report: ReportView) -> dict[str, Any]:
+    t = catalogue(report.language)
+    return {"_": t.gettext, "gettext": t.gettext, "ngettext": t.ngettext}
+
+
 def html(report: ReportView, links: Links) -> str:
     return _templates.get_template("report.html.j2").render(
+        **_words(report),
         report=report,
         chart_cid=CHART_CID,
         report_url=links.report_url,
@@ -57,5 +69,6 @@ def html(report: ReportView, links: Links) -> str:
 
 def text(report: ReportView, links: Links) -> str:
     return _templates.get_template("report.txt.j2").render(
+        **_words(report),
         report=report, report_url=links.report_url, unsubscribe_url=links.unsubscribe_url
     )

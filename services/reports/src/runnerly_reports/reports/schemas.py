@@ -8,6 +8,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from runnerly_kit.i18n import DEFAULT_LANGUAGE, Language
 from runnerly_reports.reports.percent import whole_percent
 
 CONTENT_VERSION = 1
@@ -161,6 +162,10 @@ class ReportContent(BaseModel):
     month: str = Field(description="YYYY-MM.")
     time_zone: str = Field(description="The runner's IANA time zone when it was built.")
     units: Literal["km", "mi"]
+    language: Language = Field(
+        default=DEFAULT_LANGUAGE,
+        description="The language it is written in: the runner's when it was built.",
+    )
     as_of: date = Field(description="The day it was built, on the runner's clock.")
     has_runs: bool
     totals: Totals

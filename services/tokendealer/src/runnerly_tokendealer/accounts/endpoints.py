@@ -115,7 +115,9 @@ def request_password_reset(
 ) -> PasswordResetAccepted:
     """Ask for a password reset link by mail (the answer is the same for an unknown email);
     it voids the links sent before."""
-    return service.request_password_reset(session, runtime, data.email, address)
+    return service.request_password_reset(
+        session, runtime, data.email, address, data.language
+    )
 
 
 @router.post(

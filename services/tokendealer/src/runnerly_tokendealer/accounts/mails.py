@@ -1,9 +1,17 @@
-"""The mails this service asks the mailer to send: subject, text and HTML of each."""
+"""The mails this service asks the mailer to send: subject, text and HTML of each, in the
+language the browser asked in (catalogues in ``locales/``, English being the message ids)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from html import escape
+from pathlib import Path
+
+from babel.support import NullTranslations
+
+from runnerly_kit.i18n import translations
+
+LOCALES = Path(__file__).resolve().parent.parent / "locales"
 
 
 @dataclass(frozen=True)
@@ -13,55 +21,82 @@ class Mail:
     html: str
 
 
-def confirmation(link: str, hours: int) -> Mail:
+def _catalogue(language: str | None) -> NullTranslations:
+    return translations(LOCALES, language)
+
+
+def confirmation(link: str, hours: int, language: str | None = None) -> Mail:
+    t = _catalogue(language)
+    welcome = t.gettext("Welcome to Runnerly!")
+    lasts = t.ngettext(
+        "The link works once, for %(num)d hour.",
+        "The link works once, for %(num)d hours.",
+        hours,
+    ) % {"num": hours}
+    ignore = t.gettext("If you did not sign up, ignore this mail.")
     return Mail(
-        subject="Confirm your email address",
+        subject=t.gettext("Confirm your email address"),
         text=(
-            "Welcome to Runnerly!\n\n"
-            f"Open this link to confirm your email address:\n{link}\n\n"
-            f"The link works once, for {hours} hours. "
-            "If you did not sign up, ignore this mail.\n"
+            f"{welcome}\n\n"
+            f"{t.gettext('Open this link to confirm your email address:')}\n{link}\n\n"
+            f"{lasts} {ignore}\n"
         ),
         html=(
-            "<p>Welcome to Runnerly!</p>"
-            f'<p><a href="{escape(link)}">Confirm your email address</a></p>'
-            f"<p>The link works once, for {hours} hours. "
-            "If you did not sign up, ignore this mail.</p>"
+            f"<p>{escape(welcome)}</p>"
+            f'<p><a href="{escape(link)}">{escape(t.gettext("Confirm your email address"))}'
+            "</a></p>"
+            f"<p>{escape(lasts)} {escape(ignore)}</p>"
         ),
     )
 
 
-def already_registered(login_link: str, reset_link: str) -> Mail:
+def already_registered(login_link: str, reset_link: str, language: str | None = None) -> Mail:
+    t = _catalogue(language)
+    someone = t.gettext(
+        "Someone (probably you) tried to sign up to Runnerly with this address, "
+        "which already has an account."
+    )
+    ignore = t.gettext("If it was not you, ignore this mail: nothing has changed.")
+    login, reset = t.gettext("Log in"), t.gettext("reset it")
+    sentence = escape(t.gettext("%(login)s or, if you forgot your password, %(reset)s.")) % {
+        "login": f'<a href="{escape(login_link)}">{escape(login)}</a>',
+        "reset": f'<a href="{escape(reset_link)}">{escape(reset)}</a>',
+    }
     return Mail(
-        subject="You already have a Runnerly account",
+        subject=t.gettext("You already have a Runnerly account"),
         text=(
-            "Someone (probably you) tried to sign up to Runnerly with this address, "
-            "which already has an account.\n\n"
-            f"Log in: {login_link}\n"
-            f"Forgot your password? Reset it: {reset_link}\n\n"
-            "If it was not you, ignore this mail: nothing has changed.\n"
+            f"{someone}\n\n"
+            f"{login}: {login_link}\n"
+            f"{t.gettext('Forgot your password? Reset it:')} {reset_link}\n\n"
+            f"{ignore}\n"
         ),
         html=(
-            "<p>Someone (probably you) tried to sign up to Runnerly with this address, "
-            "which already has an account.</p>"
-            f'<p><a href="{escape(login_link)}">Log in</a> or, if you forgot your password, '
-            f'<a href="{escape(reset_link)}">reset it</a>.</p>'
-            "<p>If it was not you, ignore this mail: nothing has changed.</p>"
+            f"<p>{escape(someone)}</p>"
+            f"<p>{sentence}</p>"
+            + f"<p>{escape(ignore)}</p>"
         ),
     )
 
 
-def password_reset(link: str, minutes: int) -> Mail:
+def password_reset(link: str, minutes: int, language: str | None = None) -> Mail:
+    t = _catalogue(language)
+    lasts = t.ngettext(
+        "The link works once, for %(num)d minute.",
+        "The link works once, for %(num)d minutes.",
+        minutes,
+    ) % {"num": minutes}
+    ignore = t.gettext(
+        "If you did not ask for it, ignore this mail: your password has not changed."
+    )
+    choose = t.gettext("Choose a new password")
     return Mail(
-        subject="Reset your Runnerly password",
+        subject=t.gettext("Reset your Runnerly password"),
         text=(
-            f"Open this link to choose a new password:\n{link}\n\n"
-            f"The link works once, for {minutes} minutes. "
-            "If you did not ask for it, ignore this mail: your password has not changed.\n"
+            f"{t.gettext('Open this link to choose a new password:')}\n{link}\n\n"
+            f"{lasts} {ignore}\n"
         ),
         html=(
-            f'<p><a href="{escape(link)}">Choose a new password</a></p>'
-            f"<p>The link works once, for {minutes} minutes. "
-            "If you did not ask for it, ignore this mail: your password has not changed.</p>"
+            f'<p><a href="{escape(link)}">{escape(choose)}</a></p>'
+            f"<p>{escape(lasts)} {escape(ignore)}</p>"
         ),
     )

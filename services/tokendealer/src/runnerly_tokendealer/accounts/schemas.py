@@ -6,6 +6,8 @@ from typing import Annotated, Literal
 from email_validator import EmailNotValidError, validate_email
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
+from runnerly_kit.i18n import DEFAULT_LANGUAGE, Language
+
 
 def normalize_email(value: str) -> str:
     try:
@@ -37,6 +39,10 @@ class AccountCreate(BaseModel):
 
     email: Email
     password: Password
+    language: Language = Field(
+        default=DEFAULT_LANGUAGE,
+        description="The language of the confirmation mail: the browser's, at signup.",
+    )
 
 
 class SignupAccepted(BaseModel):
@@ -83,6 +89,9 @@ class PasswordResetCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     email: Email
+    language: Language = Field(
+        default=DEFAULT_LANGUAGE, description="The language of the reset mail."
+    )
 
 
 class PasswordResetAccepted(BaseModel):

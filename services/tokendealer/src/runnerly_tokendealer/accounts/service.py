@@ -111,16 +111,16 @@ def sign_up(
             # The id only: the outbox keeps relayed rows for a while, and an address there
             # would outlive the account.
             runtime.outbox.emit(session, UserCreated(user_id=account.id))
-            _send_confirmation(session, runtime, account)
+            _send_confirmation(session, runtime, account, data.language)
             log.info("account.created", user_id=account.id)
             return SignupAccepted(email=data.email)
         account = repository.get_by_email(session, data.email)
         assert account is not None  # taken by a concurrent signup a moment ago
     if account.confirmed:
-        _send_already_registered(session, runtime, account)
+        _send_already_registered(session, runtime, account, data.language)
     else:
         # They may have lost the first link: a new one is the helpful answer.
-        _send_confirmation(session, runtime, account)
+        _send_confirmation(session, runtime, account, data.language)
     log.info("account.signup_repeated", user_id=account.id)
     return SignupAccepted(email=data.email)
 
@@ -205,7 +205,7 @@ def delete(session: Session, runtime: Runtime, account_id: str) -> None:
 
 
 def request_password_reset(
-    session: Session, runtime: Runtime, email: str, address: str
+    session: Session, runtime: Runtime, email: str, address: str, language: str | None = None
 ) -> PasswordResetAccepted:
     """Mail a reset link if an account has this email; answer the same either way. The new
     link voids every older one."""
@@ -216,7 +216,7 @@ def request_password_reset(
         repository.void_tokens(session, account.id, RESET, utcnow())
         token = _new_link_token(session, account, RESET, settings.reset_token_ttl)
         mail = mails.password_reset(
-            _link(runtime, "/reset-password", token), settings.reset_token_ttl // 60
+            _link(runtime, "/reset-password", token), settings.reset_token_ttl // 60, language
         )
         _send(session, runtime, account, mail)
         log.info("account.reset_requested", user_id=account.id)
@@ -297,24 +297,28 @@ def _mail_subject(kind: str, email: str) -> str:
     return f"{kind}:{hashlib.sha256(email.encode()).hexdigest()}"
 
 
-def _send_confirmation(session: Session, runtime: Runtime, account: Account) -> None:
+def _send_confirmation(
+    session: Session, runtime: Runtime, account: Account, language: str
+) -> None:
     ttl = runtime.settings.confirm_token_ttl
     token = _new_link_token(session, account, CONFIRM, ttl)
     _send(
         session,
         runtime,
         account,
-        mails.confirmation(_link(runtime, "/confirm", token), ttl // 3600),
+        mails.confirmation(_link(runtime, "/confirm", token), ttl // 3600, language),
     )
 
 
-def _send_already_registered(session: Session, runtime: Runtime, account: Account) -> None:
+def _send_already_registered(
+    session: Session, runtime: Runtime, account: Account, language: str
+) -> None:
     base = runtime.settings.public_url.rstrip("/")
     _send(
         session,
         runtime,
         account,
-        mails.already_registered(f"{base}/login", f"{base}/reset-password"),
+        mails.already_registered(f"{base}/login", f"{base}/reset-password", language),
     )
 
 
