@@ -15,8 +15,9 @@ MIRROR=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
 # Python and what the services load at run time: the wheels of numpy/matplotlib/reportlab
 # bundle their own libraries but for libstdc++ and libgcc (in minbase already, as apt needs
 # them); matplotlib and reportlab ship the fonts the reports' chart and PDF use. tzdata for
-# zoneinfo; python3-venv only so that a build stage can make a venv to install uv into.
-PACKAGES=python3,python3-venv,ca-certificates,tzdata
+# zoneinfo; python3-venv only so that a build stage can make a venv to install uv into;
+# fonts-droid-fallback, the TrueType CJK font the report's PDF embeds.
+PACKAGES=python3,python3-venv,ca-certificates,tzdata,fonts-droid-fallback
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # podman on these machines: see containers.conf for why.

@@ -32,8 +32,10 @@ cmd_install() {
   local missing=() pkg
   # chromium: the browser the end-to-end tests drive (tests/e2e). The deployment's tests
   # (tests/deploy): nginx for the front, podman with runc and mmdebstrap to build the image
-  # from Debian's packages and run it, and prometheus for promtool.
-  for pkg in postgresql rabbitmq-server chromium nginx podman runc mmdebstrap uidmap prometheus; do
+  # from Debian's packages and run it, and prometheus for promtool. fonts-droid-fallback:
+  # the CJK font the reports' PDF embeds (services/reports).
+  for pkg in postgresql rabbitmq-server chromium nginx podman runc mmdebstrap uidmap prometheus \
+    fonts-droid-fallback; do
     dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'ok installed' || missing+=("$pkg")
   done
   if ! command -v uv >/dev/null && ! command -v pip >/dev/null; then

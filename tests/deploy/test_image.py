@@ -12,6 +12,8 @@ from contextlib import contextmanager
 import httpx
 import pytest
 
+from runnerly_reports.reports import pdf
+
 from ..system import wait_until
 from .conftest import podman
 
@@ -142,7 +144,7 @@ from runnerly_reports.reports import chart, pdf
 week = SimpleNamespace(distance_m=12000.0, label="W1")
 png = chart.weekly_chart_png(SimpleNamespace(units="km", weeks=[week]))
 assert png.startswith(b"\\x89PNG"), png[:8]
-print(pdf._fonts())
+print(pdf._fonts(), pdf._cjk_font())
 """
     done = podman(
         "run", "--rm", *LOCKED_DOWN, "--entrypoint=python", runnerly_image, "-W", "error", "-c",
@@ -150,6 +152,8 @@ print(pdf._fonts())
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
     assert "DejaVuSans" in done.stdout
+    # A CJK name is printed from a font the PDF embeds, not left to the reader to supply.
+    assert pdf.EMBEDDED_CJK_FONT in done.stdout
     # Matplotlib only logs it when it cannot keep its font cache where it is told to, and
     # then builds it again in every process.
     assert "cache" not in done.stderr, done.stderr

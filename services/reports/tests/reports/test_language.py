@@ -5,15 +5,18 @@ message of the code in the Simplified Chinese catalogue."""
 from __future__ import annotations
 
 import io
+import os
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pypdf
+import pytest
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
+from fontTools.ttLib import TTFont
 
-from runnerly_reports.reports import render
+from runnerly_reports.reports import pdf, render
 from runnerly_reports.reports.figures import LOCALES
 
 from .test_render import LINKS, html_text, pdf_text, save_first_page
@@ -50,30 +53,57 @@ def test_a_chinese_runners_report_is_in_chinese_everywhere(
     save_first_page(rendered.pdf, artifacts / "alice-zh-Hans-2026-10")
 
 
-def test_cjk_names_are_printed_with_a_font_that_has_them(
+def _fonts_of(document: bytes) -> dict[str, Any]:
+    reader = pypdf.PdfReader(io.BytesIO(document))
+    return {
+        str(font.get_object()["/BaseFont"]).lstrip("/").split("+")[-1]: font.get_object()
+        for page in reader.pages
+        for font in page["/Resources"]["/Font"].values()
+    }
+
+
+def _wei(build: Build, peers: FakePeers) -> bytes:
+    peers.add_runner("wei", "wei@example.com", display_name="张伟 Олег")
+    peers.add_run("wei", datetime(2026, 10, 10, 9, 0, tzinfo=UTC), 5000, 1500, name="西湖晨跑")
+    document = render.render(build("wei")).pdf
+    assert "Hello 张伟 Олег," in pdf_text(document)
+    assert "西湖晨跑" in pdf_text(document)
+    return document
+
+
+def test_cjk_names_are_printed_with_an_embedded_font_that_has_them(
     build: Build, peers: FakePeers
 ) -> None:
     # DejaVu Sans has no Han glyphs: an English report of a runner named in Chinese printed
     # boxes. Cyrillic stays in DejaVu Sans, which the CJK font lacks.
-    peers.add_runner("wei", "wei@example.com", display_name="张伟 Олег")
-    peers.add_run("wei", datetime(2026, 10, 10, 9, 0, tzinfo=UTC), 5000, 1500, name="西湖晨跑")
+    if not any(path.is_file() for path in pdf.CJK_FONT_FILES):
+        if os.environ.get("CI"):
+            pytest.fail("fonts-droid-fallback is missing (scripts/infra.sh install installs it)")
+        pytest.skip("no CJK TrueType font is installed")
 
-    rendered = render.render(build("wei"))
+    fonts = _fonts_of(_wei(build, peers))
 
-    assert "Hello 张伟 Олег," in pdf_text(rendered.pdf)
-    assert "西湖晨跑" in pdf_text(rendered.pdf)
-    reader = pypdf.PdfReader(io.BytesIO(rendered.pdf))
-    fonts = {
-        str(font.get_object()["/BaseFont"])
-        for page in reader.pages
-        for font in page["/Resources"]["/Font"].values()
-    }
-    assert "/STSong-Light" in fonts
-    cjk = next(
-        font.get_object()
-        for font in reader.pages[0]["/Resources"]["/Font"].values()
-        if font.get_object()["/BaseFont"] == "/STSong-Light"
-    )
+    # Embedded, as a subset: every reader prints 张伟 from the file's own glyphs.
+    cjk = fonts[pdf.EMBEDDED_CJK_FONT]
+    descriptor = cjk["/FontDescriptor"].get_object()
+    assert "/FontFile2" in descriptor
+    program = TTFont(io.BytesIO(descriptor["/FontFile2"].get_object().get_data()))
+    drawn = [name for name in program.getGlyphOrder() if program["glyf"][name].numberOfContours]
+    assert len(drawn) >= len(set("张伟西湖晨跑"))  # each character has an outline, not a box
+    assert "DejaVuSans" in fonts
+
+
+def test_without_a_cjk_font_installed_the_standard_chinese_font_is_named(
+    build: Build, peers: FakePeers, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(pdf, "CJK_FONT_FILES", ())
+    pdf._cjk_font.cache_clear()
+    try:
+        fonts = _fonts_of(_wei(build, peers))
+    finally:
+        pdf._cjk_font.cache_clear()
+
+    cjk = fonts[pdf.STANDARD_CJK_FONT]
     # Adobe's GB1 collection, which holds every Simplified Chinese character, addressed
     # by Unicode: a reader that has the collection prints 张伟, not boxes.
     assert cjk["/Encoding"] == "/UniGB-UCS2-H"

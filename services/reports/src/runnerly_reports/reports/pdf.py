@@ -35,7 +35,12 @@ ACCENT = colors.HexColor("#e4572e")
 # Han, kana, CJK punctuation and full-width forms: printed in the CJK font (DejaVu Sans has
 # none of them), every other character in DejaVu Sans (which has Cyrillic, Greek... that
 # the CJK font lacks).
-CJK_FONT = "STSong-Light"
+# A TrueType font with the CJK glyphs, embedded (subset) so that every reader prints them:
+# Debian's fonts-droid-fallback (in the image, and installed by scripts/infra.sh). Where
+# none is installed, Adobe's standard Chinese font, which the reader must supply.
+CJK_FONT_FILES = (Path("/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf"),)
+EMBEDDED_CJK_FONT = "DroidSansFallback"
+STANDARD_CJK_FONT = "STSong-Light"
 _CJK = re.compile(
     "[\u2e80-\u2fdf\u3000-\u303f\u3040-\u30ff\u3100-\u312f\u31c0-\u31ef"
     "\u3200-\u33ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\ufe30-\ufe4f"
@@ -111,7 +116,7 @@ def _markup(text: str) -> str:
     is not markup), the controls a name stored before the one-line rule may hold made
     spaces (ReportLab would print a NUL as a glyph), and CJK runs set in the CJK font."""
     return _CJK.sub(
-        lambda run: f'<font name="{CJK_FONT}">{run.group(0)}</font>', escape(one_line(text))
+        lambda run: f'<font name="{_cjk_font()}">{run.group(0)}</font>', escape(one_line(text))
     )
 
 
@@ -126,12 +131,23 @@ def _fonts() -> tuple[str, str]:
     pdfmetrics.registerFont(TTFont(bold, directory / "DejaVuSans-Bold.ttf"))
     # So that <b> in a paragraph picks the bold face.
     pdfmetrics.registerFontFamily(regular, normal=regular, bold=bold)
-    # A standard CID font (Adobe's Chinese GB1 collection), not embedded: the reader draws
-    # it with the system's Chinese font, which desktop and phone systems ship. Nothing to
-    # embed, no font file to ship, every Simplified Chinese character. It has no bold face.
-    pdfmetrics.registerFont(UnicodeCIDFont(CJK_FONT))
-    pdfmetrics.registerFontFamily(CJK_FONT, normal=CJK_FONT, bold=CJK_FONT)
     return regular, bold
+
+
+@cache
+def _cjk_font() -> str:
+    """The font CJK runs are set in. Neither has a bold face: bold CJK is the regular one."""
+    installed = next((path for path in CJK_FONT_FILES if path.is_file()), None)
+    if installed is not None:
+        pdfmetrics.registerFont(TTFont(EMBEDDED_CJK_FONT, installed))
+        name = EMBEDDED_CJK_FONT
+    else:
+        # Adobe's Chinese GB1 collection, not embedded: a reader with it (desktop readers
+        # ship it) prints every Simplified Chinese character; one without prints blanks.
+        pdfmetrics.registerFont(UnicodeCIDFont(STANDARD_CJK_FONT))
+        name = STANDARD_CJK_FONT
+    pdfmetrics.registerFontFamily(name, normal=name, bold=name)
+    return name
 
 
 def _section(
