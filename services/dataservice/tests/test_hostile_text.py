@@ -10,6 +10,8 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+from runnerly_kit.validation import label
+
 Headers = dict[str, str]
 PROBLEM = "application/problem+json"
 
@@ -46,7 +48,7 @@ def test_hostile_race_text_is_refused_naming_the_field_and_the_class(
 
     assert response.status_code == 422
     assert response.headers["content-type"] == PROBLEM
-    assert response.json()["detail"] == f"{field}: {reason}"
+    assert response.json()["detail"] == f"{label(('body', field))} {reason}."
     assert count_rows("races") == 0
 
 
@@ -85,7 +87,7 @@ def test_hostile_display_names_are_refused(client: TestClient, alice: Headers, c
     response = client.patch("/profile", json={"display_name": value}, headers=alice)
 
     assert response.status_code == 422
-    assert response.json()["detail"] == f"display_name: {reason}"
+    assert response.json()["detail"] == f"Display name {reason}."
     assert client.get("/profile", headers=alice).json()["display_name"] is None
 
 
@@ -117,5 +119,7 @@ def test_hostile_run_text_refuses_the_batch(
     )
 
     assert response.status_code == 422
-    assert response.json()["detail"] == f"runs.0.{field}: {reason}"
+    assert response.json()["errors"] == [
+        {"field": f"runs.0.{field}", "message": f"{label(('body', field))} {reason}."}
+    ]
     assert count_rows("runs") == 0
