@@ -1,33 +1,50 @@
-import { useState, type SubmitEvent } from "react";
+import { useState } from "react";
 import { useNavigate } from "react-router";
+import { ConfirmDialog } from "../ui/ConfirmDialog";
 import { Field } from "../ui/Field";
-import { FormError } from "../ui/FormError";
 import { useDeleteAccount } from "./queries";
 
 const PHRASE = "delete my account";
 
-/** Delete the account for good, once the runner types the phrase. */
+/** Delete the account for good, once the runner types the phrase in the confirmation. */
 export function DeleteAccount() {
-  const remove = useDeleteAccount();
   const navigate = useNavigate();
+  const remove = useDeleteAccount(() => { void navigate("/account-deleted", { replace: true }); });
+  const [asking, setAsking] = useState(false);
   const [typed, setTyped] = useState("");
 
-  function submit(event: SubmitEvent) {
-    event.preventDefault();
-    remove.mutate(undefined, { onSuccess: () => { void navigate("/", { replace: true }); } });
+  const ready = typed.trim().toLowerCase() === PHRASE;
+  function confirm() {
+    if (ready) remove.mutate();
+  }
+
+  function cancel() {
+    setAsking(false);
+    setTyped("");
+    remove.reset();
   }
 
   return (
-    <form className="form" onSubmit={submit} aria-label="Delete account">
+    <div>
       <p>
-        This deletes your account, runs, plans, reports, race entries, Strava link and the mail sent to you, for good. Type <strong>{PHRASE}</strong> to
-        confirm.
+        This deletes your account, runs, plans, reports, race entries, Strava link and the mail sent to you, for good.
       </p>
-      <Field label="Confirmation" name="confirm-delete" autoComplete="off" value={typed} onChange={(e) => setTyped(e.target.value)} />
-      <FormError error={remove.error} />
-      <button className="button danger" type="submit" disabled={typed.trim().toLowerCase() !== PHRASE || remove.isPending}>
+      <button type="button" className="button danger" onClick={() => setAsking(true)}>
         Delete my account
       </button>
-    </form>
+      {asking && (
+        <ConfirmDialog title="Delete your account?" confirmLabel="Delete my account" cancelLabel="Keep my account"
+          pending={remove.isPending} error={remove.error} confirmDisabled={!ready}
+          onCancel={cancel}
+          onConfirm={confirm}>
+          <p>
+            Your account, runs, plans, reports, race entries, Strava link and the mail sent to you are deleted for good.
+            Type <strong>{PHRASE}</strong> to confirm.
+          </p>
+          <Field label="Confirmation" name="confirm-delete" autoComplete="off" value={typed} data-autofocus
+            onChange={(e) => setTyped(e.target.value)} onKeyDown={(e) => { if (e.key === "Enter") confirm(); }} />
+        </ConfirmDialog>
+      )}
+    </div>
   );
 }

@@ -4,6 +4,7 @@ import { useEffect, useState } from "react";
 import { Link } from "react-router";
 import { usePreferences } from "../me/queries";
 import { Card } from "../ui/Card";
+import { ConfirmDialog } from "../ui/ConfirmDialog";
 import { FormError } from "../ui/FormError";
 import { ErrorState, Loading, Status } from "../ui/States";
 import { browser } from "./browser";
@@ -104,28 +105,21 @@ function LinkStrava({ demo }: { demo: boolean }) {
 function Unlink({ onUnlinked }: { onUnlinked: () => void }) {
   const [asking, setAsking] = useState(false);
   const unlink = useUnlinkStrava();
-  if (!asking) {
-    return (
+  return (
+    <>
       <button type="button" className="button secondary" onClick={() => setAsking(true)}>
         Unlink Strava
       </button>
-    );
-  }
-  return (
-    <div className="confirm-box" role="group" aria-label="Confirm unlinking Strava">
-      <p>
-        Unlink Strava? The runs that came from Strava are deleted from Runnerly (they stay on Strava); runs from
-        files you imported stay.
-      </p>
-      <button type="button" className="button danger" disabled={unlink.isPending}
-        onClick={() => unlink.mutate(undefined, { onSuccess: () => { setAsking(false); onUnlinked(); } })}>
-        Yes, unlink
-      </button>
-      {/* The safe choice takes the focus, so a stray Enter keeps the link. */}
-      <button type="button" className="button secondary" autoFocus onClick={() => setAsking(false)}>
-        Keep it linked
-      </button>
-      <FormError error={unlink.error} />
-    </div>
+      {asking && (
+        <ConfirmDialog title="Unlink Strava?" confirmLabel="Yes, unlink" cancelLabel="Keep it linked" pending={unlink.isPending} error={unlink.error}
+          onCancel={() => { setAsking(false); unlink.reset(); }}
+          onConfirm={() => unlink.mutate(undefined, { onSuccess: () => { setAsking(false); onUnlinked(); } })}>
+          <p>
+            The runs that came from Strava are deleted from Runnerly (they stay on Strava); runs from files you
+            imported stay.
+          </p>
+        </ConfirmDialog>
+      )}
+    </>
   );
 }
