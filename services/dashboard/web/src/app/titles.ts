@@ -14,11 +14,11 @@ const TITLES: [pattern: string, title: string][] = [
   ["/runs/:runId", "Run"],
   ["/stats", "Statistics"],
   ["/races", "Races"],
-  ["/plans", "Plans"],
+  ["/plans", "Training plans"],
   ["/plans/:planId", "Plan"],
-  ["/reports", "Reports"],
+  ["/reports", "Monthly reports"],
   ["/reports/:month", "Report"],
-  ["/import", "Import"],
+  ["/import", "Import runs"],
   ["/settings", "Settings"],
 ];
 
