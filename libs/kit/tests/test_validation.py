@@ -66,7 +66,12 @@ def test_a_field_is_named_by_its_label(loc: tuple[object, ...], expected: str) -
     assert label(loc) == expected
 
 
-def test_an_error_of_an_unknown_type_still_names_its_field() -> None:
-    assert message({"type": "new_in_pydantic", "loc": ("body", "vo2max"), "msg": "x"}) == (
+def test_a_library_error_without_words_of_its_own_still_names_its_field() -> None:
+    assert message({"type": "complex_type", "loc": ("body", "vo2max"), "msg": "x"}) == (
         "VO2max is not valid."
     )
+
+
+def test_our_own_errors_keep_their_words_after_the_label() -> None:
+    error = {"type": "single_line", "loc": ("body", "name"), "msg": "contains a line break"}
+    assert message(error) == "Name contains a line break."

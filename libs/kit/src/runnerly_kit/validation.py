@@ -8,7 +8,12 @@ by its label ("Birth year", "Max heart rate")."""
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import Any, get_args
+
+from pydantic_core.core_schema import ErrorType
+
+# Pydantic's own error types; any other is ours (PydanticCustomError), worded already.
+_LIBRARY_TYPES = frozenset(get_args(ErrorType))
 
 _UNITS = {"m": "(m)", "s": "(s)", "km": "(km)", "kg": "(kg)", "bpm": "(bpm)"}
 _WORDS = {"hr": "heart rate", "id": "ID", "ids": "IDs", "vo2max": "VO2max", "url": "URL"}
@@ -114,16 +119,17 @@ def _value_error(field: str, error: Mapping[str, Any]) -> str:
     if text.startswith("value is not a valid email address"):
         reason = str(_ctx(error).get("reason", "")).strip()
         return f"{field} is not an email address" + (f": {reason}" if reason else ".")
-    if text and text[0].islower():
-        return f"{field} {text}" + ("" if text.endswith(".") else ".")
-    return text
+    if not text or text[0].isupper():
+        return text
+    end = "" if text.endswith(".") else "."
+    return f"{field} {text}{end}" if text[0].islower() else f"{field}: {text}{end}"
 
 
 def message(error: Mapping[str, Any]) -> str:
     """One validation error (pydantic's ``errors()`` item) in a runner's words."""
     field = label(tuple(error.get("loc", ())))
     kind = str(error.get("type", ""))
-    if kind in {"value_error", "assertion_error"}:
+    if kind in {"value_error", "assertion_error"} or kind not in _LIBRARY_TYPES:
         return _value_error(field, error)
     wording = _BY_TYPE.get(kind)
     return wording(field, _ctx(error)) if wording else f"{field} is not valid."
