@@ -11,7 +11,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from playwright.sync_api import Locator, Page, expect
+from playwright.sync_api import Browser, Locator, Page, expect
 
 from ..system import wait_until
 from .conftest import PASSWORD, Tab, log_in, navigate, new_email, some_runs
@@ -164,6 +164,15 @@ def test_every_deletion_asks_in_the_same_dialog_and_a_deleted_account_ends_on_it
     dialog.get_by_role("button", name="Yes, delete it").click()
     expect(page.get_by_test_id("run-row")).to_have_count(1)
 
+    # A refused form speaks a runner's words, next to each field.
+    navigate(tab, "Races")
+    form = page.get_by_role("form", name="Add a race")
+    form.get_by_role("button", name="Add race").click()
+    expect(form.locator(".field-error").first).to_be_visible()
+    library = re.compile(r"should|Input|String|Field required|valid date or datetime")
+    for message in form.locator(".field-error").all_inner_texts():
+        assert not library.search(message), message
+
     # A race, then a plan for another.
     races = []
     for _ in range(2):
@@ -174,6 +183,7 @@ def test_every_deletion_asks_in_the_same_dialog_and_a_deleted_account_ends_on_it
         form.get_by_label("Name").fill(race)
         form.get_by_label("Date").fill((datetime.now(UTC).date() + timedelta(weeks=10)).isoformat())
         form.get_by_label("Distance (km)").fill("10")
+        form.get_by_label("Location").fill("Lyon")
         form.get_by_role("button", name="Add race").click()
         expect(page.get_by_test_id("race").filter(has_text=race)).to_be_visible()
     item = page.get_by_test_id("race").filter(has_text=races[0])
@@ -205,3 +215,22 @@ def test_every_deletion_asks_in_the_same_dialog_and_a_deleted_account_ends_on_it
     # Afterwards, a runner's page ends at log in, not on an error.
     page.goto("/runs")
     expect(page.get_by_role("heading", level=1, name="Log in")).to_be_visible()
+
+
+@pytest.mark.parametrize("viewport", VIEWPORTS)
+def test_sign_up_proposes_the_browsers_time_zone_and_the_profile_keeps_it(
+    browser: Browser, system: Any, viewport: dict[str, int]
+) -> None:
+    context = browser.new_context(base_url=system.url, viewport=viewport, timezone_id="Asia/Tokyo")
+    try:
+        page = context.new_page()
+        tab = Tab(context, page, [])
+        page.goto("/signup")
+        expect(page.get_by_label("Time zone")).to_have_value("Asia/Tokyo")
+        _signed_up(tab)
+        navigate(tab, "Settings")
+        expect(page.get_by_role("form", name="Profile").get_by_label("Time zone")).to_have_value(
+            "Asia/Tokyo"
+        )
+    finally:
+        context.close()

@@ -38,9 +38,12 @@ router = APIRouter(prefix="/auth", tags=["auth"])
     response_model=SignupAccepted,
     responses=problem_responses(409, 429, 503),
 )
-def signup(body: SignupRequest, request: Request, peers: PeersDep) -> SignupAccepted:
-    """Create an account; a confirmation link is mailed to the address."""
-    return service.signup(peers, body, _client_address(request))
+def signup(
+    body: SignupRequest, request: Request, db: SessionDep, peers: PeersDep
+) -> SignupAccepted:
+    """Create an account; a confirmation link is mailed to the address. The time zone, if
+    given, becomes the profile's at the account's first login."""
+    return service.signup(db, peers, body, _client_address(request), now=datetime.now(UTC))
 
 
 @router.post("/confirm", response_model=AccountRead, responses=problem_responses(404, 503))

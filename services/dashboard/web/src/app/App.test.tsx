@@ -1,4 +1,4 @@
-import { screen, waitFor } from "@testing-library/react";
+import { screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { json, mockApi, renderWithApp } from "../test/render";
@@ -113,12 +113,12 @@ describe("a deleted account", () => {
     renderWithApp(<App />, "/settings");
     await userEvent.click(await screen.findByRole("button", { name: "Delete my account" }));
     const dialog = screen.getByRole("alertdialog", { name: "Delete your account?" });
-    const confirm = screen.getAllByRole("button", { name: "Delete my account" }).at(-1);
+    const confirm = within(dialog).getByRole("button", { name: "Delete my account" });
     expect(confirm).toBeDisabled();
     expect(screen.getByLabelText("Confirmation")).toHaveFocus();
     await userEvent.type(screen.getByLabelText("Confirmation"), "delete my account");
     expect(dialog).toBeInTheDocument();
-    await userEvent.click(screen.getAllByRole("button", { name: "Delete my account" }).at(-1) as HTMLElement);
+    await userEvent.click(within(dialog).getByRole("button", { name: "Delete my account" }));
 
     expect(await screen.findByRole("heading", { level: 1, name: "Your account is deleted" })).toBeInTheDocument();
     expect(deleted).toBe(true);

@@ -10,7 +10,7 @@ export interface Credentials {
 
 export function useSignup() {
   return useMutation({
-    mutationFn: (body: Credentials) => unwrap(api.POST("/api/auth/signup", { body })),
+    mutationFn: (body: Credentials & { time_zone: string }) => unwrap(api.POST("/api/auth/signup", { body })),
   });
 }
 
