@@ -63,7 +63,8 @@ def login(
 ) -> TokenPair:
     """Log in: returns a token pair for scripts and sets the browser's session cookies."""
     pair, new_session = service.login(
-        db, peers, settings, body, _client_address(request), now=datetime.now(UTC)
+        db, peers, settings, body, _client_address(request), now=datetime.now(UTC),
+        database=request.app.state.database,
     )
     set_session_cookies(response, settings, new_session.session_token, new_session.csrf_token)
     return pair

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -46,10 +47,14 @@ def keep_signup_time_zone(db: Session, email_hash: str, time_zone: str, now: dat
     db.flush()
 
 
-def take_signup_time_zone(db: Session, email_hash: str) -> SignupTimeZone | None:
-    """The zone kept for this address, removed: it is applied once, or not at all."""
-    kept = db.get(SignupTimeZone, email_hash)
-    if kept is not None:
-        db.delete(kept)
-        db.flush()
-    return kept
+def signup_time_zone(connection: sa.Connection, email_hash: str) -> sa.Row[Any] | None:
+    """The zone kept for this address and when, read on its own (no transaction held)."""
+    return connection.execute(
+        sa.select(SignupTimeZone.time_zone, SignupTimeZone.created_at).where(
+            SignupTimeZone.email_hash == email_hash
+        )
+    ).first()
+
+
+def drop_signup_time_zone(db: Session, email_hash: str) -> None:
+    db.execute(sa.delete(SignupTimeZone).where(SignupTimeZone.email_hash == email_hash))

@@ -8,7 +8,7 @@ import hmac
 import secrets
 import threading
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import available_timezones
 
@@ -35,6 +35,7 @@ from runnerly_dashboard.auth.schemas import (
 from runnerly_dashboard.config import Settings
 from runnerly_dashboard.models import BrowserSession
 from runnerly_dashboard.peers import PeerProblem, Peers, call, parse
+from runnerly_kit.db import Database
 from runnerly_kit.errors import Forbidden, RunnerlyError, ServiceUnavailable, Unauthorized
 from runnerly_kit.revocations import Revocations
 
@@ -126,28 +127,39 @@ def _email_hash(email: str) -> str:
     return hashlib.sha256(email.strip().lower().encode()).hexdigest()
 
 
-def _apply_signup_time_zone(db: Session, peers: Peers, email: str, access_token: str) -> None:
+def _apply_signup_time_zone(
+    database: Database, peers: Peers, email_hash: str, access_token: str
+) -> bool:
     """The time zone said at sign-up becomes the profile's at the first login. Only the
     sign-up that created the account counts (its row is written within moments of the
-    account): a later sign-up with a taken address, by anyone, changes nothing."""
-    kept = repository.take_signup_time_zone(db, _email_hash(email))
+    account): a later sign-up with a taken address, by anyone, changes nothing. Read
+    without a transaction, so none is held across the calls to the peers; True when a
+    zone was kept (applied or not: it is used once)."""
+    kept = database.read(lambda connection: repository.signup_time_zone(connection, email_hash))
     if kept is None:
-        return
+        return False
     try:
         account = parse(call(peers.tokendealer, "GET", "/accounts/me", token=access_token),
                         AccountRead, "tokendealer")
         # Either side of the account's creation: the two services' clocks may differ a little.
-        if abs(kept.created_at - account.created_at) > SIGNUP_TIME_ZONE_WINDOW:
-            return
+        created_at = _utc(kept.created_at)
+        if abs(created_at - account.created_at) > SIGNUP_TIME_ZONE_WINDOW:
+            return True
         profile = call(peers.dataservice, "GET", "/profile", token=access_token).json()
         if profile.get("time_zone") not in (None, DEFAULT_TIME_ZONE):
-            return
+            return True
         call(peers.dataservice, "PATCH", "/profile", token=access_token,
              json={"time_zone": kept.time_zone})
         log.info("profile.time_zone_from_signup", user_id=user_id_of(access_token))
     except RunnerlyError as error:
         # The login itself succeeded; the runner can still set the zone in Settings.
         log.warning("profile.time_zone_from_signup_failed", error=type(error).__name__)
+    return True
+
+
+def _utc(moment: datetime) -> datetime:
+    # A plain read returns what the column holds; SQLite keeps no offset.
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def confirm(peers: Peers, request: AccountConfirm) -> AccountRead:
@@ -162,10 +174,14 @@ def login(
     credentials: Credentials,
     client_address: str | None,
     now: datetime,
+    database: Database,
 ) -> tuple[TokenPair, NewSession]:
     """Log in at tokendealer and open a browser session holding the token pair."""
     response = _relay(peers, "/login", credentials.model_dump(), client_address)
     pair = parse(response, TokenPair, "tokendealer")
+    email_hash = _email_hash(credentials.email)
+    if _apply_signup_time_zone(database, peers, email_hash, pair.access_token):
+        repository.drop_signup_time_zone(db, email_hash)
     new_session = NewSession(secrets.token_urlsafe(32), secrets.token_urlsafe(32))
     browser_session = repository.add(
         db,
@@ -181,7 +197,6 @@ def login(
         ),
     )
     log.info("session.started", session_id=browser_session.id, user_id=browser_session.user_id)
-    _apply_signup_time_zone(db, peers, credentials.email, pair.access_token)
     return pair, new_session
 
 
