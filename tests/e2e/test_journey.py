@@ -158,17 +158,19 @@ def test_a_new_runner_signs_up_sees_runs_and_leaves(new_tab: Any, system: Any) -
     page.get_by_role("navigation").get_by_role("link", name="Runs").click()
     page.get_by_test_id("run-row").first.get_by_role("link").click()
     page.get_by_role("button", name="Delete run").click()
-    page.get_by_role("button", name="Yes, delete it").click()
+    page.get_by_role("alertdialog").get_by_role("button", name="Yes, delete it").click()
     expect(page.get_by_role("heading", name="Runs")).to_be_visible()
     expect(page.get_by_text("Morning run 0", exact=True)).to_have_count(0)
 
     page.get_by_role("navigation").get_by_role("link", name="Settings").click()
-    delete = page.get_by_role("button", name="Delete my account")
+    page.get_by_role("button", name="Delete my account").click()
+    dialog = page.get_by_role("alertdialog", name="Delete your account?")
+    delete = dialog.get_by_role("button", name="Delete my account")
     expect(delete).to_be_disabled()
-    page.get_by_label("Confirmation").fill("delete my account")
+    dialog.get_by_label("Confirmation").fill("delete my account")
     delete.click()
+    expect(page.get_by_role("heading", name="Your account is deleted")).to_be_visible()
     expect(page.get_by_role("link", name="Sign up").first).to_be_visible()
-    expect(page.get_by_role("heading", name="Runnerly")).to_be_visible()
     assert system.http.post(
         "/api/auth/login", json={"email": email, "password": "correct horse battery staple"}
     ).status_code in (400, 401)

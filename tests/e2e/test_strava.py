@@ -85,9 +85,10 @@ def test_a_runner_links_strava_watches_runs_arrive_and_unlinks(new_tab: Any, sys
     # Unlink, after saying yes: the runs from Strava go.
     page.get_by_role("navigation").get_by_role("link", name="Settings").click()
     strava.get_by_role("button", name="Unlink Strava").click()
-    expect(strava.get_by_role("button", name="Keep it linked")).to_be_focused()
+    unlink = page.get_by_role("alertdialog", name="Unlink Strava?")
+    expect(unlink.get_by_role("button", name="Keep it linked")).to_be_focused()
     tab.shot("strava-unlink-confirm")
-    strava.get_by_role("button", name="Yes, unlink").click()
+    unlink.get_by_role("button", name="Yes, unlink").click()
     expect(strava).to_contain_text("Strava is unlinked")
     expect(strava.get_by_role("button", name="Link Strava")).to_be_visible()
     page.get_by_role("navigation").get_by_role("link", name="Runs").click()
@@ -95,9 +96,11 @@ def test_a_runner_links_strava_watches_runs_arrive_and_unlinks(new_tab: Any, sys
 
     # And leave: the account goes, and the demo athlete is free for the next runner.
     page.get_by_role("navigation").get_by_role("link", name="Settings").click()
-    page.get_by_label("Confirmation").fill("delete my account")
     page.get_by_role("button", name="Delete my account").click()
-    expect(page.get_by_role("link", name="Sign up").first).to_be_visible()
+    leave = page.get_by_role("alertdialog", name="Delete your account?")
+    leave.get_by_label("Confirmation").fill("delete my account")
+    leave.get_by_role("button", name="Delete my account").click()
+    expect(page.get_by_role("heading", name="Your account is deleted")).to_be_visible()
     assert system.http.post(
         "/api/auth/login", json={"email": email, "password": PASSWORD}
     ).status_code in (400, 401)

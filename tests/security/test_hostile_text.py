@@ -103,7 +103,7 @@ def test_hostile_profile_and_plan_names_are_refused(system: System) -> None:
     for value, reason in HOSTILE.items():
         profile = system.http.patch("/api/me", json={"display_name": value}, headers=headers)
         assert profile.status_code == 422, profile.text
-        assert profile.json()["detail"] == f"display_name: {reason}"
+        assert profile.json()["detail"] == f"Display name {reason}."
         planned = system.http.post("/api/plans", json={**plan, "name": value}, headers=headers)
         assert planned.status_code == 422, planned.text
-        assert planned.json()["detail"] == f"name: {reason}"
+        assert planned.json()["detail"] == f"Name {reason}."

@@ -137,4 +137,5 @@ def test_a_refusal_is_a_problem_naming_the_field_and_the_class() -> None:
 
     assert response.status_code == 422
     assert response.headers["content-type"] == "application/problem+json"
-    assert response.json()["detail"] == "name: contains a line break"
+    assert response.json()["detail"] == "Name contains a line break."
+    assert response.json()["errors"][0]["field"] == "name"

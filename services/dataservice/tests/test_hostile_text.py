@@ -10,6 +10,8 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+from runnerly_kit.validation import label
+
 Headers = dict[str, str]
 PROBLEM = "application/problem+json"
 
@@ -46,7 +48,7 @@ def test_hostile_race_text_is_refused_naming_the_field_and_the_class(
 
     assert response.status_code == 422
     assert response.headers["content-type"] == PROBLEM
-    assert response.json()["detail"] == f"{field}: {reason}"
+    assert response.json()["detail"] == f"{label(('body', field))} {reason}."
     assert count_rows("races") == 0
 
 
@@ -85,7 +87,7 @@ def test_hostile_display_names_are_refused(client: TestClient, alice: Headers, c
     response = client.patch("/profile", json={"display_name": value}, headers=alice)
 
     assert response.status_code == 422
-    assert response.json()["detail"] == f"display_name: {reason}"
+    assert response.json()["detail"] == f"Display name {reason}."
     assert client.get("/profile", headers=alice).json()["display_name"] is None
 
 
@@ -96,7 +98,8 @@ def test_birth_years_are_not_in_the_future(client: TestClient, alice: Headers) -
     kept = client.patch("/profile", json={"birth_year": this_year}, headers=alice)
 
     assert refused.status_code == 422
-    assert "birth_year" in refused.json()["detail"]
+    assert refused.json()["errors"][0]["field"] == "birth_year"
+    assert refused.json()["detail"].startswith("Birth year")
     assert kept.status_code == 200
 
 
@@ -117,5 +120,7 @@ def test_hostile_run_text_refuses_the_batch(
     )
 
     assert response.status_code == 422
-    assert response.json()["detail"] == f"runs.0.{field}: {reason}"
+    assert response.json()["errors"] == [
+        {"field": f"runs.0.{field}", "message": f"{label(('body', field))} {reason}."}
+    ]
     assert count_rows("runs") == 0

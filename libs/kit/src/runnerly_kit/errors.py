@@ -10,6 +10,8 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from runnerly_kit import validation
+
 PROBLEM_JSON = "application/problem+json"
 log = structlog.get_logger()
 
@@ -94,11 +96,6 @@ def _location(loc: tuple[Any, ...]) -> str:
     return ".".join(parts) or str(loc[0]) if loc else ""
 
 
-def _message(text: str) -> str:
-    # pydantic prefixes a validator's own message; the person reading it needs only ours.
-    return text.removeprefix("Value error, ").removeprefix("Assertion failed, ")
-
-
 _NOT_AN_OBJECT = frozenset({"model_attributes_type", "model_type", "dict_type"})
 
 
@@ -136,12 +133,11 @@ def install_error_handlers(app: FastAPI) -> None:
     async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
         errors = [
             _body_error(request, e)
-            or {"field": _location(tuple(e.get("loc", ()))), "message": _message(e.get("msg", ""))}
+            or {"field": _location(tuple(e.get("loc", ()))), "message": validation.message(e)}
             for e in exc.errors()
         ]
-        detail = "; ".join(
-            f"{e['field']}: {e['message']}" if e["field"] else e["message"] for e in errors
-        )
+        # Each message names its field by label already.
+        detail = " ".join(e["message"] for e in errors)
         return problem(422, "Invalid input", detail, errors=errors)
 
     @app.exception_handler(StarletteHTTPException)

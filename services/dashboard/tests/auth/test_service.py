@@ -22,7 +22,7 @@ def started(client: TestClient, app: Any, fake: Any, settings: Settings) -> Any:
         pair, new_session = service.login(
             db, app.state.peers, settings,
             Credentials(email="ada@example.com", password=PASSWORD), "10.0.0.1",
-            now=datetime.now(UTC),
+            now=datetime.now(UTC), database=app.state.database,
         )
 
     def resume(now: datetime, csrf: str | None = None, unsafe: bool = False) -> Any:

@@ -116,5 +116,5 @@ def test_patch_me_refuses_hostile_display_names(
                           ("\ufeffAlice", "contains an invisible formatting character (U+FEFF)"),
                           ("   ", "must not be empty or only spaces")):
         response = client.patch("/api/me", json={"display_name": value}, headers=me.csrf)
-        assert assert_problem(response, 422)["detail"] == f"display_name: {reason}"
+        assert assert_problem(response, 422)["detail"] == f"Display name {reason}."
     assert fake.sent("dataservice", "PATCH", "/profile") == []

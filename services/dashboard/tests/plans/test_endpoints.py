@@ -124,7 +124,7 @@ def test_a_hostile_plan_name_is_refused_before_the_plans_service(
                           ("Spring\u2066 10K", "contains a bidirectional override (U+2066)"),
                           ("Spring\x7f", "contains a control character (U+007F)")):
         response = client.post("/api/plans", json={**RACE, "name": value}, headers=me.csrf)
-        assert assert_problem(response, 422)["detail"] == f"name: {reason}"
+        assert assert_problem(response, 422)["detail"] == f"Name {reason}."
     assert len(plans.requests) == sent_before
 
 

@@ -4,6 +4,8 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 
+from runnerly_kit.validation import label
+
 RACE = {"name": "Paris Marathon", "date": "2027-04-11", "distance_m": 42195,
         "location": "Paris", "url": "https://www.schneiderelectricparismarathon.com/"}
 
@@ -79,5 +81,5 @@ def test_hostile_race_names_and_locations_are_refused_before_the_dataservice(
     for field in ("name", "location"):
         for value, reason in HOSTILE.items():
             response = client.post("/api/races", json={**RACE, field: value}, headers=me.csrf)
-            assert assert_problem(response, 422)["detail"] == f"{field}: {reason}"
+            assert assert_problem(response, 422)["detail"] == f"{label(('body', field))} {reason}."
     assert fake.races == {}

@@ -48,7 +48,7 @@ def test_a_hostile_plan_name_is_refused(
     response = client.post("/plans", json={**HALF, "name": value}, headers=alice)
 
     assert response.status_code == 422
-    assert response.json()["detail"] == f"name: {reason}"
+    assert response.json()["detail"] == f"Name {reason}."
 
 
 def test_a_plan_name_is_kept_normalised(client: TestClient, alice: Headers) -> None:

@@ -147,7 +147,26 @@ def test_the_confirmation_link_confirms_once(
     again = client.post("/accounts/confirm", json={"token": token})
     assert again.status_code == 400
     assert again.headers["content-type"] == PROBLEM
-    assert again.json()["detail"] == "This confirmation link has expired or was already used."
+    assert again.json()["reason"] == "already_confirmed"
+    assert again.json()["detail"] == "This account is already confirmed: log in."
+
+
+def test_any_link_of_a_confirmed_account_says_it_is_confirmed(
+    client: TestClient, runtime: Runtime, signed_up: Callable[..., str]
+) -> None:
+    older = signed_up("ada@example.com")
+    newer = signed_up("ada@example.com")
+    assert client.post("/accounts/confirm", json={"token": newer}).status_code == 200
+    with runtime.database.transaction() as session:
+        session.execute(
+            sa.update(AccountToken).values(expires_at=datetime.now(UTC) - timedelta(seconds=1))
+        )
+
+    for token in (older, newer):
+        response = client.post("/accounts/confirm", json={"token": token})
+
+        assert response.status_code == 400
+        assert response.json()["reason"] == "already_confirmed"
 
 
 def test_an_expired_or_unknown_confirmation_link_is_refused(

@@ -38,9 +38,12 @@ router = APIRouter(prefix="/auth", tags=["auth"])
     response_model=SignupAccepted,
     responses=problem_responses(409, 429, 503),
 )
-def signup(body: SignupRequest, request: Request, peers: PeersDep) -> SignupAccepted:
-    """Create an account; a confirmation link is mailed to the address."""
-    return service.signup(peers, body, _client_address(request))
+def signup(
+    body: SignupRequest, request: Request, db: SessionDep, peers: PeersDep
+) -> SignupAccepted:
+    """Create an account; a confirmation link is mailed to the address. The time zone, if
+    given, becomes the profile's at the account's first login."""
+    return service.signup(db, peers, body, _client_address(request), now=datetime.now(UTC))
 
 
 @router.post("/confirm", response_model=AccountRead, responses=problem_responses(404, 503))
@@ -60,7 +63,8 @@ def login(
 ) -> TokenPair:
     """Log in: returns a token pair for scripts and sets the browser's session cookies."""
     pair, new_session = service.login(
-        db, peers, settings, body, _client_address(request), now=datetime.now(UTC)
+        db, peers, settings, body, _client_address(request), now=datetime.now(UTC),
+        database=request.app.state.database,
     )
     set_session_cookies(response, settings, new_session.session_token, new_session.csrf_token)
     return pair

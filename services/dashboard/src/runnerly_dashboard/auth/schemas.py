@@ -39,6 +39,12 @@ __all__ = [
 
 class SignupRequest(AccountCreate):
     email: EmailStr = Field(max_length=320)
+    time_zone: str | None = Field(
+        default=None,
+        max_length=64,
+        description="The runner's IANA time zone (the browser's), set on the profile at the "
+        "account's first login; one this server does not know is ignored.",
+    )
 
 
 class Credentials(LoginRequest):

@@ -8,8 +8,9 @@ import hmac
 import secrets
 import threading
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
+from zoneinfo import available_timezones
 
 import httpx
 import jwt
@@ -34,7 +35,8 @@ from runnerly_dashboard.auth.schemas import (
 from runnerly_dashboard.config import Settings
 from runnerly_dashboard.models import BrowserSession
 from runnerly_dashboard.peers import PeerProblem, Peers, call, parse
-from runnerly_kit.errors import Forbidden, ServiceUnavailable, Unauthorized
+from runnerly_kit.db import Database
+from runnerly_kit.errors import Forbidden, RunnerlyError, ServiceUnavailable, Unauthorized
 from runnerly_kit.revocations import Revocations
 
 log = structlog.get_logger()
@@ -47,6 +49,11 @@ RENEW_MARGIN = timedelta(seconds=60)
 # (one per access-token lifetime per session), so one lock per process costs nothing;
 # across processes the row lock does the same.
 _renew_lock = threading.Lock()
+# The dataservice's profile default, which a zone said at sign-up replaces.
+DEFAULT_TIME_ZONE = "UTC"
+# A sign-up's row is written right after tokendealer created the account; one written
+# later came from a sign-up with an address already taken.
+SIGNUP_TIME_ZONE_WINDOW = timedelta(minutes=5)
 
 
 @dataclass(frozen=True)
@@ -103,9 +110,56 @@ def _hash(session_token: str) -> str:
     return hashlib.sha256(session_token.encode()).hexdigest()
 
 
-def signup(peers: Peers, request: SignupRequest, client_address: str | None) -> SignupAccepted:
-    response = _relay(peers, "/accounts", request.model_dump(), client_address)
-    return parse(response, SignupAccepted, "tokendealer")
+def signup(
+    db: Session, peers: Peers, request: SignupRequest, client_address: str | None, now: datetime
+) -> SignupAccepted:
+    body = request.model_dump(exclude={"time_zone"})
+    response = _relay(peers, "/accounts", body, client_address)
+    accepted = parse(response, SignupAccepted, "tokendealer")
+    if request.time_zone in available_timezones():
+        repository.keep_signup_time_zone(
+            db, _email_hash(request.email), str(request.time_zone), now
+        )
+    return accepted
+
+
+def _email_hash(email: str) -> str:
+    return hashlib.sha256(email.strip().lower().encode()).hexdigest()
+
+
+def _apply_signup_time_zone(
+    database: Database, peers: Peers, email_hash: str, access_token: str
+) -> bool:
+    """The time zone said at sign-up becomes the profile's at the first login. Only the
+    sign-up that created the account counts (its row is written within moments of the
+    account): a later sign-up with a taken address, by anyone, changes nothing. Read
+    without a transaction, so none is held across the calls to the peers; True when a
+    zone was kept (applied or not: it is used once)."""
+    kept = database.read(lambda connection: repository.signup_time_zone(connection, email_hash))
+    if kept is None:
+        return False
+    try:
+        account = parse(call(peers.tokendealer, "GET", "/accounts/me", token=access_token),
+                        AccountRead, "tokendealer")
+        # Either side of the account's creation: the two services' clocks may differ a little.
+        created_at = _utc(kept.created_at)
+        if abs(created_at - account.created_at) > SIGNUP_TIME_ZONE_WINDOW:
+            return True
+        profile = call(peers.dataservice, "GET", "/profile", token=access_token).json()
+        if profile.get("time_zone") not in (None, DEFAULT_TIME_ZONE):
+            return True
+        call(peers.dataservice, "PATCH", "/profile", token=access_token,
+             json={"time_zone": kept.time_zone})
+        log.info("profile.time_zone_from_signup", user_id=user_id_of(access_token))
+    except RunnerlyError as error:
+        # The login itself succeeded; the runner can still set the zone in Settings.
+        log.warning("profile.time_zone_from_signup_failed", error=type(error).__name__)
+    return True
+
+
+def _utc(moment: datetime) -> datetime:
+    # A plain read returns what the column holds; SQLite keeps no offset.
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def confirm(peers: Peers, request: AccountConfirm) -> AccountRead:
@@ -120,10 +174,14 @@ def login(
     credentials: Credentials,
     client_address: str | None,
     now: datetime,
+    database: Database,
 ) -> tuple[TokenPair, NewSession]:
     """Log in at tokendealer and open a browser session holding the token pair."""
     response = _relay(peers, "/login", credentials.model_dump(), client_address)
     pair = parse(response, TokenPair, "tokendealer")
+    email_hash = _email_hash(credentials.email)
+    if _apply_signup_time_zone(database, peers, email_hash, pair.access_token):
+        repository.drop_signup_time_zone(db, email_hash)
     new_session = NewSession(secrets.token_urlsafe(32), secrets.token_urlsafe(32))
     browser_session = repository.add(
         db,

@@ -9,7 +9,7 @@ from runnerly_dashboard.db import Model
 from runnerly_kit.db import UTCDateTime
 from runnerly_kit.revocations import RevocationMixin
 
-__all__ = ["BrowserSession", "Model", "Revocation"]
+__all__ = ["BrowserSession", "Model", "Revocation", "SignupTimeZone"]
 
 
 class BrowserSession(Model):
@@ -31,3 +31,14 @@ class BrowserSession(Model):
 
 class Revocation(RevocationMixin, Model):
     """A runner whose tokens no longer count (deleted, or a password changed)."""
+
+
+class SignupTimeZone(Model):
+    """The time zone a browser said at sign-up, until the account's first login sets it on
+    the profile. Keyed by the SHA-256 of the lowercased address: no address is stored."""
+
+    __tablename__ = "signup_time_zones"
+
+    email_hash: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    time_zone: Mapped[str] = mapped_column(sa.String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)

@@ -5,6 +5,8 @@ export interface Problem {
   status: number;
   detail: string;
   errors?: { field: string; message: string }[];
+  /** Why a refusal happened, where the client acts on it (e.g. "already_confirmed"). */
+  reason?: string;
 }
 
 export class ApiError extends Error {
@@ -63,6 +65,11 @@ export async function unwrap<T>(
 
 export function isStatus(error: unknown, status: number): boolean {
   return error instanceof ApiError && error.status === status;
+}
+
+/** The answer to a deleted account's session or token, in this tab or another. */
+export function isAccountDeleted(error: unknown): boolean {
+  return isStatus(error, 401) && error instanceof ApiError && error.problem.title === "Account deleted";
 }
 
 /** What to tell a runner about a failed request. */

@@ -14,6 +14,10 @@ export const rules = {
       "type": "string",
       "minLength": 10,
       "maxLength": 128
+    },
+    "time_zone": {
+      "type": "string",
+      "maxLength": 64
     }
   },
   "PasswordResetRequest": {

@@ -138,7 +138,8 @@ export interface paths {
         put?: never;
         /**
          * Signup
-         * @description Create an account; a confirmation link is mailed to the address.
+         * @description Create an account; a confirmation link is mailed to the address. The time zone, if
+         *     given, becomes the profile's at the account's first login.
          */
         post: operations["signup_api_auth_signup_post"];
         delete?: never;
@@ -2001,6 +2002,11 @@ export interface components {
             language: "en" | "zh-Hans";
             /** Password */
             password: string;
+            /**
+             * Time Zone
+             * @description The runner's IANA time zone (the browser's), set on the profile at the account's first login; one this server does not know is ignored.
+             */
+            time_zone?: string | null;
         };
         /** StatsBestEffortList */
         StatsBestEffortList: {

@@ -22,6 +22,7 @@ const ImportPage = lazy(() => import("../imports/ImportPage"));
 const SettingsPage = lazy(() => import("../me/SettingsPage"));
 const DevMailPage = lazy(() => import("../devmail/DevMailPage"));
 const NotFoundPage = lazy(() => import("./NotFoundPage"));
+const AccountDeletedPage = lazy(() => import("./AccountDeletedPage"));
 
 export function App() {
   return (
@@ -33,6 +34,7 @@ export function App() {
         <Route path="login" element={<LoginPage />} />
         <Route path="forgot-password" element={<ForgotPasswordPage />} />
         <Route path="reset-password" element={<ResetPasswordPage />} />
+        <Route path="account-deleted" element={<AccountDeletedPage />} />
         <Route path="dev/mail" element={<DevMailPage />} />
         <Route element={<RequireRunner />}>
           <Route path="runs" element={<RunsPage />} />

@@ -1,4 +1,4 @@
-import { useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { Link, NavLink, useNavigate } from "react-router";
 import { useLogout } from "../auth/queries";
 import { useDevMail } from "../devmail/queries";
@@ -23,6 +23,19 @@ export function Nav() {
   const [open, setOpen] = useState(false);
   const signedIn = Boolean(me.data);
   const close = () => setOpen(false);
+  const toggle = useRef<HTMLButtonElement>(null);
+
+  // Escape closes the open menu and gives the focus back to its button.
+  useEffect(() => {
+    if (!open) return;
+    const onKey = (event: KeyboardEvent) => {
+      if (event.key !== "Escape") return;
+      setOpen(false);
+      toggle.current?.focus();
+    };
+    document.addEventListener("keydown", onKey);
+    return () => document.removeEventListener("keydown", onKey);
+  }, [open]);
 
   return (
     <nav aria-label="Main" className="nav">
@@ -30,6 +43,7 @@ export function Nav() {
         Runnerly
       </Link>
       <button
+        ref={toggle}
         type="button"
         className="nav-toggle"
         aria-expanded={open}

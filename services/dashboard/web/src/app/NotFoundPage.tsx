@@ -1,12 +1,10 @@
 import { Link } from "react-router";
+import { NotFound } from "../ui/NotFound";
 
 export default function NotFoundPage() {
   return (
-    <div className="narrow">
-      <h1>Page not found</h1>
-      <p>
-        There is nothing here. <Link to="/">Go home</Link>
-      </p>
-    </div>
+    <NotFound title="Page not found">
+      There is nothing here. <Link to="/">Go home</Link>
+    </NotFound>
   );
 }

@@ -1,6 +1,7 @@
 import { useState, type SubmitEvent } from "react";
 import { Link } from "react-router";
-import { Field } from "../ui/Field";
+import { browserTimeZone, timeZones } from "../format/units";
+import { Field, SelectField } from "../ui/Field";
 import { fieldErrors } from "../api/problem";
 import { FormError } from "../ui/FormError";
 import { Status } from "../ui/States";
@@ -11,10 +12,13 @@ export default function SignupPage() {
   const signup = useSignup();
   const [email, setEmail] = useState("");
   const [password, setPassword] = useState("");
+  // The browser's zone, so weeks, months and run times are the runner's from the start.
+  const [timeZone, setTimeZone] = useState(browserTimeZone);
+  const zones = timeZones();
 
   function submit(event: SubmitEvent) {
     event.preventDefault();
-    signup.mutate({ email, password });
+    signup.mutate({ email, password, time_zone: timeZone });
   }
 
   if (signup.isSuccess) {
@@ -43,6 +47,8 @@ export default function SignupPage() {
           {...passwordBounds(signupRules.password)}
           errors={fieldErrors(signup.error, "password")}
           hint={passwordHint(signupRules.password)} />
+        <SelectField label="Time zone" name="time_zone" value={timeZone} onChange={setTimeZone}
+          options={(zones.includes(timeZone) ? zones : [timeZone, ...zones]).map((z) => ({ value: z, label: z.replaceAll("_", " ") }))} />
         <FormError error={signup.error} fields={["email", "password"]} />
         <button className="button" type="submit" disabled={signup.isPending}>
           {signup.isPending ? "Signing up…" : "Sign up"}

@@ -12,7 +12,7 @@ export interface Credentials {
 export function useSignup() {
   return useMutation({
     // The confirmation mail is written in the language the page is shown in.
-    mutationFn: (body: Credentials) =>
+    mutationFn: (body: Credentials & { time_zone: string }) =>
       unwrap(api.POST("/api/auth/signup", { body: { ...body, language: currentLanguage() } })),
   });
 }

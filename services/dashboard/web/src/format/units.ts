@@ -155,6 +155,11 @@ export function startOfDayIn(day: string, timeZone: string): string {
   return new Date(instant).toISOString();
 }
 
+/** The browser's own zone: the one a new runner most likely lives in. */
+export function browserTimeZone(): string {
+  return Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC";
+}
+
 /** The IANA zones the browser knows, for the profile's select. */
 export function timeZones(): string[] {
   const intl = Intl as unknown as { supportedValuesOf?: (key: string) => string[] };

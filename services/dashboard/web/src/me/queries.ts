@@ -1,19 +1,25 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { api, type Me, type Schemas } from "../api/client";
-import { isStatus, unwrap } from "../api/problem";
+import { api, CSRF_COOKIE, readCookie, type Me, type Schemas } from "../api/client";
+import { isAccountDeleted, isStatus, unwrap } from "../api/problem";
 import type { Units } from "../format/units";
 
 export const meKey = ["me"] as const;
 
-/** The signed-in runner, or null when nobody is (the API answers 401). */
+/**
+ * The signed-in runner, or null when nobody is (the API answers 401). A browser without the
+ * CSRF cookie, which a session always comes with, has no session: it is not asked, so an
+ * anonymous visit sends no request bound to fail. A deleted account's 401 is kept as the
+ * error it is, for the app to say so.
+ */
 export function useMe() {
   return useQuery({
     queryKey: meKey,
     queryFn: async (): Promise<Me | null> => {
+      if (!readCookie(CSRF_COOKIE)) return null;
       try {
         return await unwrap(api.GET("/api/me"));
       } catch (error) {
-        if (isStatus(error, 401)) return null;
+        if (isStatus(error, 401) && !isAccountDeleted(error)) return null;
         throw error;
       }
     },
@@ -42,11 +48,13 @@ export function useUpdateProfile() {
   });
 }
 
-export function useDeleteAccount() {
+/** Delete the account; `onDeleted` leaves the runner's pages before their data is dropped. */
+export function useDeleteAccount(onDeleted: () => void) {
   const client = useQueryClient();
   return useMutation({
     mutationFn: () => unwrap(api.DELETE("/api/me")),
     onSuccess: () => {
+      onDeleted();
       client.clear();
       client.setQueryData(meKey, null);
     },

@@ -1,8 +1,11 @@
-import { lazy, Suspense } from "react";
-import { useNavigate, useParams } from "react-router";
+import { lazy, Suspense, useState } from "react";
+import { Link, useNavigate, useParams } from "react-router";
+import { isStatus } from "../api/problem";
 import { formatDay, formatDistance, formatDuration } from "../format/units";
 import { usePreferences } from "../me/queries";
 import { Card } from "../ui/Card";
+import { ConfirmDialog } from "../ui/ConfirmDialog";
+import { NotFound } from "../ui/NotFound";
 import { ErrorState, Loading, Status } from "../ui/States";
 import { FITNESS_SOURCES, formatPaceRange, percent } from "./format";
 import { PlanCalendar } from "./PlanCalendar";
@@ -112,8 +115,11 @@ export default function PlanPage() {
   const plan = usePlan(planId, units);
   const remove = useDeletePlan(planId);
   const navigate = useNavigate();
+  const [asking, setAsking] = useState(false);
 
   if (plan.isPending) return <Loading label="Loading the plan…" />;
+  if (plan.isError && isStatus(plan.error, 404))
+    return <NotFound title="Plan not found">There is no such plan: it was deleted, or the address is wrong. <Link to="/plans">See your plans</Link></NotFound>;
   if (plan.isError) return <ErrorState error={plan.error} retry={() => plan.refetch()} />;
   const data = plan.data;
   return (
@@ -123,13 +129,17 @@ export default function PlanPage() {
         <a className="button secondary" href={calendarUrl(data.id, units)} download>
           Add to my calendar (.ics)
         </a>{" "}
-        <button type="button" className="button secondary" disabled={remove.isPending}
-          onClick={() => {
-            if (window.confirm("Delete this plan?")) remove.mutate(undefined, { onSuccess: () => { void navigate("/plans"); } });
-          }}>
+        <button type="button" className="button secondary" onClick={() => setAsking(true)}>
           Delete plan
         </button>
       </p>
+      {asking && (
+        <ConfirmDialog title="Delete this plan?" confirmLabel="Yes, delete it" cancelLabel="Keep it" pending={remove.isPending} error={remove.error}
+          onCancel={() => { setAsking(false); remove.reset(); }}
+          onConfirm={() => remove.mutate(undefined, { onSuccess: () => { void navigate("/plans"); } })}>
+          <p>The plan for {data.race_name} and its workouts are deleted. Your runs and the race stay.</p>
+        </ConfirmDialog>
+      )}
       <div className="two-columns">
         <Summary plan={data} />
         <Predictions plan={data} />

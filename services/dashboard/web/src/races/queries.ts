@@ -34,3 +34,11 @@ export function useEntry() {
     onSuccess: () => client.invalidateQueries({ queryKey: ["races"] }),
   });
 }
+
+export function useDeleteRace() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (id: number) => unwrap(api.DELETE("/api/races/{race_id}", { params: { path: { race_id: id } } })),
+    onSuccess: () => client.invalidateQueries({ queryKey: ["races"] }),
+  });
+}

@@ -1,6 +1,6 @@
 import { useState } from "react";
 import { useNavigate } from "react-router";
-import { FormError } from "../ui/FormError";
+import { ConfirmDialog } from "../ui/ConfirmDialog";
 import { useDeleteRun } from "./queries";
 
 /** Delete a run, after the runner confirms. */
@@ -9,24 +9,18 @@ export function DeleteRun({ id, name }: { id: number; name: string }) {
   const remove = useDeleteRun();
   const navigate = useNavigate();
 
-  if (!asking) {
-    return (
+  return (
+    <>
       <button type="button" className="button danger" onClick={() => setAsking(true)}>
         Delete run
       </button>
-    );
-  }
-  return (
-    <div className="confirm-box" role="group" aria-label="Confirm deletion">
-      <p>Delete “{name}” for good?</p>
-      <button type="button" className="button danger" disabled={remove.isPending}
-        onClick={() => remove.mutate(id, { onSuccess: () => { void navigate("/runs", { replace: true }); } })}>
-        Yes, delete it
-      </button>
-      <button type="button" className="button secondary" onClick={() => setAsking(false)}>
-        Keep it
-      </button>
-      <FormError error={remove.error} />
-    </div>
+      {asking && (
+        <ConfirmDialog title="Delete this run?" confirmLabel="Yes, delete it" cancelLabel="Keep it" pending={remove.isPending} error={remove.error}
+          onCancel={() => { setAsking(false); remove.reset(); }}
+          onConfirm={() => remove.mutate(id, { onSuccess: () => { void navigate("/runs", { replace: true }); } })}>
+          <p>“{name}” is deleted for good, with its map, splits and charts.</p>
+        </ConfirmDialog>
+      )}
+    </>
   );
 }

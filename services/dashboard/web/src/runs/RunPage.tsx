@@ -1,5 +1,6 @@
 import { lazy, Suspense, useMemo } from "react";
 import { Link, useParams } from "react-router";
+import { isStatus } from "../api/problem";
 import {
   formatDateTime,
   formatDistance,
@@ -10,6 +11,7 @@ import {
 } from "../format/units";
 import { usePreferences } from "../me/queries";
 import { Card } from "../ui/Card";
+import { NotFound } from "../ui/NotFound";
 import { Empty, ErrorState, Loading } from "../ui/States";
 import { DeleteRun } from "./DeleteRun";
 import { routeOf } from "./polyline";
@@ -38,8 +40,11 @@ export default function RunPage() {
     [run.data, units],
   );
 
-  if (!Number.isInteger(id)) return <Empty>This is not a run.</Empty>;
+  if (!Number.isInteger(id) || id < 1)
+    return <NotFound title="Run not found">This address is not a run’s. <Link to="/runs">See your runs</Link></NotFound>;
   if (run.isPending) return <Loading label="Loading the run…" />;
+  if (run.isError && isStatus(run.error, 404))
+    return <NotFound title="Run not found">There is no such run: it was deleted, or the address is wrong. <Link to="/runs">See your runs</Link></NotFound>;
   if (run.isError) return <ErrorState error={run.error} retry={() => run.refetch()} />;
   const data = run.data;
   const time = data.moving_time_s;

@@ -110,12 +110,15 @@ describe("the Strava card on Settings", () => {
     renderWithApp(<StravaCard manage />, "/settings");
 
     await userEvent.click(await screen.findByRole("button", { name: "Unlink Strava" }));
-    const confirm = screen.getByRole("group", { name: "Confirm unlinking Strava" });
+    const confirm = screen.getByRole("alertdialog", { name: "Unlink Strava?" });
     expect(confirm).toHaveTextContent("runs that came from Strava are deleted");
     expect(within(confirm).getByRole("button", { name: "Keep it linked" })).toHaveFocus();
     await userEvent.click(within(confirm).getByRole("button", { name: "Keep it linked" }));
     expect(deletes).toEqual([]);
     expect(screen.getByText("Linked as Demo Runner.")).toBeInTheDocument();
+
+    expect(screen.queryByRole("alertdialog")).toBeNull();
+    expect(screen.getByRole("button", { name: "Unlink Strava" })).toHaveFocus();
 
     await userEvent.click(screen.getByRole("button", { name: "Unlink Strava" }));
     await userEvent.click(screen.getByRole("button", { name: "Yes, unlink" }));

@@ -4,6 +4,7 @@ import { useEffect, useState } from "react";
 import { Link } from "react-router";
 import { usePreferences } from "../me/queries";
 import { Card } from "../ui/Card";
+import { ConfirmDialog } from "../ui/ConfirmDialog";
 import { FormError } from "../ui/FormError";
 import { ErrorState, Loading, Status } from "../ui/States";
 import { browser } from "./browser";
@@ -104,25 +105,19 @@ function Unlink({ onUnlinked }: { onUnlinked: () => void }) {
   const [asking, setAsking] = useState(false);
   const unlink = useUnlinkStrava();
   const { t } = useTranslation();
-  if (!asking) {
-    return (
+  return (
+    <>
       <button type="button" className="button secondary" onClick={() => setAsking(true)}>
         {t("strava.unlink")}
       </button>
-    );
-  }
-  return (
-    <div className="confirm-box" role="group" aria-label={t("strava.confirmUnlink")}>
-      <p>{t("strava.unlinkQuestion")}</p>
-      <button type="button" className="button danger" disabled={unlink.isPending}
-        onClick={() => unlink.mutate(undefined, { onSuccess: () => { setAsking(false); onUnlinked(); } })}>
-        {t("strava.yesUnlink")}
-      </button>
-      {/* The safe choice takes the focus, so a stray Enter keeps the link. */}
-      <button type="button" className="button secondary" autoFocus onClick={() => setAsking(false)}>
-        {t("strava.keep")}
-      </button>
-      <FormError error={unlink.error} />
-    </div>
+      {asking && (
+        <ConfirmDialog title={t("strava.unlinkTitle")} confirmLabel={t("strava.yesUnlink")} cancelLabel={t("strava.keep")}
+          pending={unlink.isPending} error={unlink.error}
+          onCancel={() => { setAsking(false); unlink.reset(); }}
+          onConfirm={() => unlink.mutate(undefined, { onSuccess: () => { setAsking(false); onUnlinked(); } })}>
+          <p>{t("strava.unlinkExplain")}</p>
+        </ConfirmDialog>
+      )}
+    </>
   );
 }

@@ -1,5 +1,5 @@
 import type { ReactNode } from "react";
-import { describeError } from "../api/problem";
+import { ApiError, describeError } from "../api/problem";
 
 export function Loading({ label = "Loading…" }: { label?: string }) {
   return (
@@ -9,11 +9,13 @@ export function Loading({ label = "Loading…" }: { label?: string }) {
   );
 }
 
+/** A failed load; "Try again" only where trying again can help (not a refusal, 4xx). */
 export function ErrorState({ error, retry }: { error: unknown; retry?: () => void }) {
+  const refused = error instanceof ApiError && error.status >= 400 && error.status < 500;
   return (
     <div className="state state-error" role="alert">
       <p>{describeError(error)}</p>
-      {retry && (
+      {retry && !refused && (
         <button type="button" className="button secondary" onClick={retry}>
           Try again
         </button>

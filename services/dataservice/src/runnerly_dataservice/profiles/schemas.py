@@ -66,7 +66,7 @@ class ProfileUpdate(BaseModel):
         if isinstance(data, dict):
             for name in ("units", "time_zone"):
                 if name in data and data[name] is None:
-                    raise ValueError(f"{name} cannot be null")
+                    raise ValueError(f"{name.replace('_', ' ').capitalize()} cannot be null.")
         return data
 
     @model_validator(mode="after")

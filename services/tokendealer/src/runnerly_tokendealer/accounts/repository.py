@@ -46,6 +46,15 @@ def find_usable_token(
     )
 
 
+def find_token(session: Session, purpose: str, token_hash: str) -> AccountToken | None:
+    """A token whether or not it can still be used (to say why it cannot)."""
+    return session.scalar(
+        sa.select(AccountToken).where(
+            AccountToken.purpose == purpose, AccountToken.token_hash == token_hash
+        )
+    )
+
+
 def void_tokens(session: Session, account_id: str, purpose: str, now: datetime) -> int:
     """Mark every unused link token of ``purpose`` used, so that none of them works."""
     result = session.execute(

@@ -128,9 +128,17 @@ def sign_up(
 def confirm(session: Session, token: str) -> Account:
     """Confirm the email address a link token was sent to."""
     now = utcnow()
-    found = repository.find_usable_token(session, CONFIRM, opaque_tokens.digest(token), now)
+    digest = opaque_tokens.digest(token)
+    found = repository.find_usable_token(session, CONFIRM, digest, now)
     account = repository.get(session, found.account_id) if found else None
     if found is None or account is None:
+        # A runner who opens the link twice, or an older mail's link, is not refused but
+        # told the account is ready: the page then offers to log in.
+        known = found or repository.find_token(session, CONFIRM, digest)
+        owner = repository.get(session, known.account_id) if known else None
+        if owner is not None and owner.confirmed_at is not None:
+            raise BadRequest("This account is already confirmed: log in.",
+                             reason="already_confirmed")
         raise BadRequest("This confirmation link has expired or was already used.")
     found.used_at = now
     if account.confirmed_at is None:
