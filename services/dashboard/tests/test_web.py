@@ -101,3 +101,74 @@ def test_the_packaged_build_is_the_default(settings: Settings) -> None:
 
     expected = PACKAGED_WEB_DIR if (PACKAGED_WEB_DIR / "index.html").is_file() else None
     assert web_dir(settings.model_copy(update={"web_dir": None})) == expected
+
+
+PAGE_WITH_TILES = (
+    '<!doctype html><html><head>'
+    '<meta name="runnerly-map-tiles" content="https://tile.openstreetmap.org/{z}/{x}/{y}.png" />'
+    '<meta name="runnerly-map-attribution" content="© OpenStreetMap contributors" />'
+    "</head><body></body></html>"
+)
+
+
+def _serve(settings: Settings, fake: Any, built: Path, **update: Any) -> TestClient:
+    (built / "index.html").write_text(PAGE_WITH_TILES)
+    app = create_app(
+        settings.model_copy(update={"web_dir": built, **update}),
+        transport=httpx.MockTransport(fake.handle),
+    )
+    return TestClient(app)
+
+
+def _meta(page: str, name: str) -> str:
+    start = page.index(f'<meta name="{name}" content="') + len(f'<meta name="{name}" content="')
+    return page[start : page.index('"', start)]
+
+
+def test_the_tile_server_is_a_setting_the_page_carries(
+    settings: Settings, fake: Any, built: Path
+) -> None:
+    with _serve(
+        settings, fake, built,
+        tile_url="http://tiles.home.arpa:8080/osm/{z}/{x}/{y}.png?key=a&style=b",
+        tile_attribution='Tiles © Home "Lab" <script>alert(1)</script>',
+    ) as web:
+        pages = [web.get(path) for path in ("/", "/runs/12")]
+
+    for page in pages:
+        assert _meta(page.text, "runnerly-map-tiles") == (
+            "http://tiles.home.arpa:8080/osm/{z}/{x}/{y}.png?key=a&amp;style=b"
+        )
+        assert _meta(page.text, "runnerly-map-attribution") == (
+            "Tiles © Home &quot;Lab&quot; &lt;script&gt;alert(1)&lt;/script&gt;"
+        )
+        assert "<script>" not in page.text
+        # A tile server on plain http is let through the page's image sources: it alone.
+        policy = page.headers["content-security-policy"]
+        assert "img-src 'self' data: https: http://tiles.home.arpa:8080;" in policy
+
+
+def test_without_the_settings_the_tiles_are_openstreetmaps(
+    settings: Settings, fake: Any, built: Path
+) -> None:
+    with _serve(settings, fake, built) as web:
+        page = web.get("/")
+
+    assert _meta(page.text, "runnerly-map-tiles") == "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+    assert _meta(page.text, "runnerly-map-attribution") == "© OpenStreetMap contributors"
+    assert "img-src 'self' data: https:;" in page.headers["content-security-policy"]
+
+
+@pytest.mark.parametrize(
+    "tile_url",
+    [
+        "javascript:alert(1)//{z}/{x}/{y}",
+        "https://tiles.example/{z}/{x}.png",  # no {y}
+        "ftp://tiles.example/{z}/{x}/{y}.png",
+        "https://tiles.example/{z}/{x}/{y}.png\nX: y",
+        "//tiles.example/{z}/{x}/{y}.png",
+    ],
+)
+def test_a_tile_url_that_is_no_tile_template_is_refused(tile_url: str) -> None:
+    with pytest.raises(ValueError, match="tile"):
+        Settings(tile_url=tile_url)

@@ -3,12 +3,16 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 from typing import Self
+from urllib.parse import urlsplit
 
-from pydantic import AliasChoices, Field, model_validator
+from pydantic import AliasChoices, Field, field_validator, model_validator
 from pydantic_settings import SettingsConfigDict
 
 from runnerly_kit.loopback import is_loopback_url
 from runnerly_kit.settings import KitSettings, peer_url, public_url_setting
+
+DEFAULT_TILE_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+DEFAULT_TILE_ATTRIBUTION = "© OpenStreetMap contributors"
 
 
 class Settings(KitSettings):
@@ -45,6 +49,38 @@ class Settings(KitSettings):
     # A built single-page app (its index.html and assets) to serve at "/"; unset: the build
     # packaged in runnerly_dashboard/web_dist (`make web`), or a placeholder when not built.
     web_dir: Path | None = None
+    # The map's tile server: an XYZ template (http or https, with {z}, {x} and {y}; {s} and
+    # {r} as Leaflet knows them), for self-hosted tiles; and the credit its tiles require.
+    tile_url: str = Field(default=DEFAULT_TILE_URL, max_length=500)
+    tile_attribution: str = Field(default=DEFAULT_TILE_ATTRIBUTION, max_length=300)
+
+    @field_validator("tile_url")
+    @classmethod
+    def _tile_template(cls, value: str) -> str:
+        parts = urlsplit(value)
+        if (
+            parts.scheme not in ("http", "https")
+            or not parts.netloc
+            or any(mark not in value for mark in ("{z}", "{x}", "{y}"))
+            or any(character.isspace() or ord(character) < 32 for character in value)
+        ):
+            raise ValueError(
+                "the tile URL must be an http(s) template with {z}, {x} and {y}"
+            )
+        return value
+
+    @field_validator("tile_attribution")
+    @classmethod
+    def _one_line_credit(cls, value: str) -> str:
+        if any(ord(character) < 32 for character in value):
+            raise ValueError("the tile attribution must be one line of text")
+        return value
+
+    @property
+    def tile_origin(self) -> str:
+        """The tile server's scheme, host and port, as a content security policy names it."""
+        parts = urlsplit(self.tile_url)
+        return f"{parts.scheme}://{parts.netloc}"
 
     @model_validator(mode="after")
     def _dev_mail_default(self) -> Self:

@@ -67,6 +67,11 @@ def create_app(
             await peers.aclose()
 
     app.router.lifespan_context = lifespan
-    app.add_middleware(SecurityHeadersMiddleware, docs_path=DOCS_URL, https=settings.https)
+    app.add_middleware(
+        SecurityHeadersMiddleware,
+        docs_path=DOCS_URL,
+        https=settings.https,
+        image_origin=settings.tile_origin,
+    )
     mount_web(app, settings)
     return app

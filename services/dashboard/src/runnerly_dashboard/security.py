@@ -27,9 +27,21 @@ STRICT_TRANSPORT_SECURITY = (b"strict-transport-security", b"max-age=63072000; i
 
 
 class SecurityHeadersMiddleware:
-    def __init__(self, app: ASGIApp, docs_path: str | None = None, https: bool = False) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        docs_path: str | None = None,
+        https: bool = False,
+        image_origin: str | None = None,
+    ) -> None:
         self.app = app
         self.docs_path = docs_path
+        # A map tile server on plain http (self-hosted on a home network): its images only.
+        self.policy = (
+            CONTENT_SECURITY_POLICY.replace("https:;", f"https: {image_origin};", 1)
+            if image_origin and image_origin.startswith("http://")
+            else CONTENT_SECURITY_POLICY
+        )
         self.fixed_headers = (
             (*_FIXED_HEADERS, STRICT_TRANSPORT_SECURITY) if https else _FIXED_HEADERS
         )
@@ -41,7 +53,7 @@ class SecurityHeadersMiddleware:
         policy = (
             DOCS_CONTENT_SECURITY_POLICY
             if self.docs_path is not None and scope["path"] == self.docs_path
-            else CONTENT_SECURITY_POLICY
+            else self.policy
         )
 
         async def send_with_headers(message: Message) -> None:

@@ -3,17 +3,21 @@
 The single-page app (``services/dashboard/web``) is built into ``web_dist/`` inside this
 package, so the wheel ships it; ``RUNNERLY_DASHBOARD_WEB_DIR`` points elsewhere. Hashed
 files under ``/assets`` are cached for good; every other path the app routes itself
-(``/runs/12``, ``/confirm?token=...``) gets ``index.html``, never cached. Paths under
+(``/runs/12``, ``/confirm?token=...``) gets ``index.html``, never cached, with the
+settings the app reads from its ``<meta>`` tags (the map's tile server) written in. Paths under
 ``/api`` keep answering as the API does: a problem, 404 or 405. It must be mounted last,
 after every API route.
 """
 
 from __future__ import annotations
 
+import html
+import re
+from functools import partial
 from pathlib import Path
 
 from fastapi import FastAPI, Request
-from fastapi.responses import FileResponse, JSONResponse, Response
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
 from starlette.routing import Match
 
 from runnerly_dashboard.api import API_PREFIX
@@ -74,7 +78,32 @@ def mount_web(app: FastAPI, settings: Settings) -> None:
         if path.startswith(f"{ASSETS}/"):
             # A missing asset is an old page asking for a past build's file: no page here.
             raise NotFound("No such file.")
-        return FileResponse(root / "index.html", headers={"Cache-Control": NO_CACHE})
+        return HTMLResponse(
+            _with_settings((root / "index.html").read_text(encoding="utf-8"), settings),
+            headers={"Cache-Control": NO_CACHE},
+        )
+
+
+def _with_settings(page: str, settings: Settings) -> str:
+    """The page with the operator's settings in its ``<meta>`` tags: the map's tile server
+    and credit (a self-hosted tile server is a setting, not a build)."""
+    for name, value in (
+        ("runnerly-map-tiles", settings.tile_url),
+        ("runnerly-map-attribution", settings.tile_attribution),
+    ):
+        # A function, not a replacement string: the value's backslashes stay as they are.
+        escaped = html.escape(value, quote=True)
+        page = re.sub(
+            rf'(<meta name="{name}" content=")[^"]*(")',
+            partial(_between, escaped),
+            page,
+            count=1,
+        )
+    return page
+
+
+def _between(value: str, found: re.Match[str]) -> str:
+    return found[1] + value + found[2]
 
 
 def _refuse_api_path(request: Request) -> None:

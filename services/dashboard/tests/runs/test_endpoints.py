@@ -20,12 +20,24 @@ def test_list_runs_forwards_the_query(client: TestClient, fake: Any, login: Any)
     assert "before" not in sent.url.params
 
 
+def test_list_runs_forwards_its_sort_filters_and_search(
+    client: TestClient, fake: Any, login: Any
+) -> None:
+    login()
+    wanted = {"sort": "pace", "order": "asc", "year": "2025", "month": "12", "q": "100%_été"}
+    assert client.get("/api/runs", params=wanted).status_code == 200
+    [sent] = fake.sent("dataservice", "GET", "/runs")
+    assert {name: sent.url.params[name] for name in wanted} == wanted
+
+
 def test_list_runs_refuses_bad_queries_without_calling_dataservice(
     client: TestClient, fake: Any, login: Any, assert_problem: Any
 ) -> None:
     login()
     for params in ({"limit": 0}, {"limit": 1000}, {"after": "yesterday"},
-                   {"cursor": "c" * 500}, {"colour": "red"}):
+                   {"cursor": "c" * 500}, {"colour": "red"}, {"sort": "name"},
+                   {"order": "up"}, {"month": 3}, {"year": 2026, "month": 0},
+                   {"year": 99_999}, {"q": ""}, {"q": "x" * 101}):
         assert_problem(client.get("/api/runs", params=params), 422)
     assert fake.sent("dataservice", "GET", "/runs") == []
 

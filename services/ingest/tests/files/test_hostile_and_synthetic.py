@@ -289,10 +289,10 @@ def test_gpx_with_a_few_untimed_points_keeps_the_rest() -> None:
     assert run.streams is not None and len(run.streams["time"]) == 39
 
 
-def test_started_at_is_utc_and_name_uses_the_date() -> None:
+def test_started_at_is_utc_and_name_uses_the_local_hour() -> None:
     run = parse_activity(gpx_track(10, 30.0, 10.0).encode(), "x.gpx")
     assert run.started_at == datetime(2024, 5, 1, 6, 30, tzinfo=UTC)
-    assert run.name == "Run on 2024-05-01"
+    assert run.name == "Morning run"  # 08:30 in Ljubljana
     assert run.elapsed_time_s == int(timedelta(seconds=90).total_seconds())
 
 
@@ -318,7 +318,7 @@ def test_a_gpx_name_is_made_one_clean_line(case: str) -> None:
 
     run = parse_activity(gpx_track(30, 30.0, 10.0, name=raw).encode(), "run.gpx")
 
-    assert run.name == (expected or "Run on 2024-05-01")
+    assert run.name == (expected or "Morning run")
     assert _RUN_NAME.validate_python(run.name) == run.name
 
 

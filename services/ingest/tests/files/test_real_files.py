@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import gzip
 import itertools
@@ -102,7 +103,7 @@ def test_fenix2_run_matches_the_device_session() -> None:
     assert len(run.splits) == math.ceil(run.distance_m / 1000)
     assert run.started_at == session["start_time"]
     assert run.device == "Garmin fenix2"
-    assert run.name == "Run on 2015-08-15"
+    assert run.name == "Activity small fenix2 run"  # no title: the file's name
 
     assert run.streams is not None
     assert len(run.streams["time"]) == 1000
@@ -187,7 +188,8 @@ def test_gpx_tracks_agree_with_gpxpy(name: str) -> None:
     assert run.moving_time_s == round(ref["moving_time"])
     assert run.elevation_gain_m == pytest.approx(ref["uphill"], abs=0.1)
     assert run.started_at.timestamp() == ref["start"]
-    assert run.name == f"Run on {run.started_at.date().isoformat()}"  # "ACTIVE LOG" skipped
+    # "ACTIVE LOG" skipped: the file's name instead.
+    assert run.name == name.removesuffix(".gpx").replace("-", " ").capitalize()
     # the computed fallback stays near gpxpy's figure on the same points
     samples = [
         Sample(t=p.time.timestamp(), alt=p.elevation, seg=i)  # type: ignore[union-attr]
@@ -287,4 +289,7 @@ def test_invariants(name: str) -> None:
 
 def test_the_format_is_told_by_content_not_name() -> None:
     data = (DATA / "garmin-fenix-5-run.fit").read_bytes()
-    assert read_activity(data, "upload.gpx") == parse("garmin-fenix-5-run.fit")
+    # The same run, named after its file only when that name says something.
+    assert read_activity(data, "upload.gpx") == dataclasses.replace(
+        parse("garmin-fenix-5-run.fit"), name="Morning run"
+    )

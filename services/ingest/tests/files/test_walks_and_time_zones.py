@@ -15,6 +15,7 @@ from fit_tool.profile.messages.activity_message import ActivityMessage
 from fit_tool.profile.messages.file_id_message import FileIdMessage
 from fit_tool.profile.messages.record_message import RecordMessage
 from fit_tool.profile.messages.session_message import SessionMessage
+from fit_tool.profile.messages.sport_message import SportMessage
 from fit_tool.profile.profile_type import FileType, Manufacturer, Sport, SubSport
 
 from runnerly_ingest.files import (
@@ -48,6 +49,7 @@ class Outing:
     offset: timedelta | None = None
     positions: bool = True
     step_s: float = 5.0
+    title: str | None = None
     points: list[tuple[datetime, float, float, float, float]] = field(init=False)
 
     def __post_init__(self) -> None:
@@ -79,10 +81,11 @@ def gpx(outing: Outing, sport: str | None) -> bytes:
         rows.append(f'<trkpt lat="{lat:.7f}" lon="{lng:.7f}"><ele>{alt:.1f}</ele>'
                     f"<time>{_stamp(at, outing.offset)}</time></trkpt>")
     kind = f"<type>{sport}</type>" if sport is not None else ""
+    title = f"<name>{outing.title}</name>" if outing.title else ""
     return (
         '<?xml version="1.0" encoding="UTF-8"?>\n'
         '<gpx version="1.1" creator="test" xmlns="http://www.topografix.com/GPX/1/1">'
-        f"<trk>{kind}<trkseg>{''.join(rows)}</trkseg></trk></gpx>"
+        f"<trk>{title}{kind}<trkseg>{''.join(rows)}</trkseg></trk></gpx>"
     ).encode()
 
 
@@ -102,12 +105,13 @@ def tcx(outing: Outing, sport: str | None) -> bytes:
         )
     first = _stamp(outing.points[0][0], outing.offset)
     kind = f' Sport="{sport}"' if sport is not None else ""
+    notes = f"<Notes>{outing.title}</Notes>" if outing.title else ""
     return (
         '<?xml version="1.0" encoding="UTF-8"?>\n'
         '<TrainingCenterDatabase xmlns="http://www.garmin.com/xmlschemas/'
         'TrainingCenterDatabase/v2">'
         f"<Activities><Activity{kind}><Id>{first}</Id><Lap StartTime=\"{first}\">"
-        f"<Track>{''.join(rows)}</Track></Lap></Activity></Activities>"
+        f"<Track>{''.join(rows)}</Track></Lap>{notes}</Activity></Activities>"
         "</TrainingCenterDatabase>"
     ).encode()
 
@@ -150,6 +154,11 @@ def fit(outing: Outing, sport: str | None) -> bytes:
         session.start_time = ms(outing.start)
         session.sport, session.sub_sport = _FIT_SPORTS[sport]
         builder.add(session)
+    if outing.title:
+        named = SportMessage()
+        named.sport, named.sub_sport = _FIT_SPORTS[sport or "running"]
+        named.sport_name = outing.title
+        builder.add(named)
     if outing.offset is not None:
         activity = ActivityMessage()
         activity.timestamp = ms(end)
@@ -168,8 +177,15 @@ DECLARED = {
 }
 
 
-def parse(kind: str, outing: Outing, sport: str | None = None, **options: bool) -> ParsedActivity:
-    return parse_activity(FORMATS[kind](outing, sport), f"outing.{kind}", **options)
+def parse(
+    kind: str,
+    outing: Outing,
+    sport: str | None = None,
+    filename: str = "1718000000.{kind}",
+    **options: bool,
+) -> ParsedActivity:
+    data = FORMATS[kind](outing, sport)
+    return parse_activity(data, filename.format(kind=kind), **options)
 
 
 # --- Walks and hikes -------------------------------------------------------------------
@@ -357,12 +373,12 @@ def test_a_run_at_sea_keeps_the_ships_clock_when_the_file_has_it(kind: str) -> N
     assert ships_clock.time_zone == "Etc/GMT+2"
 
 
-def test_a_runs_default_name_has_its_local_date() -> None:
+def test_a_runs_default_name_has_its_local_hour() -> None:
     """05:30 in Sydney is still the evening before in UTC."""
     start = datetime(2024, 5, 1, 19, 30, tzinfo=UTC)
     run = parse("gpx", Outing([(1800, 10.0, 0.0)], at=PLACES["Sydney"][0], start=start))
 
-    assert run.name == "Run on 2024-05-02"
+    assert run.name == "Morning run"
 
 
 @pytest.mark.parametrize(
@@ -376,3 +392,90 @@ def test_a_runs_default_name_has_its_local_date() -> None:
 )
 def test_real_recordings_get_their_places_zone(name: str, zone: str) -> None:
     assert read_activity((DATA / name).read_bytes(), name).time_zone == zone
+
+
+# --- Names ----------------------------------------------------------------------------
+# A run from a file is named by the file's own title, else by the file's name, else by the
+# time of day it started where it was run.
+
+
+@pytest.mark.parametrize("kind", list(FORMATS))
+def test_a_files_own_title_names_its_run(kind: str) -> None:
+    outing = Outing([(1800, 10.0, 0.0)], title="Tempo along the Ljubljanica")
+
+    run = parse(kind, outing, "running", filename="Some export.{kind}")
+
+    assert run.name == "Tempo along the Ljubljanica"
+
+
+def test_a_gpx_metadata_name_names_its_run() -> None:
+    data = gpx(Outing([(1800, 10.0, 0.0)]), "running").replace(
+        b"<trk>", b"<metadata><name>Parkrun Tivoli</name></metadata><trk>", 1
+    )
+
+    assert parse_activity(data, "track.gpx").name == "Parkrun Tivoli"
+
+
+def test_a_fit_sport_profile_named_only_by_its_sport_is_no_title() -> None:
+    outing = Outing([(1800, 10.0, 0.0)], title="Run")
+
+    assert parse("fit", outing, "running").name == "Morning run"
+
+
+@pytest.mark.parametrize("kind", list(FORMATS))
+@pytest.mark.parametrize(
+    ("filename", "expected"),
+    [
+        ("Long_run-with-Ana.{kind}", "Long run with Ana"),
+        ("hills of rožnik.{kind}.gz", "Hills of rožnik"),
+        ("C:\\Users\\ana\\Downloads\\Sunday long.{kind}", "Sunday long"),
+        ("/home/ana/évora 10k.{kind}", "Évora 10k"),
+        ("activity_17182937465.{kind}", "Morning run"),
+        ("2024-05-01-08-30-00.{kind}", "Morning run"),
+        ("9f86d081884c7d659a2feaa0c55ad015.{kind}", "Morning run"),
+        ("Track 12.{kind}", "Morning run"),
+        ("{kind}", "Morning run"),
+        (".{kind}", "Morning run"),
+    ],
+)
+def test_a_file_without_title_is_named_by_its_file_name_when_it_says_something(
+    kind: str, filename: str, expected: str
+) -> None:
+    run = parse(kind, Outing([(1800, 10.0, 0.0)]), "running", filename=filename)
+
+    assert run.name == expected
+
+
+@pytest.mark.parametrize(
+    ("utc", "expected"),
+    [
+        # Ljubljana in May is UTC+2.
+        (datetime(2024, 5, 1, 3, 0, tzinfo=UTC), "Morning run"),  # 05:00
+        (datetime(2024, 5, 1, 8, 59, tzinfo=UTC), "Morning run"),  # 10:59
+        (datetime(2024, 5, 1, 9, 0, tzinfo=UTC), "Lunch run"),  # 11:00
+        (datetime(2024, 5, 1, 12, 0, tzinfo=UTC), "Afternoon run"),  # 14:00
+        (datetime(2024, 5, 1, 16, 0, tzinfo=UTC), "Evening run"),  # 18:00
+        (datetime(2024, 5, 1, 20, 0, tzinfo=UTC), "Night run"),  # 22:00
+        (datetime(2024, 5, 1, 2, 59, tzinfo=UTC), "Night run"),  # 04:59
+    ],
+)
+@pytest.mark.parametrize("kind", list(FORMATS))
+def test_an_untitled_run_is_named_by_the_local_hour_it_started(
+    kind: str, utc: datetime, expected: str
+) -> None:
+    run = parse(kind, Outing([(1800, 10.0, 0.0)], start=utc), "running")
+
+    assert run.name == expected
+
+
+@pytest.mark.parametrize("kind", ["tcx", "fit"])  # the GPX writer always gives places
+def test_without_a_place_the_files_own_offset_tells_the_hour(kind: str) -> None:
+    # A treadmill in New York: 07:00 local, 11:00 UTC.
+    outing = Outing(
+        [(1800, 10.0, 0.0)],
+        start=datetime(2024, 5, 1, 11, 0, tzinfo=UTC),
+        offset=timedelta(hours=-4),
+        positions=False,
+    )
+
+    assert parse(kind, outing, "running").name == "Morning run"

@@ -119,3 +119,10 @@ class RunList(BaseModel):
             title="Next Cursor",
         ),
     ]
+    total: Annotated[
+        int | None,
+        Field(
+            description="How many runs match the filters and search; on the first page only (null on a page asked for with a cursor).",
+            title="Total",
+        ),
+    ] = None

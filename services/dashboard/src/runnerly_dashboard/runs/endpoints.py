@@ -22,7 +22,7 @@ async def list_runs(
     peers: PeersDep,
     if_none_match: IfNoneMatchDep = None,
 ) -> Response:
-    """The runner's runs, newest first, a page at a time."""
+    """The runner's runs, sorted, filtered and searched, a page at a time."""
     return relayed(await service.list_runs(peers, caller, query, if_none_match))
 
 

@@ -31,6 +31,10 @@ async def list_runs(
         params["after"] = query.after.isoformat()
     if query.before is not None:
         params["before"] = query.before.isoformat()
+    for name in ("sort", "order", "year", "month", "q"):
+        value = getattr(query, name)
+        if value is not None:
+            params[name] = value
     return await fetch_async(peers.dataservice_async, "/runs", RunList,
                              token=caller.access_token, if_none_match=if_none_match,
                              params=params)

@@ -539,7 +539,7 @@ export interface paths {
         };
         /**
          * List Runs
-         * @description The runner's runs, newest first, a page at a time.
+         * @description The runner's runs, sorted, filtered and searched, a page at a time.
          */
         get: operations["list_runs_api_runs_get"];
         put?: never;
@@ -1817,6 +1817,11 @@ export interface components {
              * @description Pass as `cursor` to get the next page; null on the last page.
              */
             next_cursor: string | null;
+            /**
+             * Total
+             * @description How many runs match the filters and search; on the first page only (null on a page asked for with a cursor).
+             */
+            total?: number | null;
         };
         /**
          * RunRead
@@ -6199,6 +6204,16 @@ export interface operations {
                 after?: string | null;
                 /** @description Only runs started before this. */
                 before?: string | null;
+                /** @description By start (the default), distance or pace. */
+                sort?: ("date" | "distance" | "pace") | null;
+                /** @description desc (the default): newest, longest or slowest first. */
+                order?: ("desc" | "asc") | null;
+                /** @description Only runs started in this year, in the runner's time zone. */
+                year?: number | null;
+                /** @description With `year`: only runs of this month of it. */
+                month?: number | null;
+                /** @description Only runs whose name holds this text (literally; case ignored). */
+                q?: string | null;
             };
             header?: {
                 /** @description An ETag from an earlier read. */

@@ -1,5 +1,6 @@
 import { useEffect, useId, useRef, useState, type DragEvent } from "react";
 import { useQueryClient } from "@tanstack/react-query";
+import { Link } from "react-router";
 import { hasOutcome, isFinished, useImportJob, type FileOutcome, type ImportJob } from "./queries";
 import { uploadFiles } from "./upload";
 
@@ -125,6 +126,12 @@ function FollowedImport({ initial, files, onAsRun }: { initial: ImportJob; files
             <progress max={1} value={1} aria-label={`Upload of ${outcome.filename}`} />
             <span>
               {describe(outcome)}
+              {(outcome.status === "imported" || outcome.status === "duplicate") && outcome.run_id != null && (
+                <>
+                  {" "}
+                  <Link to={`/runs/${outcome.run_id}`}>Open the run</Link>
+                </>
+              )}
               {offer && (
                 <button type="button" className="button secondary" onClick={() => {
                   setRetried((current) => new Set(current).add(j));

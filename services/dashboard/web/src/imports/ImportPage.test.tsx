@@ -99,6 +99,9 @@ describe("importing files", () => {
     expect(await within(items[1]).findByText("Reading…", {}, FOLLOW)).toBeInTheDocument();
     expect(await within(items[1]).findByText("Refused: This is cycling, not a run.", {}, FOLLOW)).toBeInTheDocument();
     expect(within(items[0]).getByText("Imported.")).toBeInTheDocument();
+    // An imported file leads to its run; a refused one to nothing.
+    expect(within(items[0]).getByRole("link", { name: "Open the run" })).toHaveAttribute("href", "/runs/3");
+    expect(within(items[1]).queryByRole("link")).toBeNull();
     expect(items[0]).toHaveClass("upload-done");
     expect(items[1]).toHaveClass("upload-failed");
     expect(within(items[0]).getByRole("progressbar", { name: "Upload of morning.fit" })).toHaveAttribute("value", "1");
@@ -115,6 +118,8 @@ describe("importing files", () => {
     await userEvent.upload(screen.getByLabelText("Choose files"), new File(["x"], "a.gpx"));
 
     expect(await screen.findByText("Already imported: Already stored.", {}, FOLLOW)).toBeInTheDocument();
+    // A file already imported leads to the run that stands for it.
+    expect(screen.getByRole("link", { name: "Open the run" })).toHaveAttribute("href", "/runs/4");
     const count = asked.length;
     await new Promise((resolve) => setTimeout(resolve, 1_500));
     expect(asked.length).toBe(count);

@@ -3,7 +3,7 @@ import { Empty } from "../ui/States";
 
 /** What an empty runs list says: how runs get in. */
 export function NoRuns({ filtered = false }: { filtered?: boolean }) {
-  if (filtered) return <Empty>No runs between these dates. Widen the dates or clear them.</Empty>;
+  if (filtered) return <Empty>No runs match these filters. Widen them or clear them.</Empty>;
   return (
     <Empty>
       <p>

@@ -1,10 +1,11 @@
 import { useMemo } from "react";
 import Chart from "../charts/Chart";
 import { formatDuration, type Units } from "../format/units";
-import type { StreamSeries } from "./streams";
+import { distanceAxis, type StreamSeries } from "./streams";
 
 function lineOption(series: StreamSeries, values: (number | null)[], name: string, color: string,
   units: Units, format: (v: number) => string, inverse = false) {
+  const axis = distanceAxis(series.distance[series.distance.length - 1]);
   return {
     animation: false,
     grid: { left: 56, right: 16, top: 16, bottom: 32 },
@@ -16,8 +17,9 @@ function lineOption(series: StreamSeries, values: (number | null)[], name: strin
       type: "value",
       name: units,
       min: 0,
-      max: series.distance[series.distance.length - 1],
-      axisLabel: { formatter: (v: number) => v.toFixed(1) },
+      max: axis.max,
+      interval: axis.interval,
+      axisLabel: { formatter: axis.format },
     },
     yAxis: { type: "value", scale: true, inverse, axisLabel: { formatter: format } },
     series: [

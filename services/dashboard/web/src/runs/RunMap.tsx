@@ -1,18 +1,26 @@
 import L from "leaflet";
 import "leaflet/dist/leaflet.css";
-import { useEffect, useRef } from "react";
+import { useEffect, useRef, useState } from "react";
 import { tileConfig } from "../map/tiles";
 import type { Route } from "./polyline";
 
-/** The route on a map. The line is drawn as SVG, so it shows even when no tile loads. */
+/** The route on a map. The line is drawn as SVG, so it shows even when no tile loads; the
+ * map then says that its tiles did not load. */
 export default function RunMap({ route }: { route: Route }) {
   const container = useRef<HTMLDivElement>(null);
+  const [tilesFailed, setTilesFailed] = useState(false);
 
   useEffect(() => {
     if (!container.current) return;
     const map = L.map(container.current, { scrollWheelZoom: false, preferCanvas: false });
     const tiles = tileConfig();
-    L.tileLayer(tiles.url, { attribution: tiles.attribution, maxZoom: 19 }).addTo(map);
+    let loaded = 0;
+    setTilesFailed(false);
+    L.tileLayer(tiles.url, { attribution: tiles.attribution, maxZoom: 19 })
+      // A tile that fails while none has loaded: the tile server is out of reach.
+      .on("tileerror", () => { if (loaded === 0) setTilesFailed(true); })
+      .on("tileload", () => { loaded += 1; setTilesFailed(false); })
+      .addTo(map);
     const line = L.polyline(route.points, { className: "route-line", weight: 4 }).addTo(map);
     L.circleMarker(route.start, { radius: 6, className: "route-start" }).addTo(map).bindTooltip("Start");
     L.circleMarker(route.end, { radius: 6, className: "route-end" }).addTo(map).bindTooltip("Finish");
@@ -25,7 +33,14 @@ export default function RunMap({ route }: { route: Route }) {
   // A region, not an image: Leaflet makes the map focusable (arrow keys pan, + and - zoom)
   // and puts buttons and links inside it, which an image's children may not be.
   return (
-    <div ref={container} className="run-map" data-testid="run-map" role="region"
-      aria-label="Map of the route (arrow keys move it, plus and minus zoom)" />
+    <>
+      <div ref={container} className="run-map" data-testid="run-map" role="region"
+        aria-label="Map of the route (arrow keys move it, plus and minus zoom)" />
+      {tilesFailed && (
+        <p className="map-notice" role="status">
+          The map's background could not load (the tile server did not answer), so the route is drawn on its own.
+        </p>
+      )}
+    </>
   );
 }

@@ -21,13 +21,17 @@ export function RunsList({ query, units, timeZone, filtered, paged = true }: {
   if (query.isError && !query.isFetchNextPageError)
     return <ErrorState error={query.error} retry={() => query.refetch()} />;
   const runs = query.data.pages.flatMap((page) => page.items);
+  // The first page tells the total; later pages, asked for by cursor, do not.
+  const total = query.data.pages[0]?.total;
   if (runs.length === 0) return <NoRuns filtered={filtered} />;
   return (
     <>
       <RunsTable runs={runs} units={units} timeZone={timeZone} />
       {paged && (
         <p className="muted" aria-live="polite">
-          {runs.length} {runs.length === 1 ? "run" : "runs"} shown
+          {total != null && total > runs.length
+            ? `${runs.length} of ${total} runs shown`
+            : `${runs.length} ${runs.length === 1 ? "run" : "runs"} shown`}
         </p>
       )}
       {paged && query.hasNextPage && (

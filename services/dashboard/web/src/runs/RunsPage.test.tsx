@@ -102,9 +102,57 @@ describe("the runs list", () => {
       return json({ items: [], next_cursor: null });
     });
     renderWithApp(<RunsPage />, "/runs?from=2026-07-01&to=2026-07-31");
-    expect(await screen.findByText(/No runs between these dates/)).toBeInTheDocument();
+    expect(await screen.findByText(/No runs match these filters/)).toBeInTheDocument();
     const last = urls.at(-1);
     expect(last?.searchParams.get("after")).toBe("2026-06-30T22:00:00.000Z");
     expect(last?.searchParams.get("before")).toBe("2026-07-31T22:00:00.000Z");
+  });
+
+  it("tells how many runs match among those shown", async () => {
+    api(() => json({ items: [run(1), run(2)], next_cursor: "c2", total: 42 }));
+    renderWithApp(<RunsPage />);
+    await screen.findAllByTestId("run-row");
+    expect(screen.getByText("2 of 42 runs shown")).toBeInTheDocument();
+  });
+
+  it("reads its sort, month and search from the address and sends them", async () => {
+    const urls: URL[] = [];
+    api((url) => {
+      urls.push(url);
+      return json({ items: [run(1)], next_cursor: null, total: 1 });
+    });
+    renderWithApp(<RunsPage />, "/runs?sort=pace&order=asc&year=2025&month=12&q=100%25");
+    await screen.findByTestId("run-row");
+    const last = urls.at(-1);
+    expect(last?.searchParams.get("sort")).toBe("pace");
+    expect(last?.searchParams.get("order")).toBe("asc");
+    expect(last?.searchParams.get("year")).toBe("2025");
+    expect(last?.searchParams.get("month")).toBe("12");
+    expect(last?.searchParams.get("q")).toBe("100%");
+    expect(screen.getByLabelText("Sort")).toHaveValue("pace-asc");
+    expect(screen.getByLabelText("Search names")).toHaveValue("100%");
+    expect(screen.getByLabelText("Year")).toHaveValue("2025");
+    expect(screen.getByLabelText("Month")).toHaveValue("12");
+  });
+
+  it("sorts at once and searches by name on submit", async () => {
+    const urls: URL[] = [];
+    api((url) => {
+      urls.push(url);
+      return json({ items: [run(1)], next_cursor: null, total: 1 });
+    });
+    renderWithApp(<RunsPage />);
+    await screen.findByTestId("run-row");
+    await userEvent.selectOptions(screen.getByLabelText("Sort"), "distance-desc");
+    await screen.findByTestId("run-row");
+    expect(urls.at(-1)?.searchParams.get("sort")).toBe("distance");
+    expect(urls.at(-1)?.searchParams.get("order")).toBeNull(); // the default, desc
+    await userEvent.type(screen.getByLabelText("Search names"), "tempo");
+    await userEvent.selectOptions(screen.getByLabelText("Year"), String(new Date().getFullYear()));
+    await userEvent.click(screen.getByRole("button", { name: "Filter" }));
+    await screen.findByTestId("run-row");
+    expect(urls.at(-1)?.searchParams.get("q")).toBe("tempo");
+    expect(urls.at(-1)?.searchParams.get("year")).toBe(String(new Date().getFullYear()));
+    expect(urls.at(-1)?.searchParams.get("sort")).toBe("distance");
   });
 });

@@ -2,9 +2,19 @@ import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tansta
 import { api } from "../api/client";
 import { unwrap } from "../api/problem";
 
+export type RunSort = "date" | "distance" | "pace";
+export type RunOrder = "desc" | "asc";
+
 export interface RunFilters {
   after?: string;
   before?: string;
+  sort?: RunSort;
+  order?: RunOrder;
+  /** The runner's own year and month (the server reads them in the runner's time zone). */
+  year?: number;
+  month?: number;
+  /** Text the run's name holds. */
+  q?: string;
 }
 
 export const PAGE_SIZE = 20;
@@ -12,12 +22,12 @@ export const PAGE_SIZE = 20;
 export async function fetchRunsPage(filters: RunFilters, cursor?: string, limit = PAGE_SIZE) {
   return unwrap(
     api.GET("/api/runs", {
-      params: { query: { limit, cursor, after: filters.after, before: filters.before } },
+      params: { query: { limit, cursor, ...filters } },
     }),
   );
 }
 
-/** The runner's runs, newest first, a page at a time ("load more" follows the cursor). */
+/** The runner's runs in the order asked for, a page at a time ("load more" follows the cursor). */
 export function useRuns(filters: RunFilters, limit = PAGE_SIZE) {
   return useInfiniteQuery({
     queryKey: ["runs", "list", filters, limit],

@@ -22,3 +22,12 @@ def add(session: Session, profile: Profile) -> None:
 def delete(session: Session, runner_id: str) -> int:
     result = session.execute(sa.delete(Profile).where(Profile.runner_id == runner_id))
     return int(result.rowcount)  # type: ignore[attr-defined]
+
+
+def time_zone_of(connection: sa.Connection, runner_id: str) -> str:
+    """The runner's time zone, read on a plain connection (the runs list's); UTC when they
+    have no profile yet."""
+    found = connection.scalar(
+        sa.select(Profile.time_zone).where(Profile.runner_id == runner_id)
+    )
+    return found or "UTC"

@@ -76,7 +76,7 @@ async def list_runs(
     runner: Annotated[RunnerAccess, Depends(_runs_reader)],
     query: Annotated[RunListQuery, Query()],
 ) -> Response:
-    """The runner's runs, newest first, a page at a time."""
+    """The runner's runs, sorted, filtered and searched, a page at a time."""
     database: Database = request.app.state.database
     page = partial(_list_page, database, runner.runner_id, query)
     # On SQLite the read is a few dozen microseconds of local work (in WAL mode a reader

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import lru_cache
 from operator import attrgetter
@@ -172,35 +173,71 @@ def _json(value: Any) -> str:
     return json.dumps(value, separators=(",", ":"))
 
 
-def list_summaries(
-    connection: sa.Connection,
-    runner_id: str,
-    *,
-    limit: int,
-    after: datetime | None,
-    before: datetime | None,
-    below: tuple[datetime, int] | None,
-) -> list[dict[str, Any]]:
-    """A runner's runs newest first, starting just below the keyset ``below``.
+# A run of no distance has no pace: it sorts as the slowest (seconds per metre).
+NO_PACE = 1e9
+# The runs' name folded for a search that ignores case. SQLite's own ``lower`` knows only
+# ASCII letters: a function of Python's, registered on the connection, folds the rest.
+_SQLITE_FOLD = "runnerly_fold"
 
-    The hottest read: one walk of the index ``(runner_id, started_at DESC, id DESC)``, in a
-    statement compiled once per dialect and filter combination and run on the driver's own
-    cursor. Going through SQLAlchemy's execution and result machinery cost several times
-    the database's own work here; the one conversion it made (``started_at`` to an aware
-    UTC datetime) is done below.
+
+@dataclass(frozen=True)
+class ListFilter:
+    """What a list read picks and in which order; ``below`` is the keyset of the previous
+    page's last run: its sort key and id."""
+
+    sort: str = "date"
+    ascending: bool = False
+    after: datetime | None = None
+    before: datetime | None = None
+    search: str | None = None
+    below: tuple[datetime | float, int] | None = None
+
+
+def list_summaries(
+    connection: sa.Connection, runner_id: str, *, limit: int, pick: ListFilter
+) -> tuple[list[dict[str, Any]], int | None]:
+    """A page of a runner's runs in ``pick``'s order, starting just past its keyset, and,
+    on a first page, how many runs match in all.
+
+    The hottest read: by date, one walk of the index ``(runner_id, started_at DESC, id
+    DESC)``, in a statement compiled once per dialect and filter combination and run on
+    the driver's own cursor. Going through SQLAlchemy's execution and result machinery cost
+    several times the database's own work here; the one conversion it made
+    (``started_at`` to an aware UTC datetime) is done below. The total is a window count
+    in the same statement: no second round trip.
     """
     dialect = connection.dialect
+    counted = pick.below is None
     sql, order, fixed = _list_statement(
-        dialect, after is not None, before is not None, below is not None
+        dialect,
+        pick.sort,
+        pick.ascending,
+        pick.after is not None,
+        pick.before is not None,
+        pick.below is not None,
+        pick.search is not None,
+        counted,
     )
     parameters: dict[str, Any] = {**fixed, "runner_id": runner_id, "limit": limit}
-    if after is not None:
-        parameters["after"] = _driver_datetime(after, dialect.name)
-    if before is not None:
-        parameters["before"] = _driver_datetime(before, dialect.name)
-    if below is not None:
-        parameters["below_started_at"] = _driver_datetime(below[0], dialect.name)
-        parameters["below_id"] = below[1]
+    if pick.after is not None:
+        parameters["after"] = _driver_datetime(pick.after, dialect.name)
+    if pick.before is not None:
+        parameters["before"] = _driver_datetime(pick.before, dialect.name)
+    if pick.below is not None:
+        key, row_id = pick.below
+        parameters["below_key"] = (
+            _driver_datetime(key, dialect.name) if isinstance(key, datetime) else key
+        )
+        parameters["below_id"] = row_id
+    if pick.search is not None:
+        # Taken literally: the pattern's own wildcards, and its escape, escaped.
+        parameters["search"] = (
+            pick.search.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        )
+        if dialect.name == "sqlite":
+            connection.connection.driver_connection.create_function(  # type: ignore[union-attr]
+                _SQLITE_FOLD, 1, _fold, deterministic=True
+            )
     cursor = connection.connection.cursor()
     try:
         cursor.execute(sql, tuple(parameters[name] for name in order) if order else parameters)
@@ -208,46 +245,89 @@ def list_summaries(
     finally:
         cursor.close()
     started_at = _SUMMARY_NAMES.index("started_at")
+    width = len(_SUMMARY_NAMES)
     from_driver = _sqlite_datetime if dialect.name == "sqlite" else _aware_datetime
     summaries = []
     for row in rows:
-        summary = dict(zip(_SUMMARY_NAMES, row, strict=True))
+        summary = dict(zip(_SUMMARY_NAMES, row[:width], strict=True))
         summary["started_at"] = from_driver(row[started_at])
+        if pick.sort != "date":
+            summary["sort_key"] = row[width]
         summaries.append(summary)
-    return summaries
+    total = None
+    if counted:
+        total = int(rows[0][-1]) if rows else 0
+    return summaries, total
+
+
+def _fold(text: str | None) -> str | None:
+    return None if text is None else text.lower()
 
 
 _SUMMARY_NAMES = tuple(column.name for column in SUMMARY_COLUMNS)
 
 
-@lru_cache(maxsize=32)
+def sort_key(sort: str) -> sa.ColumnElement[Any]:
+    if sort == "distance":
+        return runs.c.distance_m
+    if sort == "pace":
+        return sa.case(
+            (runs.c.distance_m > 0, runs.c.moving_time_s / runs.c.distance_m), else_=NO_PACE
+        )
+    return runs.c.started_at
+
+
+@lru_cache(maxsize=256)
 def _list_statement(
-    dialect: Dialect, after: bool, before: bool, below: bool
+    dialect: Dialect,
+    sort: str,
+    ascending: bool,
+    after: bool,
+    before: bool,
+    below: bool,
+    search: bool,
+    counted: bool,
 ) -> tuple[str, tuple[str, ...] | None, dict[str, Any]]:
-    """The list query for one filter combination, compiled for ``dialect``: its SQL, for
-    positional drivers the order of its parameters, and the values of those the dialect
-    adds itself (SQLite's ``OFFSET 0``)."""
+    """The list query for one sort and filter combination, compiled for ``dialect``: its
+    SQL, for positional drivers the order of its parameters, and the values of those the
+    dialect adds itself (SQLite's ``OFFSET 0``)."""
     started_at = runs.c.started_at
-    query = sa.select(*SUMMARY_COLUMNS).where(runs.c.runner_id == sa.bindparam("runner_id"))
+    key = sort_key(sort)
+    columns: list[sa.ColumnElement[Any]] = list(SUMMARY_COLUMNS)
+    if sort != "date":
+        columns.append(key.label("sort_key"))
+    if counted:
+        columns.append(sa.func.count().over().label("total"))
+    query = sa.select(*columns).where(runs.c.runner_id == sa.bindparam("runner_id"))
     # Bound as plain values: they reach the driver already in the database's form.
     if after:
         query = query.where(started_at >= sa.bindparam("after"))
     if before:
         query = query.where(started_at < sa.bindparam("before"))
+    if search:
+        fold = sa.func.runnerly_fold if dialect.name == "sqlite" else sa.func.lower
+        pattern = sa.literal_column("'%'", sa.String) + fold(
+            sa.bindparam("search", type_=sa.String)
+        ) + sa.literal_column("'%'", sa.String)
+        query = query.where(fold(runs.c.name).like(pattern, escape="\\"))
     if below:
-        below_started_at: sa.BindParameter[Any] = sa.bindparam("below_started_at")
-        query = query.where(
-            sa.or_(
-                started_at < below_started_at,
-                sa.and_(started_at == below_started_at, runs.c.id < sa.bindparam("below_id")),
-            )
-        )
-    query = query.order_by(runs.c.started_at.desc(), runs.c.id.desc()).limit(
-        sa.bindparam("limit", type_=sa.Integer)
-    )
+        below_key: sa.BindParameter[Any] = sa.bindparam("below_key")
+        below_id: sa.BindParameter[Any] = sa.bindparam("below_id")
+        if ascending:
+            past = sa.or_(key > below_key, sa.and_(key == below_key, runs.c.id > below_id))
+        else:
+            past = sa.or_(key < below_key, sa.and_(key == below_key, runs.c.id < below_id))
+        query = query.where(past)
+    if ascending:
+        query = query.order_by(key.asc(), runs.c.id.asc())
+    else:
+        query = query.order_by(key.desc(), runs.c.id.desc())
+    query = query.limit(sa.bindparam("limit", type_=sa.Integer))
     compiled = query.compile(dialect=dialect)
     order = tuple(compiled.positiontup) if compiled.positional and compiled.positiontup else None
-    ours = {"runner_id", "limit", "after", "before", "below_started_at", "below_id"}
+    ours = {
+        "runner_id", "limit", "after", "before", "below_key", "below_id", "search",
+    }
     fixed = {
         name: bind.effective_value
         for bind, name in compiled.bind_names.items()

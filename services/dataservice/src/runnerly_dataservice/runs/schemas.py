@@ -101,6 +101,8 @@ class RunBatch(BaseModel):
     runs: list[RunUpsert] = Field(min_length=1, max_length=MAX_BATCH_RUNS)
 
 
+ListSort = Literal["date", "distance", "pace"]
+ListOrder = Literal["desc", "asc"]
 RunOutcomeStatus = Literal["created", "updated", "duplicate"]
 
 
@@ -153,12 +155,41 @@ class RunListQuery(BaseModel):
     before: datetime | None = Field(
         default=None, description="Runs started before (ISO date or datetime)."
     )
+    sort: ListSort = Field(
+        default="date",
+        description="The order of the list: by start, distance or pace (moving time per "
+        "km; runs of no distance count as the slowest).",
+    )
+    order: ListOrder = Field(default="desc", description="desc: newest, longest or slowest first.")
+    year: int | None = Field(
+        default=None, ge=1900, le=2200, description="Runs started in this year, in the "
+        "runner's time zone."
+    )
+    month: int | None = Field(
+        default=None, ge=1, le=12, description="With `year`: runs started in this month of "
+        "it, in the runner's time zone."
+    )
+    q: str | None = Field(
+        default=None, min_length=1, max_length=100,
+        description="Runs whose name holds this text (taken literally; case ignored).",
+    )
+
+    @model_validator(mode="after")
+    def _month_of_a_year(self) -> Self:
+        if self.month is not None and self.year is None:
+            raise ValueError("'month' needs a 'year'.")
+        return self
 
 
 class RunList(BaseModel):
     items: list[RunSummary]
     next_cursor: str | None = Field(
         description="Pass as `cursor` to get the next page; null on the last page."
+    )
+    total: int | None = Field(
+        default=None,
+        description="How many runs match the filters and search; on the first page only "
+        "(null on a page asked for with a cursor).",
     )
 
 

@@ -4,12 +4,19 @@ from collections import defaultdict
 from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import structlog
 from sqlalchemy import Connection
 from sqlalchemy.orm import Session
 
-from runnerly_dataservice.cursors import decode_datetime_cursor, encode_cursor
+from runnerly_dataservice.cursors import (
+    decode_datetime_cursor,
+    decode_number_cursor,
+    encode_cursor,
+    encode_number_cursor,
+)
+from runnerly_dataservice.profiles import repository as profiles
 from runnerly_dataservice.records import service as records
 from runnerly_dataservice.runs import repository
 from runnerly_dataservice.runs.repository import RunKey
@@ -254,20 +261,59 @@ def _same_activity(seconds_apart: float, distance_m: float, other_distance_m: fl
 
 
 def list_runs(connection: Connection, runner_id: str, query: RunListQuery) -> RunList:
-    below = decode_datetime_cursor(query.cursor) if query.cursor else None
     after, before = _as_utc(query.after), _as_utc(query.before)
     if after is not None and before is not None and after >= before:
         raise InvalidInput("'after' must be earlier than 'before'.")
+    below: tuple[datetime | float, int] | None = None
+    if query.cursor and query.sort == "date":
+        below = decode_datetime_cursor(query.cursor)
+    elif query.cursor:
+        below = decode_number_cursor(query.cursor, query.sort)
+    if query.year is not None:
+        start, end = _local_period(
+            profiles.time_zone_of(connection, runner_id), query.year, query.month
+        )
+        after = start if after is None else max(after, start)
+        before = end if before is None else min(before, end)
+        if after >= before:
+            return RunList(items=[], next_cursor=None, total=None if below else 0)
+    pick = repository.ListFilter(
+        sort=query.sort,
+        ascending=query.order == "asc",
+        after=after,
+        before=before,
+        search=query.q,
+        below=below,
+    )
     # One row more than asked tells whether another page follows.
-    rows = repository.list_summaries(
-        connection, runner_id, limit=query.limit + 1, after=after, before=before, below=below
+    rows, total = repository.list_summaries(
+        connection, runner_id, limit=query.limit + 1, pick=pick
     )
     next_cursor = None
     if len(rows) > query.limit:
         last = rows[query.limit - 1]
-        next_cursor = encode_cursor(last["started_at"], last["id"])
+        next_cursor = (
+            encode_cursor(last["started_at"], last["id"])
+            if query.sort == "date"
+            else encode_number_cursor(query.sort, last["sort_key"], last["id"])
+        )
+    for row in rows:
+        row.pop("sort_key", None)
     # Validated as a whole, in one call: the busiest read's page.
-    return RunList.model_validate({"items": rows[: query.limit], "next_cursor": next_cursor})
+    return RunList.model_validate(
+        {"items": rows[: query.limit], "next_cursor": next_cursor, "total": total}
+    )
+
+
+def _local_period(time_zone: str, year: int, month: int | None) -> tuple[datetime, datetime]:
+    """The UTC bounds ``[start, end)`` of a year, or a month of it, in ``time_zone``."""
+    zone = ZoneInfo(time_zone)
+    if month is None:
+        start, end = datetime(year, 1, 1, tzinfo=zone), datetime(year + 1, 1, 1, tzinfo=zone)
+    else:
+        start = datetime(year, month, 1, tzinfo=zone)
+        end = datetime(year + month // 12, month % 12 + 1, 1, tzinfo=zone)
+    return start.astimezone(UTC), end.astimezone(UTC)
 
 
 def _as_utc(moment: datetime | None) -> datetime | None:

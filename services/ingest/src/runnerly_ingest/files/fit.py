@@ -118,6 +118,21 @@ def _name(value: Any) -> str:
     return value if isinstance(value, str) else f"sport #{value}"
 
 
+def _title(
+    sports: list[dict[str, Any]], sport: str | None, sub_sport: str | None
+) -> str | None:
+    """The name the watch's sport profile gives ("Parkrun", "Track 400s"), unless it only
+    repeats the sport ("Run", "Trail Run"), which says nothing of this run."""
+    plain_names = {"run", "running"} | {
+        kind.replace("_", " ").lower() for kind in (sport, sub_sport) if kind
+    }
+    for msg in sports:
+        name = msg.get("name")
+        if isinstance(name, str) and name.strip() and name.strip().lower() not in plain_names:
+            return name.strip()
+    return None
+
+
 def read_fit(data: bytes) -> Recording:
     records, others = _decode(data)
     sessions = others.get("session", [])
@@ -135,6 +150,7 @@ def read_fit(data: bytes) -> Recording:
     samples.sort(key=lambda s: s.t)
 
     rec = Recording(samples=samples, device=_device(others.get("file_id", [])))
+    rec.name = _title(others.get("sport", []), sport, sub_sport)
     rec.sport_type = sport_type or ""  # "" -> inferred from speed by the caller
     if sessions:
         _apply_sessions(rec, sessions)

@@ -7,18 +7,14 @@ import hashlib
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from runnerly_kit.text import one_line
-
 from . import compute, plausible, sports, zone
 from .container import detect
 from .errors import LooksLikeWalk, NoTimestamps
 from .fit import read_fit
 from .gpx import read_gpx
 from .model import SPORT_RUN, WALKING, ParsedActivity, Recording
+from .names import run_name
 from .tcx import read_tcx
-
-# The dataservice's bound on a run's name.
-MAX_NAME = 200
 
 
 def parse_activity(
@@ -57,15 +53,18 @@ def read_activity(
     else:
         assert found.root is not None
         recording = read_tcx(found.root)
-    return build(recording, sha256, now=now or datetime.now(UTC))
+    return build(recording, sha256, now=now or datetime.now(UTC), filename=filename)
 
 
 def _round(value: float | None, digits: int = 1) -> float | None:
     return float(round(value, digits)) if value is not None else None
 
 
-def build(rec: Recording, sha256: str, *, now: datetime) -> ParsedActivity:
-    """Fill what the file did not say from its samples, then streams, splits, polyline."""
+def build(
+    rec: Recording, sha256: str, *, now: datetime, filename: str = ""
+) -> ParsedActivity:
+    """Fill what the file did not say from its samples, then streams, splits, polyline;
+    name the run (``names``)."""
     if len(rec.samples) < 2:
         raise NoTimestamps("This file holds no recorded points: not a recorded activity.")
     plausible.clean(rec, now)
@@ -108,9 +107,7 @@ def build(rec: Recording, sha256: str, *, now: datetime) -> ParsedActivity:
     elapsed_s = max(0, round(elapsed))
     return ParsedActivity(
         sport_type=gait.sport_type,
-        # A file's name (a TCX's notes, say) may span lines or hide controls: the
-        # dataservice takes one clean line, and the run must not be lost for its name.
-        name=one_line(rec.name or "")[:MAX_NAME].rstrip() or f"Run on {local.date().isoformat()}",
+        name=run_name(rec.name, filename, local),
         started_at=started,
         distance_m=round(distance, 2),
         elapsed_time_s=elapsed_s,
