@@ -141,8 +141,8 @@ def test_the_reports_chart_and_pdf_fonts_need_no_writable_root(runnerly_image: s
     script = """
 from types import SimpleNamespace
 from runnerly_reports.reports import chart, pdf
-week = SimpleNamespace(distance_m=12000.0, label="W1")
-png = chart.weekly_chart_png(SimpleNamespace(units="km", weeks=[week]))
+week = SimpleNamespace(distance_m=12000.0, label="W1", chart_label="")
+png = chart.weekly_chart_png(SimpleNamespace(units="km", language="en", weeks=[week]))
 assert png.startswith(b"\\x89PNG"), png[:8]
 print(pdf._fonts(), pdf._cjk_font())
 """

@@ -80,7 +80,7 @@ def test_hostile_race_text_is_refused_and_real_names_are_kept(system: System) ->
                                         headers=headers)
             assert response.status_code == 422, (field, value, response.text)
             assert response.headers["content-type"] == "application/problem+json"
-            assert response.json()["detail"] == f"{field}: {reason}"
+            assert response.json()["detail"] == f"{field.capitalize()} {reason}."
     for day in ("9999-12-31", (date.today() + timedelta(days=6 * 366)).isoformat()):
         response = system.http.post("/api/races", json=_race(date=day), headers=headers)
         assert response.status_code == 422, response.text

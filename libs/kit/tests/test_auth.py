@@ -177,6 +177,22 @@ def test_jwks_is_refetched_on_an_unknown_kid_but_not_in_a_flood() -> None:
     assert len(fetches) == 2
 
 
+@pytest.mark.parametrize("before", [{"keys": []}, {}], ids=["no-keys", "no-list"])
+def test_a_jwks_fetched_before_the_first_key_does_not_hold_back_the_first_token(
+    before: dict[str, object],
+) -> None:
+    # At a first start the services may ask for the keys before tokendealer has made one;
+    # a set with no usable key must not stop the refetch of the first runner's token.
+    key = TestKeys(kid="first")
+    published = before
+
+    cache = JwksCache(lambda: published)
+    assert cache.key("first") is None  # asked before the key exists
+    published = {"keys": key.jwks()["keys"]}
+
+    assert cache.key("first") is not None
+
+
 def test_jwks_down_is_a_503() -> None:
     def fetch() -> dict[str, object]:
         raise ValueError("not json")

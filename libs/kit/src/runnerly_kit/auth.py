@@ -93,6 +93,11 @@ class JwksCache:
             if key.key_id and key.algorithm_name in ALLOWED_ALGORITHMS:
                 keys[key.key_id] = key
         self._keys = keys
+        if not keys:
+            # A set asked before tokendealer made its first key (every service starts at
+            # once): no token can be verified against it, so it must not hold back the
+            # refetch that the first runner's token asks for.
+            self._fetched_at = float("-inf")
 
 
 class TokenVerifier:
