@@ -4,8 +4,9 @@ At scale: a runner's data is made, every service's database dumped with ``pg_dum
 the signing keys and generated secrets copied; then a disaster (the system stopped, every
 database dropped), each database made again empty and ``pg_restore``-d, a new data dir
 given the copied files, and a new system started on it: the runner logs in, finds the same
-runs, race and plan, and a token issued before the backup still verifies. A restore
-without the keys folder still lets the runner in, but refuses every token issued before.
+runs, race and plan, and a token issued before the backup still verifies. (A restore
+without the keys folder, which docs/deploy.md describes, would cost a third start of a
+system: not tested here.)
 
 The embedded default: the data dir copied while the system is stopped is a whole backup.
 """
@@ -128,13 +129,12 @@ def _restore_databases(
         )
 
 
-def _new_data_dir(root: Path, name: str, backup: Path, *, keys: bool) -> Path:
+def _new_data_dir(root: Path, name: str, backup: Path) -> Path:
     data_dir = root / name
     (data_dir / "tokendealer").mkdir(parents=True)
     shutil.copy2(backup / "secrets.json", data_dir / "secrets.json")
-    if keys:
-        with tarfile.open(backup / "signing-keys.tar") as archive:
-            archive.extractall(data_dir / "tokendealer", filter="data")
+    with tarfile.open(backup / "signing-keys.tar") as archive:
+        archive.extractall(data_dir / "tokendealer", filter="data")
     return data_dir
 
 
@@ -189,7 +189,7 @@ def test_a_restored_backup_brings_back_every_runner_and_their_tokens(
     assert _databases_left(postgres_admin, urls) == []
 
     _restore_databases(postgres_admin, urls, backup, restored_databases)
-    data_dir = _new_data_dir(tmp_path, "restored", backup, keys=True)
+    data_dir = _new_data_dir(tmp_path, "restored", backup)
     # ``runnerly up`` runs ``runnerly migrate`` first: a backup of an older release is
     # brought up to date before any service starts on it.
     with running_system("scale", data_dir, database_urls=urls) as restored:
@@ -203,19 +203,6 @@ def test_a_restored_backup_brings_back_every_runner_and_their_tokens(
         assert race.json()["id"] in [r["id"] for r in races]
         plans = restored.http.get("/api/plans", headers=auth(again)).json()["items"]
         assert [p["id"] for p in plans] == [plan.json()["id"]]
-
-    # Without the keys folder: a new key signs, so every token issued before is refused,
-    # but the runner logs in, and a refresh token (tokendealer's database) still works.
-    data_dir = _new_data_dir(tmp_path, "no-keys", backup, keys=False)
-    with running_system("scale", data_dir, database_urls=urls) as keyless:
-        refused = keyless.http.get("/api/me", headers=auth(tokens))
-        assert refused.status_code == 401, refused.text
-        assert _login(keyless, email)["access_token"]
-        refreshed = keyless.http.post(
-            "/api/auth/refresh", json={"refresh_token": tokens["refresh_token"]}
-        )
-        assert refreshed.status_code == 200, refreshed.text
-        assert keyless.http.get("/api/me", headers=auth(refreshed.json())).status_code == 200
 
 
 def test_a_copy_of_the_stopped_embedded_data_dir_is_a_whole_backup(tmp_path: Path) -> None:
