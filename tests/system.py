@@ -372,10 +372,13 @@ def running_system(
     *,
     extra_env: Mapping[str, str] | None = None,
     failed: Callable[[], bool] = lambda: False,
+    database_urls: Mapping[str, str] | None = None,
 ) -> Iterator[System]:
     """``runnerly up`` on free ports in ``data_dir``, ready (every service and worker), then
     stopped. ``mode`` is "embedded" or "scale" (skipped when no servers are named);
-    ``failed`` says at the end whether to print the processes' last log lines."""
+    ``failed`` says at the end whether to print the processes' last log lines.
+    ``database_urls`` (at scale): start on these databases, each service's, which the caller
+    made and drops, instead of new ones of the run's own (a restored backup)."""
     run_id = uuid.uuid4().hex[:8]
     base_port = free_base_port()
     url = f"http://127.0.0.1:{base_port}"
@@ -389,6 +392,7 @@ def running_system(
     )
     # The caller's settings win, the public URL too: a system behind a proxy is reached there.
     env.update(extra_env or {})
+    given_databases = database_urls
     database_urls = {s: f"sqlite:///{data_dir / f'{s}.sqlite'}" for s in SERVICES}
     smtp: SmtpInbox | None = None
     controller: Controller | None = None
@@ -400,7 +404,10 @@ def running_system(
                 "set RUNNERLY_TEST_POSTGRES_URL and RUNNERLY_TEST_AMQP_URL "
                 "(scripts/infra.sh start) to run the at-scale column"
             )
-        database_urls = _postgres_databases(postgres_admin, run_id)
+        database_urls = (
+            dict(given_databases) if given_databases is not None
+            else _postgres_databases(postgres_admin, run_id)
+        )
         for service, database_url in database_urls.items():
             env[f"RUNNERLY_{service.upper()}_DATABASE_URL"] = database_url
         env["RUNNERLY_BROKER_URL"] = _rabbitmq_vhost(amqp, run_id)
@@ -444,7 +451,8 @@ def running_system(
         if controller is not None:
             controller.stop()
         if mode == "scale" and postgres_admin:
-            _drop_postgres_databases(postgres_admin, database_urls)
+            if given_databases is None:
+                _drop_postgres_databases(postgres_admin, database_urls)
             _drop_rabbitmq_vhost(env["RUNNERLY_BROKER_URL"])
     assert not left, f"runnerly up left processes running after it stopped: {left}"
 
