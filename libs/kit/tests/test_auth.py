@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Annotated
 
+import httpx
 import jwt
 import pytest
 from cryptography.hazmat.primitives import serialization
@@ -165,14 +166,15 @@ def test_jwks_is_refetched_on_an_unknown_kid_but_not_in_a_flood() -> None:
         fetches.append(1)
         return published
 
-    cache = JwksCache(fetch)
+    now = [100.0]
+    cache = JwksCache(fetch, clock=lambda: now[0])
     assert cache.key("one") is not None
     published = {"keys": first.jwks()["keys"] + second.jwks()["keys"]}
     # Within the refetch interval an unknown kid does not trigger another fetch.
     assert cache.key("two") is None
     assert cache.key("forged") is None
     assert len(fetches) == 1
-    cache._fetched_at -= 60  # the interval has passed
+    now[0] += 60  # the interval has passed
     assert cache.key("two") is not None
     assert len(fetches) == 2
 
@@ -191,6 +193,46 @@ def test_a_jwks_fetched_before_the_first_key_does_not_hold_back_the_first_token(
     published = {"keys": key.jwks()["keys"]}
 
     assert cache.key("first") is not None
+
+
+def test_while_the_keys_cannot_be_fetched_no_token_is_refused_as_signed_by_an_unknown_key() -> None:
+    # A 401 makes the web app forget the runner's session: the token service being slow
+    # or down is a 503, to retry, for every request until a fetch succeeds again.
+    key = TestKeys(kid="k")
+    now = [100.0]
+    down = [True]
+    fetches = []
+
+    def fetch() -> dict[str, object]:
+        fetches.append(now[0])
+        if down[0]:
+            raise httpx.ConnectTimeout("timed out")
+        return key.jwks()
+
+    cache = JwksCache(fetch, clock=lambda: now[0])
+    for _ in range(3):
+        with pytest.raises(ServiceUnavailable):
+            cache.key("k")
+    assert len(fetches) == 1  # not one slow attempt per waiting request
+    down[0] = False
+    now[0] += 1.5  # a failed fetch is retried within seconds, not after the refetch interval
+
+    assert cache.key("k") is not None
+    assert fetches == [100.0, 101.5]
+
+
+def test_a_token_verifies_at_once_unless_its_key_must_be_fetched() -> None:
+    keys = TestKeys(kid="k")
+    verifier = TokenVerifier(JwksCache(keys.jwks), AUDIENCE, ISSUER)
+    token = keys.token("u1", "runs:read")
+    no_kid = jwt.encode({"sub": "u1"}, keys.private_key, algorithm="EdDSA")
+
+    assert not verifier.verifies_at_once(token)  # its key is not fetched yet
+    assert verifier.verifies_at_once("not a token")  # refused without a key
+    assert verifier.verifies_at_once(no_kid)
+    verifier.verify(token)
+    assert verifier.verifies_at_once(token)  # remembered
+    assert verifier.verifies_at_once(keys.token("u2", "runs:read"))  # its key at hand
 
 
 def test_jwks_down_is_a_503() -> None:

@@ -23,6 +23,9 @@ REQUIRED_CLAIMS = ("iss", "aud", "exp", "sub", "iat")
 # An unknown kid triggers a refetch, but at most this often (seconds): a flood of forged
 # kids must not become a flood of JWKS requests.
 MIN_REFETCH_SECONDS = 10.0
+# A fetch that failed is tried again after this long (seconds); until then an unknown kid
+# is the token service's outage (503), never a token signed by an unknown key (401).
+RETRY_FAILED_FETCH_SECONDS = 1.0
 # Tokens verified once are remembered, by their whole signed text, until they expire: a
 # client sends the same token for its whole life (up to 15 minutes), and checking the
 # signature cost more than the rest of a read (bench/README.md). A forged or altered token
@@ -52,10 +55,16 @@ class Principal:
 class JwksCache:
     """Public keys by ``kid``, fetched from the JWKS URL and refetched on an unknown kid."""
 
-    def __init__(self, fetch: Callable[[], dict[str, Any]]) -> None:
+    def __init__(
+        self,
+        fetch: Callable[[], dict[str, Any]],
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self._fetch = fetch
+        self._clock = clock
         self._keys: dict[str, jwt.PyJWK] = {}
-        self._fetched_at = 0.0
+        self._next_fetch_at = float("-inf")
+        self._failed = False
         self._lock = threading.Lock()
 
     @classmethod
@@ -68,22 +77,30 @@ class JwksCache:
 
         return cls(fetch)
 
+    def holds(self, kid: str) -> bool:
+        """Whether ``kid``'s key is at hand: looking it up then waits on no fetch."""
+        return kid in self._keys
+
     def key(self, kid: str) -> jwt.PyJWK | None:
         found = self._keys.get(kid)
         if found is not None:
             return found
-        with self._lock:
-            if kid not in self._keys and time.monotonic() - self._fetched_at > MIN_REFETCH_SECONDS:
+        with self._lock:  # held by one fetch at a time; the others find what it fetched
+            unknown = kid not in self._keys
+            if unknown and self._clock() >= self._next_fetch_at:
                 self._refresh()
+            elif unknown and self._failed:
+                raise ServiceUnavailable("The token service's keys cannot be fetched.")
         return self._keys.get(kid)
 
     def _refresh(self) -> None:
         try:
             data = self._fetch()
         except (httpx.HTTPError, ValueError) as exc:
+            self._failed = True
+            self._next_fetch_at = self._clock() + RETRY_FAILED_FETCH_SECONDS
             raise ServiceUnavailable("The token service's keys cannot be fetched.") from exc
-        finally:
-            self._fetched_at = time.monotonic()
+        self._failed = False
         keys: dict[str, jwt.PyJWK] = {}
         for entry in data.get("keys", []):
             try:
@@ -93,11 +110,10 @@ class JwksCache:
             if key.key_id and key.algorithm_name in ALLOWED_ALGORITHMS:
                 keys[key.key_id] = key
         self._keys = keys
-        if not keys:
-            # A set asked before tokendealer made its first key (every service starts at
-            # once): no token can be verified against it, so it must not hold back the
-            # refetch that the first runner's token asks for.
-            self._fetched_at = float("-inf")
+        # A set with no usable key was asked before tokendealer made its first key (every
+        # service starts at once): no token can be verified against it, so it must not
+        # hold back the refetch that the first runner's token asks for.
+        self._next_fetch_at = self._clock() + MIN_REFETCH_SECONDS if keys else float("-inf")
 
 
 class TokenVerifier:
@@ -118,6 +134,18 @@ class TokenVerifier:
         self._clock = clock
         self._verified: dict[str, tuple[Principal, float]] = {}
         self._lock = threading.Lock()
+
+    def verifies_at_once(self, token: str) -> bool:
+        """Whether verifying ``token`` waits on nothing: it was verified before, its key is
+        at hand, or it is refused without one. Otherwise the key set is fetched, by a
+        blocking request that must not be made on an event loop."""
+        if token in self._verified:
+            return True
+        try:
+            kid = jwt.get_unverified_header(token).get("kid")
+        except jwt.PyJWTError:
+            return True
+        return not isinstance(kid, str) or self.jwks.holds(kid)
 
     def verify(self, token: str) -> Principal:
         remembered = self._verified.get(token)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import threading
@@ -107,7 +108,17 @@ class TestKeys:
 
     def install(self, app: FastAPI) -> None:
         """Make ``app`` trust these keys instead of fetching tokendealer's."""
-        app.state.verifier = TokenVerifier(JwksCache(self.jwks), AUDIENCE, ISSUER)
+        app.state.verifier = TokenVerifier(JwksCache(self._jwks_off_the_loop), AUDIENCE, ISSUER)
+
+    def _jwks_off_the_loop(self) -> dict[str, Any]:
+        # Tokendealer's set is fetched by a blocking HTTP request: on the event loop it
+        # would stall every request of the process, and in the embedded default, where
+        # tokendealer answers on that same loop, the fetch itself until it times out.
+        try:
+            asyncio.get_running_loop()
+        except RuntimeError:
+            return self.jwks()
+        raise AssertionError("the token service's keys were fetched on the event loop")
 
 
 def bearer(token: str) -> dict[str, str]:

@@ -29,8 +29,10 @@ from runnerly_dataservice.runs.schemas import (
 from runnerly_kit.auth import (
     RunnerAccess,
     RunnerIdQuery,
+    TokenVerifier,
     access_for,
     authenticated,
+    bearer_token,
     require_scopes,
 )
 from runnerly_kit.caching import ConditionalRoute
@@ -57,12 +59,25 @@ def upsert_runs(
 
 # ``RunReader``'s checks, resolved on the event loop for the busiest endpoint. The kit's
 # dependencies are plain functions, which FastAPI runs in its thread pool, one trip each;
-# called here in the same order, they cost no trip at all.
+# called here in the same order, they cost no trip at all when nothing in them waits.
 _holds_runs_read = require_scopes("runs:read")
+# Threads (per process) that wait on those checks at once (a network database's revocation
+# read, a fetch of the keys): a few overlap the waits; the pool's forty would fight over the GIL.
+_WAITING_CHECKS = anyio.CapacityLimiter(4)
 
 
 async def _runs_reader(request: Request, runner_id: RunnerIdQuery = None) -> RunnerAccess:
-    return access_for(_holds_runs_read(authenticated(request)), runner_id)
+    database: Database = request.app.state.database
+    verifier: TokenVerifier = request.app.state.verifier
+    check = partial(authenticated, request)
+    # On the loop only when nothing waits: the token's key at hand (fetching tokendealer's
+    # keys blocks, and in the embedded default tokendealer answers on this same loop) and
+    # the revocation check one primary-key read of a local SQLite file.
+    if is_sqlite(database.url) and verifier.verifies_at_once(bearer_token(request)):
+        principal = check()
+    else:
+        principal = await anyio.to_thread.run_sync(check, limiter=_WAITING_CHECKS)
+    return access_for(_holds_runs_read(principal), runner_id)
 
 
 # Threads (per process) that wait on a network database's reads of the list at once: two

@@ -105,6 +105,9 @@ class LocalJwks(JwksCache):
         super().__init__(lambda: store.jwks().model_dump())
         self._store = store
 
+    def holds(self, kid: str) -> bool:
+        return True  # read from the local folder: never waits on a fetch
+
     def key(self, kid: str) -> jwt.PyJWK | None:
         return self._store.public_key(kid)
 
