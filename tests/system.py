@@ -392,68 +392,75 @@ def running_system(
     )
     # The caller's settings win, the public URL too: a system behind a proxy is reached there.
     env.update(extra_env or {})
-    given_databases = database_urls
-    database_urls = {s: f"sqlite:///{data_dir / f'{s}.sqlite'}" for s in SERVICES}
+    urls = {s: f"sqlite:///{data_dir / f'{s}.sqlite'}" for s in SERVICES}
     smtp: SmtpInbox | None = None
     controller: Controller | None = None
     postgres_admin = os.environ.get("RUNNERLY_TEST_POSTGRES_URL")
-    if mode == "scale":
-        amqp = os.environ.get("RUNNERLY_TEST_AMQP_URL")
-        if not postgres_admin or not amqp:
-            pytest.skip(
-                "set RUNNERLY_TEST_POSTGRES_URL and RUNNERLY_TEST_AMQP_URL "
-                "(scripts/infra.sh start) to run the at-scale column"
-            )
-        database_urls = (
-            dict(given_databases) if given_databases is not None
-            else _postgres_databases(postgres_admin, run_id)
+    amqp = os.environ.get("RUNNERLY_TEST_AMQP_URL")
+    if mode == "scale" and (not postgres_admin or not amqp):
+        pytest.skip(
+            "set RUNNERLY_TEST_POSTGRES_URL and RUNNERLY_TEST_AMQP_URL "
+            "(scripts/infra.sh start) to run the at-scale column"
         )
-        for service, database_url in database_urls.items():
-            env[f"RUNNERLY_{service.upper()}_DATABASE_URL"] = database_url
-        env["RUNNERLY_BROKER_URL"] = _rabbitmq_vhost(amqp, run_id)
-        smtp = SmtpInbox()
-        smtp_port = free_base_port()
-        controller = Controller(smtp, hostname="127.0.0.1", port=smtp_port)
-        controller.start()
-        env["RUNNERLY_MAILER_SMTP_URL"] = f"smtp://127.0.0.1:{smtp_port}"
+    made: dict[str, str] | None = None  # the databases this run made, and so drops
+    vhost: str | None = None
+    left: list[int] = []
+    # What the run made (databases, a vhost, an SMTP peer) goes even when it fails to start.
+    try:
+        if mode == "scale":
+            assert postgres_admin and amqp
+            if database_urls is None:
+                urls = made = _postgres_databases(postgres_admin, run_id)
+            else:
+                urls = dict(database_urls)
+            for service, database_url in urls.items():
+                env[f"RUNNERLY_{service.upper()}_DATABASE_URL"] = database_url
+            env["RUNNERLY_BROKER_URL"] = vhost = _rabbitmq_vhost(amqp, run_id)
+            smtp = SmtpInbox()
+            smtp_port = free_base_port()
+            controller = Controller(smtp, hostname="127.0.0.1", port=smtp_port)
+            controller.start()
+            env["RUNNERLY_MAILER_SMTP_URL"] = f"smtp://127.0.0.1:{smtp_port}"
 
-    with START_LOCK.open("a") as start_lock:
-        fcntl.flock(start_lock, fcntl.LOCK_EX)
-        with (data_dir / "up.log").open("wb") as log:
-            process = subprocess.Popen(
-                [sys.executable, "-m", "runnerly", "up", *([] if mode == "embedded" else
-                                                           ["--processes"])],
-                env=env,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
-        system = System(mode, url, data_dir, env, process, database_urls, smtp)
+        with START_LOCK.open("a") as start_lock:
+            fcntl.flock(start_lock, fcntl.LOCK_EX)
+            with (data_dir / "up.log").open("wb") as log:
+                process = subprocess.Popen(
+                    [sys.executable, "-m", "runnerly", "up", *([] if mode == "embedded" else
+                                                               ["--processes"])],
+                    env=env,
+                    stdout=log,
+                    stderr=subprocess.STDOUT,
+                    start_new_session=True,
+                )
+            system = System(mode, url, data_dir, env, process, urls, smtp)
+            try:
+                wait_until_ready(system)
+            except BaseException:
+                system.http.close()
+                _stop(system)
+                dump_logs(data_dir)
+                raise
+            finally:
+                fcntl.flock(start_lock, fcntl.LOCK_UN)
         try:
-            wait_until_ready(system)
+            yield system
         except BaseException:
-            system.http.close()
-            _stop(system)
             dump_logs(data_dir)
             raise
         finally:
-            fcntl.flock(start_lock, fcntl.LOCK_UN)
-    try:
-        yield system
-    except BaseException:
-        dump_logs(data_dir)
-        raise
+            system.http.close()
+            left = _stop(system)
+            if failed():
+                dump_logs(data_dir)
     finally:
-        system.http.close()
-        left = _stop(system)
-        if failed():
-            dump_logs(data_dir)
         if controller is not None:
             controller.stop()
-        if mode == "scale" and postgres_admin:
-            if given_databases is None:
-                _drop_postgres_databases(postgres_admin, database_urls)
-            _drop_rabbitmq_vhost(env["RUNNERLY_BROKER_URL"])
+        if made is not None:
+            assert postgres_admin
+            _drop_postgres_databases(postgres_admin, made)
+        if vhost is not None:
+            _drop_rabbitmq_vhost(vhost)
     assert not left, f"runnerly up left processes running after it stopped: {left}"
 
 
