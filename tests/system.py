@@ -27,6 +27,7 @@ import uuid
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from email import message_from_bytes
 from email.message import Message
 from pathlib import Path
@@ -196,7 +197,7 @@ class System:
         return runner
 
 
-def _postgres_databases(admin_url: str, run_id: str) -> dict[str, str]:
+def postgres_databases(admin_url: str, run_id: str) -> dict[str, str]:
     admin = sa.create_engine(admin_url, isolation_level="AUTOCOMMIT", poolclass=sa.pool.NullPool)
     urls = {}
     with admin.connect() as connection:
@@ -208,7 +209,7 @@ def _postgres_databases(admin_url: str, run_id: str) -> dict[str, str]:
     return urls
 
 
-def _drop_postgres_databases(admin_url: str, urls: dict[str, str]) -> None:
+def drop_postgres_databases(admin_url: str, urls: dict[str, str]) -> None:
     admin = sa.create_engine(admin_url, isolation_level="AUTOCOMMIT", poolclass=sa.pool.NullPool)
     with admin.connect() as connection:
         for url in urls.values():
@@ -217,7 +218,7 @@ def _drop_postgres_databases(admin_url: str, urls: dict[str, str]) -> None:
     admin.dispose()
 
 
-def _rabbitmq_vhost(amqp_url: str, run_id: str) -> str:
+def rabbitmq_vhost(amqp_url: str, run_id: str) -> str:
     """A vhost of its own, so queues left by another run cannot interfere."""
     vhost = f"runnerly-it-{run_id}"
     ctl = shutil.which("rabbitmqctl")
@@ -233,7 +234,7 @@ def _rabbitmq_vhost(amqp_url: str, run_id: str) -> str:
     return urlunsplit((parts.scheme, parts.netloc, f"/{vhost}", "", ""))
 
 
-def _drop_rabbitmq_vhost(broker_url: str) -> None:
+def drop_rabbitmq_vhost(broker_url: str) -> None:
     """The run's own vhost goes with its queues (not the shared one, when it was used)."""
     vhost = urlsplit(broker_url).path.lstrip("/")
     ctl = shutil.which("rabbitmqctl")
@@ -410,12 +411,12 @@ def running_system(
         if mode == "scale":
             assert postgres_admin and amqp
             if database_urls is None:
-                urls = made = _postgres_databases(postgres_admin, run_id)
+                urls = made = postgres_databases(postgres_admin, run_id)
             else:
                 urls = dict(database_urls)
             for service, database_url in urls.items():
                 env[f"RUNNERLY_{service.upper()}_DATABASE_URL"] = database_url
-            env["RUNNERLY_BROKER_URL"] = vhost = _rabbitmq_vhost(amqp, run_id)
+            env["RUNNERLY_BROKER_URL"] = vhost = rabbitmq_vhost(amqp, run_id)
             smtp = SmtpInbox()
             smtp_port = free_base_port()
             controller = Controller(smtp, hostname="127.0.0.1", port=smtp_port)
@@ -458,10 +459,25 @@ def running_system(
             controller.stop()
         if made is not None:
             assert postgres_admin
-            _drop_postgres_databases(postgres_admin, made)
+            drop_postgres_databases(postgres_admin, made)
         if vhost is not None:
-            _drop_rabbitmq_vhost(vhost)
+            drop_rabbitmq_vhost(vhost)
     assert not left, f"runnerly up left processes running after it stopped: {left}"
+
+
+def gpx_run(day: int, points: int) -> bytes:
+    """A recorded run (north at 3 m a second, a point a second) starting on the ``day``-th."""
+    start = datetime(2026, 2, 1, 6, 30, tzinfo=UTC) + timedelta(days=day)
+    rows = "".join(
+        f'<trkpt lat="{46.05 + i * 3 / 111_195.0:.7f}" lon="14.5"><ele>300</ele>'
+        f"<time>{(start + timedelta(seconds=i)).strftime('%Y-%m-%dT%H:%M:%SZ')}</time></trkpt>"
+        for i in range(points)
+    )
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        '<gpx version="1.1" creator="test" xmlns="http://www.topografix.com/GPX/1/1">'
+        f"<trk><type>running</type><trkseg>{rows}</trkseg></trk></gpx>"
+    ).encode()
 
 
 def import_files(

@@ -46,20 +46,20 @@ from aiosmtpd.controller import Controller
 from runnerly_kit.topology import SERVICES
 
 from ..integration.conftest import CONFIRM_LINK, text_of
-from ..integration.test_import import _gpx_run
 from ..system import (
     START_LOCK,
     SmtpInbox,
-    _drop_postgres_databases,
-    _drop_rabbitmq_vhost,
-    _postgres_databases,
-    _rabbitmq_vhost,
+    drop_postgres_databases,
+    drop_rabbitmq_vhost,
+    gpx_run,
     import_files,
+    postgres_databases,
+    rabbitmq_vhost,
     wait_until,
 )
 from .conftest import podman, require_tool
 from .test_k8s import K8S, SECRET, containers, of_kind, secret_values
-from .test_nginx import _certificate, nginx_t, render
+from .test_nginx import certificate, nginx_t, render
 
 pytestmark = [pytest.mark.integration, pytest.mark.xdist_group("deploy")]
 
@@ -404,10 +404,10 @@ def cluster(
         controller = Controller(smtp, hostname="127.0.0.1", port=smtp_port)
         controller.start()
         stack.callback(controller.stop)
-        databases = _postgres_databases(postgres, run_id)
-        stack.callback(_drop_postgres_databases, postgres, databases)
-        broker = _rabbitmq_vhost(amqp, run_id)
-        stack.callback(_drop_rabbitmq_vhost, broker)
+        databases = postgres_databases(postgres, run_id)
+        stack.callback(drop_postgres_databases, postgres, databases)
+        broker = rabbitmq_vhost(amqp, run_id)
+        stack.callback(drop_rabbitmq_vhost, broker)
         secret = {
             **secret_values(),
             **{f"RUNNERLY_{service.upper()}_DATABASE_URL": database_url
@@ -459,7 +459,7 @@ def cluster(
             for port in dashboard["spec"]["template"]["spec"]["containers"][0]["ports"]
             if port["name"] == "http"
         ]
-        ca, tls = _certificate(directory)
+        ca, tls = certificate(directory)
         main = render(directory, {
             "RUNNERLY_PUBLIC_URL": url,
             "RUNNERLY_NGINX_UPSTREAM": f"127.0.0.1:{dashboard_port}",
@@ -607,7 +607,7 @@ def test_a_worker_container_killed_mid_import_loses_no_file_and_stores_each_once
     victim, _ = cluster.main_container(worker)
     with cluster.client() as browser:
         tokens = _runner(cluster, browser)
-        files = [("files", (f"run-{day}.gpx", _gpx_run(day, 7200), "application/gpx+xml"))
+        files = [("files", (f"run-{day}.gpx", gpx_run(day, 7200), "application/gpx+xml"))
                  for day in range(12)]
         response = browser.post("/api/runs/import", headers=_auth(tokens), files=files)
         assert response.status_code == 202, response.text

@@ -28,8 +28,7 @@ from runnerly_dashboard.config import Settings as DashboardSettings
 from runnerly_kit.settings import KitSettings
 
 from ..integration.conftest import CONFIRM_LINK, text_of
-from ..integration.test_import import _gpx_run
-from ..system import System, free_base_port, import_files, running_system, wait_until
+from ..system import System, free_base_port, gpx_run, import_files, running_system, wait_until
 
 pytestmark = [pytest.mark.integration, pytest.mark.xdist_group("deploy")]
 
@@ -114,7 +113,7 @@ def nginx_t(main: Path) -> subprocess.CompletedProcess[str]:
     )
 
 
-def _certificate(directory: Path) -> tuple[trustme.CA, dict[str, str]]:
+def certificate(directory: Path) -> tuple[trustme.CA, dict[str, str]]:
     ca = trustme.CA()
     cert = ca.issue_cert("127.0.0.1", "localhost")
     chain, key = directory / "tls.crt", directory / "tls.key"
@@ -124,7 +123,7 @@ def _certificate(directory: Path) -> tuple[trustme.CA, dict[str, str]]:
 
 
 def test_the_rendered_template_is_a_valid_nginx_config(tmp_path: Path) -> None:
-    _, tls = _certificate(tmp_path)
+    _, tls = certificate(tmp_path)
     main = render(
         tmp_path,
         {
@@ -187,7 +186,7 @@ def front(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Front]:
     directory = tmp_path_factory.mktemp("nginx")
     http_port, https_port = free_base_port(), free_base_port()
     url = f"https://127.0.0.1:{https_port}"
-    ca, tls = _certificate(directory)
+    ca, tls = certificate(directory)
     # Defaults for every limit: the client addresses behind the front are what is tested.
     # The dashboard's /metrics on its own port, for a deployment whose proxy keeps the path
     # to itself: the front must.
@@ -317,7 +316,7 @@ def test_an_import_of_a_few_megabytes_passes_the_front(front: Front) -> None:
         assert login.status_code == 200, login.text
         headers = {"Authorization": f"Bearer {login.json()['access_token']}"}
         files = [
-            ("files", (f"long-run-{day}.gpx", _gpx_run(day, 10_800), "application/gpx+xml"))
+            ("files", (f"long-run-{day}.gpx", gpx_run(day, 10_800), "application/gpx+xml"))
             for day in range(3)
         ]
         assert sum(len(file[1][1]) for file in files) > 2 * MIB

@@ -6,12 +6,11 @@ import gzip
 import os
 import signal
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
-from tests.system import import_files, wait_until_ready
+from tests.system import gpx_run, import_files, wait_until_ready
 
 from .conftest import System, wait_until
 from .test_strava import all_runs
@@ -48,26 +47,11 @@ def test_import_files_refuses_what_is_not_a_run_and_stores_each_run_once(
     assert len(all_runs(system, tokens)) == 1
 
 
-def _gpx_run(day: int, points: int) -> bytes:
-    """A recorded run (north at 3 m a second, a point a second) starting on the ``day``-th."""
-    start = datetime(2026, 2, 1, 6, 30, tzinfo=UTC) + timedelta(days=day)
-    rows = "".join(
-        f'<trkpt lat="{46.05 + i * 3 / 111_195.0:.7f}" lon="14.5"><ele>300</ele>'
-        f"<time>{(start + timedelta(seconds=i)).strftime('%Y-%m-%dT%H:%M:%SZ')}</time></trkpt>"
-        for i in range(points)
-    )
-    return (
-        '<?xml version="1.0" encoding="UTF-8"?>\n'
-        '<gpx version="1.1" creator="test" xmlns="http://www.topografix.com/GPX/1/1">'
-        f"<trk><type>running</type><trkseg>{rows}</trkseg></trk></gpx>"
-    ).encode()
-
-
 def test_a_worker_killed_mid_import_loses_no_file_and_stores_each_once(
     system: System,
 ) -> None:
     _, tokens = sign_up(system)
-    files = [("files", (f"run-{day}.gpx", _gpx_run(day, 7200), "application/gpx+xml"))
+    files = [("files", (f"run-{day}.gpx", gpx_run(day, 7200), "application/gpx+xml"))
              for day in range(12)]
     response = system.http.post("/api/runs/import", headers=auth(tokens), files=files)
     assert response.status_code == 202, response.text

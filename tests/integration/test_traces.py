@@ -23,11 +23,10 @@ from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import (
 from opentelemetry.proto.common.v1.common_pb2 import KeyValue
 
 from tests.conftest import INTEGRATION_ENV
-from tests.system import import_files, running_system
+from tests.system import gpx_run, import_files, running_system
 
 from .conftest import System as SystemT
 from .conftest import wait_until
-from .test_import import _gpx_run
 from .test_user_journey import auth, sign_up
 
 pytestmark = [pytest.mark.integration, pytest.mark.xdist_group("traces")]
@@ -165,7 +164,7 @@ def test_an_import_is_one_trace_from_the_dashboard_to_plans_through_the_outbox(
 
     [outcome] = import_files(
         system.http,
-        [("files", ("run.gpx", _gpx_run(3, 1800), "application/gpx+xml"))],
+        [("files", ("run.gpx", gpx_run(3, 1800), "application/gpx+xml"))],
         headers=auth(tokens),
     )
     assert outcome["status"] == "imported", outcome

@@ -25,7 +25,7 @@ import sqlalchemy as sa
 from cryptography.hazmat.primitives import serialization
 
 from tests.integration.conftest import CONFIRM_LINK, text_of
-from tests.system import System, import_files, wait_until
+from tests.system import System, gpx_run, import_files, wait_until
 
 pytestmark = [pytest.mark.integration, pytest.mark.xdist_group("integration")]
 
@@ -101,24 +101,9 @@ def _runs_of_last_month(runner_id: str, count: int) -> list[dict[str, Any]]:
     ]
 
 
-def _gpx_run(day: int, points: int) -> bytes:
-    """A recorded run (a straight line north, 3 m a second) starting on the ``day``-th."""
-    start = datetime(2026, 3, 1, 6, 30, tzinfo=UTC) + timedelta(days=day)
-    rows = "".join(
-        f'<trkpt lat="{46.05 + i * 3 / 111_195.0:.7f}" lon="14.5"><ele>300</ele>'
-        f"<time>{(start + timedelta(seconds=i)).strftime('%Y-%m-%dT%H:%M:%SZ')}</time></trkpt>"
-        for i in range(points)
-    )
-    return (
-        '<?xml version="1.0" encoding="UTF-8"?>\n'
-        '<gpx version="1.1" creator="test" xmlns="http://www.topografix.com/GPX/1/1">'
-        f"<trk><type>running</type><trkseg>{rows}</trkseg></trk></gpx>"
-    ).encode()
-
-
 def _files(count: int, points: int) -> list[tuple[str, tuple[str, bytes, str]]]:
     return [
-        ("files", (f"run-{i}.gpx", _gpx_run(i, points), "application/gpx+xml"))
+        ("files", (f"run-{i}.gpx", gpx_run(i, points), "application/gpx+xml"))
         for i in range(count)
     ]
 
