@@ -1,5 +1,6 @@
 import { useEffect, useId, useRef, type ReactNode } from "react";
 import { createPortal } from "react-dom";
+import { useTranslation } from "react-i18next";
 import { FormError } from "./FormError";
 
 const FOCUSABLE = "button:not([disabled]), input:not([disabled]), a[href], select:not([disabled]), textarea:not([disabled]), [tabindex]:not([tabindex='-1'])";
@@ -26,9 +27,10 @@ interface ConfirmDialogProps {
  * on Escape and gives the focus back to the button that opened it.
  */
 export function ConfirmDialog({
-  title, children, confirmLabel, cancelLabel = "Cancel", onConfirm, onCancel, pending = false, error,
+  title, children, confirmLabel, cancelLabel, onConfirm, onCancel, pending = false, error,
   confirmDisabled = false,
 }: ConfirmDialogProps) {
+  const { t } = useTranslation();
   const id = useId();
   const box = useRef<HTMLDivElement>(null);
   const cancel = useRef<HTMLButtonElement>(null);
@@ -79,10 +81,10 @@ export function ConfirmDialog({
         <FormError error={error} />
         <div className="dialog-actions">
           <button ref={cancel} type="button" className="button secondary" onClick={onCancel}>
-            {cancelLabel}
+            {cancelLabel ?? t("ui.cancel")}
           </button>
           <button type="button" className="button danger" disabled={pending || confirmDisabled} onClick={onConfirm}>
-            {pending ? "Deleting…" : confirmLabel}
+            {pending ? t("ui.deleting") : confirmLabel}
           </button>
         </div>
       </div>
