@@ -11,6 +11,7 @@ interface ConfirmDialogProps {
   /** What the deletion takes with it. */
   children?: ReactNode;
   confirmLabel: string;
+  /** The safe choice; "Cancel" in the language shown unless the caller names it. */
   cancelLabel?: string;
   onConfirm: () => void;
   onCancel: () => void;
