@@ -14,7 +14,7 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from ..system import System, wait_until
-from .conftest import PASSWORD, Tab, a_run, navigate, new_email
+from .conftest import PASSWORD, Tab, a_run, new_email
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("e2e")]
 
@@ -38,6 +38,15 @@ def _tab(browser: Browser, system: System, viewport: dict[str, int], locale: str
     return Tab(context, page, errors)
 
 
+def _navigate(tab: Tab, link: str) -> None:
+    """Follow a link of the main navigation, behind the menu button on a phone, whichever
+    language the menu button is named in."""
+    menu = tab.page.get_by_role("button", name=re.compile(r"^(Menu|菜单)$"))
+    if menu.is_visible() and menu.get_attribute("aria-expanded") == "false":
+        menu.click()
+    tab.page.get_by_role("navigation").get_by_role("link", name=link, exact=True).click()
+
+
 def _profile_language(page: Page) -> str | None:
     me: dict[str, Any] = page.evaluate("fetch('/api/me').then((r) => r.json())")
     language: str | None = me["profile"]["language"]
@@ -51,31 +60,40 @@ def _sign_up_in_chinese(tab: Tab, email: str) -> None:
     expect(page.locator("html")).to_have_attribute("lang", "zh-Hans")
     expect(page.get_by_role("main").get_by_role("link", name="注册")).to_be_visible()
     page.goto("/signup")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign up").click()
-    page.get_by_role("heading", name="Check your mail").wait_for()
-    navigate(tab, "Mail")
+    # The account's pages speak it too, their title included.
+    page.get_by_role("heading", name="创建你的账户", level=1).wait_for()
+    expect(page).to_have_title("注册 — Runnerly")
+    page.get_by_label("邮箱").fill(email)
+    page.get_by_label("密码").fill(PASSWORD)
+    hint = re.compile(r"^至少 \d+ 个字符")
+    expect(page.get_by_label("密码")).to_have_accessible_description(hint)
+    tab.audit("sign up in Chinese")
+    page.get_by_role("button", name="注册", exact=True).click()
+    page.get_by_role("heading", name="请查收邮件").wait_for()
+    _navigate(tab, "邮件")
+    page.get_by_role("heading", name="本地邮件", level=1).wait_for()
     mail = page.locator(".mail", has_text=email)
 
     def mail_arrived() -> bool:
-        page.get_by_role("button", name="Refresh").click()
+        page.get_by_role("button", name="刷新").click()
         return mail.count() > 0
 
     wait_until(mail_arrived, 30, f"the mail to {email}")
     # The confirmation mail is in the language the browser asked in.
     expect(mail.first).to_contain_text("确认你的电子邮件地址")
     mail.first.locator("a[href*='/confirm?token=']").first.click()
-    page.get_by_text("is confirmed").wait_for()
-    page.get_by_role("main").get_by_role("link", name="Log in").click()
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
+    page.get_by_text(f"你的账户 {email} 已确认。").wait_for()
+    page.get_by_role("main").get_by_role("link", name="登录", exact=True).click()
+    page.get_by_role("heading", name="登录", level=1).wait_for()
+    tab.audit("log in in Chinese")
+    page.get_by_label("邮箱").fill(email)
+    page.get_by_label("密码").fill(PASSWORD)
+    page.get_by_role("button", name="登录", exact=True).click()
     page.get_by_role("heading", name=re.compile("^你好")).wait_for()
 
 
 def _visit(tab: Tab, link: str, heading: str, where: str) -> None:
-    navigate(tab, link)
+    _navigate(tab, link)
     tab.page.get_by_role("heading", name=heading, level=1).wait_for()
     tab.audit(where)
 
@@ -100,7 +118,8 @@ def test_a_chinese_browser_gets_chinese_and_english_is_english_in_a_german_brows
         expect(page.get_by_text("本周")).to_be_visible()
         chinese.audit("home in Chinese")
 
-        _visit(chinese, "Races", "比赛", "races in Chinese")
+        _visit(chinese, "比赛", "比赛", "races in Chinese")
+        expect(page).to_have_title("比赛 — Runnerly")
         form = page.get_by_role("form", name="添加比赛")
         form.get_by_label("名称").fill(f"西湖马拉松 {email[:10]}")
         form.get_by_label("日期").fill(RACE_DAY.isoformat())
@@ -114,10 +133,12 @@ def test_a_chinese_browser_gets_chinese_and_english_is_english_in_a_german_brows
         chinese.shot(f"language-races-zh-{viewport['width']}")
         chinese.audit("races in Chinese, with a race")
 
-        _visit(chinese, "Statistics", "统计", "statistics in Chinese")
+        _visit(chinese, "统计", "统计", "statistics in Chinese")
         expect(page.get_by_role("button", name="每周")).to_be_visible()
-        _visit(chinese, "Reports", "月度报告", "reports in Chinese")
-        _visit(chinese, "Settings", "设置", "settings in Chinese")
+        _visit(chinese, "报告", "月度报告", "reports in Chinese")
+        expect(page).to_have_title("月度报告 — Runnerly")
+        _visit(chinese, "设置", "设置", "settings in Chinese")
+        expect(page).to_have_title("设置 — Runnerly")
         expect(page.get_by_role("radio", name="简体中文")).to_be_checked()
         chinese.shot(f"language-settings-zh-{viewport['width']}")
     finally:
@@ -130,11 +151,14 @@ def test_a_chinese_browser_gets_chinese_and_english_is_english_in_a_german_brows
         page.get_by_label("Email").fill(email)
         page.get_by_label("Password").fill(PASSWORD)
         page.get_by_role("button", name="Log in").click()
-        # The profile's language wins over the browser's.
+        # The profile's language wins over the browser's, the navigation's included.
         page.get_by_role("heading", name=re.compile("^你好")).wait_for()
-        navigate(german, "Settings")
+        expect(page).to_have_title("首页 — Runnerly")
+        _navigate(german, "设置")
         page.get_by_role("radio", name="English").check()
         page.get_by_role("heading", name="Settings", level=1).wait_for()
+        # The title follows the language chosen, without leaving the page.
+        expect(page).to_have_title("Settings — Runnerly")
         expect(page.get_by_text("Language saved.")).to_be_visible()
         expect(page.locator("html")).to_have_attribute("lang", "en")
         assert _profile_language(page) == "en"
@@ -147,7 +171,7 @@ def test_a_chinese_browser_gets_chinese_and_english_is_english_in_a_german_brows
         german.shot(f"language-races-en-de-browser-{viewport['width']}")
         for link, heading in (("Home", re.compile("^Hello")), ("Statistics", "Statistics"),
                               ("Reports", "Monthly reports"), ("Races", "Races")):
-            navigate(german, link)
+            _navigate(german, link)
             page.get_by_role("heading", name=heading, level=1).wait_for()
             text = page.get_by_role("main").inner_text()
             assert not GERMAN.search(text), f"a German date on {link}: {GERMAN.search(text)}"

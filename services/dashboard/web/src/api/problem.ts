@@ -1,3 +1,5 @@
+import i18n from "../i18n/i18n";
+
 /** An RFC 9457 problem as the dashboard sends it; `errors` lists a 422's fields. */
 export interface Problem {
   type?: string;
@@ -40,7 +42,7 @@ export function toApiError(body: unknown, response: Response): ApiError {
   return new ApiError({
     title: response.statusText || "Error",
     status: response.status,
-    detail: `The server answered ${response.status}.`,
+    detail: i18n.t("ui.errors.serverAnswered", { status: response.status }),
   });
 }
 
@@ -55,7 +57,7 @@ export async function unwrap<T>(
     throw new ApiError({
       title: "Offline",
       status: 0,
-      detail: "Runnerly could not be reached. Check your connection and try again.",
+      detail: i18n.t("ui.errors.offline"),
     });
   }
   const { data, error, response } = result;
@@ -76,8 +78,8 @@ export function isAccountDeleted(error: unknown): boolean {
 export function describeError(error: unknown): string {
   if (error instanceof ApiError) {
     if (error.status === 503)
-      return "This part of Runnerly is unavailable right now. Please try again in a moment.";
+      return i18n.t("ui.errors.unavailable");
     return error.problem.detail || error.problem.title;
   }
-  return "Something went wrong. Please try again.";
+  return i18n.t("ui.errors.unknown");
 }

@@ -1,6 +1,7 @@
-import { screen, waitFor, within } from "@testing-library/react";
+import { act, cleanup, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { changeLanguage } from "../i18n/i18n";
 import { json, mockApi, renderWithApp } from "../test/render";
 import { App } from "./App";
 
@@ -63,6 +64,40 @@ describe("titles and focus", () => {
     renderWithApp(<App />, "/nowhere");
     expect(await screen.findByRole("heading", { level: 1, name: "Page not found" })).toBeInTheDocument();
     await waitFor(() => expect(document.title).toBe("Page not found — Runnerly"));
+  });
+});
+
+describe("in Simplified Chinese", () => {
+  // Unmounted first: the pages left would re-render in English outside the test.
+  afterEach(() => {
+    cleanup();
+    changeLanguage("en");
+  });
+
+  it("the navigation and the title speak it, and the title changes with the language", async () => {
+    signedIn();
+    renderWithApp(<App />, "/races");
+    await waitFor(() => expect(document.title).toBe("Races — Runnerly"));
+
+    act(() => changeLanguage("zh-Hans"));
+    await waitFor(() => expect(document.title).toBe("比赛 — Runnerly"));
+    expect(screen.getByRole("navigation", { name: "主导航" })).toBeInTheDocument();
+    expect(screen.getByRole("button", { name: "菜单" })).toBeInTheDocument();
+    expect(screen.getByRole("link", { name: "设置" })).toHaveAttribute("href", "/settings");
+    expect(screen.getByRole("button", { name: "退出登录" })).toBeInTheDocument();
+    expect(screen.getByRole("link", { name: "跳到主要内容" })).toBeInTheDocument();
+
+    await userEvent.click(screen.getByRole("link", { name: "跑步" }));
+    await waitFor(() => expect(document.title).toBe("跑步 — Runnerly"));
+  });
+
+  it("an unknown address is named in it, with the way home", async () => {
+    changeLanguage("zh-Hans");
+    signedIn();
+    renderWithApp(<App />, "/nowhere");
+    expect(await screen.findByRole("heading", { level: 1, name: "页面不存在" })).toBeInTheDocument();
+    expect(within(screen.getByRole("main")).getByRole("link", { name: "返回首页" })).toHaveAttribute("href", "/");
+    await waitFor(() => expect(document.title).toBe("页面不存在 — Runnerly"));
   });
 });
 

@@ -1,4 +1,5 @@
 import { Suspense, useEffect, useRef } from "react";
+import { useTranslation } from "react-i18next";
 import { Outlet, useLocation } from "react-router";
 import { Loading } from "../ui/States";
 import { Nav } from "./Nav";
@@ -13,7 +14,6 @@ function useFocusHeadingOnNavigation(main: React.RefObject<HTMLElement | null>) 
   const { pathname } = useLocation();
   const first = useRef(true);
   useEffect(() => {
-    document.title = pageTitle(pathname);
     if (first.current) {
       first.current = false;
       return;
@@ -36,13 +36,25 @@ function useFocusHeadingOnNavigation(main: React.RefObject<HTMLElement | null>) 
   }, [pathname, main]);
 }
 
+/** The page's title, in the language shown: set again when the runner changes it. */
+function usePageTitle() {
+  const { pathname } = useLocation();
+  const { t, i18n } = useTranslation();
+  const language = i18n.language;
+  useEffect(() => {
+    document.title = pageTitle(pathname, t);
+  }, [pathname, t, language]);
+}
+
 export function Layout() {
   const main = useRef<HTMLElement>(null);
+  const { t } = useTranslation();
+  usePageTitle();
   useFocusHeadingOnNavigation(main);
   return (
     <>
       <a className="skip-link" href="#main">
-        Skip to content
+        {t("app.skipToContent")}
       </a>
       <header className="site-header">
         <Nav />
@@ -53,7 +65,7 @@ export function Layout() {
         </Suspense>
       </main>
       <footer className="site-footer">
-        <p>Runnerly · your runs, your data</p>
+        <p>{t("app.footer")}</p>
       </footer>
     </>
   );

@@ -1,21 +1,24 @@
 import { useEffect, useRef, useState } from "react";
+import { useTranslation } from "react-i18next";
 import { Link, NavLink, useNavigate } from "react-router";
 import { useLogout } from "../auth/queries";
 import { useDevMail } from "../devmail/queries";
 import { useMe } from "../me/queries";
 
+/** The links of a signed-in runner; each label is a key of `app.nav`. */
 const RUNNER_LINKS = [
-  { to: "/", label: "Home", end: true },
-  { to: "/runs", label: "Runs" },
-  { to: "/stats", label: "Statistics" },
-  { to: "/races", label: "Races" },
-  { to: "/plans", label: "Plans" },
-  { to: "/reports", label: "Reports" },
-  { to: "/import", label: "Import" },
-  { to: "/settings", label: "Settings" },
+  { to: "/", label: "home", end: true },
+  { to: "/runs", label: "runs" },
+  { to: "/stats", label: "stats" },
+  { to: "/races", label: "races" },
+  { to: "/plans", label: "plans" },
+  { to: "/reports", label: "reports" },
+  { to: "/import", label: "import" },
+  { to: "/settings", label: "settings" },
 ];
 
 export function Nav() {
+  const { t } = useTranslation();
   const me = useMe();
   const devMail = useDevMail();
   const logout = useLogout();
@@ -38,7 +41,7 @@ export function Nav() {
   }, [open]);
 
   return (
-    <nav aria-label="Main" className="nav">
+    <nav aria-label={t("app.nav.label")} className="nav">
       <Link to="/" className="brand" onClick={close}>
         Runnerly
       </Link>
@@ -50,21 +53,21 @@ export function Nav() {
         aria-controls="nav-menu"
         onClick={() => setOpen((v) => !v)}
       >
-        Menu
+        {t("app.nav.menu")}
       </button>
       <ul id="nav-menu" className={`nav-menu ${open ? "open" : ""}`}>
         {signedIn &&
           RUNNER_LINKS.map((link) => (
             <li key={link.to}>
               <NavLink to={link.to} end={link.end} onClick={close}>
-                {link.label}
+                {t(`app.nav.${link.label}`)}
               </NavLink>
             </li>
           ))}
         {devMail.data && (
           <li>
             <NavLink to="/dev/mail" onClick={close}>
-              Mail
+              {t("app.nav.mail")}
             </NavLink>
           </li>
         )}
@@ -72,12 +75,12 @@ export function Nav() {
           <>
             <li>
               <NavLink to="/login" onClick={close}>
-                Log in
+                {t("app.nav.logIn")}
               </NavLink>
             </li>
             <li>
               <NavLink to="/signup" onClick={close}>
-                Sign up
+                {t("app.nav.signUp")}
               </NavLink>
             </li>
           </>
@@ -89,7 +92,7 @@ export function Nav() {
               className="link-button"
               onClick={() => logout.mutate(undefined, { onSettled: () => { close(); void navigate("/"); } })}
             >
-              Log out
+              {t("app.nav.logOut")}
             </button>
           </li>
         )}

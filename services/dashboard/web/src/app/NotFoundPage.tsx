@@ -1,10 +1,12 @@
+import { Trans, useTranslation } from "react-i18next";
 import { Link } from "react-router";
 import { NotFound } from "../ui/NotFound";
 
 export default function NotFoundPage() {
+  const { t } = useTranslation();
   return (
-    <NotFound title="Page not found">
-      There is nothing here. <Link to="/">Go home</Link>
+    <NotFound title={t("app.notFound.title")}>
+      <Trans i18nKey="app.notFound.text" components={{ home: <Link to="/" /> }} />
     </NotFound>
   );
 }

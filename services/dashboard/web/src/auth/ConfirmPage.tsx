@@ -1,4 +1,5 @@
 import { useEffect, useRef } from "react";
+import { useTranslation } from "react-i18next";
 import { Link, useSearchParams } from "react-router";
 import { ApiError } from "../api/problem";
 import { ErrorState, Loading, Status } from "../ui/States";
@@ -6,6 +7,7 @@ import { useConfirm } from "./queries";
 
 /** Where the mailed link lands: confirms the account with its token. */
 export default function ConfirmPage() {
+  const { t } = useTranslation();
   const [params] = useSearchParams();
   const token = params.get("token");
   const confirm = useConfirm();
@@ -22,15 +24,15 @@ export default function ConfirmPage() {
 
   return (
     <div className="narrow">
-      <h1>Confirm your account</h1>
-      {!token && <Status tone="error">This link has no token. Open the link from your mail again.</Status>}
-      {confirm.isPending && <Loading label="Confirming…" />}
+      <h1>{t("auth.confirm.title")}</h1>
+      {!token && <Status tone="error">{t("auth.noToken")}</Status>}
+      {confirm.isPending && <Loading label={t("auth.confirm.confirming")} />}
       {confirm.isError && !alreadyConfirmed && <ErrorState error={confirm.error} />}
-      {alreadyConfirmed && <Status tone="ok">Your account is already confirmed: you can log in.</Status>}
-      {confirm.isSuccess && <Status tone="ok">Your account {confirm.data.email} is confirmed.</Status>}
+      {alreadyConfirmed && <Status tone="ok">{t("auth.confirm.already")}</Status>}
+      {confirm.isSuccess && <Status tone="ok">{t("auth.confirm.done", { email: confirm.data.email })}</Status>}
       {(confirm.isSuccess || alreadyConfirmed) && (
         <p>
-          <Link className="button" to="/login">Log in</Link>
+          <Link className="button" to="/login">{t("auth.logIn")}</Link>
         </p>
       )}
     </div>

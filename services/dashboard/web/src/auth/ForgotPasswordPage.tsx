@@ -1,4 +1,5 @@
 import { useState, type SubmitEvent } from "react";
+import { useTranslation } from "react-i18next";
 import { Field } from "../ui/Field";
 import { FormError } from "../ui/FormError";
 import { Status } from "../ui/States";
@@ -6,6 +7,7 @@ import { useRequestReset } from "./queries";
 import { resetRequestRules } from "./rules";
 
 export default function ForgotPasswordPage() {
+  const { t } = useTranslation();
   const reset = useRequestReset();
   const [email, setEmail] = useState("");
 
@@ -16,16 +18,16 @@ export default function ForgotPasswordPage() {
 
   return (
     <div className="narrow">
-      <h1>Reset your password</h1>
+      <h1>{t("auth.forgot.title")}</h1>
       {reset.isSuccess ? (
-        <Status tone="ok">If an account uses {email}, a link to choose a new password is on its way.</Status>
+        <Status tone="ok">{t("auth.forgot.sent", { email })}</Status>
       ) : (
         <form onSubmit={submit} className="form">
-          <Field label="Email" type="email" name="email" autoComplete="email" required value={email}
+          <Field label={t("auth.email")} type="email" name="email" autoComplete="email" required value={email}
             maxLength={resetRequestRules.email.maxLength} onChange={(e) => setEmail(e.target.value)} />
           <FormError error={reset.error} />
           <button className="button" type="submit" disabled={reset.isPending}>
-            Send the link
+            {t("auth.forgot.submit")}
           </button>
         </form>
       )}

@@ -1,10 +1,12 @@
 import { useState, type SubmitEvent } from "react";
+import { Trans, useTranslation } from "react-i18next";
 import { Link, useLocation, useNavigate } from "react-router";
 import { Field } from "../ui/Field";
 import { FormError } from "../ui/FormError";
 import { useLogin } from "./queries";
 
 export default function LoginPage() {
+  const { t } = useTranslation();
   const login = useLogin();
   const navigate = useNavigate();
   const location = useLocation();
@@ -19,19 +21,20 @@ export default function LoginPage() {
 
   return (
     <div className="narrow">
-      <h1>Log in</h1>
+      <h1>{t("auth.login.title")}</h1>
       <form onSubmit={submit} className="form">
-        <Field label="Email" type="email" name="email" autoComplete="email" required value={email}
+        <Field label={t("auth.email")} type="email" name="email" autoComplete="email" required value={email}
           onChange={(e) => setEmail(e.target.value)} />
-        <Field label="Password" type="password" name="password" autoComplete="current-password" required
+        <Field label={t("auth.password")} type="password" name="password" autoComplete="current-password" required
           value={password} onChange={(e) => setPassword(e.target.value)} />
         <FormError error={login.error} />
         <button className="button" type="submit" disabled={login.isPending}>
-          {login.isPending ? "Logging in…" : "Log in"}
+          {login.isPending ? t("auth.login.pending") : t("auth.logIn")}
         </button>
       </form>
       <p>
-        <Link to="/forgot-password">Forgot your password?</Link> · New here? <Link to="/signup">Sign up</Link>
+        <Link to="/forgot-password">{t("auth.login.forgot")}</Link> ·{" "}
+        <Trans i18nKey="auth.login.newHere" components={{ signup: <Link to="/signup" /> }} />
       </p>
     </div>
   );

@@ -1,4 +1,5 @@
 import { useState, type SubmitEvent } from "react";
+import { useTranslation } from "react-i18next";
 import { Link, useSearchParams } from "react-router";
 import { Field } from "../ui/Field";
 import { fieldErrors } from "../api/problem";
@@ -8,6 +9,7 @@ import { useConfirmReset } from "./queries";
 import { passwordBounds, passwordHint, resetRules } from "./rules";
 
 export default function ResetPasswordPage() {
+  const { t } = useTranslation();
   const [params] = useSearchParams();
   const token = params.get("token") ?? "";
   const reset = useConfirmReset();
@@ -20,24 +22,24 @@ export default function ResetPasswordPage() {
 
   return (
     <div className="narrow">
-      <h1>Choose a new password</h1>
-      {!token && <Status tone="error">This link has no token. Open the link from your mail again.</Status>}
+      <h1>{t("auth.reset.title")}</h1>
+      {!token && <Status tone="error">{t("auth.noToken")}</Status>}
       {reset.isSuccess ? (
         <>
-          <Status tone="ok">Your password is changed.</Status>
+          <Status tone="ok">{t("auth.reset.changed")}</Status>
           <p>
-            <Link className="button" to="/login">Log in</Link>
+            <Link className="button" to="/login">{t("auth.logIn")}</Link>
           </p>
         </>
       ) : (
         <form onSubmit={submit} className="form" noValidate>
-          <Field label="New password" type="password" name="password" autoComplete="new-password" required
+          <Field label={t("auth.reset.newPassword")} type="password" name="password" autoComplete="new-password" required
             value={password} onChange={(e) => setPassword(e.target.value)}
             {...passwordBounds(resetRules.password)}
             errors={fieldErrors(reset.error, "password")} hint={passwordHint(resetRules.password)} />
           <FormError error={reset.error} fields={["password"]} />
           <button className="button" type="submit" disabled={reset.isPending || !token}>
-            Change password
+            {t("auth.reset.submit")}
           </button>
         </form>
       )}

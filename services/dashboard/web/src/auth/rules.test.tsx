@@ -1,5 +1,6 @@
-import { screen } from "@testing-library/react";
-import { describe, expect, it, vi } from "vitest";
+import { cleanup, screen } from "@testing-library/react";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { changeLanguage } from "../i18n/i18n";
 import { renderWithApp } from "../test/render";
 import ForgotPasswordPage from "./ForgotPasswordPage";
 import ResetPasswordPage from "./ResetPasswordPage";
@@ -21,6 +22,12 @@ vi.mock("../api/rules.gen", () => ({
 }));
 
 describe("the account forms take their rules from the API's contract", () => {
+  // Unmounted first: the pages left would re-render in English outside the test.
+  afterEach(() => {
+    cleanup();
+    changeLanguage("en");
+  });
+
   it("signing up: the password's hint and bounds, the email's kind and bound", () => {
     renderWithApp(<SignupPage />);
     const password = screen.getByLabelText("Password");
@@ -38,6 +45,12 @@ describe("the account forms take their rules from the API's contract", () => {
     expect(password).toHaveAccessibleDescription(/^At least 14 characters/);
     expect(password).toHaveAttribute("minlength", "14");
     expect(password).toHaveAttribute("maxlength", "98");
+  });
+
+  it("in Simplified Chinese, the hint keeps the contract's number", () => {
+    changeLanguage("zh-Hans");
+    renderWithApp(<SignupPage />);
+    expect(screen.getByLabelText("密码")).toHaveAccessibleDescription(/^至少 13 个字符/);
   });
 
   it("asking for a reset: the email's kind and bound", () => {

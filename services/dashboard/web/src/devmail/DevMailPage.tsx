@@ -1,4 +1,5 @@
 import { Fragment } from "react";
+import { useTranslation } from "react-i18next";
 import { formatDateTime } from "../format/units";
 import { usePreferences } from "../me/queries";
 import { Empty, ErrorState, Loading } from "../ui/States";
@@ -25,29 +26,27 @@ export function LinkedText({ text }: { text: string }) {
 }
 
 export default function DevMailPage() {
+  const { t } = useTranslation();
   const mail = useDevMail();
   const { timeZone } = usePreferences();
   return (
     <div>
-      <h1>Local mail</h1>
-      <p className="muted">
-        The mail this Runnerly sent, kept on this machine while in development. Click a confirmation link
-        to activate an account.
-      </p>
+      <h1>{t("devmail.title")}</h1>
+      <p className="muted">{t("devmail.lead")}</p>
       <button type="button" className="button secondary" onClick={() => mail.refetch()}>
-        Refresh
+        {t("devmail.refresh")}
       </button>
       {mail.isPending && <Loading />}
       {mail.isError && <ErrorState error={mail.error} retry={() => mail.refetch()} />}
-      {mail.data === null && <Empty>This Runnerly does not keep a local mailbox.</Empty>}
-      {mail.data?.items.length === 0 && <Empty>No mail yet. Sign up to get one.</Empty>}
+      {mail.data === null && <Empty>{t("devmail.noMailbox")}</Empty>}
+      {mail.data?.items.length === 0 && <Empty>{t("devmail.none")}</Empty>}
       {mail.data && mail.data.items.length > 0 && (
         <ol className="mail-list" aria-live="polite">
           {mail.data.items.map((message) => (
             <li key={message.id} className="card mail">
               <h2>{message.subject}</h2>
               <p className="muted">
-                To {message.to} · {formatDateTime(message.date, timeZone)}
+                {t("devmail.to", { to: message.to, date: formatDateTime(message.date, timeZone) })}
               </p>
               <pre className="mail-text">
                 <LinkedText text={message.text} />

@@ -1,4 +1,4 @@
-import type { ReactNode } from "react";
+import { useId, type ReactNode } from "react";
 
 export function Card({ title, children, actions, className = "" }: {
   title: string;
@@ -6,7 +6,8 @@ export function Card({ title, children, actions, className = "" }: {
   actions?: ReactNode;
   className?: string;
 }) {
-  const id = `card-${title.toLowerCase().replace(/[^a-z0-9]+/g, "-")}`;
+  // Not made from the title: a Chinese title has no ASCII letters, and every card would share one id.
+  const id = `card-${useId()}`;
   return (
     <section className={`card ${className}`} aria-labelledby={id}>
       <header className="card-header">

@@ -1,5 +1,6 @@
 import { useEffect, useId, useRef, type ReactNode } from "react";
 import { createPortal } from "react-dom";
+import { useTranslation } from "react-i18next";
 import { FormError } from "./FormError";
 
 const FOCUSABLE = "button:not([disabled]), input:not([disabled]), a[href], select:not([disabled]), textarea:not([disabled]), [tabindex]:not([tabindex='-1'])";
@@ -10,6 +11,7 @@ interface ConfirmDialogProps {
   /** What the deletion takes with it. */
   children?: ReactNode;
   confirmLabel: string;
+  /** The safe choice; "Cancel" in the language shown unless the caller names it. */
   cancelLabel?: string;
   onConfirm: () => void;
   onCancel: () => void;
@@ -26,9 +28,10 @@ interface ConfirmDialogProps {
  * on Escape and gives the focus back to the button that opened it.
  */
 export function ConfirmDialog({
-  title, children, confirmLabel, cancelLabel = "Cancel", onConfirm, onCancel, pending = false, error,
+  title, children, confirmLabel, cancelLabel, onConfirm, onCancel, pending = false, error,
   confirmDisabled = false,
 }: ConfirmDialogProps) {
+  const { t } = useTranslation();
   const id = useId();
   const box = useRef<HTMLDivElement>(null);
   const cancel = useRef<HTMLButtonElement>(null);
@@ -79,10 +82,10 @@ export function ConfirmDialog({
         <FormError error={error} />
         <div className="dialog-actions">
           <button ref={cancel} type="button" className="button secondary" onClick={onCancel}>
-            {cancelLabel}
+            {cancelLabel ?? t("ui.cancel")}
           </button>
           <button type="button" className="button danger" disabled={pending || confirmDisabled} onClick={onConfirm}>
-            {pending ? "Deleting…" : confirmLabel}
+            {pending ? t("ui.deleting") : confirmLabel}
           </button>
         </div>
       </div>
