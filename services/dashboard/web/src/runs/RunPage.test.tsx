@@ -1,4 +1,4 @@
-import { screen } from "@testing-library/react";
+import { screen, waitFor } from "@testing-library/react";
 import { Route, Routes } from "react-router";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { json, mockApi, renderWithApp } from "../test/render";
@@ -92,5 +92,26 @@ describe("a run's splits for a runner who counts in miles", () => {
     expect(rows[0]).toHaveTextContent("1.00 mi");
     expect(rows[0]).toHaveTextContent("8:03");
     expect(table).not.toHaveTextContent("0.62 mi");
+  });
+});
+
+describe("the run page's title", () => {
+  it("is the run's own name while the run is shown, and what it was once the page is left", async () => {
+    document.title = "Run — Runnerly";
+    mockApi((request) => {
+      const url = new URL(request.url);
+      if (url.pathname === "/api/me") return json(ME);
+      return json({ ...RUN, streams: null, splits: null, streams_pending: false });
+    });
+    const { unmount } = renderWithApp(
+      <Routes>
+        <Route path="runs/:runId" element={<RunPage />} />
+      </Routes>,
+      "/runs/7",
+    );
+    expect(await screen.findByRole("heading", { level: 1, name: "Morning Run" })).toBeInTheDocument();
+    await waitFor(() => expect(document.title).toBe("Morning Run — Runnerly"));
+    unmount();
+    expect(document.title).toBe("Run — Runnerly");
   });
 });
