@@ -1,3 +1,4 @@
+import i18n, { changeLanguage } from "../i18n/i18n";
 import { setCurrentLanguage } from "../i18n/language";
 import { monthLabel } from "../reports/content";
 import { afterEach, describe, expect, it } from "vitest";
@@ -8,6 +9,7 @@ import {
   formatDistance,
   formatDuration,
   formatElevation,
+  formatHeartRate,
   formatPace,
   formatTimeSpent,
   paceSeconds,
@@ -42,6 +44,11 @@ describe("durations and paces", () => {
     expect(formatTimeSpent(2700)).toBe("45 min");
     expect(formatTimeSpent(37800)).toBe("10 h 30 min");
     expect(formatTimeSpent(43500)).toBe("12 h 05 min");
+  });
+
+  it("gives the heart rate in beats per minute", () => {
+    expect(formatHeartRate(149.6)).toBe("150 bpm");
+    expect(formatHeartRate(null)).toBe("–");
   });
 
   it("gives the pace per km or per mile", () => {
@@ -120,7 +127,7 @@ describe("a distance typed in the runner's units", () => {
 });
 
 describe("dates in the language shown", () => {
-  afterEach(() => setCurrentLanguage("en"));
+  afterEach(() => changeLanguage("en"));
 
   it("follow the language the provider set, not the browser's locale", () => {
     setCurrentLanguage("zh-Hans");
@@ -130,6 +137,19 @@ describe("dates in the language shown", () => {
     setCurrentLanguage("en");
     expect(formatDay("2026-10-01")).toBe("Thu, Oct 1, 2026");
     expect(monthLabel("2026-10")).toBe("October 2026");
+  });
+
+  it("word time spent and heart rate in the language shown", async () => {
+    changeLanguage("zh-Hans");
+    await i18n.changeLanguage("zh-Hans");
+    expect(formatTimeSpent(43500)).toBe("12 小时 05 分钟");
+    expect(formatTimeSpent(2700)).toBe("45 分钟");
+    expect(formatHeartRate(150)).toBe("150 次/分");
+    // Unit symbols stay as they are.
+    expect(formatPace(5000, 1500, "km")).toBe("5:00 /km");
+    changeLanguage("en");
+    await i18n.changeLanguage("en");
+    expect(formatTimeSpent(43500)).toBe("12 h 05 min");
   });
 
   it("set the page's lang", () => {

@@ -1,5 +1,6 @@
 /** Distances, paces, durations, elevations and dates in the runner's units and time zone,
  * dates in the language shown (`i18n/language.ts`) unless a locale is given. */
+import i18n from "../i18n/i18n";
 import { currentLocale } from "../i18n/language";
 
 export type Units = "km" | "mi";
@@ -49,12 +50,14 @@ export function formatDuration(seconds: number | null | undefined): string {
   return h > 0 ? `${h}:${String(m).padStart(2, "0")}:${ss}` : `${m}:${ss}`;
 }
 
-/** Time spent over many runs: "12 h 05 min", or "45 min". A clock ("12:05:00") would read
- * like a time of day; a single run's time keeps the clock form. */
+/** Time spent over many runs: "12 h 05 min", or "45 min" (in the language shown). A clock
+ * ("12:05:00") would read like a time of day; a single run's time keeps the clock form. */
 export function formatTimeSpent(seconds: number): string {
   const minutes = Math.round(seconds / 60);
   const hours = Math.floor(minutes / 60);
-  return hours > 0 ? `${hours} h ${String(minutes % 60).padStart(2, "0")} min` : `${minutes} min`;
+  return hours > 0
+    ? i18n.t("units.hoursMinutes", { hours, minutes: String(minutes % 60).padStart(2, "0") })
+    : i18n.t("units.minutes", { minutes });
 }
 
 /** Seconds per km or per mile; null when it cannot be known. */
@@ -87,8 +90,9 @@ export function toElevationUnits(meters: number, units: Units): number {
   return units === "mi" ? meters * FEET_PER_METER : meters;
 }
 
+/** "150 bpm", in the language shown. */
 export function formatHeartRate(bpm: number | null | undefined): string {
-  return bpm == null ? "–" : `${Math.round(bpm)} bpm`;
+  return bpm == null ? "–" : i18n.t("units.bpm", { value: Math.round(bpm) });
 }
 
 function safeZone(timeZone: string | undefined): string | undefined {

@@ -1,5 +1,7 @@
 import { useEffect, useId, useRef, useState, type DragEvent } from "react";
 import { useQueryClient } from "@tanstack/react-query";
+import type { TFunction } from "i18next";
+import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
 import { hasOutcome, isFinished, useImportJob, type FileOutcome, type ImportJob } from "./queries";
 import { uploadFiles } from "./upload";
@@ -15,23 +17,26 @@ interface Batch {
   message?: string;
 }
 
-function problemDetail(status: number, body: unknown): string {
+/** Why an upload failed: the server's own words (its problem's detail), or what happened. */
+function problemDetail(t: TFunction, status: number, body: unknown): string {
   if (body && typeof body === "object" && "detail" in body) return String(body.detail);
-  return status ? `The server answered ${status}.` : "Runnerly could not be reached.";
+  return status ? t("imports.serverAnswered", { status }) : t("imports.unreachable");
 }
 
-function describe(file: FileOutcome): string {
+/** A file's state or outcome, with the server's message on it (written by the server). */
+function describe(t: TFunction, file: FileOutcome): string {
+  const message = file.message;
   switch (file.status) {
     case "queued":
-      return "Waiting to be read…";
+      return t("imports.queued");
     case "parsing":
-      return "Reading…";
+      return t("imports.parsing");
     case "imported":
-      return file.message ? `Imported: ${file.message}` : "Imported.";
+      return message ? t("imports.importedWith", { message }) : t("imports.imported");
     case "duplicate":
-      return file.message ? `Already imported: ${file.message}` : "Already imported.";
+      return message ? t("imports.duplicateWith", { message }) : t("imports.duplicate");
     default:
-      return file.message ? `Refused: ${file.message}` : "Refused.";
+      return message ? t("imports.refusedWith", { message }) : t("imports.refused");
   }
 }
 
@@ -43,6 +48,7 @@ function itemClass(file: FileOutcome): string {
 /** Drop GPX, TCX or FIT files (or pick them): they go as one import, whose files are followed
  * one by one as the server reads them. */
 export function DropZone() {
+  const { t } = useTranslation();
   const inputId = useId();
   const [batches, setBatches] = useState<Batch[]>([]);
   const [over, setOver] = useState(false);
@@ -63,7 +69,7 @@ export function DropZone() {
       if (result.ok && result.body && typeof result.body === "object" && "files" in result.body) {
         update(offset + i, { state: "sent", progress: 1, job: result.body as ImportJob });
       } else {
-        update(offset + i, { state: "failed", progress: 1, message: problemDetail(result.status, result.body) });
+        update(offset + i, { state: "failed", progress: 1, message: problemDetail(t, result.status, result.body) });
       }
     }
   }
@@ -78,8 +84,8 @@ export function DropZone() {
     <div>
       <div className={`dropzone ${over ? "over" : ""}`} onDragOver={(e) => { e.preventDefault(); setOver(true); }}
         onDragLeave={() => setOver(false)} onDrop={drop}>
-        <p>Drop GPX, TCX or FIT files here, or</p>
-        <label htmlFor={inputId} className="button secondary">Choose files</label>
+        <p>{t("imports.drop")}</p>
+        <label htmlFor={inputId} className="button secondary">{t("imports.choose")}</label>
         <input id={inputId} className="visually-hidden" type="file" multiple accept=".gpx,.tcx,.fit,.gz"
           onChange={(e) => { void send([...(e.target.files ?? [])]); e.target.value = ""; }} />
       </div>
@@ -91,8 +97,8 @@ export function DropZone() {
             batch.files.map((file, j) => (
               <li key={`${i}-${j}`} className={`upload upload-${batch.state === "failed" ? "failed" : "uploading"}`}>
                 <span>{file.name}</span>
-                <progress max={1} value={batch.progress} aria-label={`Upload of ${file.name}`} />
-                <span>{batch.state === "failed" ? batch.message : "Uploading…"}</span>
+                <progress max={1} value={batch.progress} aria-label={t("imports.uploadOf", { name: file.name })} />
+                <span>{batch.state === "failed" ? batch.message : t("imports.uploading")}</span>
               </li>
             ))
           ),
@@ -104,6 +110,7 @@ export function DropZone() {
 
 /** The files of one import, each with its state, then its outcome. */
 function FollowedImport({ initial, files, onAsRun }: { initial: ImportJob; files: File[]; onAsRun: (file: File) => void }) {
+  const { t } = useTranslation();
   const client = useQueryClient();
   const { data: job } = useImportJob(initial);
   const finished = isFinished(job);
@@ -123,13 +130,13 @@ function FollowedImport({ initial, files, onAsRun }: { initial: ImportJob; files
         return (
           <li key={j} className={itemClass(outcome)}>
             <span>{outcome.filename}</span>
-            <progress max={1} value={1} aria-label={`Upload of ${outcome.filename}`} />
+            <progress max={1} value={1} aria-label={t("imports.uploadOf", { name: outcome.filename })} />
             <span>
-              {describe(outcome)}
+              {describe(t, outcome)}
               {(outcome.status === "imported" || outcome.status === "duplicate") && outcome.run_id != null && (
                 <>
                   {" "}
-                  <Link to={`/runs/${outcome.run_id}`}>Open the run</Link>
+                  <Link to={`/runs/${outcome.run_id}`}>{t("imports.openRun")}</Link>
                 </>
               )}
               {offer && (
@@ -137,7 +144,7 @@ function FollowedImport({ initial, files, onAsRun }: { initial: ImportJob; files
                   setRetried((current) => new Set(current).add(j));
                   onAsRun(file);
                 }}>
-                  Import as a run anyway
+                  {t("imports.asRun")}
                 </button>
               )}
             </span>

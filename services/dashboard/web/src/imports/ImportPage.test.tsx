@@ -2,6 +2,7 @@ import { screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import type { FileOutcome, ImportJob } from "../api/types";
+import i18n, { changeLanguage } from "../i18n/i18n";
 import { json, mockApi, renderWithApp } from "../test/render";
 import ImportPage from "./ImportPage";
 
@@ -164,5 +165,40 @@ describe("importing files", () => {
     renderWithApp(<ImportPage />);
     await userEvent.upload(screen.getByLabelText("Choose files"), new File(["x"], "a.fit"));
     expect(await screen.findByText("You have 2 imports still being read.")).toBeInTheDocument();
+  });
+});
+
+describe("importing files in Simplified Chinese", () => {
+  afterEach(async () => {
+    changeLanguage("en");
+    await i18n.changeLanguage("en");
+  });
+
+  it("words each file's outcome in Chinese, with the server's message as it came", async () => {
+    changeLanguage("zh-Hans");
+    await i18n.changeLanguage("zh-Hans");
+    fakeUploads(() => ({ status: 202, body: job("j5", [{ filename: "a.fit", status: "queued" }, { filename: "b.gpx", status: "queued" }]) }));
+    fakeJobs({
+      j5: [
+        job(
+          "j5",
+          [
+            { filename: "a.fit", status: "imported", run_id: 3 },
+            { filename: "b.gpx", status: "refused", message: "This is cycling, not a run." },
+          ],
+          true,
+        ),
+      ],
+    });
+    renderWithApp(<ImportPage />);
+    expect(screen.getByRole("heading", { level: 1, name: "导入跑步" })).toBeInTheDocument();
+
+    await userEvent.upload(screen.getByLabelText("选择文件"), [new File(["fit"], "a.fit"), new File(["<gpx/>"], "b.gpx")]);
+
+    const items = await screen.findAllByRole("listitem");
+    expect(await within(items[1]).findByText("未导入：This is cycling, not a run.", {}, FOLLOW)).toBeInTheDocument();
+    expect(within(items[0]).getByText("已导入。")).toBeInTheDocument();
+    expect(within(items[0]).getByRole("link", { name: "查看这次跑步" })).toHaveAttribute("href", "/runs/3");
+    expect(within(items[0]).getByRole("progressbar", { name: "上传 a.fit" })).toBeInTheDocument();
   });
 });

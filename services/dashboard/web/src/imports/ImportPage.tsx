@@ -1,14 +1,14 @@
+import { useTranslation } from "react-i18next";
 import { Card } from "../ui/Card";
 import { DropZone } from "./DropZone";
 
 export default function ImportPage() {
+  const { t } = useTranslation();
   return (
     <div>
-      <h1>Import runs</h1>
-      <Card title="Files from your watch">
-        <p className="muted">
-          GPX, TCX and FIT files (also gzipped), up to 20 at once. A run already in Runnerly is recognised and kept once.
-        </p>
+      <h1>{t("imports.title")}</h1>
+      <Card title={t("imports.card")}>
+        <p className="muted">{t("imports.lead")}</p>
         <DropZone />
       </Card>
     </div>

@@ -1,10 +1,12 @@
 import { useState } from "react";
+import { useTranslation } from "react-i18next";
 import { useNavigate } from "react-router";
 import { ConfirmDialog } from "../ui/ConfirmDialog";
 import { useDeleteRun } from "./queries";
 
 /** Delete a run, after the runner confirms. */
 export function DeleteRun({ id, name }: { id: number; name: string }) {
+  const { t } = useTranslation();
   const [asking, setAsking] = useState(false);
   const remove = useDeleteRun();
   const navigate = useNavigate();
@@ -12,13 +14,14 @@ export function DeleteRun({ id, name }: { id: number; name: string }) {
   return (
     <>
       <button type="button" className="button danger" onClick={() => setAsking(true)}>
-        Delete run
+        {t("runs.delete.button")}
       </button>
       {asking && (
-        <ConfirmDialog title="Delete this run?" confirmLabel="Yes, delete it" cancelLabel="Keep it" pending={remove.isPending} error={remove.error}
+        <ConfirmDialog title={t("runs.delete.title")} confirmLabel={t("runs.delete.yes")} cancelLabel={t("runs.delete.keep")}
+          pending={remove.isPending} error={remove.error}
           onCancel={() => { setAsking(false); remove.reset(); }}
           onConfirm={() => remove.mutate(id, { onSuccess: () => { void navigate("/runs", { replace: true }); } })}>
-          <p>“{name}” is deleted for good, with its map, splits and charts.</p>
+          <p>{t("runs.delete.explain", { name })}</p>
         </ConfirmDialog>
       )}
     </>

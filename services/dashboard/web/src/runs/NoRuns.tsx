@@ -1,16 +1,18 @@
+import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
 import { Empty } from "../ui/States";
 
 /** What an empty runs list says: how runs get in. */
 export function NoRuns({ filtered = false }: { filtered?: boolean }) {
-  if (filtered) return <Empty>No runs match these filters. Widen them or clear them.</Empty>;
+  const { t } = useTranslation();
+  if (filtered) return <Empty>{t("runs.none.filtered")}</Empty>;
   return (
     <Empty>
       <p>
-        <strong>No runs yet.</strong> Runs arrive when you link Strava or import files (GPX, TCX or FIT).
+        <strong>{t("runs.none.title")}</strong> {t("runs.none.how")}
       </p>
       <p>
-        <Link to="/settings">Link Strava</Link> · <Link to="/import">Import files</Link>
+        <Link to="/settings">{t("runs.none.linkStrava")}</Link> · <Link to="/import">{t("runs.none.import")}</Link>
       </p>
     </Empty>
   );

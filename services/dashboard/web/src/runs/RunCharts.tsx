@@ -1,6 +1,7 @@
 import { useMemo } from "react";
+import { useTranslation } from "react-i18next";
 import Chart from "../charts/Chart";
-import { formatDuration, type Units } from "../format/units";
+import { formatDuration, formatHeartRate, type Units } from "../format/units";
 import { distanceAxis, type StreamSeries } from "./streams";
 
 function lineOption(series: StreamSeries, values: (number | null)[], name: string, color: string,
@@ -38,30 +39,34 @@ function lineOption(series: StreamSeries, values: (number | null)[], name: strin
 
 /** Pace, heart rate and elevation over distance. */
 export default function RunCharts({ series, units }: { series: StreamSeries; units: Units }) {
+  const { t } = useTranslation();
   const elevationUnit = units === "mi" ? "ft" : "m";
   const charts = useMemo(() => {
     const list = [];
     if (series.pace) {
-      list.push({ title: "Pace", label: `Pace over distance, minutes per ${units}`,
-        option: lineOption(series, series.pace, "Pace", "#0b5f4f", units, (v) => `${formatDuration(v)} /${units}`, true) });
+      const title = t("runs.charts.pace");
+      list.push({ id: "pace", title, label: t("runs.charts.paceLabel", { units }),
+        option: lineOption(series, series.pace, title, "#0b5f4f", units, (v) => `${formatDuration(v)} /${units}`, true) });
     }
     if (series.heartrate) {
-      list.push({ title: "Heart rate", label: "Heart rate over distance, beats per minute",
-        option: lineOption(series, series.heartrate, "Heart rate", "#b3261e", units, (v) => `${Math.round(v)} bpm`) });
+      const title = t("runs.charts.heartRate");
+      list.push({ id: "heart-rate", title, label: t("runs.charts.heartRateLabel"),
+        option: lineOption(series, series.heartrate, title, "#b3261e", units, (v) => formatHeartRate(v)) });
     }
     if (series.elevation) {
-      list.push({ title: "Elevation", label: `Elevation over distance, in ${elevationUnit}`,
-        option: lineOption(series, series.elevation, "Elevation", "#6b4f1d", units, (v) => `${Math.round(v)} ${elevationUnit}`) });
+      const title = t("runs.charts.elevation");
+      list.push({ id: "elevation", title, label: t("runs.charts.elevationLabel", { unit: elevationUnit }),
+        option: lineOption(series, series.elevation, title, "#6b4f1d", units, (v) => `${Math.round(v)} ${elevationUnit}`) });
     }
     return list;
-  }, [series, units, elevationUnit]);
+  }, [series, units, elevationUnit, t]);
 
   return (
     <div className="charts" data-testid="run-charts">
       {charts.map((chart) => (
-        <figure key={chart.title} className="chart-figure">
+        <figure key={chart.id} className="chart-figure">
           <figcaption>{chart.title}</figcaption>
-          <Chart option={chart.option} label={chart.label} testId={`chart-${chart.title.toLowerCase().replace(" ", "-")}`} />
+          <Chart option={chart.option} label={chart.label} testId={`chart-${chart.id}`} />
         </figure>
       ))}
     </div>

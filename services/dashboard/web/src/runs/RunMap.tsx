@@ -1,12 +1,14 @@
 import L from "leaflet";
 import "leaflet/dist/leaflet.css";
 import { useEffect, useRef, useState } from "react";
+import { useTranslation } from "react-i18next";
 import { tileConfig } from "../map/tiles";
 import type { Route } from "./polyline";
 
 /** The route on a map. The line is drawn as SVG, so it shows even when no tile loads; the
  * map then says that its tiles did not load. */
 export default function RunMap({ route }: { route: Route }) {
+  const { t } = useTranslation();
   const container = useRef<HTMLDivElement>(null);
   const [tilesFailed, setTilesFailed] = useState(false);
 
@@ -22,23 +24,23 @@ export default function RunMap({ route }: { route: Route }) {
       .on("tileload", () => { loaded += 1; setTilesFailed(false); })
       .addTo(map);
     const line = L.polyline(route.points, { className: "route-line", weight: 4 }).addTo(map);
-    L.circleMarker(route.start, { radius: 6, className: "route-start" }).addTo(map).bindTooltip("Start");
-    L.circleMarker(route.end, { radius: 6, className: "route-end" }).addTo(map).bindTooltip("Finish");
+    L.circleMarker(route.start, { radius: 6, className: "route-start" }).addTo(map).bindTooltip(t("runs.map.start"));
+    L.circleMarker(route.end, { radius: 6, className: "route-end" }).addTo(map).bindTooltip(t("runs.map.finish"));
     map.fitBounds(line.getBounds(), { padding: [16, 16] });
     return () => {
       map.remove();
     };
-  }, [route]);
+  }, [route, t]);
 
   // A region, not an image: Leaflet makes the map focusable (arrow keys pan, + and - zoom)
   // and puts buttons and links inside it, which an image's children may not be.
   return (
     <>
       <div ref={container} className="run-map" data-testid="run-map" role="region"
-        aria-label="Map of the route (arrow keys move it, plus and minus zoom)" />
+        aria-label={t("runs.map.label")} />
       {tilesFailed && (
         <p className="map-notice" role="status">
-          The map's background could not load (the tile server did not answer), so the route is drawn on its own.
+          {t("runs.map.tilesFailed")}
         </p>
       )}
     </>

@@ -1,6 +1,8 @@
-import { screen } from "@testing-library/react";
+import { screen, waitFor } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
 import { Route, Routes } from "react-router";
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { App } from "../app/App";
 import { json, mockApi, renderWithApp } from "../test/render";
 import RunPage from "./RunPage";
 
@@ -92,5 +94,47 @@ describe("a run's splits for a runner who counts in miles", () => {
     expect(rows[0]).toHaveTextContent("1.00 mi");
     expect(rows[0]).toHaveTextContent("8:03");
     expect(table).not.toHaveTextContent("0.62 mi");
+  });
+});
+
+describe("the run page's title", () => {
+  it("is the run's own name while the run is shown, and what it was once the page is left", async () => {
+    document.title = "Run — Runnerly";
+    mockApi((request) => {
+      const url = new URL(request.url);
+      if (url.pathname === "/api/me") return json(ME);
+      return json({ ...RUN, streams: null, splits: null, streams_pending: false });
+    });
+    const { unmount } = renderWithApp(
+      <Routes>
+        <Route path="runs/:runId" element={<RunPage />} />
+      </Routes>,
+      "/runs/7",
+    );
+    expect(await screen.findByRole("heading", { level: 1, name: "Morning Run" })).toBeInTheDocument();
+    await waitFor(() => expect(document.title).toBe("Morning Run — Runnerly"));
+    unmount();
+    expect(document.title).toBe("Run — Runnerly");
+  });
+
+  it("wins over the address's own title in the app, also when the run comes from the cache", async () => {
+    mockApi((request) => {
+      const url = new URL(request.url);
+      if (url.pathname === "/api/me") return json({ ...ME, account: { ...ME.account, roles: ["runner"] } });
+      if (url.pathname === "/api/runs/7") return json({ ...RUN, streams: null, splits: null, streams_pending: false });
+      if (url.pathname === "/api/runs") return json({ items: [RUN], next_cursor: null, total: 1 });
+      return json({ title: "Not found", status: 404, detail: "" }, 404);
+    });
+    renderWithApp(<App />, "/runs/7");
+    expect(await screen.findByRole("heading", { level: 1, name: "Morning Run" })).toBeInTheDocument();
+    await waitFor(() => expect(document.title).toBe("Morning Run — Runnerly"));
+
+    await userEvent.click(screen.getByRole("link", { name: "← All runs" }));
+    expect(await screen.findByRole("heading", { level: 1, name: "Runs" })).toBeInTheDocument();
+    await waitFor(() => expect(document.title).toBe("Runs — Runnerly"));
+
+    await userEvent.click(await screen.findByRole("link", { name: "Morning Run" }));
+    expect(await screen.findByRole("heading", { level: 1, name: "Morning Run" })).toBeInTheDocument();
+    await waitFor(() => expect(document.title).toBe("Morning Run — Runnerly"));
   });
 });

@@ -1,4 +1,5 @@
-import { lazy, Suspense, useMemo } from "react";
+import { lazy, Suspense, useEffect, useMemo } from "react";
+import { Trans, useTranslation } from "react-i18next";
 import { Link, useParams } from "react-router";
 import { isStatus } from "../api/problem";
 import {
@@ -20,12 +21,30 @@ import { splitsPerMile } from "./splits";
 import { SplitsTable } from "./SplitsTable";
 import { streamSeries } from "./streams";
 
-const FETCHING = "Fetching this run's detail from Strava…";
-
 const RunMap = lazy(() => import("./RunMap"));
 const RunCharts = lazy(() => import("./RunCharts"));
 
+/** The page's title is the run's own name ("Morning run — Runnerly") while it is shown, set
+ * again when the language changes (the layout may then title the address anew). */
+function useRunTitle(name: string | undefined, language: string) {
+  useEffect(() => {
+    if (!name) return;
+    let before: string | null = null;
+    const title = `${name} — Runnerly`;
+    // After the layout's own title for the address, which it sets in the same commit.
+    const timer = setTimeout(() => {
+      before = document.title;
+      document.title = title;
+    }, 0);
+    return () => {
+      clearTimeout(timer);
+      if (before !== null && document.title === title) document.title = before;
+    };
+  }, [name, language]);
+}
+
 export default function RunPage() {
+  const { t, i18n } = useTranslation();
   const id = Number(useParams().runId);
   const run = useRun(id);
   const { units, timeZone } = usePreferences();
@@ -39,12 +58,14 @@ export default function RunPage() {
     () => (run.data ? (units === "mi" ? splitsPerMile(run.data.streams) : run.data.splits ?? []) : []),
     [run.data, units],
   );
+  useRunTitle(run.data ? run.data.name || t("runs.untitled") : undefined, i18n.language);
+  const seeRuns = { runs: <Link to="/runs" /> };
 
   if (!Number.isInteger(id) || id < 1)
-    return <NotFound title="Run not found">This address is not a run’s. <Link to="/runs">See your runs</Link></NotFound>;
-  if (run.isPending) return <Loading label="Loading the run…" />;
+    return <NotFound title={t("runs.run.notFound")}><Trans i18nKey="runs.run.badAddress" components={seeRuns} /></NotFound>;
+  if (run.isPending) return <Loading label={t("runs.run.loading")} />;
   if (run.isError && isStatus(run.error, 404))
-    return <NotFound title="Run not found">There is no such run: it was deleted, or the address is wrong. <Link to="/runs">See your runs</Link></NotFound>;
+    return <NotFound title={t("runs.run.notFound")}><Trans i18nKey="runs.run.gone" components={seeRuns} /></NotFound>;
   if (run.isError) return <ErrorState error={run.error} retry={() => run.refetch()} />;
   const data = run.data;
   const time = data.moving_time_s;
@@ -52,50 +73,50 @@ export default function RunPage() {
   return (
     <div className="run-page">
       <p>
-        <Link to="/runs">← All runs</Link>
+        <Link to="/runs">{t("runs.run.allRuns")}</Link>
       </p>
-      <h1>{data.name || "Run"}</h1>
+      <h1>{data.name || t("runs.untitled")}</h1>
       <p className="muted">{formatDateTime(data.started_at, data.time_zone ?? timeZone)}</p>
       <dl className="figures">
-        <div><dt>Distance</dt><dd>{formatDistance(data.distance_m, units)}</dd></div>
-        <div><dt>Moving time</dt><dd>{formatDuration(time)}</dd></div>
-        <div><dt>Pace</dt><dd>{formatPace(data.distance_m, time, units)}</dd></div>
-        <div><dt>Elevation gain</dt><dd>{formatElevation(data.elevation_gain_m, units)}</dd></div>
-        <div><dt>Heart rate</dt><dd>{formatHeartRate(data.average_hr)}</dd></div>
-        <div><dt>Max heart rate</dt><dd>{formatHeartRate(data.max_hr)}</dd></div>
+        <div><dt>{t("common.distance")}</dt><dd>{formatDistance(data.distance_m, units)}</dd></div>
+        <div><dt>{t("common.movingTime")}</dt><dd>{formatDuration(time)}</dd></div>
+        <div><dt>{t("common.pace")}</dt><dd>{formatPace(data.distance_m, time, units)}</dd></div>
+        <div><dt>{t("common.elevationGain")}</dt><dd>{formatElevation(data.elevation_gain_m, units)}</dd></div>
+        <div><dt>{t("runs.run.heartRate")}</dt><dd>{formatHeartRate(data.average_hr)}</dd></div>
+        <div><dt>{t("runs.run.maxHeartRate")}</dt><dd>{formatHeartRate(data.max_hr)}</dd></div>
       </dl>
       <div className="run-grid">
-        <Card title="Route">
+        <Card title={t("runs.run.route")}>
           {route ? (
-            <Suspense fallback={<Loading label="Loading the map…" />}>
+            <Suspense fallback={<Loading label={t("runs.run.loadingMap")} />}>
               <RunMap route={route} />
             </Suspense>
           ) : (
-            <Empty>This run has no route (a treadmill run, or its source sent none).</Empty>
+            <Empty>{t("runs.run.noRoute")}</Empty>
           )}
         </Card>
-        <Card title="Splits">
+        <Card title={t("runs.run.splits")}>
           {splits.length ? (
             <SplitsTable splits={splits} units={units} />
           ) : data.streams_pending ? (
-            <Loading label={FETCHING} />
+            <Loading label={t("runs.run.fetching")} />
           ) : (
-            <Empty>No splits for this run.</Empty>
+            <Empty>{t("runs.run.noSplits")}</Empty>
           )}
         </Card>
       </div>
-      <Card title="Charts">
+      <Card title={t("runs.run.charts")}>
         {series ? (
-          <Suspense fallback={<Loading label="Loading the charts…" />}>
+          <Suspense fallback={<Loading label={t("runs.run.loadingCharts")} />}>
             <RunCharts series={series} units={units} />
           </Suspense>
         ) : data.streams_pending ? (
-          <Loading label={FETCHING} />
+          <Loading label={t("runs.run.fetching")} />
         ) : (
-          <Empty>This run has no recorded streams to chart.</Empty>
+          <Empty>{t("runs.run.noStreams")}</Empty>
         )}
       </Card>
-      <DeleteRun id={data.id} name={data.name || "this run"} />
+      <DeleteRun id={data.id} name={data.name || t("runs.delete.thisRun")} />
     </div>
   );
 }

@@ -1,4 +1,5 @@
 import type { InfiniteData, UseInfiniteQueryResult } from "@tanstack/react-query";
+import { useTranslation } from "react-i18next";
 import type { Schemas } from "../api/client";
 import type { Units } from "../format/units";
 import { ErrorState, Loading } from "../ui/States";
@@ -16,7 +17,8 @@ export function RunsList({ query, units, timeZone, filtered, paged = true }: {
   /** Offer "load more" and the count (the home page shows only the first few). */
   paged?: boolean;
 }) {
-  if (query.isPending) return <Loading label="Loading runs…" />;
+  const { t } = useTranslation();
+  if (query.isPending) return <Loading label={t("runs.loading")} />;
   // A failed "load more" keeps the pages already shown, its error below them.
   if (query.isError && !query.isFetchNextPageError)
     return <ErrorState error={query.error} retry={() => query.refetch()} />;
@@ -30,8 +32,8 @@ export function RunsList({ query, units, timeZone, filtered, paged = true }: {
       {paged && (
         <p className="muted" aria-live="polite">
           {total != null && total > runs.length
-            ? `${runs.length} of ${total} runs shown`
-            : `${runs.length} ${runs.length === 1 ? "run" : "runs"} shown`}
+            ? t("runs.shownOfTotal", { shown: runs.length, total })
+            : t("runs.shown", { count: runs.length })}
         </p>
       )}
       {paged && query.hasNextPage && (
@@ -41,7 +43,7 @@ export function RunsList({ query, units, timeZone, filtered, paged = true }: {
           onClick={() => query.fetchNextPage()}
           disabled={query.isFetchingNextPage}
         >
-          {query.isFetchingNextPage ? "Loading…" : "Load more"}
+          {query.isFetchingNextPage ? t("runs.loadingMore") : t("runs.loadMore")}
         </button>
       )}
       {query.isFetchNextPageError && <ErrorState error={query.error} />}

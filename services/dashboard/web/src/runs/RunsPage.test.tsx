@@ -1,6 +1,7 @@
 import { screen, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { afterEach, describe, expect, it, vi } from "vitest";
+import i18n, { changeLanguage } from "../i18n/i18n";
 import { json, mockApi, renderWithApp } from "../test/render";
 import RunsPage from "./RunsPage";
 
@@ -108,6 +109,13 @@ describe("the runs list", () => {
     expect(last?.searchParams.get("before")).toBe("2026-07-31T22:00:00.000Z");
   });
 
+  it("counts a single run shown as one", async () => {
+    api(() => json({ items: [run(1)], next_cursor: null, total: 1 }));
+    renderWithApp(<RunsPage />);
+    await screen.findByTestId("run-row");
+    expect(screen.getByText("1 run shown")).toBeInTheDocument();
+  });
+
   it("tells how many runs match among those shown", async () => {
     api(() => json({ items: [run(1), run(2)], next_cursor: "c2", total: 42 }));
     renderWithApp(<RunsPage />);
@@ -154,5 +162,47 @@ describe("the runs list", () => {
     expect(urls.at(-1)?.searchParams.get("q")).toBe("tempo");
     expect(urls.at(-1)?.searchParams.get("year")).toBe(String(new Date().getFullYear()));
     expect(urls.at(-1)?.searchParams.get("sort")).toBe("distance");
+  });
+});
+
+describe("the runs list in Simplified Chinese", () => {
+  afterEach(async () => {
+    changeLanguage("en");
+    await i18n.changeLanguage("en");
+  });
+
+  async function inChinese() {
+    changeLanguage("zh-Hans");
+    await i18n.changeLanguage("zh-Hans");
+  }
+
+  it("counts the runs shown, and those matching, in Chinese", async () => {
+    await inChinese();
+    api((url) =>
+      url.searchParams.get("cursor") === "c2"
+        ? json({ items: [run(3)], next_cursor: null })
+        : json({ items: [run(1), run(2)], next_cursor: "c2", total: 3 }),
+    );
+    renderWithApp(<RunsPage />);
+    expect(await screen.findByRole("heading", { level: 1, name: "跑步" })).toBeInTheDocument();
+    await screen.findAllByTestId("run-row");
+    expect(screen.getByText("已显示 2 次跑步，共 3 次")).toBeInTheDocument();
+    await userEvent.click(screen.getByRole("button", { name: "加载更多" }));
+    expect(await screen.findByText("已显示 3 次跑步")).toBeInTheDocument();
+    const row = screen.getAllByTestId("run-row")[0];
+    expect(row).toHaveTextContent("150 次/分");
+    expect(row).toHaveTextContent("5:00 /km");
+    expect(screen.getByRole("columnheader", { name: "配速" })).toBeInTheDocument();
+  });
+
+  it("names its filters, sorts and months in Chinese", async () => {
+    await inChinese();
+    api(() => json({ items: [], next_cursor: null }));
+    renderWithApp(<RunsPage />, "/runs?year=2025&month=3");
+    expect(await screen.findByText("没有符合这些筛选条件的跑步。放宽或清除筛选条件试试。")).toBeInTheDocument();
+    expect(screen.getByRole("form", { name: "筛选跑步" })).toBeInTheDocument();
+    expect(screen.getByLabelText("排序")).toHaveDisplayValue("最新优先");
+    expect(screen.getByLabelText("月份")).toHaveDisplayValue(/^(三月|3月)$/);
+    expect(screen.getByRole("button", { name: "清除" })).toBeInTheDocument();
   });
 });

@@ -1,6 +1,8 @@
 import { useState, type SubmitEvent } from "react";
+import { useTranslation } from "react-i18next";
 import { useSearchParams } from "react-router";
 import { startOfDayIn } from "../format/units";
+import { currentLocale } from "../i18n/language";
 import { usePreferences } from "../me/queries";
 import { useRuns, type RunFilters, type RunOrder, type RunSort } from "./queries";
 import { RunsList } from "./RunsList";
@@ -11,17 +13,13 @@ function nextDay(day: string): string {
   return date.toISOString().slice(0, 10);
 }
 
-const SORTS: { value: `${RunSort}-${RunOrder}`; label: string }[] = [
-  { value: "date-desc", label: "Newest first" },
-  { value: "date-asc", label: "Oldest first" },
-  { value: "distance-desc", label: "Longest first" },
-  { value: "distance-asc", label: "Shortest first" },
-  { value: "pace-asc", label: "Fastest first" },
-  { value: "pace-desc", label: "Slowest first" },
-];
-const MONTHS = Array.from({ length: 12 }, (_, index) =>
-  new Date(Date.UTC(2000, index, 1)).toLocaleString("en", { month: "long", timeZone: "UTC" }),
-);
+const SORTS: `${RunSort}-${RunOrder}`[] = ["date-desc", "date-asc", "distance-desc", "distance-asc", "pace-asc", "pace-desc"];
+
+/** The months' names in the language shown. */
+function monthNames(): string[] {
+  const format = new Intl.DateTimeFormat(currentLocale(), { month: "long", timeZone: "UTC" });
+  return Array.from({ length: 12 }, (_, index) => format.format(new Date(Date.UTC(2000, index, 1))));
+}
 // The years offered: this one and the thirty before it.
 const YEARS = Array.from({ length: 31 }, (_, index) => new Date().getFullYear() - index);
 
@@ -37,6 +35,7 @@ function wholeNumber(value: string | null, low: number, high: number): number | 
 }
 
 export default function RunsPage() {
+  const { t } = useTranslation();
   const { units, timeZone } = usePreferences();
   const [params, setParams] = useSearchParams();
   const from = params.get("from") ?? "";
@@ -95,42 +94,42 @@ export default function RunsPage() {
   const filtered = Boolean(from || to || q || year);
   return (
     <div>
-      <h1>Runs</h1>
-      <form className="filters" onSubmit={apply} aria-label="Filter runs">
+      <h1>{t("runs.title")}</h1>
+      <form className="filters" onSubmit={apply} aria-label={t("runs.filters.label")}>
         <div className="field">
-          <label htmlFor="runs-search">Search names</label>
+          <label htmlFor="runs-search">{t("runs.filters.search")}</label>
           <input id="runs-search" type="search" maxLength={100} value={draft.q} onChange={(e) => setDraft({ ...draft, q: e.target.value })} />
         </div>
         <div className="field">
-          <label htmlFor="runs-year">Year</label>
+          <label htmlFor="runs-year">{t("runs.filters.year")}</label>
           <select id="runs-year" value={draft.year} onChange={(e) => setDraft({ ...draft, year: e.target.value, month: e.target.value ? draft.month : "" })}>
-            <option value="">All years</option>
+            <option value="">{t("runs.filters.allYears")}</option>
             {YEARS.map((option) => <option key={option} value={option}>{option}</option>)}
           </select>
         </div>
         <div className="field">
-          <label htmlFor="runs-month">Month</label>
+          <label htmlFor="runs-month">{t("runs.filters.month")}</label>
           <select id="runs-month" value={draft.month} disabled={!draft.year} onChange={(e) => setDraft({ ...draft, month: e.target.value })}>
-            <option value="">All months</option>
-            {MONTHS.map((name, index) => <option key={name} value={index + 1}>{name}</option>)}
+            <option value="">{t("runs.filters.allMonths")}</option>
+            {monthNames().map((name, index) => <option key={index} value={index + 1}>{name}</option>)}
           </select>
         </div>
         <div className="field">
-          <label htmlFor="runs-from">From</label>
+          <label htmlFor="runs-from">{t("runs.filters.from")}</label>
           <input id="runs-from" type="date" value={draft.from} onChange={(e) => setDraft({ ...draft, from: e.target.value })} />
         </div>
         <div className="field">
-          <label htmlFor="runs-to">To</label>
+          <label htmlFor="runs-to">{t("runs.filters.to")}</label>
           <input id="runs-to" type="date" value={draft.to} onChange={(e) => setDraft({ ...draft, to: e.target.value })} />
         </div>
-        <button className="button" type="submit">Filter</button>
+        <button className="button" type="submit">{t("runs.filters.apply")}</button>
         {filtered && (
-          <button className="button secondary" type="button" onClick={clear}>Clear</button>
+          <button className="button secondary" type="button" onClick={clear}>{t("runs.filters.clear")}</button>
         )}
         <div className="field">
-          <label htmlFor="runs-sort">Sort</label>
+          <label htmlFor="runs-sort">{t("runs.filters.sort")}</label>
           <select id="runs-sort" value={`${sort}-${order}`} onChange={(e) => changeSort(e.target.value)}>
-            {SORTS.map((option) => <option key={option.value} value={option.value}>{option.label}</option>)}
+            {SORTS.map((option) => <option key={option} value={option}>{t(`runs.sort.${option}`)}</option>)}
           </select>
         </div>
       </form>

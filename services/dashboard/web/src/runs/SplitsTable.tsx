@@ -1,24 +1,26 @@
+import { useTranslation } from "react-i18next";
 import { formatDistance, formatDuration, formatHeartRate, formatPace, type Units } from "../format/units";
 import type { Split } from "../api/types";
 import { TableWrap } from "../ui/TableWrap";
 
 /** Splits per km (as the run's source cut them) or per mile (`splitsPerMile`). */
 export function SplitsTable({ splits, units }: { splits: Split[]; units: Units }) {
+  const { t } = useTranslation();
   return (
-    <TableWrap label="Splits table">
+    <TableWrap label={t("runs.splits.tableLabel")}>
       <table className="splits-table">
-        <caption className="visually-hidden">Splits</caption>
+        <caption className="visually-hidden">{t("runs.splits.caption")}</caption>
         <thead>
           <tr>
-            <th scope="col">#</th>
-            <th scope="col" className="num">Distance</th>
-            <th scope="col" className="num">Time</th>
-            <th scope="col" className="num">Pace</th>
+            <th scope="col">{t("runs.splits.number")}</th>
+            <th scope="col" className="num">{t("common.distance")}</th>
+            <th scope="col" className="num">{t("common.time")}</th>
+            <th scope="col" className="num">{t("common.pace")}</th>
             <th scope="col" className="num">
-              <abbr title="Elevation change">Elev.</abbr>
+              <abbr title={t("runs.splits.elevationChange")}>{t("runs.splits.elev")}</abbr>
             </th>
             <th scope="col" className="num">
-              <abbr title="Average heart rate">HR</abbr>
+              <abbr title={t("runs.splits.averageHeartRate")}>{t("runs.splits.hr")}</abbr>
             </th>
           </tr>
         </thead>
