@@ -1,6 +1,6 @@
 import { Link } from "react-router";
 import { formatDay, formatDistance, type Units } from "../format/units";
-import { formatPaceRange, KIND_LABELS, shortDay } from "../plans/format";
+import { formatPaceRange, shortDay, workoutName } from "../plans/format";
 import { usePlan, usePlans, type PlanSummary } from "../plans/queries";
 import { Card } from "../ui/Card";
 import { ErrorState, Loading } from "../ui/States";
@@ -56,7 +56,7 @@ function UpcomingWorkouts({ plan, units }: { plan: PlanSummary; units: Units }) 
             <li key={workout.id} data-testid="next-workout">
               <strong>{workout.date === today ? t("home.workouts.today") : shortDay(workout.date)}</strong>
               {" · "}
-              {KIND_LABELS[workout.kind]} {formatDistance(workout.distance_m, units, 1)}
+              {workoutName(workout.kind)} {formatDistance(workout.distance_m, units, 1)}
               <span className="muted"> · {formatPaceRange(workout.pace, units)}</span>
             </li>
           ))}

@@ -1,4 +1,5 @@
 import { rules } from "../api/rules.gen";
+import i18n from "../i18n/i18n";
 
 export type NumberField = "birth_year" | "weight_kg" | "max_hr" | "resting_hr" | "vo2max";
 
@@ -13,11 +14,18 @@ interface NumberRule {
 // Number() would read as NaN or as another number than the runner meant.
 const DECIMAL = /^[+-]?(\d+([.,]\d*)?|[.,]\d+)$/;
 
+/** The range a rule allows, in words of the language shown ("from 60 to 260"); "" when any. */
 function bounds(rule: NumberRule): string {
-  const low =
-    rule.exclusiveMinimum != null ? `more than ${rule.exclusiveMinimum}` : rule.minimum != null ? `from ${rule.minimum}` : "";
-  const high = rule.maximum != null ? (rule.minimum != null ? `to ${rule.maximum}` : `up to ${rule.maximum}`) : "";
-  return [low, high].filter(Boolean).join(rule.minimum != null ? " " : " and ");
+  const high = rule.maximum;
+  if (rule.exclusiveMinimum != null) {
+    const low = rule.exclusiveMinimum;
+    return high != null ? i18n.t("numbers.range.moreThanUpTo", { low, high }) : i18n.t("numbers.range.moreThan", { low });
+  }
+  if (rule.minimum != null) {
+    const low = rule.minimum;
+    return high != null ? i18n.t("numbers.range.fromTo", { low, high }) : i18n.t("numbers.range.from", { low });
+  }
+  return high != null ? i18n.t("numbers.range.upTo", { high }) : "";
 }
 
 /** A profile number as typed: the number, null when the runner emptied the field, or the
@@ -27,8 +35,7 @@ export function readNumber(field: NumberField, text: string): { value: number | 
   const raw = text.trim();
   if (raw === "") return { value: null };
   const whole = rule.type === "integer";
-  const range = bounds(rule);
-  const wanted = `Enter ${whole ? "a whole number" : "a number"}${range ? ` ${range}` : ""}, in digits.`;
+  const wanted = i18n.t(whole ? "numbers.whole" : "numbers.number", { range: bounds(rule) });
   if (!DECIMAL.test(raw)) return { error: wanted };
   const value = Number(raw.replace(",", "."));
   if (whole && !Number.isInteger(value)) return { error: wanted };

@@ -1,7 +1,8 @@
-import { screen, within } from "@testing-library/react";
+import { cleanup, screen, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { Route, Routes } from "react-router";
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { changeLanguage } from "../i18n/i18n";
 import { json, mockApi, renderWithApp } from "../test/render";
 import { CreatePlanForm } from "./CreatePlanForm";
 import { parseGoal } from "./format";
@@ -58,6 +59,44 @@ describe("the plan calendar", () => {
     const [tempo] = screen.getAllByTestId("workout");
     expect(tempo).toHaveTextContent("5.0 mi");
     expect(tempo).toHaveTextContent("7:55–8:51 /mi");
+  });
+});
+
+describe("the plan calendar in Chinese", () => {
+  // Unmounted first: the calendar would otherwise re-render in English outside the test.
+  afterEach(() => {
+    cleanup();
+    changeLanguage("en");
+  });
+
+  it("names the workouts and how they went, and words their details in miles", () => {
+    changeLanguage("zh-Hans");
+    // The plans service's descriptions, as it writes them for a runner in miles.
+    const week: PlanWeek = {
+      ...WEEK,
+      workouts: [
+        { ...WEEK.workouts[0], description: "1.2 mi easy, 2.5 mi at threshold pace (8:51-7:55/mi), 1.2 mi easy" },
+        { ...WEEK.workouts[1], description: "Long run: 7.5 mi at an easy, conversational pace (9:40-8:51/mi)" },
+      ],
+    };
+    renderWithApp(<PlanCalendar weeks={[week]} today="2026-03-10" units="mi" />);
+    expect(screen.getByRole("button", { name: "今天" })).toBeInTheDocument();
+    const row = screen.getByTestId("plan-week");
+    expect(row).toHaveTextContent("第 1 周");
+    expect(row).toHaveTextContent("提升期 · 本周");
+    expect(row).toHaveTextContent("已完成 1/2");
+    const [tempo, long] = within(row).getAllByTestId("workout");
+    expect(tempo).toHaveTextContent("节奏跑");
+    expect(tempo).toHaveTextContent("5.0 mi");
+    expect(tempo).toHaveTextContent("已完成，配速未达标");
+    expect(tempo).toHaveTextContent("跑了 5.0 mi，用时 43:00");
+    expect(within(tempo).getByText("详情")).toBeInTheDocument();
+    expect(tempo).toHaveTextContent("轻松跑 1.2 mi，乳酸阈配速跑 2.5 mi（7:55–8:51 /mi），再轻松跑 1.2 mi");
+    expect(long).toHaveTextContent("长距离跑");
+    expect(long).toHaveTextContent("未完成");
+    expect(long).toHaveTextContent("长距离跑 7.5 mi，用轻松、能边跑边聊的配速（7:55–8:51 /mi）");
+    expect(within(row).getAllByText("休息")).toHaveLength(5);
+    expect(row).toHaveTextContent("跑了 3.1 mi");
   });
 });
 

@@ -1,29 +1,32 @@
 import { useEffect, useRef, useState } from "react";
+import { useTranslation } from "react-i18next";
 import { formatDistance, formatDuration, type Units } from "../format/units";
-import { JUDGEMENT_LABELS, KIND_LABELS, currentWeek, formatPaceRange, openWeeks, percent, shortDay, weekDays } from "./format";
+import { currentWeek, formatPaceRange, judgementLabel, openWeeks, percent, phaseName, shortDay, weekDays, workoutDetail, workoutName } from "./format";
 import type { PlanWeek, PlanWorkout } from "./queries";
 
 function WorkoutCell({ workout, units }: { workout: PlanWorkout; units: Units }) {
+  const { t } = useTranslation();
   return (
     <div className={`workout workout-${workout.kind} workout-${workout.status} judgement-${workout.judgement}`} data-testid="workout">
-      <strong>{KIND_LABELS[workout.kind]}</strong>
+      <strong>{workoutName(workout.kind)}</strong>
       <span>{formatDistance(workout.distance_m, units, 1)}</span>
       <span className="muted">{formatPaceRange(workout.pace, units)}</span>
-      <span className={`workout-status status-${workout.judgement}`}>{JUDGEMENT_LABELS[workout.judgement]}</span>
+      <span className={`workout-status status-${workout.judgement}`}>{judgementLabel(workout.judgement)}</span>
       {workout.runs.map((run) => (
         <span key={run.run_id} className="workout-match">
-          Ran {formatDistance(run.distance_m, units, 1)} in {formatDuration(run.moving_time_s)}
+          {t("plans.calendar.ranIn", { distance: formatDistance(run.distance_m, units, 1), time: formatDuration(run.moving_time_s) })}
         </span>
       ))}
       <details>
-        <summary>Details</summary>
-        <p>{workout.description}</p>
+        <summary>{t("plans.calendar.details")}</summary>
+        <p>{workoutDetail(workout, units)}</p>
       </details>
     </div>
   );
 }
 
 function WeekDays({ week, today, units }: { week: PlanWeek; today: string; units: Units }) {
+  const { t } = useTranslation();
   const byDay = new Map(week.workouts.map((w) => [w.date, w]));
   const unplanned = new Map(week.unplanned_runs.map((r) => [r.date, r]));
   return (
@@ -36,8 +39,8 @@ function WeekDays({ week, today, units }: { week: PlanWeek; today: string; units
           <div role="cell" key={day} className={`plan-day ${day === today ? "today" : ""} ${workout ? "" : "rest"}`}
             aria-label={shortDay(day)}>
             <span className="plan-day-date muted">{shortDay(day)}</span>
-            {workout ? <WorkoutCell workout={workout} units={units} /> : !outside && <span className="muted">Rest</span>}
-            {run && <span className="workout-match">Ran {formatDistance(run.distance_m, units, 1)}</span>}
+            {workout ? <WorkoutCell workout={workout} units={units} /> : !outside && <span className="muted">{t("plans.calendar.rest")}</span>}
+            {run && <span className="workout-match">{t("plans.calendar.ran", { distance: formatDistance(run.distance_m, units, 1) })}</span>}
           </div>
         );
       })}
@@ -51,6 +54,7 @@ function WeekDays({ week, today, units }: { week: PlanWeek; today: string; units
  * again and brings it into view.
  */
 export function PlanCalendar({ weeks, today, units }: { weeks: PlanWeek[]; today: string; units: Units }) {
+  const { t } = useTranslation();
   const [open, setOpen] = useState(() => new Set(openWeeks(weeks, today)));
   const [jump, setJump] = useState(0);
   const rows = useRef(new Map<number, HTMLElement>());
@@ -76,11 +80,11 @@ export function PlanCalendar({ weeks, today, units }: { weeks: PlanWeek[]; today
       {current !== null && (
         <p className="plan-calendar-tools">
           <button type="button" className="button secondary" onClick={() => { toggle(current, true); setJump((n) => n + 1); }}>
-            Today
+            {t("plans.calendar.today")}
           </button>
         </p>
       )}
-      <div className="plan-calendar" role="table" aria-label="Plan calendar">
+      <div className="plan-calendar" role="table" aria-label={t("plans.calendar.label")}>
         {weeks.map((week) => {
           const isOpen = open.has(week.index);
           return (
@@ -89,16 +93,16 @@ export function PlanCalendar({ weeks, today, units }: { weeks: PlanWeek[]; today
               ref={(element) => { if (element) rows.current.set(week.index, element); else rows.current.delete(week.index); }}
               onToggle={(event) => toggle(week.index, event.currentTarget.open)}>
               <summary role="rowheader" className="plan-week-head">
-                <strong>Week {week.index + 1}</strong>
+                <strong>{t("plans.calendar.week", { number: week.index + 1 })}</strong>
                 <span className="muted">
-                  {week.phase}
-                  {week.cutback ? " · lighter" : ""}
-                  {week.index === current ? " · this week" : ""}
+                  {phaseName(week.phase)}
+                  {week.cutback ? ` · ${t("plans.calendar.lighter")}` : ""}
+                  {week.index === current ? ` · ${t("plans.calendar.thisWeek")}` : ""}
                 </span>
                 <span>{formatDistance(week.planned_distance_m, units, 0)}</span>
                 {week.adherence.workouts_due > 0 && (
-                  <span aria-label={`Adherence ${percent(week.adherence.ratio)}`}>
-                    {week.adherence.workouts_done}/{week.adherence.workouts_due} done
+                  <span aria-label={t("plans.calendar.adherence", { percent: percent(week.adherence.ratio) })}>
+                    {t("plans.calendar.done", { done: week.adherence.workouts_done, due: week.adherence.workouts_due })}
                   </span>
                 )}
               </summary>

@@ -1,3 +1,4 @@
+import { useTranslation } from "react-i18next";
 import { Link, useSearchParams } from "react-router";
 import { formatDay, formatDistance, formatDuration } from "../format/units";
 import { usePreferences } from "../me/queries";
@@ -14,15 +15,16 @@ export default function PlansPage() {
   const [params] = useSearchParams();
   const raceId = Number(params.get("race")) || undefined;
   const items = plans.data?.items ?? [];
+  const { t } = useTranslation();
   return (
     <div>
-      <h1>Training plans</h1>
+      <h1>{t("plans.title")}</h1>
       <div className="two-columns">
-        <Card title="Your plans">
-          {plans.isPending && <Loading label="Loading plans…" />}
+        <Card title={t("plans.yours")}>
+          {plans.isPending && <Loading label={t("plans.loading")} />}
           {plans.isError && <ErrorState error={plans.error} retry={() => plans.refetch()} />}
           {plans.isSuccess && items.length === 0 && (
-            <Empty>No plan yet. Pick a race and the days you can run: Runnerly plans every run to race day.</Empty>
+            <Empty>{t("plans.none")}</Empty>
           )}
           {items.length > 0 && (
             <ul className="plan-list">
@@ -32,21 +34,28 @@ export default function PlansPage() {
                     <Link to={`/plans/${plan.id}`}>{plan.race_name}</Link>
                   </h3>
                   <p className="muted">
-                    {formatDay(plan.race_date)} · {formatDistance(plan.distance_m, units, 1)} · aiming at{" "}
-                    {formatDuration(plan.target_time_s)}
+                    {t("plans.line", {
+                      day: formatDay(plan.race_date),
+                      distance: formatDistance(plan.distance_m, units, 1),
+                      time: formatDuration(plan.target_time_s),
+                    })}
                   </p>
                   <p>
                     {plan.adherence.workouts_due > 0
-                      ? `${plan.adherence.workouts_done} of ${plan.adherence.workouts_due} workouts done (${percent(plan.adherence.ratio)})`
-                      : `Starts ${formatDay(plan.start_date)}`}
-                    {plan.behind && <strong className="status-error"> · behind</strong>}
+                      ? t("plans.workoutsDone", {
+                          done: plan.adherence.workouts_done,
+                          due: plan.adherence.workouts_due,
+                          percent: percent(plan.adherence.ratio),
+                        })
+                      : t("plans.starts", { day: formatDay(plan.start_date) })}
+                    {plan.behind && <strong className="status-error"> · {t("plans.behind")}</strong>}
                   </p>
                 </li>
               ))}
             </ul>
           )}
         </Card>
-        <Card title="Create a plan">
+        <Card title={t("plans.create")}>
           <CreatePlanForm units={units} raceId={raceId} />
         </Card>
       </div>
