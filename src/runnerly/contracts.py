@@ -4,8 +4,10 @@ the messages between services (``runnerly_kit.messages``), in ``contracts/messag
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import importlib
+import itertools
 import json
 import sys
 import tempfile
@@ -133,6 +135,73 @@ def render_messages() -> str:
     return json.dumps(document, indent=2, sort_keys=True) + "\n"
 
 
+def render_plan_texts() -> str:
+    """Every shape of text the plans service writes in a plan, one example each, in km and
+    in miles: workouts' descriptions and plans' remarks, over races, levels, days a week,
+    histories and goals. The web app words them in another language from their figures
+    (``services/dashboard/web/src/plans/format.ts``, tested on this file), so a change of
+    wording here fails the contracts' check before it could leave a page half translated."""
+    import re
+    from datetime import date
+
+    from runnerly_plans.plans import units
+    from runnerly_plans.plans.generator import GoalMode, PlanRefused, PlanRequest, generate
+    from runnerly_plans.plans.service import FITNESS_DEFAULT_REMARK
+
+    today = date(2026, 3, 4)
+    goal_modes: tuple[GoalMode, ...] = ("predicted", "keep_goal")
+    both_units: tuple[units.Units, ...] = ("km", "mi")
+    workouts: dict[tuple[str, str, str], dict[str, Any]] = {}
+    remarks: dict[tuple[str, str, str], dict[str, str]] = {
+        ("fitness_default", "", unit): {"code": "fitness_default", "text": FITNESS_DEFAULT_REMARK,
+                                        "units": unit}
+        for unit in both_units
+    }
+
+    def shape(text: str) -> str:
+        return re.sub(r"\d+", "#", text)
+
+    cases = itertools.product(
+        (5000.0, 10000.0, 21097.5, 42195.0),  # race
+        (30.0, 50.0, 70.0),  # VDOT
+        (3, 5, 7),  # days a week
+        (0.0, 25_000.0, 120_000.0),  # weekly metres so far
+        (None, 0.8, 1.2),  # goal, as a share of the predicted time
+        goal_modes,
+    )
+    for distance_m, vdot, days, weekly_m, goal, goal_mode in cases:
+        request = PlanRequest(
+            today=today, race_date=date(2026, 6, 28), distance_m=distance_m,
+            days_per_week=days, long_run_day=6, vdot=vdot,
+            recent_weekly_m=(weekly_m,) * 4 if weekly_m else (), goal_mode=goal_mode,
+        )
+        try:
+            if goal is not None:
+                predicted = generate(request).target_time_s
+                request = dataclasses.replace(request, goal_time_s=predicted * goal)
+            plan = generate(request)
+        except PlanRefused:
+            continue
+        for unit in both_units:
+            for w in plan.workouts:
+                text = units.render(w.description, unit)
+                workouts.setdefault((w.kind, shape(text), unit), {
+                    "kind": w.kind, "units": unit, "description": text,
+                    "distance_m": w.distance_m, "duration_s": w.duration_s,
+                    "pace": {"slow_s_per_km": round(w.pace.slow_s_per_km, 1),
+                             "fast_s_per_km": round(w.pace.fast_s_per_km, 1)},
+                })
+            for remark in plan.warnings:
+                text = units.render(remark.text, unit)
+                remarks.setdefault((remark.code, shape(text), unit),
+                                   {"code": remark.code, "text": text, "units": unit})
+    document = {
+        "workouts": [workouts[key] for key in sorted(workouts)],
+        "remarks": [remarks[key] for key in sorted(remarks)],
+    }
+    return json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
 def generate_models(models: PeerModels) -> str:
     """The module of ``models``, from the peer's contract as its code gives it now."""
     from datamodel_code_generator import generate
@@ -233,6 +302,7 @@ def main(argv: list[str]) -> int:
             for service in SERVICES
         ),
         (CONTRACTS_DIR / "messages.json", render_messages),
+        (CONTRACTS_DIR / "plan-texts.json", render_plan_texts),
     ]
     drifted = []
     for path, make in outputs:

@@ -58,6 +58,12 @@ MAX_PLANS_PER_RUNNER = 50
 # The most runs one listing reads (a year of twice-a-day running, and then some).
 MAX_RUNS_LISTED = 5000
 
+# Said of a plan whose fitness could be read from nothing the runner has.
+FITNESS_DEFAULT_REMARK = (
+    "No recent runs, best efforts or VO2max to read your fitness from: the plan starts "
+    "from a conservative VDOT of 30. Regenerate it once you have run a few weeks."
+)
+
 
 @dataclass(frozen=True)
 class RunnerDay:
@@ -183,10 +189,7 @@ def _apply(plan: Plan, generated: GeneratedPlan, fitness: Fitness, time_zone: st
         {"code": remark.code, "text": remark.text} for remark in generated.warnings
     ]
     if fitness.source == "default":
-        warnings.insert(0, {"code": "fitness_default", "text": (
-            "No recent runs, best efforts or VO2max to read your fitness from: the plan "
-            "starts from a conservative VDOT of 30. Regenerate it once you have run a few "
-            "weeks.")})
+        warnings.insert(0, {"code": "fitness_default", "text": FITNESS_DEFAULT_REMARK})
     plan.warnings = warnings
     plan.target_time_s = round(generated.target_time_s)
     plan.time_zone = time_zone
