@@ -18,6 +18,7 @@ from runnerly.contracts import (
     generate_models,
     render,
     render_messages,
+    render_plan_texts,
 )
 from runnerly.topology import SERVICES
 
@@ -33,6 +34,12 @@ def test_the_committed_messages_match_the_models() -> None:
     committed = (CONTRACTS_DIR / "messages.json").read_text()
 
     assert committed == render_messages(), "contracts/messages.json is stale: make contracts"
+
+
+def test_the_committed_plan_texts_match_the_plans_service() -> None:
+    committed = (CONTRACTS_DIR / "plan-texts.json").read_text()
+
+    assert committed == render_plan_texts(), "contracts/plan-texts.json is stale: make contracts"
 
 
 @pytest.mark.parametrize("models", PEER_MODELS, ids=str)
