@@ -1,8 +1,9 @@
-import { Suspense, useEffect, useRef } from "react";
+import { Suspense, useEffect, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Outlet, useLocation } from "react-router";
 import { Loading } from "../ui/States";
 import { Nav } from "./Nav";
+import { PageNameContext } from "./pageName";
 import { pageTitle } from "./titles";
 
 /**
@@ -36,20 +37,22 @@ function useFocusHeadingOnNavigation(main: React.RefObject<HTMLElement | null>) 
   }, [pathname, main]);
 }
 
-/** The page's title, in the language shown: set again when the runner changes it. */
-function usePageTitle() {
+/** The page's title, in the language shown: set again when the runner changes it, and the
+ * page's own name when it gives one (`usePageName`). */
+function usePageTitle(pageName: string | null) {
   const { pathname } = useLocation();
   const { t, i18n } = useTranslation();
   const language = i18n.language;
   useEffect(() => {
-    document.title = pageTitle(pathname, t);
-  }, [pathname, t, language]);
+    document.title = pageName ? `${pageName} — Runnerly` : pageTitle(pathname, t);
+  }, [pathname, pageName, t, language]);
 }
 
 export function Layout() {
   const main = useRef<HTMLElement>(null);
   const { t } = useTranslation();
-  usePageTitle();
+  const [pageName, setPageName] = useState<string | null>(null);
+  usePageTitle(pageName);
   useFocusHeadingOnNavigation(main);
   return (
     <>
@@ -60,9 +63,11 @@ export function Layout() {
         <Nav />
       </header>
       <main id="main" ref={main} className="site-main" tabIndex={-1}>
-        <Suspense fallback={<Loading />}>
-          <Outlet />
-        </Suspense>
+        <PageNameContext.Provider value={setPageName}>
+          <Suspense fallback={<Loading />}>
+            <Outlet />
+          </Suspense>
+        </PageNameContext.Provider>
       </main>
       <footer className="site-footer">
         <p>{t("app.footer")}</p>

@@ -1,4 +1,5 @@
 import { lazy, Suspense, useState } from "react";
+import { usePageName } from "../app/pageName";
 import { Trans, useTranslation } from "react-i18next";
 import { Link, useNavigate, useParams } from "react-router";
 import { isStatus } from "../api/problem";
@@ -119,6 +120,7 @@ export default function PlanPage() {
   const planId = Number(useParams().planId);
   const { units } = usePreferences();
   const plan = usePlan(planId, units);
+  usePageName(plan.data?.race_name);
   const remove = useDeletePlan(planId);
   const navigate = useNavigate();
   const [asking, setAsking] = useState(false);

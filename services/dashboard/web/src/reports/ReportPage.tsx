@@ -1,5 +1,6 @@
 import { Link, useLocation, useParams } from "react-router";
 import { isStatus } from "../api/problem";
+import { usePageName } from "../app/pageName";
 import { formatDateTime } from "../format/units";
 import { useMe, usePreferences } from "../me/queries";
 import { FormError } from "../ui/FormError";
@@ -65,6 +66,7 @@ export default function ReportPage() {
   const report = useReport(month, valid);
   const { units } = usePreferences();
   const { t } = useTranslation();
+  usePageName(valid ? t("reports.heading", { month: monthLabel(month) }) : null);
 
   if (!valid) {
     return (

@@ -3,6 +3,7 @@ import userEvent from "@testing-library/user-event";
 import { Route, Routes } from "react-router";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { App } from "../app/App";
+import { PageNameContext } from "../app/pageName";
 import { json, mockApi, renderWithApp } from "../test/render";
 import RunPage from "./RunPage";
 
@@ -98,23 +99,25 @@ describe("a run's splits for a runner who counts in miles", () => {
 });
 
 describe("the run page's title", () => {
-  it("is the run's own name while the run is shown, and what it was once the page is left", async () => {
-    document.title = "Run — Runnerly";
+  it("is the run's own name while the run is shown, and the address's once the page is left", async () => {
     mockApi((request) => {
       const url = new URL(request.url);
       if (url.pathname === "/api/me") return json(ME);
       return json({ ...RUN, streams: null, splits: null, streams_pending: false });
     });
+    const named = vi.fn();
     const { unmount } = renderWithApp(
-      <Routes>
-        <Route path="runs/:runId" element={<RunPage />} />
-      </Routes>,
+      <PageNameContext.Provider value={named}>
+        <Routes>
+          <Route path="runs/:runId" element={<RunPage />} />
+        </Routes>
+      </PageNameContext.Provider>,
       "/runs/7",
     );
     expect(await screen.findByRole("heading", { level: 1, name: "Morning Run" })).toBeInTheDocument();
-    await waitFor(() => expect(document.title).toBe("Morning Run — Runnerly"));
+    await waitFor(() => expect(named).toHaveBeenLastCalledWith("Morning Run"));
     unmount();
-    expect(document.title).toBe("Run — Runnerly");
+    expect(named).toHaveBeenLastCalledWith(null);
   });
 
   it("wins over the address's own title in the app, also when the run comes from the cache", async () => {

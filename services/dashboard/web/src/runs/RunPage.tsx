@@ -1,7 +1,8 @@
-import { lazy, Suspense, useEffect, useMemo } from "react";
+import { lazy, Suspense, useMemo } from "react";
 import { Trans, useTranslation } from "react-i18next";
 import { Link, useParams } from "react-router";
 import { isStatus } from "../api/problem";
+import { usePageName } from "../app/pageName";
 import {
   formatDateTime,
   formatDistance,
@@ -24,27 +25,8 @@ import { streamSeries } from "./streams";
 const RunMap = lazy(() => import("./RunMap"));
 const RunCharts = lazy(() => import("./RunCharts"));
 
-/** The page's title is the run's own name ("Morning run — Runnerly") while it is shown, set
- * again when the language changes (the layout may then title the address anew). */
-function useRunTitle(name: string | undefined, language: string) {
-  useEffect(() => {
-    if (!name) return;
-    let before: string | null = null;
-    const title = `${name} — Runnerly`;
-    // After the layout's own title for the address, which it sets in the same commit.
-    const timer = setTimeout(() => {
-      before = document.title;
-      document.title = title;
-    }, 0);
-    return () => {
-      clearTimeout(timer);
-      if (before !== null && document.title === title) document.title = before;
-    };
-  }, [name, language]);
-}
-
 export default function RunPage() {
-  const { t, i18n } = useTranslation();
+  const { t } = useTranslation();
   const id = Number(useParams().runId);
   const run = useRun(id);
   const { units, timeZone } = usePreferences();
@@ -58,7 +40,7 @@ export default function RunPage() {
     () => (run.data ? (units === "mi" ? splitsPerMile(run.data.streams) : run.data.splits ?? []) : []),
     [run.data, units],
   );
-  useRunTitle(run.data ? run.data.name || t("runs.untitled") : undefined, i18n.language);
+  usePageName(run.data ? run.data.name || t("runs.untitled") : undefined);
   const seeRuns = { runs: <Link to="/runs" /> };
 
   if (!Number.isInteger(id) || id < 1)
