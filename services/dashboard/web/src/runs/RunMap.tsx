@@ -14,7 +14,9 @@ export default function RunMap({ route }: { route: Route }) {
 
   useEffect(() => {
     if (!container.current) return;
-    const map = L.map(container.current, { scrollWheelZoom: false, preferCanvas: false });
+    const map = L.map(container.current, { scrollWheelZoom: false, preferCanvas: false, zoomControl: false });
+    // Leaflet's own buttons name themselves in English.
+    L.control.zoom({ zoomInTitle: t("runs.map.zoomIn"), zoomOutTitle: t("runs.map.zoomOut") }).addTo(map);
     const tiles = tileConfig();
     let loaded = 0;
     setTilesFailed(false);
