@@ -32,6 +32,20 @@ EXPECTED = {
     "track-with-empty-segment.gpx": ("refused", "86 m in 76 s: too short to be a run"),
     "unicode_with_bom.gpx": ("refused", "not a recorded activity"),
 }
+# Each refusal's code, and the sport it names.
+REASONS = {
+    "activity-small-fenix2-run.fit": (None, None),
+    "activity-unexpected-eof.fit": ("corrupt", None),
+    "cerknicko-jezero.gpx": ("looks_like_walk", "walking"),
+    "cerknicko-without-times.gpx": ("no_timestamps", None),
+    "garmin-fenix-5-bike.fit": ("not_a_run", "cycling"),
+    "garmin-fenix-5-run.fit": ("too_short", None),
+    "korita-zbevnica.gpx": ("looks_like_walk", "hiking"),
+    "route.gpx": ("no_timestamps", None),
+    "sup_activity_1.tcx": ("not_a_run", "other"),
+    "track-with-empty-segment.gpx": ("too_short", None),
+    "unicode_with_bom.gpx": ("no_timestamps", None),
+}
 
 
 WALKS = {"cerknicko-jezero.gpx", "korita-zbevnica.gpx"}
@@ -59,8 +73,7 @@ def test_every_shared_file_is_imported_or_refused_with_its_reason(
         assert results[name]["status"] == status, (name, results[name])
         if message:
             assert message in results[name]["message"], (name, results[name])
-        # Only a walk's refusal is one the runner may override.
-        assert results[name]["reason"] == ("looks_like_walk" if name in WALKS else None)
+        assert (results[name]["reason"], results[name]["sport"]) == REASONS[name], name
     runs = stored_runs()
     imported = {item["run_id"] for item in results.values() if item["status"] == "imported"}
     assert {run["id"] for run in runs} == imported
@@ -156,13 +169,14 @@ def test_a_walk_is_refused_until_the_runner_says_it_was_a_run(
 
     assert [(r["status"], r["reason"]) for r in refused] == [
         ("refused", "looks_like_walk"), ("refused", "looks_like_walk"),
-        ("refused", None), ("refused", None)]
+        ("refused", "not_a_run"), ("refused", "too_short")]
     assert refused[0]["message"].startswith("This looks like a walk: ")
     assert refused[1]["message"].startswith("This looks like a hike: ")
     assert "import it as a run" in refused[0]["message"]
     assert nothing_stored == []
     assert [(r["status"], r["reason"]) for r in again] == [
-        ("imported", None), ("imported", None), ("refused", None), ("refused", None)]
+        ("imported", None), ("imported", None), ("refused", "not_a_run"),
+        ("refused", "too_short")]
     assert "cycling" in again[2]["message"] and "too short" in again[3]["message"]
     for result in again[:2]:
         run = peers.dataservice.get(f"/runs/{result['run_id']}", headers=alice).json()
@@ -205,5 +219,6 @@ def test_garbage_and_oversized_files_are_refused_alone(
     results = upload(files, alice)
 
     assert [item["status"] for item in results] == ["refused", "refused"]
+    assert [item["reason"] for item in results] == ["corrupt", "too_large"]
     assert "larger than" in results[1]["message"]
     assert stored_runs() == []

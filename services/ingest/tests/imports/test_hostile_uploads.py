@@ -159,6 +159,8 @@ def test_impossible_times_and_scraps_are_refused_alone(
 
     assert results[1]["status"] == "refused", results[1]
     assert reason in results[1]["message"], results[1]
+    code = "too_short" if reason == "too short" else "impossible_times"
+    assert (results[1]["reason"], results[1]["sport"]) == (code, None), results[1]
     assert [run["id"] for run in stored_runs()] == [results[0]["run_id"]]
 
 

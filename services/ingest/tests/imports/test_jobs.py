@@ -88,8 +88,8 @@ def test_each_file_carries_its_override_and_a_reason(
     run_steps()
     files = client.get(f"/imports/{job['id']}", headers=alice).json()["files"]
     # A hike not named in as_run is refused as one; a route named there is still no run.
-    assert [(f["status"], f["reason"]) for f in files] == [
-        ("refused", "looks_like_walk"), ("refused", None)]
+    assert [(f["status"], f["reason"], f["sport"]) for f in files] == [
+        ("refused", "looks_like_walk", "hiking"), ("refused", "no_timestamps", None)]
 
 
 def test_a_step_killed_mid_parse_is_taken_up_again_and_stores_once(
@@ -132,7 +132,7 @@ def test_a_file_that_kills_every_worker_is_refused_in_the_end(
     service.import_step(runtime, job["id"], FIRST_STEP)
 
     [file] = client.get(f"/imports/{job['id']}", headers=alice).json()["files"]
-    assert file["status"] == "refused"
+    assert (file["status"], file["reason"], file["sport"]) == ("refused", "unreadable", None)
     assert "could not be read" in file["message"]
 
 

@@ -4,6 +4,7 @@ import type { TFunction } from "i18next";
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
 import { hasOutcome, isFinished, useImportJob, type FileOutcome, type ImportJob } from "./queries";
+import { refusalText } from "./refusal";
 import { uploadFiles } from "./upload";
 
 // The API takes at most this many files in one import.
@@ -23,7 +24,8 @@ function problemDetail(t: TFunction, status: number, body: unknown): string {
   return status ? t("imports.serverAnswered", { status }) : t("imports.unreachable");
 }
 
-/** A file's state or outcome, with the server's message on it (written by the server). */
+/** A file's state or outcome, with the server's message on it (written by the server in
+ * English; a refusal worded by its code in another language). */
 function describe(t: TFunction, file: FileOutcome): string {
   const message = file.message;
   switch (file.status) {
@@ -35,8 +37,10 @@ function describe(t: TFunction, file: FileOutcome): string {
       return message ? t("imports.importedWith", { message }) : t("imports.imported");
     case "duplicate":
       return message ? t("imports.duplicateWith", { message }) : t("imports.duplicate");
-    default:
-      return message ? t("imports.refusedWith", { message }) : t("imports.refused");
+    default: {
+      const why = refusalText(file);
+      return why ? t("imports.refusedWith", { message: why }) : t("imports.refused");
+    }
   }
 }
 

@@ -83,7 +83,8 @@ describe("importing files", () => {
           "j1",
           [
             { filename: "morning.fit", status: "imported", run_id: 3 },
-            { filename: "ride.gpx", status: "refused", message: "This is cycling, not a run.", reason: "not_a_run" },
+            // In English, the server's sentence as it came, whatever its code.
+            { filename: "ride.gpx", status: "refused", message: "This is cycling, not a run.", reason: "not_a_run", sport: "cycling" },
           ],
           true,
         ),
@@ -200,5 +201,37 @@ describe("importing files in Simplified Chinese", () => {
     expect(within(items[0]).getByText("已导入。")).toBeInTheDocument();
     expect(within(items[0]).getByRole("link", { name: "查看这次跑步" })).toHaveAttribute("href", "/runs/3");
     expect(within(items[0]).getByRole("progressbar", { name: "上传 a.fit" })).toBeInTheDocument();
+  });
+
+  it("words a refusal by its code, with the sport it names, and offers a walk's override in Chinese", async () => {
+    changeLanguage("zh-Hans");
+    await i18n.changeLanguage("zh-Hans");
+    const names = ["ride.fit", "hike.gpx", "scrap.gpx", "odd.gpx"];
+    fakeUploads(() => ({ status: 202, body: job("j6", names.map((filename) => ({ filename, status: "queued" as const }))) }));
+    fakeJobs({
+      j6: [
+        job(
+          "j6",
+          [
+            { filename: "ride.fit", status: "refused", message: "This is a cycling activity, not a run.", reason: "not_a_run", sport: "cycling" },
+            { filename: "hike.gpx", status: "refused", message: "This looks like a hike: up 320 m.", reason: "looks_like_walk", sport: "hiking" },
+            { filename: "scrap.gpx", status: "refused", message: "This recording is 50 m in 20 s.", reason: "too_short" },
+            { filename: "odd.gpx", status: "refused", message: "A refusal newer than this page.", reason: "newer_code" },
+          ],
+          true,
+        ),
+      ],
+    });
+    renderWithApp(<ImportPage />);
+
+    await userEvent.upload(screen.getByLabelText("选择文件"), names.map((name) => new File(["x"], name)));
+
+    const items = await screen.findAllByRole("listitem");
+    expect(await within(items[0]).findByText("未导入：这是一次骑行记录，不是跑步。", {}, FOLLOW)).toBeInTheDocument();
+    expect(within(items[1]).getByText(/^未导入：这看起来是一次徒步，不是跑步。/)).toBeInTheDocument();
+    expect(within(items[1]).getByRole("button", { name: "仍然作为跑步导入" })).toBeInTheDocument();
+    expect(within(items[2]).getByText("未导入：记录太短，算不上一次跑步（至少需要 100 米和 60 秒）。是不是误开了手表？")).toBeInTheDocument();
+    // A code this page does not know: the server's own sentence.
+    expect(within(items[3]).getByText("未导入：A refusal newer than this page.")).toBeInTheDocument();
   });
 });

@@ -1,7 +1,8 @@
 """Activity files (GPX, FIT, TCX, gzipped or not) into runs: pure parsing and figures.
 
 ``parse_activity(data, filename)`` is the entry point; every refusal is an
-``ActivityFileError`` whose ``message`` is a sentence for the runner.
+``ActivityFileError`` whose ``message`` is a sentence for the runner and whose ``reason``
+is a stable code for its kind.
 """
 
 from .errors import (
@@ -10,6 +11,7 @@ from .errors import (
     FileTooLarge,
     ImpossibleTimes,
     LooksLikeWalk,
+    Multisport,
     NotARun,
     NoTimestamps,
     TooShort,
@@ -24,6 +26,7 @@ __all__ = [
     "FileTooLarge",
     "ImpossibleTimes",
     "LooksLikeWalk",
+    "Multisport",
     "NoTimestamps",
     "NotARun",
     "ParsedActivity",

@@ -15,7 +15,7 @@ from typing import Any
 
 import fitdecode
 
-from .errors import CorruptFile, NotARun
+from .errors import CorruptFile, Multisport
 from .model import Recording, Sample
 from .sports import plain, run_type
 
@@ -140,7 +140,7 @@ def read_fit(data: bytes) -> Recording:
     session_sports = {_name(s["sport"]) for s in sessions if s.get("sport") is not None}
     if len(session_sports) > 1:
         kinds = ", ".join(sorted(plain(s) for s in session_sports))
-        raise NotARun("multisport", f"This is a multisport activity ({kinds}), not a run.")
+        raise Multisport(kinds)
     if sport is not None and sport.startswith("sport #"):
         sport = None  # a code newer than fitdecode's profile: judge by speed
     sport_type = run_type(sport, sub_sport)  # raises NotARun for other sports

@@ -24,7 +24,7 @@ from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
 from runnerly_ingest.dataservice import BatchRefused, Dataservice
-from runnerly_ingest.files import ActivityFileError, ParsedActivity, parse_activity
+from runnerly_ingest.files import ActivityFileError, FileTooLarge, ParsedActivity, parse_activity
 from runnerly_ingest.imports import repository
 from runnerly_ingest.imports.run_upsert import RunUpsert
 from runnerly_ingest.imports.schemas import FINAL, FileOutcome, ImportJobRead
@@ -82,6 +82,7 @@ class Outcome:
     run_id: int | None = None
     message: str | None = None
     reason: str | None = None
+    sport: str | None = None
     sha256: str | None = None
 
 
@@ -116,7 +117,7 @@ def create_job(
         row = ImportFile(job_id=job.id, position=position, filename=upload.filename,
                          as_run=upload.as_run, data=upload.data, status="queued", attempts=0)
         if upload.data is None:
-            row.status, row.reason = "refused", "too_large"
+            row.status, row.reason = "refused", FileTooLarge.reason
             row.message = f"The file is larger than {max_bytes} bytes."
         rows.append(row)
     session.add_all(rows)
@@ -145,7 +146,7 @@ def _read(job: ImportJob, files: Iterable[ImportFile]) -> ImportJobRead:
         files=[
             FileOutcome.model_validate({
                 "filename": f.filename, "status": f.status, "run_id": f.run_id,
-                "message": f.message, "reason": f.reason,
+                "message": f.message, "reason": f.reason, "sport": f.sport,
             })
             for f in files
         ],
@@ -211,7 +212,7 @@ def parse_and_store(runtime: Runtime, claimed: Claimed) -> Outcome:
             claimed.data, claimed.filename, now=runtime.now(), as_run=claimed.as_run
         )
     except ActivityFileError as exc:
-        return Outcome("refused", message=exc.message, reason=exc.reason)
+        return Outcome("refused", message=exc.message, reason=exc.reason, sport=exc.sport_key)
     run = to_run(claimed.runner_id, activity)
     problem = check(run)
     if problem is not None:
@@ -256,7 +257,8 @@ def record(runtime: Runtime, claimed: Claimed, outcome: Outcome) -> None:
 
 def _set_outcome(row: ImportFile, outcome: Outcome) -> None:
     row.status, row.run_id, row.message = outcome.status, outcome.run_id, outcome.message
-    row.reason, row.sha256 = outcome.reason, outcome.sha256 or row.sha256
+    row.reason, row.sport = outcome.reason, outcome.sport
+    row.sha256 = outcome.sha256 or row.sha256
     row.data = None
 
 

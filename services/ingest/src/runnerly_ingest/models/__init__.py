@@ -193,6 +193,8 @@ class ImportFile(Model):
     run_id: Mapped[int | None] = mapped_column(sa.BigInteger)
     message: Mapped[str | None] = mapped_column(sa.String(1000))
     reason: Mapped[str | None] = mapped_column(sa.String(64))
+    # The sport a refusal names, as a stable key ("cycling"): worded in the runner's language.
+    sport: Mapped[str | None] = mapped_column(sa.String(64))
     # The decompressed file's SHA-256 (the run's external id), once parsed: the same file
     # twice in one upload is said to be so.
     sha256: Mapped[str | None] = mapped_column(sa.String(64))
