@@ -1,4 +1,5 @@
 import i18n from "../i18n/i18n";
+import { currentLanguage } from "../i18n/language";
 
 /** An RFC 9457 problem as the dashboard sends it; `errors` lists a 422's fields. */
 export interface Problem {
@@ -74,12 +75,20 @@ export function isAccountDeleted(error: unknown): boolean {
   return isStatus(error, 401) && error instanceof ApiError && error.problem.title === "Account deleted";
 }
 
-/** What to tell a runner about a failed request. */
-export function describeError(error: unknown): string {
+/** A failed request's status worded where it happened ("the email or password is wrong"
+ * for a login's 401), when the API's own words are not in the language shown. */
+export type StatusWords = Partial<Record<number, string>>;
+
+/** What to tell a runner about a failed request. The API writes its problems in English,
+ * for runners: shown as they are in English; in another language a problem is worded by
+ * its status, in the form's words (`inContext`) or in general ones. */
+export function describeError(error: unknown, inContext: StatusWords = {}): string {
   if (error instanceof ApiError) {
     if (error.status === 503)
       return i18n.t("ui.errors.unavailable");
-    return error.problem.detail || error.problem.title;
+    if (currentLanguage() === "en") return error.problem.detail || error.problem.title;
+    const general = `ui.problem.${error.status}`;
+    return inContext[error.status] ?? (i18n.exists(general) ? i18n.t(general) : i18n.t("ui.errors.unknown"));
   }
   return i18n.t("ui.errors.unknown");
 }

@@ -27,7 +27,14 @@ export default function LoginPage() {
           onChange={(e) => setEmail(e.target.value)} />
         <Field label={t("auth.password")} type="password" name="password" autoComplete="current-password" required
           value={password} onChange={(e) => setPassword(e.target.value)} />
-        <FormError error={login.error} />
+        <FormError
+          error={login.error}
+          inContext={{
+            401: t("auth.login.wrongCredentials"),
+            403: t("auth.login.notConfirmed"),
+            429: t("auth.login.throttled"),
+          }}
+        />
         <button className="button" type="submit" disabled={login.isPending}>
           {login.isPending ? t("auth.login.pending") : t("auth.logIn")}
         </button>

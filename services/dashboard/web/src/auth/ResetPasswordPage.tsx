@@ -37,7 +37,7 @@ export default function ResetPasswordPage() {
             value={password} onChange={(e) => setPassword(e.target.value)}
             {...passwordBounds(resetRules.password)}
             errors={fieldErrors(reset.error, "password")} hint={passwordHint(resetRules.password)} />
-          <FormError error={reset.error} fields={["password"]} />
+          <FormError error={reset.error} fields={["password"]} inContext={{ 400: t("auth.reset.linkRefused") }} />
           <button className="button" type="submit" disabled={reset.isPending || !token}>
             {t("auth.reset.submit")}
           </button>

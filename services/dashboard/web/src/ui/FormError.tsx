@@ -1,7 +1,8 @@
-import { ApiError, describeError } from "../api/problem";
+import { ApiError, describeError, type StatusWords } from "../api/problem";
 
-/** The problem of a failed form submission, unless every message sits next to its field. */
-export function FormError({ error, fields = [] }: { error: unknown; fields?: string[] }) {
+/** The problem of a failed form submission, unless every message sits next to its field;
+ * `inContext` words a status as this form means it (see `describeError`). */
+export function FormError({ error, fields = [], inContext }: { error: unknown; fields?: string[]; inContext?: StatusWords }) {
   if (!error) return null;
   if (error instanceof ApiError && error.problem.errors?.length) {
     const elsewhere = error.problem.errors.filter((e) => !fields.includes(e.field));
@@ -9,7 +10,7 @@ export function FormError({ error, fields = [] }: { error: unknown; fields?: str
   }
   return (
     <p className="form-error" role="alert">
-      {describeError(error)}
+      {describeError(error, inContext)}
     </p>
   );
 }

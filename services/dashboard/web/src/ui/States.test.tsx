@@ -19,14 +19,14 @@ describe("the states of a load, in Simplified Chinese", () => {
     expect(screen.getByRole("button", { name: "重试" })).toBeInTheDocument();
   });
 
-  it("keep the API's own words, and name an outage in the language shown", () => {
+  it("word the API's refusal and an outage in the language shown", () => {
     changeLanguage("zh-Hans");
     render(<>
       <ErrorState error={new ApiError({ title: "Bad request", status: 400, detail: "The API's words." })} />
       <ErrorState error={new ApiError({ title: "Unavailable", status: 503, detail: "" })} />
     </>);
     const [refused, outage] = screen.getAllByRole("alert");
-    expect(refused).toHaveTextContent("The API's words.");
+    expect(refused).toHaveTextContent("请求被拒绝。");
     expect(outage).toHaveTextContent("Runnerly 的这部分功能暂时不可用。请稍后重试。");
   });
 });
