@@ -5,11 +5,21 @@
  * an unknown shape gets, and none keeps an English word.
  */
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import samples from "../../../../../contracts/plan-texts.json";
 import { formatDistance, formatDuration, type Units } from "../format/units";
 import i18n, { changeLanguage } from "../i18n/i18n";
 import { formatPaceRange, remarkText, workoutDetail, workoutName } from "./format";
 import type { PlanWorkout } from "./queries";
+
+interface PlanTexts {
+  workouts: (Pick<PlanWorkout, "kind" | "description" | "distance_m" | "duration_s" | "pace"> & { units: Units })[];
+  remarks: { code: string; text: string; units: Units }[];
+}
+
+// Read where the contracts are, outside the app: a glob, so that the app's own build (which
+// type-checks this file without the repository around it, in the image) needs no copy.
+const [samples] = Object.values(
+  import.meta.glob<PlanTexts>("../../../../../contracts/plan-texts.json", { eager: true, import: "default" }),
+);
 
 beforeEach(() => changeLanguage("zh-Hans"));
 afterEach(() => changeLanguage("en"));
@@ -19,6 +29,7 @@ const english = (text: string) => (text.match(/[A-Za-z]{2,}/g) ?? []).filter((wo
 
 describe("the plans service's texts, in Chinese", () => {
   it("cover every workout kind and remark code", () => {
+    expect(samples, "contracts/plan-texts.json").toBeDefined();
     expect(new Set(samples.workouts.map((w) => w.kind)).size).toBeGreaterThanOrEqual(9);
     expect(new Set(samples.remarks.map((r) => r.code)).size).toBeGreaterThanOrEqual(7);
   });
