@@ -36,12 +36,12 @@ describe("the plans service's texts, in Chinese", () => {
 
   it.each(samples.workouts.map((w) => [w.kind, w.units, w] as const))("a %s workout's details (%s)", (_, units, sample) => {
     const workout = { ...sample, id: 1, date: "2026-03-10", status: "planned", judgement: "planned", runs: [] } as unknown as PlanWorkout;
-    const worded = workoutDetail(workout, units as Units);
+    const worded = workoutDetail(workout, units);
     expect(english(worded), `${sample.description} -> ${worded}`).toEqual([]);
     const fallback = i18n.t("plans.detail.other", {
       name: workoutName(workout.kind),
-      distance: formatDistance(workout.distance_m, units as Units, 1),
-      pace: formatPaceRange(workout.pace, units as Units),
+      distance: formatDistance(workout.distance_m, units, 1),
+      pace: formatPaceRange(workout.pace, units),
       duration: formatDuration(workout.duration_s),
     });
     expect(worded, `${sample.description} fell back`).not.toBe(fallback);
