@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import json
 import socket
@@ -16,7 +17,7 @@ import jwt
 import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, FastAPI
 from fastapi.testclient import TestClient
 
 from runnerly_kit.app import create_app
@@ -233,6 +234,21 @@ def test_a_token_verifies_at_once_unless_its_key_must_be_fetched() -> None:
     verifier.verify(token)
     assert verifier.verifies_at_once(token)  # remembered
     assert verifier.verifies_at_once(keys.token("u2", "runs:read"))  # its key at hand
+
+
+def test_the_test_keys_refuse_a_fetch_made_on_an_event_loop() -> None:
+    # What makes every service's tests fail a verifier that fetches on the loop.
+    keys = TestKeys()
+    app = FastAPI()
+    keys.install(app)
+    verifier: TokenVerifier = app.state.verifier
+
+    async def on_the_loop() -> object:
+        return verifier.jwks.key(keys.kid)
+
+    with pytest.raises(AssertionError, match="event loop"):
+        asyncio.run(on_the_loop())
+    assert verifier.jwks.key(keys.kid) is not None  # off the loop, fetched
 
 
 def test_jwks_down_is_a_503() -> None:
