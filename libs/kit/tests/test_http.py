@@ -432,3 +432,15 @@ def test_a_failing_peer_in_this_process_answers_500_to_its_caller() -> None:
 def test_a_peer_in_this_process_that_hangs_is_out_of_reach_after_the_read_timeout() -> None:
     with pytest.raises(ServiceUnavailable, match="peer"):
         _in_process("/slow")
+
+
+def test_every_client_of_a_process_shares_one_tls_context() -> None:
+    # httpx makes a context per client otherwise, loading the CA bundle each time: about
+    # 20 ms and its memory for each of the thirty-odd clients one process starts with.
+    clients = [
+        ServiceClient("https://a.example", "a"),
+        AsyncServiceClient("https://b.example", "b"),
+        ClientCredentials("https://c.example/token", "c", "secret", "runs:read"),
+    ]
+    contexts = {id(client._http._transport._pool._ssl_context) for client in clients}  # type: ignore[attr-defined]
+    assert len(contexts) == 1
