@@ -41,7 +41,9 @@ cmd_install() {
   if ! command -v uv >/dev/null && ! command -v pip >/dev/null; then
     missing+=(python3-pip)
   fi
-  # kubectl renders the Kubernetes manifests (kubectl kustomize); Debian's is the fallback.
+  # kubectl renders the Kubernetes manifests (kubectl kustomize). Debian's is the fallback,
+  # but its kustomize (v2) predates what the manifests use: kubectl 1.27 or later (kustomize
+  # v5) is needed, and the check after the install says so when it is older.
   command -v kubectl >/dev/null || missing+=(kubernetes-client)
   if ((${#missing[@]})); then
     export DEBIAN_FRONTEND=noninteractive
@@ -50,6 +52,9 @@ cmd_install() {
   fi
   # PIP_BREAK_SYSTEM_PACKAGES: Debian's own pip refuses system-wide installs (PEP 668).
   command -v uv >/dev/null || PIP_BREAK_SYSTEM_PACKAGES=1 quiet pip install uv
+  kubectl version --client 2>/dev/null | grep -q 'Kustomize Version: v[5-9]' ||
+    echo "warning: kubectl $(kubectl version --client 2>/dev/null | head -n1) cannot render" \
+      "deploy/k8s: install kubectl 1.27 or later (https://kubernetes.io/docs/tasks/tools/)" >&2
 }
 
 # --- PostgreSQL -------------------------------------------------------------

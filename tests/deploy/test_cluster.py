@@ -64,7 +64,7 @@ from .test_nginx import certificate, nginx_t, render
 pytestmark = [pytest.mark.integration, pytest.mark.xdist_group("deploy")]
 
 ROOT = Path(__file__).resolve().parents[2]
-ACTIVITIES = Path("/work/shared/data/activities")
+ACTIVITIES = Path(__file__).resolve().parents[2] / "services/ingest/tests/files/data"
 FIT_RUN = "activity-small-fenix2-run.fit"
 PASSWORD = "correct horse battery staple"
 LABEL = "io.runnerly.smoke"

@@ -8,6 +8,7 @@ from __future__ import annotations
 import importlib
 import json
 import os
+import re
 import secrets
 import shutil
 import subprocess
@@ -51,6 +52,14 @@ def kubectl() -> str:
         if os.environ.get("CI"):
             pytest.fail("kubectl is needed under CI (scripts/infra.sh install)")
         pytest.skip("kubectl is not installed")
+    version = subprocess.run(
+        [found, "version", "--client"], capture_output=True, text=True, check=False
+    ).stdout
+    # The manifests use kustomize v5's `labels` (with includeTemplates); an older kubectl
+    # (Debian's is 1.20, kustomize v2) renders them wrong or not at all.
+    kustomize = re.search(r"Kustomize Version: v(\d+)", version)
+    if kustomize is None or int(kustomize.group(1)) < 5:
+        pytest.fail(f"kubectl 1.27 or later is needed to render deploy/k8s; found: {version}")
     return found
 
 
