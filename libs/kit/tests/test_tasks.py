@@ -17,6 +17,7 @@ import pytest
 import sqlalchemy as sa
 from celery import Celery
 from celery.contrib.testing.worker import start_worker
+from kombu.transport import sqlalchemy as kombu_sqlalchemy
 from prometheus_client import REGISTRY
 from pydantic import ValidationError
 from structlog.testing import capture_logs
@@ -288,3 +289,22 @@ def test_a_broker_file_held_by_another_process_is_left_to_it(tmp_path: Path) -> 
     assert [log["event"] for log in logs] == ["broker.wal_deferred"]
     with closing(sqlite3.connect(broker)) as connection:
         assert connection.execute("PRAGMA journal_mode").fetchone() == ("delete",)
+
+
+def test_the_embedded_broker_is_looked_at_more_often_than_kombus_default_second(
+    tmp_path: Path,
+) -> None:
+    # A task waited in the queue for the next look: an import on an idle system took a
+    # second, most of it there. Each look costs CPU while idle, hence not far below this.
+    app = create_celery("svc", f"sqla+sqlite:///{tmp_path / 'broker.sqlite'}")
+    with app.connection_for_write() as connection:
+        transport = connection.transport
+        assert isinstance(transport, kombu_sqlalchemy.Transport)
+        assert transport.polling_interval <= 0.25
+        assert connection.as_uri().startswith("sqlite:///")
+
+
+def test_rabbitmq_is_not_polled() -> None:
+    app = create_celery("svc", "amqp://guest:guest@127.0.0.1:5672//")
+    with app.connection_for_write() as connection:
+        assert connection.transport.driver_type == "amqp"
