@@ -27,6 +27,8 @@ accounts_app = typer.Typer(help="Manage runners' accounts and roles.", no_args_i
 app.add_typer(accounts_app, name="accounts")
 reports_app = typer.Typer(help="Monthly reports.", no_args_is_help=True)
 app.add_typer(reports_app, name="reports")
+strava_app = typer.Typer(help="The Strava links ingest holds.", no_args_is_help=True)
+app.add_typer(strava_app, name="strava")
 
 
 @app.callback()
@@ -320,6 +322,29 @@ def rotate_keys() -> None:
     keys = importlib.import_module("runnerly_tokendealer.keys.service")
     kid = keys.rotate_keys(_settings("tokendealer"))
     typer.echo(f"new signing key: {kid}")
+
+
+@strava_app.command("rekey")
+def rekey_strava_tokens() -> None:
+    """Encrypt every stored Strava token again with the first key of
+    RUNNERLY_INGEST_TOKEN_KEY, after which the keys after it can be removed."""
+    from runnerly_ingest.crypto import TokenCipher
+    from runnerly_ingest.runtime import MIGRATIONS_DIR
+    from runnerly_ingest.strava.service import reencrypt_tokens
+    from runnerly_kit.db import Database
+    from runnerly_kit.db import migrate as upgrade
+
+    settings = _settings("ingest")
+    upgrade(settings.database_url, MIGRATIONS_DIR)
+    database = Database(settings.database_url)
+    try:
+        links = reencrypt_tokens(database, TokenCipher(settings.fernet_keys))
+    except ValueError as exc:
+        typer.echo(f"error: {exc}; is a key it was encrypted with missing?", err=True)
+        raise typer.Exit(1) from None
+    finally:
+        database.dispose()
+    typer.echo(f"Strava tokens of {links} link(s) encrypted with the first key")
 
 
 Email = Annotated[str, typer.Argument(help="The account's email address.")]

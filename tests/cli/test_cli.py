@@ -23,9 +23,12 @@ from runnerly_kit.tasks import create_celery
 from ..system import wait_until
 
 
-def runnerly(data_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
+def runnerly(
+    data_dir: Path, *args: str, settings: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("RUNNERLY_")}
     env["RUNNERLY_DATA_DIR"] = str(data_dir)
+    env.update(settings or {})
     return subprocess.run(
         [sys.executable, "-m", "runnerly", *args],
         env=env,
@@ -118,6 +121,54 @@ def test_keys_rotate_adds_a_signing_key_each_time(tmp_path: Path) -> None:
     assert sorted(kids) == kids  # the newer key sorts last: it signs
     stored = sorted(path.name for path in (tmp_path / "tokendealer" / "keys").iterdir())
     assert all(any(kid in name for name in stored) for kid in kids)
+
+
+def test_strava_rekey_encrypts_every_token_with_the_first_key(tmp_path: Path) -> None:
+    from datetime import UTC, datetime
+
+    import sqlalchemy as sa
+    from cryptography.fernet import Fernet
+    from sqlalchemy.orm import Session
+
+    from runnerly_ingest.models import StravaLink
+
+    old, new, unrelated = (Fernet.generate_key().decode() for _ in range(3))
+    assert runnerly(tmp_path, "migrate", "ingest").returncode == 0
+    engine = sa.create_engine(f"sqlite:///{tmp_path / 'ingest.sqlite'}")
+    with Session(engine) as session, session.begin():
+        for number in (1, 2):
+            session.add(
+                StravaLink(
+                    runner_id=f"runner{number}",
+                    athlete_id=number,
+                    access_token=Fernet(old).encrypt(f"access{number}".encode()).decode(),
+                    refresh_token=Fernet(old).encrypt(f"refresh{number}".encode()).decode(),
+                    expires_at=datetime(2026, 12, 1, tzinfo=UTC),
+                    scopes="activity:read_all",
+                    linked_at=datetime(2026, 11, 1, tzinfo=UTC),
+                )
+            )
+
+    missing_key = runnerly(
+        tmp_path, "strava", "rekey", settings={"RUNNERLY_INGEST_TOKEN_KEY": unrelated}
+    )
+    rekeyed = runnerly(
+        tmp_path, "strava", "rekey", settings={"RUNNERLY_INGEST_TOKEN_KEY": f"{new},{old}"}
+    )
+
+    assert missing_key.returncode == 1
+    assert "Strava link 1" in missing_key.stderr and "key" in missing_key.stderr
+    assert rekeyed.returncode == 0, rekeyed.stderr
+    assert "2 link(s)" in rekeyed.stdout
+    with engine.connect() as connection:
+        rows = connection.execute(
+            sa.text("SELECT access_token, refresh_token FROM strava_links ORDER BY id")
+        ).all()
+    engine.dispose()
+    assert [tuple(Fernet(new).decrypt(t.encode()).decode() for t in row) for row in rows] == [
+        ("access1", "refresh1"),
+        ("access2", "refresh2"),
+    ]
 
 
 def test_accounts_grant_and_revoke_a_role(tmp_path: Path) -> None:

@@ -23,4 +23,7 @@ class TokenCipher:
 
     def rotate(self, stored: str) -> str:
         """Re-encrypt with the first (newest) key."""
-        return self._fernet.rotate(stored.encode()).decode()
+        try:
+            return self._fernet.rotate(stored.encode()).decode()
+        except InvalidToken as exc:
+            raise ValueError("a stored Strava token cannot be decrypted with these keys") from exc

@@ -115,7 +115,8 @@ def access_token(runtime: Runtime, link_id: int, *, refused: str | None = None) 
 
     Two workers may refresh at once. Strava may rotate the refresh token, so only the
     tokens of the first refresh to come back are stored (the link's row lock orders them):
-    the other finds the refresh token changed and uses what the first stored. For the same
+    the other finds the refresh token changed and uses what the first stored (another token,
+    not another ciphertext: ``reencrypt_tokens`` changes the ciphertext alone). For the same
     reason a refused refresh is a revocation only when the refused token is still the
     link's: a spent one proves nothing.
     """
@@ -135,14 +136,14 @@ def access_token(runtime: Runtime, link_id: int, *, refused: str | None = None) 
             link = repository.locked_link(session, link_id)
             if link is None:
                 raise LinkGone from None
-            if link.refresh_token != spent:
+            if cipher.decrypt(link.refresh_token) != cipher.decrypt(spent):
                 return cipher.decrypt(link.access_token)  # refreshed meanwhile
         raise
     with runtime.database.transaction() as session:
         link = repository.locked_link(session, link_id)
         if link is None:
             raise LinkGone
-        if link.refresh_token != spent:
+        if cipher.decrypt(link.refresh_token) != cipher.decrypt(spent):
             return cipher.decrypt(link.access_token)  # another refresh came back first
         link.access_token = cipher.encrypt(grant.access_token)
         link.refresh_token = cipher.encrypt(grant.refresh_token)

@@ -43,6 +43,10 @@ def link_of_athlete(session: Session, athlete_id: int) -> StravaLink | None:
     return session.scalar(sa.select(StravaLink).where(StravaLink.athlete_id == athlete_id))
 
 
+def link_ids(session: Session) -> list[int]:
+    return list(session.scalars(sa.select(StravaLink.id).order_by(StravaLink.id)))
+
+
 def link(session: Session, link_id: int) -> StravaLink | None:
     return session.get(StravaLink, link_id)
 

@@ -20,6 +20,7 @@ import structlog
 from sqlalchemy.orm import Session
 
 from runnerly_ingest.config import Settings
+from runnerly_ingest.crypto import TokenCipher
 from runnerly_ingest.models import ConnectState, StravaLink
 from runnerly_ingest.runtime import Runtime
 from runnerly_ingest.strava import limits, repository
@@ -38,6 +39,7 @@ from runnerly_ingest.strava.schemas import (
     SyncPaused,
 )
 from runnerly_ingest.strava.steps import queued_step_lost_at
+from runnerly_kit.db import Database
 from runnerly_kit.errors import BadRequest, Conflict, Forbidden, NotFound, ServiceUnavailable
 from runnerly_kit.messages import StravaLinked
 
@@ -272,3 +274,29 @@ def _deauthorize_at_strava(runtime: Runtime, held: _Held) -> None:
         runtime.strava.deauthorize(runtime.cipher.decrypt(held.access_token))
     except (StravaError, StravaUnavailable, StravaRateLimited, ValueError) as exc:
         log.warning("strava.deauthorize_failed", athlete_id=held.athlete_id, error=str(exc))
+
+
+def reencrypt_tokens(database: Database, cipher: TokenCipher) -> int:
+    """Every link's tokens encrypted again with the first of ``cipher``'s keys, so that
+    the keys after it can be dropped from ``RUNNERLY_INGEST_TOKEN_KEY``; the number of
+    links. One link at a time under its row lock, so a worker refreshing a link meanwhile
+    waits a moment at most (it too encrypts with the first key). A token that no key
+    decrypts stops it with ``ValueError``, naming the link, before anything of that link
+    changes."""
+    with database.sessions() as session:
+        link_ids = repository.link_ids(session)
+    done = 0
+    for link_id in link_ids:
+        with database.transaction() as session:
+            link = repository.locked_link(session, link_id)
+            if link is None:  # unlinked meanwhile
+                continue
+            try:
+                access = cipher.rotate(link.access_token)
+                refresh = cipher.rotate(link.refresh_token)
+            except ValueError as exc:
+                raise ValueError(f"Strava link {link_id}: {exc}") from None
+            link.access_token, link.refresh_token = access, refresh
+            done += 1
+    log.info("strava.tokens_reencrypted", links=done)
+    return done
