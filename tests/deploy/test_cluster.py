@@ -38,6 +38,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import httpx
+import jwt
 import pytest
 import trustme
 import yaml
@@ -634,3 +635,32 @@ def test_a_worker_container_killed_mid_import_loses_no_file_and_stores_each_once
         assert done == ["imported"] * len(files)
         stored = [run["external_id"] for run in _runs(browser, tokens)]
         assert len(stored) == len(set(stored)) == len(files)
+
+
+def test_a_signing_key_rotated_in_the_cluster_signs_the_next_login_and_every_service_takes_it(
+    cluster: Cluster,
+) -> None:
+    # As docs/deploy.md rotates it: `runnerly keys rotate` run in tokendealer's container.
+    (tokendealer,) = [
+        workload for workload in cluster.deployments("server")
+        if workload["metadata"]["name"] == "tokendealer"
+    ]
+    container, _ = cluster.main_container(tokendealer)
+    with cluster.client() as browser:
+        before = _runner(cluster, browser)
+        rotated = podman("exec", container, "runnerly", "keys", "rotate")
+        kid = rotated.stdout.strip().rsplit(": ", 1)[1]
+
+        login = browser.post(
+            "/api/auth/login", json={"email": before["email"], "password": PASSWORD}
+        )
+        assert login.status_code == 200, login.text
+        after = {**login.json(), "email": before["email"]}
+
+        assert jwt.get_unverified_header(after["access_token"])["kid"] == kid
+        assert jwt.get_unverified_header(before["access_token"])["kid"] != kid
+        # The dashboard, the dataservice and tokendealer take the new key and still the old.
+        for tokens in (after, before):
+            assert _runs(browser, tokens) == []
+            me = browser.get("/api/me", headers=_auth(tokens))
+            assert me.status_code == 200, me.text
