@@ -300,7 +300,7 @@ def test_the_embedded_broker_is_looked_at_more_often_than_kombus_default_second(
     with app.connection_for_write() as connection:
         transport = connection.transport
         assert isinstance(transport, kombu_sqlalchemy.Transport)
-        assert transport.polling_interval <= 0.25
+        assert transport.polling_interval <= 0.1
         assert connection.as_uri().startswith("sqlite:///")
 
 
