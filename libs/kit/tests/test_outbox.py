@@ -11,7 +11,6 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
-from kombu import Connection
 from sqlalchemy.orm import Mapped, mapped_column
 from structlog.testing import capture_logs
 
@@ -58,7 +57,7 @@ MAIL = {"to": "a@b.c", "subject": "Hello", "text": "Open the link."}
 
 def _drain(outbox: Outbox, queue: str) -> list[dict[str, Any]]:
     received = []
-    with Connection(outbox.celery.conf.broker_url) as connection:
+    with outbox.celery.connection_for_read() as connection:
         simple = connection.SimpleQueue(queue)
         while True:
             try:
