@@ -62,7 +62,7 @@ THREADS = 1
 PORTS = 20
 TOKENDEALER, DATASERVICE = 1, 2
 PASSWORD = "correct horse battery staple"  # noqa: S105 - a throwaway account
-GPX = Path("/work/shared/data/activities/cerknicko-jezero.gpx")
+GPX = common.ROOT / "services/ingest/tests/files/data/cerknicko-jezero.gpx"
 CONFIRM_LINK = re.compile(r"/confirm\?token=([A-Za-z0-9_\-]+)")
 # Machine-wide, the system tests start one system at a time (tests/system.py): a start
 # measured while another system starts would time the neighbour.
