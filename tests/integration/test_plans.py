@@ -102,3 +102,52 @@ def test_a_plan_for_a_race_follows_the_runs_done(system: System) -> None:
     deleted = system.http.delete(f"/api/plans/{plan['id']}", headers=auth(tokens))
     assert deleted.status_code == 204, deleted.text
     assert system.http.get(f"/api/plans/{plan['id']}", headers=auth(tokens)).status_code == 404
+
+
+def _workouts(plan: dict[str, Any], *kinds: str) -> list[dict[str, Any]]:
+    return [w for week in plan["weeks"] for w in week["workouts"] if w["kind"] in kinds]
+
+
+def _codes(plan: dict[str, Any]) -> set[str]:
+    return {remark["code"] for remark in plan["remarks"]}
+
+
+def _sunday_in(weeks: int) -> date:
+    today = date.today()
+    return today + timedelta(weeks=weeks, days=(6 - today.weekday()) % 7)
+
+
+def test_the_coachs_cases_through_the_api(system: System) -> None:
+    # The plans service's own tests hold every rule; here the same cases reach the runner
+    # whole through the dashboard: remarks with their codes, the goal's choice, phases.
+    _, tokens = sign_up(system)
+    runner_id = system.http.get("/api/me", headers=auth(tokens)).json()["account"]["id"]
+    system.store_runs(_history(runner_id))  # about 30 km a week
+
+    def plan(**fields: Any) -> dict[str, Any]:
+        created = system.http.post("/api/plans", headers=auth(tokens), json=fields)
+        assert created.status_code == 201, created.text
+        body: dict[str, Any] = created.json()
+        return body
+
+    marathon = {"distance_m": 42195, "date": _sunday_in(12).isoformat(), "days_per_week": 5,
+                "long_run_day": "sunday", "goal_time_s": 3 * 3600}
+    predicted = plan(**marathon)
+    kept = plan(**marathon, goal_mode="keep_goal")
+    # A 3:00 marathon is far beyond a runner of 5:00/km easy runs: said, and a choice.
+    assert "goal_beyond_fitness" in _codes(predicted)
+    assert predicted["goal_mode"] == "predicted"
+    assert predicted["target_time_s"] > 3 * 3600
+    assert kept["goal_mode"] == "keep_goal" and kept["target_time_s"] == 3 * 3600
+    assert "goal_kept_beyond_fitness" in _codes(kept)
+    for made in (predicted, kept):
+        assert len(_workouts(made, "marathon_pace")) >= 4
+        assert [p["weeks"] for p in made["phases"] if p["phase"] == "taper"] == [3]
+        assert all(w["duration_s"] <= 3 * 3600 for w in _workouts(made, "long"))
+
+    ten_k = plan(distance_m=10_000, date=_sunday_in(10).isoformat(), days_per_week=3,
+                 long_run_day="saturday")
+    longest = max(w["distance_m"] for w in _workouts(ten_k, "long"))
+    assert longest >= 5000
+    assert longest >= 8000 or "long_run_short" in _codes(ten_k)
+    assert [p["weeks"] for p in ten_k["phases"] if p["phase"] == "taper"] == [1]
