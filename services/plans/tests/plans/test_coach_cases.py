@@ -197,3 +197,37 @@ def test_a_run_that_shows_a_new_vdot_offers_to_rebuild_the_plan(
     assert rebuilt["vdot"] > plan["vdot"] + 1
     assert rebuilt["rebuild_reason"] is None
     assert rebuilt["weeks"][0] == read["weeks"][0]  # the past is kept
+
+
+def test_a_runner_who_sees_the_gap_can_change_their_choice_of_goal(
+    client: TestClient, alice: Headers, dataservice: Any
+) -> None:
+    give_history(dataservice, 55)
+    plan = client.post("/plans", json=MARATHON, headers=alice).json()
+    assert plan["goal_mode"] == "predicted" and "goal_beyond_fitness" in codes(plan)
+
+    kept = client.post(f"/plans/{plan['id']}/regenerate", json={"goal_mode": "keep_goal"},
+                       headers=alice)
+    assert kept.status_code == 200, kept.text
+    assert kept.json()["goal_mode"] == "keep_goal"
+    assert kept.json()["target_time_s"] == 3 * 3600
+    assert "goal_kept_beyond_fitness" in codes(kept.json())
+    assert kept.json()["weeks"][0] == plan["weeks"][0]  # the past is kept
+    # The choice holds: read again, and rebuilt again without naming it.
+    assert client.get(f"/plans/{plan['id']}", headers=alice).json()["goal_mode"] == "keep_goal"
+    again = client.post(f"/plans/{plan['id']}/regenerate", headers=alice).json()
+    assert again["goal_mode"] == "keep_goal"
+
+    back = client.post(f"/plans/{plan['id']}/regenerate", json={"goal_mode": "predicted"},
+                       headers=alice).json()
+    assert back["goal_mode"] == "predicted" and back["target_time_s"] > 3 * 3600
+
+    no_goal = client.post("/plans", headers=alice,
+                          json={**MARATHON, "goal_time_s": None}).json()
+    refused = client.post(f"/plans/{no_goal['id']}/regenerate",
+                          json={"goal_mode": "keep_goal"}, headers=alice)
+    assert refused.status_code == 422, refused.text
+    assert refused.json()["reason"] == "no_goal_time"
+    wrong = client.post(f"/plans/{plan['id']}/regenerate", json={"goal_mode": "fastest"},
+                        headers=alice)
+    assert wrong.status_code == 422, wrong.text

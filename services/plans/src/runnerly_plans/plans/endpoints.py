@@ -8,7 +8,7 @@ from runnerly_kit.caching import ConditionalRoute
 from runnerly_plans.deps import PlanReader, PlanWriter, RuntimeDep, SessionDep
 from runnerly_plans.plans import service
 from runnerly_plans.plans.calendar import plan_calendar
-from runnerly_plans.plans.schemas import PlanCreate, PlanList, PlanRead
+from runnerly_plans.plans.schemas import PlanCreate, PlanList, PlanRead, PlanRebuild
 from runnerly_plans.plans.units import Units
 
 router = APIRouter(prefix="/plans", tags=["plans"], route_class=ConditionalRoute)
@@ -78,6 +78,11 @@ def delete_plan(plan_id: PlanId, session: SessionDep, runner: PlanWriter) -> Non
     409: {"description": "The race is over, or too close to rebuild the plan."},
     503: {"description": "The dataservice is unavailable."},
 })
-def regenerate_plan(plan_id: PlanId, runtime: RuntimeDep, runner: PlanWriter) -> PlanRead:
-    """Rebuild the weeks from next Monday on from current fitness; the past weeks stay."""
-    return service.regenerate(runtime, runner.sub, plan_id)
+def regenerate_plan(
+    plan_id: PlanId, runtime: RuntimeDep, runner: PlanWriter, body: PlanRebuild | None = None
+) -> PlanRead:
+    """Rebuild the weeks from next Monday on from current fitness, and for another
+    treatment of the goal time when the body names one; the past weeks stay."""
+    return service.regenerate(
+        runtime, runner.sub, plan_id, goal_mode=body.goal_mode if body else None
+    )

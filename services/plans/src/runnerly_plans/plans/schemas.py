@@ -55,6 +55,14 @@ class PlanCreate(BaseModel):
         return self
 
 
+class PlanRebuild(BaseModel):
+    goal_mode: GoalMode | None = Field(
+        default=None,
+        description="Change how the plan treats its goal time (as in `PlanCreate`): the "
+        "weeks to come are rebuilt for it. Unset: the plan keeps its own.",
+    )
+
+
 class Pace(BaseModel):
     slow_s_per_km: float
     fast_s_per_km: float

@@ -252,10 +252,18 @@ def delete_plan(session: Session, runner_id: str, plan_id: int) -> None:
     log.info("plan.deleted", plan_id=plan_id, runner_id=runner_id)
 
 
-def regenerate(runtime: Runtime, runner_id: str, plan_id: int) -> PlanRead:
-    """Rebuild the weeks from next Monday on from current fitness; the past stays."""
+def regenerate(
+    runtime: Runtime, runner_id: str, plan_id: int, *, goal_mode: GoalMode | None = None
+) -> PlanRead:
+    """Rebuild the weeks from next Monday on from current fitness, for ``goal_mode`` when
+    given (the runner's choice once they see the gap), else the plan's own; the past
+    stays."""
     with runtime.database.transaction() as session:
         plan = _owned(session, runner_id, plan_id)  # a 404 before any request
+    if goal_mode is not None and plan.goal_time_s is None:
+        raise InvalidInput("The plan has no goal time to keep or to set aside.",
+                           reason="no_goal_time")
+    mode = goal_mode or _goal_mode(plan.goal_mode)
     day = _runner_day(runtime, runner_id)
     if plan.race_date < day.today:
         raise Conflict("The race is over: there is nothing left to rebuild.", reason="race_over")
@@ -269,7 +277,7 @@ def regenerate(runtime: Runtime, runner_id: str, plan_id: int) -> PlanRead:
             today=day.today, race_date=plan.race_date, distance_m=plan.distance_m,
             days_per_week=plan.days_per_week, long_run_day=plan.long_run_day,
             vdot=fitness.vdot, recent_weekly_m=recent, goal_time_s=plan.goal_time_s,
-            goal_mode=_goal_mode(plan.goal_mode), start=start, first_week_index=first_index,
+            goal_mode=mode, start=start, first_week_index=first_index,
             min_full_weeks=REBUILD_MIN_FULL_WEEKS,
         ))
     except PlanRefused as refused:
@@ -281,6 +289,7 @@ def regenerate(runtime: Runtime, runner_id: str, plan_id: int) -> PlanRead:
         repository.add_workouts(session, plan.id, _workouts(generated))
         repository.attach_runs(session, plan.id, start)
         kept = [week for week in plan.weeks if int(week["index"]) < first_index]
+        plan.goal_mode = mode
         _apply(plan, generated, fitness, day.time_zone, now, kept_weeks=kept)
         log.info("plan.regenerated", plan_id=plan.id, runner_id=runner_id,
                  from_week=first_index, vdot=round(fitness.vdot, 1))
