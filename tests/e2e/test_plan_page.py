@@ -72,3 +72,11 @@ def test_the_plan_page_opens_on_this_week_with_the_rest_folded(
     expect(weeks.last.locator(".workout-race")).to_contain_text("Race")
     tab.shot(f"plan-page-{'phone' if viewport is PHONE else 'laptop'}")
     tab.audit("the plan page")
+
+    # Having seen the gap, the runner changes their mind, and back: the weeks to come follow.
+    page.get_by_role("button", name="Train for the predicted time instead").click()
+    expect(remarks.locator("[data-code=goal_beyond_fitness]")).to_be_visible()
+    expect(page.get_by_text("Race-pace work is at the time your fitness predicts")).to_be_visible()
+    page.get_by_role("button", name="Keep my goal and train at goal pace").click()
+    expect(remarks.locator("[data-code=goal_kept_beyond_fitness]")).to_be_visible()
+    expect(page.get_by_text("You chose to keep your goal")).to_be_visible()

@@ -137,6 +137,7 @@ class FakePlans:
         if rest.endswith("/regenerate"):
             rebuilt = copy.deepcopy(mine[plan_id])
             rebuilt["vdot"] = 47.0
+            rebuilt.update(json.loads(request.content or b"{}"))  # the goal's choice
             mine[plan_id] = rebuilt
             return httpx.Response(200, json=rebuilt)
         return httpx.Response(200, json=mine[plan_id])

@@ -58,6 +58,17 @@ def test_regenerate(client: TestClient, login: Any, plans: FakePlans,
     rebuilt = client.post(f"/api/plans/{plan_id}/regenerate", headers=me.csrf)
     assert rebuilt.status_code == 200
     assert rebuilt.json()["vdot"] == 47.0
+    assert plans.requests[-1].content == b""  # no choice named: the plan keeps its own
+
+    kept = client.post(f"/api/plans/{plan_id}/regenerate", headers=me.csrf,
+                       json={"goal_mode": "keep_goal"})
+    assert kept.status_code == 200, kept.text
+    assert json.loads(plans.requests[-1].content) == {"goal_mode": "keep_goal"}
+    assert kept.json()["goal_mode"] == "keep_goal"
+    sent = len(plans.requests)
+    assert_problem(client.post(f"/api/plans/{plan_id}/regenerate", headers=me.csrf,
+                               json={"goal_mode": "fastest"}), 422)
+    assert len(plans.requests) == sent  # refused at the door
 
 
 def test_the_peers_refusal_reaches_the_runner_with_its_reason(

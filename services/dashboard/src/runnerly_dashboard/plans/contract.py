@@ -1,4 +1,4 @@
-"""Generated from contracts/plans.json (PlanCreate, PlanList, PlanRead) by `make contracts`: do not edit."""
+"""Generated from contracts/plans.json (PlanCreate, PlanList, PlanRead, PlanRebuild) by `make contracts`: do not edit."""
 
 from __future__ import annotations
 
@@ -108,6 +108,16 @@ class PlanCreate(BaseModel):
     ] = "sunday"
     name: Annotated[str | None, Field(max_length=200, min_length=1, title="Name")] = None
     race_id: Annotated[int | None, Field(ge=1, le=2147483647, title="Race Id")] = None
+
+
+class PlanRebuild(BaseModel):
+    goal_mode: Annotated[
+        Literal["predicted", "keep_goal"] | None,
+        Field(
+            description="Change how the plan treats its goal time (as in `PlanCreate`): the weeks to come are rebuilt for it. Unset: the plan keeps its own.",
+            title="Goal Mode",
+        ),
+    ] = None
 
 
 class PlanSummary(BaseModel):

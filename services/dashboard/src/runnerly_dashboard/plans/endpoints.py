@@ -8,7 +8,7 @@ from runnerly_dashboard.deps import CallerDep, IfNoneMatchDep, PeersDep
 from runnerly_dashboard.me.schemas import Units
 from runnerly_dashboard.peers import cached
 from runnerly_dashboard.plans import service
-from runnerly_dashboard.plans.schemas import PlanCreate, PlanList, PlanRead
+from runnerly_dashboard.plans.schemas import PlanCreate, PlanList, PlanRead, PlanRebuild
 from runnerly_dashboard.problems import conditional_read_responses, problem_responses
 
 router = APIRouter(prefix="/plans", tags=["plans"])
@@ -83,7 +83,10 @@ def delete_plan(plan_id: PlanId, caller: CallerDep, peers: PeersDep) -> Response
 
 
 @router.post("/{plan_id}/regenerate", response_model=PlanRead,
-             responses=problem_responses(401, 403, 404, 409, 503))
-def regenerate_plan(plan_id: PlanId, caller: CallerDep, peers: PeersDep) -> PlanRead:
-    """Rebuild the weeks from next Monday on from current fitness; the past stays."""
-    return service.regenerate_plan(peers, caller, plan_id)
+             responses=problem_responses(401, 403, 404, 409, 422, 503))
+def regenerate_plan(
+    plan_id: PlanId, caller: CallerDep, peers: PeersDep, body: PlanRebuild | None = None
+) -> PlanRead:
+    """Rebuild the weeks from next Monday on from current fitness, and for another
+    treatment of the goal time when the body names one; the past stays."""
+    return service.regenerate_plan(peers, caller, plan_id, body)

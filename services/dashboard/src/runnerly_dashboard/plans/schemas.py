@@ -6,10 +6,10 @@ from __future__ import annotations
 from typing import Annotated
 
 from runnerly_dashboard.plans import contract
-from runnerly_dashboard.plans.contract import PlanList, PlanRead
+from runnerly_dashboard.plans.contract import PlanList, PlanRead, PlanRebuild
 from runnerly_kit.text import SingleLine
 
-__all__ = ["PlanCreate", "PlanList", "PlanRead"]
+__all__ = ["PlanCreate", "PlanList", "PlanRead", "PlanRebuild"]
 
 
 # The plans service's request, checked here against its contract (fields, bounds, nothing

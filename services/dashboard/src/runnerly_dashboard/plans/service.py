@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from runnerly_dashboard.auth.service import Caller
 from runnerly_dashboard.peers import Fetched, Peers, call, fetch, parse
-from runnerly_dashboard.plans.schemas import PlanCreate, PlanList, PlanRead
+from runnerly_dashboard.plans.schemas import PlanCreate, PlanList, PlanRead, PlanRebuild
 
 
 def list_plans(peers: Peers, caller: Caller, limit: int, cursor: str | None,
@@ -35,7 +35,10 @@ def delete_plan(peers: Peers, caller: Caller, plan_id: int) -> None:
     call(peers.plans, "DELETE", f"/plans/{plan_id}", token=caller.access_token)
 
 
-def regenerate_plan(peers: Peers, caller: Caller, plan_id: int) -> PlanRead:
+def regenerate_plan(
+    peers: Peers, caller: Caller, plan_id: int, body: PlanRebuild | None = None
+) -> PlanRead:
     response = call(peers.plans, "POST", f"/plans/{plan_id}/regenerate",
-                    token=caller.access_token)
+                    token=caller.access_token,
+                    json=body.model_dump(exclude_unset=True) if body else None)
     return parse(response, PlanRead, "plans")

@@ -297,7 +297,8 @@ export interface paths {
         put?: never;
         /**
          * Regenerate Plan
-         * @description Rebuild the weeks from next Monday on from current fitness; the past stays.
+         * @description Rebuild the weeks from next Monday on from current fitness, and for another
+         *     treatment of the goal time when the body names one; the past stays.
          */
         post: operations["regenerate_plan_api_plans__plan_id__regenerate_post"];
         delete?: never;
@@ -1153,6 +1154,14 @@ export interface components {
             warnings: string[];
             /** Weeks */
             weeks: components["schemas"]["PlanWeekRead"][];
+        };
+        /** PlanRebuild */
+        PlanRebuild: {
+            /**
+             * Goal Mode
+             * @description Change how the plan treats its goal time (as in `PlanCreate`): the weeks to come are rebuilt for it. Unset: the plan keeps its own.
+             */
+            goal_mode?: ("predicted" | "keep_goal") | null;
         };
         /** PlanRemarkRead */
         PlanRemarkRead: {
@@ -4141,7 +4150,11 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PlanRebuild"] | null;
+            };
+        };
         responses: {
             /** @description Successful Response */
             200: {

@@ -15,12 +15,15 @@ import "./plans.css";
 import { calendarUrl, useDeletePlan, usePlan, useRegeneratePlan, type Plan } from "./queries";
 
 const VolumeChart = lazy(() => import("./VolumeChart"));
+const GOAL_GAP_REMARKS = new Set(["goal_beyond_fitness", "goal_kept_beyond_fitness"]);
 
 function Summary({ plan }: { plan: Plan }) {
   const { units } = usePreferences();
   const regenerate = useRegeneratePlan(plan.id, units);
   const { t } = useTranslation();
   const goalApart = plan.goal_time_s != null && plan.goal_time_s !== plan.target_time_s;
+  // The gap the plans service says, either way the runner chose: the other way is offered.
+  const goalBeyondFitness = plan.remarks.some((remark) => GOAL_GAP_REMARKS.has(remark.code));
   return (
     <Card title={t("plans.summary.title")}>
       <p>
@@ -48,7 +51,7 @@ function Summary({ plan }: { plan: Plan }) {
       {plan.rebuild_reason && (
         <div className="plan-behind" role="alert">
           <p>{t(`plans.summary.rebuild.${plan.rebuild_reason}`)}</p>
-          <button type="button" className="button" disabled={regenerate.isPending} onClick={() => regenerate.mutate()}>
+          <button type="button" className="button" disabled={regenerate.isPending} onClick={() => regenerate.mutate(undefined)}>
             {regenerate.isPending ? t("plans.summary.regenerating") : t("plans.summary.regenerate")}
           </button>
         </div>
@@ -68,6 +71,12 @@ function Summary({ plan }: { plan: Plan }) {
             ? t("plans.summary.goalKept")
             : t("plans.summary.goalPredicted")}
         </p>
+      )}
+      {goalBeyondFitness && (
+        <button type="button" className="button secondary" disabled={regenerate.isPending}
+          onClick={() => regenerate.mutate(plan.goal_mode === "keep_goal" ? "predicted" : "keep_goal")}>
+          {plan.goal_mode === "keep_goal" ? t("plans.summary.trainPredicted") : t("plans.summary.keepGoal")}
+        </button>
       )}
       <h3>{t("plans.summary.phases")}</h3>
       <ol className="plan-phases">

@@ -5,6 +5,7 @@ import type { PlanCreate } from "../api/types";
 import type { Units } from "../format/units";
 
 export type { Plan, PlanCreate, PlanSummary, PlanWeek, PlanWorkout } from "../api/types";
+type GoalMode = NonNullable<PlanCreate["goal_mode"]>;
 
 /** The runner's plans, newest first. */
 export function usePlans() {
@@ -37,8 +38,14 @@ export function useCreatePlan(units: Units) {
 export function useRegeneratePlan(planId: number, units: Units) {
   const client = useQueryClient();
   return useMutation({
-    mutationFn: () =>
-      unwrap(api.POST("/api/plans/{plan_id}/regenerate", { params: { path: { plan_id: planId } } })),
+    // A goal mode names the runner's choice for their goal time; none keeps the plan's own.
+    mutationFn: (goalMode?: GoalMode) =>
+      unwrap(
+        api.POST("/api/plans/{plan_id}/regenerate", {
+          params: { path: { plan_id: planId } },
+          body: goalMode ? { goal_mode: goalMode } : undefined,
+        }),
+      ),
     onSuccess: (plan) => {
       client.setQueryData(["plans", planId, units], plan);
       return client.invalidateQueries({ queryKey: ["plans"], exact: true });
