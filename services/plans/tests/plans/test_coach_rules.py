@@ -19,6 +19,7 @@ from runnerly_plans.plans.generator import (
     MARATHON_LONG_RUN_BONUS,
     MAX_WEEKLY_RISE,
     QUALITY_KINDS,
+    QUALITY_MAX_M,
     UNIT_M,
     GeneratedPlan,
     PlanRequest,
@@ -110,10 +111,12 @@ def test_the_long_run_is_capped_and_reaches_its_minimum_or_says_why(
         share += MARATHON_LONG_RUN_BONUS
     longest = 0
     for week in plan.weeks:
+        runs = sum(1 for w in week.workouts if w.kind != "race")
         for workout in week.workouts:
             assert workout.duration_s <= LONG_RUN_MAX_MINUTES * 60 + 60 or workout.kind == "race"
             if workout.kind == "long":
-                assert workout.distance_m <= share * week.distance_m + UNIT_M
+                # A week the race leaves two runs: no run longer than the other, so half.
+                assert workout.distance_m <= max(share, 1 / runs) * week.distance_m + UNIT_M
                 longest = max(longest, workout.distance_m)
     if longest < rules.long_run_min_km * 1000 - UNIT_M:
         assert "long_run_short" in _codes(plan)
@@ -159,6 +162,50 @@ def test_a_goal_beyond_fitness_is_said_and_the_runners_choice_kept(
     else:
         assert "goal_beyond_fitness" in _codes(plan)
         assert plan.target_time_s == pytest.approx(predicted)
+
+
+def _runs_over_their_long_run(plan: GeneratedPlan) -> list[str]:
+    """Every run of a training week longer than that week's long run (race week aside)."""
+    over = []
+    for week in plan.weeks:
+        if any(w.kind == "race" for w in week.workouts):
+            continue
+        longest = max((w.distance_m for w in week.workouts if w.kind == "long"), default=None)
+        if longest is None:
+            continue  # a week whose long-run day is the day before the race
+        over += [f"week {week.index}: {w.kind} {w.distance_m} m against a {longest} m long run"
+                 for w in week.workouts if w.kind != "long" and w.distance_m > longest]
+    return over
+
+
+@settings(max_examples=300, deadline=None)
+@given(requests())
+def test_no_run_is_longer_than_its_weeks_long_run(request: PlanRequest) -> None:
+    plan = generate(request)
+    assert _runs_over_their_long_run(plan) == []
+    for workout in plan.workouts:
+        if workout.kind in QUALITY_KINDS:
+            assert workout.distance_m <= QUALITY_MAX_M[workout.kind]
+
+
+@pytest.mark.parametrize(("distance", "vdot"), [(10_000.0, 60.0), (5000.0, 60.0)])
+def test_a_high_volume_on_three_days_is_held_under_the_long_run_and_said(
+    distance: float, vdot: float,
+) -> None:
+    """Three days a week and a history far above the target: the long run reaches its cap
+    (18 km for 10 km), and the surplus would make 24 km easy days; the plan holds the week
+    to what three runs no longer than the long run hold, and says so."""
+    weekly = HISTORIES["high"] * target_volume_m(rules_for(distance), 3, vdot)
+    plan = generate(PlanRequest(
+        today=TODAY, race_date=date(2026, 6, 28), distance_m=distance, days_per_week=3,
+        long_run_day=6, vdot=vdot, recent_weekly_m=[weekly] * 4,
+    ))
+    assert _runs_over_their_long_run(plan) == []
+    cap = rules_for(distance).long_run_cap_km * 1000
+    assert max(_training(plan)) <= 3 * cap
+    assert plan.weeks[0].distance_m < weekly
+    remark = next(r for r in plan.warnings if r.code == "volume_capped_by_days")
+    assert "3 days a week" in remark.text
 
 
 # Published plans -------------------------------------------------------------------------

@@ -150,7 +150,8 @@ class PacesRead(BaseModel):
 class RemarkRead(BaseModel):
     code: str = Field(description="Stable, for a machine: goal_beyond_fitness, "
                       "goal_kept_beyond_fitness, goal_pace_at_threshold, goal_below_fitness, "
-                      "volume_short, long_run_short, fitness_default; note for older plans.")
+                      "volume_short, volume_capped_by_days, long_run_short, fitness_default; note "
+                      "for older plans.")
     text: str
 
 
