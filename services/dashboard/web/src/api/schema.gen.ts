@@ -1300,10 +1300,10 @@ export interface components {
             id: number;
             /**
              * Judgement
-             * @description The day's runs judged against the workout: done (85 % of its distance or more, at its pace within 3 %), done_off_pace (the distance, not the pace), partly_done (less than 85 % of the distance), missed, or planned.
+             * @description The day's runs judged against the workout: done (85 % of its distance to 1.5 times it, at its pace within 3 %), done_off_pace (the distance, not the pace), partly_done (less than 85 % of the distance), done_too_long (more than 1.5 times its distance, the race aside), missed, or planned.
              * @enum {string}
              */
-            judgement: "planned" | "done" | "done_off_pace" | "partly_done" | "missed";
+            judgement: "planned" | "done" | "done_off_pace" | "partly_done" | "done_too_long" | "missed";
             /**
              * Kind
              * @enum {string}

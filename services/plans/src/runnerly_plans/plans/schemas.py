@@ -17,7 +17,9 @@ WorkoutKind = Literal[
     "hills", "strides",
 ]
 WorkoutStatus = Literal["planned", "done", "missed"]
-Judgement = Literal["planned", "done", "done_off_pace", "partly_done", "missed"]
+Judgement = Literal[
+    "planned", "done", "done_off_pace", "partly_done", "done_too_long", "missed"
+]
 GoalMode = Literal["predicted", "keep_goal"]
 FitnessSource = Literal["best_efforts", "runs", "profile", "default"]
 
@@ -80,8 +82,9 @@ class WorkoutRead(BaseModel):
     )
     judgement: Judgement = Field(
         description="The day's runs judged against the workout: done (85 % of its distance "
-        "or more, at its pace within 3 %), done_off_pace (the distance, not the pace), "
-        "partly_done (less than 85 % of the distance), missed, or planned."
+        "to 1.5 times it, at its pace within 3 %), done_off_pace (the distance, not the pace), "
+        "partly_done (less than 85 % of the distance), done_too_long (more than 1.5 times "
+        "its distance, the race aside), missed, or planned."
     )
     runs: list[MatchedRunRead]
 
