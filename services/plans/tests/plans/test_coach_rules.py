@@ -13,10 +13,14 @@ from hypothesis import strategies as st
 
 from runnerly_plans.fitness.vdot import predict_time
 from runnerly_plans.plans.generator import (
+    DANIELS_LONG_RUN_SHARE,
+    DANIELS_LOW_VOLUME_SHARE,
+    DANIELS_MODERATE_M,
     GOAL_MARGIN,
     LONG_RUN_MAX_MINUTES,
     LONG_RUN_SHARE,
     MARATHON_LONG_RUN_BONUS,
+    MARATHON_LONG_RUN_MAX_MINUTES,
     MAX_WEEKLY_RISE,
     QUALITY_KINDS,
     QUALITY_MAX_M,
@@ -206,6 +210,48 @@ def test_a_high_volume_on_three_days_is_held_under_the_long_run_and_said(
     assert plan.weeks[0].distance_m < weekly
     remark = next(r for r in plan.warnings if r.code == "volume_capped_by_days")
     assert "3 days a week" in remark.text
+
+
+def _marathon_12_weeks(days: int = 5) -> GeneratedPlan:
+    """12 weeks to a marathon for a runner of VDOT 50 at 55 km a week, goal 3:00."""
+    return generate(PlanRequest(
+        today=TODAY, race_date=next_monday(TODAY) + timedelta(weeks=11, days=6),
+        distance_m=42195.0, days_per_week=days, long_run_day=6, vdot=50,
+        recent_weekly_m=[55_000] * 4, goal_time_s=3 * 3600,
+    ))
+
+
+def test_a_marathon_long_run_keeps_to_daniels_share_until_the_published_distance() -> None:
+    """Daniels: the long run at most 25 % of the week from 40 mi (64 km) a week, 30 % below
+    (so never under 30 % of 64 km), and 150 minutes; beyond that share only to reach the
+    distance the published plans' long runs reach (18 mi), and within the days' share."""
+    plan = _marathon_12_weeks()
+    rules = rules_for(42195.0)
+    assert rules.long_run_min_km * 1000 >= 18 * MILE - UNIT_M
+    for week in plan.weeks:
+        for long_run in (w for w in week.workouts if w.kind == "long"):
+            daniels = max(DANIELS_LONG_RUN_SHARE * week.distance_m,
+                          DANIELS_LOW_VOLUME_SHARE * min(week.distance_m, DANIELS_MODERATE_M))
+            towards_published = min(rules.long_run_min_km * 1000, 0.32 * week.distance_m)
+            assert long_run.distance_m <= max(daniels, towards_published) + UNIT_M
+            if week.phase == "base":
+                assert long_run.distance_m <= daniels + UNIT_M
+            assert long_run.duration_s <= MARATHON_LONG_RUN_MAX_MINUTES * 60 + 60
+    longest = max(w.distance_m for w in plan.workouts if w.kind == "long")
+    assert longest >= 25_000
+    if longest < rules.long_run_min_km * 1000 - UNIT_M:
+        assert "long_run_short" in _codes(plan)
+
+
+@pytest.mark.parametrize("days", [3, 4, 5, 6, 7])
+def test_a_12_week_marathon_has_long_runs_with_a_marathon_pace_finish(days: int) -> None:
+    """Pfitzinger's plans finish a long run at marathon pace every few weeks of build and
+    peak: a 12-week plan has two or three, never in a lighter week."""
+    plan = _marathon_12_weeks(days)
+    finishes = [week for week in plan.weeks for w in week.workouts
+                if w.kind == "long" and "at marathon pace" in w.description]
+    assert len(finishes) >= 2
+    assert all(week.phase in ("build", "peak") and not week.cutback for week in finishes)
 
 
 # Published plans -------------------------------------------------------------------------

@@ -70,6 +70,15 @@ describe("a plan's remarks", () => {
     );
   });
 
+  it("word a marathon's long run held to 2.5 hours in Chinese", () => {
+    changeLanguage("zh-Hans");
+    const held = {
+      ...longRun,
+      text: longRun.text.replace("3 hours", "2.5 hours"),
+    };
+    expect(remarkText(held)).toContain("一次跑步最多不宜超过 2.5 小时");
+  });
+
   it("word a volume held by the days a week in Chinese, with its figures", () => {
     changeLanguage("zh-Hans");
     const capped = {

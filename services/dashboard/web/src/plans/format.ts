@@ -155,10 +155,10 @@ const REMARK_FIGURES: Partial<Record<string, (text: string) => Record<string, st
   long_run_short: (text) => {
     const m = new RegExp(`^The longest run of this plan is (${LENGTH}); a (\\w+) plan should reach at least (${LENGTH}), but (.*)\\. Expect`).exec(text);
     if (!m) return null;
-    const hours = /^3 hours at your easy pace \((\S+)\)/.exec(m[4]);
+    const hours = /^(\d+(?:\.\d+)?) hours at your easy pace \((\S+)\)/.exec(m[4]);
     const days = /^with (\d+) days a week/.exec(m[4]);
     const why = hours
-      ? i18n.t("plans.remark.whyHours", { pace: paceShown(hours[1]) })
+      ? i18n.t("plans.remark.whyHours", { hours: hours[1], pace: paceShown(hours[2]) })
       : days
         ? i18n.t("plans.remark.whyDays", { days: days[1] })
         : null;

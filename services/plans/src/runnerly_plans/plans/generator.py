@@ -23,7 +23,10 @@ the service's README; in short:
   the short races; strides in base, build and race week; tempo and intervals around them.
 - **Long run.** A share of the week by days (larger for few days), growing from base to
   peak; capped by distance and at 3 hours of easy running; a minimum by distance, and a
-  remark saying why when the days or the volume cannot reach it.
+  remark saying why when the days or the volume cannot reach it. The marathon at 5 days a
+  week and more keeps to Daniels' share (25 % of the week, 30 % up to 64 km) and 150
+  minutes, beyond his share only towards the published plans' 18 mi in build and peak;
+  every other week of build and peak its long run finishes at marathon pace.
 - **Goal.** A goal beyond current fitness is remarked, and the runner's ``goal_mode``
   decides what the plan aims at: the predicted time, or the goal.
 """
@@ -65,6 +68,13 @@ MAX_DISTANCE_M = 100_000.0
 MAX_LONG_RUN_SHARE = 0.45
 LONG_RUN_SHARE = {3: 0.45, 4: 0.40, 5: 0.30, 6: 0.28, 7: 0.26}
 MARATHON_LONG_RUN_BONUS = 0.02
+# Daniels, *Daniels' Running Formula* (3rd ed.): the long run the lesser of 25 % of the
+# week and 150 minutes for runners of 40 mi (64 km) a week or more, 30 % below them: so no
+# less than 30 % of 64 km for a runner above it. Applied to the marathon at 5 days a week and
+# more (fewer days keep the days' share above).
+DANIELS_LONG_RUN_SHARE, DANIELS_LOW_VOLUME_SHARE = 0.25, 0.30
+DANIELS_MODERATE_M = 64_000
+MARATHON_LONG_RUN_MAX_MINUTES = 150.0
 # The long run grows through the plan: this much less of the week in base, half of it in
 # build, the full share in peak.
 LONG_RUN_SHARE_BASE_LESS = 0.04
@@ -132,7 +142,7 @@ DISTANCES = (
     (10_000.0, DistanceRules("5k", 2, 40, 14, 6)),
     (21_000.0, DistanceRules("10k", 3, 50, 18, 8)),
     (42_000.0, DistanceRules("half", 4, 60, 22, 16)),
-    (43_000.0, DistanceRules("marathon", 6, 75, 35, 24)),
+    (43_000.0, DistanceRules("marathon", 6, 75, 35, 29)),
     (math.inf, DistanceRules("ultra", 8, 85, 38, 30)),
 )
 # Each taper week's volume as a share of the last training week: cut progressively.
@@ -467,7 +477,8 @@ def _quality_kind(
         second: WorkoutKind = specific if phase == "peak" or long_race else "tempo"
         return first if position == 0 else second
     if long_race:
-        return "marathon_pace" if week_index % 2 == 0 else "tempo"
+        # Apart from the weeks whose long run finishes at marathon pace (even weeks).
+        return "marathon_pace" if week_index % 2 == 1 else "tempo"
     if phase == "peak":
         # The last peak week is always race-specific: a short plan may have only it.
         if week_index % 2 == 0 or last_of_phase:
@@ -599,20 +610,42 @@ def long_run_share(days_per_week: int, phase: Phase, rules: DistanceRules) -> fl
     share = LONG_RUN_SHARE[days_per_week]
     if rules.name in ("marathon", "ultra"):
         share = min(MAX_LONG_RUN_SHARE, share + MARATHON_LONG_RUN_BONUS)
+    return share - _growth_less(phase)
+
+
+def _growth_less(phase: Phase) -> float:
     less = {"base": LONG_RUN_SHARE_BASE_LESS, "build": LONG_RUN_SHARE_BASE_LESS / 2}
-    return share - less.get(phase, 0.0)
+    return less.get(phase, 0.0)
+
+
+def daniels_long_run_m(volume_m: float, phase: Phase) -> float:
+    """Daniels' long run for a week of ``volume_m``: 25 % of it, and 30 % of it up to 64 km
+    (40 mi) at the least, growing through the plan as every long run does."""
+    return max(
+        (DANIELS_LONG_RUN_SHARE - _growth_less(phase)) * volume_m,
+        (DANIELS_LOW_VOLUME_SHARE - _growth_less(phase)) * min(volume_m, DANIELS_MODERATE_M),
+    )
 
 
 def long_run_ceiling_m(rules: DistanceRules, paces: TrainingPaces) -> float:
-    """The longest a long run may be whatever the week: the distance's cap and 3 hours."""
-    by_time = LONG_RUN_MAX_MINUTES * 60 / paces.easy.middle_s_per_km * 1000
+    """The longest a long run may be whatever the week: the distance's cap and 3 hours
+    (150 minutes for the marathon: Daniels)."""
+    minutes = MARATHON_LONG_RUN_MAX_MINUTES if rules.name == "marathon" else LONG_RUN_MAX_MINUTES
+    by_time = minutes * 60 / paces.easy.middle_s_per_km * 1000
     return min(rules.long_run_cap_km * 1000, by_time)
 
 
 def _long_run_limit(volume_m: int, days_per_week: int, phase: Phase, rules: DistanceRules,
                     paces: TrainingPaces) -> int:
-    limit = min(volume_m * long_run_share(days_per_week, phase, rules),
-                long_run_ceiling_m(rules, paces))
+    by_share = volume_m * long_run_share(days_per_week, phase, rules)
+    if rules.name == "marathon" and days_per_week >= 5:
+        # Daniels' share; beyond it, in build and peak, only towards the distance the
+        # published plans' long runs reach (Pfitzinger's 20 mi, Hansons' 16 mi), and never
+        # beyond the days' share.
+        daniels = daniels_long_run_m(volume_m, phase)
+        towards = min(by_share, rules.long_run_min_km * 1000) if phase != "base" else 0.0
+        by_share = min(by_share, max(daniels, towards))
+    limit = min(by_share, long_run_ceiling_m(rules, paces))
     return math.floor(limit / UNIT_M) * UNIT_M
 
 
@@ -762,10 +795,11 @@ def generate(request: PlanRequest) -> GeneratedPlan:
             # week's volume the days left can hold.
             volume = _units(volume * len(days) / request.days_per_week) * UNIT_M
         # Marathon long runs of build and peak alternate an easy one and one finishing
-        # at marathon pace (Pfitzinger; Daniels' "M-pace long runs").
+        # at marathon pace (Pfitzinger; Daniels' "M-pace long runs"): on even weeks, which
+        # lighter weeks (every 4th) never fall on.
         mp_finish = (
             rules.name in ("marathon", "ultra") and phase in ("build", "peak")
-            and not cutback and index % 2 == 1
+            and not cutback and index % 2 == 0
         )
         workouts = _week_workouts(request, days, volume, index, phase, rules, targets,
                                   mp_finish)
@@ -808,9 +842,12 @@ def _volume_warnings(weeks: list[PlannedWeek], rules: DistanceRules, request: Pl
     )
     minimum = rules.long_run_min_km * 1000
     if longest < minimum - UNIT_M:
-        if long_run_ceiling_m(rules, paces) < minimum:
-            why = (f"3 hours at your easy pace ({_pace_text(paces.easy)}) is the most a run "
-                   "should take")
+        ceiling = long_run_ceiling_m(rules, paces)
+        if ceiling < minimum and longest >= ceiling - 2 * UNIT_M:
+            minutes = (MARATHON_LONG_RUN_MAX_MINUTES if rules.name == "marathon"
+                       else LONG_RUN_MAX_MINUTES)
+            why = (f"{minutes / 60:g} hours at your easy pace ({_pace_text(paces.easy)}) is "
+                   "the most a run should take")
         else:
             why = (f"with {request.days_per_week} days a week and the volume you can safely "
                    "build to, the long run keeps to its share of the week")
