@@ -39,19 +39,28 @@ RACES = {"5k": 5000.0, "10k": 10_000.0, "half": 21097.5, "marathon": 42195.0}
 HISTORIES = {"none": 0.0, "low": 0.5, "high": 1.4}  # share of the distance's target
 
 
+# Every cell of the grid (race x days a week x history) is tested every time; hypothesis
+# draws only what is continuous within a cell: the level, the weeks to the race, the day the
+# plan is made, the long-run day and the goal.
+GRID = pytest.mark.parametrize(
+    ("race", "days", "history"),
+    list(itertools.product(sorted(RACES), range(3, 8), sorted(HISTORIES))),
+)
+PER_CELL = settings(max_examples=10, deadline=None)
+
+
 @st.composite
-def requests(draw: st.DrawFn) -> PlanRequest:
-    distance = RACES[draw(st.sampled_from(sorted(RACES)))]
+def requests(draw: st.DrawFn, race: str, days: int, history: str) -> PlanRequest:
+    distance = RACES[race]
     rules = rules_for(distance)
     vdot = draw(st.floats(30, 70))
-    days = draw(st.integers(3, 7))
-    history = HISTORIES[draw(st.sampled_from(sorted(HISTORIES)))]
-    weekly = history * target_volume_m(rules, days, vdot)
+    weekly = HISTORIES[history] * target_volume_m(rules, days, vdot)
+    today = draw(st.dates(date(2026, 1, 1), date(2027, 12, 31)))
     weeks = draw(st.integers(rules.min_full_weeks + 1, 24))
-    race = next_monday(TODAY) + timedelta(weeks=weeks - 1, days=draw(st.integers(0, 6)))
+    race_date = next_monday(today) + timedelta(weeks=weeks - 1, days=draw(st.integers(0, 6)))
     goal = draw(st.none() | st.floats(0.85, 1.1))
     return PlanRequest(
-        today=TODAY, race_date=race, distance_m=distance, days_per_week=days,
+        today=today, race_date=race_date, distance_m=distance, days_per_week=days,
         long_run_day=draw(st.integers(0, 6)), vdot=vdot,
         recent_weekly_m=[weekly] * 4 if weekly else [],
         goal_time_s=None if goal is None else goal * predict_time(distance, vdot),
@@ -67,9 +76,13 @@ def _training(plan: GeneratedPlan) -> list[int]:
     return [week.distance_m for week in plan.weeks if week.phase != "taper"]
 
 
-@settings(max_examples=300, deadline=None)
-@given(requests())
-def test_workouts_are_specific_to_the_race(request: PlanRequest) -> None:
+@GRID
+@PER_CELL
+@given(data=st.data())
+def test_workouts_are_specific_to_the_race(
+    race: str, days: int, history: str, data: st.DataObject,
+) -> None:
+    request = data.draw(requests(race, days, history))
     plan = generate(request)
     kinds = [w.kind for w in plan.workouts]
     name = rules_for(request.distance_m).name
@@ -84,9 +97,13 @@ def test_workouts_are_specific_to_the_race(request: PlanRequest) -> None:
         assert {"strides", "hills"} & set(kinds)
 
 
-@settings(max_examples=300, deadline=None)
-@given(requests())
-def test_the_taper_lasts_by_distance_and_keeps_intensity(request: PlanRequest) -> None:
+@GRID
+@PER_CELL
+@given(data=st.data())
+def test_the_taper_lasts_by_distance_and_keeps_intensity(
+    race: str, days: int, history: str, data: st.DataObject,
+) -> None:
+    request = data.draw(requests(race, days, history))
     plan = generate(request)
     taper = [week for week in plan.weeks if week.phase == "taper"]
     days = (request.race_date - taper[0].start).days + 1
@@ -103,11 +120,13 @@ def test_the_taper_lasts_by_distance_and_keeps_intensity(request: PlanRequest) -
         [w for w in taper[-1].workouts if w.kind != "race"]) < 2
 
 
-@settings(max_examples=300, deadline=None)
-@given(requests())
+@GRID
+@PER_CELL
+@given(data=st.data())
 def test_the_long_run_is_capped_and_reaches_its_minimum_or_says_why(
-    request: PlanRequest,
+    race: str, days: int, history: str, data: st.DataObject,
 ) -> None:
+    request = data.draw(requests(race, days, history))
     plan = generate(request)
     rules = rules_for(request.distance_m)
     share = LONG_RUN_SHARE[request.days_per_week]
@@ -126,11 +145,13 @@ def test_the_long_run_is_capped_and_reaches_its_minimum_or_says_why(
         assert "long_run_short" in _codes(plan)
 
 
-@settings(max_examples=300, deadline=None)
-@given(requests())
+@GRID
+@PER_CELL
+@given(data=st.data())
 def test_volume_builds_toward_the_target_or_holds_a_runner_above_it(
-    request: PlanRequest,
+    race: str, days: int, history: str, data: st.DataObject,
 ) -> None:
+    request = data.draw(requests(race, days, history))
     plan = generate(request)
     training = _training(plan)
     for before, after in itertools.pairwise(training):
@@ -149,11 +170,13 @@ def test_volume_builds_toward_the_target_or_holds_a_runner_above_it(
         assert max(training) >= 0.8 * target or "volume_short" in _codes(plan)
 
 
-@settings(max_examples=300, deadline=None)
-@given(requests())
+@GRID
+@PER_CELL
+@given(data=st.data())
 def test_a_goal_beyond_fitness_is_said_and_the_runners_choice_kept(
-    request: PlanRequest,
+    race: str, days: int, history: str, data: st.DataObject,
 ) -> None:
+    request = data.draw(requests(race, days, history))
     plan = generate(request)
     predicted = predict_time(request.distance_m, request.vdot)
     goal = request.goal_time_s
@@ -182,9 +205,13 @@ def _runs_over_their_long_run(plan: GeneratedPlan) -> list[str]:
     return over
 
 
-@settings(max_examples=300, deadline=None)
-@given(requests())
-def test_no_run_is_longer_than_its_weeks_long_run(request: PlanRequest) -> None:
+@GRID
+@PER_CELL
+@given(data=st.data())
+def test_no_run_is_longer_than_its_weeks_long_run(
+    race: str, days: int, history: str, data: st.DataObject,
+) -> None:
+    request = data.draw(requests(race, days, history))
     plan = generate(request)
     assert _runs_over_their_long_run(plan) == []
     for workout in plan.workouts:

@@ -5,6 +5,7 @@ long."""
 
 from __future__ import annotations
 
+import itertools
 from datetime import date, timedelta
 
 import pytest
@@ -12,7 +13,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from runnerly_plans.models import MatchedRun, Workout
-from runnerly_plans.plans.generator import PlannedWorkout, PlanRequest, generate, next_monday
+from runnerly_plans.plans.generator import (
+    PlannedWorkout,
+    PlanRequest,
+    generate,
+    next_monday,
+    rules_for,
+    target_volume_m,
+)
 from runnerly_plans.plans.read_model import (
     DISTANCE_BAND,
     EASY_KINDS,
@@ -22,19 +30,32 @@ from runnerly_plans.plans.read_model import (
 )
 
 TODAY = date(2026, 3, 4)
-RACES = (5000.0, 10_000.0, 21097.5, 42195.0)
+RACES = {"5k": 5000.0, "10k": 10_000.0, "half": 21097.5, "marathon": 42195.0}
+HISTORIES = {"none": 0.0, "low": 0.5, "high": 1.4}  # share of the distance's target
+# Every race, days a week and history, every time; hypothesis draws the level, the weeks
+# and the workout within a cell.
+GRID = pytest.mark.parametrize(
+    ("race", "days", "history"),
+    list(itertools.product(sorted(RACES), range(3, 8), sorted(HISTORIES))),
+)
+PER_CELL = settings(max_examples=5, deadline=None)
 # Far enough from each limit that rounding never decides.
 MARGIN = 0.02
 
 
 @st.composite
-def workouts(draw: st.DrawFn) -> Workout:
-    """A workout of a plan for any race, level and days a week (the race itself aside)."""
-    distance = draw(st.sampled_from(RACES))
+def workouts(draw: st.DrawFn, race: str, days: int, history: str) -> Workout:
+    """A workout of a plan for the race, days a week and history, at any level and weeks to
+    the race (the race itself aside)."""
+    distance = RACES[race]
+    rules = rules_for(distance)
+    vdot = draw(st.floats(30, 70))
+    weekly = HISTORIES[history] * target_volume_m(rules, days, vdot)
+    weeks = draw(st.integers(rules.min_full_weeks + 1, 24))
     plan = generate(PlanRequest(
-        today=TODAY, race_date=next_monday(TODAY) + timedelta(weeks=15, days=6),
-        distance_m=distance, days_per_week=draw(st.integers(3, 7)), long_run_day=6,
-        vdot=draw(st.floats(30, 70)), recent_weekly_m=[draw(st.floats(0, 120_000))] * 4,
+        today=TODAY, race_date=next_monday(TODAY) + timedelta(weeks=weeks - 1, days=6),
+        distance_m=distance, days_per_week=days, long_run_day=draw(st.integers(0, 6)),
+        vdot=vdot, recent_weekly_m=[weekly] * 4 if weekly else [],
     ))
     planned: PlannedWorkout = draw(st.sampled_from(
         [w for w in plan.workouts if w.kind != "race"]))
@@ -63,17 +84,25 @@ def run_of(workout: Workout, share: float, pace_factor: float = 1.0) -> MatchedR
 AFTER = TODAY + timedelta(days=400)
 
 
-@settings(max_examples=150, deadline=None)
-@given(workouts(), st.floats(DISTANCE_BAND + MARGIN, OVERDONE_BAND - MARGIN))
-def test_a_run_that_matches_the_workout_is_done(workout: Workout, share: float) -> None:
+@GRID
+@PER_CELL
+@given(data=st.data())
+def test_a_run_that_matches_the_workout_is_done(
+    race: str, days: int, history: str, data: st.DataObject,
+) -> None:
+    workout = data.draw(workouts(race, days, history))
+    share = data.draw(st.floats(DISTANCE_BAND + MARGIN, OVERDONE_BAND - MARGIN))
     assert judge(workout, [run_of(workout, share)], AFTER) == "done"
 
 
-@settings(max_examples=150, deadline=None)
-@given(workouts(), st.floats(DISTANCE_BAND + MARGIN, OVERDONE_BAND - MARGIN))
+@GRID
+@PER_CELL
+@given(data=st.data())
 def test_a_run_off_its_zone_beyond_the_tolerance_is_done_off_pace(
-    workout: Workout, share: float,
+    race: str, days: int, history: str, data: st.DataObject,
 ) -> None:
+    workout = data.draw(workouts(race, days, history))
+    share = data.draw(st.floats(DISTANCE_BAND + MARGIN, OVERDONE_BAND - MARGIN))
     if workout.kind in EASY_KINDS:
         # An easy day is judged on not running it too fast.
         factor = (workout.pace_fast_s_per_km * (1 - PACE_TOLERANCE - MARGIN)
@@ -85,17 +114,27 @@ def test_a_run_off_its_zone_beyond_the_tolerance_is_done_off_pace(
     assert judge(workout, [run_of(workout, share, factor)], AFTER) == "done_off_pace"
 
 
-@settings(max_examples=150, deadline=None)
-@given(workouts(), st.floats(0.05, DISTANCE_BAND - MARGIN), st.floats(0.7, 1.3))
-def test_a_run_too_short_is_partly_done(workout: Workout, share: float, pace: float) -> None:
+@GRID
+@PER_CELL
+@given(data=st.data())
+def test_a_run_too_short_is_partly_done(
+    race: str, days: int, history: str, data: st.DataObject,
+) -> None:
+    workout = data.draw(workouts(race, days, history))
+    share = data.draw(st.floats(0.05, DISTANCE_BAND - MARGIN))
+    pace = data.draw(st.floats(0.7, 1.3))
     assert judge(workout, [run_of(workout, share, pace)], AFTER) == "partly_done"
 
 
-@settings(max_examples=150, deadline=None)
-@given(workouts(), st.floats(OVERDONE_BAND + MARGIN, 4.0), st.floats(0.9, 1.1))
+@GRID
+@PER_CELL
+@given(data=st.data())
 def test_a_run_far_longer_than_planned_is_done_too_long(
-    workout: Workout, share: float, pace: float,
+    race: str, days: int, history: str, data: st.DataObject,
 ) -> None:
+    workout = data.draw(workouts(race, days, history))
+    share = data.draw(st.floats(OVERDONE_BAND + MARGIN, 4.0))
+    pace = data.draw(st.floats(0.9, 1.1))
     assert judge(workout, [run_of(workout, share, pace)], AFTER) == "done_too_long"
 
 
