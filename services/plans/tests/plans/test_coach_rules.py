@@ -140,6 +140,8 @@ def test_the_long_run_is_capped_and_reaches_its_minimum_or_says_why(
             if workout.kind == "long":
                 # A week the race leaves two runs: no run longer than the other, so half.
                 assert workout.distance_m <= max(share, 1 / runs) * week.distance_m + UNIT_M
+                if rules.name == "marathon":
+                    assert workout.duration_s <= MARATHON_LONG_RUN_MAX_MINUTES * 60 + 60
                 longest = max(longest, workout.distance_m)
     if longest < rules.long_run_min_km * 1000 - UNIT_M:
         assert "long_run_short" in _codes(plan)
