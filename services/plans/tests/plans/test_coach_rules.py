@@ -13,12 +13,17 @@ from hypothesis import strategies as st
 
 from runnerly_plans.fitness.vdot import predict_time
 from runnerly_plans.plans.generator import (
+    DANIELS_LONG_RUN_SHARE,
+    DANIELS_LOW_VOLUME_SHARE,
+    DANIELS_MODERATE_M,
     GOAL_MARGIN,
     LONG_RUN_MAX_MINUTES,
     LONG_RUN_SHARE,
     MARATHON_LONG_RUN_BONUS,
+    MARATHON_LONG_RUN_MAX_MINUTES,
     MAX_WEEKLY_RISE,
     QUALITY_KINDS,
+    QUALITY_MAX_M,
     UNIT_M,
     GeneratedPlan,
     PlanRequest,
@@ -34,19 +39,28 @@ RACES = {"5k": 5000.0, "10k": 10_000.0, "half": 21097.5, "marathon": 42195.0}
 HISTORIES = {"none": 0.0, "low": 0.5, "high": 1.4}  # share of the distance's target
 
 
+# Every cell of the grid (race x days a week x history) is tested every time; hypothesis
+# draws only what is continuous within a cell: the level, the weeks to the race, the day the
+# plan is made, the long-run day and the goal.
+GRID = pytest.mark.parametrize(
+    ("race", "days", "history"),
+    list(itertools.product(sorted(RACES), range(3, 8), sorted(HISTORIES))),
+)
+PER_CELL = settings(max_examples=10, deadline=None)
+
+
 @st.composite
-def requests(draw: st.DrawFn) -> PlanRequest:
-    distance = RACES[draw(st.sampled_from(sorted(RACES)))]
+def requests(draw: st.DrawFn, race: str, days: int, history: str) -> PlanRequest:
+    distance = RACES[race]
     rules = rules_for(distance)
     vdot = draw(st.floats(30, 70))
-    days = draw(st.integers(3, 7))
-    history = HISTORIES[draw(st.sampled_from(sorted(HISTORIES)))]
-    weekly = history * target_volume_m(rules, days, vdot)
+    weekly = HISTORIES[history] * target_volume_m(rules, days, vdot)
+    today = draw(st.dates(date(2026, 1, 1), date(2027, 12, 31)))
     weeks = draw(st.integers(rules.min_full_weeks + 1, 24))
-    race = next_monday(TODAY) + timedelta(weeks=weeks - 1, days=draw(st.integers(0, 6)))
+    race_date = next_monday(today) + timedelta(weeks=weeks - 1, days=draw(st.integers(0, 6)))
     goal = draw(st.none() | st.floats(0.85, 1.1))
     return PlanRequest(
-        today=TODAY, race_date=race, distance_m=distance, days_per_week=days,
+        today=today, race_date=race_date, distance_m=distance, days_per_week=days,
         long_run_day=draw(st.integers(0, 6)), vdot=vdot,
         recent_weekly_m=[weekly] * 4 if weekly else [],
         goal_time_s=None if goal is None else goal * predict_time(distance, vdot),
@@ -62,9 +76,13 @@ def _training(plan: GeneratedPlan) -> list[int]:
     return [week.distance_m for week in plan.weeks if week.phase != "taper"]
 
 
-@settings(max_examples=300, deadline=None)
-@given(requests())
-def test_workouts_are_specific_to_the_race(request: PlanRequest) -> None:
+@GRID
+@PER_CELL
+@given(data=st.data())
+def test_workouts_are_specific_to_the_race(
+    race: str, days: int, history: str, data: st.DataObject,
+) -> None:
+    request = data.draw(requests(race, days, history))
     plan = generate(request)
     kinds = [w.kind for w in plan.workouts]
     name = rules_for(request.distance_m).name
@@ -79,9 +97,13 @@ def test_workouts_are_specific_to_the_race(request: PlanRequest) -> None:
         assert {"strides", "hills"} & set(kinds)
 
 
-@settings(max_examples=300, deadline=None)
-@given(requests())
-def test_the_taper_lasts_by_distance_and_keeps_intensity(request: PlanRequest) -> None:
+@GRID
+@PER_CELL
+@given(data=st.data())
+def test_the_taper_lasts_by_distance_and_keeps_intensity(
+    race: str, days: int, history: str, data: st.DataObject,
+) -> None:
+    request = data.draw(requests(race, days, history))
     plan = generate(request)
     taper = [week for week in plan.weeks if week.phase == "taper"]
     days = (request.race_date - taper[0].start).days + 1
@@ -98,11 +120,13 @@ def test_the_taper_lasts_by_distance_and_keeps_intensity(request: PlanRequest) -
         [w for w in taper[-1].workouts if w.kind != "race"]) < 2
 
 
-@settings(max_examples=300, deadline=None)
-@given(requests())
+@GRID
+@PER_CELL
+@given(data=st.data())
 def test_the_long_run_is_capped_and_reaches_its_minimum_or_says_why(
-    request: PlanRequest,
+    race: str, days: int, history: str, data: st.DataObject,
 ) -> None:
+    request = data.draw(requests(race, days, history))
     plan = generate(request)
     rules = rules_for(request.distance_m)
     share = LONG_RUN_SHARE[request.days_per_week]
@@ -110,20 +134,26 @@ def test_the_long_run_is_capped_and_reaches_its_minimum_or_says_why(
         share += MARATHON_LONG_RUN_BONUS
     longest = 0
     for week in plan.weeks:
+        runs = sum(1 for w in week.workouts if w.kind != "race")
         for workout in week.workouts:
             assert workout.duration_s <= LONG_RUN_MAX_MINUTES * 60 + 60 or workout.kind == "race"
             if workout.kind == "long":
-                assert workout.distance_m <= share * week.distance_m + UNIT_M
+                # A week the race leaves two runs: no run longer than the other, so half.
+                assert workout.distance_m <= max(share, 1 / runs) * week.distance_m + UNIT_M
+                if rules.name == "marathon":
+                    assert workout.duration_s <= MARATHON_LONG_RUN_MAX_MINUTES * 60 + 60
                 longest = max(longest, workout.distance_m)
     if longest < rules.long_run_min_km * 1000 - UNIT_M:
         assert "long_run_short" in _codes(plan)
 
 
-@settings(max_examples=300, deadline=None)
-@given(requests())
+@GRID
+@PER_CELL
+@given(data=st.data())
 def test_volume_builds_toward_the_target_or_holds_a_runner_above_it(
-    request: PlanRequest,
+    race: str, days: int, history: str, data: st.DataObject,
 ) -> None:
+    request = data.draw(requests(race, days, history))
     plan = generate(request)
     training = _training(plan)
     for before, after in itertools.pairwise(training):
@@ -142,11 +172,13 @@ def test_volume_builds_toward_the_target_or_holds_a_runner_above_it(
         assert max(training) >= 0.8 * target or "volume_short" in _codes(plan)
 
 
-@settings(max_examples=300, deadline=None)
-@given(requests())
+@GRID
+@PER_CELL
+@given(data=st.data())
 def test_a_goal_beyond_fitness_is_said_and_the_runners_choice_kept(
-    request: PlanRequest,
+    race: str, days: int, history: str, data: st.DataObject,
 ) -> None:
+    request = data.draw(requests(race, days, history))
     plan = generate(request)
     predicted = predict_time(request.distance_m, request.vdot)
     goal = request.goal_time_s
@@ -159,6 +191,96 @@ def test_a_goal_beyond_fitness_is_said_and_the_runners_choice_kept(
     else:
         assert "goal_beyond_fitness" in _codes(plan)
         assert plan.target_time_s == pytest.approx(predicted)
+
+
+def _runs_over_their_long_run(plan: GeneratedPlan) -> list[str]:
+    """Every run of a training week longer than that week's long run (race week aside)."""
+    over = []
+    for week in plan.weeks:
+        if any(w.kind == "race" for w in week.workouts):
+            continue
+        longest = max((w.distance_m for w in week.workouts if w.kind == "long"), default=None)
+        if longest is None:
+            continue  # a week whose long-run day is the day before the race
+        over += [f"week {week.index}: {w.kind} {w.distance_m} m against a {longest} m long run"
+                 for w in week.workouts if w.kind != "long" and w.distance_m > longest]
+    return over
+
+
+@GRID
+@PER_CELL
+@given(data=st.data())
+def test_no_run_is_longer_than_its_weeks_long_run(
+    race: str, days: int, history: str, data: st.DataObject,
+) -> None:
+    request = data.draw(requests(race, days, history))
+    plan = generate(request)
+    assert _runs_over_their_long_run(plan) == []
+    for workout in plan.workouts:
+        if workout.kind in QUALITY_KINDS:
+            assert workout.distance_m <= QUALITY_MAX_M[workout.kind]
+
+
+@pytest.mark.parametrize(("distance", "vdot"), [(10_000.0, 60.0), (5000.0, 60.0)])
+def test_a_high_volume_on_three_days_is_held_under_the_long_run_and_said(
+    distance: float, vdot: float,
+) -> None:
+    """Three days a week and a history far above the target: the long run reaches its cap
+    (18 km for 10 km), and the surplus would make 24 km easy days; the plan holds the week
+    to what three runs no longer than the long run hold, and says so."""
+    weekly = HISTORIES["high"] * target_volume_m(rules_for(distance), 3, vdot)
+    plan = generate(PlanRequest(
+        today=TODAY, race_date=date(2026, 6, 28), distance_m=distance, days_per_week=3,
+        long_run_day=6, vdot=vdot, recent_weekly_m=[weekly] * 4,
+    ))
+    assert _runs_over_their_long_run(plan) == []
+    cap = rules_for(distance).long_run_cap_km * 1000
+    assert max(_training(plan)) <= 3 * cap
+    assert plan.weeks[0].distance_m < weekly
+    remark = next(r for r in plan.warnings if r.code == "volume_capped_by_days")
+    assert "3 days a week" in remark.text
+
+
+def _marathon_12_weeks(days: int = 5) -> GeneratedPlan:
+    """12 weeks to a marathon for a runner of VDOT 50 at 55 km a week, goal 3:00."""
+    return generate(PlanRequest(
+        today=TODAY, race_date=next_monday(TODAY) + timedelta(weeks=11, days=6),
+        distance_m=42195.0, days_per_week=days, long_run_day=6, vdot=50,
+        recent_weekly_m=[55_000] * 4, goal_time_s=3 * 3600,
+    ))
+
+
+def test_a_marathon_long_run_keeps_to_daniels_share_until_the_published_distance() -> None:
+    """Daniels: the long run at most 25 % of the week from 40 mi (64 km) a week, 30 % below
+    (so never under 30 % of 64 km), and 150 minutes; beyond that share only to reach the
+    distance the published plans' long runs reach (18 mi), and within the days' share."""
+    plan = _marathon_12_weeks()
+    rules = rules_for(42195.0)
+    assert rules.long_run_min_km * 1000 >= 18 * MILE - UNIT_M
+    for week in plan.weeks:
+        for long_run in (w for w in week.workouts if w.kind == "long"):
+            daniels = max(DANIELS_LONG_RUN_SHARE * week.distance_m,
+                          DANIELS_LOW_VOLUME_SHARE * min(week.distance_m, DANIELS_MODERATE_M))
+            towards_published = min(rules.long_run_min_km * 1000, 0.32 * week.distance_m)
+            assert long_run.distance_m <= max(daniels, towards_published) + UNIT_M
+            if week.phase == "base":
+                assert long_run.distance_m <= daniels + UNIT_M
+            assert long_run.duration_s <= MARATHON_LONG_RUN_MAX_MINUTES * 60 + 60
+    longest = max(w.distance_m for w in plan.workouts if w.kind == "long")
+    assert longest >= 25_000
+    if longest < rules.long_run_min_km * 1000 - UNIT_M:
+        assert "long_run_short" in _codes(plan)
+
+
+@pytest.mark.parametrize("days", [3, 4, 5, 6, 7])
+def test_a_12_week_marathon_has_long_runs_with_a_marathon_pace_finish(days: int) -> None:
+    """Pfitzinger's plans finish a long run at marathon pace every few weeks of build and
+    peak: a 12-week plan has two or three, never in a lighter week."""
+    plan = _marathon_12_weeks(days)
+    finishes = [week for week in plan.weeks for w in week.workouts
+                if w.kind == "long" and "at marathon pace" in w.description]
+    assert len(finishes) >= 2
+    assert all(week.phase in ("build", "peak") and not week.cutback for week in finishes)
 
 
 # Published plans -------------------------------------------------------------------------

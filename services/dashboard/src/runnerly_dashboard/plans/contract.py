@@ -187,7 +187,7 @@ class PlanRemarkRead(BaseModel):
     code: Annotated[
         str,
         Field(
-            description="Stable, for a machine: goal_beyond_fitness, goal_kept_beyond_fitness, goal_pace_at_threshold, goal_below_fitness, volume_short, long_run_short, fitness_default; note for older plans.",
+            description="Stable, for a machine: goal_beyond_fitness, goal_kept_beyond_fitness, goal_pace_at_threshold, goal_below_fitness, volume_short, volume_capped_by_days, long_run_short, fitness_default; note for older plans.",
             title="Code",
         ),
     ]
@@ -201,9 +201,9 @@ class PlanWorkoutRead(BaseModel):
     duration_s: Annotated[int, Field(title="Duration S")]
     id: Annotated[int, Field(title="Id")]
     judgement: Annotated[
-        Literal["planned", "done", "done_off_pace", "partly_done", "missed"],
+        Literal["planned", "done", "done_off_pace", "partly_done", "done_too_long", "missed"],
         Field(
-            description="The day's runs judged against the workout: done (85 % of its distance or more, at its pace within 3 %), done_off_pace (the distance, not the pace), partly_done (less than 85 % of the distance), missed, or planned.",
+            description="The day's runs judged against the workout: done (85 % of its distance to 1.5 times it, at its pace within 3 %), done_off_pace (the distance, not the pace), partly_done (less than 85 % of the distance), done_too_long (more than 1.5 times its distance, the race aside), missed, or planned.",
             title="Judgement",
         ),
     ]

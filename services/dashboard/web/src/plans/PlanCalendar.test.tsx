@@ -62,6 +62,32 @@ describe("the plan calendar", () => {
   });
 });
 
+describe("a run far longer than its workout", () => {
+  afterEach(() => {
+    cleanup();
+    changeLanguage("en");
+  });
+
+  const week: PlanWeek = {
+    ...WEEK,
+    workouts: [{ ...WEEK.workouts[1], status: "done", judgement: "done_too_long",
+      runs: [{ run_id: 8, date: "2026-03-15", distance_m: 30000, moving_time_s: 10200 }] }],
+  };
+
+  it("is done, and said too long", () => {
+    renderWithApp(<PlanCalendar weeks={[week]} today="2026-03-16" units="km" />);
+    const [long] = screen.getAllByTestId("workout");
+    expect(long).toHaveTextContent("Done, too long");
+    expect(long).toHaveTextContent("Ran 30.0 km");
+  });
+
+  it("is said too long in Chinese", () => {
+    changeLanguage("zh-Hans");
+    renderWithApp(<PlanCalendar weeks={[week]} today="2026-03-16" units="km" />);
+    expect(screen.getAllByTestId("workout")[0]).toHaveTextContent("已完成，距离过长");
+  });
+});
+
 describe("the plan calendar in Chinese", () => {
   // Unmounted first: the calendar would otherwise re-render in English outside the test.
   afterEach(() => {

@@ -70,6 +70,29 @@ describe("a plan's remarks", () => {
     );
   });
 
+  it("word a marathon's long run held to 2.5 hours in Chinese", () => {
+    changeLanguage("zh-Hans");
+    const held = {
+      ...longRun,
+      text: longRun.text.replace("3 hours", "2.5 hours"),
+    };
+    expect(remarkText(held)).toContain("一次跑步最多不宜超过 2.5 小时");
+  });
+
+  it("word a volume held by the days a week in Chinese, with its figures", () => {
+    changeLanguage("zh-Hans");
+    const capped = {
+      code: "volume_capped_by_days",
+      text:
+        "With 3 days a week and no run longer than the long run (at most 18.0 km), the plan holds your weekly volume at " +
+        "52 km rather than the 66 km your recent weeks and level call for. More days a week would spread that volume safely.",
+    };
+    expect(remarkText(capped)).toBe(
+      "每周跑 3 天，且任何一次跑步都不超过长距离跑（最长 18.0 km），计划把你的周跑量控制在 52 km，" +
+        "而不是按你近几周的跑量和水平应有的 66 km。每周多跑几天，才能安全地分摊这些跑量。",
+    );
+  });
+
   it("say their gist when the text has another shape, and keep a note without a code as written", () => {
     changeLanguage("zh-Hans");
     expect(remarkText({ code: "volume_short", text: "Volume reaches 28-32 km." })).toBe(

@@ -146,13 +146,19 @@ const REMARK_FIGURES: Partial<Record<string, (text: string) => Record<string, st
     const m = new RegExp(`reaches (${LENGTH}) before the taper; a (\\w+) plan at your level usually builds to about (${LENGTH})`).exec(text);
     return m && { peak: m[1], race: raceKind(m[2]), wanted: m[3] };
   },
+  volume_capped_by_days: (text) => {
+    const m = new RegExp(
+      `^With (\\d+) days a week and no run longer than the long run \\(at most (${LENGTH})\\), the plan holds your weekly volume at (${LENGTH}) rather than the (${LENGTH})`,
+    ).exec(text);
+    return m && { days: m[1], longest: m[2], held: m[3], wanted: m[4] };
+  },
   long_run_short: (text) => {
     const m = new RegExp(`^The longest run of this plan is (${LENGTH}); a (\\w+) plan should reach at least (${LENGTH}), but (.*)\\. Expect`).exec(text);
     if (!m) return null;
-    const hours = /^3 hours at your easy pace \((\S+)\)/.exec(m[4]);
+    const hours = /^(\d+(?:\.\d+)?) hours at your easy pace \((\S+)\)/.exec(m[4]);
     const days = /^with (\d+) days a week/.exec(m[4]);
     const why = hours
-      ? i18n.t("plans.remark.whyHours", { pace: paceShown(hours[1]) })
+      ? i18n.t("plans.remark.whyHours", { hours: hours[1], pace: paceShown(hours[2]) })
       : days
         ? i18n.t("plans.remark.whyDays", { days: days[1] })
         : null;

@@ -16,13 +16,17 @@ the service's README; in short:
   that loses days to the race keeps the share of its volume the days left can hold.
 - **Days.** Training days spread around the long-run day (the day before it is rest up to 6
   days a week); the day after the long run is a recovery run; quality days are never next
-  to the long run.
+  to the long run. No run is longer than its week's long run and no quality session
+  longer than its own cap: a week the days cannot hold that way is held lower, and said.
 - **Workouts specific to the race.** Marathon-pace runs and long runs with a marathon-pace
   finish for the marathon; race-pace repetitions for 5 km to the half; hills in base for
   the short races; strides in base, build and race week; tempo and intervals around them.
 - **Long run.** A share of the week by days (larger for few days), growing from base to
   peak; capped by distance and at 3 hours of easy running; a minimum by distance, and a
-  remark saying why when the days or the volume cannot reach it.
+  remark saying why when the days or the volume cannot reach it. The marathon at 5 days a
+  week and more keeps to Daniels' share (25 % of the week, 30 % up to 64 km) and 150
+  minutes, beyond his share only towards the published plans' 18 mi in build and peak;
+  every other week of build and peak its long run finishes at marathon pace.
 - **Goal.** A goal beyond current fitness is remarked, and the runner's ``goal_mode``
   decides what the plan aims at: the predicted time, or the goal.
 """
@@ -64,6 +68,13 @@ MAX_DISTANCE_M = 100_000.0
 MAX_LONG_RUN_SHARE = 0.45
 LONG_RUN_SHARE = {3: 0.45, 4: 0.40, 5: 0.30, 6: 0.28, 7: 0.26}
 MARATHON_LONG_RUN_BONUS = 0.02
+# Daniels, *Daniels' Running Formula* (3rd ed.): the long run the lesser of 25 % of the
+# week and 150 minutes for runners of 40 mi (64 km) a week or more, 30 % below them: so no
+# less than 30 % of 64 km for a runner above it. Applied to the marathon at 5 days a week and
+# more (fewer days keep the days' share above).
+DANIELS_LONG_RUN_SHARE, DANIELS_LOW_VOLUME_SHARE = 0.25, 0.30
+DANIELS_MODERATE_M = 64_000
+MARATHON_LONG_RUN_MAX_MINUTES = 150.0
 # The long run grows through the plan: this much less of the week in base, half of it in
 # build, the full share in peak.
 LONG_RUN_SHARE_BASE_LESS = 0.04
@@ -86,6 +97,13 @@ DAY_PATTERNS = {
 DAY_WEIGHTS = {
     "easy": 1.0, "recovery": 0.75, "tempo": 1.15, "intervals": 1.15, "marathon_pace": 1.3,
     "race_pace": 1.1, "hills": 1.0, "strides": 1.0,
+}
+# The longest each quality session may be, warm-up and cool-down included, whatever the
+# week: Pfitzinger's VO2max sessions run 8-10 mi in all, his lactate-threshold runs up to
+# 12 mi, his marathon-pace runs up to 16 mi; hills and race-pace repetitions as intervals.
+QUALITY_MAX_M = {
+    "intervals": 16_000, "race_pace": 16_000, "hills": 16_000, "tempo": 19_000,
+    "marathon_pace": 26_000,
 }
 # Share of a quality run at its target pace, and the share of the week it may take
 # (Daniels: threshold running up to 10 % of the week, interval running up to 8 %).
@@ -124,7 +142,7 @@ DISTANCES = (
     (10_000.0, DistanceRules("5k", 2, 40, 14, 6)),
     (21_000.0, DistanceRules("10k", 3, 50, 18, 8)),
     (42_000.0, DistanceRules("half", 4, 60, 22, 16)),
-    (43_000.0, DistanceRules("marathon", 6, 75, 35, 24)),
+    (43_000.0, DistanceRules("marathon", 6, 75, 35, 29)),
     (math.inf, DistanceRules("ultra", 8, 85, 38, 30)),
 )
 # Each taper week's volume as a share of the last training week: cut progressively.
@@ -282,21 +300,36 @@ def target_volume_m(rules: DistanceRules, days_per_week: int, vdot: float) -> fl
     return rules.plateau_km * 1000 * days_factor * level
 
 
+def lighter_weeks(phases: Sequence[Phase]) -> list[bool]:
+    """Whether each week is a lighter one: every 4th training week but the last."""
+    training = [phase for phase in phases if phase != "taper"]
+    return [
+        (week + 1) % CUTBACK_EVERY == 0 and week < len(training) - 1 if phase != "taper"
+        else False
+        for week, phase in enumerate(phases)
+    ]
+
+
 def weekly_volumes(
-    request: PlanRequest, phases: Sequence[Phase], rules: DistanceRules
+    request: PlanRequest, phases: Sequence[Phase], rules: DistanceRules,
+    ceiling_m: int | None = None,
 ) -> tuple[list[int], list[bool]]:
-    """Each week's training volume in metres, and whether it is a lighter week."""
+    """Each week's training volume in metres, and whether it is a lighter week; no
+    training week above ``ceiling_m`` (what the runner's days can hold)."""
     recent = [max(0.0, week) for week in request.recent_weekly_m][-4:]
     recent_mean = sum(recent) / len(recent) if recent else 0.0
     floor = max(MIN_START_M, MIN_START_PER_DAY_M * request.days_per_week)
     first = _units(max(recent_mean, floor))
-    # A runner already above the target is held where they are, never brought down.
-    plateau = max(first, _units(target_volume_m(rules, request.days_per_week, request.vdot)))
+    wanted = max(first, _units(target_volume_m(rules, request.days_per_week, request.vdot)))
+    ceiling = wanted if ceiling_m is None else _units(ceiling_m)
+    first = min(first, ceiling)
+    # A runner already above the target is held where they are, never brought down (but
+    # by what their days can hold: then the plan says so).
+    plateau = min(wanted, ceiling)
     training = [phase for phase in phases if phase != "taper"]
     volumes: list[int] = []
     cutbacks: list[bool] = []
-    for week, _phase in enumerate(training):
-        cutback = (week + 1) % CUTBACK_EVERY == 0 and week < len(training) - 1
+    for week, cutback in enumerate(lighter_weeks(training)):
         if week == 0:
             volume = first
         elif cutback:
@@ -325,6 +358,41 @@ def _split(total_m: int, weights: Sequence[float]) -> list[int]:
     for i in leftovers[: units - sum(shares)]:
         shares[i] += 1
     return [share * UNIT_M for share in shares]
+
+
+def _split_capped(total_m: int, weights: Sequence[float], caps: Sequence[int]) -> list[int]:
+    """``total_m`` shared by ``weights`` as ``_split`` does, no share above its cap: a day
+    at its cap gives its surplus to the others, and what no day can take is left out."""
+    shares = [0] * len(weights)
+    free = list(range(len(weights)))
+    remaining = total_m
+    while free:
+        split = _split(remaining, [weights[i] for i in free])
+        over = [i for i, share in zip(free, split, strict=True) if share > caps[i]]
+        if not over:
+            for i, share in zip(free, split, strict=True):
+                shares[i] = share
+            break
+        for i in over:
+            shares[i] = caps[i]
+            remaining -= caps[i]
+            free.remove(i)
+    return shares
+
+
+def _day_cap_m(kind: WorkoutKind, long_m: int) -> int:
+    """The longest a day of ``kind`` may be in a week whose long run is ``long_m``: never
+    longer than the long run, a quality session no longer than its own cap."""
+    return min(long_m, QUALITY_MAX_M.get(kind, long_m))
+
+
+def days_capacity_m(days: Sequence[_Day], long_ceiling_m: int) -> int:
+    """The most a week of ``days`` holds with its long run at its ceiling and no other run
+    longer than it."""
+    return sum(
+        long_ceiling_m if day.kind == "long" else _day_cap_m(day.kind, long_ceiling_m)
+        for day in days
+    )
 
 
 @dataclass(frozen=True)
@@ -409,7 +477,8 @@ def _quality_kind(
         second: WorkoutKind = specific if phase == "peak" or long_race else "tempo"
         return first if position == 0 else second
     if long_race:
-        return "marathon_pace" if week_index % 2 == 0 else "tempo"
+        # Apart from the weeks whose long run finishes at marathon pace (even weeks).
+        return "marathon_pace" if week_index % 2 == 1 else "tempo"
     if phase == "peak":
         # The last peak week is always race-specific: a short plan may have only it.
         if week_index % 2 == 0 or last_of_phase:
@@ -541,20 +610,42 @@ def long_run_share(days_per_week: int, phase: Phase, rules: DistanceRules) -> fl
     share = LONG_RUN_SHARE[days_per_week]
     if rules.name in ("marathon", "ultra"):
         share = min(MAX_LONG_RUN_SHARE, share + MARATHON_LONG_RUN_BONUS)
+    return share - _growth_less(phase)
+
+
+def _growth_less(phase: Phase) -> float:
     less = {"base": LONG_RUN_SHARE_BASE_LESS, "build": LONG_RUN_SHARE_BASE_LESS / 2}
-    return share - less.get(phase, 0.0)
+    return less.get(phase, 0.0)
+
+
+def daniels_long_run_m(volume_m: float, phase: Phase) -> float:
+    """Daniels' long run for a week of ``volume_m``: 25 % of it, and 30 % of it up to 64 km
+    (40 mi) at the least, growing through the plan as every long run does."""
+    return max(
+        (DANIELS_LONG_RUN_SHARE - _growth_less(phase)) * volume_m,
+        (DANIELS_LOW_VOLUME_SHARE - _growth_less(phase)) * min(volume_m, DANIELS_MODERATE_M),
+    )
 
 
 def long_run_ceiling_m(rules: DistanceRules, paces: TrainingPaces) -> float:
-    """The longest a long run may be whatever the week: the distance's cap and 3 hours."""
-    by_time = LONG_RUN_MAX_MINUTES * 60 / paces.easy.middle_s_per_km * 1000
+    """The longest a long run may be whatever the week: the distance's cap and 3 hours
+    (150 minutes for the marathon: Daniels)."""
+    minutes = MARATHON_LONG_RUN_MAX_MINUTES if rules.name == "marathon" else LONG_RUN_MAX_MINUTES
+    by_time = minutes * 60 / paces.easy.middle_s_per_km * 1000
     return min(rules.long_run_cap_km * 1000, by_time)
 
 
 def _long_run_limit(volume_m: int, days_per_week: int, phase: Phase, rules: DistanceRules,
                     paces: TrainingPaces) -> int:
-    limit = min(volume_m * long_run_share(days_per_week, phase, rules),
-                long_run_ceiling_m(rules, paces))
+    by_share = volume_m * long_run_share(days_per_week, phase, rules)
+    if rules.name == "marathon" and days_per_week >= 5:
+        # Daniels' share; beyond it, in build and peak, only towards the distance the
+        # published plans' long runs reach (Pfitzinger's 20 mi, Hansons' 16 mi), and never
+        # beyond the days' share.
+        daniels = daniels_long_run_m(volume_m, phase)
+        towards = min(by_share, rules.long_run_min_km * 1000) if phase != "base" else 0.0
+        by_share = min(by_share, max(daniels, towards))
+    limit = min(by_share, long_run_ceiling_m(rules, paces))
     return math.floor(limit / UNIT_M) * UNIT_M
 
 
@@ -570,7 +661,13 @@ def _week_workouts(
     )
     if not others:
         long_m = volume_m if long_days else 0
-    shares = _split(volume_m - long_m, [DAY_WEIGHTS[day.kind] for day in others])
+    # No run longer than the week's long run (a week without one: than the longest a long
+    # run may be); what the days cannot hold is left out, never piled on a day.
+    longest_m = long_m if long_days else _whole(long_run_ceiling_m(rules, targets.paces))
+    shares = _split_capped(
+        volume_m - long_m, [DAY_WEIGHTS[day.kind] for day in others],
+        [_day_cap_m(day.kind, longest_m) for day in others],
+    )
     distances = {day.day: share for day, share in zip(others, shares, strict=True)}
     for day in long_days:
         distances[day.day] = long_m
@@ -660,8 +757,24 @@ def generate(request: PlanRequest) -> GeneratedPlan:
     start, weeks = check_dates(request)
     rules = rules_for(request.distance_m)
     phases = phases_for(weeks, min(rules.taper_weeks(request.race_date), weeks - 1))
-    volumes, cutbacks = weekly_volumes(request, phases, rules)
     paces = training_paces(request.vdot)
+    # What the runner's days can hold, no run longer than the long run at its longest: the
+    # training weeks are held under it, whatever the history.
+    week_days = []
+    for offset, (phase, cutback) in enumerate(zip(phases, lighter_weeks(phases), strict=True)):
+        last_of_phase = offset + 1 == len(phases) or phases[offset + 1] != phase
+        week_days.append(_week_days(
+            request, start + timedelta(weeks=offset), phase, request.first_week_index + offset,
+            rules, cutback, last_of_phase,
+        ))
+    long_ceiling = _whole(long_run_ceiling_m(rules, paces))
+    ceiling = min(
+        (days_capacity_m(days, long_ceiling)
+         for days, phase in zip(week_days, phases, strict=True) if phase != "taper"),
+        default=None,
+    )
+    wanted, _ = weekly_volumes(request, phases, rules)
+    volumes, cutbacks = weekly_volumes(request, phases, rules, ceiling)
     warnings: list[Remark] = []
     target = _target_time(request, weeks, warnings)
     race_pace_s = race_pace(request.distance_m, target)
@@ -676,17 +789,17 @@ def generate(request: PlanRequest) -> GeneratedPlan:
     ):
         index = request.first_week_index + offset
         week_start = start + timedelta(weeks=offset)
-        last_of_phase = offset + 1 == len(phases) or phases[offset + 1] != phase
-        days = _week_days(request, week_start, phase, index, rules, cutback, last_of_phase)
+        days = week_days[offset]
         if len(days) < request.days_per_week:
             # Days lost to the race (race week, the day before it): the share of the
             # week's volume the days left can hold.
             volume = _units(volume * len(days) / request.days_per_week) * UNIT_M
         # Marathon long runs of build and peak alternate an easy one and one finishing
-        # at marathon pace (Pfitzinger; Daniels' "M-pace long runs").
+        # at marathon pace (Pfitzinger; Daniels' "M-pace long runs"): on even weeks, which
+        # lighter weeks (every 4th) never fall on.
         mp_finish = (
             rules.name in ("marathon", "ultra") and phase in ("build", "peak")
-            and not cutback and index % 2 == 1
+            and not cutback and index % 2 == 0
         )
         workouts = _week_workouts(request, days, volume, index, phase, rules, targets,
                                   mp_finish)
@@ -703,6 +816,7 @@ def generate(request: PlanRequest) -> GeneratedPlan:
         planned.append(PlannedWeek(index, week_start, phase, trained, cutback, workouts))
 
     _volume_warnings(planned, rules, request, paces, warnings)
+    _days_cap_warning(planned, wanted, long_ceiling, request, warnings)
     return GeneratedPlan(
         start=start, race_date=request.race_date, distance_m=request.distance_m,
         vdot=request.vdot, target_time_s=target, weeks=planned, warnings=warnings,
@@ -728,9 +842,12 @@ def _volume_warnings(weeks: list[PlannedWeek], rules: DistanceRules, request: Pl
     )
     minimum = rules.long_run_min_km * 1000
     if longest < minimum - UNIT_M:
-        if long_run_ceiling_m(rules, paces) < minimum:
-            why = (f"3 hours at your easy pace ({_pace_text(paces.easy)}) is the most a run "
-                   "should take")
+        ceiling = long_run_ceiling_m(rules, paces)
+        if ceiling < minimum and longest >= ceiling - 2 * UNIT_M:
+            minutes = (MARATHON_LONG_RUN_MAX_MINUTES if rules.name == "marathon"
+                       else LONG_RUN_MAX_MINUTES)
+            why = (f"{minutes / 60:g} hours at your easy pace ({_pace_text(paces.easy)}) is "
+                   "the most a run should take")
         else:
             why = (f"with {request.days_per_week} days a week and the volume you can safely "
                    "build to, the long run keeps to its share of the week")
@@ -739,3 +856,21 @@ def _volume_warnings(weeks: list[PlannedWeek], rules: DistanceRules, request: Pl
             f"should reach at least {units.d(minimum)}, but {why}. Expect the last part of "
             "the race to be hard; more days a week or a later race would let it grow."
         )))
+
+
+def _days_cap_warning(weeks: list[PlannedWeek], wanted: Sequence[int], long_ceiling_m: int,
+                      request: PlanRequest, warnings: list[Remark]) -> None:
+    """Said when the runner's days held the training volume below what their history and
+    level call for: no run longer than the long run, no quality session beyond its cap."""
+    training = [(week, want) for week, want in zip(weeks, wanted, strict=True)
+                if week.phase != "taper"]
+    if not any(week.distance_m < want - UNIT_M for week, want in training):
+        return
+    held = max(week.distance_m for week, _ in training)
+    called_for = max(want for _, want in training)
+    warnings.append(Remark("volume_capped_by_days", (
+        f"With {request.days_per_week} days a week and no run longer than the long run "
+        f"(at most {units.d(long_ceiling_m)}), the plan holds your weekly volume at "
+        f"{units.d0(held)} rather than the {units.d0(called_for)} your recent weeks and level "
+        "call for. More days a week would spread that volume safely."
+    )))

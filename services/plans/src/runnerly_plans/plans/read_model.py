@@ -46,6 +46,12 @@ FALLBACK_ZONE = "UTC"
 # and cool-down included). Easy days: no faster than the fast end of their zone.
 DISTANCE_BAND = 0.85
 PACE_TOLERANCE = 0.03
+# A run more than half as long again as planned is no longer the workout but another one
+# (done_too_long): an easy day is about a fifth of a 5-day week, so half of it again puts
+# the week about 10 % over plan in one day, the most the plan lets a whole week rise; an
+# easy day 1.5 times as long is a second long run, not the recovery the plan counts on.
+# The race is judged without it: a race run often carries its warm-up and cool-down.
+OVERDONE_BAND = 1.5
 EASY_KINDS = frozenset({"easy", "long", "recovery", "strides", "hills"})
 # A run matched since the plan was built whose VDOT is this much above the plan's offers a
 # rebuild (whole runs of 3 km or more, as fitness reads them).
@@ -120,12 +126,14 @@ def _adherence(workouts: Sequence[WorkoutRead], runs: Sequence[MatchedRun]) -> A
 
 def judge(workout: Workout, runs: Sequence[MatchedRun], today: date) -> Judgement:
     """The day's runs against the workout: distance within the band, pace within the
-    workout's zone (see ``DISTANCE_BAND``, ``PACE_TOLERANCE``)."""
+    workout's zone (see ``DISTANCE_BAND``, ``OVERDONE_BAND``, ``PACE_TOLERANCE``)."""
     if not runs:
         return "missed" if workout.date < today else "planned"
     distance = sum(run.distance_m for run in runs)
     if distance < DISTANCE_BAND * workout.distance_m:
         return "partly_done"
+    if workout.kind != "race" and distance > OVERDONE_BAND * workout.distance_m:
+        return "done_too_long"
     pace = sum(run.moving_time_s for run in runs) / (distance / 1000)
     planned = workout.duration_s / (workout.distance_m / 1000)
     main = [run.main_pace_s_per_km for run in runs if run.main_pace_s_per_km is not None]

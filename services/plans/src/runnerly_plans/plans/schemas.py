@@ -17,7 +17,9 @@ WorkoutKind = Literal[
     "hills", "strides",
 ]
 WorkoutStatus = Literal["planned", "done", "missed"]
-Judgement = Literal["planned", "done", "done_off_pace", "partly_done", "missed"]
+Judgement = Literal[
+    "planned", "done", "done_off_pace", "partly_done", "done_too_long", "missed"
+]
 GoalMode = Literal["predicted", "keep_goal"]
 FitnessSource = Literal["best_efforts", "runs", "profile", "default"]
 
@@ -88,8 +90,9 @@ class WorkoutRead(BaseModel):
     )
     judgement: Judgement = Field(
         description="The day's runs judged against the workout: done (85 % of its distance "
-        "or more, at its pace within 3 %), done_off_pace (the distance, not the pace), "
-        "partly_done (less than 85 % of the distance), missed, or planned."
+        "to 1.5 times it, at its pace within 3 %), done_off_pace (the distance, not the pace), "
+        "partly_done (less than 85 % of the distance), done_too_long (more than 1.5 times "
+        "its distance, the race aside), missed, or planned."
     )
     runs: list[MatchedRunRead]
 
@@ -158,7 +161,8 @@ class PacesRead(BaseModel):
 class RemarkRead(BaseModel):
     code: str = Field(description="Stable, for a machine: goal_beyond_fitness, "
                       "goal_kept_beyond_fitness, goal_pace_at_threshold, goal_below_fitness, "
-                      "volume_short, long_run_short, fitness_default; note for older plans.")
+                      "volume_short, volume_capped_by_days, long_run_short, fitness_default; note "
+                      "for older plans.")
     text: str
 
 
