@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from contextlib import closing
 from datetime import UTC, datetime
 from pathlib import Path
+from queue import Empty
 from typing import Any
 
 import pytest
@@ -308,3 +309,20 @@ def test_rabbitmq_is_not_polled() -> None:
     app = create_celery("svc", "amqp://guest:guest@127.0.0.1:5672//")
     with app.connection_for_write() as connection:
         assert connection.transport.driver_type == "amqp"
+
+
+def test_an_empty_queue_is_looked_at_without_the_brokers_write_lock(tmp_path: Path) -> None:
+    # Looked at ten times a second by every worker: a look that took SQLite's write lock
+    # would queue behind (and hold up) every service publishing a task meanwhile.
+    path = tmp_path / "broker.sqlite"
+    app = create_celery("svc", f"sqla+sqlite:///{path}")
+    with app.connection_for_write() as connection:
+        channel = connection.default_channel
+        channel.queue_declare("svc")
+        with closing(sqlite3.connect(path, timeout=0.1, isolation_level=None)) as publisher:
+            publisher.execute("BEGIN IMMEDIATE")  # a publisher holds the write lock
+            try:
+                with pytest.raises(Empty):
+                    channel._get("svc")
+            finally:
+                publisher.execute("ROLLBACK")
